@@ -1,0 +1,62 @@
+# Two entry points: `make run` and `make test`. Each does all its own set-up.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+export YAOAN_VAR_DIR ?= $(CURDIR)/var
+SECRET_FILE := $(YAOAN_VAR_DIR)/secret_key
+
+.PHONY: run test setup messages browser lint typecheck serve demo clean bench
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) messages
+
+messages: $(STAMP)
+	$(BIN)/python -m yaoan.common.compile_messages
+
+$(SECRET_FILE):
+	mkdir -p $(YAOAN_VAR_DIR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: setup $(SECRET_FILE)
+	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))"; set -e; \
+	$(BIN)/yaoan migrate --no-input -v0; \
+	$(BIN)/yaoan collectstatic --no-input -v0; \
+	$(BIN)/yaoan demo; \
+	$(BIN)/yaoan demo --accounts; \
+	$(BIN)/yaoan db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "药安 yaoan: http://127.0.0.1:8000  (Ctrl-C stops the server and the task worker)"; \
+	$(BIN)/yaoan serve --listen 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy src
+
+test: setup browser
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy src
+	YAOAN_SECRET_KEY=test-only $(BIN)/yaoan makemigrations --check --dry-run -v1
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/registry_list.py
+
+clean:
+	rm -rf $(VENV) var

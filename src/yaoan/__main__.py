@@ -1,0 +1,3 @@
+from yaoan.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""Identifier checks used across apps: the unified social credit code (GB 32100-2015),
+GS1 check digits, drug approval numbers. Pure functions, no Django."""
+
+from __future__ import annotations
+
+import re
+
+# GB 32100-2015: 31 characters, without I, O, S, V, Z.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# First character: the registration authority (登记管理部门代码).
+USCC_AUTHORITIES = frozenset("123456789ANY")
+USCC_PATTERN = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$")
+
+
+class InvalidIdentifierError(ValueError):
+    """Raised with a message that names what is wrong, in the user's language."""
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_problem(code: str) -> str | None:
+    """None when ``code`` is a valid unified social credit code, else the reason (Chinese)."""
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，实际为{len(code)}位"
+    if not USCC_PATTERN.match(code):
+        bad = next((ch for ch in code if ch not in USCC_ALPHABET), None)
+        if bad is not None:
+            return f"统一社会信用代码含有不允许的字符“{bad}”（不使用 I、O、S、V、Z 及小写字母）"
+        return "统一社会信用代码第3–8位应为行政区划代码（数字）"
+    if code[0] not in USCC_AUTHORITIES:
+        return f"统一社会信用代码第1位“{code[0]}”不是有效的登记管理部门代码"
+    expected = uscc_check_character(code[:17])
+    if code[17] != expected:
+        return f"统一社会信用代码校验位错误（第18位应为“{expected}”）"
+    return None
+
+
+def normalise_uscc(raw: object) -> str:
+    """Text as typed or read from a spreadsheet cell: trimmed and upper-cased."""
+    return str(raw or "").strip().upper().replace(" ", "")
+
+
+def gs1_check_digit(digits: str) -> str:
+    """Check digit of a GTIN/GLN/SSCC body (mod 10, weights 3 and 1 from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return str((10 - total % 10) % 10)
+
+
+def gtin_problem(gtin: str) -> str | None:
+    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+        return "GTIN 应为 8、12、13 或 14 位数字"
+    if gs1_check_digit(gtin[:-1]) != gtin[-1]:
+        return "GTIN 校验位错误"
+    return None
+
+
+# 国药准字 + H/Z/S/J/B/T/F + 8 digits (e.g. 国药准字H20000001); imported drugs use
+# 国药准字H(Z/S)C + 8 digits after 2020, older ones 进口药品注册证号 H20100001.
+APPROVAL_NUMBER_PATTERN = re.compile(r"^国药准字(?:[HZSJBTF]C?)\d{8}$")
+
+
+def approval_number_problem(number: str) -> str | None:
+    if not APPROVAL_NUMBER_PATTERN.match(number):
+        return "药品批准文号格式应为“国药准字”+类别字母+8位数字，如 国药准字H20000001"
+    return None

@@ -1,0 +1,163 @@
+"""The hash-chained audit log: append, and verify (S14–S18).
+
+Each row's hash covers the previous row's hash and this row's own fields in a canonical
+JSON form, with SM3 (GB/T 32905). The chain head row is locked for the append, which
+serialises concurrent writers on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from yaoan.core.context import current_request
+from yaoan.core.models import AuditChainHead, AuditEvent, OrgUnit, User
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "seq", "occurred_at", "actor_id", "actor_username", "org_unit_id", "action", "success",
+    "object_type", "object_id", "object_repr", "before", "after", "reason",
+    "ip_address", "user_agent", "request_id",
+)
+
+
+def sm3_hex(data: bytes) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def _canonical(value: Any) -> Any:
+    """Round-trip through JSON so a value hashes the same before saving and after loading."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _entry_payload(fields: Mapping[str, Any]) -> bytes:
+    payload = {name: fields[name] for name in HASHED_FIELDS}
+    occurred = payload["occurred_at"]
+    payload["occurred_at"] = occurred.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return json.dumps(
+        _canonical(payload), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
+    return sm3_hex(prev_hash.encode() + _entry_payload(fields))
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The before/after picture of a model instance: concrete field values by attname."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return _canonical({name: getattr(instance, name) for name in names})
+
+
+def object_label(instance: models.Model) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    success: bool = True,
+    actor_username: str = "",
+    org_unit: OrgUnit | None = None,
+) -> AuditEvent:
+    """Append one event. Call inside the transaction of the change it records."""
+    ctx = current_request.get()
+    if obj is not None:
+        object_type = object_type or object_label(obj)
+        object_id = object_id or str(obj.pk)
+    authenticated = actor is not None and actor.is_authenticated
+    fields: dict[str, Any] = {
+        "occurred_at": timezone.now(),  # the server clock, never the client's (S18)
+        "actor_id": actor.pk if authenticated and actor else None,
+        "actor_username": (actor.username if authenticated and actor else actor_username)[:150],
+        "org_unit_id": (
+            org_unit.pk if org_unit else (actor.org_unit_id if authenticated and actor else None)
+        ),
+        "action": action,
+        "success": success,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": (str(obj) if obj is not None else "")[:200],
+        "before": _canonical(dict(before)) if before is not None else None,
+        "after": _canonical(dict(after)) if after is not None else None,
+        "reason": reason,
+        "ip_address": ctx.ip_address,
+        "user_agent": ctx.user_agent[:300],
+        "request_id": ctx.request_id,
+    }
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        fields["seq"] = head.last_seq + 1
+        fields["prev_hash"] = head.last_hash
+        fields["entry_hash"] = entry_hash(head.last_hash, fields)
+        event = AuditEvent.objects.create(**fields)
+        head.last_seq = event.seq
+        head.last_hash = event.entry_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: after[k] for k in after if before.get(k) != after[k]}
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _rows() -> Iterator[dict[str, Any]]:
+    values = [*HASHED_FIELDS, "prev_hash", "entry_hash"]
+    yield from AuditEvent.objects.order_by("seq").values(*values).iterator(chunk_size=5000)
+
+
+def verify_chain() -> VerifyResult:
+    """Walk the chain from the first row; report the first row that does not link up."""
+    expected_prev = GENESIS_HASH
+    expected_seq = None
+    checked = 0
+    for row in _rows():
+        seq = row["seq"]
+        if expected_seq is not None and seq != expected_seq:
+            return VerifyResult(checked, ChainBreak(expected_seq, "missing"))
+        if row["prev_hash"] != expected_prev:
+            return VerifyResult(checked, ChainBreak(seq, "prev_hash"))
+        if entry_hash(row["prev_hash"], row) != row["entry_hash"]:
+            return VerifyResult(checked, ChainBreak(seq, "content"))
+        expected_prev = row["entry_hash"]
+        expected_seq = seq + 1
+        checked += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and head.last_seq != (expected_seq or 1) - 1:
+        return VerifyResult(checked, ChainBreak((expected_seq or 1), "truncated"))
+    return VerifyResult(checked, None)

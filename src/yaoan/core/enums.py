@@ -1,0 +1,57 @@
+"""Choices and coded errors of core (org units, roles, audit outcomes)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnitKind(models.TextChoices):
+    BUREAU = "bureau", _("区市场监管局")
+    SECTION = "section", _("股室")
+    STATION = "station", _("市场监管所")
+    ENFORCEMENT_TEAM = "enforcement_team", _("执法支队")
+    COMMITTEE_OFFICE = "committee_office", _("食药安办")
+    MEMBER_DEPARTMENT = "member_department", _("成员单位")
+
+
+class AreaType(models.TextChoices):
+    URBAN = "urban", _("城区")
+    URBAN_FRINGE = "urban_fringe", _("城乡结合部")
+    RURAL = "rural", _("农村")
+
+
+class SubdistrictKind(models.TextChoices):
+    TOWN = "town", _("镇")
+    STREET = "street", _("街道")
+
+
+class Role(models.TextChoices):
+    INSPECTOR = "inspector", _("检查员")
+    CASE_OFFICER = "case_officer", _("执法人员")
+    SECTION_CHIEF = "section_chief", _("股室负责人")
+    COMMITTEE_OFFICE = "committee_office", _("食药安办")
+    LIAISON = "liaison", _("成员单位联络员")
+    MONITORING = "monitoring", _("监测人员")
+    LEADER = "leader", _("领导")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三员: separated administrators; one person may hold at most one, and none of them
+# holds a business role (SECURITY.md S8).
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    IMMEDIATE = "immediate", _("立即")
+
+
+class CoreError(models.TextChoices):
+    """Coded errors shared by the UI and the API."""
+
+    ROLE_CONFLICT = "role_conflict", _("三员角色互斥：同一人不能兼任两个管理员角色或兼任业务角色")
+    CALENDAR_UNKNOWN_YEAR = "calendar_unknown_year", _("工作日历未包含该年份")
+    DUPLICATE_USERNAME = "duplicate_username", _("用户名已存在")

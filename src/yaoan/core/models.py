@@ -1,0 +1,323 @@
+"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yaoan.core.enums import AreaType, DeadlineUnit, OrgUnitKind, Role, SubdistrictKind
+
+
+class OrgUnit(models.Model):
+    """A unit of the bureau, the committee office or a member department of the committee."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("类别"), max_length=24, choices=OrgUnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_station(self) -> bool:
+        return self.kind == OrgUnitKind.STATION
+
+
+class Subdistrict(models.Model):
+    """A town or street office (镇街): the unit of the grid, covered by one station."""
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=10, choices=SubdistrictKind.choices)
+    station = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属市场监管所"), on_delete=models.PROTECT,
+        related_name="subdistricts", limit_choices_to={"kind": OrgUnitKind.STATION},
+    )
+    area_type = models.CharField(
+        _("区域类型"), max_length=16, choices=AreaType.choices, default=AreaType.URBAN
+    )
+    population = models.PositiveIntegerField(_("常住人口"), default=0)
+
+    class Meta:
+        verbose_name = _("镇街")
+        verbose_name_plural = _("镇街")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Usernames are unique; shared accounts are not allowed (S1)."""
+
+    display_name = models.CharField(_("姓名"), max_length=50)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）" if self.display_name else self.username
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        cached = getattr(self, "_role_set", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True))
+            self._role_set = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set & set(roles))
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="core_role_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_role_display()}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the last few cannot be reused (S2)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class UserSession(models.Model):
+    """A signed-in session, listed to its user, who can end it (S6, S7)."""
+
+    session_key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(_("登录时间"))
+    last_seen_at = models.DateTimeField(_("最近活动"))
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A staff member's API token. Only its SM3 digest is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=60)
+    prefix = models.CharField(max_length=8)
+    key_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, SM3 hash-chained audit log (S14–S18).
+
+    ``entry_hash`` = SM3(previous entry_hash ‖ canonical JSON of this row's fields), so
+    editing or deleting any row breaks every link after it. Database triggers refuse
+    UPDATE and DELETE on this table.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    actor_username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    success = models.BooleanField(_("成功"), default=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends to the audit chain on every database."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+
+class CalendarYearOverride(models.Model):
+    """An administrator's statement that a year's official schedule has been loaded by hand.
+
+    For such a year only weekends and the HolidayOverride rows decide; the package is
+    not consulted, so a year the package does not know becomes usable (S20).
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度工作日历")
+        verbose_name_plural = _("年度工作日历")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class HolidayOverride(models.Model):
+    """A day whose status differs from the weekday rule: a holiday or a make-up workday."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"))
+    name = models.CharField(_("说明"), max_length=50)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class DeadlineRule(models.Model):
+    """A statutory time limit as configuration (DESIGN.md "Rules with numbers")."""
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    label = models.CharField(_("名称"), max_length=100)
+    amount = models.PositiveIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=DeadlineUnit.choices)
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限规则")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DocumentSequence(models.Model):
+    """The last number issued for one 文号 prefix and year."""
+
+    prefix = models.CharField(_("文号前缀"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="core_docseq_prefix_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last_number}"
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work run by the task worker (imports, exports, reports), with the
+    progress its owner watches and the files it produced."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("未通过")
+        ERROR = "error", _("出错")
+
+    kind = models.CharField(_("类别"), max_length=60)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
+                              default=Status.QUEUED)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="jobs")
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.TextField(_("说明"), blank=True)
+    input_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    input_path = models.CharField(max_length=300, blank=True)
+    output_path = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0 if self.status in (self.Status.QUEUED, self.Status.RUNNING) else 100
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.ERROR)

@@ -1,0 +1,86 @@
+"""Who may do what, and which org units' data a user sees (S8, S9).
+
+Data scope: the bureau, its sections, the enforcement team, the committee office and
+leaders see the whole district; a station sees the subdistricts of its grid; member
+departments and the three administrators see no registry data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.models import User
+
+DISTRICT_WIDE_UNITS = frozenset(
+    {OrgUnitKind.BUREAU, OrgUnitKind.SECTION, OrgUnitKind.ENFORCEMENT_TEAM,
+     OrgUnitKind.COMMITTEE_OFFICE}
+)
+REGISTRY_READERS = frozenset(
+    {Role.INSPECTOR, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.COMMITTEE_OFFICE,
+     Role.MONITORING, Role.LEADER}
+)
+REGISTRY_EDITORS = frozenset({Role.INSPECTOR, Role.SECTION_CHIEF})
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """``station_ids`` is None for the whole district, else the stations whose grid is seen."""
+
+    station_ids: frozenset[int] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.station_ids is None
+
+    @property
+    def nothing(self) -> bool:
+        return self.station_ids is not None and not self.station_ids
+
+
+NO_DATA = DataScope(frozenset())
+WHOLE_DISTRICT = DataScope(None)
+
+
+def data_scope(user: User) -> DataScope:
+    if not user.is_authenticated or not user.has_role(*REGISTRY_READERS):
+        return NO_DATA
+    if user.has_role(Role.LEADER):
+        return WHOLE_DISTRICT
+    unit = user.org_unit
+    if unit is None:
+        return NO_DATA
+    if unit.kind in DISTRICT_WIDE_UNITS:
+        return WHOLE_DISTRICT
+    if unit.kind == OrgUnitKind.STATION:
+        return DataScope(frozenset({unit.pk}))
+    return NO_DATA
+
+
+def can_read_registry(user: User) -> bool:
+    return not data_scope(user).nothing
+
+
+def can_edit_registry(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*REGISTRY_EDITORS) and can_read_registry(user)
+
+
+def can_set_ratings(user: User) -> bool:
+    """Risk grade and credit class are set by a section chief (later computed by modules)."""
+    return user.is_authenticated and user.has_role(Role.SECTION_CHIEF) and can_read_registry(user)
+
+
+def can_read_audit(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.AUDIT_ADMIN)
+
+
+def can_manage_accounts(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
+
+
+def can_manage_roles(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SECURITY_ADMIN)
+
+
+def can_manage_calendar(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)

@@ -1,0 +1,241 @@
+"""The only writers of core state. Each function is one business action, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.core import audit
+from yaoan.core.enums import ADMIN_ROLES, CoreError
+from yaoan.core.models import (
+    ApiToken,
+    CalendarYearOverride,
+    DeadlineRule,
+    HolidayOverride,
+    OrgUnit,
+    PasswordHistory,
+    RoleAssignment,
+    User,
+    UserSession,
+)
+
+USER_AUDIT_FIELDS = ["username", "display_name", "org_unit_id", "is_active", "email"]
+
+
+class RoleConflictError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(str(CoreError.ROLE_CONFLICT.label), code=CoreError.ROLE_CONFLICT)
+
+
+def check_role_separation(roles: Iterable[str]) -> None:
+    """三员 (S8): at most one administrator role, and never beside a business role."""
+    role_set = set(roles)
+    admin = role_set & ADMIN_ROLES
+    if len(admin) > 1 or (admin and role_set - ADMIN_ROLES):
+        raise RoleConflictError()
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    org_unit: OrgUnit | None,
+    roles: Iterable[str],
+    password: str,
+    must_change_password: bool = True,
+    phone: str = "",
+) -> User:
+    roles = list(roles)
+    check_role_separation(roles)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(str(CoreError.DUPLICATE_USERNAME.label), code="duplicate_username")
+    user = User(
+        username=username, display_name=display_name, org_unit=org_unit, phone=phone,
+        must_change_password=must_change_password,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    PasswordHistory.objects.create(user=user, password=user.password)
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r) for r in roles])
+    audit.record(
+        "core.user.created", actor=actor, obj=user,
+        after={**audit.snapshot(user, USER_AUDIT_FIELDS), "roles": sorted(roles)},
+    )
+    return user
+
+
+@transaction.atomic
+def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> None:
+    new = sorted(set(roles))
+    check_role_separation(new)
+    old = sorted(user.role_set)
+    user.role_assignments.exclude(role__in=new).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=r) for r in new if r not in old]
+    )
+    user.__dict__.pop("_role_set", None)
+    audit.record(
+        "core.user.roles_changed", actor=actor, obj=user,
+        before={"roles": old}, after={"roles": new}, reason=reason,
+    )
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str, actor: User | None = None) -> None:
+    """Validate against the policy (length, classes, weak list, last 5), then store (S2, S3)."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = list(user.password_history.values_list("id", flat=True)[:5])
+    user.password_history.exclude(id__in=keep).delete()
+    # the hash is never written to the audit log, only that the change happened
+    audit.record("core.user.password_changed", actor=actor or user, obj=user)
+
+
+@transaction.atomic
+def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
+    before = audit.snapshot(user, ["is_active"])
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        end_all_sessions(user=user, reason="deactivated")
+    audit.record(
+        "core.user.activated" if active else "core.user.deactivated", actor=actor, obj=user,
+        before=before, after=audit.snapshot(user, ["is_active"]), reason=reason,
+    )
+
+
+# --- sign-in, lockout and sessions ------------------------------------------------------
+
+@transaction.atomic
+def record_failed_login(*, username: str, user: User | None, stage: str) -> None:
+    """Count a failure; lock the account at the threshold (S5). Unknown names are logged too."""
+    from django.conf import settings
+
+    if user is not None:
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.failed_login_count += 1
+        if user.failed_login_count >= settings.LOCKOUT_THRESHOLD:
+            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        user.save(update_fields=["failed_login_count", "locked_until"])
+    audit.record(
+        "core.auth.login_failed", actor_username=username, success=False,
+        obj=user, reason=stage, org_unit=user.org_unit if user else None,
+    )
+
+
+@transaction.atomic
+def record_locked_attempt(*, user: User) -> None:
+    audit.record("core.auth.login_refused_locked", actor_username=user.username, obj=user,
+                 success=False, org_unit=user.org_unit)
+
+
+@transaction.atomic
+def record_login(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=now)
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "created_at": now, "last_seen_at": now, "ip_address": ip,
+                  "user_agent": user_agent[:300], "ended_at": None, "end_reason": ""},
+    )
+    audit.record("core.auth.login", actor=user, obj=user)
+
+
+@transaction.atomic
+def unlock_user(*, actor: User, user: User, reason: str) -> None:
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    audit.record("core.user.unlocked", actor=actor, obj=user, reason=reason)
+
+
+@transaction.atomic
+def end_session(*, actor: User, session: UserSession, reason: str) -> None:
+    if session.ended_at is not None:
+        return
+    session.ended_at = timezone.now()
+    session.end_reason = reason
+    session.save(update_fields=["ended_at", "end_reason"])
+    Session.objects.filter(session_key=session.session_key).delete()
+    audit.record("core.session.ended", actor=actor, obj=session.user,
+                 after={"session": session.session_key[:8], "reason": reason})
+
+
+def end_all_sessions(*, user: User, reason: str) -> None:
+    for session in user.sessions.filter(ended_at__isnull=True):
+        end_session(actor=user, session=session, reason=reason)
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is shown to the user once and never stored."""
+    key = "ya_" + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[3:9], key_digest=audit.sm3_hex(key.encode()),
+        created_at=now, expires_at=now + dt.timedelta(days=days),
+    )
+    audit.record("core.api_token.issued", actor=user, obj=token, after={"name": name})
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record("core.api_token.revoked", actor=actor, obj=token)
+
+
+# --- calendar and deadline rules -------------------------------------------------------
+
+@transaction.atomic
+def load_calendar_year(
+    *, actor: User | None, year: int, source: str, days: Iterable[tuple[dt.date, bool, str]]
+) -> CalendarYearOverride:
+    """Load one year's official holidays and make-up workdays, replacing any earlier load."""
+    days = list(days)
+    for day, _is_workday, _name in days:
+        if day.year != year:
+            raise ValidationError(
+                _("日期 %(day)s 不属于 %(year)s 年") % {"day": day, "year": year}, code="year"
+            )
+    HolidayOverride.objects.filter(date__year=year).delete()
+    HolidayOverride.objects.bulk_create(
+        [HolidayOverride(date=d, is_workday=w, name=n) for d, w, n in days]
+    )
+    year_row, _created = CalendarYearOverride.objects.update_or_create(
+        year=year, defaults={"source": source}
+    )
+    audit.record(
+        "core.calendar.year_loaded", actor=actor, obj=year_row, reason=source,
+        after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
+    )
+    return year_row
+
+
+@transaction.atomic
+def update_deadline_rule(*, actor: User, rule: DeadlineRule, amount: int, unit: str,
+                         reason: str) -> None:
+    before = audit.snapshot(rule, ["amount", "unit"])
+    rule.amount, rule.unit = amount, unit
+    rule.full_clean()
+    rule.save(update_fields=["amount", "unit"])
+    audit.record("core.deadline_rule.changed", actor=actor, obj=rule, before=before,
+                 after=audit.snapshot(rule, ["amount", "unit"]), reason=reason)
+

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from yaoan.core import views, views_admin
+
+app_name = "core"
+
+urlpatterns = [
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/otp/", views.otp_verify_view, name="otp_verify"),
+    path("accounts/otp/enrol/", views.otp_enrol_view, name="otp_enrol"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/password/", views.password_change_view, name="password_change"),
+    path("home/", views.home_view, name="home"),
+    path("me/sessions/", views.sessions_view, name="sessions"),
+    path("me/sessions/<int:pk>/end/", views.session_end_view, name="session_end"),
+    path("me/tokens/", views.api_tokens_view, name="api_tokens"),
+    path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
+    path("audit/", views_admin.audit_list_view, name="audit_list"),
+    path("admin-users/", views_admin.user_list_view, name="user_list"),
+    path("admin-users/new/", views_admin.user_create_view, name="user_create"),
+    path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
+    path("calendar/", views_admin.calendar_view, name="calendar"),
+]

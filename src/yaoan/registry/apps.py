@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "yaoan.registry"
+    label = "registry"
+    verbose_name = _("监管对象")
+
+    def ready(self) -> None:
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
+        from yaoan.core.rules import can_read_registry
+        from yaoan.registry.panels import licence_expiry_panel
+
+        register_nav(NavItem(20, _("监管对象"), "registry:entity_list", can_read_registry,
+                             "/registry/entities"))
+        register_nav(NavItem(25, _("产品目录"), "registry:product_list", can_read_registry,
+                             "/registry/products"))
+        register_panel(Panel(20, "dashboard", licence_expiry_panel))

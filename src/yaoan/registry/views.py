@@ -1,0 +1,209 @@
+"""Registry pages: entity list with search/filters/sort/paging, profile, edits, licences,
+ratings and the product catalogue. Every queryset is scoped to the user's grid (S9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.common.masking import mask_phone
+from yaoan.common.panels import render_panels
+from yaoan.core import audit
+from yaoan.core.models import User
+from yaoan.core.rules import can_edit_registry, can_read_registry, can_set_ratings
+from yaoan.registry import services
+from yaoan.registry.enums import RatingKind
+from yaoan.registry.filtersets import EntityFilterSet, ProductFilterSet
+from yaoan.registry.forms import DeleteForm, EntityForm, LicenceForm, ProductForm, RatingForm
+from yaoan.registry.models import Entity, Licence
+from yaoan.registry.queries import entities_visible_to, licence_warning, products_visible_to
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not can_read_registry(user):
+        audit.record("registry.access.denied", actor=user, success=False,
+                     object_type="url", object_id=request.path[:64])
+        raise PermissionDenied
+    return user
+
+
+def _editor(request: HttpRequest) -> User:
+    user = _user(request)
+    if not can_edit_registry(user):
+        raise PermissionDenied
+    return user
+
+
+def visible_entity(user: User, pk: int) -> Entity:
+    """The entity if the user's scope covers it; a 404 (and an audit row) otherwise."""
+    entity = entities_visible_to(user).select_related("subdistrict__station").filter(pk=pk).first()
+    if entity is None:
+        if Entity.objects.filter(pk=pk).exists():
+            audit.record("registry.access.denied", actor=user, success=False,
+                         object_type="registry.entity", object_id=str(pk))
+        raise Http404
+    return entity
+
+
+def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
+    base = entities_visible_to(user).select_related("subdistrict__station")
+    filterset = EntityFilterSet(request.GET or None, queryset=base)
+    qs = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, qs
+
+
+def entity_list_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filterset, qs = filtered_entities(request, user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "registry/_entity_rows.html" if request.htmx else "registry/entity_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {
+        "filterset": filterset, "page_obj": page, "can_edit": can_edit_registry(user),
+        "querystring": request.GET.urlencode(),
+    })
+
+
+def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    entity = visible_entity(user, pk)
+    reveal = request.GET.get("reveal") == "contact"
+    if reveal:
+        services.record_personal_data_view(actor=user, entity=entity, fields=["contact_phone"])
+    today = timezone.localdate()
+    licences = [(lic, licence_warning(lic, today)) for lic in entity.licences.all()]
+    return render(request, "registry/entity_detail.html", {
+        "entity": entity,
+        "licences": licences,
+        "phone": entity.contact_phone if reveal else mask_phone(entity.contact_phone),
+        "revealed": reveal,
+        "rating_changes": entity.rating_changes.select_related("changed_by")[:20],
+        "chain_stores": entity.chain_stores.filter(is_deleted=False)[:50],
+        "panels": render_panels("entity_profile", request, entity),
+        "can_edit": can_edit_registry(user),
+        "can_rate": can_set_ratings(user),
+    })
+
+
+def _form_errors_from(exc: ValidationError, form: Any) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def entity_create_view(request: HttpRequest) -> HttpResponse:
+    user = _editor(request)
+    form = EntityForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = services.create_entity(actor=user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": entity.name})
+            return redirect(entity)
+    return render(request, "registry/entity_form.html", {"form": form, "entity": None})
+
+
+def entity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    entity = visible_entity(user, pk)
+    form = EntityForm(request.POST or None, instance=entity, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entity(actor=user, entity=entity, data=form.cleaned_data,
+                                   reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(entity)
+    return render(request, "registry/entity_form.html", {"form": form, "entity": entity})
+
+
+def entity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    entity = visible_entity(user, pk)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_entity(actor=user, entity=entity, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已删除：%(name)s") % {"name": entity.name})
+        return redirect("registry:entity_list")
+    return render(request, "registry/entity_delete.html", {"form": form, "entity": entity})
+
+
+def entity_rating_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if not can_set_ratings(user):
+        raise PermissionDenied
+    entity = visible_entity(user, pk)
+    form = RatingForm(request.POST or None, initial={
+        "risk_grade": entity.risk_grade, "credit_class": entity.credit_class})
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        services.set_rating(actor=user, entity=entity, kind=RatingKind.RISK,
+                            value=form.cleaned_data["risk_grade"], reason=reason)
+        services.set_rating(actor=user, entity=entity, kind=RatingKind.CREDIT,
+                            value=form.cleaned_data["credit_class"], reason=reason)
+        messages.success(request, _("等级已更新。"))
+        return redirect(entity)
+    return render(request, "registry/entity_rating.html", {"form": form, "entity": entity})
+
+
+def licence_form_view(request: HttpRequest, pk: int, licence_pk: int | None = None) -> HttpResponse:
+    user = _editor(request)
+    entity = visible_entity(user, pk)
+    licence = get_object_or_404(Licence, pk=licence_pk, entity=entity) if licence_pk else None
+    form = LicenceForm(request.POST or None, instance=licence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if licence is None:
+                services.add_licence(actor=user, entity=entity, data=form.cleaned_data)
+            else:
+                services.update_licence(actor=user, licence=licence, data=form.cleaned_data,
+                                        reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("证照已保存。"))
+            return redirect(entity)
+    return render(request, "registry/licence_form.html",
+                  {"form": form, "entity": entity, "licence": licence})
+
+
+def product_list_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filterset = ProductFilterSet(request.GET or None, queryset=products_visible_to(user))
+    qs = filterset.qs if filterset.is_valid() else products_visible_to(user).none()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/product_list.html", {
+        "filterset": filterset, "page_obj": page, "can_edit": can_edit_registry(user)})
+
+
+def product_create_view(request: HttpRequest) -> HttpResponse:
+    user = _editor(request)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_product(actor=user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("产品已登记。"))
+            return redirect("registry:product_list")
+    return render(request, "registry/product_form.html", {"form": form})

@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    return redirect("core:home")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", root),
+    path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("yaoan.core.urls")),
+    path("registry/", include("yaoan.registry.urls")),
+    path("api/", include("yaoan.api")),
+]
