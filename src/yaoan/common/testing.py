@@ -1,0 +1,142 @@
+"""Factories and helpers shared by every app's tests (no mocks of our own code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import factory
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from yaoan.common.identifiers import uscc_check_character
+from yaoan.core.enums import OrgUnitKind, Role, SubdistrictKind
+from yaoan.core.models import OrgUnit, RoleAssignment, Subdistrict, User
+from yaoan.registry.enums import EntityType, LicenceKind
+from yaoan.registry.models import Entity, Licence, Product
+
+TEST_PASSWORD = "Yaoan-Test-Pass-2026!"
+_serial = itertools.count(1)
+
+
+def make_uscc(serial: int | None = None, authority: str = "9", category: str = "1") -> str:
+    """A syntactically valid synthetic unified social credit code."""
+    n = next(_serial) if serial is None else serial
+    body = f"{authority}{category}500111MA{n:07d}"[:17]
+    return body + uscc_check_character(body)
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"unit{n}")
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = OrgUnitKind.BUREAU
+
+
+class StationFactory(OrgUnitFactory):
+    code = factory.Sequence(lambda n: f"station{n}")
+    name = factory.Sequence(lambda n: f"第{n}市场监管所")
+    kind = OrgUnitKind.STATION
+
+
+class SubdistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subdistrict
+
+    code = factory.Sequence(lambda n: f"500111{n:03d}")
+    name = factory.Sequence(lambda n: f"测试{n}街道")
+    kind = SubdistrictKind.STREET
+    station = factory.SubFactory(StationFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with roles and a confirmed TOTP device; ``totp_code(user)`` gives a valid code."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"测试员{n}")
+    org_unit = factory.SubFactory(OrgUnitFactory)
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        if create:
+            for role in extracted if extracted is not None else [Role.INSPECTOR]:
+                RoleAssignment.objects.create(user=self, role=role)
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            TOTPDevice.objects.create(user=self, name="TOTP", confirmed=True)
+
+
+def totp_code(user: User, at: dt.datetime | None = None) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = (at or timezone.now()).timestamp()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Client, user: User, password: str = TEST_PASSWORD) -> None:
+    """Both factors through the real login pages, as a person would."""
+    response = client.post("/accounts/login/", {"username": user.username, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post("/accounts/otp/", {"token": totp_code(user)})
+    assert response.status_code == 302, response.content[:500]
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    name = factory.Sequence(lambda n: f"测试大药房{n}号店")
+    name_initials = factory.LazyAttribute(lambda o: "")
+    uscc = factory.LazyFunction(make_uscc)
+    entity_type = EntityType.RETAIL_PHARMACY
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    address = "测试路1号"
+    legal_representative = "王某"
+    contact_phone = "13800001234"
+
+    @classmethod
+    def _create(cls, model_class: type[Entity], *args: Any, **kwargs: Any) -> Entity:
+        from yaoan.registry.pinyin import pinyin_initials
+
+        kwargs["name_initials"] = pinyin_initials(kwargs["name"])
+        return super()._create(model_class, *args, **kwargs)
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Licence
+
+    entity = factory.SubFactory(EntityFactory)
+    kind = LicenceKind.DRUG_RETAIL
+    number = factory.Sequence(lambda n: f"渝CA{n:07d}")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=4 * 365))
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    product_class = "drug"
+    name = factory.Sequence(lambda n: f"测试药品{n}")
+    approval_number = factory.Sequence(lambda n: f"国药准字H{20000000 + n}")
+    specification = "0.25g*24片"
