@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 

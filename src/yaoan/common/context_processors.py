@@ -16,7 +16,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in NAV_ITEMS:
         if item.visible(user):
             items.append(
-                {"label": item.label, "url": reverse(item.url_name),
-                 "active": request.path.startswith(item.match_prefix)}
+                {
+                    "label": item.label,
+                    "url": reverse(item.url_name),
+                    "active": request.path.startswith(item.match_prefix),
+                }
             )
     return {"nav_items": items}

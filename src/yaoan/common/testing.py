@@ -18,7 +18,7 @@ from yaoan.core.models import OrgUnit, RoleAssignment, Subdistrict, User
 from yaoan.registry.enums import EntityType, LicenceKind
 from yaoan.registry.models import Entity, Licence, Product
 
-TEST_PASSWORD = "Yaoan-Test-Pass-2026!"
+TEST_PASSWORD = "Yaoan-Test-Pass-2026!"  # noqa: S105
 _serial = itertools.count(1)
 
 
@@ -68,19 +68,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     password_changed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    def password(self: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
         self.set_password(extracted or TEST_PASSWORD)
         if create:
             self.save(update_fields=["password"])
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(self: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create:
             for role in extracted if extracted is not None else [Role.INSPECTOR]:
                 RoleAssignment.objects.create(user=self, role=role)
 
     @factory.post_generation
-    def totp(self, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+    def totp(self: Any, create: bool, extracted: bool | None, **kwargs: Any) -> None:
         if create and extracted is not False:
             TOTPDevice.objects.create(user=self, name="TOTP", confirmed=True)
 

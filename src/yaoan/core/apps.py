@@ -13,8 +13,15 @@ class CoreConfig(AppConfig):
 
         register_nav(NavItem(10, _("工作台"), "core:home", lambda u: True, "/home"))
         register_nav(NavItem(900, _("审计日志"), "core:audit_list", rules.can_read_audit, "/audit"))
-        register_nav(NavItem(910, _("用户管理"), "core:user_list",
-                             lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u),
-                             "/admin-users"))
-        register_nav(NavItem(920, _("工作日历"), "core:calendar", rules.can_manage_calendar,
-                             "/calendar"))
+        register_nav(
+            NavItem(
+                910,
+                _("用户管理"),
+                "core:user_list",
+                lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u),
+                "/admin-users",
+            )
+        )
+        register_nav(
+            NavItem(920, _("工作日历"), "core:calendar", rules.can_manage_calendar, "/calendar")
+        )

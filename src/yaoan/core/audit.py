@@ -23,9 +23,22 @@ from yaoan.core.models import AuditChainHead, AuditEvent, OrgUnit, User
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
-    "seq", "occurred_at", "actor_id", "actor_username", "org_unit_id", "action", "success",
-    "object_type", "object_id", "object_repr", "before", "after", "reason",
-    "ip_address", "user_agent", "request_id",
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_username",
+    "org_unit_id",
+    "action",
+    "success",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "reason",
+    "ip_address",
+    "user_agent",
+    "request_id",
 )
 
 

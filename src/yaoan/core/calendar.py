@@ -24,7 +24,10 @@ class CalendarYearUnknownError(Exception):
     def __init__(self, year: int):
         self.year = year
         super().__init__(
-            _("工作日历尚未包含 %(year)s 年的法定节假日安排，请系统管理员导入该年度日历后再计算期限。")
+            _(
+                "工作日历尚未包含 %(year)s 年的法定节假日安排，"
+                "请系统管理员导入该年度日历后再计算期限。"
+            )
             % {"year": year}
         )
 

@@ -12,4 +12,3 @@ def audit_retention(app_configs: Any, **kwargs: Any) -> list[Error]:
     if settings.AUDIT_RETENTION_DAYS < 180:
         return [Error("YAOAN_AUDIT_RETENTION_DAYS must be at least 180", id="yaoan.E001")]
     return []
-

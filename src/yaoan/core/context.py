@@ -15,5 +15,6 @@ class RequestContext:
 
 
 current_request: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "yaoan_request", default=RequestContext()
+    "yaoan_request",
+    default=RequestContext(),  # noqa: B039  (frozen, so sharing the default is safe)
 )

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +17,9 @@ class LoginForm(forms.Form):
 
 class OtpForm(forms.Form):
     token = forms.RegexField(
-        label=_("动态验证码"), regex=r"^\d{6}$", max_length=6,
+        label=_("动态验证码"),
+        regex=r"^\d{6}$",
+        max_length=6,
         error_messages={"invalid": _("请输入 6 位数字验证码。")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
@@ -25,7 +30,7 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
     new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput, strip=False)
 
-    def __init__(self, user, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, user: Any, *args: Any, **kwargs: Any):
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -35,27 +40,36 @@ class PasswordChangeForm(forms.Form):
             raise forms.ValidationError(_("当前密码不正确。"))
         return value
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
         return data
 
 
 class UserCreateForm(forms.Form):
-    username = forms.RegexField(label=_("用户名"), regex=r"^[a-zA-Z0-9_.-]{3,40}$",
-                                help_text=_("3–40 位字母、数字、下划线、点或连字符"))
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[a-zA-Z0-9_.-]{3,40}$",
+        help_text=_("3–40 位字母、数字、下划线、点或连字符"),
+    )
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     org_unit = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.all())
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices,
-                                      widget=forms.CheckboxSelectMultiple)
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False,
-                               help_text=_("用户首次登录时必须修改"))
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("用户首次登录时必须修改"),
+    )
 
 
 class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices,
-                                      widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
     reason = forms.CharField(label=_("调整原因"), max_length=200)
 
 
@@ -68,18 +82,20 @@ class ApiTokenForm(forms.Form):
 
 
 class AuditSearchForm(forms.Form):
-    q_object = forms.CharField(label=_("对象"), required=False,
-                               help_text=_("对象类型或编号，如 registry.entity 或 123"))
+    q_object = forms.CharField(
+        label=_("对象"), required=False, help_text=_("对象类型或编号，如 registry.entity 或 123")
+    )
     actor = forms.CharField(label=_("操作人"), required=False)
-    action = forms.CharField(label=_("操作"), required=False,
-                             help_text=_("前缀匹配，如 core.auth"))
-    date_from = forms.DateField(label=_("起始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.CharField(label=_("操作"), required=False, help_text=_("前缀匹配，如 core.auth"))
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("截止日期不能早于起始日期。"))
         return data
@@ -87,17 +103,19 @@ class AuditSearchForm(forms.Form):
 
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
-    source = forms.CharField(label=_("依据"), max_length=200,
-                             help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    source = forms.CharField(
+        label=_("依据"),
+        max_length=200,
+        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"),
+    )
     days = forms.CharField(
-        label=_("调整日期"), widget=forms.Textarea(attrs={"rows": 14}),
+        label=_("调整日期"),
+        widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("每行一天：日期 休/班 说明，例如“2027-01-01 休 元旦”“2027-02-07 班 春节调休”"),
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        import datetime as dt
-
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         parsed = []
         for lineno, line in enumerate((data.get("days") or "").splitlines(), start=1):
             if not line.strip():

@@ -30,8 +30,12 @@ def create_job(*, actor: User, kind: str, input_name: str, content: bytes) -> Ba
     job.input_path = str(path)
     job.result = {"input_sm3": audit.sm3_hex(content)}
     job.save(update_fields=["input_path", "result"])
-    audit.record(f"{kind}.submitted", actor=actor, obj=job,
-                 after={"file": input_name, "bytes": len(content), "sm3": job.result["input_sm3"]})
+    audit.record(
+        f"{kind}.submitted",
+        actor=actor,
+        obj=job,
+        after={"file": input_name, "bytes": len(content), "sm3": job.result["input_sm3"]},
+    )
     return job
 
 
@@ -41,12 +45,27 @@ def set_progress(job: BackgroundJob, done: int, total: int, message: str = "") -
     )
 
 
-def finish_job(job: BackgroundJob, status: str, message: str, *, output_path: str = "",
-               result: dict[str, Any] | None = None) -> None:
+def finish_job(
+    job: BackgroundJob,
+    status: str,
+    message: str,
+    *,
+    output_path: str = "",
+    result: dict[str, Any] | None = None,
+) -> None:
     job.status = status
     job.message = message
     job.finished_at = timezone.now()
     job.output_path = output_path
     job.result = {**job.result, **(result or {})}
-    job.save(update_fields=["status", "message", "finished_at", "output_path", "result",
-                            "progress_done", "progress_total"])
+    job.save(
+        update_fields=[
+            "status",
+            "message",
+            "finished_at",
+            "output_path",
+            "result",
+            "progress_done",
+            "progress_total",
+        ]
+    )

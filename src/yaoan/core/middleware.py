@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -74,9 +75,11 @@ class SessionPolicyMiddleware:
     def session_problem(self, request: HttpRequest) -> str | None:
         now = timezone.now()
         key = request.session.session_key or ""
-        row = UserSession.objects.filter(session_key=key).only(
-            "ended_at", "created_at", "last_seen_at"
-        ).first()
+        row = (
+            UserSession.objects.filter(session_key=key)
+            .only("ended_at", "created_at", "last_seen_at")
+            .first()
+        )
         if row is None or row.ended_at is not None:
             return "ended"
         if now - row.created_at > dt.timedelta(hours=settings.SESSION_MAX_HOURS):
@@ -109,14 +112,19 @@ class LoginRequiredMiddleware:
         if path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         user = request.user
-        if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        if not is_two_factor(user):
             return unauthorised(request, _("请先登录。"))
         if password_change_due(user) and not path.startswith(PASSWORD_CHANGE_ALLOWED):
             return redirect("core:password_change")
         return self.get_response(request)
 
 
-def password_change_due(user) -> bool:  # type: ignore[no-untyped-def]
+def is_two_factor(user: Any) -> bool:
+    """Signed in with both the password and a TOTP code (django-otp sets is_verified)."""
+    return bool(user.is_authenticated and user.is_verified())
+
+
+def password_change_due(user: Any) -> bool:
     if user.must_change_password:
         return True
     max_age = settings.PASSWORD_MAX_AGE_DAYS

@@ -17,8 +17,12 @@ class OrgUnit(models.Model):
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(_("类别"), max_length=24, choices=OrgUnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -43,8 +47,11 @@ class Subdistrict(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(_("类别"), max_length=10, choices=SubdistrictKind.choices)
     station = models.ForeignKey(
-        OrgUnit, verbose_name=_("所属市场监管所"), on_delete=models.PROTECT,
-        related_name="subdistricts", limit_choices_to={"kind": OrgUnitKind.STATION},
+        OrgUnit,
+        verbose_name=_("所属市场监管所"),
+        on_delete=models.PROTECT,
+        related_name="subdistricts",
+        limit_choices_to={"kind": OrgUnitKind.STATION},
     )
     area_type = models.CharField(
         _("区域类型"), max_length=16, choices=AreaType.choices, default=AreaType.URBAN
@@ -65,8 +72,12 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50)
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("所在单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        OrgUnit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
@@ -119,6 +130,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
 
 class UserSession(models.Model):
     """A signed-in session, listed to its user, who can end it (S6, S7)."""
@@ -169,13 +183,23 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
     org_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("单位"), null=True, blank=True,
-        on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        OrgUnit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     action = models.CharField(_("操作"), max_length=80, db_index=True)
     success = models.BooleanField(_("成功"), default=True)
@@ -207,6 +231,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
 class CalendarYearOverride(models.Model):
@@ -291,8 +318,9 @@ class BackgroundJob(models.Model):
         ERROR = "error", _("出错")
 
     kind = models.CharField(_("类别"), max_length=60)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="jobs")
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -45,7 +45,8 @@ class LengthAndClassesValidator:
 
     def get_help_text(self) -> str:
         return _("至少 %(n)d 个字符，含大写字母、小写字母、数字、符号中的至少 %(c)d 类。") % {
-            "n": self.min_length, "c": self.min_classes,
+            "n": self.min_length,
+            "c": self.min_classes,
         }
 
 

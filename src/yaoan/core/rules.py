@@ -8,17 +8,30 @@ departments and the three administrators see no registry data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.core.models import User
+
+if TYPE_CHECKING:
+    from yaoan.core.models import User
 
 DISTRICT_WIDE_UNITS = frozenset(
-    {OrgUnitKind.BUREAU, OrgUnitKind.SECTION, OrgUnitKind.ENFORCEMENT_TEAM,
-     OrgUnitKind.COMMITTEE_OFFICE}
+    {
+        OrgUnitKind.BUREAU,
+        OrgUnitKind.SECTION,
+        OrgUnitKind.ENFORCEMENT_TEAM,
+        OrgUnitKind.COMMITTEE_OFFICE,
+    }
 )
 REGISTRY_READERS = frozenset(
-    {Role.INSPECTOR, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.COMMITTEE_OFFICE,
-     Role.MONITORING, Role.LEADER}
+    {
+        Role.INSPECTOR,
+        Role.CASE_OFFICER,
+        Role.SECTION_CHIEF,
+        Role.COMMITTEE_OFFICE,
+        Role.MONITORING,
+        Role.LEADER,
+    }
 )
 REGISTRY_EDITORS = frozenset({Role.INSPECTOR, Role.SECTION_CHIEF})
 

@@ -60,7 +60,10 @@ def create_user(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(str(CoreError.DUPLICATE_USERNAME.label), code="duplicate_username")
     user = User(
-        username=username, display_name=display_name, org_unit=org_unit, phone=phone,
+        username=username,
+        display_name=display_name,
+        org_unit=org_unit,
+        phone=phone,
         must_change_password=must_change_password,
     )
     validate_password(password, user)
@@ -70,7 +73,9 @@ def create_user(
     PasswordHistory.objects.create(user=user, password=user.password)
     RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=r) for r in roles])
     audit.record(
-        "core.user.created", actor=actor, obj=user,
+        "core.user.created",
+        actor=actor,
+        obj=user,
         after={**audit.snapshot(user, USER_AUDIT_FIELDS), "roles": sorted(roles)},
     )
     return user
@@ -87,8 +92,12 @@ def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> 
     )
     user.__dict__.pop("_role_set", None)
     audit.record(
-        "core.user.roles_changed", actor=actor, obj=user,
-        before={"roles": old}, after={"roles": new}, reason=reason,
+        "core.user.roles_changed",
+        actor=actor,
+        obj=user,
+        before={"roles": old},
+        after={"roles": new},
+        reason=reason,
     )
 
 
@@ -115,12 +124,17 @@ def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
     if not active:
         end_all_sessions(user=user, reason="deactivated")
     audit.record(
-        "core.user.activated" if active else "core.user.deactivated", actor=actor, obj=user,
-        before=before, after=audit.snapshot(user, ["is_active"]), reason=reason,
+        "core.user.activated" if active else "core.user.deactivated",
+        actor=actor,
+        obj=user,
+        before=before,
+        after=audit.snapshot(user, ["is_active"]),
+        reason=reason,
     )
 
 
 # --- sign-in, lockout and sessions ------------------------------------------------------
+
 
 @transaction.atomic
 def record_failed_login(*, username: str, user: User | None, stage: str) -> None:
@@ -134,15 +148,24 @@ def record_failed_login(*, username: str, user: User | None, stage: str) -> None
             user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
         user.save(update_fields=["failed_login_count", "locked_until"])
     audit.record(
-        "core.auth.login_failed", actor_username=username, success=False,
-        obj=user, reason=stage, org_unit=user.org_unit if user else None,
+        "core.auth.login_failed",
+        actor_username=username,
+        success=False,
+        obj=user,
+        reason=stage,
+        org_unit=user.org_unit if user else None,
     )
 
 
 @transaction.atomic
 def record_locked_attempt(*, user: User) -> None:
-    audit.record("core.auth.login_refused_locked", actor_username=user.username, obj=user,
-                 success=False, org_unit=user.org_unit)
+    audit.record(
+        "core.auth.login_refused_locked",
+        actor_username=user.username,
+        obj=user,
+        success=False,
+        org_unit=user.org_unit,
+    )
 
 
 @transaction.atomic
@@ -151,8 +174,15 @@ def record_login(*, user: User, session_key: str, ip: str | None, user_agent: st
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=now)
     UserSession.objects.update_or_create(
         session_key=session_key,
-        defaults={"user": user, "created_at": now, "last_seen_at": now, "ip_address": ip,
-                  "user_agent": user_agent[:300], "ended_at": None, "end_reason": ""},
+        defaults={
+            "user": user,
+            "created_at": now,
+            "last_seen_at": now,
+            "ip_address": ip,
+            "user_agent": user_agent[:300],
+            "ended_at": None,
+            "end_reason": "",
+        },
     )
     audit.record("core.auth.login", actor=user, obj=user)
 
@@ -171,8 +201,12 @@ def end_session(*, actor: User, session: UserSession, reason: str) -> None:
     session.end_reason = reason
     session.save(update_fields=["ended_at", "end_reason"])
     Session.objects.filter(session_key=session.session_key).delete()
-    audit.record("core.session.ended", actor=actor, obj=session.user,
-                 after={"session": session.session_key[:8], "reason": reason})
+    audit.record(
+        "core.session.ended",
+        actor=actor,
+        obj=session.user,
+        after={"session": session.session_key[:8], "reason": reason},
+    )
 
 
 def end_all_sessions(*, user: User, reason: str) -> None:
@@ -182,14 +216,19 @@ def end_all_sessions(*, user: User, reason: str) -> None:
 
 # --- API tokens --------------------------------------------------------------------------
 
+
 @transaction.atomic
 def issue_api_token(*, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
     """Returns the token and its key; the key is shown to the user once and never stored."""
     key = "ya_" + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[3:9], key_digest=audit.sm3_hex(key.encode()),
-        created_at=now, expires_at=now + dt.timedelta(days=days),
+        user=user,
+        name=name,
+        prefix=key[3:9],
+        key_digest=audit.sm3_hex(key.encode()),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
     )
     audit.record("core.api_token.issued", actor=user, obj=token, after={"name": name})
     return token, key
@@ -203,6 +242,7 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
 
 
 # --- calendar and deadline rules -------------------------------------------------------
+
 
 @transaction.atomic
 def load_calendar_year(
@@ -223,19 +263,28 @@ def load_calendar_year(
         year=year, defaults={"source": source}
     )
     audit.record(
-        "core.calendar.year_loaded", actor=actor, obj=year_row, reason=source,
+        "core.calendar.year_loaded",
+        actor=actor,
+        obj=year_row,
+        reason=source,
         after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
     )
     return year_row
 
 
 @transaction.atomic
-def update_deadline_rule(*, actor: User, rule: DeadlineRule, amount: int, unit: str,
-                         reason: str) -> None:
+def update_deadline_rule(
+    *, actor: User, rule: DeadlineRule, amount: int, unit: str, reason: str
+) -> None:
     before = audit.snapshot(rule, ["amount", "unit"])
     rule.amount, rule.unit = amount, unit
     rule.full_clean()
     rule.save(update_fields=["amount", "unit"])
-    audit.record("core.deadline_rule.changed", actor=actor, obj=rule, before=before,
-                 after=audit.snapshot(rule, ["amount", "unit"]), reason=reason)
-
+    audit.record(
+        "core.deadline_rule.changed",
+        actor=actor,
+        obj=rule,
+        before=before,
+        after=audit.snapshot(rule, ["amount", "unit"]),
+        reason=reason,
+    )

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.common.panels import render_panels
 from yaoan.core import services, totp
 from yaoan.core.forms import ApiTokenForm, LoginForm, OtpForm, PasswordChangeForm
+from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.middleware import client_ip
 from yaoan.core.models import User
 
@@ -65,15 +67,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/login.html", {"form": form})
 
 
-def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
     next_url = request.session.get(PENDING_NEXT, "/home/")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     request.session.pop(PENDING_USER, None)
     request.session.save()
     services.record_login(
-        user=user, session_key=request.session.session_key or "",
-        ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        user=user,
+        session_key=request.session.session_key or "",
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     return redirect(next_url)
 
@@ -112,29 +116,34 @@ def otp_enrol_view(request: HttpRequest) -> HttpResponse:
         services.record_failed_login(username=user.username, user=user, stage="otp_enrol")
         form.add_error("token", _("验证码不正确，请确认手机时间准确后重试。"))
     uri = totp.provisioning_uri(device)
-    return render(request, "core/otp_enrol.html", {
-        "form": form, "qr_svg": totp.qr_svg(uri), "secret": totp.base32_secret(device),
-        "pending_user": user,
-    })
+    return render(
+        request,
+        "core/otp_enrol.html",
+        {
+            "form": form,
+            "qr_svg": totp.qr_svg(uri),
+            "secret": totp.base32_secret(device),
+            "pending_user": user,
+        },
+    )
 
 
 @require_POST
 @login_not_required
 def logout_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        session = request.user.sessions.filter(  # type: ignore[union-attr]
-            session_key=request.session.session_key or ""
-        ).first()
+    user = request.user
+    if isinstance(user, User):
+        session = user.sessions.filter(session_key=request.session.session_key or "").first()
         if session is not None:
-            services.end_session(actor=request.user, session=session, reason="logout")  # type: ignore[arg-type]
+            services.end_session(actor=user, session=session, reason="logout")
     logout(request)
     response = redirect("core:login")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'  # S27
     return response
 
 
-def password_change_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import update_session_auth_hash
@@ -152,40 +161,41 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/password_change.html", {"form": form})
 
 
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": render_panels("dashboard", request)})
 
 
-def sessions_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     current = request.session.session_key
     rows = user.sessions.filter(ended_at__isnull=True)
     return render(request, "core/sessions.html", {"sessions": rows, "current": current})
 
 
 @require_POST
-def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def session_end_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     session = get_object_or_404(user.sessions, pk=pk)
     services.end_session(actor=user, session=session, reason="ended_by_user")
     messages.success(request, _("已结束该会话。"))
     return redirect("core:sessions")
 
 
-def api_tokens_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def api_tokens_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         _token, new_key = services.issue_api_token(user=user, name=form.cleaned_data["name"])
     tokens = user.api_tokens.filter(revoked_at__isnull=True)
-    return render(request, "core/api_tokens.html",
-                  {"form": form, "tokens": tokens, "new_key": new_key})
+    return render(
+        request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+    )
 
 
 @require_POST
-def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def api_token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     token = get_object_or_404(user.api_tokens, pk=pk, revoked_at__isnull=True)
     services.revoke_api_token(actor=user, token=token)
     messages.success(request, _("令牌已撤销。"))

@@ -11,14 +11,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from yaoan.core import audit, rules, services
 from yaoan.core.calendar import WorkingCalendar, package_years
-from yaoan.core.forms import AuditSearchForm, CalendarYearForm, ReasonForm, RolesForm, UserCreateForm
+from yaoan.core.forms import (
+    AuditSearchForm,
+    CalendarYearForm,
+    ReasonForm,
+    RolesForm,
+    UserCreateForm,
+)
+from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.models import AuditEvent, CalendarYearOverride, DeadlineRule, HolidayOverride, User
 
 
@@ -27,10 +33,15 @@ def require(check: Callable[[Any], bool]) -> Callable[..., Any]:
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                audit.record("core.access.denied", actor=request.user,  # type: ignore[arg-type]
-                             success=False, object_type="url", object_id=request.path[:64])
+                audit.record(
+                    "core.access.denied",
+                    actor=request.user,
+                    success=False,
+                    object_type="url",
+                    object_id=request.path[:64],
+                )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -40,7 +51,7 @@ def require(check: Callable[[Any], bool]) -> Callable[..., Any]:
 
 
 @require(rules.can_read_audit)
-def audit_list_view(request: HttpRequest) -> HttpResponse:
+def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.all()
     if form.is_valid():
@@ -69,31 +80,40 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require(lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u))
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     users = User.objects.select_related("org_unit").prefetch_related("role_assignments")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "core/user_list.html", {
-        "page_obj": page, "q": q, "now": timezone.now(),
-        "can_create": rules.can_manage_accounts(request.user),
-    })
+    return render(
+        request,
+        "core/user_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "now": timezone.now(),
+            "can_create": rules.can_manage_accounts(request.user),
+        },
+    )
 
 
 CREATE_ERROR_FIELDS = {"duplicate_username": "username", "role_conflict": "roles"}
 
 
 @require(rules.can_manage_accounts)
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.create_user(
-                actor=request.user,  # type: ignore[arg-type]
-                username=data["username"], display_name=data["display_name"],
-                org_unit=data["org_unit"], roles=data["roles"], password=data["password"],
+                actor=request.user,
+                username=data["username"],
+                display_name=data["display_name"],
+                org_unit=data["org_unit"],
+                roles=data["roles"],
+                password=data["password"],
             )
         except ValidationError as exc:
             for error in exc.error_list:
@@ -104,9 +124,9 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require(lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u))
-def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
-    actor: User = request.user  # type: ignore[assignment]
+    actor = request.user
     roles_form = RolesForm(initial={"roles": sorted(target.role_set)})
     reason_form = ReasonForm()
     if request.method == "POST":
@@ -115,14 +135,22 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             roles_form = RolesForm(request.POST)
             if roles_form.is_valid():
                 try:
-                    services.set_roles(actor=actor, user=target, roles=roles_form.cleaned_data["roles"],
-                                       reason=roles_form.cleaned_data["reason"])
+                    services.set_roles(
+                        actor=actor,
+                        user=target,
+                        roles=roles_form.cleaned_data["roles"],
+                        reason=roles_form.cleaned_data["reason"],
+                    )
                 except ValidationError as exc:
                     roles_form.add_error("roles", exc.messages[0])
                 else:
                     return redirect("core:user_detail", pk=pk)
-        elif action in {"unlock", "deactivate", "activate", "force_logout"} and \
-                rules.can_manage_accounts(actor):
+        elif action in {
+            "unlock",
+            "deactivate",
+            "activate",
+            "force_logout",
+        } and rules.can_manage_accounts(actor):
             reason_form = ReasonForm(request.POST)
             if reason_form.is_valid():
                 reason = reason_form.cleaned_data["reason"]
@@ -132,26 +160,37 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     for session in target.sessions.filter(ended_at__isnull=True):
                         services.end_session(actor=actor, session=session, reason="forced")
                 else:
-                    services.set_active(actor=actor, user=target, active=action == "activate",
-                                        reason=reason)
+                    services.set_active(
+                        actor=actor, user=target, active=action == "activate", reason=reason
+                    )
                 return redirect("core:user_detail", pk=pk)
         else:
             raise PermissionDenied
-    return render(request, "core/user_detail.html", {
-        "target": target, "roles_form": roles_form, "reason_form": reason_form,
-        "can_roles": rules.can_manage_roles(actor), "can_accounts": rules.can_manage_accounts(actor),
-        "sessions": target.sessions.filter(ended_at__isnull=True), "now": timezone.now(),
-    })
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "target": target,
+            "roles_form": roles_form,
+            "reason_form": reason_form,
+            "can_roles": rules.can_manage_roles(actor),
+            "can_accounts": rules.can_manage_accounts(actor),
+            "sessions": target.sessions.filter(ended_at__isnull=True),
+            "now": timezone.now(),
+        },
+    )
 
 
 @require(rules.can_manage_calendar)
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CalendarYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.load_calendar_year(
-                actor=request.user, year=form.cleaned_data["year"],  # type: ignore[arg-type]
-                source=form.cleaned_data["source"], days=form.cleaned_data["parsed_days"],
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                source=form.cleaned_data["source"],
+                days=form.cleaned_data["parsed_days"],
             )
         except ValidationError as exc:
             form.add_error("days", exc.messages[0])
@@ -160,12 +199,16 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     calendar = WorkingCalendar()
     today = timezone.localdate()
     next_year = today.year + 1
-    return render(request, "core/calendar.html", {
-        "form": form,
-        "package_years": f"{min(package_years())}–{max(package_years())}",
-        "override_years": CalendarYearOverride.objects.all(),
-        "overrides": HolidayOverride.objects.filter(date__year__gte=today.year),
-        "next_year_known": next_year in calendar.known_years(),
-        "next_year": next_year,
-        "rules": DeadlineRule.objects.all(),
-    })
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "form": form,
+            "package_years": f"{min(package_years())}–{max(package_years())}",
+            "override_years": CalendarYearOverride.objects.all(),
+            "overrides": HolidayOverride.objects.filter(date__year__gte=today.year),
+            "next_year_known": next_year in calendar.known_years(),
+            "next_year": next_year,
+            "rules": DeadlineRule.objects.all(),
+        },
+    )

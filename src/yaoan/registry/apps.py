@@ -12,8 +12,14 @@ class RegistryConfig(AppConfig):
         from yaoan.core.rules import can_read_registry
         from yaoan.registry.panels import licence_expiry_panel
 
-        register_nav(NavItem(20, _("监管对象"), "registry:entity_list", can_read_registry,
-                             "/registry/entities"))
-        register_nav(NavItem(25, _("产品目录"), "registry:product_list", can_read_registry,
-                             "/registry/products"))
+        register_nav(
+            NavItem(
+                20, _("监管对象"), "registry:entity_list", can_read_registry, "/registry/entities"
+            )
+        )
+        register_nav(
+            NavItem(
+                25, _("产品目录"), "registry:product_list", can_read_registry, "/registry/products"
+            )
+        )
         register_panel(Panel(20, "dashboard", licence_expiry_panel))

@@ -21,9 +21,13 @@ from yaoan.registry.models import Entity, Licence, Product
 from yaoan.registry.queries import expiring_licences, with_expiring_licence
 
 ENTITY_SORTS = {
-    "name": "name", "uscc": "uscc", "entity_type": "entity_type",
-    "subdistrict": "subdistrict__code", "risk_grade": "risk_grade",
-    "credit_class": "credit_class", "updated_at": "updated_at",
+    "name": "name",
+    "uscc": "uscc",
+    "entity_type": "entity_type",
+    "subdistrict": "subdistrict__code",
+    "risk_grade": "risk_grade",
+    "credit_class": "credit_class",
+    "updated_at": "updated_at",
 }
 
 
@@ -46,15 +50,18 @@ class EntityFilterSet(django_filters.FilterSet):
         label=_("镇街"), queryset=Subdistrict.objects.all(), field_name="subdistrict"
     )
     station = django_filters.ModelChoiceFilter(
-        label=_("市场监管所"), queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION),
+        label=_("市场监管所"),
+        queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION),
         field_name="subdistrict__station",
     )
     risk_grade = django_filters.ChoiceFilter(
-        label=_("风险等级"), choices=[("none", _("未评级")), *RiskGrade.choices[1:]],
+        label=_("风险等级"),
+        choices=[("none", _("未评级")), *RiskGrade.choices[1:]],
         method="filter_blankable",
     )
     credit_class = django_filters.ChoiceFilter(
-        label=_("信用分类"), choices=[("none", _("未评定")), *CreditClass.choices[1:]],
+        label=_("信用分类"),
+        choices=[("none", _("未评定")), *CreditClass.choices[1:]],
         method="filter_blankable",
     )
     status = django_filters.ChoiceFilter(label=_("经营状态"), choices=EntityStatus.choices)
@@ -82,10 +89,12 @@ class EntityFilterSet(django_filters.FilterSet):
 class LicenceFilterSet(django_filters.FilterSet):
     entity = django_filters.NumberFilter(label=_("监管对象"), field_name="entity_id")
     kind = django_filters.ChoiceFilter(label=_("证照类型"), choices=LicenceKind.choices)
-    expiring = django_filters.ChoiceFilter(label=_("到期"), choices=ExpiryWindow.choices,
-                                           method="filter_expiring")
-    station = django_filters.NumberFilter(label=_("市场监管所"),
-                                          field_name="entity__subdistrict__station_id")
+    expiring = django_filters.ChoiceFilter(
+        label=_("到期"), choices=ExpiryWindow.choices, method="filter_expiring"
+    )
+    station = django_filters.NumberFilter(
+        label=_("市场监管所"), field_name="entity__subdistrict__station_id"
+    )
 
     class Meta:
         model = Licence
@@ -107,8 +116,14 @@ class ProductFilterSet(django_filters.FilterSet):
 
     def filter_q(self, qs: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
         value = value.strip()
-        return qs.filter(
-            Q(name__icontains=value) | Q(generic_name__icontains=value)
-            | Q(approval_number__icontains=value) | Q(registration_number__icontains=value)
-            | Q(udi_di=value)
-        ) if value else qs
+        return (
+            qs.filter(
+                Q(name__icontains=value)
+                | Q(generic_name__icontains=value)
+                | Q(approval_number__icontains=value)
+                | Q(registration_number__icontains=value)
+                | Q(udi_di=value)
+            )
+            if value
+            else qs
+        )

@@ -17,13 +17,26 @@ class EntityForm(forms.ModelForm):
     class Meta:
         model = Entity
         fields = [
-            "name", "uscc", "entity_type", "medical_level", "device_class", "subdistrict",
-            "address", "legal_representative", "quality_manager", "contact_phone", "status",
-            "chain_headquarters", "handles_special_drugs", "in_volume_procurement",
-            "offers_medical_beauty", "handles_cold_chain",
+            "name",
+            "uscc",
+            "entity_type",
+            "medical_level",
+            "device_class",
+            "subdistrict",
+            "address",
+            "legal_representative",
+            "quality_manager",
+            "contact_phone",
+            "status",
+            "chain_headquarters",
+            "handles_special_drugs",
+            "in_volume_procurement",
+            "offers_medical_beauty",
+            "handles_cold_chain",
         ]
-        widgets = {"uscc": forms.TextInput(attrs={"autocapitalize": "characters",
-                                                  "spellcheck": "false"})}
+        widgets = {
+            "uscc": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -45,17 +58,33 @@ class EntityForm(forms.ModelForm):
 
 
 class ReasonMixin(forms.Form):
-    reason = forms.CharField(label=_("修改原因"), max_length=200, required=False,
-                             help_text=_("修改已登记的信息时请说明原因"))
+    reason = forms.CharField(
+        label=_("修改原因"),
+        max_length=200,
+        required=False,
+        help_text=_("修改已登记的信息时请说明原因"),
+    )
 
 
 class LicenceForm(forms.ModelForm):
     class Meta:
         model = Licence
-        fields = ["kind", "number", "scope", "issued_on", "valid_from", "valid_until", "issuer",
-                  "status"]
-        widgets = {"issued_on": DATE, "valid_from": DATE, "valid_until": DATE,
-                   "scope": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "kind",
+            "number",
+            "scope",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "issuer",
+            "status",
+        ]
+        widgets = {
+            "issued_on": DATE,
+            "valid_from": DATE,
+            "valid_until": DATE,
+            "scope": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,10 +99,12 @@ class LicenceForm(forms.ModelForm):
 
 class RatingForm(forms.Form):
     risk_grade = forms.ChoiceField(label=_("风险等级"), choices=RiskGrade.choices, required=False)
-    credit_class = forms.ChoiceField(label=_("信用分类"), choices=CreditClass.choices,
-                                     required=False)
-    reason = forms.CharField(label=_("调整原因"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    credit_class = forms.ChoiceField(
+        label=_("信用分类"), choices=CreditClass.choices, required=False
+    )
+    reason = forms.CharField(
+        label=_("调整原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DeleteForm(forms.Form):
@@ -84,10 +115,22 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = [
-            "product_class", "name", "generic_name", "approval_number", "registration_number",
-            "udi_di", "product_identifier", "holder", "dosage_form", "specification",
-            "special_drug_kind", "is_prescription", "is_vaccine", "is_cold_chain",
-            "in_volume_procurement", "is_for_children",
+            "product_class",
+            "name",
+            "generic_name",
+            "approval_number",
+            "registration_number",
+            "udi_di",
+            "product_identifier",
+            "holder",
+            "dosage_form",
+            "specification",
+            "special_drug_kind",
+            "is_prescription",
+            "is_vaccine",
+            "is_cold_chain",
+            "in_volume_procurement",
+            "is_for_children",
         ]
 
 

@@ -27,29 +27,51 @@ from yaoan.registry.enums import (
 class Entity(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     name_initials = models.CharField(_("拼音首字母"), max_length=200, db_index=True, editable=False)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
-                            validators=[validate_uscc],
-                            error_messages={"unique": _("该统一社会信用代码已登记")})
+    uscc = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
+        error_messages={"unique": _("该统一社会信用代码已登记")},
+    )
     entity_type = models.CharField(_("类型"), max_length=24, choices=EntityType.choices)
-    medical_level = models.CharField(_("医疗机构级别"), max_length=2, blank=True,
-                                     choices=MedicalLevel.choices)
-    device_class = models.CharField(_("经营器械类别"), max_length=4, blank=True,
-                                    choices=DeviceClass.choices)
-    subdistrict = models.ForeignKey(Subdistrict, verbose_name=_("所在镇街"),
-                                    on_delete=models.PROTECT, related_name="entities")
+    medical_level = models.CharField(
+        _("医疗机构级别"), max_length=2, blank=True, choices=MedicalLevel.choices
+    )
+    device_class = models.CharField(
+        _("经营器械类别"), max_length=4, blank=True, choices=DeviceClass.choices
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict, verbose_name=_("所在镇街"), on_delete=models.PROTECT, related_name="entities"
+    )
     address = models.CharField(_("地址"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50)
     quality_manager = models.CharField(_("质量负责人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    status = models.CharField(_("经营状态"), max_length=12, choices=EntityStatus.choices,
-                              default=EntityStatus.OPERATING)
-    risk_grade = models.CharField(_("风险等级"), max_length=1, blank=True,
-                                  choices=RiskGrade.choices, default=RiskGrade.UNGRADED)
-    credit_class = models.CharField(_("信用分类"), max_length=1, blank=True,
-                                    choices=CreditClass.choices, default=CreditClass.UNRATED)
+    status = models.CharField(
+        _("经营状态"), max_length=12, choices=EntityStatus.choices, default=EntityStatus.OPERATING
+    )
+    risk_grade = models.CharField(
+        _("风险等级"),
+        max_length=1,
+        blank=True,
+        choices=RiskGrade.choices,
+        default=RiskGrade.UNGRADED,
+    )
+    credit_class = models.CharField(
+        _("信用分类"),
+        max_length=1,
+        blank=True,
+        choices=CreditClass.choices,
+        default=CreditClass.UNRATED,
+    )
     chain_headquarters = models.ForeignKey(
-        "self", verbose_name=_("所属连锁总部"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="chain_stores",
+        "self",
+        verbose_name=_("所属连锁总部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chain_stores",
         limit_choices_to={"entity_type": EntityType.PHARMACY_CHAIN},
     )
     handles_special_drugs = models.BooleanField(_("经营/使用特殊药品"), default=False)
@@ -79,18 +101,21 @@ class Entity(models.Model):
 
 
 class Licence(models.Model):
-    entity = models.ForeignKey(Entity, verbose_name=_("持证主体"), on_delete=models.PROTECT,
-                               related_name="licences")
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("持证主体"), on_delete=models.PROTECT, related_name="licences"
+    )
     kind = models.CharField(_("证照类型"), max_length=32, choices=LicenceKind.choices)
     number = models.CharField(_("证号/备案号"), max_length=60)
     scope = models.TextField(_("经营/执业范围"), blank=True)
     issued_on = models.DateField(_("发证日期"), null=True, blank=True)
     valid_from = models.DateField(_("有效期起"))
-    valid_until = models.DateField(_("有效期至"), null=True, blank=True,
-                                   help_text=_("备案类无有效期，留空"))
+    valid_until = models.DateField(
+        _("有效期至"), null=True, blank=True, help_text=_("备案类无有效期，留空")
+    )
     issuer = models.CharField(_("发证机关"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=LicenceStatus.choices,
-                              default=LicenceStatus.VALID)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
 
     class Meta:
         verbose_name = _("许可/备案")
@@ -114,19 +139,29 @@ class Product(models.Model):
     product_class = models.CharField(_("产品类别"), max_length=10, choices=ProductClass.choices)
     name = models.CharField(_("产品名称"), max_length=200)
     generic_name = models.CharField(_("通用名称"), max_length=200, blank=True)
-    approval_number = models.CharField(_("药品批准文号"), max_length=30, blank=True,
-                                       validators=[validate_approval_number],
-                                       help_text=_("如 国药准字H20000001"))
-    registration_number = models.CharField(_("注册证号/备案编号"), max_length=60, blank=True,
-                                           help_text=_("医疗器械注册证号、化妆品注册证或备案编号"))
+    approval_number = models.CharField(
+        _("药品批准文号"),
+        max_length=30,
+        blank=True,
+        validators=[validate_approval_number],
+        help_text=_("如 国药准字H20000001"),
+    )
+    registration_number = models.CharField(
+        _("注册证号/备案编号"),
+        max_length=60,
+        blank=True,
+        help_text=_("医疗器械注册证号、化妆品注册证或备案编号"),
+    )
     udi_di = models.CharField(_("UDI-DI"), max_length=40, blank=True)
-    product_identifier = models.CharField(_("药品追溯码标识码"), max_length=7, blank=True,
-                                          help_text=_("20位药品追溯码的前7位"))
+    product_identifier = models.CharField(
+        _("药品追溯码标识码"), max_length=7, blank=True, help_text=_("20位药品追溯码的前7位")
+    )
     holder = models.CharField(_("上市许可持有人/注册人"), max_length=200, blank=True)
     dosage_form = models.CharField(_("剂型/型号"), max_length=60, blank=True)
     specification = models.CharField(_("规格"), max_length=100, blank=True)
-    special_drug_kind = models.CharField(_("特殊药品类别"), max_length=16, blank=True,
-                                         choices=SpecialDrugKind.choices)
+    special_drug_kind = models.CharField(
+        _("特殊药品类别"), max_length=16, blank=True, choices=SpecialDrugKind.choices
+    )
     is_prescription = models.BooleanField(_("处方药"), default=False)
     is_vaccine = models.BooleanField(_("疫苗"), default=False)
     is_cold_chain = models.BooleanField(_("冷链储运"), default=False)
@@ -138,11 +173,14 @@ class Product(models.Model):
         verbose_name_plural = _("产品")
         ordering = ["product_class", "name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["approval_number", "specification"],
-                                    condition=~Q(approval_number=""),
-                                    name="registry_product_approval"),
-            models.UniqueConstraint(fields=["udi_di"], condition=~Q(udi_di=""),
-                                    name="registry_product_udi_di"),
+            models.UniqueConstraint(
+                fields=["approval_number", "specification"],
+                condition=~Q(approval_number=""),
+                name="registry_product_approval",
+            ),
+            models.UniqueConstraint(
+                fields=["udi_di"], condition=~Q(udi_di=""), name="registry_product_udi_di"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,8 +25,11 @@ def licence_expiry_panel(request: HttpRequest, obj: Any) -> str | None:
     }
     soonest = (
         expiring_licences(visible, ExpiryWindow.DAYS_90, today)
-        .select_related("entity").order_by("valid_until")[:10]
+        .select_related("entity")
+        .order_by("valid_until")[:10]
     )
-    return render_to_string("registry/_licence_expiry_panel.html",
-                            {"counts": counts, "soonest": soonest, "today": today},
-                            request=request)
+    return render_to_string(
+        "registry/_licence_expiry_panel.html",
+        {"counts": counts, "soonest": soonest, "today": today},
+        request=request,
+    )

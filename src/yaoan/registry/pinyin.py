@@ -6,5 +6,5 @@ from pypinyin import Style, lazy_pinyin
 
 
 def pinyin_initials(name: str) -> str:
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: list(s))
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for part in letters for ch in part if ch.isalnum()).upper()

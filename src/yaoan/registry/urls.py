@@ -10,16 +10,22 @@ urlpatterns = [
     path("entities/export.xlsx", views_io.entity_export_view, name="entity_export"),
     path("entities/import/", views_io.entity_import_view, name="entity_import"),
     path("entities/import/template.xlsx", views_io.entity_template_view, name="entity_template"),
-    path("entities/import/<int:job_id>/", views_io.entity_import_job_view, name="entity_import_job"),
-    path("entities/import/<int:job_id>/errors.xlsx", views_io.entity_import_errors_view,
-         name="entity_import_errors"),
+    path(
+        "entities/import/<int:job_id>/", views_io.entity_import_job_view, name="entity_import_job"
+    ),
+    path(
+        "entities/import/<int:job_id>/errors.xlsx",
+        views_io.entity_import_errors_view,
+        name="entity_import_errors",
+    ),
     path("entities/<int:pk>/", views.entity_detail_view, name="entity_detail"),
     path("entities/<int:pk>/edit/", views.entity_edit_view, name="entity_edit"),
     path("entities/<int:pk>/delete/", views.entity_delete_view, name="entity_delete"),
     path("entities/<int:pk>/rating/", views.entity_rating_view, name="entity_rating"),
     path("entities/<int:pk>/licences/new/", views.licence_form_view, name="licence_create"),
-    path("entities/<int:pk>/licences/<int:licence_pk>/", views.licence_form_view,
-         name="licence_edit"),
+    path(
+        "entities/<int:pk>/licences/<int:licence_pk>/", views.licence_form_view, name="licence_edit"
+    ),
     path("products/", views.product_list_view, name="product_list"),
     path("products/new/", views.product_create_view, name="product_create"),
 ]

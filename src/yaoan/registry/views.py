@@ -32,8 +32,13 @@ PAGE_SIZE = 50
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if not can_read_registry(user):
-        audit.record("registry.access.denied", actor=user, success=False,
-                     object_type="url", object_id=request.path[:64])
+        audit.record(
+            "registry.access.denied",
+            actor=user,
+            success=False,
+            object_type="url",
+            object_id=request.path[:64],
+        )
         raise PermissionDenied
     return user
 
@@ -50,8 +55,13 @@ def visible_entity(user: User, pk: int) -> Entity:
     entity = entities_visible_to(user).select_related("subdistrict__station").filter(pk=pk).first()
     if entity is None:
         if Entity.objects.filter(pk=pk).exists():
-            audit.record("registry.access.denied", actor=user, success=False,
-                         object_type="registry.entity", object_id=str(pk))
+            audit.record(
+                "registry.access.denied",
+                actor=user,
+                success=False,
+                object_type="registry.entity",
+                object_id=str(pk),
+            )
         raise Http404
     return entity
 
@@ -68,10 +78,16 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     filterset, qs = filtered_entities(request, user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "registry/_entity_rows.html" if request.htmx else "registry/entity_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {
-        "filterset": filterset, "page_obj": page, "can_edit": can_edit_registry(user),
-        "querystring": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        template,
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "can_edit": can_edit_registry(user),
+            "querystring": request.GET.urlencode(),
+        },
+    )
 
 
 def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -82,17 +98,21 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_personal_data_view(actor=user, entity=entity, fields=["contact_phone"])
     today = timezone.localdate()
     licences = [(lic, licence_warning(lic, today)) for lic in entity.licences.all()]
-    return render(request, "registry/entity_detail.html", {
-        "entity": entity,
-        "licences": licences,
-        "phone": entity.contact_phone if reveal else mask_phone(entity.contact_phone),
-        "revealed": reveal,
-        "rating_changes": entity.rating_changes.select_related("changed_by")[:20],
-        "chain_stores": entity.chain_stores.filter(is_deleted=False)[:50],
-        "panels": render_panels("entity_profile", request, entity),
-        "can_edit": can_edit_registry(user),
-        "can_rate": can_set_ratings(user),
-    })
+    return render(
+        request,
+        "registry/entity_detail.html",
+        {
+            "entity": entity,
+            "licences": licences,
+            "phone": entity.contact_phone if reveal else mask_phone(entity.contact_phone),
+            "revealed": reveal,
+            "rating_changes": entity.rating_changes.select_related("changed_by")[:20],
+            "chain_stores": entity.chain_stores.filter(is_deleted=False)[:50],
+            "panels": render_panels("entity_profile", request, entity),
+            "can_edit": can_edit_registry(user),
+            "can_rate": can_set_ratings(user),
+        },
+    )
 
 
 def _form_errors_from(exc: ValidationError, form: Any) -> None:
@@ -126,8 +146,12 @@ def entity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = EntityForm(request.POST or None, instance=entity, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_entity(actor=user, entity=entity, data=form.cleaned_data,
-                                   reason=request.POST.get("reason", ""))
+            services.update_entity(
+                actor=user,
+                entity=entity,
+                data=form.cleaned_data,
+                reason=request.POST.get("reason", ""),
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -152,14 +176,26 @@ def entity_rating_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_set_ratings(user):
         raise PermissionDenied
     entity = visible_entity(user, pk)
-    form = RatingForm(request.POST or None, initial={
-        "risk_grade": entity.risk_grade, "credit_class": entity.credit_class})
+    form = RatingForm(
+        request.POST or None,
+        initial={"risk_grade": entity.risk_grade, "credit_class": entity.credit_class},
+    )
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
-        services.set_rating(actor=user, entity=entity, kind=RatingKind.RISK,
-                            value=form.cleaned_data["risk_grade"], reason=reason)
-        services.set_rating(actor=user, entity=entity, kind=RatingKind.CREDIT,
-                            value=form.cleaned_data["credit_class"], reason=reason)
+        services.set_rating(
+            actor=user,
+            entity=entity,
+            kind=RatingKind.RISK,
+            value=form.cleaned_data["risk_grade"],
+            reason=reason,
+        )
+        services.set_rating(
+            actor=user,
+            entity=entity,
+            kind=RatingKind.CREDIT,
+            value=form.cleaned_data["credit_class"],
+            reason=reason,
+        )
         messages.success(request, _("等级已更新。"))
         return redirect(entity)
     return render(request, "registry/entity_rating.html", {"form": form, "entity": entity})
@@ -175,15 +211,20 @@ def licence_form_view(request: HttpRequest, pk: int, licence_pk: int | None = No
             if licence is None:
                 services.add_licence(actor=user, entity=entity, data=form.cleaned_data)
             else:
-                services.update_licence(actor=user, licence=licence, data=form.cleaned_data,
-                                        reason=request.POST.get("reason", ""))
+                services.update_licence(
+                    actor=user,
+                    licence=licence,
+                    data=form.cleaned_data,
+                    reason=request.POST.get("reason", ""),
+                )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
             messages.success(request, _("证照已保存。"))
             return redirect(entity)
-    return render(request, "registry/licence_form.html",
-                  {"form": form, "entity": entity, "licence": licence})
+    return render(
+        request, "registry/licence_form.html", {"form": form, "entity": entity, "licence": licence}
+    )
 
 
 def product_list_view(request: HttpRequest) -> HttpResponse:
@@ -191,8 +232,11 @@ def product_list_view(request: HttpRequest) -> HttpResponse:
     filterset = ProductFilterSet(request.GET or None, queryset=products_visible_to(user))
     qs = filterset.qs if filterset.is_valid() else products_visible_to(user).none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/product_list.html", {
-        "filterset": filterset, "page_obj": page, "can_edit": can_edit_registry(user)})
+    return render(
+        request,
+        "registry/product_list.html",
+        {"filterset": filterset, "page_obj": page, "can_edit": can_edit_registry(user)},
+    )
 
 
 def product_create_view(request: HttpRequest) -> HttpResponse:

@@ -113,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "yaoan.sqlite3",
+            "NAME": str(VAR_DIR / "yaoan.sqlite3"),
             # IMMEDIATE takes the write lock when a transaction starts, so two writers
             # queue instead of one failing on lock upgrade; WAL is set per connection.
             "OPTIONS": {
@@ -214,11 +214,7 @@ STORAGES = {
 
 # --- background tasks: database-backed queue, no extra server -----------------------
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "YAOAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
-    }
+    "default": {"BACKEND": os.environ.get("YAOAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

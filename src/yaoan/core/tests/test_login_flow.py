@@ -10,8 +10,9 @@ def test_signed_in_inspector_sees_entity_list(client, inspector, subdistrict):
 
 
 def test_password_alone_gives_no_session(client, inspector):
-    client.post("/accounts/login/", {"username": inspector.username,
-                                     "password": "Yaoan-Test-Pass-2026!"})
+    client.post(
+        "/accounts/login/", {"username": inspector.username, "password": "Yaoan-Test-Pass-2026!"}
+    )
     response = client.get("/registry/entities/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

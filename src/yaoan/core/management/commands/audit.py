@@ -10,7 +10,7 @@ from yaoan.core.audit import verify_chain
 
 REASONS = {
     "prev_hash": "its prev_hash does not match the previous row (a row before it was changed "
-                 "or removed)",
+    "or removed)",
     "content": "its content does not match its hash (this row was edited)",
     "missing": "the row with this sequence number is missing (deleted)",
     "truncated": "rows at the end of the chain are missing (deleted)",

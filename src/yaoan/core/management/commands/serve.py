@@ -15,9 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
+        from waitress import serve  # type: ignore[import-untyped]
 
         from yaoan.wsgi import application
 
-        serve(application, listen=options["listen"], threads=options["threads"],
-              ident="yaoan", clear_untrusted_proxy_headers=True)
+        serve(
+            application,
+            listen=options["listen"],
+            threads=options["threads"],
+            ident="yaoan",
+            clear_untrusted_proxy_headers=True,
+        )
