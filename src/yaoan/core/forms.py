@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.core.enums import Role
+from yaoan.core.enums import DeadlineUnit, Role
 from yaoan.core.models import OrgUnit
 
 
@@ -132,3 +132,9 @@ class CalendarYearForm(forms.Form):
             parsed.append((day, parts[1] == "班", parts[2] if len(parts) > 2 else ""))
         data["parsed_days"] = parsed
         return data
+
+
+class DeadlineRuleForm(forms.Form):
+    amount = forms.IntegerField(label=_("期限"), min_value=0, max_value=3650)
+    unit = forms.ChoiceField(label=_("单位"), choices=DeadlineUnit.choices)
+    reason = forms.CharField(label=_("调整原因"), max_length=200)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
+    path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
 ]

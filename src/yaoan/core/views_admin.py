@@ -20,6 +20,7 @@ from yaoan.core.calendar import WorkingCalendar, package_years
 from yaoan.core.forms import (
     AuditSearchForm,
     CalendarYearForm,
+    DeadlineRuleForm,
     ReasonForm,
     RolesForm,
     UserCreateForm,
@@ -212,3 +213,21 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rules": DeadlineRule.objects.all(),
         },
     )
+
+
+@require(rules.can_manage_calendar)
+def deadline_rule_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    rule = get_object_or_404(DeadlineRule, code=code)
+    form = DeadlineRuleForm(
+        request.POST or None, initial={"amount": rule.amount, "unit": rule.unit}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_deadline_rule(
+            actor=request.user,
+            rule=rule,
+            amount=form.cleaned_data["amount"],
+            unit=form.cleaned_data["unit"],
+            reason=form.cleaned_data["reason"],
+        )
+        return redirect("core:calendar")
+    return render(request, "core/deadline_rule_form.html", {"form": form, "rule": rule})
