@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 export YAOAN_VAR_DIR ?= $(CURDIR)/var
 SECRET_FILE := $(YAOAN_VAR_DIR)/secret_key
 
-.PHONY: run test setup messages browser lint typecheck serve demo clean bench
+.PHONY: run test setup messages browser java lint typecheck serve demo clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,15 @@ $(SECRET_FILE):
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
+# a CJK font so pages render Chinese rather than boxes in screenshots.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+# Spark (the signal engine's cluster counting, tested in local mode) needs a Java runtime.
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
 run: setup $(SECRET_FILE)
 	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))"; set -e; \
@@ -47,7 +53,7 @@ lint: setup
 	$(BIN)/lint-imports
 	YAOAN_SECRET_KEY=check-only $(BIN)/mypy src
 
-test: setup browser
+test: setup browser java
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports

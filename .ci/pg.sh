@@ -10,8 +10,10 @@ port=${3:-55432}
 
 pg_bin() {
   local d
-  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
-  echo "$d"
+  # the client package alone creates bin/ without a server: look for initdb
+  d=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n1 || true)
+  [ -n "$d" ] && dirname "$d"
+  return 0
 }
 
 as_postgres() {

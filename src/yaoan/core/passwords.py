@@ -78,7 +78,10 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None:
             return
-        for old in user.password_history.values_list("password", flat=True)[: self.history]:
+        previous = list(user.password_history.values_list("password", flat=True)[: self.history])
+        # the current password counts even when it was set outside change_password()
+        current = [user.password] if user.password and user.password not in previous else []
+        for old in current + previous:
             if check_password(password, old):
                 raise ValidationError(
                     _("不能与最近 %(n)d 次使用过的密码相同。") % {"n": self.history},

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,6 +208,24 @@ def end_session(*, actor: User, session: UserSession, reason: str) -> None:
         obj=session.user,
         after={"session": session.session_key[:8], "reason": reason},
     )
+
+
+def live_sessions(user: User) -> QuerySet[UserSession]:
+    """The user's sessions still within the idle and absolute limits and not ended (S7)."""
+    from django.conf import settings
+
+    now = timezone.now()
+    return user.sessions.filter(
+        ended_at__isnull=True,
+        created_at__gt=now - dt.timedelta(hours=settings.SESSION_MAX_HOURS),
+        last_seen_at__gt=now - dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES),
+    )
+
+
+def rekey_session(*, old_key: str, new_key: str) -> None:
+    """Django gives the session a new key (e.g. after a password change); follow it."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def end_all_sessions(*, user: User, reason: str) -> None:

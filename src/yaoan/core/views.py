@@ -155,7 +155,9 @@ def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error("new_password", message)
         else:
-            update_session_auth_hash(request, user)
+            old_key = request.session.session_key or ""
+            update_session_auth_hash(request, user)  # gives the session a new key
+            services.rekey_session(old_key=old_key, new_key=request.session.session_key or "")
             messages.success(request, _("密码已修改。"))
             return redirect("core:home")
     return render(request, "core/password_change.html", {"form": form})
@@ -168,7 +170,7 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     current = request.session.session_key
-    rows = user.sessions.filter(ended_at__isnull=True)
+    rows = services.live_sessions(user)
     return render(request, "core/sessions.html", {"sessions": rows, "current": current})
 
 

@@ -29,6 +29,18 @@ from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.models import AuditEvent, CalendarYearOverride, DeadlineRule, HolidayOverride, User
 
 
+def deny(request: AuthenticatedHttpRequest) -> PermissionDenied:
+    """Audit a refusal (S14); the caller raises what this returns."""
+    audit.record(
+        "core.access.denied",
+        actor=request.user,
+        success=False,
+        object_type="url",
+        object_id=request.path[:64],
+    )
+    return PermissionDenied()
+
+
 def require(check: Callable[[Any], bool]) -> Callable[..., Any]:
     """Refuse (403) and audit the refusal when ``check(user)`` is false (S14)."""
 
@@ -36,14 +48,7 @@ def require(check: Callable[[Any], bool]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                audit.record(
-                    "core.access.denied",
-                    actor=request.user,
-                    success=False,
-                    object_type="url",
-                    object_id=request.path[:64],
-                )
-                raise PermissionDenied
+                raise deny(request)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -166,7 +171,7 @@ def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                     )
                 return redirect("core:user_detail", pk=pk)
         else:
-            raise PermissionDenied
+            raise deny(request)
     return render(
         request,
         "core/user_detail.html",
@@ -176,7 +181,7 @@ def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "reason_form": reason_form,
             "can_roles": rules.can_manage_roles(actor),
             "can_accounts": rules.can_manage_accounts(actor),
-            "sessions": target.sessions.filter(ended_at__isnull=True),
+            "sessions": services.live_sessions(target),
             "now": timezone.now(),
         },
     )

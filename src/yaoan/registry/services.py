@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,19 +19,60 @@ from yaoan.registry.models import Entity, EntityRatingChange, Licence, Product
 from yaoan.registry.pinyin import pinyin_initials
 
 ENTITY_FIELDS = [
-    "name", "uscc", "entity_type", "medical_level", "device_class", "subdistrict",
-    "address", "legal_representative", "quality_manager", "contact_phone", "status",
-    "chain_headquarters", "handles_special_drugs", "in_volume_procurement",
-    "offers_medical_beauty", "handles_cold_chain",
+    "name",
+    "uscc",
+    "entity_type",
+    "medical_level",
+    "device_class",
+    "subdistrict",
+    "address",
+    "legal_representative",
+    "quality_manager",
+    "contact_phone",
+    "status",
+    "chain_headquarters",
+    "handles_special_drugs",
+    "in_volume_procurement",
+    "offers_medical_beauty",
+    "handles_cold_chain",
 ]
 ENTITY_AUDIT_FIELDS = [
-    "name", "uscc", "entity_type", "medical_level", "device_class", "subdistrict_id",
-    "address", "legal_representative", "quality_manager", "contact_phone", "status",
-    "chain_headquarters_id", "handles_special_drugs", "in_volume_procurement",
-    "offers_medical_beauty", "handles_cold_chain", "risk_grade", "credit_class", "is_deleted",
+    "name",
+    "uscc",
+    "entity_type",
+    "medical_level",
+    "device_class",
+    "subdistrict_id",
+    "address",
+    "legal_representative",
+    "quality_manager",
+    "contact_phone",
+    "status",
+    "chain_headquarters_id",
+    "handles_special_drugs",
+    "in_volume_procurement",
+    "offers_medical_beauty",
+    "handles_cold_chain",
+    "risk_grade",
+    "credit_class",
+    "is_deleted",
 ]
-LICENCE_FIELDS = ["kind", "number", "scope", "issued_on", "valid_from", "valid_until",
-                  "issuer", "status"]
+LICENCE_FIELDS = [
+    "kind",
+    "number",
+    "scope",
+    "issued_on",
+    "valid_from",
+    "valid_until",
+    "issuer",
+    "status",
+]
+
+
+class OutOfScopeError(PermissionDenied):
+    def __init__(self, subdistrict: Subdistrict):
+        super().__init__(_("不在您的管辖范围内"))
+        self.subdistrict = subdistrict
 
 
 def _require_edit(actor: User, subdistrict: Subdistrict) -> None:
@@ -38,8 +80,33 @@ def _require_edit(actor: User, subdistrict: Subdistrict) -> None:
     if not can_edit_registry(actor) or (
         not scope.everything and subdistrict.station_id not in (scope.station_ids or ())
     ):
-        audit.record("registry.access.denied", actor=actor, success=False, obj=subdistrict)
-        raise PermissionDenied(_("不在您的管辖范围内"))
+        raise OutOfScopeError(subdistrict)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _audits_refusal(func: Callable[P, R]) -> Callable[P, R]:
+    """Record an out-of-scope refusal after the service's own transaction has rolled back,
+    so the audit row is kept (S14)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OutOfScopeError as exc:
+            actor = kwargs.get("actor")
+            with transaction.atomic():
+                audit.record(
+                    "registry.access.denied",
+                    actor=actor if isinstance(actor, User) else None,
+                    success=False,
+                    obj=exc.subdistrict,
+                )
+            raise
+
+    return wrapper
 
 
 def _clean_entity(entity: Entity) -> None:
@@ -49,19 +116,28 @@ def _clean_entity(entity: Entity) -> None:
     entity.full_clean()
 
 
+@_audits_refusal
 @transaction.atomic
 def create_entity(*, actor: User, data: Mapping[str, Any], source: str = "form") -> Entity:
     entity = Entity(**{k: v for k, v in data.items() if k in ENTITY_FIELDS})
     _require_edit(actor, entity.subdistrict)
     _clean_entity(entity)
     entity.save()
-    audit.record("registry.entity.created", actor=actor, obj=entity, reason=source,
-                 after=audit.snapshot(entity, ENTITY_AUDIT_FIELDS))
+    audit.record(
+        "registry.entity.created",
+        actor=actor,
+        obj=entity,
+        reason=source,
+        after=audit.snapshot(entity, ENTITY_AUDIT_FIELDS),
+    )
     return entity
 
 
+@_audits_refusal
 @transaction.atomic
-def update_entity(*, actor: User, entity: Entity, data: Mapping[str, Any], reason: str = "") -> Entity:
+def update_entity(
+    *, actor: User, entity: Entity, data: Mapping[str, Any], reason: str = ""
+) -> Entity:
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     _require_edit(actor, entity.subdistrict)
     before = audit.snapshot(entity, ENTITY_AUDIT_FIELDS)
@@ -74,11 +150,18 @@ def update_entity(*, actor: User, entity: Entity, data: Mapping[str, Any], reaso
     after = audit.snapshot(entity, ENTITY_AUDIT_FIELDS)
     changed = audit.changed_fields(before, after)
     if changed:
-        audit.record("registry.entity.updated", actor=actor, obj=entity, reason=reason,
-                     before={k: before[k] for k in changed}, after=changed)
+        audit.record(
+            "registry.entity.updated",
+            actor=actor,
+            obj=entity,
+            reason=reason,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
     return entity
 
 
+@_audits_refusal
 @transaction.atomic
 def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
     """Soft delete only (S17): the record stays for the auditor and for history."""
@@ -87,16 +170,26 @@ def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
     _require_edit(actor, entity.subdistrict)
     entity.is_deleted = True
     entity.save(update_fields=["is_deleted", "updated_at"])
-    audit.record("registry.entity.deleted", actor=actor, obj=entity, reason=reason,
-                 before={"is_deleted": False}, after={"is_deleted": True})
+    audit.record(
+        "registry.entity.deleted",
+        actor=actor,
+        obj=entity,
+        reason=reason,
+        before={"is_deleted": False},
+        after={"is_deleted": True},
+    )
 
 
+@_audits_refusal
 @transaction.atomic
-def set_rating(*, actor: User, entity: Entity, kind: str, value: str, reason: str,
-               source: str = "manual") -> EntityRatingChange | None:
+def set_rating(
+    *, actor: User, entity: Entity, kind: str, value: str, reason: str, source: str = "manual"
+) -> EntityRatingChange | None:
     """Set the risk grade or credit class; every change keeps its reason (history)."""
-    if not can_set_ratings(actor) and source == "manual":
-        raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
+    if source == "manual":
+        if not can_set_ratings(actor):
+            raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
+        _require_edit(actor, entity.subdistrict)
     if not reason.strip():
         raise ValidationError({"reason": _("调整等级须填写原因")})
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
@@ -108,11 +201,23 @@ def set_rating(*, actor: User, entity: Entity, kind: str, value: str, reason: st
     entity.full_clean(exclude=["uscc"])
     entity.save(update_fields=[field, "updated_at"])
     change = EntityRatingChange.objects.create(
-        entity=entity, kind=kind, old_value=old, new_value=value, reason=reason,
-        source=source, changed_by=actor, changed_at=timezone.now(),
+        entity=entity,
+        kind=kind,
+        old_value=old,
+        new_value=value,
+        reason=reason,
+        source=source,
+        changed_by=actor,
+        changed_at=timezone.now(),
     )
-    audit.record(f"registry.entity.{field}_changed", actor=actor, obj=entity, reason=reason,
-                 before={field: old}, after={field: value})
+    audit.record(
+        f"registry.entity.{field}_changed",
+        actor=actor,
+        obj=entity,
+        reason=reason,
+        before={field: old},
+        after={field: value},
+    )
     return change
 
 
@@ -123,20 +228,27 @@ def _clean_licence(licence: Licence) -> None:
     licence.full_clean()
 
 
+@_audits_refusal
 @transaction.atomic
 def add_licence(*, actor: User, entity: Entity, data: Mapping[str, Any]) -> Licence:
     _require_edit(actor, entity.subdistrict)
     licence = Licence(entity=entity, **{k: v for k, v in data.items() if k in LICENCE_FIELDS})
     _clean_licence(licence)
     licence.save()
-    audit.record("registry.licence.created", actor=actor, obj=licence,
-                 after=audit.snapshot(licence, ["entity_id", *LICENCE_FIELDS]))
+    audit.record(
+        "registry.licence.created",
+        actor=actor,
+        obj=licence,
+        after=audit.snapshot(licence, ["entity_id", *LICENCE_FIELDS]),
+    )
     return licence
 
 
+@_audits_refusal
 @transaction.atomic
-def update_licence(*, actor: User, licence: Licence, data: Mapping[str, Any],
-                   reason: str = "") -> Licence:
+def update_licence(
+    *, actor: User, licence: Licence, data: Mapping[str, Any], reason: str = ""
+) -> Licence:
     licence = Licence.objects.select_for_update().get(pk=licence.pk)
     _require_edit(actor, licence.entity.subdistrict)
     before = audit.snapshot(licence, LICENCE_FIELDS)
@@ -148,8 +260,14 @@ def update_licence(*, actor: User, licence: Licence, data: Mapping[str, Any],
     after = audit.snapshot(licence, LICENCE_FIELDS)
     changed = audit.changed_fields(before, after)
     if changed:
-        audit.record("registry.licence.updated", actor=actor, obj=licence, reason=reason,
-                     before={k: before[k] for k in changed}, after=changed)
+        audit.record(
+            "registry.licence.updated",
+            actor=actor,
+            obj=licence,
+            reason=reason,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
     return licence
 
 
@@ -163,13 +281,97 @@ def create_product(*, actor: User, data: Mapping[str, Any]) -> Product:
     product = Product(**{k: v for k, v in data.items() if k in PRODUCT_FIELDS})
     product.full_clean()
     product.save()
-    audit.record("registry.product.created", actor=actor, obj=product,
-                 after=audit.snapshot(product, PRODUCT_FIELDS))
+    audit.record(
+        "registry.product.created",
+        actor=actor,
+        obj=product,
+        after=audit.snapshot(product, PRODUCT_FIELDS),
+    )
     return product
 
 
 def record_personal_data_view(*, actor: User, entity: Entity, fields: Iterable[str]) -> None:
     """Viewing the named persons' contact details is itself recorded (S14)."""
     with transaction.atomic():
-        audit.record("registry.entity.personal_data_viewed", actor=actor, obj=entity,
-                     after={"fields": sorted(fields)})
+        audit.record(
+            "registry.entity.personal_data_viewed",
+            actor=actor,
+            obj=entity,
+            after={"fields": sorted(fields)},
+        )
+
+
+# --- Excel import (registry/imports.py reads the file; these write it, all or nothing) ---
+
+IMPORT_RATING_REASON = "Excel 导入"
+IMPORT_RATING_SOURCE = "import"
+
+
+class EntityImportError(Exception):
+    """Rows that could not be created: (row index, field name or "", message)."""
+
+    def __init__(self, errors: list[tuple[int, str, str]]):
+        super().__init__(f"{len(errors)} import errors")
+        self.errors = errors
+
+
+def validation_messages(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) pairs of a ValidationError; "" where no field is named."""
+    if hasattr(exc, "error_dict"):
+        return [
+            ("" if field == "__all__" else field, str(message))
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [("", str(message)) for message in exc.messages]
+
+
+def validate_new_entity(data: Mapping[str, Any]) -> Entity:
+    """The model checks create_entity makes, without saving: lets an import report every
+    problem of every row before anything is written."""
+    entity = Entity(**{k: v for k, v in data.items() if k in ENTITY_FIELDS})
+    _clean_entity(entity)
+    return entity
+
+
+def _import_one(actor: User, data: Mapping[str, Any], source: str) -> Entity:
+    entity = create_entity(actor=actor, data=data, source=source)
+    for kind, field in ((RatingKind.RISK, "risk_grade"), (RatingKind.CREDIT, "credit_class")):
+        value = data.get(field) or ""
+        if not value:
+            continue
+        if not can_set_ratings(actor):
+            raise ValidationError({field: _("只有股室负责人可以设置风险等级和信用分类")})
+        set_rating(
+            actor=actor,
+            entity=entity,
+            kind=kind,
+            value=value,
+            reason=IMPORT_RATING_REASON,
+            source=IMPORT_RATING_SOURCE,
+        )
+        entity.refresh_from_db(fields=[field, "updated_at"])
+    return entity
+
+
+@transaction.atomic
+def import_entities(
+    *, actor: User, rows: Sequence[Mapping[str, Any]], source: str = "import"
+) -> list[Entity]:
+    """Create every row through create_entity (same checks, same audit rows) and set its
+    risk grade / credit class with a rating change; if any row fails, nothing is written
+    and EntityImportError lists the problems of every row."""
+    created: list[Entity] = []
+    errors: list[tuple[int, str, str]] = []
+    for index, data in enumerate(rows):
+        try:
+            created.append(_import_one(actor, data, source))
+        except ValidationError as exc:
+            errors.extend((index, field, message) for field, message in validation_messages(exc))
+        except PermissionDenied as exc:
+            errors.append((index, "subdistrict", str(exc) or _("不在您的管辖范围内")))
+        except IntegrityError:
+            errors.append((index, "uscc", _("该统一社会信用代码已登记")))
+    if errors:
+        raise EntityImportError(errors)  # leaving the atomic block rolls every row back
+    return created

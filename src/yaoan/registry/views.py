@@ -29,24 +29,29 @@ from yaoan.registry.queries import entities_visible_to, licence_warning, product
 PAGE_SIZE = 50
 
 
+def _deny(request: HttpRequest, user: User) -> PermissionDenied:
+    """Audit a refusal (S14); the caller raises what this returns."""
+    audit.record(
+        "registry.access.denied",
+        actor=user,
+        success=False,
+        object_type="url",
+        object_id=request.path[:64],
+    )
+    return PermissionDenied()
+
+
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if not can_read_registry(user):
-        audit.record(
-            "registry.access.denied",
-            actor=user,
-            success=False,
-            object_type="url",
-            object_id=request.path[:64],
-        )
-        raise PermissionDenied
+        raise _deny(request, user)
     return user
 
 
 def _editor(request: HttpRequest) -> User:
     user = _user(request)
     if not can_edit_registry(user):
-        raise PermissionDenied
+        raise _deny(request, user)
     return user
 
 
@@ -68,7 +73,7 @@ def visible_entity(user: User, pk: int) -> Entity:
 
 def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
     base = entities_visible_to(user).select_related("subdistrict__station")
-    filterset = EntityFilterSet(request.GET or None, queryset=base)
+    filterset = EntityFilterSet(request.GET, queryset=base)  # bound: no query = no filter
     qs = filterset.qs if filterset.is_valid() else base.none()
     return filterset, qs
 
@@ -174,7 +179,7 @@ def entity_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def entity_rating_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     if not can_set_ratings(user):
-        raise PermissionDenied
+        raise _deny(request, user)
     entity = visible_entity(user, pk)
     form = RatingForm(
         request.POST or None,
@@ -229,7 +234,7 @@ def licence_form_view(request: HttpRequest, pk: int, licence_pk: int | None = No
 
 def product_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filterset = ProductFilterSet(request.GET or None, queryset=products_visible_to(user))
+    filterset = ProductFilterSet(request.GET, queryset=products_visible_to(user))
     qs = filterset.qs if filterset.is_valid() else products_visible_to(user).none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -1,0 +1,254 @@
+"""p50/p95 of the entity list page at 100k entities, on SQLite and PostgreSQL, beside a bare
+Django view (/healthz) through the same middleware stack, in the same run.
+
+    .venv/bin/python benchmarks/registry_list.py [--entities 100000] [--requests 200]
+                                                  [--backends sqlite,postgres] [--explain]
+
+How it measures: Django's test ``Client`` in-process (the full WSGI handler and middleware
+stack, no network or server threads), signed in as the bureau-level demo inspector through
+the real login pages (password, then the demo account's TOTP code). Cases are interleaved
+round-robin, so load on the machine affects every case alike; the first ``--warmup`` rounds
+are not counted. No asserts on time: the script prints the figures and the targets
+(p95 within 3x the bare view and under 150 ms).
+
+Data lives in its own YAOAN_VAR_DIR (var/bench by default) so the development database is
+never touched; the demo district is built once with ``yaoan demo --entities N`` and reused.
+PostgreSQL is a throw-away cluster from ``.ci/pg.sh`` started here and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+TARGET_RATIO = 3.0
+TARGET_P95_MS = 150.0
+
+
+# --- parent: set up each backend, run the child, print the table -----------------------
+
+
+def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update(
+        {
+            "YAOAN_VAR_DIR": str(var_dir),
+            "YAOAN_DEBUG": "0",  # production-like: no query log, cached templates
+            "YAOAN_SECRET_KEY": "benchmark-only-not-secret",
+            "YAOAN_DEMO": "1",
+            "YAOAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "DJANGO_SETTINGS_MODULE": "yaoan.settings",
+        }
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return result.stdout
+
+
+def prepare(env: dict[str, str], entities: int, label: str) -> None:
+    started = time.monotonic()
+    run([str(BIN / "yaoan"), "migrate", "--no-input", "-v0"], env)
+    out = run([str(BIN / "yaoan"), "demo", "--entities", str(entities)], env)
+    print(f"[{label}] {out.strip()}  ({time.monotonic() - started:.0f} s with migrate)")
+
+
+def measure(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [
+        str(BIN / "python"),
+        __file__,
+        "--child",
+        "--requests",
+        str(args.requests),
+        "--warmup",
+        str(args.warmup),
+    ]
+    if args.explain:
+        cmd.append("--explain")
+    return dict(json.loads(run(cmd, env).splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--var-dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--pg-port", default="55439")
+    parser.add_argument("--explain", action="store_true", help="print query plans")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    var_dir = Path(args.var_dir).resolve()
+    results: dict[str, dict[str, Any]] = {}
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            env = bench_env(var_dir / "sqlite", None)
+            prepare(env, args.entities, "sqlite")
+            results["sqlite"] = measure(env, args)
+        elif backend == "postgres":
+            pg_dir = var_dir / "pg"
+            url = run(
+                [str(ROOT / ".ci" / "pg.sh"), "start", str(pg_dir), args.pg_port], {**os.environ}
+            )
+            try:
+                env = bench_env(var_dir / "postgres", url.strip().splitlines()[-1])
+                prepare(env, args.entities, "postgres")
+                results["postgres"] = measure(env, args)
+            finally:
+                subprocess.run([str(ROOT / ".ci" / "pg.sh"), "stop", str(pg_dir)], check=False)
+        else:
+            sys.exit(f"unknown backend {backend}")
+    report(results, args)
+
+
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    print()
+    print(
+        f"entity list at {args.entities} entities; {args.requests} requests per case after "
+        f"{args.warmup} warm-up rounds; Django test Client in-process; user qj.inspector "
+        "(bureau level, whole district)"
+    )
+    print(f"targets: p95 <= {TARGET_RATIO:.0f} x p95(bare) and p95 < {TARGET_P95_MS:.0f} ms")
+    head = (
+        f"{'backend':9} {'case':22} {'p50 ms':>8} {'p95 ms':>8} {'p95/bare':>9} "
+        f"{'queries':>8} {'rows':>7}  target"
+    )
+    print(head)
+    print("-" * len(head))
+    for backend, result in results.items():
+        bare = result["cases"]["bare /healthz"]["p95"]
+        for name, case in result["cases"].items():
+            ratio = case["p95"] / bare if bare else float("nan")
+            met = (
+                ""
+                if name.startswith("bare")
+                else ("met" if ratio <= TARGET_RATIO and case["p95"] < TARGET_P95_MS else "MISSED")
+            )
+            print(
+                f"{backend:9} {name:22} {case['p50']:8.1f} {case['p95']:8.1f} {ratio:9.1f} "
+                f"{case['queries']:8d} {case['count']:>7}  {met}"
+            )
+        print(f"{'':9} {result['url_note']}")
+        for line in result.get("plans", []):
+            print("   ", line)
+
+
+# --- child: Django set up with the backend's settings; sign in; time the requests -------
+
+
+def child(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from yaoan.core.enums import OrgUnitKind
+    from yaoan.core.models import OrgUnit, User
+    from yaoan.registry import demo
+    from yaoan.registry.models import Entity
+    from yaoan.registry.pinyin import pinyin_initials
+
+    user = User.objects.get(username=demo.BENCH_USERNAME)
+    client = Client()
+    sign_in(client, user, demo)
+
+    station = OrgUnit.objects.filter(kind=OrgUnitKind.STATION).order_by("code").first()
+    assert station is not None
+    common = pinyin_initials("康和大药房")  # a chain: matches thousands of names
+    rare_entity = (
+        Entity.objects.filter(entity_type="wholesaler").order_by("id").only("name_initials").first()
+    )
+    rare = rare_entity.name_initials if rare_entity else common
+    cases = {
+        "bare /healthz": "/healthz",
+        "list (no filter)": "/registry/entities/",
+        "type+station+risk+sort": (
+            f"/registry/entities/?entity_type=retail_pharmacy&station={station.pk}"
+            "&risk_grade=B&sort=name"
+        ),
+        f"q={common}": f"/registry/entities/?q={common}",
+        "q=<rare initials>": f"/registry/entities/?q={rare}",
+        "licence_expiring=90": "/registry/entities/?licence_expiring=90",
+        "expiring=30+station": f"/registry/entities/?licence_expiring=30&station={station.pk}",
+    }
+    timings: dict[str, list[float]] = {name: [] for name in cases}
+    for round_ in range(args.warmup + args.requests):
+        for name, url in cases.items():
+            t0 = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - t0) * 1000
+            if response.status_code != 200:
+                sys.exit(f"{url}: HTTP {response.status_code} {response.get('Location', '')}")
+            if round_ >= args.warmup:
+                timings[name].append(elapsed)
+
+    out: dict[str, Any] = {"cases": {}, "plans": [], "url_note": f"vendor={connection.vendor}"}
+    for name, url in cases.items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        values = sorted(timings[name])
+        text = response.content.decode()
+        count = ""
+        marker = 'data-testid="result-count">'
+        if marker in text:
+            count = "".join(ch for ch in text.split(marker, 1)[1][:40] if ch.isdigit())
+        out["cases"][name] = {
+            "p50": statistics.median(values),
+            "p95": values[max(0, round(0.95 * len(values)) - 1)],
+            "queries": len(ctx.captured_queries),
+            "count": count,
+        }
+        if args.explain and not name.startswith("bare"):
+            out["plans"].append(f"-- {name}: {url}")
+            for q in ctx.captured_queries:
+                sql = q["sql"]
+                if "registry_entity" not in sql:
+                    continue
+                out["plans"].append(f"   {q['time']}s  {sql[:160]}")
+                prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                with connection.cursor() as cursor:
+                    cursor.execute(prefix + sql)
+                    for row in cursor.fetchall():
+                        out["plans"].append("      " + " ".join(str(c) for c in row))
+    print(json.dumps(out, ensure_ascii=False))
+
+
+def sign_in(client: Any, user: Any, demo: Any) -> None:
+    """Password, then the demo TOTP code; a code is accepted once per 30 s step, so a step
+    already used (a run a moment ago) means waiting for the next one."""
+    response = client.post(
+        "/accounts/login/", {"username": user.username, "password": demo.DEMO_PASSWORD}
+    )
+    if response.status_code != 302:
+        sys.exit(f"login refused: {response.status_code}")
+    for _attempt in range(3):
+        response = client.post("/accounts/otp/", {"token": demo.current_code(user)})
+        if response.status_code == 302:
+            return
+        time.sleep(31)
+    sys.exit("TOTP refused")
+
+
+if __name__ == "__main__":
+    main()

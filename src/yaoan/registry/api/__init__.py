@@ -1,0 +1,1 @@
+"""The registry's part of the JSON API: schemas (request and response shapes) and routes."""
