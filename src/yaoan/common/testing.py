@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib
 import itertools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -140,3 +144,69 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试药品{n}")
     approval_number = factory.Sequence(lambda n: f"国药准字H{20000000 + n}")
     specification = "0.25g*24片"
+
+
+@contextlib.contextmanager
+def audit_triggers_lifted(connection: Any) -> Iterator[None]:
+    """Lift the append-only triggers of the audit table for the test runner's flush only.
+
+    Tests with ``transaction=True`` (threads, live_server) end by emptying every table; the
+    triggers refuse that (PostgreSQL's even for an empty table, via TRUNCATE). The test
+    database is flushed with them lifted and they are restored straight after.
+    """
+    migration = importlib.import_module(
+        "yaoan.core.migrations.0002_audit_append_only_and_deadline_rules"
+    )
+    lift, restore = {
+        "sqlite": (migration.SQLITE_DROP, migration.SQLITE_TRIGGERS),
+        "postgresql": (
+            ["ALTER TABLE core_auditevent DISABLE TRIGGER USER"],
+            ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+        ),
+    }.get(connection.vendor, ([], []))
+    with connection.cursor() as cursor:
+        for sql in lift:
+            cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in restore:
+                cursor.execute(sql)
+
+
+def flush_with_audit_triggers_lifted() -> Callable[[], None]:
+    """Patch Django's ``flush`` command (used between transactional tests); returns undo."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    original = flush.Command.handle
+
+    def handle(self: Any, **options: Any) -> Any:
+        with audit_triggers_lifted(connections[options["database"]]):
+            return original(self, **options)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+
+    def undo() -> None:
+        flush.Command.handle = original  # type: ignore[method-assign]
+
+    return undo
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id with minimal cost, for tests only: hashes keep the production format
+    (``argon2$argon2id$…``) while a test suite of hundreds of users stays fast."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+def use_cheap_password_hashing() -> None:
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = [f"{__name__}.CheapArgon2PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()

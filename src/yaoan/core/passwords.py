@@ -57,14 +57,37 @@ def weak_passwords() -> frozenset[str]:
     )
 
 
+LEET = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "$": "s",
+        "5": "s",
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "3": "e",
+        "7": "t",
+        "|": "l",
+    }
+)
+TRAILING = "0123456789!@#$%^&*.?_-"
+
+
+def weak_forms(password: str) -> set[str]:
+    """The password as typed, without a trailing year or symbols, and with look-alike
+    characters read back as letters (Pa$$w0rd2026! → password)."""
+    lowered = password.lower()
+    stripped = lowered.rstrip(TRAILING)
+    return {lowered, stripped, stripped.translate(LEET), lowered.translate(LEET).rstrip(TRAILING)}
+
+
 class WeakPasswordListValidator:
     """Rejects passwords from the bundled list of leaked and commonly guessed ones, and
     those that are only such a word with a year or a few symbols appended."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        lowered = password.lower()
-        stripped = lowered.rstrip("0123456789!@#$%^&*.?_-")
-        if lowered in weak_passwords() or stripped in weak_passwords():
+        if any(form in weak_passwords() for form in weak_forms(password)):
             raise ValidationError(_("该密码过于常见或已泄露，请换一个。"), code="password_weak")
 
     def get_help_text(self) -> str:

@@ -60,7 +60,9 @@ def require(check: Callable[[Any], bool]) -> Callable[..., Any]:
 def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     events = AuditEvent.objects.all()
-    if form.is_valid():
+    if form.is_bound and not form.is_valid():
+        events = events.none()  # show the form's errors, not an unfiltered log
+    elif form.is_valid():
         data = form.cleaned_data
         if data["q_object"]:
             term = data["q_object"].strip()

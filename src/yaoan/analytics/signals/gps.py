@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,8 @@ DEFAULT_STARTS: tuple[tuple[float, float, float, float, float], ...] = (
     (0.05, 0.02, 1.0, 1.0, 0.05),
 )
 SQUASH_ABOVE = 20_000  # compressed points above which the exploration runs on squashed data
-SQUASH_BINS = 100  # bins per count value when squashing
+SQUASH_BUDGET = 3_000  # points after squashing for the exploration (x10 for the refinement)
+LOG_TINY = -600.0  # exp(-600) ~ 1e-261: below this, weights are treated as this small
 QUANTILE_TOL = 1e-10  # relative (on log scale) stopping tolerance for the quantiles
 
 
@@ -162,23 +164,27 @@ def compress(n: NDArray[np.generic], e: NDArray[np.generic]) -> tuple[Points, In
     return _index_points(point_n, point_e, weight), inverse.astype(np.int64)
 
 
-def squash(points: Points, bins: int = SQUASH_BINS) -> Points:
+def squash(points: Points, budget: int = SQUASH_BUDGET) -> Points:
     """Data squashing (DuMouchel & Pregibon 2001; openEBGM ``squashData``): for each count
-    value with more than ``bins`` points, group points of similar E into ``bins``
-    equal-weight bins, each replaced by its weighted mean E and total weight."""
+    value, points of similar E are grouped into equal-weight bins, each replaced by its
+    weighted mean E and total weight. A count value gets bins in proportion to its share
+    of the pairs (at least one), about ``budget`` points in all."""
+    order = np.lexsort((points.e, points.n_index))
+    n_sorted, e_sorted, w_sorted = points.n[order], points.e[order], points.weight[order]
+    starts = np.searchsorted(points.n_index[order], np.arange(points.n_values.size + 1))
+    total = float(points.weight.sum())
     out_n: list[FloatArray] = []
     out_e: list[FloatArray] = []
     out_w: list[FloatArray] = []
     for k in range(points.n_values.size):
-        mask = points.n_index == k
-        e_k, w_k = points.e[mask], points.weight[mask]
+        lo, hi = int(starts[k]), int(starts[k + 1])
+        e_k, w_k = e_sorted[lo:hi], w_sorted[lo:hi]
+        bins = max(1, int(budget * float(w_k.sum()) / total))
         if e_k.size <= bins:
-            out_n.append(points.n[mask])
+            out_n.append(n_sorted[lo:hi])
             out_e.append(e_k)
             out_w.append(w_k)
             continue
-        order = np.argsort(e_k, kind="stable")
-        e_k, w_k = e_k[order], w_k[order]
         cum = np.cumsum(w_k)
         bin_of = np.minimum((cum - w_k) * bins // cum[-1], bins - 1).astype(np.int64)
         w_bin = np.bincount(bin_of, weights=w_k, minlength=bins)
@@ -235,23 +241,58 @@ def _component_terms(
     return log_f, log_f_star, d_log_alpha, d_log_beta
 
 
-def _nll_and_grad(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
+def _nll_and_grad_part(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
     """openEBGM negLLsquash(theta, N_star = 1) and its gradient in internal coordinates."""
     prior = _from_internal(u)
     _, ls1, da1, db1 = _component_terms(points, prior.alpha1, prior.beta1, True)
     _, ls2, da2, db2 = _component_terms(points, prior.alpha2, prior.beta2, True)
     log_p, log_q = math.log(prior.p), math.log1p(-prior.p)
     ll = np.logaddexp(log_p + ls1, log_q + ls2)
-    resp = np.exp(log_p + ls1 - ll)
+    # clipped so that the weight never becomes a (very slow) subnormal float
+    resp = np.exp(np.maximum(log_p + ls1 - ll, LOG_TINY))
     w = points.weight
     g_a1, g_b1 = np.dot(w, resp * da1), np.dot(w, resp * db1)
     g_a2, g_b2 = np.dot(w, (1.0 - resp) * da2), np.dot(w, (1.0 - resp) * db2)
     # log beta = log alpha - log mean
     grad = np.array([g_a1 + g_b1, -g_b1, g_a2 + g_b2, -g_b2, np.dot(w, resp) - prior.p * w.sum()])
-    value = -float(np.dot(w, ll))
+    return -float(np.dot(w, ll)), -grad
+
+
+PARALLEL_ABOVE = 200_000  # points above which the likelihood is evaluated in two threads
+_POOL: ThreadPoolExecutor | None = None
+_PARTS: dict[int, tuple[Points, list[Points]]] = {}
+
+
+def _parts(points: Points) -> list[Points]:
+    """The points split in two halves, each with its own distinct-N/E index (cached)."""
+    cached = _PARTS.get(id(points))
+    if cached is not None and cached[0] is points:
+        return cached[1]
+    half = points.size // 2
+    parts = [
+        _index_points(points.n[sl], points.e[sl], points.weight[sl])
+        for sl in (slice(0, half), slice(half, None))
+    ]
+    _PARTS.clear()
+    _PARTS[id(points)] = (points, parts)
+    return parts
+
+
+def _nll_and_grad(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
+    """openEBGM negLLsquash(theta, N_star = 1) and its gradient in internal coordinates;
+    large point sets are split over two threads (NumPy/SciPy ufuncs release the GIL)."""
+    global _POOL
+    if points.size > PARALLEL_ABOVE:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=2)
+        results = list(_POOL.map(lambda part: _nll_and_grad_part(u, part), _parts(points)))
+        value = sum(r[0] for r in results)
+        grad = results[0][1] + results[1][1]
+    else:
+        value, grad = _nll_and_grad_part(u, points)
     if not math.isfinite(value):
         return 1e300, np.zeros(5)
-    return value, -grad
+    return value, grad
 
 
 def log_likelihood_points(prior: Prior, points: Points) -> float:
@@ -307,10 +348,10 @@ def _minimise(points: Points, start: FloatArray, max_iter: int) -> optimize.Opti
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        # stop when the NLL changes by < 1e-12 relative or the mean gradient per pair < 1e-9
+        # stop when the NLL changes by < 1e-11 relative or the mean gradient per pair < 1e-9
         options={
             "maxiter": max_iter,
-            "ftol": 1e-12,
+            "ftol": 1e-11,
             "gtol": 1e-9 * float(points.weight.sum()),
             "maxcor": 20,
         },
@@ -376,7 +417,7 @@ def fit_points(
     candidates = _explore(explore_on, extra_starts, keep=2)
     if explore_on is not points:
         # refine on a finer squash first: the full-data polish then starts close by
-        finer = squash(points, SQUASH_BINS * 10)
+        finer = squash(points, SQUASH_BUDGET * 10)
         if finer.size < points.size // 2:
             refined = sorted((_minimise(finer, u, max_iter=1000) for u in candidates), key=_fun)
             candidates = [refined[0].x]
@@ -424,7 +465,7 @@ def _qn(prior: Prior, points: Points) -> FloatArray:
     """Posterior weight of the first component (DuMouchel 1999 eq. 6; openEBGM ``Qn``)."""
     l1 = math.log(prior.p) + _log_nb(points, prior.alpha1, prior.beta1)
     l2 = math.log1p(-prior.p) + _log_nb(points, prior.alpha2, prior.beta2)
-    return np.exp(l1 - np.logaddexp(l1, l2))
+    return np.exp(np.maximum(l1 - np.logaddexp(l1, l2), LOG_TINY))
 
 
 def _mixture_cdf_pdf(
@@ -439,7 +480,7 @@ def _mixture_cdf_pdf(
         z = rate * x
         cdf += weight * special.gammainc(s, z)
         log_pdf = s * np.log(z) - z - np.log(x) - special.gammaln(s)
-        pdf += weight * np.exp(log_pdf)
+        pdf += weight * np.exp(np.maximum(log_pdf, LOG_TINY))
     return cdf, pdf
 
 

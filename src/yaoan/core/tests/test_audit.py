@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib
 import itertools
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -160,6 +161,37 @@ def test_verify_command_names_the_broken_seq():
         "audit chain broken at event #4: its content does not match its hash "
         "(this row was edited) (3 events verified before it)"
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_appends_keep_one_unbroken_chain():
+    threads_n, rounds = 8, 5
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_n)
+
+    def worker(n):
+        try:
+            start.wait()
+            for i in range(rounds):
+                with transaction.atomic():
+                    audit.record(f"test.thread{n}.event", reason=str(i))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    total = threads_n * rounds
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, total + 1)
+    )
+    result = verify_chain()
+    assert (result.ok, result.checked) == (True, total)
 
 
 # --- the auditor's page ----------------------------------------------------------------
