@@ -37,7 +37,7 @@ java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
 run: setup $(SECRET_FILE)
-	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))"; set -e; \
+	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))" YAOAN_DEMO=1; set -e; \
 	$(BIN)/yaoan migrate --no-input -v0; \
 	$(BIN)/yaoan collectstatic --no-input -v0; \
 	$(BIN)/yaoan demo; \

@@ -120,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
 
     result = compute_signals(counts, prior=prior, min_count=min_count, progress=say)
     t0 = time.perf_counter()
-    write_csv(result.table, args.out)
+    write_csv(result.table, args.out, groups=result.groups)
     if args.hyper_out:
         Path(args.hyper_out).write_text(json.dumps(hyper_json(result), indent=2) + "\n")
     t_write = time.perf_counter() - t0

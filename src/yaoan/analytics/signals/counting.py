@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 DEFAULT_ID_COL = "report_id"
@@ -96,6 +97,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{os.environ.get('YAOAN_DUCKDB_MEMORY', '2GB')}'").fetchall()
     con.execute("SET preserve_insertion_order = false").fetchall()
+    con.execute("SET enable_progress_bar = false").fetchall()
     return con
 
 
@@ -128,16 +130,132 @@ def check_columns(con: duckdb.DuckDBPyConnection, columns: Columns, source: str 
         )
 
 
+def _make_dictionaries(
+    con: duckdb.DuckDBPyConnection, columns: Columns, source: str
+) -> tuple[str, str]:
+    """Tables ``dd(name, di)`` and ``de(name, ei)``: every drug / event name with an
+    integer code, codes numbered in the names' sort order (so sorting by code sorts by
+    name). Returns the quoted drug and event column names."""
+    drug, event = quote(columns.drug), quote(columns.event)
+    for table, col, code in (("dd", drug, "di"), ("de", event, "ei")):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT name, "
+            f"CAST(row_number() OVER (ORDER BY name) - 1 AS INTEGER) AS {code} "
+            f"FROM (SELECT DISTINCT CAST({col} AS VARCHAR) AS name FROM {source} "
+            f"WHERE {col} IS NOT NULL)"
+        ).fetchall()
+    return drug, event
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> tuple[pa.Array, pa.Array]:
+    """Drug and event names indexed by their codes."""
+    return (
+        con.sql("SELECT name FROM dd ORDER BY di").to_arrow_table()["name"].combine_chunks(),
+        con.sql("SELECT name FROM de ORDER BY ei").to_arrow_table()["name"].combine_chunks(),
+    )
+
+
+def _report_codes(ids: pa.ChunkedArray) -> NDArray[np.int64]:
+    """Report ids as small non-negative integers (equal ids, equal codes)."""
+    if pa.types.is_integer(ids.type):
+        values = ids.to_numpy().astype(np.int64, copy=False)
+        low, high = int(values.min()), int(values.max())
+        if high - low < max(4 * values.size, 1 << 20):
+            return values - low
+        return np.unique(values, return_inverse=True)[1].astype(np.int64)  # sparse ids
+    encoded = pc.dictionary_encode(ids.combine_chunks())
+    return encoded.indices.to_numpy().astype(np.int64)
+
+
+def _sorted_distinct(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted distinct values (a sort and a scan: faster than np.unique's hashing)."""
+    values = np.sort(values)
+    return values[_run_starts(values)]
+
+
+def _run_starts(sorted_keys: NDArray[np.int64]) -> NDArray[np.intp]:
+    """Positions where a run of equal values starts in a sorted array."""
+    if sorted_keys.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.concatenate(([0], np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1))
+
+
+def _count_coded(
+    con: duckdb.DuckDBPyConnection, columns: Columns, source: str
+) -> PairCounts | None:
+    """Unstratified counts: DuckDB reads the rows and replaces names by integer codes,
+    NumPy removes duplicate report-drug-event rows and counts with sorts of packed
+    64-bit keys (report, drug, event). None if the keys could overflow."""
+    drug, event = _make_dictionaries(con, columns, source)
+    rows = con.sql(
+        f"SELECT {quote(columns.report_id)} AS id, dd.di, de.ei FROM {source} "
+        f"LEFT JOIN dd ON dd.name = CAST({source}.{drug} AS VARCHAR) "
+        f"LEFT JOIN de ON de.name = CAST({source}.{event} AS VARCHAR)"
+    ).to_arrow_table()
+    bad = [
+        f"{label} ({rows.column(i).null_count})"
+        for i, label in enumerate((columns.report_id, columns.drug, columns.event))
+        if rows.column(i).null_count
+    ]
+    if bad:
+        raise InputError("empty values in column(s) / 列中有空值: " + ", ".join(bad))
+    if rows.num_rows == 0:
+        raise InputError("input has no data rows / 输入文件没有数据行")
+    report = _report_codes(rows.column("id"))
+    n_events = int(con.execute("SELECT count(*) FROM de").fetchall()[0][0])
+    n_drugs = int(con.execute("SELECT count(*) FROM dd").fetchall()[0][0])
+    if (int(report.max()) + 1) * n_drugs * n_events >= 2**62:
+        return None
+    di = rows.column("di").to_numpy().astype(np.int64)
+    ei = rows.column("ei").to_numpy().astype(np.int64)
+    del rows
+    # distinct (report, drug, event), sorted by report, then drug, then event
+    keys = _sorted_distinct((report * n_drugs + di) * n_events + ei)
+    del report, di, ei
+    pair_key = keys % (n_drugs * n_events)  # drug * n_events + event
+    report_drug = keys // n_events  # sorted: distinct (report, drug) are its runs
+    n_drug = np.bincount(report_drug[_run_starts(report_drug)] % n_drugs, minlength=n_drugs)
+    del report_drug
+    report_event = _sorted_distinct(keys // (n_drugs * n_events) * n_events + keys % n_events)
+    n_event = np.bincount(report_event % n_events, minlength=n_events)
+    del report_event
+    reports = keys // (n_drugs * n_events)
+    n_total = int(_run_starts(reports).size)
+    del reports, keys
+    pair_key.sort()
+    starts = _run_starts(pair_key)
+    n = np.diff(np.append(starts, pair_key.size)).astype(np.int64)
+    pair_drug, pair_event = np.divmod(pair_key[starts], n_events)
+    drug_names, event_names = _names(con)
+    return PairCounts(
+        drug=drug_names.take(pa.array(pair_drug)),
+        event=event_names.take(pa.array(pair_event)),
+        n=n,
+        e=(n_drug[pair_drug] * n_event[pair_event]).astype(np.float64) / float(n_total),
+        n_drug=n_drug[pair_drug].astype(np.int64),
+        n_event=n_event[pair_event].astype(np.int64),
+        n_total=n_total,
+    )
+
+
 def _materialise_rows(con: duckdb.DuckDBPyConnection, columns: Columns, source: str) -> int:
-    """Distinct report-drug-event(-strata) rows into table ``b``; returns their count."""
+    """Distinct report-drug-event(-strata) rows into table ``b``; returns their count.
+
+    Drug and event names are replaced early by integer codes numbered in sort order
+    (tables ``dd`` and ``de``), so the DISTINCT, the group-bys and the final sort all run
+    on integers; the names are joined back once per pair at the end.
+    """
+    drug, event = _make_dictionaries(con, columns, source)
     select = [
         f"{quote(columns.report_id)} AS id",
-        f"CAST({quote(columns.drug)} AS VARCHAR) AS drug",
-        f"CAST({quote(columns.event)} AS VARCHAR) AS event",
+        "dd.di AS drug",
+        "de.ei AS event",
         *(f"CAST({quote(c)} AS VARCHAR) AS s{i}" for i, c in enumerate(columns.strata)),
     ]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE b AS SELECT DISTINCT {', '.join(select)} FROM {source}"
+        f"CREATE OR REPLACE TEMP TABLE b AS SELECT DISTINCT {', '.join(select)} FROM {source} "
+        f"LEFT JOIN dd ON dd.name = CAST({source}.{drug} AS VARCHAR) "
+        f"LEFT JOIN de ON de.name = CAST({source}.{event} AS VARCHAR)"
     ).fetchall()
     names = ["id", "drug", "event", *(f"s{i}" for i in range(len(columns.strata)))]
     nulls = ", ".join(f"count(*) FILTER (WHERE {n} IS NULL)" for n in names)
@@ -153,12 +271,15 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, columns: Columns, source: 
 
 
 def _pair_query(stratified: bool) -> str:
-    base = "(SELECT DISTINCT id, drug, event FROM b)" if stratified else "(SELECT * FROM b)"
+    """Per pair (integer codes): N, n_drug, n_event. n_drug counts the distinct
+    (report, drug) combinations, n_event the distinct (report, event) ones."""
+    base = "(SELECT DISTINCT id, drug, event FROM b)" if stratified else "b"
     return f"""
-        WITH d AS {base},
-        p AS (SELECT drug, event, count(*) AS n FROM d GROUP BY drug, event),
-        nd AS (SELECT drug, count(DISTINCT id) AS n_drug FROM d GROUP BY drug),
-        ne AS (SELECT event, count(DISTINCT id) AS n_event FROM d GROUP BY event)
+        WITH p AS (SELECT drug, event, count(*) AS n FROM {base} GROUP BY drug, event),
+        nd AS (SELECT drug, count(*) AS n_drug
+               FROM (SELECT DISTINCT id, drug FROM b) GROUP BY drug),
+        ne AS (SELECT event, count(*) AS n_event
+               FROM (SELECT DISTINCT id, event FROM b) GROUP BY event)
         SELECT p.drug, p.event, p.n, nd.n_drug, ne.n_event
         FROM p JOIN nd USING (drug) JOIN ne USING (event)
     """
@@ -191,17 +312,25 @@ def count_table(
 ) -> PairCounts:
     """Count pairs in a DuckDB relation or view named ``source``."""
     check_columns(con, columns, source)
-    _materialise_rows(con, columns, source)
     stratified = bool(columns.strata)
-    n_total = con.execute("SELECT count(DISTINCT id) FROM b").fetchall()[0]
+    if not stratified:
+        counts = _count_coded(con, columns, source)
+        if counts is not None:
+            return counts
+    _materialise_rows(con, columns, source)
+    n_total = con.execute("SELECT count(*) FROM (SELECT DISTINCT id FROM b)").fetchall()[0]
     assert n_total is not None
-    query = f"SELECT * FROM ({_pair_query(stratified)}) q"
+    query = f"SELECT q.* FROM ({_pair_query(stratified)}) q"
     if stratified:
         query = (
             f"SELECT q.*, se.e FROM ({_pair_query(True)}) q "
             f"JOIN ({_stratified_e_query(len(columns.strata))}) se USING (drug, event)"
         )
-    table = con.sql(query + " ORDER BY drug, event").to_arrow_table()
+    coded = con.sql(query + " ORDER BY drug, event").to_arrow_table()
+    drug_names, event_names = _names(con)
+    table = coded.set_column(
+        0, "drug", drug_names.take(coded.column("drug").combine_chunks())
+    ).set_column(1, "event", event_names.take(coded.column("event").combine_chunks()))
     e = table.column("e").to_numpy() if stratified else None
     return assemble(table, int(n_total[0]), e)
 

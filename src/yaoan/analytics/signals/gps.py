@@ -34,6 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from yaoan.analytics.signals._blas import single_threaded_blas
+
 if TYPE_CHECKING:  # scipy.optimize is imported only when fitting (CLI start-up time)
     from scipy import optimize
 
@@ -58,7 +60,8 @@ DEFAULT_STARTS: tuple[tuple[float, float, float, float, float], ...] = (
     (0.05, 0.02, 1.0, 1.0, 0.05),
 )
 SQUASH_ABOVE = 20_000  # compressed points above which the exploration runs on squashed data
-SQUASH_BUDGET = 3_000  # points after squashing for the exploration (x10 for the refinement)
+SQUASH_DELTA = 0.05  # squashing cell width on the log-E scale (5 %)
+SQUASH_BUDGET = 5_000  # at most this many squashed points (the cells widen if needed)
 LOG_TINY = -600.0  # exp(-600) ~ 1e-261: below this, weights are treated as this small
 QUANTILE_TOL = 1e-10  # relative (on log scale) stopping tolerance for the quantiles
 
@@ -123,6 +126,7 @@ class Points:
     e_values: FloatArray  # distinct E
     e_index: IntArray  # point -> position in e_values
     log_e: FloatArray
+    lgamma_n1: FloatArray  # lgamma(N + 1) per distinct N
 
     @property
     def size(self) -> int:
@@ -144,56 +148,61 @@ def _check_counts(n: NDArray[np.generic], e: NDArray[np.generic]) -> tuple[Float
 def _index_points(n: FloatArray, e: FloatArray, weight: FloatArray) -> Points:
     n_values, n_index = np.unique(n, return_inverse=True)
     e_values, e_index = np.unique(e, return_inverse=True)
-    return Points(n, e, weight, n_values, n_index.astype(np.int64), e_values, e_index, np.log(e))
+    return Points(
+        n,
+        e,
+        weight,
+        n_values,
+        n_index.astype(np.int64),
+        e_values,
+        e_index.astype(np.int64),
+        np.log(e),
+        special.gammaln(n_values + 1.0),
+    )
 
 
-def compress(n: NDArray[np.generic], e: NDArray[np.generic]) -> tuple[Points, IntArray]:
+def compress(
+    n: NDArray[np.generic], e: NDArray[np.generic], weights: FloatArray | None = None
+) -> tuple[Points, IntArray]:
     """Lossless compression of identical (N, E) points.
 
     Returns the points and, for every input pair, the index of its point, so per-point
-    results map back with ``result[inverse]``.
+    results map back with ``result[inverse]``. ``weights`` (default 1) are the number
+    of pairs each input stands for; a point's weight is the sum over its inputs.
     """
     n_arr, e_arr = _check_counts(n, e)
     e_values, e_idx = np.unique(e_arr, return_inverse=True)
     n_values, n_idx = np.unique(n_arr, return_inverse=True)
     key = e_idx.astype(np.int64) * np.int64(n_values.size) + n_idx.astype(np.int64)
     keys, inverse = np.unique(key, return_inverse=True)
-    weight = np.bincount(inverse, minlength=keys.size).astype(np.float64)
+    weight = np.bincount(inverse, weights=weights, minlength=keys.size).astype(np.float64)
     point_e = e_values[keys // n_values.size]
     point_n = n_values[keys % n_values.size]
     return _index_points(point_n, point_e, weight), inverse.astype(np.int64)
 
 
-def squash(points: Points, budget: int = SQUASH_BUDGET) -> Points:
-    """Data squashing (DuMouchel & Pregibon 2001; openEBGM ``squashData``): for each count
-    value, points of similar E are grouped into equal-weight bins, each replaced by its
-    weighted mean E and total weight. A count value gets bins in proportion to its share
-    of the pairs (at least one), about ``budget`` points in all."""
-    order = np.lexsort((points.e, points.n_index))
-    n_sorted, e_sorted, w_sorted = points.n[order], points.e[order], points.weight[order]
-    starts = np.searchsorted(points.n_index[order], np.arange(points.n_values.size + 1))
-    total = float(points.weight.sum())
-    out_n: list[FloatArray] = []
-    out_e: list[FloatArray] = []
-    out_w: list[FloatArray] = []
-    for k in range(points.n_values.size):
-        lo, hi = int(starts[k]), int(starts[k + 1])
-        e_k, w_k = e_sorted[lo:hi], w_sorted[lo:hi]
-        bins = max(1, int(budget * float(w_k.sum()) / total))
-        if e_k.size <= bins:
-            out_n.append(n_sorted[lo:hi])
-            out_e.append(e_k)
-            out_w.append(w_k)
-            continue
-        cum = np.cumsum(w_k)
-        bin_of = np.minimum((cum - w_k) * bins // cum[-1], bins - 1).astype(np.int64)
-        w_bin = np.bincount(bin_of, weights=w_k, minlength=bins)
-        ew_bin = np.bincount(bin_of, weights=w_k * e_k, minlength=bins)
-        keep = w_bin > 0
-        out_e.append(ew_bin[keep] / w_bin[keep])
-        out_w.append(w_bin[keep].astype(np.float64))
-        out_n.append(np.full(int(keep.sum()), points.n_values[k]))
-    return _index_points(np.concatenate(out_n), np.concatenate(out_e), np.concatenate(out_w))
+def squash(points: Points, delta: float = SQUASH_DELTA, budget: int = SQUASH_BUDGET) -> Points:
+    """Data squashing (after DuMouchel & Pregibon 2001; openEBGM ``squashData``): for each
+    count value, points whose E fall in the same cell of width ``delta`` on the log scale
+    are replaced by one point with their weighted mean E and total weight. The cell
+    width doubles until at most ``budget`` points remain.
+
+    Binning on log E bounds the spread of E inside a bin (relative width delta), so the
+    squashed likelihood is close to the full one everywhere; equal-weight bins (openEBGM)
+    can put E = 0.01 and E = 40 of a rare count into one bin, which moves the optimum.
+    """
+    while True:
+        cell = np.floor(points.log_e / delta).astype(np.int64)
+        cell -= int(cell.min())
+        cells = int(cell.max()) + 1
+        key = points.n_index * cells + cell
+        keys, inverse = np.unique(key, return_inverse=True)
+        if keys.size <= budget or delta >= 64.0:
+            break
+        delta *= 2.0
+    weight = np.bincount(inverse, weights=points.weight, minlength=keys.size)
+    e_sum = np.bincount(inverse, weights=points.weight * points.e, minlength=keys.size)
+    return _index_points(points.n_values[keys // cells], e_sum / weight, weight)
 
 
 def _to_internal(prior: Prior) -> FloatArray:
@@ -241,24 +250,171 @@ def _component_terms(
     return log_f, log_f_star, d_log_alpha, d_log_beta
 
 
+@dataclass
+class _Component:
+    """One mixture component on the points: log f*_k and its first and second
+    derivatives with respect to (log alpha, log beta)."""
+
+    log_f_star: FloatArray
+    g_a: FloatArray
+    g_b: FloatArray
+    h_aa: FloatArray | None
+    h_ab: FloatArray | None
+    h_bb: FloatArray | None
+
+
+def _component(points: Points, alpha: float, beta: float, order: int) -> _Component:
+    """log f*_k per point and, for order >= 1 / 2, its gradient / Hessian in
+    (A, B) = (log alpha, log beta). With r = log(1 + E/beta), g = alpha r (so that
+    f(0) = exp(-g)), frac = E / (beta + E) and inv = f(0) / (1 - f(0)):
+
+      log f* = lgamma(alpha+n) - lgamma(alpha) - lgamma(n+1) - (alpha+n) r
+               + n log(E/beta) - log(1 - exp(-g))
+      d/dA   = alpha (psi(alpha+n) - psi(alpha) - r (1 + inv))
+      d/dB   = alpha frac (1 + inv) - n (1 - frac)
+      d2/dA2 = alpha (psi(alpha+n) - psi(alpha) - r) + alpha^2 (psi'(alpha+n) - psi'(alpha))
+               + inv (1 + inv) g^2 - inv g
+      d2/dAdB = alpha frac (1 + inv) - inv (1 + inv) g alpha frac
+      d2/dB2 = -(alpha + n) frac (1 - frac) + inv (1 + inv) (alpha frac)^2
+               - inv alpha frac (1 - frac)
+
+    Special functions of N are evaluated once per distinct N, those of E once per
+    distinct E; everything else is one pass of in-place ufuncs over the points.
+    """
+    n, n_index, e_index = points.n, points.n_index, points.e_index
+    lg = special.gammaln(alpha + points.n_values) - special.gammaln(alpha)
+    lg -= points.lgamma_n1
+    r_values = np.log1p(points.e_values / beta)
+    r = r_values[e_index]
+    g = r * alpha
+    one_minus_f0 = np.expm1(np.negative(g))
+    np.negative(one_minus_f0, out=one_minus_f0)
+    # log f* = lg[n] - (alpha + n) r + n (log E - log beta) - log(1 - f(0))
+    log_f_star = points.log_e - math.log(beta)
+    log_f_star *= n
+    log_f_star -= r * (n + alpha)
+    log_f_star += lg[n_index]
+    log_f_star -= np.log(one_minus_f0)
+    if order == 0:
+        return _Component(log_f_star, r, r, None, None, None)
+    dig_values = special.digamma(alpha + points.n_values) - special.digamma(alpha)
+    dig = dig_values[n_index]
+    with np.errstate(divide="ignore", over="ignore"):
+        inv = np.reciprocal(one_minus_f0)
+        inv -= 1.0  # f(0) / (1 - f(0))
+    one_inv = inv + 1.0
+    frac = (points.e_values / (beta + points.e_values))[e_index]
+    g_a = dig - r * one_inv
+    g_a *= alpha
+    afrac = frac * alpha
+    g_b = afrac * one_inv
+    g_b -= n * (1.0 - frac)
+    if order == 1:
+        return _Component(log_f_star, g_a, g_b, None, None, None)
+    tri_values = special.polygamma(1, alpha + points.n_values) - special.polygamma(1, alpha)
+    curv = inv * one_inv  # inv (1 + inv)
+    h_aa = dig - r
+    h_aa *= alpha
+    h_aa += tri_values[n_index] * alpha * alpha
+    h_aa += curv * g * g
+    h_aa -= inv * g
+    h_ab = afrac * one_inv
+    h_ab -= curv * g * afrac
+    frac_1m = frac * (1.0 - frac)
+    h_bb = curv * afrac * afrac
+    h_bb -= (n + alpha) * frac_1m
+    h_bb -= inv * alpha * frac_1m
+    return _Component(log_f_star, g_a, g_b, h_aa, h_ab, h_bb)
+
+
+# (A1, B1, A2, B2, logit P) -> internal (log alpha1, log mean1, log alpha2, log mean2,
+# logit P): B = A - log mean, so d/dA|mean = d/dA + d/dB and d/dlog mean = -d/dB.
+_JACOBIAN = np.array(
+    [
+        [1.0, 1.0, 0.0, 0.0, 0.0],
+        [0.0, -1.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, -1.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 1.0],
+    ]
+)
+
+
+def _nll_derivatives_part(
+    u: FloatArray, points: Points, order: int
+) -> tuple[float, FloatArray | None, FloatArray | None]:
+    """openEBGM negLLsquash(theta, N_star = 1) and, for order >= 1 / 2, its gradient /
+    Hessian in internal coordinates.
+
+    Per point, with l = log(P f*_1 + (1-P) f*_2), the responsibility
+    q = P f*_1 / (P f*_1 + (1-P) f*_2) and g_k, H_k the derivatives of log f*_k:
+    dl/dtheta_1 = q g_1, dl/dtheta_2 = (1-q) g_2, dl/dlogitP = q - P;
+    d2l/dtheta_1^2 = q (H_1 + (1-q) g_1 g_1'), d2l/dtheta_2^2 = (1-q) (H_2 + q g_2 g_2'),
+    d2l/dtheta_1 dtheta_2 = -q(1-q) g_1 g_2', d2l/dtheta_1 dlogitP = q(1-q) g_1,
+    d2l/dtheta_2 dlogitP = -q(1-q) g_2, d2l/dlogitP^2 = q(1-q) - P(1-P).
+    """
+    prior = _from_internal(u)
+    c1 = _component(points, prior.alpha1, prior.beta1, order)
+    c2 = _component(points, prior.alpha2, prior.beta2, order)
+    log_p, log_q = math.log(prior.p), math.log1p(-prior.p)
+    c1.log_f_star += log_p
+    c2.log_f_star += log_q
+    ll = np.logaddexp(c1.log_f_star, c2.log_f_star)
+    w = points.weight
+    value = -float(np.dot(w, ll))
+    if order == 0:
+        return value, None, None
+    # clipped so that the weight never becomes a (very slow) subnormal float
+    resp = c1.log_f_star
+    resp -= ll
+    np.maximum(resp, LOG_TINY, out=resp)
+    np.exp(resp, out=resp)
+    w1 = w * resp
+    w2 = w - w1
+    g = np.array(
+        [
+            np.dot(w1, c1.g_a),
+            np.dot(w1, c1.g_b),
+            np.dot(w2, c2.g_a),
+            np.dot(w2, c2.g_b),
+            float(w1.sum()) - prior.p * float(w.sum()),
+        ]
+    )
+    if order == 1:
+        return value, -(_JACOBIAN @ g), None
+    assert c1.h_aa is not None and c1.h_ab is not None and c1.h_bb is not None
+    assert c2.h_aa is not None and c2.h_ab is not None and c2.h_bb is not None
+    w12 = w1 * (1.0 - resp)  # w q (1 - q)
+    d1 = (c1.g_a, c1.g_b)
+    d2 = (c2.g_a, c2.g_b)
+    h = np.empty((5, 5))
+    for i in range(2):
+        for j in range(i, 2):
+            h[i, j] = np.dot(w12, d1[i] * d1[j])
+            h[2 + i, 2 + j] = np.dot(w12, d2[i] * d2[j])
+        for j in range(2):
+            h[i, 2 + j] = -np.dot(w12, d1[i] * d2[j])
+        h[i, 4] = np.dot(w12, d1[i])
+        h[2 + i, 4] = -np.dot(w12, d2[i])
+    h[0, 0] += np.dot(w1, c1.h_aa)
+    h[0, 1] += np.dot(w1, c1.h_ab)
+    h[1, 1] += np.dot(w1, c1.h_bb)
+    h[2, 2] += np.dot(w2, c2.h_aa)
+    h[2, 3] += np.dot(w2, c2.h_ab)
+    h[3, 3] += np.dot(w2, c2.h_bb)
+    h[4, 4] = float(w12.sum()) - prior.p * (1.0 - prior.p) * float(w.sum())
+    h = np.triu(h) + np.triu(h, 1).T
+    return value, -(_JACOBIAN @ g), -(_JACOBIAN @ h @ _JACOBIAN.T)
+
+
 def _nll_and_grad_part(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
     """openEBGM negLLsquash(theta, N_star = 1) and its gradient in internal coordinates."""
-    prior = _from_internal(u)
-    _, ls1, da1, db1 = _component_terms(points, prior.alpha1, prior.beta1, True)
-    _, ls2, da2, db2 = _component_terms(points, prior.alpha2, prior.beta2, True)
-    log_p, log_q = math.log(prior.p), math.log1p(-prior.p)
-    ll = np.logaddexp(log_p + ls1, log_q + ls2)
-    # clipped so that the weight never becomes a (very slow) subnormal float
-    resp = np.exp(np.maximum(log_p + ls1 - ll, LOG_TINY))
-    w = points.weight
-    g_a1, g_b1 = np.dot(w, resp * da1), np.dot(w, resp * db1)
-    g_a2, g_b2 = np.dot(w, (1.0 - resp) * da2), np.dot(w, (1.0 - resp) * db2)
-    # log beta = log alpha - log mean
-    grad = np.array([g_a1 + g_b1, -g_b1, g_a2 + g_b2, -g_b2, np.dot(w, resp) - prior.p * w.sum()])
-    return -float(np.dot(w, ll)), -grad
+    value, grad, _ = _nll_derivatives_part(u, points, 1)
+    assert grad is not None
+    return value, grad
 
 
-PARALLEL_ABOVE = 200_000  # points above which the likelihood is evaluated in two threads
+PARALLEL_ABOVE = 100_000  # points above which the likelihood is evaluated in two threads
 _POOL: ThreadPoolExecutor | None = None
 _PARTS: dict[int, tuple[Points, list[Points]]] = {}
 
@@ -278,20 +434,32 @@ def _parts(points: Points) -> list[Points]:
     return parts
 
 
-def _nll_and_grad(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
-    """openEBGM negLLsquash(theta, N_star = 1) and its gradient in internal coordinates;
-    large point sets are split over two threads (NumPy/SciPy ufuncs release the GIL)."""
+def _nll_derivatives(
+    u: FloatArray, points: Points, order: int
+) -> tuple[float, FloatArray | None, FloatArray | None]:
+    """Value (and gradient, Hessian) of the NLL; large point sets are split over two
+    threads (NumPy/SciPy ufuncs release the GIL). A non-finite value becomes 1e300."""
     global _POOL
     if points.size > PARALLEL_ABOVE:
         if _POOL is None:
             _POOL = ThreadPoolExecutor(max_workers=2)
-        results = list(_POOL.map(lambda part: _nll_and_grad_part(u, part), _parts(points)))
-        value = sum(r[0] for r in results)
-        grad = results[0][1] + results[1][1]
+        results = list(
+            _POOL.map(lambda part: _nll_derivatives_part(u, part, order), _parts(points))
+        )
+        value = results[0][0] + results[1][0]
+        grad = None if order < 1 else results[0][1] + results[1][1]  # type: ignore[operator]
+        hess = None if order < 2 else results[0][2] + results[1][2]  # type: ignore[operator]
     else:
-        value, grad = _nll_and_grad_part(u, points)
+        value, grad, hess = _nll_derivatives_part(u, points, order)
     if not math.isfinite(value):
-        return 1e300, np.zeros(5)
+        return 1e300, None if grad is None else np.zeros(5), hess
+    return value, grad, hess
+
+
+def _nll_and_grad(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
+    """openEBGM negLLsquash(theta, N_star = 1) and its gradient in internal coordinates."""
+    value, grad, _ = _nll_derivatives(u, points, 1)
+    assert grad is not None
     return value, grad
 
 
@@ -330,10 +498,6 @@ def neg_log_likelihood(
         )
         total = total + p_k * pmf / (1 - below)
     return -float(np.sum(np.log(total)))
-
-
-def _fun(result: optimize.OptimizeResult) -> float:
-    return float(result.fun)
 
 
 def _minimise(points: Points, start: FloatArray, max_iter: int) -> optimize.OptimizeResult:
@@ -402,6 +566,96 @@ def _explore(points: Points, extra: Sequence[Prior], keep: int) -> list[FloatArr
     return [r.x for r in kept]
 
 
+def _bound_arrays() -> tuple[FloatArray, FloatArray]:
+    lows = np.array([LOG_ALPHA_BOUNDS[0], LOG_MEAN_BOUNDS[0]] * 2 + [-LOGIT_P_BOUND])
+    highs = np.array([LOG_ALPHA_BOUNDS[1], LOG_MEAN_BOUNDS[1]] * 2 + [LOGIT_P_BOUND])
+    return lows, highs
+
+
+NEWTON_MAX_ITER = 40
+NEWTON_FTOL = 1e-14  # stop when the predicted decrease of the NLL is below this, relative
+
+
+@dataclass(frozen=True)
+class _Polished:
+    x: FloatArray
+    fun: float
+    success: bool
+    evaluations: int
+
+
+def _newton_step(grad: FloatArray, hess: FloatArray, free: NDArray[np.bool_]) -> FloatArray:
+    """Newton direction on the free coordinates; the Hessian's eigenvalues are taken in
+    absolute value and floored, so the direction always descends."""
+    step = np.zeros(5)
+    if not free.any():
+        return step
+    h = hess[np.ix_(free, free)]
+    values, vectors = np.linalg.eigh(h)
+    floor = max(float(np.max(np.abs(values))) * 1e-10, 1e-300)
+    values = np.maximum(np.abs(values), floor)
+    step[free] = vectors @ ((vectors.T @ grad[free]) / values)
+    return step
+
+
+def _newton(points: Points, start: FloatArray) -> _Polished:
+    """Projected Newton iterations with the analytic Hessian, for the full-data polish
+    from a nearby start. A coordinate at a bound whose gradient points outwards is held
+    there; the step is projected back into the box and backtracked (Armijo) if it does
+    not decrease the NLL enough. Stops when the decrease a further Newton step predicts
+    (half the Newton decrement) is below NEWTON_FTOL relative to the NLL."""
+    lows, highs = _bound_arrays()
+    u = np.clip(start, lows, highs)
+    f, g, h = _nll_derivatives(u, points, 2)
+    evaluations = 1
+    for _ in range(NEWTON_MAX_ITER):
+        if g is None or h is None or not np.all(np.isfinite(h)) or f >= 1e300:
+            break
+        held = ((u <= lows) & (g > 0)) | ((u >= highs) & (g < 0))
+        free = ~held
+        projected = np.where(free, g, 0.0)
+        step = _newton_step(g, h, free)
+        if 0.5 * float(projected @ step) <= NEWTON_FTOL * max(1.0, abs(f)):
+            return _Polished(u, f, True, evaluations)
+        t = 1.0
+        accepted = False
+        while t >= 1e-8:
+            u_new = np.clip(u - t * step, lows, highs)
+            if t == 1.0:
+                f_new, g_new, h_new = _nll_derivatives(u_new, points, 2)
+            else:
+                f_new = _nll_derivatives(u_new, points, 0)[0]
+                g_new = h_new = None
+            evaluations += 1
+            if f_new <= f - 1e-4 * float(g @ (u - u_new)) and f_new < 1e300:
+                accepted = True
+                break
+            t *= 0.25
+        if not accepted:
+            break
+        if g_new is None:
+            f_new, g_new, h_new = _nll_derivatives(u_new, points, 2)
+            evaluations += 1
+        u, f, g, h = u_new, f_new, g_new, h_new
+    return _Polished(u, f, False, evaluations)
+
+
+def _polish(points: Points, start: FloatArray) -> _Polished:
+    """Full-data maximisation from a nearby start: Newton, or L-BFGS-B where Newton
+    does not converge (then from Newton's best point)."""
+    newton = _newton(points, start)
+    if newton.success:
+        return newton
+    res = _minimise(points, newton.x, max_iter=2000)
+    if not res.success:  # a second run with fresh L-BFGS-B memory
+        retry = _minimise(points, res.x, max_iter=2000)
+        if float(retry.fun) <= float(res.fun):
+            res = retry
+    if float(res.fun) > newton.fun:
+        return _Polished(newton.x, newton.fun, bool(res.success), newton.evaluations)
+    return _Polished(res.x, float(res.fun), bool(res.success), newton.evaluations + res.nfev)
+
+
 def fit_points(
     points: Points,
     n_pairs: int,
@@ -409,39 +663,39 @@ def fit_points(
     progress: Callable[[str], None] | None = None,
 ) -> PriorFit:
     """Maximum-likelihood prior on compressed points (see module docstring)."""
+    from scipy import optimize  # noqa: F401  (loads SciPy's OpenBLAS before limiting it)
+
+    with single_threaded_blas():
+        return _fit_points(points, n_pairs, extra_starts, progress)
+
+
+def _fit_points(
+    points: Points,
+    n_pairs: int,
+    extra_starts: Sequence[Prior],
+    progress: Callable[[str], None] | None,
+) -> PriorFit:
     if points.size == 0:
         raise ValueError("no drug-event pairs to fit")
     explore_on = squash(points) if points.size > SQUASH_ABOVE else points
     if progress and explore_on is not points:
         progress(f"exploring starting points on {explore_on.size} squashed points")
-    candidates = _explore(explore_on, extra_starts, keep=2)
-    if explore_on is not points:
-        # refine on a finer squash first: the full-data polish then starts close by
-        finer = squash(points, SQUASH_BUDGET * 10)
-        if finer.size < points.size // 2:
-            refined = sorted((_minimise(finer, u, max_iter=1000) for u in candidates), key=_fun)
-            candidates = [refined[0].x]
-    else:
-        candidates = candidates[:1]
-    polished: list[tuple[optimize.OptimizeResult, float]] = []
-    for start in candidates:
-        res = _minimise(points, start, max_iter=2000)
-        polished.append((res, -float(res.fun)))
-    polished.sort(key=lambda item: -item[1])
-    best = polished[0][0]
-    if not best.success:  # a second run with fresh L-BFGS-B memory
-        retry = _minimise(points, best.x, max_iter=2000)
-        if float(retry.fun) <= float(best.fun):
-            best = retry
+    # the best optima of the exploration (distinct, nearly as good as the best), each
+    # then maximised on the full data: the squashed optimum is close to the full one
+    candidates = _explore(explore_on, extra_starts, keep=3)
+    polished = sorted((_polish(points, start) for start in candidates), key=lambda r: r.fun)
+    best = polished[0]
+    if progress:
+        progress(f"full-data polish: {best.evaluations} likelihood evaluations")
     prior = _from_internal(best.x)
     return PriorFit(
         prior=prior,
         log_likelihood=log_likelihood_points(prior, points),
         n_pairs=n_pairs,
         n_points=points.size,
-        converged=bool(best.success),
+        converged=best.success,
         at_bound=_at_bound(best.x),
-        candidates=tuple((_from_internal(r.x), ll) for r, ll in polished),
+        candidates=tuple((_from_internal(r.x), -r.fun) for r in polished),
     )
 
 
