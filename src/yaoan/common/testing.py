@@ -204,9 +204,7 @@ class CheapArgon2PasswordHasher(Argon2PasswordHasher):
 
 
 def use_cheap_password_hashing() -> None:
-    from django.conf import settings
-    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+    from django.test import override_settings
 
-    settings.PASSWORD_HASHERS = [f"{__name__}.CheapArgon2PasswordHasher"]
-    get_hashers.cache_clear()
-    get_hashers_by_algorithm.cache_clear()
+    # enable() sends setting_changed, which clears Django's cached hasher list
+    override_settings(PASSWORD_HASHERS=[f"{__name__}.CheapArgon2PasswordHasher"]).enable()
