@@ -2,6 +2,7 @@
 """Benchmark of the signal engine (`yaoan signals compute`) on synthetic report sets.
 
     .venv/bin/python benchmarks/signals.py [--cases 1x,10x,100x,1000x,products100x] [--repeat N]
+        [--baseline OTHER/src]
 
 Each report names 1-5 drugs and 1-6 events (most name few), drugs and events are drawn
 with Zipf-like popularity (a few very common, a long tail of rare ones) and some
@@ -114,11 +115,20 @@ def describe(path: Path) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def run_cli(data: Path, out: Path, extra: list[str]) -> dict[str, float]:
-    """One end-to-end CLI run: wall time, the engine's split and peak RSS (MB)."""
+def run_cli(
+    data: Path, out: Path, extra: list[str], source: Path | None = None
+) -> dict[str, float]:
+    """One end-to-end CLI run: wall time, the engine's split and peak RSS (MB). With
+    ``source`` (a ``src`` directory of another checkout) that version's code is run."""
     cmd = [str(YAOAN), "signals", "compute", str(data), "--out", str(out), *extra]
+    env = None
+    if source is not None:
+        env = {**os.environ, "PYTHONPATH": str(source)}
+        cmd[0:1] = [sys.executable, "-c", "import sys; from yaoan.cli import main; main()"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
+    )
     stderr = proc.stderr.read() if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -136,11 +146,32 @@ def run_cli(data: Path, out: Path, extra: list[str]) -> dict[str, float]:
     return figures
 
 
+def _row(label: str, case: Case, rows: int, reports: int, best: dict[str, float]) -> str:
+    target = f"< {case.target_s:g} s" if case.target_s else ""
+    verdict = ""
+    if case.target_s:
+        verdict = " ok" if best["wall"] < case.target_s else " MISSED"
+    return (
+        f"{label:<13}{rows:>11,}{reports:>10,}{int(best['pairs']):>10,}"
+        f"{best['wall']:>8.2f}{best.get('count', 0):>7.2f}{best.get('fit', 0):>7.2f}"
+        f"{best.get('score', 0):>7.2f}{best.get('write', 0):>7.2f}{best['peak_mb']:>9.0f}"
+        f"  {target}{verdict} {case.target_note}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="1x,10x,100x,products100x,1000x")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case (best is shown)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="src directory of another version (e.g. a git worktree): run it too, "
+        "alternating with this one, for a side-by-side comparison",
+    )
     args = parser.parse_args()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"load average before: {load}  ({os.cpu_count()} CPUs)")
     header = (
         f"{'case':<13}{'rows':>11}{'reports':>10}{'pairs':>10}{'wall s':>8}{'count':>7}"
         f"{'fit':>7}{'score':>7}{'write':>7}{'peak MB':>9}  target"
@@ -154,18 +185,19 @@ def main() -> int:
             generate(case, data)
             print(f"  (generated {data.name} in {time.perf_counter() - t0:.1f} s)", file=sys.stderr)
         rows, reports = describe(data)
-        runs = [run_cli(data, BENCH_DIR / f"out-{case.name}.csv", []) for _ in range(args.repeat)]
-        best = min(runs, key=lambda r: r["wall"])
-        target = f"< {case.target_s:g} s" if case.target_s else ""
-        verdict = ""
-        if case.target_s:
-            verdict = " ok" if best["wall"] < case.target_s else " MISSED"
-        print(
-            f"{case.name:<13}{rows:>11,}{reports:>10,}{int(best['pairs']):>10,}"
-            f"{best['wall']:>8.2f}{best.get('count', 0):>7.2f}{best.get('fit', 0):>7.2f}"
-            f"{best.get('score', 0):>7.2f}{best.get('write', 0):>7.2f}{best['peak_mb']:>9.0f}"
-            f"  {target}{verdict} {case.target_note}"
-        )
+        runs: list[dict[str, float]] = []
+        baseline: list[dict[str, float]] = []
+        for _ in range(args.repeat):
+            if args.baseline is not None:
+                out = BENCH_DIR / f"out-{case.name}-baseline.csv"
+                baseline.append(run_cli(data, out, [], args.baseline))
+            runs.append(run_cli(data, BENCH_DIR / f"out-{case.name}.csv", []))
+        if baseline:
+            best = min(baseline, key=lambda r: r["wall"])
+            print(_row(f"{case.name} (base)", case, rows, reports, best))
+        print(_row(case.name, case, rows, reports, min(runs, key=lambda r: r["wall"])))
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"load average after: {load}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yaoan.core.models import User
@@ -50,7 +50,8 @@ def expiring_licences(qs: QuerySet[Licence], window: str, today: dt.date) -> Que
 
 def with_expiring_licence(qs: QuerySet[Entity], window: str) -> QuerySet[Entity]:
     matching = expiring_licences(Licence.objects.all(), window, timezone.localdate())
-    return qs.filter(Exists(matching.filter(entity_id=OuterRef("pk"))))
+    # IN (subquery) is evaluated once; SQLite runs a correlated EXISTS once per entity
+    return qs.filter(pk__in=matching.values("entity_id"))
 
 
 def licence_warning(licence: Licence, today: dt.date) -> str:

@@ -3,6 +3,7 @@ ratings and the product catalogue. Every queryset is scoped to the user's grid (
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from yaoan.core import audit
 from yaoan.core.models import User
 from yaoan.core.rules import can_edit_registry, can_read_registry, can_set_ratings
 from yaoan.registry import services
-from yaoan.registry.enums import RatingKind
+from yaoan.registry.enums import EntityStatus, EntityType, MedicalLevel, RatingKind
 from yaoan.registry.filtersets import EntityFilterSet, ProductFilterSet
 from yaoan.registry.forms import DeleteForm, EntityForm, LicenceForm, ProductForm, RatingForm
 from yaoan.registry.models import Entity, Licence
@@ -78,10 +79,25 @@ def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet
     return filterset, qs
 
 
+def label_rows(entities: Iterable[Entity]) -> None:
+    """Display labels resolved once per page: get_FOO_display() rebuilds its choices
+    mapping and translates on every call, which dominated the list's rendering time."""
+    types = {k: str(v) for k, v in EntityType.choices}
+    levels = {k: str(v) for k, v in MedicalLevel.choices}
+    statuses = {k: str(v) for k, v in EntityStatus.choices}
+    for entity in entities:
+        label = types.get(entity.entity_type, entity.entity_type)
+        if entity.medical_level:
+            label += f"（{levels.get(entity.medical_level, '')}）"
+        entity.type_label = label  # type: ignore[attr-defined]
+        entity.status_label = statuses.get(entity.status, entity.status)  # type: ignore[attr-defined]
+
+
 def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset, qs = filtered_entities(request, user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    label_rows(page.object_list)
     template = "registry/_entity_rows.html" if request.htmx else "registry/entity_list.html"  # type: ignore[attr-defined]
     return render(
         request,
