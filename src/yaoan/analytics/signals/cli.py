@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,9 +89,22 @@ def _parse_min_count(text: str) -> int:
     return value
 
 
+def _preload() -> None:
+    """Import the fitting and scoring modules (SciPy is slow to import): run in a
+    background thread while DuckDB counts, which releases the GIL."""
+    try:
+        import scipy.optimize  # noqa: F401
+
+        import yaoan.analytics.signals.scoring  # noqa: F401
+    except Exception:  # noqa: S110  (the main thread's own import reports any error)
+        pass
+
+
 def _run(args: argparse.Namespace) -> int:
-    from yaoan.analytics.signals import counting
-    from yaoan.analytics.signals.gps import Prior
+    from yaoan.analytics.signals import counting  # NumPy, DuckDB, Arrow
+
+    # after those imports (imports hold the GIL), so that SciPy's overlaps DuckDB's work
+    threading.Thread(target=_preload, name="signals-preload", daemon=True).start()
 
     started = time.perf_counter()
 
@@ -98,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"signals: [{time.perf_counter() - started:7.2f}s] {message}", file=sys.stderr)
 
-    prior = Prior(*parse_hyper(args.hyper)) if args.hyper is not None else None
+    hyper = parse_hyper(args.hyper) if args.hyper is not None else None
     min_count = _parse_min_count(args.min_count)
     columns = counting.Columns(
         report_id=args.id_col,
@@ -116,15 +130,20 @@ def _run(args: argparse.Namespace) -> int:
         counts = counting.count_file(args.input, columns)
     t_count = time.perf_counter() - t0
     say(f"{counts.size} pairs over {counts.n_total} reports")
-    from yaoan.analytics.signals.scoring import compute_signals, hyper_json, write_csv
+    from yaoan.analytics.signals.gps import Prior
+    from yaoan.analytics.signals.scoring import compute_signals, hyper_json, write_result_csv
 
-    result = compute_signals(counts, prior=prior, min_count=min_count, progress=say)
+    prior = Prior(*hyper) if hyper is not None else None
+
+    result = compute_signals(
+        counts, prior=prior, min_count=min_count, progress=say, format_text=True
+    )
     t0 = time.perf_counter()
-    write_csv(result.table, args.out, groups=result.groups)
+    write_result_csv(result, args.out)
     if args.hyper_out:
         Path(args.hyper_out).write_text(json.dumps(hyper_json(result), indent=2) + "\n")
     t_write = time.perf_counter() - t0
-    say(f"wrote {result.table.num_rows} rows to {args.out}")
+    say(f"wrote {result.num_rows} rows to {args.out}")
     say(
         f"timings count={t_count:.3f} fit={result.timings['fit']:.3f} "
         f"score={result.timings['score']:.3f} write={t_write:.3f} "

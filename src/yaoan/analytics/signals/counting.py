@@ -33,6 +33,10 @@ from numpy.typing import NDArray
 DEFAULT_ID_COL = "report_id"
 DEFAULT_DRUG_COL = "drug"
 DEFAULT_EVENT_COL = "event"
+# Pairs are counted with one counter per possible drug-event pair (np.bincount) when there
+# are at most this many times as many possible pairs as rows, or at most _MIN; else sorted.
+PAIR_BINCOUNT_FACTOR = 4
+PAIR_BINCOUNT_MIN = 1 << 22
 
 
 class InputError(Exception):
@@ -163,7 +167,11 @@ def _report_codes(ids: pa.ChunkedArray) -> NDArray[np.int64]:
         if high - low < max(4 * values.size, 1 << 20):
             return values - low
         return np.unique(values, return_inverse=True)[1].astype(np.int64)  # sparse ids
-    encoded = pc.dictionary_encode(ids.combine_chunks())
+    values = ids.combine_chunks()
+    try:
+        encoded = pc.dictionary_encode(values)
+    except pa.ArrowNotImplementedError:  # a type Arrow cannot hash: compare as text
+        encoded = pc.dictionary_encode(pc.cast(values, pa.string()))
     return encoded.indices.to_numpy().astype(np.int64)
 
 
@@ -222,10 +230,18 @@ def _count_coded(
     reports = keys // (n_drugs * n_events)
     n_total = int(_run_starts(reports).size)
     del reports, keys
-    pair_key.sort()
-    starts = _run_starts(pair_key)
-    n = np.diff(np.append(starts, pair_key.size)).astype(np.int64)
-    pair_drug, pair_event = np.divmod(pair_key[starts], n_events)
+    possible = n_drugs * n_events
+    if possible <= PAIR_BINCOUNT_FACTOR * pair_key.size or possible <= PAIR_BINCOUNT_MIN:
+        # few possible pairs: a count per possible pair instead of a sort
+        per_pair = np.bincount(pair_key, minlength=possible)
+        seen = np.flatnonzero(per_pair)
+        n = per_pair[seen].astype(np.int64)
+    else:  # many possible pairs: sort
+        pair_key.sort()
+        starts = _run_starts(pair_key)
+        n = np.diff(np.append(starts, pair_key.size)).astype(np.int64)
+        seen = pair_key[starts]
+    pair_drug, pair_event = np.divmod(seen, n_events)
     drug_names, event_names = _names(con)
     return PairCounts(
         drug=drug_names.take(pa.array(pair_drug)),

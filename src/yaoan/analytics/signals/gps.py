@@ -18,8 +18,10 @@ openEBGM ``ebgm``); EB05 and EB95 are the 5 % and 95 % quantiles of that posteri
 
 The fit compresses identical (N, E) points losslessly (a weight per point), explores
 several starting points on a squashed copy (DuMouchel & Pregibon 2001, openEBGM
-``squashData``) and then maximises the full-data likelihood from the best candidates, so
-the prior returned is the full-data maximum-likelihood estimate.
+``squashData``; here binned on log E) and then maximises the full-data likelihood from
+the best candidates by Newton's method with the analytic Hessian, so the prior returned
+is the full-data maximum-likelihood estimate. BLAS runs single-threaded meanwhile
+(``_blas``).
 """
 
 from __future__ import annotations
@@ -200,7 +202,7 @@ def squash(points: Points, delta: float = SQUASH_DELTA, budget: int = SQUASH_BUD
         if keys.size <= budget or delta >= 64.0:
             break
         delta *= 2.0
-    weight = np.bincount(inverse, weights=points.weight, minlength=keys.size)
+    weight = np.bincount(inverse, weights=points.weight, minlength=keys.size).astype(np.float64)
     e_sum = np.bincount(inverse, weights=points.weight * points.e, minlength=keys.size)
     return _index_points(points.n_values[keys // cells], e_sum / weight, weight)
 
@@ -221,33 +223,21 @@ def _from_internal(u: FloatArray) -> Prior:
     return Prior(a1, b1, a2, b2, float(special.expit(u[4])))
 
 
-def _component_terms(
-    points: Points, alpha: float, beta: float, with_grad: bool
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """log f_k(n) untruncated, log f*_k(n) truncated at zero, and the derivatives of
-    log f*_k with respect to log(alpha) and log(beta), per point.
+def _component_terms(points: Points, alpha: float, beta: float) -> tuple[FloatArray, FloatArray]:
+    """log f_k(n) untruncated and log f*_k(n) truncated at zero, per point (the reference
+    form used for the reported log-likelihood and for Qn; the fit uses ``_component``).
 
     f_k(n) = Gamma(alpha + n) / (Gamma(alpha) n!) * (beta/(beta+E))^alpha * (E/(beta+E))^n.
     """
     n = points.n
     lg = special.gammaln(alpha + points.n_values) - special.gammaln(alpha)
-    lg -= special.gammaln(points.n_values + 1.0)
+    lg -= points.lgamma_n1
     r_values = np.log1p(points.e_values / beta)  # -log(beta / (beta + E))
     r = r_values[points.e_index]
     # n * log(E / (beta + E)) = n * (log E - log beta - r)
     log_f = lg[points.n_index] - (alpha + n) * r + n * (points.log_e - math.log(beta))
-    ar = alpha * r
-    one_minus_f0 = -np.expm1(-ar)  # f(0) = exp(-alpha r)
-    log_f_star = log_f - np.log(one_minus_f0)  # f / (1 - f(0))
-    if not with_grad:
-        return log_f, log_f_star, log_f, log_f
-    dig = special.digamma(alpha + points.n_values) - special.digamma(alpha)
-    with np.errstate(divide="ignore"):
-        inv = (1.0 - one_minus_f0) / one_minus_f0  # f(0) / (1 - f(0))
-    d_log_alpha = alpha * (dig[points.n_index] - r * (1.0 + inv))
-    frac = (points.e_values / (beta + points.e_values))[points.e_index]
-    d_log_beta = alpha * frac * (1.0 + inv) - n * (1.0 - frac)
-    return log_f, log_f_star, d_log_alpha, d_log_beta
+    one_minus_f0 = -np.expm1(-alpha * r)  # f(0) = exp(-alpha r)
+    return log_f, log_f - np.log(one_minus_f0)  # f*: f / (1 - f(0))
 
 
 @dataclass
@@ -465,8 +455,8 @@ def _nll_and_grad(u: FloatArray, points: Points) -> tuple[float, FloatArray]:
 
 def log_likelihood_points(prior: Prior, points: Points) -> float:
     """Log-likelihood of a prior on (weighted) points: minus openEBGM's negLLsquash."""
-    _, ls1, _, _ = _component_terms(points, prior.alpha1, prior.beta1, False)
-    _, ls2, _, _ = _component_terms(points, prior.alpha2, prior.beta2, False)
+    _, ls1 = _component_terms(points, prior.alpha1, prior.beta1)
+    _, ls2 = _component_terms(points, prior.alpha2, prior.beta2)
     ll = np.logaddexp(math.log(prior.p) + ls1, math.log1p(-prior.p) + ls2)
     return float(np.dot(points.weight, ll))
 
@@ -712,7 +702,7 @@ def fit_prior(
 
 
 def _log_nb(points: Points, alpha: float, beta: float) -> FloatArray:
-    return _component_terms(points, alpha, beta, False)[0]
+    return _component_terms(points, alpha, beta)[0]
 
 
 def _qn(prior: Prior, points: Points) -> FloatArray:
