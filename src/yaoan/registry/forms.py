@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import data_scope
 from yaoan.registry.enums import CreditClass, RiskGrade
-from yaoan.registry.models import Entity, Licence, Product
+from yaoan.registry.models import ENTITY_EDITABLE_FIELDS, Entity, Licence, Product
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,24 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class EntityForm(forms.ModelForm):
     class Meta:
         model = Entity
-        fields = [
-            "name",
-            "uscc",
-            "entity_type",
-            "medical_level",
-            "device_class",
-            "subdistrict",
-            "address",
-            "legal_representative",
-            "quality_manager",
-            "contact_phone",
-            "status",
-            "chain_headquarters",
-            "handles_special_drugs",
-            "in_volume_procurement",
-            "offers_medical_beauty",
-            "handles_cold_chain",
-        ]
+        fields = list(ENTITY_EDITABLE_FIELDS)
         widgets = {
             "uscc": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"})
         }

@@ -23,6 +23,26 @@ from yaoan.registry.enums import (
     SpecialDrugKind,
 )
 
+# What a person fills in for an entity (form, import, API); ratings are set separately.
+ENTITY_EDITABLE_FIELDS = (
+    "name",
+    "uscc",
+    "entity_type",
+    "medical_level",
+    "device_class",
+    "subdistrict",
+    "address",
+    "legal_representative",
+    "quality_manager",
+    "contact_phone",
+    "status",
+    "chain_headquarters",
+    "handles_special_drugs",
+    "in_volume_procurement",
+    "offers_medical_beauty",
+    "handles_cold_chain",
+)
+
 
 class Entity(models.Model):
     name = models.CharField(_("名称"), max_length=200)

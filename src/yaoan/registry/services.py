@@ -15,47 +15,19 @@ from yaoan.core import audit
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_set_ratings, data_scope
 from yaoan.registry.enums import LicenceKind, RatingKind
-from yaoan.registry.models import Entity, EntityRatingChange, Licence, Product
+from yaoan.registry.models import (
+    ENTITY_EDITABLE_FIELDS,
+    Entity,
+    EntityRatingChange,
+    Licence,
+    Product,
+)
 from yaoan.registry.pinyin import pinyin_initials
 
-ENTITY_FIELDS = [
-    "name",
-    "uscc",
-    "entity_type",
-    "medical_level",
-    "device_class",
-    "subdistrict",
-    "address",
-    "legal_representative",
-    "quality_manager",
-    "contact_phone",
-    "status",
-    "chain_headquarters",
-    "handles_special_drugs",
-    "in_volume_procurement",
-    "offers_medical_beauty",
-    "handles_cold_chain",
-]
+ENTITY_FIELDS = ENTITY_EDITABLE_FIELDS
 ENTITY_AUDIT_FIELDS = [
-    "name",
-    "uscc",
-    "entity_type",
-    "medical_level",
-    "device_class",
-    "subdistrict_id",
-    "address",
-    "legal_representative",
-    "quality_manager",
-    "contact_phone",
-    "status",
-    "chain_headquarters_id",
-    "handles_special_drugs",
-    "in_volume_procurement",
-    "offers_medical_beauty",
-    "handles_cold_chain",
-    "risk_grade",
-    "credit_class",
-    "is_deleted",
+    f"{name}_id" if name in ("subdistrict", "chain_headquarters") else name
+    for name in (*ENTITY_EDITABLE_FIELDS, "risk_grade", "credit_class", "is_deleted")
 ]
 LICENCE_FIELDS = [
     "kind",
