@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
     return sm3_hex(prev_hash.encode() + _entry_payload(fields))
 
 
-def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+def snapshot(instance: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """The before/after picture of a model instance: concrete field values by attname."""
     names = fields or [f.attname for f in instance._meta.concrete_fields]
     return _canonical({name: getattr(instance, name) for name in names})

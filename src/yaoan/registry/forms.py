@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import data_scope
 from yaoan.registry.enums import CreditClass, RiskGrade
-from yaoan.registry.models import ENTITY_EDITABLE_FIELDS, Entity, Licence, Product
+from yaoan.registry.models import (
+    ENTITY_EDITABLE_FIELDS,
+    LICENCE_EDITABLE_FIELDS,
+    Entity,
+    Licence,
+    Product,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,16 +58,7 @@ class ReasonMixin(forms.Form):
 class LicenceForm(forms.ModelForm):
     class Meta:
         model = Licence
-        fields = [
-            "kind",
-            "number",
-            "scope",
-            "issued_on",
-            "valid_from",
-            "valid_until",
-            "issuer",
-            "status",
-        ]
+        fields = list(LICENCE_EDITABLE_FIELDS)
         widgets = {
             "issued_on": DATE,
             "valid_from": DATE,

@@ -124,6 +124,18 @@ class Entity(models.Model):
         return reverse("registry:entity_detail", args=[self.pk])
 
 
+LICENCE_EDITABLE_FIELDS = (
+    "kind",
+    "number",
+    "scope",
+    "issued_on",
+    "valid_from",
+    "valid_until",
+    "issuer",
+    "status",
+)
+
+
 class Licence(models.Model):
     entity = models.ForeignKey(
         Entity, verbose_name=_("持证主体"), on_delete=models.PROTECT, related_name="licences"

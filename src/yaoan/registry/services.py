@@ -17,6 +17,7 @@ from yaoan.core.rules import can_edit_registry, can_set_ratings, data_scope
 from yaoan.registry.enums import LicenceKind, RatingKind
 from yaoan.registry.models import (
     ENTITY_EDITABLE_FIELDS,
+    LICENCE_EDITABLE_FIELDS,
     Entity,
     EntityRatingChange,
     Licence,
@@ -29,16 +30,7 @@ ENTITY_AUDIT_FIELDS = [
     f"{name}_id" if name in ("subdistrict", "chain_headquarters") else name
     for name in (*ENTITY_EDITABLE_FIELDS, "risk_grade", "credit_class", "is_deleted")
 ]
-LICENCE_FIELDS = [
-    "kind",
-    "number",
-    "scope",
-    "issued_on",
-    "valid_from",
-    "valid_until",
-    "issuer",
-    "status",
-]
+LICENCE_FIELDS = LICENCE_EDITABLE_FIELDS
 
 
 class OutOfScopeError(PermissionDenied):
