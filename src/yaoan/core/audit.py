@@ -133,6 +133,34 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     return {k: after[k] for k in after if before.get(k) != after[k]}
 
 
+def record_update(
+    action: str,
+    *,
+    actor: User,
+    obj: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    reason: str = "",
+) -> AuditEvent | None:
+    """Record an edit with only the fields that changed; nothing when nothing did."""
+    changed = changed_fields(before, after)
+    if not changed:
+        return None
+    return record(
+        action,
+        actor=actor,
+        obj=obj,
+        reason=reason,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
+
+
+def record_refusal(action: str, *, actor: User, path: str) -> AuditEvent:
+    """A request refused for lack of a role or of scope (S14)."""
+    return record(action, actor=actor, success=False, object_type="url", object_id=path[:64])
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int

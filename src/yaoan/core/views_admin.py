@@ -31,13 +31,7 @@ from yaoan.core.models import AuditEvent, CalendarYearOverride, DeadlineRule, Ho
 
 def deny(request: AuthenticatedHttpRequest) -> PermissionDenied:
     """Audit a refusal (S14); the caller raises what this returns."""
-    audit.record(
-        "core.access.denied",
-        actor=request.user,
-        success=False,
-        object_type="url",
-        object_id=request.path[:64],
-    )
+    audit.record_refusal("core.access.denied", actor=request.user, path=request.path)
     return PermissionDenied()
 
 

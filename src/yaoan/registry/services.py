@@ -111,17 +111,14 @@ def update_entity(
     _require_edit(actor, entity.subdistrict)  # the new grid must be the actor's too
     _clean_entity(entity)
     entity.save()
-    after = audit.snapshot(entity, ENTITY_AUDIT_FIELDS)
-    changed = audit.changed_fields(before, after)
-    if changed:
-        audit.record(
-            "registry.entity.updated",
-            actor=actor,
-            obj=entity,
-            reason=reason,
-            before={k: before[k] for k in changed},
-            after=changed,
-        )
+    audit.record_update(
+        "registry.entity.updated",
+        actor=actor,
+        obj=entity,
+        before=before,
+        after=audit.snapshot(entity, ENTITY_AUDIT_FIELDS),
+        reason=reason,
+    )
     return entity
 
 
@@ -221,17 +218,14 @@ def update_licence(
             setattr(licence, key, value)
     _clean_licence(licence)
     licence.save()
-    after = audit.snapshot(licence, LICENCE_FIELDS)
-    changed = audit.changed_fields(before, after)
-    if changed:
-        audit.record(
-            "registry.licence.updated",
-            actor=actor,
-            obj=licence,
-            reason=reason,
-            before={k: before[k] for k in changed},
-            after=changed,
-        )
+    audit.record_update(
+        "registry.licence.updated",
+        actor=actor,
+        obj=licence,
+        before=before,
+        after=audit.snapshot(licence, LICENCE_FIELDS),
+        reason=reason,
+    )
     return licence
 
 

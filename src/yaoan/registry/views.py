@@ -32,13 +32,7 @@ PAGE_SIZE = 50
 
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
     """Audit a refusal (S14); the caller raises what this returns."""
-    audit.record(
-        "registry.access.denied",
-        actor=user,
-        success=False,
-        object_type="url",
-        object_id=request.path[:64],
-    )
+    audit.record_refusal("registry.access.denied", actor=user, path=request.path)
     return PermissionDenied()
 
 

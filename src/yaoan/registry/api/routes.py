@@ -63,13 +63,7 @@ class PageParams(Schema):
 def _reader(request: HttpRequest) -> User:
     user: User = request.auth  # type: ignore[attr-defined]
     if not can_read_registry(user):
-        audit.record(
-            "registry.access.denied",
-            actor=user,
-            success=False,
-            object_type="url",
-            object_id=request.path[:64],
-        )
+        audit.record_refusal("registry.access.denied", actor=user, path=request.path)
         raise PermissionDenied(_("您无权查看监管对象信息。"))
     return user
 
