@@ -1,5 +1,5 @@
 """Translations: compile every .po under src/yaoan into its .mo with polib (so set-up needs
-no GNU gettext), and, with ``--update``, refresh the catalogues from the source.
+no GNU gettext), and, with ``--update [APP …]``, refresh the catalogues from the source.
 
 The source strings are Simplified Chinese, the default language; ``--update`` fills the
 zh_Hans catalogue with them so it is complete, and keeps the English catalogue's
@@ -14,7 +14,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("common", "core", "registry")
+APPS = tuple(sorted(p.parent.name for p in ROOT.glob("*/apps.py")))
 LANGUAGES = ("zh_Hans", "en")
 
 
@@ -26,10 +26,10 @@ def compile_all() -> None:
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
 
 
-def update_all() -> None:
+def update_all(apps: tuple[str, ...] = APPS) -> None:
     env = {**os.environ, "YAOAN_SECRET_KEY": os.environ.get("YAOAN_SECRET_KEY", "i18n")}
     yaoan = Path(sys.executable).with_name("yaoan")
-    for app in APPS:
+    for app in apps:
         app_dir = ROOT / app
         (app_dir / "locale").mkdir(exist_ok=True)
         args = [str(yaoan), "makemessages", "--no-obsolete", "--no-location"]
@@ -49,6 +49,8 @@ def update_all() -> None:
 
 
 if __name__ == "__main__":
+    # ``--update`` alone refreshes every app; ``--update trace plans`` only those apps
     if "--update" in sys.argv:
-        update_all()
+        named = tuple(a for a in sys.argv[1:] if not a.startswith("-"))
+        update_all(named or APPS)
     compile_all()

@@ -97,7 +97,16 @@ class SessionPolicyMiddleware:
         logout(request)
 
 
-PUBLIC_PREFIXES = ("/static/", "/accounts/", "/i18n/", "/api/", "/favicon.ico", "/healthz")
+# /public/ is the portal (群众): published results, draws, complaint submission — no sign-in
+PUBLIC_PREFIXES = (
+    "/static/",
+    "/accounts/",
+    "/i18n/",
+    "/api/",
+    "/public/",
+    "/favicon.ico",
+    "/healthz",
+)
 PASSWORD_CHANGE_ALLOWED = ("/accounts/", "/static/", "/i18n/")
 
 

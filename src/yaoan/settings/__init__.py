@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "yaoan.common",
     "yaoan.core",
     "yaoan.registry",
+    "yaoan.draws",
+    "yaoan.plans",
+    "yaoan.inspections",
+    "yaoan.trace",
+    "yaoan.portal",
 ]
 
 MIDDLEWARE = [

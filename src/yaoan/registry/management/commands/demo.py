@@ -21,6 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from yaoan.common.demo_steps import DEMO_STEPS
 from yaoan.core.models import User
 from yaoan.registry import demo
 
@@ -69,6 +70,12 @@ class Command(BaseCommand):
                 next_mark[0] = next(marks, entities + 1)
 
         result = demo.load(entities, progress=progress if entities > demo.NORMAL_SIZE else None)
+        # the other modules' demo records (registered by each app) go with the normal district
+        step_notes = (
+            [n for step in DEMO_STEPS if (n := step.load())] if entities <= demo.NORMAL_SIZE else []
+        )
+        for note in step_notes:
+            self.stdout.write(note)
         seconds = time.monotonic() - started
         if not result.structure_created and not result.entities_added:
             self.stdout.write(
