@@ -17,5 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("yaoan.core.urls")),
     path("registry/", include("yaoan.registry.urls")),
+    path("inspections/", include("yaoan.inspections.urls")),
+    path("public/inspections/", include("yaoan.portal.urls")),
     path("api/", include("yaoan.api")),
 ]

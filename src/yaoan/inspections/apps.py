@@ -6,3 +6,20 @@ class InspectionsConfig(AppConfig):
     name = "yaoan.inspections"
     label = "inspections"
     verbose_name = _("监督检查")
+
+    def ready(self) -> None:
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
+        from yaoan.inspections.panels import dashboard_panel, entity_panel
+        from yaoan.inspections.rules import can_read_inspections
+
+        register_nav(
+            NavItem(
+                30,
+                _("监督检查"),
+                "inspections:inspection_list",
+                can_read_inspections,
+                "/inspections",
+            )
+        )
+        register_panel(Panel(10, "dashboard", dashboard_panel))
+        register_panel(Panel(30, "entity_profile", entity_panel))

@@ -1,0 +1,284 @@
+"""Checklists, inspections with their item results, findings, photos, rectification orders
+and escalations. Thin: rules live in services.py and workflow.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yaoan.inspections.enums import (
+    EscalationTarget,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    RectificationStatus,
+    Severity,
+)
+
+
+class Checklist(models.Model):
+    """A versioned checklist; inspections keep the version they were done with."""
+
+    code = models.CharField(_("代码"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    title = models.CharField(_("名称"), max_length=100)
+    entity_types = models.JSONField(_("适用对象类型"), default=list)
+    campaign = models.CharField(_("适用专项"), max_length=60, blank=True)
+    basis = models.TextField(_("依据"), blank=True)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version")
+        ]
+        ordering = ["code", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（v{self.version}）"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="items")
+    number = models.CharField(_("序号"), max_length=10)
+    position = models.PositiveSmallIntegerField(_("排序"))
+    section = models.CharField(_("检查环节"), max_length=40)
+    text = models.TextField(_("检查内容"))
+    basis = models.CharField(_("法规依据"), max_length=200, blank=True)
+    severity = models.CharField(
+        _("不符合时的缺陷等级"), max_length=10, choices=Severity.choices, default=Severity.MINOR
+    )
+
+    class Meta:
+        verbose_name = _("检查项目")
+        verbose_name_plural = _("检查项目")
+        ordering = ["checklist", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["checklist", "number"], name="checklist_item_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:30]}"
+
+
+class Inspection(models.Model):
+    number = models.CharField(_("检查编号"), max_length=40, blank=True)
+    entity = models.ForeignKey(
+        "registry.Entity", on_delete=models.PROTECT, related_name="inspections"
+    )
+    station = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="inspections", verbose_name=_("所")
+    )
+    kind = models.CharField(_("检查类型"), max_length=16, choices=InspectionKind.choices)
+    campaign = models.CharField(_("专项名称"), max_length=60, blank=True)
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.SCHEDULED,
+    )
+    scheduled_for = models.DateField(_("计划检查日期"))
+    plan_year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
+    joint_department = models.ForeignKey(
+        "core.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joint_inspections",
+        verbose_name=_("联合检查部门"),
+    )
+    reason = models.TextField(_("检查事由"), blank=True)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="InspectionInspector",
+        related_name="inspections",
+        verbose_name=_("检查人员"),
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_accuracy_m = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
+    located_at = models.DateTimeField(_("定位时间"), null=True, blank=True)
+    summary = models.TextField(_("检查情况"), blank=True)
+    result = models.CharField(
+        _("检查结论"), max_length=10, choices=InspectionResult.choices, blank=True
+    )
+    publication_due = models.DateField(_("公示期限"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("监督检查")
+        verbose_name_plural = _("监督检查")
+        ordering = ["-scheduled_for", "-id"]
+        indexes = [
+            models.Index(fields=["station", "status", "scheduled_for"], name="insp_station_status"),
+            models.Index(fields=["entity", "status"], name="insp_entity_status"),
+            models.Index(fields=["kind", "published_at"], name="insp_kind_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('检查')} {self.entity.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:inspection_detail", args=[self.pk])
+
+
+class InspectionInspector(models.Model):
+    """An inspector on the team; ``confirmed_at`` is set when they confirm the record."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="team")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by_code = models.BooleanField(_("以动态口令确认"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "inspector"], name="inspection_inspector")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.inspector_id}"
+
+
+class ItemRecord(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="records")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("结果"), max_length=16, choices=ItemResult.choices)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="item_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.result}"
+
+
+class Finding(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField(_("问题描述"))
+    severity = models.CharField(_("缺陷等级"), max_length=10, choices=Severity.choices)
+    created_at = models.DateTimeField(_("记录时间"))
+    escalated = models.BooleanField(_("已移交"), default=False)
+
+    class Meta:
+        verbose_name = _("检查发现")
+        verbose_name_plural = _("检查发现")
+        ordering = ["inspection", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+
+class InspectionPhoto(models.Model):
+    """Evidence photo: stored outside the web root with its SM3 digest, checked on read (S21)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stored_name = models.CharField(max_length=80, unique=True)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["inspection", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RectificationOrder(models.Model):
+    number = models.CharField(_("责令改正通知书文号"), max_length=60, unique=True)
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.PROTECT, related_name="rectification"
+    )
+    entity = models.ForeignKey(
+        "registry.Entity", on_delete=models.PROTECT, related_name="rectification_orders"
+    )
+    station = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=12, choices=RectificationStatus.choices, default="open"
+    )
+    issued_on = models.DateField(_("下达日期"))
+    deadline = models.DateField(_("整改期限"))
+    response = models.TextField(_("企业整改情况"), blank=True)
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    reinspected_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
+    reinspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reinspection_note = models.TextField(_("复查情况"), blank=True)
+    rounds = models.PositiveSmallIntegerField(_("整改轮次"), default=1)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("整改通知")
+        verbose_name_plural = _("整改通知")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"], name="rect_status_deadline")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:rectification_detail", args=[self.pk])
+
+
+class Escalation(models.Model):
+    """A serious finding handed on to the cases module (as a clue) or the risk list.
+
+    Until those modules exist the record waits here, complete, for them to take over
+    (``taken_over_at``); the dashboard lists the ones waiting.
+    """
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="escalations")
+    target = models.CharField(_("移交去向"), max_length=8, choices=EscalationTarget.choices)
+    summary = models.TextField(_("移交说明"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("移交时间"))
+    taken_over_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    taken_over_ref = models.CharField(_("接收编号"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("问题移交")
+        verbose_name_plural = _("问题移交")
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "target"], name="escalate_once_per_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()}: {self.finding}"

@@ -1,0 +1,35 @@
+"""Who may do what with inspections; which ones a user sees is core.rules.data_scope (S9)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from yaoan.core.enums import Role
+from yaoan.core.rules import REGISTRY_READERS
+
+if TYPE_CHECKING:
+    from yaoan.core.models import User
+
+INSPECTION_READERS = REGISTRY_READERS
+
+
+def can_read_inspections(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*INSPECTION_READERS)
+
+
+def can_schedule_inspections(user: User) -> bool:
+    """Chiefs schedule from the plan; inspectors open complaint-driven and unannounced ones."""
+    return user.is_authenticated and user.has_role(Role.SECTION_CHIEF, Role.INSPECTOR)
+
+
+def can_inspect(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.INSPECTOR)
+
+
+def can_supervise_inspections(user: User) -> bool:
+    """Cancel, publish results, escalate, recompute a risk grade: the section chief."""
+    return user.is_authenticated and user.has_role(Role.SECTION_CHIEF)
+
+
+def can_follow_up_rectification(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.SECTION_CHIEF, Role.INSPECTOR)

@@ -1,0 +1,816 @@
+"""The only writers of inspections: one function per business action, each atomic and
+audited. Pages, the API, commands and the draw listener all call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import filetype  # type: ignore[import-untyped]
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image, UnidentifiedImageError
+
+from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
+from yaoan.core import audit
+from yaoan.core.deadlines import compute_deadline
+from yaoan.core.enums import Role
+from yaoan.core.models import OrgUnit, User
+from yaoan.core.numbering import next_document_number
+from yaoan.core.rules import data_scope
+from yaoan.inspections.enums import (
+    PUBLISHED_KINDS,
+    EscalationTarget,
+    InspectionError,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    RectificationStatus,
+    Severity,
+)
+from yaoan.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    Escalation,
+    Finding,
+    Inspection,
+    InspectionInspector,
+    InspectionPhoto,
+    ItemRecord,
+    RectificationOrder,
+)
+from yaoan.inspections.rules import (
+    can_follow_up_rectification,
+    can_inspect,
+    can_schedule_inspections,
+    can_supervise_inspections,
+)
+from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
+from yaoan.registry import services as registry_services
+from yaoan.registry.enums import RatingKind
+from yaoan.registry.models import Entity
+
+INSPECTION_PREFIX = "药检记"
+RECTIFICATION_PREFIX = "责改通"
+RECTIFICATION_RULE = "rectification"
+PUBLICATION_RULE = "random_inspection_publication"
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+GRADING_RULE = GradingRule()
+MIN_TEAM = 2
+
+
+def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
+    text = message or str(code.label)
+    return ValidationError({field: ValidationError(text, code=code.value)} if field else text)
+
+
+def _in_scope(actor: User, entity: Entity) -> bool:
+    scope = data_scope(actor)
+    if scope.everything:
+        return True
+    return bool(scope.station_ids) and entity.subdistrict.station_id in (scope.station_ids or ())
+
+
+def _require_scope(actor: User, entity: Entity) -> None:
+    if not _in_scope(actor, entity):
+        raise PermissionDenied(_("该监管对象不在您的管辖范围内"))
+
+
+def _on_team(actor: User, inspection: Inspection) -> bool:
+    return inspection.team.filter(inspector=actor).exists()
+
+
+def _transition(inspection: Inspection, action: str) -> str:
+    new = next_inspection_status(inspection.status, action)
+    if new is None:
+        raise _error(
+            InspectionError.ILLEGAL_TRANSITION,
+            message=_("“%(s)s”状态的检查不能%(a)s")
+            % {"s": inspection.get_status_display(), "a": ACTION_LABELS.get(action, action)},
+        )
+    return new
+
+
+ACTION_LABELS = {
+    "start": _("开始检查"),
+    "submit": _("提交"),
+    "cancel": _("取消"),
+    "respond": _("登记整改回复"),
+    "reinspect_passed": _("复查销号"),
+    "reinspect_failed": _("复查不合格"),
+}
+
+
+# --- checklists ----------------------------------------------------------------------------
+
+
+def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
+    current = Checklist.objects.filter(is_current=True)
+    for checklist in current.filter(campaign=campaign) if campaign else []:
+        if entity_type in checklist.entity_types:
+            return checklist
+    for checklist in current.filter(campaign=""):
+        if entity_type in checklist.entity_types:
+            return checklist
+    general = current.filter(code="general").first()
+    if general is None:
+        raise ValidationError(_("未配置适用于该类监管对象的检查表"))
+    return general
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+
+def _check_team(inspectors: Sequence[User], joint_department: OrgUnit | None) -> None:
+    if len({u.pk for u in inspectors}) < MIN_TEAM:
+        raise _error(
+            InspectionError.CONFIRMATION_MISSING,
+            "inspectors",
+            _("每次检查至少安排两名检查人员"),
+        )
+    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
+    if not_inspectors:
+        raise ValidationError(
+            {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
+        )
+
+
+@transaction.atomic
+def schedule_inspection(
+    *,
+    actor: User,
+    entity: Entity,
+    kind: str,
+    scheduled_for: dt.date,
+    inspectors: Sequence[User],
+    reason: str = "",
+    campaign: str = "",
+    draw: Any = None,
+    joint_department: OrgUnit | None = None,
+    plan_year: int | None = None,
+    system: bool = False,
+) -> Inspection:
+    """Schedule one inspection. ``system`` is for the draw listener, which acts for the
+    chief who executed the draw and has already checked scope and roles."""
+    if not system:
+        if not can_schedule_inspections(actor):
+            raise PermissionDenied(_("只有股室负责人或检查员可以安排检查"))
+        _require_scope(actor, entity)
+    if kind not in InspectionKind.values or kind == InspectionKind.REINSPECTION:
+        raise ValidationError({"kind": _("检查类型无效")})
+    if kind in (InspectionKind.COMPLAINT, InspectionKind.FLYING) and not reason.strip():
+        raise ValidationError({"reason": _("投诉举报核查和飞行检查须写明检查事由")})
+    if kind == InspectionKind.CAMPAIGN and not campaign.strip():
+        raise ValidationError({"campaign": _("专项检查须填写专项名称")})
+    if entity.is_deleted:
+        raise ValidationError({"entity": _("该监管对象已删除")})
+    _check_team(inspectors, joint_department)
+    inspection = Inspection.objects.create(
+        entity=entity,
+        station=entity.subdistrict.station,
+        kind=kind,
+        campaign=campaign.strip(),
+        checklist=checklist_for(entity.entity_type, campaign.strip()),
+        scheduled_for=scheduled_for,
+        plan_year=plan_year,
+        joint_department=joint_department,
+        reason=reason.strip(),
+        created_by=actor,
+    )
+    InspectionInspector.objects.bulk_create(
+        InspectionInspector(inspection=inspection, inspector=u)
+        for u in {u.pk: u for u in inspectors}.values()
+    )
+    audit.record(
+        "inspections.inspection.scheduled",
+        actor=actor,
+        obj=inspection,
+        after={
+            "entity": entity.pk,
+            "kind": kind,
+            "scheduled_for": scheduled_for.isoformat(),
+            "inspectors": sorted(u.username for u in inspectors),
+            "reason": reason.strip(),
+            "draw": getattr(draw, "pk", None),
+        },
+    )
+    return inspection
+
+
+@transaction.atomic
+def cancel_inspection(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以取消检查"))
+    _require_scope(actor, inspection.entity)
+    if not reason.strip():
+        raise ValidationError({"reason": _("取消检查须填写原因")})
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    before = inspection.status
+    inspection.status = _transition(inspection, "cancel")
+    inspection.save(update_fields=["status", "updated_at"])
+    audit.record(
+        "inspections.inspection.cancelled",
+        actor=actor,
+        obj=inspection,
+        reason=reason.strip(),
+        before={"status": before},
+        after={"status": inspection.status},
+    )
+    return inspection
+
+
+# --- on site -------------------------------------------------------------------------------
+
+
+def _require_inspector_on_team(actor: User, inspection: Inspection) -> None:
+    if not can_inspect(actor) or not _on_team(actor, inspection):
+        raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
+
+
+@transaction.atomic
+def start_inspection(*, actor: User, inspection: Inspection) -> Inspection:
+    _require_inspector_on_team(actor, inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    inspection.status = _transition(inspection, "start")
+    inspection.started_at = timezone.now()
+    inspection.save(update_fields=["status", "started_at", "updated_at"])
+    audit.record(
+        "inspections.inspection.started",
+        actor=actor,
+        obj=inspection,
+        before={"status": InspectionStatus.SCHEDULED},
+        after={"status": inspection.status},
+    )
+    return inspection
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: Decimal
+    longitude: Decimal
+    accuracy_m: int | None
+
+
+def parse_location(lat: str, lon: str, accuracy: str = "") -> Location | None:
+    """A browser's geolocation reading, or None when there is none; bad values → error."""
+    if not lat and not lon:
+        return None
+    try:
+        latitude, longitude = Decimal(lat), Decimal(lon)
+        accuracy_m = int(float(accuracy)) if accuracy else None
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"location": _("定位数据无效")}) from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationError({"location": _("定位数据超出范围")})
+    quantum = Decimal("0.000001")
+    return Location(latitude.quantize(quantum), longitude.quantize(quantum), accuracy_m)
+
+
+def _item_map(inspection: Inspection) -> dict[int, ChecklistItem]:
+    return {i.pk: i for i in inspection.checklist.items.all()}
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    actor: User,
+    inspection: Inspection,
+    records: Mapping[int, tuple[str, str]],
+    summary: str | None = None,
+    location: Location | None = None,
+) -> Inspection:
+    """Save what has been filled so far (the page saves after every change). Starts a
+    scheduled inspection. Times are the server's; the location is the device's reading,
+    stamped with the server time it arrived at (S18)."""
+    _require_inspector_on_team(actor, inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.status == InspectionStatus.SCHEDULED:
+        inspection = start_inspection(actor=actor, inspection=inspection)
+    if inspection.status != InspectionStatus.IN_PROGRESS:
+        raise _error(
+            InspectionError.REASON_REQUIRED,
+            message=_("检查已提交，修改须走“提交后修改”并填写原因"),
+        )
+    items = _item_map(inspection)
+    now = timezone.now()
+    existing = {r.item_id: r for r in inspection.records.all()}
+    changed: dict[str, Any] = {}
+    for item_id, (result, note) in records.items():
+        if item_id not in items:
+            raise ValidationError({"records": _("检查项目 %(i)s 不属于本检查表") % {"i": item_id}})
+        if result not in ItemResult.values:
+            raise ValidationError(
+                {"records": _("第 %(n)s 项的结果无效") % {"n": items[item_id].number}}
+            )
+        record = existing.get(item_id)
+        if record is None:
+            ItemRecord.objects.create(
+                inspection=inspection,
+                item_id=item_id,
+                result=result,
+                note=note.strip(),
+                recorded_by=actor,
+                recorded_at=now,
+            )
+        elif (record.result, record.note) != (result, note.strip()):
+            record.result, record.note = result, note.strip()
+            record.recorded_by, record.recorded_at = actor, now
+            record.save(update_fields=["result", "note", "recorded_by", "recorded_at"])
+        else:
+            continue
+        changed[items[item_id].number] = [result, note.strip()]
+    fields = ["updated_at"]
+    if summary is not None and summary.strip() != inspection.summary:
+        inspection.summary = summary.strip()
+        changed["summary"] = inspection.summary
+        fields.append("summary")
+    if location is not None:
+        inspection.latitude, inspection.longitude = location.latitude, location.longitude
+        inspection.location_accuracy_m = location.accuracy_m
+        inspection.located_at = now
+        changed["location"] = [str(location.latitude), str(location.longitude)]
+        fields += ["latitude", "longitude", "location_accuracy_m", "located_at"]
+    if changed:
+        inspection.save(update_fields=fields)
+        audit.record(
+            "inspections.inspection.draft_saved", actor=actor, obj=inspection, after=changed
+        )
+    return inspection
+
+
+def _photo_dir(inspection: Inspection) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "inspections" / str(inspection.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def validate_photo(content: bytes, name: str) -> str:
+    """The photo's MIME type if it is a real JPEG/PNG/WebP within the size cap (S22)."""
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if len(content) > limit:
+        raise _error(
+            InspectionError.BAD_PHOTO,
+            "photo",
+            _("照片“%(n)s”超过 %(m)d MB") % {"n": name, "m": settings.UPLOAD_MAX_MB},
+        )
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in PHOTO_TYPES:
+        raise _error(
+            InspectionError.BAD_PHOTO,
+            "photo",
+            _("“%(n)s”不是 JPEG、PNG 或 WebP 图片") % {"n": name},
+        )
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise _error(
+            InspectionError.BAD_PHOTO, "photo", _("图片“%(n)s”已损坏，无法读取") % {"n": name}
+        ) from None
+    return str(kind.mime)
+
+
+@transaction.atomic
+def add_photo(
+    *,
+    actor: User,
+    inspection: Inspection,
+    content: bytes,
+    name: str,
+    item: ChecklistItem | None = None,
+    caption: str = "",
+) -> InspectionPhoto:
+    _require_inspector_on_team(actor, inspection)
+    if inspection.status not in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS):
+        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查已提交，不能再添加照片"))
+    if item is not None and item.checklist_id != inspection.checklist_id:
+        raise ValidationError({"item": _("检查项目不属于本检查表")})
+    mime = validate_photo(content, name)
+    stored_name = f"{uuid.uuid4().hex}.{PHOTO_TYPES[mime]}"
+    path = _photo_dir(inspection) / stored_name
+    path.write_bytes(content)
+    try:
+        photo = InspectionPhoto.objects.create(
+            inspection=inspection,
+            item=item,
+            stored_name=stored_name,
+            original_name=Path(name).name[:120],
+            content_type=mime,
+            size=len(content),
+            sm3=audit.sm3_hex(content),
+            caption=caption.strip()[:100],
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        audit.record(
+            "inspections.photo.added",
+            actor=actor,
+            obj=inspection,
+            after={"photo": stored_name, "sm3": photo.sm3, "bytes": len(content)},
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return photo
+
+
+class PhotoTamperedError(Exception):
+    """The stored file no longer matches the digest taken at upload (S21)."""
+
+
+def read_photo(photo: InspectionPhoto) -> bytes:
+    content = (_photo_dir(photo.inspection) / photo.stored_name).read_bytes()
+    if audit.sm3_hex(content) != photo.sm3:
+        raise PhotoTamperedError(photo.stored_name)
+    return content
+
+
+def missing_items(inspection: Inspection) -> list[ChecklistItem]:
+    answered = set(inspection.records.values_list("item_id", flat=True))
+    return [i for i in inspection.checklist.items.all() if i.pk not in answered]
+
+
+def _verify_co_inspector(inspection: Inspection, actor: User, co: User | None, code: str) -> None:
+    if co is None or co.pk == actor.pk or not _on_team(co, inspection):
+        raise _error(
+            InspectionError.CONFIRMATION_MISSING,
+            "co_inspector",
+            _("请选择另一名本次检查的检查人员进行确认"),
+        )
+    device = TOTPDevice.objects.filter(user=co, confirmed=True).first()
+    # django-otp refuses a code already used (replay) and throttles repeated failures
+    if device is None or not device.verify_token(code.strip()):
+        raise _error(
+            InspectionError.CONFIRMATION_MISSING,
+            "co_code",
+            _("%(n)s 的动态口令不正确或已使用") % {"n": co.display_name or co.username},
+        )
+
+
+def _result_of(findings: Iterable[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    if Severity.CRITICAL in severities:
+        return InspectionResult.SERIOUS
+    return InspectionResult.RECTIFY if severities else InspectionResult.COMPLIANT
+
+
+@transaction.atomic
+def submit_inspection(
+    *,
+    actor: User,
+    inspection: Inspection,
+    co_inspector: User | None,
+    co_code: str,
+    summary: str | None = None,
+) -> Inspection:
+    """Submit the record: every item answered, a note on each non-compliant one, the
+    submitter and a second inspector confirming (the second by their own one-time code on
+    the same phone). Findings, the rectification order and the publication deadline follow."""
+    _require_inspector_on_team(actor, inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    new_status = _transition(inspection, "submit")
+    if summary is not None:
+        inspection.summary = summary.strip()
+    missing = missing_items(inspection)
+    if missing:
+        raise _error(
+            InspectionError.INCOMPLETE_CHECKLIST,
+            "records",
+            _("还有 %(c)d 项未填写：%(n)s")
+            % {"c": len(missing), "n": "、".join(i.number for i in missing[:10])},
+        )
+    records = list(inspection.records.select_related("item"))
+    unexplained = [
+        r.item.number for r in records if r.result == ItemResult.NON_COMPLIANT and not r.note
+    ]
+    if unexplained:
+        raise ValidationError(
+            {"records": _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)}}
+        )
+    _verify_co_inspector(inspection, actor, co_inspector, co_code)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    findings = Finding.objects.bulk_create(
+        Finding(
+            inspection=inspection,
+            item=r.item,
+            description=f"{r.item.text}：{r.note}",
+            severity=r.item.severity,
+            created_at=now,
+        )
+        for r in sorted(records, key=lambda r: r.item.position)
+        if r.result == ItemResult.NON_COMPLIANT
+    )
+    inspection.team.filter(inspector=actor).update(confirmed_at=now)
+    inspection.team.filter(inspector=co_inspector).update(confirmed_at=now, confirmed_by_code=True)
+    inspection.status = new_status
+    inspection.submitted_at = now
+    inspection.number = next_document_number(INSPECTION_PREFIX, today.year)
+    inspection.result = _result_of(findings)
+    if inspection.kind in PUBLISHED_KINDS:
+        inspection.publication_due = compute_deadline(PUBLICATION_RULE, today)
+    inspection.save()
+    order = _open_rectification(actor, inspection, today) if findings else None
+    audit.record(
+        "inspections.inspection.submitted",
+        actor=actor,
+        obj=inspection,
+        before={"status": InspectionStatus.IN_PROGRESS},
+        after={
+            "status": inspection.status,
+            "number": inspection.number,
+            "result": inspection.result,
+            "records": {r.item.number: [r.result, r.note] for r in records},
+            "summary": inspection.summary,
+            "findings": [[f.item.number if f.item else "", f.severity] for f in findings],
+            "confirmed_by": sorted([actor.username, co_inspector.username if co_inspector else ""]),
+            "rectification": order.number if order else None,
+        },
+    )
+    return inspection
+
+
+def _open_rectification(actor: User, inspection: Inspection, today: dt.date) -> RectificationOrder:
+    order = RectificationOrder.objects.create(
+        number=next_document_number(RECTIFICATION_PREFIX, today.year),
+        inspection=inspection,
+        entity=inspection.entity,
+        station=inspection.station,
+        issued_on=today,
+        deadline=compute_deadline(RECTIFICATION_RULE, today),
+    )
+    audit.record(
+        "inspections.rectification.opened",
+        obj=order,
+        actor=actor,
+        after={"deadline": order.deadline.isoformat(), "inspection": inspection.number},
+    )
+    return order
+
+
+EDITABLE_AFTER_SUBMISSION = ("summary",)
+
+
+@transaction.atomic
+def amend_inspection(
+    *,
+    actor: User,
+    inspection: Inspection,
+    reason: str,
+    summary: str | None = None,
+    notes: Mapping[int, str] | None = None,
+    severities: Mapping[int, str] | None = None,
+) -> Inspection:
+    """Correct a submitted record: the summary, item notes and findings' severity. Results
+    themselves are not changed after submission (a new inspection records a new fact).
+    A reason is required and the before/after values are kept (S17)."""
+    if not (_on_team(actor, inspection) or can_supervise_inspections(actor)):
+        raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("只能修改已提交的检查"))
+    if not reason.strip():
+        raise _error(InspectionError.REASON_REQUIRED, "reason")
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if summary is not None and summary.strip() != inspection.summary:
+        before["summary"], after["summary"] = inspection.summary, summary.strip()
+        inspection.summary = summary.strip()
+        inspection.save(update_fields=["summary", "updated_at"])
+    for record in inspection.records.select_related("item").filter(item_id__in=list(notes or {})):
+        new_note = (notes or {})[record.item_id].strip()
+        if new_note != record.note:
+            key = f"note {record.item.number}"
+            before[key], after[key] = record.note, new_note
+            record.note = new_note
+            record.save(update_fields=["note"])
+    for finding in inspection.findings.filter(pk__in=list(severities or {})):
+        new_severity = (severities or {})[finding.pk]
+        if new_severity not in Severity.values:
+            raise ValidationError({"severity": _("缺陷等级无效")})
+        if new_severity != finding.severity:
+            key = f"finding {finding.pk} severity"
+            before[key], after[key] = finding.severity, new_severity
+            finding.severity = new_severity
+            finding.save(update_fields=["severity"])
+    if after:
+        new_result = _result_of(inspection.findings.all())
+        if new_result != inspection.result:
+            before["result"], after["result"] = inspection.result, new_result
+            inspection.result = new_result
+            inspection.save(update_fields=["result", "updated_at"])
+        audit.record(
+            "inspections.inspection.amended",
+            actor=actor,
+            obj=inspection,
+            reason=reason.strip(),
+            before=before,
+            after=after,
+        )
+    return inspection
+
+
+# --- rectification -------------------------------------------------------------------------
+
+
+def _require_follow_up(actor: User, order: RectificationOrder) -> None:
+    if not can_follow_up_rectification(actor):
+        raise PermissionDenied(_("只有检查员或股室负责人可以跟进整改"))
+    _require_scope(actor, order.entity)
+
+
+def _transition_order(order: RectificationOrder, action: str) -> str:
+    new = next_rectification_status(order.status, action)
+    if new is None:
+        raise _error(
+            InspectionError.ILLEGAL_TRANSITION,
+            message=_("“%(s)s”的整改通知不能%(a)s")
+            % {"s": order.get_status_display(), "a": ACTION_LABELS.get(action, action)},
+        )
+    return new
+
+
+@transaction.atomic
+def record_rectification_response(
+    *, actor: User, order: RectificationOrder, response: str
+) -> RectificationOrder:
+    """The business's written account of what it put right (entered by staff until the
+    business portal exists)."""
+    _require_follow_up(actor, order)
+    if not response.strip():
+        raise ValidationError({"response": _("请填写企业整改情况")})
+    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
+    before = order.status
+    order.status = _transition_order(order, "respond")
+    order.response = response.strip()
+    order.responded_at = timezone.now()
+    order.save(update_fields=["status", "response", "responded_at"])
+    audit.record(
+        "inspections.rectification.responded",
+        actor=actor,
+        obj=order,
+        before={"status": before},
+        after={"status": order.status, "response": order.response},
+    )
+    return order
+
+
+@transaction.atomic
+def record_reinspection(
+    *, actor: User, order: RectificationOrder, passed: bool, note: str
+) -> RectificationOrder:
+    """Re-inspection: passed closes the order (销号); failed reopens it with a new deadline."""
+    _require_follow_up(actor, order)
+    if not note.strip():
+        raise ValidationError({"note": _("请填写复查情况")})
+    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
+    before = {"status": order.status, "deadline": order.deadline.isoformat()}
+    order.status = _transition_order(order, "reinspect_passed" if passed else "reinspect_failed")
+    now = timezone.now()
+    order.reinspected_at, order.reinspected_by = now, actor
+    order.reinspection_note = note.strip()
+    if passed:
+        order.closed_at, order.closed_by = now, actor
+    else:
+        order.rounds += 1
+        order.deadline = compute_deadline(RECTIFICATION_RULE, timezone.localdate(now))
+    order.save()
+    audit.record(
+        "inspections.rectification." + ("closed" if passed else "reopened"),
+        actor=actor,
+        obj=order,
+        before=before,
+        after={"status": order.status, "deadline": order.deadline.isoformat(), "note": note},
+    )
+    return order
+
+
+# --- escalation and publication ------------------------------------------------------------
+
+
+@transaction.atomic
+def escalate_finding(
+    *, actor: User, finding: Finding, targets: Sequence[str], summary: str
+) -> list[Escalation]:
+    """Hand a serious finding on, in one step, as a case clue and/or a risk-list entry."""
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以移交问题"))
+    _require_scope(actor, finding.inspection.entity)
+    if not targets or any(t not in EscalationTarget.values for t in targets):
+        raise ValidationError({"targets": _("请选择移交去向")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("请填写移交说明")})
+    if finding.inspection.status != InspectionStatus.SUBMITTED:
+        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查提交后才能移交问题"))
+    done = set(finding.escalations.values_list("target", flat=True))
+    now = timezone.now()
+    created = [
+        Escalation.objects.create(
+            finding=finding, target=t, summary=summary.strip(), created_by=actor, created_at=now
+        )
+        for t in targets
+        if t not in done
+    ]
+    if not created:
+        raise ValidationError({"targets": _("该问题已移交过所选去向")})
+    Finding.objects.filter(pk=finding.pk).update(escalated=True)
+    audit.record(
+        "inspections.finding.escalated",
+        actor=actor,
+        obj=finding.inspection,
+        after={"finding": finding.pk, "targets": [e.target for e in created]},
+        reason=summary.strip(),
+    )
+    return created
+
+
+@transaction.atomic
+def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
+    """Publish random-inspection results on the portal (一公开); returns how many."""
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以公示抽查结果"))
+    now = timezone.now()
+    published = 0
+    for inspection in inspections:
+        _require_scope(actor, inspection.entity)
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.kind not in PUBLISHED_KINDS or locked.status != InspectionStatus.SUBMITTED:
+            raise ValidationError(_("只能公示已提交的双随机抽查结果：%(n)s") % {"n": locked})
+        if locked.published_at:
+            continue
+        locked.published_at = now
+        locked.save(update_fields=["published_at", "updated_at"])
+        audit.record(
+            "inspections.result.published",
+            actor=actor,
+            obj=locked,
+            after={"published_at": now.isoformat(), "due": str(locked.publication_due)},
+        )
+        published += 1
+    return published
+
+
+# --- risk grade ----------------------------------------------------------------------------
+
+
+def inspection_history(entity: Entity, today: dt.date, rule: GradingRule) -> InspectionHistory:
+    since = today - dt.timedelta(days=rule.window_months * 365 // 12)
+    submitted = entity.inspections.filter(
+        status=InspectionStatus.SUBMITTED, submitted_at__date__gte=since
+    )
+    counts = Finding.objects.filter(inspection__in=submitted).aggregate(
+        critical=Count("pk", filter=Q(severity=Severity.CRITICAL)),
+        major=Count("pk", filter=Q(severity=Severity.MAJOR)),
+        minor=Count("pk", filter=Q(severity=Severity.MINOR)),
+    )
+    orders = entity.rectification_orders.filter(issued_on__gte=since)
+    return InspectionHistory(
+        inspections=submitted.count(),
+        critical=counts["critical"],
+        major=counts["major"],
+        minor=counts["minor"],
+        overdue_orders=orders.exclude(status=RectificationStatus.CLOSED)
+        .filter(deadline__lt=today)
+        .count(),
+        failed_rounds=sum(o.rounds - 1 for o in orders),
+    )
+
+
+@transaction.atomic
+def recompute_risk_grade(*, actor: User, entity: Entity) -> tuple[str | None, str]:
+    """Apply the inspection-history rule; returns (new grade or None, the rule's basis)."""
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以重新评定风险等级"))
+    _require_scope(actor, entity)
+    history = inspection_history(entity, timezone.localdate(), GRADING_RULE)
+    grading = grade_from_history(history, GRADING_RULE)
+    if grading.grade is not None and grading.grade != entity.risk_grade:
+        registry_services.set_rating(
+            actor=actor,
+            entity=entity,
+            kind=RatingKind.RISK,
+            value=grading.grade,
+            reason=_("按检查记录重新评定（%(b)s）") % {"b": grading.basis},
+            source="inspections",
+        )
+    return grading.grade, grading.basis
+
+
+def inspectors_of(station: OrgUnit) -> list[User]:
+    return list(
+        User.objects.filter(
+            org_unit=station, is_active=True, role_assignments__role=Role.INSPECTOR
+        ).order_by("username")
+    )

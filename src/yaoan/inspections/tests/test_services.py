@@ -1,0 +1,425 @@
+"""Inspection services: scheduling, the on-site record, submission with two confirmations,
+findings → rectification → re-inspection, amendments with reasons, escalation,
+publication, photos with digests, and the risk grade from history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from freezegun import freeze_time
+from PIL import Image
+
+import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
+from yaoan.common.testing import totp_code
+from yaoan.core.models import AuditEvent
+from yaoan.inspections import services
+from yaoan.inspections.enums import (
+    EscalationTarget,
+    InspectionKind,
+    InspectionResult,
+    InspectionStatus,
+    ItemResult,
+    RectificationStatus,
+    Severity,
+)
+from yaoan.inspections.models import Escalation, Inspection, RectificationOrder
+from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+
+pytestmark = pytest.mark.django_db
+WEDNESDAY = dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC)
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# --- checklists ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "code"),
+    [
+        ("retail_pharmacy", "retail_pharmacy"),
+        ("vaccination_site", "vaccination_site"),
+        ("cdc", "vaccination_site"),
+        ("device_dealer", "device_dealer"),
+        ("cosmetics_dealer", "cosmetics_dealer"),
+        ("clinic", "drug_user"),
+        ("wholesaler", "wholesaler"),
+        ("platform", "general"),
+    ],
+)
+def test_checklist_is_chosen_by_entity_type(entity_type: str, code: str) -> None:
+    assert services.checklist_for(entity_type).code == code
+
+
+def test_shipped_checklists_cover_what_the_issue_names() -> None:
+    texts = {
+        code: " ".join(i.text for i in services.checklist_for(code).items.all())
+        for code in ("retail_pharmacy", "vaccination_site", "device_dealer", "cosmetics_dealer")
+    }
+    assert "执业药师" in texts["retail_pharmacy"] and "凭处方" in texts["retail_pharmacy"]
+    assert "中药饮片" in texts["retail_pharmacy"] and "2～8℃" in texts["retail_pharmacy"]
+    assert "2～8℃" in texts["vaccination_site"] and "扫码" in texts["vaccination_site"]
+    assert "植入" in texts["device_dealer"] and "过期" in texts["device_dealer"]
+    assert "小金盾" in texts["cosmetics_dealer"] and "一号多用" in texts["cosmetics_dealer"]
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+
+def test_schedule_needs_two_inspectors(site: Site) -> None:
+    with pytest.raises(ValidationError) as exc:
+        schedule(site, inspectors=[site.inspector])
+    assert "至少安排两名检查人员" in str(exc.value)
+    assert not Inspection.objects.exists()
+
+
+def test_complaint_inspection_needs_a_reason(site: Site) -> None:
+    with pytest.raises(ValidationError) as exc:
+        schedule(site, kind=InspectionKind.COMPLAINT)
+    assert "检查事由" in str(exc.value)
+
+
+def test_station_inspector_cannot_schedule_outside_their_grid(site: Site) -> None:
+    with pytest.raises(PermissionDenied):
+        schedule(site, actor=site.outsider, kind=InspectionKind.FLYING, reason="举报线索")
+
+
+def test_schedule_is_audited_with_its_team(site: Site) -> None:
+    inspection = schedule(site)
+    event = AuditEvent.objects.get(action="inspections.inspection.scheduled")
+    assert event.object_id == str(inspection.pk)
+    assert event.after["inspectors"] == sorted([site.inspector.username, site.partner.username])
+    assert inspection.station == site.station
+    assert inspection.checklist.code == "retail_pharmacy"
+
+
+# --- on site -------------------------------------------------------------------------------
+
+
+def test_draft_save_starts_the_inspection_with_server_times(site: Site) -> None:
+    inspection = schedule(site)
+    location = services.parse_location("29.56301", "106.55155", "12")
+    with freeze_time(WEDNESDAY):
+        first = inspection.checklist.items.first()
+        assert first is not None
+        saved = services.save_draft(
+            actor=site.inspector,
+            inspection=inspection,
+            records={first.pk: (ItemResult.COMPLIANT, "")},
+            location=location,
+        )
+    assert saved.status == InspectionStatus.IN_PROGRESS
+    assert saved.started_at == WEDNESDAY
+    assert saved.located_at == WEDNESDAY
+    assert str(saved.latitude) == "29.563010"
+    assert len(services.missing_items(saved)) == saved.checklist.items.count() - 1
+
+
+def test_only_the_team_records(site: Site) -> None:
+    inspection = schedule(site)
+    with pytest.raises(PermissionDenied):
+        services.save_draft(actor=site.outsider, inspection=inspection, records={})
+
+
+def test_bad_location_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        services.parse_location("95", "106.5")
+    with pytest.raises(ValidationError):
+        services.parse_location("abc", "106.5")
+
+
+def test_incomplete_checklist_cannot_be_submitted(site: Site) -> None:
+    inspection = schedule(site)
+    services.start_inspection(actor=site.inspector, inspection=inspection)
+    with pytest.raises(ValidationError) as exc:
+        submit(site, inspection)
+    assert "未填写" in str(exc.value)
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+    assert not inspection.findings.exists()
+
+
+def test_non_compliant_item_needs_a_note(site: Site) -> None:
+    inspection = answer_all(site, schedule(site), failing={"2.1": ""})
+    with pytest.raises(ValidationError) as exc:
+        submit(site, inspection)
+    assert "2.1" in str(exc.value)
+
+
+def test_submission_needs_the_second_inspectors_own_code(site: Site) -> None:
+    inspection = answer_all(site, schedule(site))
+    with pytest.raises(ValidationError) as exc:
+        services.submit_inspection(
+            actor=site.inspector, inspection=inspection, co_inspector=site.partner, co_code="000000"
+        )
+    assert "动态口令不正确" in str(exc.value)
+    with pytest.raises(ValidationError):  # one's own code does not count twice
+        services.submit_inspection(
+            actor=site.inspector,
+            inspection=inspection,
+            co_inspector=site.inspector,
+            co_code=totp_code(site.inspector),
+        )
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
+
+
+def test_a_used_code_is_refused_the_second_time(site: Site) -> None:
+    first = answer_all(site, schedule(site))
+    second = answer_all(site, schedule(site))
+    code = totp_code(site.partner)
+    services.submit_inspection(
+        actor=site.inspector, inspection=first, co_inspector=site.partner, co_code=code
+    )
+    with pytest.raises(ValidationError):
+        services.submit_inspection(
+            actor=site.inspector, inspection=second, co_inspector=site.partner, co_code=code
+        )
+
+
+def test_compliant_inspection_has_no_order_but_a_publication_deadline(site: Site) -> None:
+    with freeze_time(WEDNESDAY):
+        inspection = submit(site, answer_all(site, schedule(site)))
+    assert inspection.status == InspectionStatus.SUBMITTED
+    assert inspection.result == InspectionResult.COMPLIANT
+    assert inspection.number.startswith("药检记〔2026〕")
+    # 20 working days from Wednesday 2026-06-10, over the 端午 holiday on 06-19
+    assert inspection.publication_due == dt.date(2026, 7, 9)
+    assert not RectificationOrder.objects.exists()
+    assert inspection.team.filter(confirmed_at__isnull=False).count() == 2
+
+
+def test_findings_open_a_rectification_order_on_working_days(site: Site) -> None:
+    with freeze_time(WEDNESDAY):
+        inspection = answer_all(
+            site, schedule(site), failing={"2.1": "执业药师不在岗", "4.3": "无温湿度记录"}
+        )
+        inspection = submit(site, inspection)
+    findings = list(inspection.findings.order_by("id"))
+    assert [(f.item.number, f.severity) for f in findings if f.item] == [
+        ("2.1", Severity.MAJOR),
+        ("4.3", Severity.MINOR),
+    ]
+    assert findings[0].description.endswith("：执业药师不在岗")
+    assert inspection.result == InspectionResult.RECTIFY
+    order = inspection.rectification
+    assert order.status == RectificationStatus.OPEN
+    assert order.deadline == dt.date(2026, 7, 2)  # 15 working days, 端午 skipped
+    assert order.number.startswith("责改通〔2026〕")
+
+
+def test_critical_finding_makes_a_serious_result(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"4.2": "冷藏柜12℃"}))
+    assert inspection.result == InspectionResult.SERIOUS
+
+
+def test_submitted_record_cannot_be_drafted_again(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site)))
+    with pytest.raises(ValidationError) as exc:
+        answer_all(site, inspection)
+    assert "提交后修改" in str(exc.value)
+
+
+# --- amendments ----------------------------------------------------------------------------
+
+
+def test_amendment_needs_a_reason_and_keeps_both_values(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"2.1": "不在岗"}))
+    finding = inspection.findings.get()
+    with pytest.raises(ValidationError) as exc:
+        services.amend_inspection(actor=site.inspector, inspection=inspection, reason=" ")
+    assert "原因" in str(exc.value)
+    services.amend_inspection(
+        actor=site.inspector,
+        inspection=inspection,
+        reason="复核后认定为严重缺陷",
+        severities={finding.pk: Severity.CRITICAL},
+    )
+    event = AuditEvent.objects.get(action="inspections.inspection.amended")
+    assert event.reason == "复核后认定为严重缺陷"
+    assert event.before[f"finding {finding.pk} severity"] == Severity.MAJOR
+    assert event.after[f"finding {finding.pk} severity"] == Severity.CRITICAL
+    assert event.after["result"] == InspectionResult.SERIOUS
+
+
+# --- workflow ------------------------------------------------------------------------------
+
+
+def test_transition_tables_list_every_legal_change() -> None:
+    assert set(INSPECTION_TRANSITIONS.values()) == {
+        InspectionStatus.IN_PROGRESS,
+        InspectionStatus.SUBMITTED,
+        InspectionStatus.CANCELLED,
+    }
+    assert (InspectionStatus.SUBMITTED, "cancel") not in INSPECTION_TRANSITIONS
+    assert (RectificationStatus.CLOSED, "respond") not in RECTIFICATION_TRANSITIONS
+
+
+def test_submitted_inspection_cannot_be_cancelled(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site)))
+    with pytest.raises(ValidationError) as exc:
+        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
+    assert "不能取消" in str(exc.value)
+
+
+def test_cancel_needs_the_chief_and_a_reason(site: Site) -> None:
+    inspection = schedule(site)
+    with pytest.raises(PermissionDenied):
+        services.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
+    with pytest.raises(ValidationError):
+        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="")
+    services.cancel_inspection(actor=site.chief, inspection=inspection, reason="企业已注销")
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.CANCELLED
+
+
+def test_rectification_cycle_fail_then_pass(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
+    order = inspection.rectification
+    with pytest.raises(ValidationError):  # nothing to re-inspect before a response … allowed
+        services.record_rectification_response(actor=site.inspector, order=order, response="")
+    order = services.record_rectification_response(
+        actor=site.inspector, order=order, response="已配置温湿度计并建立记录"
+    )
+    assert order.status == RectificationStatus.RESPONDED
+    order = services.record_reinspection(
+        actor=site.inspector, order=order, passed=False, note="记录不完整"
+    )
+    assert (order.status, order.rounds) == (RectificationStatus.OPEN, 2)
+    order = services.record_rectification_response(
+        actor=site.inspector, order=order, response="补齐记录"
+    )
+    order = services.record_reinspection(
+        actor=site.partner, order=order, passed=True, note="已整改到位"
+    )
+    assert order.status == RectificationStatus.CLOSED
+    assert order.closed_by == site.partner
+    with pytest.raises(ValidationError):
+        services.record_rectification_response(actor=site.inspector, order=order, response="x")
+
+
+def test_outsider_cannot_follow_up_an_order(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
+    with pytest.raises(PermissionDenied):
+        services.record_rectification_response(
+            actor=site.outsider, order=inspection.rectification, response="x"
+        )
+
+
+# --- escalation and publication ------------------------------------------------------------
+
+
+def test_escalation_in_one_step_to_clue_and_risk(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"6.2": "发现回流药"}))
+    finding = inspection.findings.get()
+    created = services.escalate_finding(
+        actor=site.chief,
+        finding=finding,
+        targets=[EscalationTarget.CLUE, EscalationTarget.RISK],
+        summary="疑似收购回流药品",
+    )
+    assert {e.target for e in created} == {"clue", "risk"}
+    assert Escalation.objects.filter(taken_over_at__isnull=True).count() == 2
+    with pytest.raises(ValidationError):  # not twice to the same place
+        services.escalate_finding(
+            actor=site.chief, finding=finding, targets=["clue"], summary="again"
+        )
+    with pytest.raises(PermissionDenied):
+        services.escalate_finding(
+            actor=site.inspector, finding=finding, targets=["risk"], summary="x"
+        )
+
+
+def test_publication_only_for_submitted_random_results(site: Site) -> None:
+    with freeze_time(WEDNESDAY):
+        random = submit(site, answer_all(site, schedule(site)))
+    with freeze_time(WEDNESDAY + dt.timedelta(minutes=1)):  # a one-time code works once
+        planned = submit(site, answer_all(site, schedule(site, kind=InspectionKind.PLANNED)))
+    assert planned.publication_due is None
+    with pytest.raises(ValidationError):
+        services.publish_results(actor=site.chief, inspections=[planned])
+    assert services.publish_results(actor=site.chief, inspections=[random]) == 1
+    assert services.publish_results(actor=site.chief, inspections=[random]) == 0
+    random.refresh_from_db()
+    assert random.published_at is not None
+    with pytest.raises(PermissionDenied):
+        services.publish_results(actor=site.inspector, inspections=[random])
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+def test_photo_is_stored_with_its_digest_and_checked_on_read(site: Site) -> None:
+    inspection = schedule(site)
+    photo = services.add_photo(
+        actor=site.inspector, inspection=inspection, content=png_bytes(), name="现场.png"
+    )
+    assert photo.content_type == "image/png"
+    assert services.read_photo(photo) == png_bytes()
+    stored = Path(settings.MEDIA_ROOT) / "inspections" / str(inspection.pk) / photo.stored_name
+    data = bytearray(stored.read_bytes())
+    data[-1] ^= 0x01
+    stored.write_bytes(bytes(data))
+    with pytest.raises(services.PhotoTamperedError):
+        services.read_photo(photo)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"MZ\x90\x00" + b"\x00" * 100, "不是 JPEG、PNG 或 WebP 图片"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "已损坏"),
+    ],
+)
+def test_wrong_photos_are_refused(site: Site, content: bytes, message: str) -> None:
+    inspection = schedule(site)
+    with pytest.raises(ValidationError) as exc:
+        services.add_photo(actor=site.inspector, inspection=inspection, content=content, name="a.jpg")
+    assert message in str(exc.value)
+    assert not inspection.photos.exists()
+
+
+def test_oversized_photo_is_refused(site: Site, settings: object) -> None:
+    settings.UPLOAD_MAX_MB = 0  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError) as exc:
+        services.add_photo(
+            actor=site.inspector, inspection=schedule(site), content=png_bytes(), name="big.png"
+        )
+    assert "超过" in str(exc.value)
+
+
+# --- risk grade ----------------------------------------------------------------------------
+
+
+def test_risk_grade_recomputed_from_history(site: Site) -> None:
+    submit(site, answer_all(site, schedule(site), failing={"2.1": "不在岗"}))
+    grade, basis = services.recompute_risk_grade(actor=site.chief, entity=site.pharmacy)
+    assert (grade, basis) == ("C", "major_or_many_minor")
+    site.pharmacy.refresh_from_db()
+    assert site.pharmacy.risk_grade == "C"
+    change = site.pharmacy.rating_changes.get()
+    assert change.source == "inspections"
+    with pytest.raises(PermissionDenied):
+        services.recompute_risk_grade(actor=site.inspector, entity=site.pharmacy)
+
+
+def test_overdue_order_makes_grade_d(site: Site) -> None:
+    with freeze_time(WEDNESDAY):
+        submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
+    with freeze_time(WEDNESDAY + dt.timedelta(days=40)):
+        history = services.inspection_history(
+            site.pharmacy, timezone.localdate(), services.GRADING_RULE
+        )
+        assert history.overdue_orders == 1
+        assert services.recompute_risk_grade(actor=site.chief, entity=site.pharmacy)[0] == "D"

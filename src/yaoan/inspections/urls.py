@@ -1,0 +1,27 @@
+from django.urls import path
+
+from yaoan.inspections import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.inspection_list_view, name="inspection_list"),
+    path("new/", views.inspection_create_view, name="inspection_create"),
+    path("<int:pk>/", views.inspection_detail_view, name="inspection_detail"),
+    path("<int:pk>/record/", views.inspection_record_view, name="inspection_record"),
+    path("<int:pk>/draft/", views.inspection_draft_view, name="inspection_draft"),
+    path("<int:pk>/photos/", views.inspection_photo_upload_view, name="inspection_photo_upload"),
+    path("<int:pk>/cancel/", views.inspection_cancel_view, name="inspection_cancel"),
+    path("<int:pk>/amend/", views.inspection_amend_view, name="inspection_amend"),
+    path("photos/<int:pk>/", views.inspection_photo_view, name="photo"),
+    path("findings/<int:pk>/escalate/", views.finding_escalate_view, name="finding_escalate"),
+    path("rectifications/", views.rectification_list_view, name="rectification_list"),
+    path("rectifications/<int:pk>/", views.rectification_detail_view, name="rectification_detail"),
+    path("publication/", views.publication_list_view, name="publication_list"),
+    path("checklists/", views.checklist_list_view, name="checklist_list"),
+    path(
+        "entities/<int:pk>/recompute-risk/",
+        views.entity_risk_recompute_view,
+        name="entity_risk_recompute",
+    ),
+]

@@ -1,0 +1,614 @@
+"""Inspection pages: the list with today's work, scheduling, the checklist on a phone
+(autosaved, offline-tolerant), photos, submission with a second inspector's confirmation,
+amendments, rectification follow-up, publication of random-inspection results, and the
+checklists themselves. Every queryset is scoped to the user's grid (S9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yaoan.common.forms import add_service_errors
+from yaoan.core import audit
+from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.models import AuditEvent, User
+from yaoan.inspections import services
+from yaoan.inspections.enums import (
+    InspectionStatus,
+    RectificationStatus,
+    Severity,
+)
+from yaoan.inspections.forms import (
+    AmendForm,
+    EscalateForm,
+    InspectionFilterForm,
+    PhotoForm,
+    ReasonForm,
+    RecordForm,
+    ReinspectionForm,
+    ResponseForm,
+    ScheduleForm,
+    SubmitForm,
+)
+from yaoan.inspections.models import (
+    Checklist,
+    Finding,
+    Inspection,
+    InspectionPhoto,
+    RectificationOrder,
+)
+from yaoan.inspections.queries import (
+    due_today_for,
+    inspections_visible_to,
+    overdue_rectifications,
+    rectifications_visible_to,
+    unpublished_results,
+)
+from yaoan.inspections.rules import (
+    can_follow_up_rectification,
+    can_inspect,
+    can_read_inspections,
+    can_schedule_inspections,
+    can_supervise_inspections,
+)
+from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.registry.models import Entity
+from yaoan.registry.queries import entities_visible_to
+
+PAGE_SIZE = 50
+# besides the entity's own station, inspectors of these units may join a team
+JOINABLE_UNIT_KINDS = (
+    OrgUnitKind.BUREAU,
+    OrgUnitKind.SECTION,
+    OrgUnitKind.ENFORCEMENT_TEAM,
+    OrgUnitKind.MEMBER_DEPARTMENT,
+)
+
+
+def _deny(request: HttpRequest, user: User) -> PermissionDenied:
+    audit.record_refusal("inspections.access.denied", actor=user, path=request.path)
+    return PermissionDenied()
+
+
+def _reader(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not can_read_inspections(user):
+        raise _deny(request, user)
+    return user
+
+
+def _not_visible(user: User, object_type: str, pk: int) -> Http404:
+    audit.record(
+        "inspections.access.denied",
+        actor=user,
+        success=False,
+        object_type=object_type,
+        object_id=str(pk),
+    )
+    return Http404()
+
+
+def visible_inspection(user: User, pk: int) -> Inspection:
+    inspection = (
+        inspections_visible_to(user)
+        .select_related("entity__subdistrict", "station", "checklist", "joint_department")
+        .filter(pk=pk)
+        .first()
+    )
+    if inspection is None:
+        if Inspection.objects.filter(pk=pk).exists():
+            raise _not_visible(user, "inspections.inspection", pk)
+        raise Http404
+    return inspection
+
+
+def visible_order(user: User, pk: int) -> RectificationOrder:
+    order = (
+        rectifications_visible_to(user)
+        .select_related("entity", "inspection", "station")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        if RectificationOrder.objects.filter(pk=pk).exists():
+            raise _not_visible(user, "inspections.rectification", pk)
+        raise Http404
+    return order
+
+
+def _message_of(exc: ValidationError | PermissionDenied) -> str:
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("您无权执行此操作。")
+    return "；".join(exc.messages)
+
+
+# --- list and scheduling -------------------------------------------------------------------
+
+
+def inspection_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    form = InspectionFilterForm(request.GET or None)
+    qs = inspections_visible_to(user).select_related("entity", "station")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(entity__name__icontains=data["q"]) | Q(number__icontains=data["q"]))
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["mine"]:
+            qs = qs.filter(team__inspector=user)
+    page = Paginator(qs.order_by("-scheduled_for", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "due_today": list(due_today_for(user, today)) if can_inspect(user) else [],
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+def _schedulable_inspectors(entity: Entity) -> QuerySet[User]:
+    """Inspectors of the entity's station and of district-wide units."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role=Role.INSPECTOR)
+        .filter(Q(org_unit=entity.subdistrict.station) | Q(org_unit__kind__in=JOINABLE_UNIT_KINDS))
+        .select_related("org_unit")
+        .order_by("org_unit__code", "username")
+        .distinct()
+    )
+
+
+def inspection_create_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    if not can_schedule_inspections(user):
+        raise _deny(request, user)
+    entity_id = request.GET.get("entity") or request.POST.get("entity")
+    entity = (
+        entities_visible_to(user)
+        .select_related("subdistrict__station")
+        .filter(pk=int(entity_id) if entity_id and entity_id.isdigit() else 0)
+        .first()
+    )
+    if entity is None:
+        messages.error(request, _("请先在监管对象页面选择要检查的对象"))
+        return redirect("registry:entity_list")
+    form = ScheduleForm(request.POST or None, inspectors=_schedulable_inspectors(entity))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.schedule_inspection(
+                actor=user,
+                entity=entity,
+                kind=data["kind"],
+                scheduled_for=data["scheduled_for"],
+                inspectors=list(data["inspectors"]),
+                reason=data["reason"],
+                campaign=data["campaign"],
+                joint_department=data["joint_department"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, _("已安排检查：%(e)s") % {"e": entity.name})
+            return redirect(inspection)
+    return render(request, "inspections/inspection_create.html", {"form": form, "entity": entity})
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+def _history(inspection: Inspection) -> QuerySet[AuditEvent]:
+    """Changes after submission with their reasons (S17), for everyone who sees the record."""
+    return AuditEvent.objects.filter(
+        object_type="inspections.inspection",
+        object_id=str(inspection.pk),
+        action="inspections.inspection.amended",
+    ).order_by("seq")
+
+
+def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    team = list(inspection.team.select_related("inspector__org_unit"))
+    on_team = any(m.inspector_id == user.pk for m in team)
+    records = {r.item_id: r for r in inspection.records.all()}
+    items = [(i, records.get(i.pk)) for i in inspection.checklist.items.all()]
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "team": team,
+            "items": items,
+            "findings": list(
+                inspection.findings.select_related("item").prefetch_related("escalations")
+            ),
+            "photos": list(inspection.photos.all()),
+            "order": RectificationOrder.objects.filter(inspection=inspection).first(),
+            "history": list(_history(inspection)),
+            "can_record": on_team
+            and can_inspect(user)
+            and inspection.status in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS),
+            "can_amend": inspection.status == InspectionStatus.SUBMITTED
+            and (on_team or can_supervise_inspections(user)),
+            "can_supervise": can_supervise_inspections(user),
+            "can_cancel": can_supervise_inspections(user)
+            and (inspection.status, "cancel") in INSPECTION_TRANSITIONS,
+            "serious": Severity.CRITICAL,
+        },
+    )
+
+
+# --- on site -------------------------------------------------------------------------------
+
+
+def _record_forms(
+    request: HttpRequest, inspection: Inspection
+) -> tuple[RecordForm, SubmitForm, PhotoForm]:
+    records = {r.item_id: r for r in inspection.records.all()}
+    data = request.POST if request.method == "POST" else None
+    team = User.objects.filter(pk__in=inspection.team.values("inspector_id"))
+    return (
+        RecordForm(data, inspection=inspection, records=records),
+        SubmitForm(data, team=team.exclude(pk=request.user.pk)),
+        PhotoForm(checklist=inspection.checklist),
+    )
+
+
+def _save_from(form: RecordForm, user: User, inspection: Inspection) -> Inspection:
+    data = form.cleaned_data
+    location = services.parse_location(data["lat"], data["lon"], data["acc"])
+    return services.save_draft(
+        actor=user,
+        inspection=inspection,
+        records=form.records(),
+        summary=data["summary"],
+        location=location,
+    )
+
+
+def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    if inspection.status == InspectionStatus.SUBMITTED:
+        return redirect(inspection)
+    form, submit_form, photo_form = _record_forms(request, inspection)
+    if request.method == "POST" and form.is_valid() and submit_form.is_valid():
+        try:
+            inspection = _save_from(form, user, inspection)
+            if "submit" in request.POST:
+                services.submit_inspection(
+                    actor=user,
+                    inspection=inspection,
+                    co_inspector=submit_form.cleaned_data["co_inspector"],
+                    co_code=submit_form.cleaned_data["co_code"],
+                )
+                messages.success(request, _("检查记录已提交"))
+                return redirect(inspection)
+            messages.success(request, _("已保存"))
+            return redirect("inspections:inspection_record", pk=inspection.pk)
+        except ValidationError as exc:
+            add_service_errors(submit_form if "submit" in request.POST else form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+    inspection.refresh_from_db()
+    return render(
+        request,
+        "inspections/inspection_record.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "submit_form": submit_form,
+            "photo_form": photo_form,
+            "photos": list(inspection.photos.all()),
+            "missing": len(services.missing_items(inspection)),
+        },
+    )
+
+
+@require_POST
+def inspection_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page's autosave: the same fields as the form, answered as JSON."""
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    form, _submit, _photo = _record_forms(request, inspection)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "error": _("填写内容无效")}, status=422)
+    try:
+        inspection = _save_from(form, user, inspection)
+    except (ValidationError, PermissionDenied) as exc:
+        return JsonResponse({"ok": False, "error": _message_of(exc)}, status=409)
+    return JsonResponse(
+        {
+            "ok": True,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+            "missing": len(services.missing_items(inspection)),
+        }
+    )
+
+
+@require_POST
+def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    form = PhotoForm(request.POST, request.FILES, checklist=inspection.checklist)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的照片"))
+        return redirect("inspections:inspection_record", pk=pk)
+    upload = form.cleaned_data["photo"]
+    item_id = form.cleaned_data["item"]
+    try:
+        services.add_photo(
+            actor=user,
+            inspection=inspection,
+            content=upload.read(),
+            name=upload.name,
+            item=inspection.checklist.items.filter(pk=item_id).first() if item_id else None,
+            caption=form.cleaned_data["caption"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, _("照片已上传"))
+    return redirect("inspections:inspection_record", pk=pk)
+
+
+def inspection_photo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    photo = get_object_or_404(InspectionPhoto.objects.select_related("inspection"), pk=pk)
+    visible_inspection(user, photo.inspection_id)
+    try:
+        content = services.read_photo(photo)
+    except services.PhotoTamperedError:
+        audit.record(
+            "inspections.photo.digest_mismatch",
+            actor=user,
+            obj=photo.inspection,
+            success=False,
+            after={"photo": photo.stored_name},
+        )
+        return render(request, "inspections/photo_tampered.html", {"photo": photo}, status=409)
+    response = HttpResponse(content, content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-SM3"] = photo.sm3
+    return response
+
+
+# --- after submission ----------------------------------------------------------------------
+
+
+def _post_action(request: HttpRequest, form: Any, action: Any, done: str, back: Any) -> Any:
+    """Run a service from a posted form; on success a message and a redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return None
+
+
+def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    if not can_supervise_inspections(user):
+        raise _deny(request, user)
+    form = ReasonForm(request.POST or None)
+    done = _post_action(
+        request,
+        form,
+        lambda d: services.cancel_inspection(actor=user, inspection=inspection, reason=d["reason"]),
+        _("检查已取消"),
+        inspection,
+    )
+    return done or render(
+        request,
+        "inspections/confirm_form.html",
+        {"form": form, "title": _("取消检查"), "subject": inspection, "back": inspection},
+    )
+
+
+def inspection_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    inspection = visible_inspection(user, pk)
+    form = AmendForm(request.POST or None, inspection=inspection)
+    done = _post_action(
+        request,
+        form,
+        lambda d: services.amend_inspection(
+            actor=user,
+            inspection=inspection,
+            reason=d["reason"],
+            summary=d["summary"],
+            severities=form.severities(),
+        ),
+        _("修改已保存，原值和原因已记录"),
+        inspection,
+    )
+    return done or render(
+        request,
+        "inspections/confirm_form.html",
+        {"form": form, "title": _("提交后修改"), "subject": inspection, "back": inspection},
+    )
+
+
+def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    finding = get_object_or_404(Finding.objects.select_related("inspection"), pk=pk)
+    inspection = visible_inspection(user, finding.inspection_id)
+    if not can_supervise_inspections(user):
+        raise _deny(request, user)
+    form = EscalateForm(request.POST or None, initial={"summary": finding.description})
+    done = _post_action(
+        request,
+        form,
+        lambda d: services.escalate_finding(
+            actor=user, finding=finding, targets=d["targets"], summary=d["summary"]
+        ),
+        _("已移交"),
+        inspection,
+    )
+    return done or render(
+        request,
+        "inspections/confirm_form.html",
+        {"form": form, "title": _("移交问题"), "subject": finding, "back": inspection},
+    )
+
+
+# --- rectification -------------------------------------------------------------------------
+
+
+def rectification_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    today = timezone.localdate()
+    qs = rectifications_visible_to(user).select_related("entity", "station", "inspection")
+    status = request.GET.get("status", "")
+    if request.GET.get("overdue"):
+        qs = overdue_rectifications(qs, today)
+    elif status in RectificationStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("status", "deadline", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inspections/rectification_list.html",
+        {
+            "page_obj": page,
+            "today": today,
+            "status": status,
+            "overdue": bool(request.GET.get("overdue")),
+            "statuses": RectificationStatus.choices,
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    order = visible_order(user, pk)
+    follow_up = can_follow_up_rectification(user)
+    data = request.POST if request.method == "POST" else None
+    response_form = ResponseForm(data if data and "respond" in data else None)
+    reinspection_form = ReinspectionForm(data if data and "reinspect" in data else None)
+    if data and "respond" in data:
+        done = _post_action(
+            request,
+            response_form,
+            lambda d: services.record_rectification_response(
+                actor=user, order=order, response=d["response"]
+            ),
+            _("已登记整改回复"),
+            order,
+        )
+        if done:
+            return done
+    if data and "reinspect" in data:
+        done = _post_action(
+            request,
+            reinspection_form,
+            lambda d: services.record_reinspection(
+                actor=user, order=order, passed=d["passed"], note=d["note"]
+            ),
+            _("已记录复查结果"),
+            order,
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "inspections/rectification_detail.html",
+        {
+            "order": order,
+            "findings": list(order.inspection.findings.all()),
+            "today": timezone.localdate(),
+            "response_form": response_form,
+            "reinspection_form": reinspection_form,
+            "can_respond": follow_up and (order.status, "respond") in RECTIFICATION_TRANSITIONS,
+            "can_reinspect": follow_up
+            and (order.status, "reinspect_passed") in RECTIFICATION_TRANSITIONS,
+        },
+    )
+
+
+# --- publication (一公开) -------------------------------------------------------------------
+
+
+def publication_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    today = timezone.localdate()
+    pending = unpublished_results(inspections_visible_to(user)).select_related("entity", "station")
+    if request.method == "POST":
+        if not can_supervise_inspections(user):
+            raise _deny(request, user)
+        chosen = pending.filter(
+            pk__in=[int(v) for v in request.POST.getlist("inspection") if v.isdigit()]
+        )
+        try:
+            count = services.publish_results(actor=user, inspections=list(chosen))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _message_of(exc))
+        else:
+            messages.success(request, _("已公示 %(n)d 条抽查结果") % {"n": count})
+        return redirect("inspections:publication_list")
+    rows = list(pending.order_by("publication_due", "id"))
+    return render(
+        request,
+        "inspections/publication_list.html",
+        {
+            "rows": rows,
+            "today": today,
+            "overdue": sum(1 for r in rows if r.publication_due and r.publication_due < today),
+            "can_publish": can_supervise_inspections(user),
+        },
+    )
+
+
+# --- checklists and risk -------------------------------------------------------------------
+
+
+def checklist_list_view(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    checklists = Checklist.objects.filter(is_current=True).prefetch_related("items")
+    return render(request, "inspections/checklist_list.html", {"checklists": checklists})
+
+
+@require_POST
+def entity_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    entity = entities_visible_to(user).filter(pk=pk).first()
+    if entity is None:
+        raise _not_visible(user, "registry.entity", pk)
+    try:
+        grade, _basis = services.recompute_risk_grade(actor=user, entity=entity)
+    except PermissionDenied as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        if grade is None:
+            messages.info(request, _("近期无已完成的检查，风险等级未变"))
+        else:
+            messages.success(request, _("按检查记录评定为 %(g)s 级") % {"g": grade})
+    return redirect(entity)
