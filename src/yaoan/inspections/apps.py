@@ -8,7 +8,9 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("监督检查")
 
     def ready(self) -> None:
+        from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
+        from yaoan.inspections import demo
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
 
@@ -23,3 +25,5 @@ class InspectionsConfig(AppConfig):
         )
         register_panel(Panel(10, "dashboard", dashboard_panel))
         register_panel(Panel(30, "entity_profile", entity_panel))
+        # after the draws and plans steps (their orders are 40 and 50)
+        register_demo_step(DemoStep(60, "inspections", demo.load))

@@ -25,7 +25,6 @@ from PIL import Image, UnidentifiedImageError
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
 from yaoan.core.deadlines import compute_deadline
-from yaoan.core.enums import Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
@@ -466,6 +465,26 @@ def _result_of(findings: Iterable[Finding]) -> str:
     return InspectionResult.RECTIFY if severities else InspectionResult.COMPLIANT
 
 
+def _check_complete(inspection: Inspection) -> list[ItemRecord]:
+    missing = missing_items(inspection)
+    if missing:
+        raise _error(
+            InspectionError.INCOMPLETE_CHECKLIST,
+            "records",
+            _("还有 %(c)d 项未填写：%(n)s")
+            % {"c": len(missing), "n": "、".join(i.number for i in missing[:10])},
+        )
+    records = list(inspection.records.select_related("item"))
+    unexplained = [
+        r.item.number for r in records if r.result == ItemResult.NON_COMPLIANT and not r.note
+    ]
+    if unexplained:
+        raise ValidationError(
+            {"records": _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)}}
+        )
+    return records
+
+
 @transaction.atomic
 def submit_inspection(
     *,
@@ -483,23 +502,45 @@ def submit_inspection(
     new_status = _transition(inspection, "submit")
     if summary is not None:
         inspection.summary = summary.strip()
-    missing = missing_items(inspection)
-    if missing:
-        raise _error(
-            InspectionError.INCOMPLETE_CHECKLIST,
-            "records",
-            _("还有 %(c)d 项未填写：%(n)s")
-            % {"c": len(missing), "n": "、".join(i.number for i in missing[:10])},
-        )
-    records = list(inspection.records.select_related("item"))
-    unexplained = [
-        r.item.number for r in records if r.result == ItemResult.NON_COMPLIANT and not r.note
-    ]
-    if unexplained:
-        raise ValidationError(
-            {"records": _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)}}
-        )
+    records = _check_complete(inspection)
     _verify_co_inspector(inspection, actor, co_inspector, co_code)
+    return _complete(actor, inspection, new_status, records, co_inspector, by_code=True)
+
+
+@transaction.atomic
+def enter_paper_record(
+    *, actor: User, inspection: Inspection, co_inspector: User, reason: str
+) -> Inspection:
+    """Back-entry (补录) of an inspection recorded on paper and signed there by both
+    inspectors: the second confirmation is the paper signature, so a reason is required
+    and the record says it was not confirmed by code."""
+    _require_inspector_on_team(actor, inspection)
+    if not reason.strip():
+        raise _error(InspectionError.REASON_REQUIRED, "reason", _("补录纸质记录须写明原因"))
+    if co_inspector.pk == actor.pk or not _on_team(co_inspector, inspection):
+        raise _error(
+            InspectionError.CONFIRMATION_MISSING,
+            "co_inspector",
+            _("请选择另一名本次检查的检查人员进行确认"),
+        )
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    new_status = _transition(inspection, "submit")
+    records = _check_complete(inspection)
+    return _complete(
+        actor, inspection, new_status, records, co_inspector, by_code=False, reason=reason
+    )
+
+
+def _complete(
+    actor: User,
+    inspection: Inspection,
+    new_status: str,
+    records: list[ItemRecord],
+    co_inspector: User | None,
+    *,
+    by_code: bool,
+    reason: str = "",
+) -> Inspection:
     now = timezone.now()
     today = timezone.localdate(now)
     findings = Finding.objects.bulk_create(
@@ -514,7 +555,9 @@ def submit_inspection(
         if r.result == ItemResult.NON_COMPLIANT
     )
     inspection.team.filter(inspector=actor).update(confirmed_at=now)
-    inspection.team.filter(inspector=co_inspector).update(confirmed_at=now, confirmed_by_code=True)
+    inspection.team.filter(inspector=co_inspector).update(
+        confirmed_at=now, confirmed_by_code=by_code
+    )
     inspection.status = new_status
     inspection.submitted_at = now
     inspection.number = next_document_number(INSPECTION_PREFIX, today.year)
@@ -527,6 +570,7 @@ def submit_inspection(
         "inspections.inspection.submitted",
         actor=actor,
         obj=inspection,
+        reason=reason.strip(),
         before={"status": InspectionStatus.IN_PROGRESS},
         after={
             "status": inspection.status,
@@ -536,6 +580,7 @@ def submit_inspection(
             "summary": inspection.summary,
             "findings": [[f.item.number if f.item else "", f.severity] for f in findings],
             "confirmed_by": sorted([actor.username, co_inspector.username if co_inspector else ""]),
+            "confirmed_by_code": by_code,
             "rectification": order.number if order else None,
         },
     )
@@ -806,11 +851,3 @@ def recompute_risk_grade(*, actor: User, entity: Entity) -> tuple[str | None, st
             source="inspections",
         )
     return grading.grade, grading.basis
-
-
-def inspectors_of(station: OrgUnit) -> list[User]:
-    return list(
-        User.objects.filter(
-            org_unit=station, is_active=True, role_assignments__role=Role.INSPECTOR
-        ).order_by("username")
-    )

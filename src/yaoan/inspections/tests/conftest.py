@@ -32,5 +32,3 @@ def site(db: Any) -> Site:
         outsider=UserFactory(org_unit=other),
         chief=UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF]),
     )
-
-

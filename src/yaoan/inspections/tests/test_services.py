@@ -385,7 +385,9 @@ def test_photo_is_stored_with_its_digest_and_checked_on_read(site: Site) -> None
 def test_wrong_photos_are_refused(site: Site, content: bytes, message: str) -> None:
     inspection = schedule(site)
     with pytest.raises(ValidationError) as exc:
-        services.add_photo(actor=site.inspector, inspection=inspection, content=content, name="a.jpg")
+        services.add_photo(
+            actor=site.inspector, inspection=inspection, content=content, name="a.jpg"
+        )
     assert message in str(exc.value)
     assert not inspection.photos.exists()
 
