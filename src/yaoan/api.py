@@ -42,6 +42,9 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), VerifiedSessionAuth()],
 )
 api.add_router("/registry/", registry_router)
+api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
+api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
+api.add_router("/plans/", "yaoan.plans.api.routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------
@@ -120,9 +123,15 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _json(request, {"detail": detail}, 422)
 
 
+# a state change the workflow does not allow from the current state is a conflict (S19)
+CONFLICT_CODES = frozenset({"illegal_transition"})
+
+
 @api.exception_handler(DjangoValidationError)
 def service_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    return _json(request, {"detail": _django_errors(exc)}, 422)
+    errors = _django_errors(exc)
+    status = 409 if any(e["code"] in CONFLICT_CODES for e in errors) else 422
+    return _json(request, {"detail": errors}, status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -72,7 +72,8 @@ MIN_TEAM = 2
 
 def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
     text = message or str(code.label)
-    return ValidationError({field: ValidationError(text, code=code.value)} if field else text)
+    error = ValidationError(text, code=code.value)
+    return ValidationError({field: error}) if field else error
 
 
 def _in_scope(actor: User, entity: Entity) -> bool:

@@ -1,0 +1,314 @@
+"""Inspections API: read and schedule inspections, save the on-site record and submit it,
+follow rectification orders; and the public results, which need no sign-in. The routes
+only validate and delegate to inspections.services, like the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from yaoan.core import audit
+from yaoan.core.models import User
+from yaoan.inspections import services
+from yaoan.inspections.api.schemas import (
+    DraftIn,
+    InspectionDetailOut,
+    InspectionOut,
+    InspectionPage,
+    PublicResultOut,
+    PublicResultPage,
+    RectificationOut,
+    RectificationPage,
+    ReinspectionIn,
+    ResponseIn,
+    ScheduleIn,
+    SubmitIn,
+)
+from yaoan.inspections.enums import InspectionKind, InspectionStatus, RectificationStatus
+from yaoan.inspections.models import Inspection, RectificationOrder
+from yaoan.inspections.queries import (
+    inspections_visible_to,
+    published_results,
+    rectifications_visible_to,
+)
+from yaoan.inspections.rules import can_read_inspections
+from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams
+from yaoan.registry.api.schemas import ValidationErrorOut
+from yaoan.registry.queries import entities_visible_to
+
+router = Router(tags=["监督检查"])
+public_router = Router(tags=["公示"])
+WRITE_ERRORS = {**DETAIL_ERRORS, 409: ValidationErrorOut}
+
+
+class InspectionFilters(Schema):
+    status: InspectionStatus | None = None
+    kind: InspectionKind | None = None
+    entity_id: int | None = None
+    mine: bool = False
+
+
+def _reader(request: HttpRequest) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not can_read_inspections(user):
+        audit.record_refusal("inspections.access.denied", actor=user, path=request.path)
+        raise PermissionDenied(_("您无权查看监督检查信息。"))
+    return user
+
+
+def _visible(user: User, pk: int) -> Inspection:
+    inspection = inspections_visible_to(user).filter(pk=pk).first()
+    if inspection is None:
+        if Inspection.objects.filter(pk=pk).exists():
+            audit.record(
+                "inspections.access.denied",
+                actor=user,
+                success=False,
+                object_type="inspections.inspection",
+                object_id=str(pk),
+            )
+        raise Http404
+    return inspection
+
+
+def _out(i: Inspection) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "number": i.number,
+        "entity_id": i.entity_id,
+        "entity_name": i.entity.name,
+        "station_id": i.station_id,
+        "kind": i.kind,
+        "status": i.status,
+        "scheduled_for": i.scheduled_for,
+        "checklist": i.checklist.title,
+        "result": i.result,
+        "submitted_at": i.submitted_at,
+        "publication_due": i.publication_due,
+        "published_at": i.published_at,
+    }
+
+
+def _detail(i: Inspection) -> dict[str, Any]:
+    order = RectificationOrder.objects.filter(inspection=i).only("pk").first()
+    return _out(i) | {
+        "summary": i.summary,
+        "latitude": i.latitude,
+        "longitude": i.longitude,
+        "team": [
+            {
+                "user_id": m.inspector_id,
+                "name": m.inspector.display_name or m.inspector.username,
+                "confirmed_at": m.confirmed_at,
+                "confirmed_by_code": m.confirmed_by_code,
+            }
+            for m in i.team.select_related("inspector")
+        ],
+        "records": [
+            {"item_id": r.item_id, "number": r.item.number, "result": r.result, "note": r.note}
+            for r in i.records.select_related("item").order_by("item__position")
+        ],
+        "findings": [
+            {
+                "id": f.pk,
+                "item_number": f.item.number if f.item else None,
+                "description": f.description,
+                "severity": f.severity,
+                "escalated": f.escalated,
+            }
+            for f in i.findings.select_related("item")
+        ],
+        "rectification_id": order.pk if order else None,
+    }
+
+
+def _page(qs: QuerySet[Any], params: PageParams, shape: Any) -> dict[str, Any]:
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": qs.count(),
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": [shape(row) for row in qs[start : start + params.page_size]],
+    }
+
+
+@router.get("/", response={200: InspectionPage, **READ_ERRORS}, summary="检查列表")
+def list_inspections(
+    request: HttpRequest, filters: Query[InspectionFilters], params: Query[PageParams]
+) -> dict[str, Any]:
+    user = _reader(request)
+    qs = inspections_visible_to(user).select_related("entity", "checklist")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.entity_id:
+        qs = qs.filter(entity_id=filters.entity_id)
+    if filters.mine:
+        qs = qs.filter(team__inspector=user)
+    return _page(qs.order_by("-scheduled_for", "-id"), params, _out)
+
+
+@router.post("/", response={201: InspectionDetailOut, **WRITE_ERRORS}, summary="安排检查")
+def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
+    user = _reader(request)
+    entity = entities_visible_to(user).select_related("subdistrict__station")
+    found = entity.filter(pk=payload.entity_id).first()
+    if found is None:
+        raise Http404
+    inspectors = list(User.objects.filter(pk__in=payload.inspector_ids, is_active=True))
+    inspection = services.schedule_inspection(
+        actor=user,
+        entity=found,
+        kind=payload.kind,
+        scheduled_for=payload.scheduled_for,
+        inspectors=inspectors,
+        reason=payload.reason,
+        campaign=payload.campaign,
+    )
+    return Status(201, _detail(inspection))
+
+
+@router.get("/{int:pk}", response={200: InspectionDetailOut, **DETAIL_ERRORS}, summary="检查详情")
+def get_inspection(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _detail(_visible(_reader(request), pk))
+
+
+@router.put(
+    "/{int:pk}/draft", response={200: InspectionDetailOut, **WRITE_ERRORS}, summary="保存填写内容"
+)
+def save_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
+    user = _reader(request)
+    inspection = services.save_draft(
+        actor=user,
+        inspection=_visible(user, pk),
+        records={r.item_id: (r.result, r.note) for r in payload.records},
+        summary=payload.summary,
+        location=services.parse_location(payload.latitude, payload.longitude, payload.accuracy_m),
+    )
+    return _detail(inspection)
+
+
+@router.post(
+    "/{int:pk}/submit", response={200: InspectionDetailOut, **WRITE_ERRORS}, summary="提交检查记录"
+)
+def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> dict[str, Any]:
+    user = _reader(request)
+    inspection = _visible(user, pk)
+    co = User.objects.filter(pk=payload.co_inspector_id).first()
+    return _detail(
+        services.submit_inspection(
+            actor=user, inspection=inspection, co_inspector=co, co_code=payload.co_code
+        )
+    )
+
+
+# --- rectification -------------------------------------------------------------------------
+
+
+def _order_out(o: RectificationOrder) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "id": o.pk,
+        "number": o.number,
+        "inspection_id": o.inspection_id,
+        "entity_id": o.entity_id,
+        "entity_name": o.entity.name,
+        "status": o.status,
+        "issued_on": o.issued_on,
+        "deadline": o.deadline,
+        "overdue": o.status != RectificationStatus.CLOSED and o.deadline < today,
+        "rounds": o.rounds,
+        "response": o.response,
+        "reinspection_note": o.reinspection_note,
+    }
+
+
+def _visible_order(user: User, pk: int) -> RectificationOrder:
+    order = rectifications_visible_to(user).select_related("entity").filter(pk=pk).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+@router.get(
+    "/rectifications/", response={200: RectificationPage, **READ_ERRORS}, summary="整改通知列表"
+)
+def list_rectifications(
+    request: HttpRequest,
+    params: Query[PageParams],
+    status: RectificationStatus | None = None,
+    overdue: bool = False,
+) -> dict[str, Any]:
+    user = _reader(request)
+    qs = rectifications_visible_to(user).select_related("entity")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.exclude(status=RectificationStatus.CLOSED).filter(deadline__lt=timezone.localdate())
+    return _page(qs.order_by("deadline", "id"), params, _order_out)
+
+
+@router.post(
+    "/rectifications/{int:pk}/response",
+    response={200: RectificationOut, **WRITE_ERRORS},
+    summary="登记企业整改回复",
+)
+def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any]:
+    user = _reader(request)
+    order = services.record_rectification_response(
+        actor=user, order=_visible_order(user, pk), response=payload.response
+    )
+    return _order_out(order)
+
+
+@router.post(
+    "/rectifications/{int:pk}/reinspection",
+    response={200: RectificationOut, **WRITE_ERRORS},
+    summary="记录复查结果",
+)
+def reinspect(request: HttpRequest, pk: int, payload: ReinspectionIn) -> dict[str, Any]:
+    user = _reader(request)
+    order = services.record_reinspection(
+        actor=user, order=_visible_order(user, pk), passed=payload.passed, note=payload.note
+    )
+    return _order_out(order)
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+def _public_out(i: Inspection) -> dict[str, Any]:
+    order = getattr(i, "rectification", None)
+    assert i.submitted_at is not None and i.published_at is not None
+    return {
+        "entity_name": i.entity.name,
+        "uscc": i.entity.uscc,
+        "inspected_on": timezone.localdate(i.submitted_at),
+        "result": i.get_result_display(),
+        "rectification": order.status if order else "none",
+        "published_on": timezone.localdate(i.published_at),
+    }
+
+
+@public_router.get(
+    "/inspection-results",
+    response=PublicResultPage,
+    auth=None,
+    summary="双随机抽查结果公示（无需认证）",
+)
+def public_results(request: HttpRequest, params: Query[PageParams], q: str = "") -> dict[str, Any]:
+    qs = published_results()
+    if q.strip():
+        term = q.strip()[:60]
+        qs = qs.filter(Q(entity__name__icontains=term) | Q(entity__uscc__startswith=term.upper()))
+    return _page(qs, params, _public_out)
+
+
+__all__ = ["InspectionOut", "PublicResultOut", "public_router", "router"]

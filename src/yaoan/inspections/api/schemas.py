@@ -1,0 +1,132 @@
+"""JSON shapes of the inspections API (the field descriptions are the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from yaoan.inspections.enums import InspectionKind, InspectionStatus, ItemResult
+from yaoan.registry.api.schemas import PageMeta, choices_text
+
+
+class TeamMemberOut(Schema):
+    user_id: int = Field(description="检查人员用户编号")
+    name: str = Field(description="姓名")
+    confirmed_at: dt.datetime | None = Field(description="确认时间（服务器时间）")
+    confirmed_by_code: bool = Field(description="是否以动态口令确认（否为纸质记录补录）")
+
+
+class ItemRecordOut(Schema):
+    item_id: int = Field(description="检查项目编号")
+    number: str = Field(description="检查表中的序号")
+    result: str = Field(description=choices_text("结果", ItemResult))
+    note: str = Field(description="说明")
+
+
+class FindingOut(Schema):
+    id: int
+    item_number: str | None = Field(description="对应检查项目序号")
+    description: str = Field(description="问题描述")
+    severity: str = Field(description="缺陷等级：critical/major/minor")
+    escalated: bool = Field(description="是否已移交线索或风险")
+
+
+class InspectionOut(Schema):
+    id: int
+    number: str = Field(description="检查编号（提交后生成）")
+    entity_id: int = Field(description="监管对象编号")
+    entity_name: str = Field(description="监管对象名称")
+    station_id: int = Field(description="所属市场监管所")
+    kind: str = Field(description=choices_text("检查类型", InspectionKind))
+    status: str = Field(description=choices_text("状态", InspectionStatus))
+    scheduled_for: dt.date = Field(description="计划检查日期")
+    checklist: str = Field(description="检查表")
+    result: str = Field(description="检查结论：compliant/rectify/serious；未提交时为空")
+    submitted_at: dt.datetime | None = Field(description="提交时间")
+    publication_due: dt.date | None = Field(description="公示期限（双随机抽查）")
+    published_at: dt.datetime | None = Field(description="公示时间")
+
+
+class InspectionDetailOut(InspectionOut):
+    summary: str = Field(description="检查情况")
+    latitude: Decimal | None = Field(description="纬度")
+    longitude: Decimal | None = Field(description="经度")
+    team: list[TeamMemberOut] = Field(description="检查人员")
+    records: list[ItemRecordOut] = Field(description="已填写的检查项目")
+    findings: list[FindingOut] = Field(description="发现的问题")
+    rectification_id: int | None = Field(description="整改通知编号")
+
+
+class InspectionPage(PageMeta):
+    results: list[InspectionOut] = Field(description="本页的检查")
+
+
+class ScheduleIn(Schema):
+    entity_id: int = Field(description="监管对象编号")
+    kind: str = Field(description="检查类型：planned/random/complaint/campaign/flying")
+    scheduled_for: dt.date = Field(description="计划检查日期")
+    inspector_ids: list[int] = Field(description="检查人员用户编号，至少两名")
+    reason: str = Field("", description="检查事由（投诉举报核查和飞行检查必填）")
+    campaign: str = Field("", description="专项名称（专项检查必填）")
+
+
+class RecordIn(Schema):
+    item_id: int
+    result: str = Field(description=choices_text("结果", ItemResult))
+    note: str = ""
+
+
+class DraftIn(Schema):
+    records: list[RecordIn] = Field(description="本次保存的检查项目（未列出的保持不变）")
+    summary: str | None = Field(None, description="检查情况")
+    latitude: str = Field("", description="设备定位纬度")
+    longitude: str = Field("", description="设备定位经度")
+    accuracy_m: str = Field("", description="定位精度（米）")
+
+
+class SubmitIn(Schema):
+    co_inspector_id: int = Field(description="同行检查人员用户编号")
+    co_code: str = Field(description="同行检查人员当前的 6 位动态口令")
+
+
+class RectificationOut(Schema):
+    id: int
+    number: str = Field(description="责令改正通知书文号")
+    inspection_id: int
+    entity_id: int
+    entity_name: str
+    status: str = Field(description="状态：open/responded/closed")
+    issued_on: dt.date
+    deadline: dt.date = Field(description="整改期限（按工作日计算）")
+    overdue: bool = Field(description="是否逾期未整改")
+    rounds: int = Field(description="整改轮次")
+    response: str
+    reinspection_note: str
+
+
+class RectificationPage(PageMeta):
+    results: list[RectificationOut]
+
+
+class ResponseIn(Schema):
+    response: str = Field(description="企业整改情况")
+
+
+class ReinspectionIn(Schema):
+    passed: bool = Field(description="整改是否到位（到位则销号）")
+    note: str = Field(description="复查情况")
+
+
+class PublicResultOut(Schema):
+    entity_name: str = Field(description="被检查对象")
+    uscc: str = Field(description="统一社会信用代码")
+    inspected_on: dt.date = Field(description="检查日期")
+    result: str = Field(description="检查结论")
+    rectification: str = Field(description="整改情况：none/open/responded/closed")
+    published_on: dt.date = Field(description="公示日期")
+
+
+class PublicResultPage(PageMeta):
+    results: list[PublicResultOut]

@@ -1,0 +1,111 @@
+"""The inspections API: scoped reads, scheduling, the on-site record and submission,
+rectification, a state change out of order answered 409, and the public results."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from yaoan.common.testing import totp_code
+from yaoan.core.services import issue_api_token
+from yaoan.inspections import services
+from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def call(method: str, path: str, user: Any, data: Any = None) -> Any:
+    key = issue_api_token(user=user, name="测试")[1]
+    client = Client()
+    kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if data is not None:
+        kwargs |= {"data": json.dumps(data), "content_type": "application/json"}
+    return getattr(client, method)(path, **kwargs)
+
+
+def test_list_is_scoped(site: Site) -> None:
+    schedule(site)
+    mine = call("get", "/api/inspections/", site.inspector).json()
+    theirs = call("get", "/api/inspections/", site.outsider).json()
+    assert mine["count"] == 1 and mine["results"][0]["entity_name"] == "仁济大药房"
+    assert theirs["count"] == 0
+
+
+def test_other_station_detail_is_404(site: Site) -> None:
+    inspection = schedule(site)
+    assert call("get", f"/api/inspections/{inspection.pk}", site.outsider).status_code == 404
+
+
+def test_schedule_record_and_submit_through_the_api(site: Site) -> None:
+    response = call(
+        "post",
+        "/api/inspections/",
+        site.chief,
+        {
+            "entity_id": site.pharmacy.pk,
+            "kind": "random",
+            "scheduled_for": "2026-06-10",
+            "inspector_ids": [site.inspector.pk, site.partner.pk],
+        },
+    )
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    items = services.checklist_for("retail_pharmacy").items.all()
+    records = [
+        {
+            "item_id": i.pk,
+            "result": "non_compliant" if i.number == "4.3" else "compliant",
+            "note": "无温湿度记录" if i.number == "4.3" else "",
+        }
+        for i in items
+    ]
+    draft = call("put", f"/api/inspections/{pk}/draft", site.inspector, {"records": records})
+    assert draft.status_code == 200 and draft.json()["status"] == "in_progress"
+    done = call(
+        "post",
+        f"/api/inspections/{pk}/submit",
+        site.inspector,
+        {"co_inspector_id": site.partner.pk, "co_code": totp_code(site.partner)},
+    ).json()
+    assert done["status"] == "submitted" and done["result"] == "rectify"
+    assert [f["item_number"] for f in done["findings"]] == ["4.3"]
+    orders = call("get", "/api/inspections/rectifications/", site.chief).json()
+    assert orders["results"][0]["id"] == done["rectification_id"]
+
+
+def test_state_change_out_of_order_is_409(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site)))
+    response = call(
+        "post",
+        f"/api/inspections/{inspection.pk}/submit",
+        site.inspector,
+        {"co_inspector_id": site.partner.pk, "co_code": "000000"},
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["code"] == "illegal_transition"
+
+
+def test_incomplete_submission_is_422_with_the_field(site: Site) -> None:
+    inspection = schedule(site)
+    services.start_inspection(actor=site.inspector, inspection=inspection)
+    response = call(
+        "post",
+        f"/api/inspections/{inspection.pk}/submit",
+        site.inspector,
+        {"co_inspector_id": site.partner.pk, "co_code": totp_code(site.partner)},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "records"
+
+
+def test_public_results_need_no_token(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site)))
+    services.publish_results(actor=site.chief, inspections=[inspection])
+    body = Client().get("/api/public/inspection-results").json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert row["uscc"] == site.pharmacy.uscc and row["rectification"] == "none"
+    assert site.inspector.username not in json.dumps(body, ensure_ascii=False)
