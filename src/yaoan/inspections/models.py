@@ -84,6 +84,14 @@ class Inspection(models.Model):
     )
     scheduled_for = models.DateField(_("计划检查日期"))
     plan_year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
+    draw = models.ForeignKey(
+        "draws.Draw",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("抽取批次"),
+    )
     joint_department = models.ForeignKey(
         "core.OrgUnit",
         on_delete=models.PROTECT,

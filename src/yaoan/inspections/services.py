@@ -185,6 +185,7 @@ def schedule_inspection(
         checklist=checklist_for(entity.entity_type, campaign.strip()),
         scheduled_for=scheduled_for,
         plan_year=plan_year,
+        draw=draw,
         joint_department=joint_department,
         reason=reason.strip(),
         created_by=actor,

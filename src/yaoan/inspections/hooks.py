@@ -1,0 +1,109 @@
+"""What inspections gives the modules below it through their extension points: the last
+inspection's team (draws' avoidance rule), the inspection tasks of an executed draw, the
+completed inspections a plan's coverage counts, and the entities with a serious finding
+(a key-list rule of the plan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.inspections import services
+from yaoan.inspections.enums import InspectionKind, InspectionStatus, Severity
+from yaoan.inspections.models import Finding, Inspection, InspectionInspector
+
+COUNTED_KINDS = [k for k in InspectionKind.values if k != InspectionKind.REINSPECTION]
+
+
+def last_inspectors(entity_ids: Sequence[int]) -> Mapping[int, set[int]]:
+    """For each entity, the inspectors of its most recent submitted inspection."""
+    latest = dict(
+        Inspection.objects.filter(entity_id__in=entity_ids, status=InspectionStatus.SUBMITTED)
+        .values("entity_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("entity_id", "last")
+    )
+    teams: dict[int, set[int]] = defaultdict(set)
+    rows = InspectionInspector.objects.filter(
+        inspection__entity_id__in=list(latest), inspection__status=InspectionStatus.SUBMITTED
+    ).values_list("inspection__entity_id", "inspection__submitted_at", "inspector_id")
+    for entity_id, submitted_at, inspector_id in rows:
+        if submitted_at == latest[entity_id]:
+            teams[entity_id].add(inspector_id)
+    return teams
+
+
+def create_inspections_for_draw(draw: Any) -> None:
+    """An executed draw's assignments become random inspections, scheduled the day of the
+    draw; a redraw cancels the superseded draw's inspections not yet started."""
+    if draw.redraw_of_id:
+        reason = _("重新抽取：%(r)s") % {"r": draw.redraw_reason}
+        for old in Inspection.objects.filter(
+            draw_id=draw.redraw_of_id, status=InspectionStatus.SCHEDULED
+        ):
+            services.cancel_inspection(actor=draw.drawn_by, inspection=old, reason=reason)
+    day = timezone.localdate(draw.drawn_at)
+    assignments = draw.assignments.select_related("entity__subdistrict__station").prefetch_related(
+        "inspectors"
+    )
+    for assignment in assignments.order_by("rank"):
+        services.schedule_inspection(
+            actor=draw.drawn_by,
+            entity=assignment.entity,
+            kind=InspectionKind.RANDOM,
+            scheduled_for=day,
+            inspectors=list(assignment.inspectors.all()),
+            reason=_("双随机抽取：%(t)s") % {"t": draw.title},
+            draw=draw,
+            joint_department=draw.partner_unit,
+            system=True,
+        )
+
+
+def _completed(year: int) -> Any:
+    return Inspection.objects.filter(
+        status=InspectionStatus.SUBMITTED, submitted_at__year=year, kind__in=COUNTED_KINDS
+    )
+
+
+def done_counts(year: int) -> Mapping[int, int]:
+    rows = _completed(year).values("entity_id").annotate(n=Count("id"))
+    return {r["entity_id"]: r["n"] for r in rows}
+
+
+def joint_done_counts(year: int) -> Mapping[int, int]:
+    rows = (
+        _completed(year)
+        .filter(joint_department__isnull=False)
+        .values("entity_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["entity_id"]: r["n"] for r in rows}
+
+
+def serious_findings(year: int) -> Mapping[int, str]:
+    """Entities with a critical defect in the 12 months before the plan's year starts (or
+    before today, for a plan of the current year)."""
+    end = min(timezone.localdate(), dt.date(year, 1, 1))
+    start = end - dt.timedelta(days=365)
+    rows = (
+        Finding.objects.filter(
+            severity=Severity.CRITICAL,
+            inspection__status=InspectionStatus.SUBMITTED,
+            inspection__submitted_at__date__gte=start,
+            inspection__submitted_at__date__lt=end,
+        )
+        .values("inspection__entity_id")
+        .annotate(n=Count("id"), last=Max("inspection__submitted_at"))
+    )
+    return {
+        r["inspection__entity_id"]: _("近12个月检查发现严重缺陷 %(n)d 项（最近一次 %(d)s）")
+        % {"n": r["n"], "d": timezone.localdate(r["last"]).isoformat()}
+        for r in rows
+    }

@@ -1,0 +1,87 @@
+"""What inspections gives draws and plans: a drawn entity becomes a random inspection with
+the drawn team (a redraw cancels the old ones), the last team feeds the avoidance rule,
+completed inspections feed coverage, critical findings feed the key list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from freezegun import freeze_time
+
+import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
+from yaoan.draws import services as draw_services
+from yaoan.draws.services import DrawSpec
+from yaoan.inspections import hooks
+from yaoan.inspections.enums import InspectionKind, InspectionStatus
+from yaoan.inspections.models import Inspection
+from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.plans.extensions import KEY_LIST_SOURCES, done_counter
+
+pytestmark = pytest.mark.django_db
+
+
+def draw_one(site: Site) -> object:
+    for n, user in enumerate((site.inspector, site.partner)):
+        draw_services.save_profile(
+            actor=site.chief,
+            user=user,
+            badge_number=f"YJ{n:05d}",
+            home_subdistrict=None,
+            posted_subdistricts=[],
+        )
+    spec = DrawSpec(
+        title="2026年第二季度药品零售双随机抽查",
+        kind="random",
+        selection_mode="count",
+        selection_value=1,
+        inspector_units=[site.station],
+        pool_filters={"station": str(site.station.pk)},
+        rules=frozenset(),
+    )
+    draw = draw_services.commit_draw(actor=site.chief, spec=spec)
+    return draw_services.execute_draw(actor=site.chief, draw=draw)
+
+
+def test_an_executed_draw_schedules_random_inspections_with_the_drawn_team(site: Site) -> None:
+    draw = draw_one(site)
+    inspection = Inspection.objects.get(draw=draw)
+    assert inspection.kind == InspectionKind.RANDOM
+    assert inspection.entity == site.pharmacy
+    assert set(inspection.inspectors.all()) == {site.inspector, site.partner}
+    assert "双随机抽取" in inspection.reason
+
+
+def test_a_redraw_cancels_the_old_draws_waiting_inspections(site: Site) -> None:
+    old = draw_one(site)
+    new = draw_services.redraw(actor=site.chief, draw=old, reason="抽取范围设置有误")  # type: ignore[arg-type]
+    draw_services.execute_draw(actor=site.chief, draw=new)
+    assert Inspection.objects.get(draw=old).status == InspectionStatus.CANCELLED
+    assert Inspection.objects.get(draw=new).status == InspectionStatus.SCHEDULED
+
+
+def test_last_inspectors_are_the_latest_submitted_team(site: Site) -> None:
+    assert hooks.last_inspectors([site.pharmacy.pk]) == {}
+    submit(site, answer_all(site, schedule(site)))
+    assert hooks.last_inspectors([site.pharmacy.pk]) == {
+        site.pharmacy.pk: {site.inspector.pk, site.partner.pk}
+    }
+
+
+def test_coverage_counts_completed_inspections_of_the_year(site: Site) -> None:
+    with freeze_time(dt.datetime(2026, 6, 10, 2, 0, tzinfo=dt.UTC)):
+        submit(site, answer_all(site, schedule(site)))
+    schedule(site)  # not done yet
+    counter = done_counter()
+    assert counter is not None
+    assert counter(2026) == {site.pharmacy.pk: 1}
+    assert counter(2025) == {}
+
+
+def test_critical_finding_puts_the_entity_on_next_years_key_list(site: Site) -> None:
+    with freeze_time(dt.datetime(2026, 6, 10, 2, 0, tzinfo=dt.UTC)):
+        submit(site, answer_all(site, schedule(site), {"4.2": "冷藏柜温度12℃"}))
+    with freeze_time(dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)):
+        selected = KEY_LIST_SOURCES["serious_finding"](2027)
+    assert list(selected) == [site.pharmacy.pk]
+    assert "严重缺陷 1 项" in selected[site.pharmacy.pk]
