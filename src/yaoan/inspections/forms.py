@@ -189,3 +189,21 @@ class InspectionFilterForm(forms.Form):
         label=_("检查类型"), choices=[("", _("全部")), *InspectionKind.choices], required=False
     )
     mine = forms.BooleanField(label=_("只看我的"), required=False)
+
+
+class FromPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"),
+        coerce=int,
+        choices=[(1, _("一季度")), (2, _("二季度")), (3, _("三季度")), (4, _("四季度"))],
+    )
+    station = forms.ModelChoiceField(
+        label=_("市场监管所"), queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1

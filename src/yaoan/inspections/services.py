@@ -25,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
 from yaoan.core.deadlines import compute_deadline
+from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
@@ -57,6 +58,8 @@ from yaoan.inspections.rules import (
     can_supervise_inspections,
 )
 from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
+from yaoan.plans.enums import PlanStatus
+from yaoan.plans.models import AnnualPlan
 from yaoan.registry import services as registry_services
 from yaoan.registry.enums import RatingKind
 from yaoan.registry.models import Entity
@@ -230,6 +233,99 @@ def cancel_inspection(*, actor: User, inspection: Inspection, reason: str) -> In
         after={"status": inspection.status},
     )
     return inspection
+
+
+def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+def _station_teams(station: OrgUnit) -> list[list[User]]:
+    """Two-person teams for a station's plan visits: its own inspectors paired with each
+    other, or with the bureau's inspectors when the station has only one."""
+    local = list(
+        User.objects.filter(org_unit=station, is_active=True, role_assignments__role=Role.INSPECTOR)
+        .order_by("username")
+        .distinct()
+    )
+    district = list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.INSPECTOR,
+            org_unit__kind__in=[OrgUnitKind.BUREAU, OrgUnitKind.SECTION],
+        )
+        .order_by("username")
+        .distinct()
+    )
+    if len(local) >= 2:
+        return [[local[i], local[(i + 1) % len(local)]] for i in range(len(local))]
+    if local:
+        return [[local[0], other] for other in district if other.pk != local[0].pk]
+    return []
+
+
+@transaction.atomic
+def schedule_from_plan(*, actor: User, year: int, quarter: int, station: OrgUnit) -> int:
+    """Turn a station's quarter of the approved annual plan into planned inspections, spread
+    over the quarter and over two-person teams; visits already scheduled are not repeated.
+    Returns how many were scheduled."""
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": _("季度应为 1～4")})
+    plan = AnnualPlan.objects.filter(year=year, status=PlanStatus.APPROVED).first()
+    if plan is None:
+        raise ValidationError({"year": _("%(y)s 年度重点检查清单尚未批准") % {"y": year}})
+    teams = _station_teams(station)
+    if not teams:
+        raise ValidationError(
+            {"station": _("%(s)s 没有可安排的检查员（至少两人）") % {"s": station.name}}
+        )
+    start, end = quarter_span(year, quarter)
+    first_day = max(start, timezone.localdate())
+    if first_day > end:
+        raise ValidationError({"quarter": _("该季度已结束")})
+    items = list(
+        plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
+        .select_related("entity__subdistrict__station")
+        .order_by("entity_id")
+    )
+    existing = dict(
+        Inspection.objects.filter(
+            plan_year=year,
+            kind=InspectionKind.PLANNED,
+            scheduled_for__range=(start, end),
+            entity_id__in=[i.entity_id for i in items],
+        )
+        .exclude(status=InspectionStatus.CANCELLED)
+        .values("entity_id")
+        .annotate(n=Count("id"))
+        .values_list("entity_id", "n")
+    )
+    visits = [
+        item
+        for item in items
+        for _n in range(max(0, getattr(item, f"q{quarter}") - existing.get(item.entity_id, 0)))
+    ]
+    span = (end - first_day).days
+    for n, item in enumerate(visits):
+        schedule_inspection(
+            actor=actor,
+            entity=item.entity,
+            kind=InspectionKind.PLANNED,
+            scheduled_for=first_day + dt.timedelta(days=span * n // max(1, len(visits))),
+            inspectors=teams[n % len(teams)],
+            reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
+            plan_year=year,
+        )
+    audit.record(
+        "inspections.plan.scheduled",
+        actor=actor,
+        obj=plan,
+        after={"quarter": quarter, "station": station.pk, "inspections": len(visits)},
+    )
+    return len(visits)
 
 
 # --- on site -------------------------------------------------------------------------------

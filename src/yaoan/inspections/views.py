@@ -30,6 +30,7 @@ from yaoan.inspections.enums import (
 from yaoan.inspections.forms import (
     AmendForm,
     EscalateForm,
+    FromPlanForm,
     InspectionFilterForm,
     PhotoForm,
     ReasonForm,
@@ -159,6 +160,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "due_today": list(due_today_for(user, today)) if can_inspect(user) else [],
+            "can_supervise": can_supervise_inspections(user),
             "querystring": request.GET.urlencode(),
         },
     )
@@ -211,6 +213,36 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已安排检查：%(e)s") % {"e": entity.name})
             return redirect(inspection)
     return render(request, "inspections/inspection_create.html", {"form": form, "entity": entity})
+
+
+def from_plan_view(request: HttpRequest) -> HttpResponse:
+    """The chief turns a station's quarter of the approved annual plan into inspections."""
+    user = _reader(request)
+    if not can_supervise_inspections(user):
+        raise _deny(request, user)
+    form = FromPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = services.schedule_from_plan(
+                actor=user, year=data["year"], quarter=data["quarter"], station=data["station"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(
+                request,
+                _("已按年度重点检查清单安排 %(n)d 次检查（%(s)s，第%(q)d季度）")
+                % {"n": count, "s": data["station"].name, "q": data["quarter"]},
+            )
+            return redirect("inspections:inspection_list")
+    return render(
+        request,
+        "inspections/confirm_form.html",
+        {"form": form, "title": _("按年度清单安排检查"), "subject": "", "back": None},
+    )
 
 
 # --- detail --------------------------------------------------------------------------------

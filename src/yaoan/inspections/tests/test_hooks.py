@@ -85,3 +85,41 @@ def test_critical_finding_puts_the_entity_on_next_years_key_list(site: Site) -> 
         selected = KEY_LIST_SOURCES["serious_finding"](2027)
     assert list(selected) == [site.pharmacy.pk]
     assert "严重缺陷 1 项" in selected[site.pharmacy.pk]
+
+
+def approved_plan(site: Site, year: int) -> object:
+    from yaoan.plans import services as plan_services
+
+    plan = plan_services.generate_plan(year=year, actor=site.chief)
+    plan = plan_services.submit_plan(actor=site.chief, plan=plan)
+    return plan_services.approve_plan(actor=site.chief, plan=plan)
+
+
+def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yaoan.inspections import services
+
+    with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
+        with pytest.raises(ValidationError) as exc:
+            services.schedule_from_plan(
+                actor=site.chief, year=2026, quarter=1, station=site.station
+            )
+        assert "尚未批准" in str(exc.value)
+        plan = approved_plan(site, 2026)
+        item = plan.items.get(entity=site.pharmacy)  # type: ignore[attr-defined]
+        quarter = next(q for q in (1, 2, 3, 4) if item.quarters[q - 1])
+        count = services.schedule_from_plan(
+            actor=site.chief, year=2026, quarter=quarter, station=site.station
+        )
+        again = services.schedule_from_plan(
+            actor=site.chief, year=2026, quarter=quarter, station=site.station
+        )
+    planned = Inspection.objects.filter(kind=InspectionKind.PLANNED, entity=site.pharmacy)
+    assert count == item.quarters[quarter - 1] == planned.count() >= 1
+    assert again == 0
+    start, end = services.quarter_span(2026, quarter)
+    for inspection in planned:
+        assert start <= inspection.scheduled_for <= end
+        assert set(inspection.inspectors.all()) == {site.inspector, site.partner}
+        assert inspection.plan_year == 2026
