@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core.calendar import CalendarYearUnknownError
-from yaoan.core.models import User
+from yaoan.core.models import OrgUnit, User
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
@@ -83,7 +84,8 @@ def _failing_for(inspection: Inspection, rng: random.Random) -> dict[str, str]:
 
 
 def load() -> str:
-    if Inspection.objects.exists():
+    # the draws step may already have scheduled the inspections of its demo draw
+    if Inspection.objects.filter(draw__isnull=True).exists():
         return ""
     users = _users()
     if set(users) != DEMO_USERS:
@@ -93,7 +95,26 @@ def load() -> str:
             count = _load(users, random.Random(SEED))
     except CalendarYearUnknownError as exc:
         return _("演示检查记录未生成：%(e)s") % {"e": exc}
-    return _("演示检查：%(n)d 次（含今日待检和已公示的双随机抽查结果）。") % {"n": count}
+    planned = _schedule_this_quarter(users["qj.chief"])
+    return _(
+        "演示检查：%(n)d 次（含今日待检和已公示的双随机抽查结果）；"
+        "按年度清单安排本季度检查 %(p)d 次。"
+    ) % {"n": count, "p": planned}
+
+
+def _schedule_this_quarter(chief: User) -> int:
+    """The current quarter of the approved plan (the plans step approves one), per station."""
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
+    total = 0
+    for station in OrgUnit.objects.filter(code__in=TEAMS).order_by("code"):
+        try:
+            total += services.schedule_from_plan(
+                actor=chief, year=today.year, quarter=quarter, station=station
+            )
+        except ValidationError:
+            return total  # no approved plan for this year: nothing to schedule from
+    return total
 
 
 def _load(users: dict[str, User], rng: random.Random) -> int:

@@ -125,12 +125,10 @@ class PhotoForm(forms.Form):
 
     def __init__(self, *args: Any, checklist: Checklist, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = (
-            [("", _("（整体）"))]
-            + [  # type: ignore[attr-defined]
-                (i.pk, f"{i.number} {i.text[:20]}") for i in checklist.items.all()
-            ]
-        )
+        item_field: forms.TypedChoiceField = self.fields["item"]  # type: ignore[assignment]
+        item_field.choices = [("", _("（整体）"))] + [
+            (i.pk, f"{i.number} {i.text[:20]}") for i in checklist.items.all()
+        ]
         self.fields["photo"].widget.attrs.update(
             {"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
         )

@@ -3,6 +3,8 @@ and escalations. Thin: rules live in services.py and workflow.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -101,7 +103,7 @@ class Inspection(models.Model):
         verbose_name=_("联合检查部门"),
     )
     reason = models.TextField(_("检查事由"), blank=True)
-    inspectors = models.ManyToManyField(
+    inspectors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="InspectionInspector",
         related_name="inspections",

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import filetype  # type: ignore[import-untyped]
+import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -910,15 +910,15 @@ def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
 
 def inspection_history(entity: Entity, today: dt.date, rule: GradingRule) -> InspectionHistory:
     since = today - dt.timedelta(days=rule.window_months * 365 // 12)
-    submitted = entity.inspections.filter(
-        status=InspectionStatus.SUBMITTED, submitted_at__date__gte=since
+    submitted = Inspection.objects.filter(
+        entity=entity, status=InspectionStatus.SUBMITTED, submitted_at__date__gte=since
     )
     counts = Finding.objects.filter(inspection__in=submitted).aggregate(
         critical=Count("pk", filter=Q(severity=Severity.CRITICAL)),
         major=Count("pk", filter=Q(severity=Severity.MAJOR)),
         minor=Count("pk", filter=Q(severity=Severity.MINOR)),
     )
-    orders = entity.rectification_orders.filter(issued_on__gte=since)
+    orders = RectificationOrder.objects.filter(entity=entity, issued_on__gte=since)
     return InspectionHistory(
         inspections=submitted.count(),
         critical=counts["critical"],

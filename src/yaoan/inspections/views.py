@@ -301,7 +301,7 @@ def _record_forms(
     team = User.objects.filter(pk__in=inspection.team.values("inspector_id"))
     return (
         RecordForm(data, inspection=inspection, records=records),
-        SubmitForm(data, team=team.exclude(pk=request.user.pk)),
+        SubmitForm(data, team=team.exclude(pk=request.user.pk or 0)),
         PhotoForm(checklist=inspection.checklist),
     )
 
