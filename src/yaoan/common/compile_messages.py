@@ -36,10 +36,12 @@ def update_all(apps: tuple[str, ...] = APPS) -> None:
         args += [f"-l{lang}" for lang in LANGUAGES]
         subprocess.run(args, cwd=app_dir, env=env, check=True)  # noqa: S603
         chinese = polib.pofile(str(app_dir / "locale/zh_Hans/LC_MESSAGES/django.po"))
+        # the source strings are Chinese: the catalogue is the identity, always (makemessages'
+        # fuzzy matching would otherwise leave a similar string's text in place)
         for entry in chinese:
-            entry.msgstr = entry.msgstr or entry.msgid
+            entry.msgstr = entry.msgid
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: entry.msgstr_plural.get(0) or entry.msgid_plural}
+                entry.msgstr_plural = {0: entry.msgid_plural}
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
         chinese.save()
         english = polib.pofile(str(app_dir / "locale/en/LC_MESSAGES/django.po"))

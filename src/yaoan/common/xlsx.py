@@ -42,10 +42,13 @@ WORKBOOK_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 MAX_MEMBERS = 1000
 UNCOMPRESSED_FACTOR = 20  # members may unpack to at most 20× the upload limit in total
 MAX_RATIO = 200  # and no single large member may be compressed more than 200:1
+# openpyxl parses with lxml when it is installed (python-docx brings it): its XMLSyntaxError
+# is a SyntaxError, as is the standard library's ParseError
 READ_ERRORS = (
     zipfile.BadZipFile,
     InvalidFileException,
     ParseError,
+    SyntaxError,
     KeyError,
     ValueError,
     TypeError,
