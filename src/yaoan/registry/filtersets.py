@@ -18,7 +18,7 @@ from yaoan.registry.enums import (
     RiskGrade,
 )
 from yaoan.registry.models import Entity, Licence, Product
-from yaoan.registry.queries import expiring_licences, with_expiring_licence
+from yaoan.registry.queries import entities_matching, expiring_licences, with_expiring_licence
 
 ENTITY_SORTS = {
     "name": "name",
@@ -33,14 +33,7 @@ ENTITY_SORTS = {
 
 def search_entities(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
     """Name, credit code or pinyin initials (仁济大药房 is found by “rjdyf” or “RJ”)."""
-    term = term.strip()
-    if not term:
-        return qs
-    condition = Q(name__icontains=term)
-    upper = term.upper()
-    if upper.isascii() and upper.replace(" ", "").isalnum():
-        condition |= Q(uscc__startswith=upper) | Q(name_initials__contains=upper)
-    return qs.filter(condition)
+    return entities_matching(qs, term)
 
 
 class EntityFilterSet(django_filters.FilterSet):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from yaoan.core.models import User
@@ -23,6 +25,58 @@ def scope_entities(qs: QuerySet[Entity], scope: DataScope) -> QuerySet[Entity]:
 
 def entities_visible_to(user: User) -> QuerySet[Entity]:
     return scope_entities(Entity.objects.filter(is_deleted=False), data_scope(user))
+
+
+# the trigram index (SQLite FTS5, PostgreSQL pg_trgm) finds substrings of 3+ characters;
+# a shorter term is matched by scanning, as before
+SEARCH_INDEX_MIN_CHARS = 3
+# the largest code point: every code that starts with P sorts before P + this
+_PREFIX_END = "\U0010ffff"
+
+
+def search_condition(term: str) -> Q:
+    """What a search term finds: the name contains it (any case), or — for letters and
+    digits — the credit code starts with it or the pinyin initials contain it."""
+    condition = Q(name__icontains=term)
+    upper = term.upper()
+    if _code_like(upper):
+        condition |= Q(uscc__startswith=upper) | Q(name_initials__contains=upper)
+    return condition
+
+
+def _code_like(upper: str) -> bool:
+    return upper.isascii() and upper.replace(" ", "").isalnum()
+
+
+def entities_matching(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
+    """Entities found by ``term`` (see search_condition), through the search index.
+
+    PostgreSQL's planner uses the trigram indexes for search_condition's own SQL. SQLite
+    cannot index LIKE '%…%', so there the FTS5 trigram table (migration 0003) first
+    narrows the rows to candidates — a superset: it folds case at least as widely as
+    LIKE, and credit codes are stored in upper case — and search_condition then decides
+    exactly as it does without the index.
+    """
+    term = term.strip()
+    if not term:
+        return qs
+    condition = search_condition(term)
+    if connections[qs.db].vendor == "sqlite" and len(term) >= SEARCH_INDEX_MIN_CHARS:
+        qs = qs.filter(_sqlite_candidates(term))
+    return qs.filter(condition)
+
+
+def _sqlite_candidates(term: str) -> Q:
+    phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 string: no query syntax
+    in_name_or_initials = RawSQL(
+        "SELECT rowid FROM registry_entity_search WHERE registry_entity_search MATCH %s",
+        [phrase],
+    )
+    candidates = Q(pk__in=in_name_or_initials)
+    upper = term.upper()
+    if _code_like(upper):
+        candidates |= Q(uscc__gte=upper, uscc__lt=upper + _PREFIX_END)
+    return candidates
 
 
 def licences_visible_to(user: User) -> QuerySet[Licence]:

@@ -1,0 +1,145 @@
+"""The entity search through its index (SQLite FTS5 trigram, PostgreSQL pg_trgm) finds
+exactly what the plain conditions find, stays in step with writes, and the list page
+counts at most COUNT_LIMIT matches unless asked for the exact total."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from yaoan.common.testing import EntityFactory, sign_in
+from yaoan.registry import views
+from yaoan.registry.models import Entity
+from yaoan.registry.queries import entities_matching, search_condition
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    "仁济大药房",
+    "重庆康和大药房连锁有限公司",
+    "康和大药房沙坪坝店",
+    "同仁堂药店",
+    "ABC医疗器械有限公司",
+    "abc诊所",
+    "西城卫生室",
+]
+TERMS = [
+    "大药房",  # name substring, 3 characters: through the index
+    "康和大药",
+    "药房",  # 2 characters: too short for trigrams, scanned as before
+    "RJDYF",  # pinyin initials
+    "rjdyf",
+    "KHDYF",
+    "dyf",
+    "abc",  # ASCII in names, any case
+    "ABC医疗",
+    "同仁堂",
+    "没有这个",
+    'a"b',  # quote characters are text, not FTS5 syntax
+    "%",
+]
+
+
+@pytest.fixture
+def entities(subdistrict):
+    return [EntityFactory(subdistrict=subdistrict, name=name) for name in NAMES]
+
+
+def found(term):
+    return sorted(e.name for e in entities_matching(Entity.objects.all(), term))
+
+
+def found_without_index(term):
+    return sorted(e.name for e in Entity.objects.filter(search_condition(term.strip())))
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_search_through_the_index_finds_what_the_plain_conditions_find(entities, term):
+    assert found(term) == found_without_index(term)
+
+
+def test_search_examples(entities):
+    assert found("大药房") == ["仁济大药房", "康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert found("khdyf") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert found("abc") == ["ABC医疗器械有限公司", "abc诊所"]
+
+
+def test_search_by_credit_code_prefix(entities):
+    target = entities[4]
+    assert target.name in found(target.uscc[:10])
+    assert found(target.uscc) == [target.name]
+
+
+def test_search_index_follows_renames_and_deletes(entities):
+    entity = entities[0]
+    Entity.objects.filter(pk=entity.pk).update(name="青松大药房", name_initials="QSDYF")
+    assert found("仁济大") == []
+    assert found("青松大") == ["青松大药房"]
+    assert "青松大药房" in found("QSDYF")
+    with connection.cursor() as cursor:  # the row itself, as any writer might
+        cursor.execute("DELETE FROM registry_entity WHERE id = %s", [entity.pk])
+    assert found("青松大") == []
+    assert found("大药房") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+def test_sqlite_search_reads_the_fts5_index(entities):
+    with CaptureQueriesContext(connection) as ctx:
+        assert found("康和大药") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert "registry_entity_search MATCH" in ctx.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:  # the triggers survived every later migration
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'registry_entity_search_%' ORDER BY name"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [
+            "registry_entity_search_delete",
+            "registry_entity_search_insert",
+            "registry_entity_search_update",
+        ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_trgm indexes")
+@pytest.mark.parametrize(
+    ("term", "index"),
+    [("康和大药", "registry_entity_name_trgm"), ("KHDYF", "registry_entity_initials_trgm")],
+)
+def test_postgres_search_uses_the_trigram_indexes(entities, term, index):
+    qs = entities_matching(Entity.objects.all(), term)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # a handful of rows: make scanning the table or the name order look too dear
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
+
+
+# --- the list page's count ---------------------------------------------------------------
+
+
+def result_count(client, query=""):
+    page = client.get(f"/registry/entities/{query}").content.decode()
+    return page.split('data-testid="result-count">', 1)[1].split("<", 1)[0]
+
+
+def test_list_counts_up_to_the_limit_then_offers_the_exact_total(
+    bureau_chief, subdistrict, monkeypatch
+):
+    for i in range(7):
+        EntityFactory(subdistrict=subdistrict, name=f"样式药房{i}")
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client = Client()
+    sign_in(client, bureau_chief)
+
+    assert result_count(client) == "超过 5 个监管对象"
+    page = client.get("/registry/entities/?page=3").content.decode()
+    assert "第 3 页" in page and "下一页" not in page and "样式药房6" in page
+    assert "?count=exact" in client.get("/registry/entities/").content.decode()
+
+    assert result_count(client, "?count=exact") == "共 7 个监管对象"
+    page = client.get("/registry/entities/?count=exact&page=9").content.decode()
+    assert "第 3 / 3 页" in page  # too far: the last page, as Paginator.get_page does
+    assert result_count(client, "?q=样式药房1") == "共 1 个监管对象"
