@@ -45,6 +45,8 @@ api.add_router("/registry/", registry_router)
 api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
+api.add_router("/draws/", "yaoan.draws.api.routes.router")
+api.add_router("/trace/", "yaoan.trace.api.routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------

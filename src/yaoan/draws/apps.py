@@ -6,3 +6,12 @@ class DrawsConfig(AppConfig):
     name = "yaoan.draws"
     label = "draws"
     verbose_name = _("双随机抽取")
+
+    def ready(self) -> None:
+        from yaoan.common.demo_steps import DemoStep, register_demo_step
+        from yaoan.common.panels import NavItem, register_nav
+        from yaoan.draws.demo import load_demo
+        from yaoan.draws.rules import can_read_draws
+
+        register_nav(NavItem(40, _("双随机抽取"), "draws:draw_list", can_read_draws, "/draws"))
+        register_demo_step(DemoStep(40, "draws", load_demo))

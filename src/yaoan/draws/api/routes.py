@@ -1,0 +1,157 @@
+"""Draws API: list, detail, commit, execute, redraw, verify. Routes validate and delegate:
+reads through draws.queries (scoped, S9), writes through draws.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from yaoan.core import audit
+from yaoan.core.enums import OrgUnitKind
+from yaoan.core.models import OrgUnit, User
+from yaoan.draws import services
+from yaoan.draws.api.schemas import (
+    DrawDetailOut,
+    DrawIn,
+    DrawOut,
+    DrawPage,
+    ErrorOut,
+    RedrawIn,
+    VerifyOut,
+)
+from yaoan.draws.forms import INSPECTOR_UNIT_KINDS
+from yaoan.draws.messages import describe_problem
+from yaoan.draws.models import Draw
+from yaoan.draws.queries import draws_visible_to, verify_draw
+from yaoan.draws.rules import can_manage_draws, can_read_draws
+from yaoan.draws.views import visible_draw
+
+router = Router(tags=["双随机抽取"])
+ERRORS: dict[int | tuple[int, ...], Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def _reader(request: HttpRequest) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not can_read_draws(user):
+        audit.record_refusal("draws.access.denied", actor=user, path=request.path)
+        raise PermissionDenied(_("您无权查看抽取。"))
+    return user
+
+
+def _manager(request: HttpRequest) -> User:
+    user = _reader(request)
+    if not can_manage_draws(user):
+        audit.record_refusal("draws.access.denied", actor=user, path=request.path)
+        raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
+    return user
+
+
+def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
+    units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=kinds))
+    if len(units) != len(set(ids)):
+        raise ValidationError(
+            {field: [ValidationError(_("单位不存在或类别不符。"), code="invalid")]}
+        )
+    return units
+
+
+@router.get(
+    "/",
+    response={200: DrawPage, **ERRORS},
+    summary="抽取列表",
+    description="仅返回本人管辖范围内的抽取。",
+)
+def list_draws(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    qs = draws_visible_to(_reader(request))
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "count": qs.count(),
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "results": list(qs[start : start + paging.page_size]),
+    }
+
+
+@router.get("/{draw_id}", response={200: DrawDetailOut, **ERRORS}, summary="抽取详情（含抽取结果）")
+def get_draw(request: HttpRequest, draw_id: int) -> Draw:
+    return visible_draw(_reader(request), draw_id)
+
+
+@router.post(
+    "/",
+    response={201: DrawOut, **ERRORS},
+    summary="发起抽取（冻结对象库并公示承诺值）",
+    description="对象库为空、回避后检查人员不足等情况返回 422 及原因，不创建任何记录。",
+)
+def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
+    user = _manager(request)
+    partner = None
+    if payload.partner_unit_id is not None:
+        partner = _units(
+            [payload.partner_unit_id], (OrgUnitKind.MEMBER_DEPARTMENT,), "partner_unit_id"
+        )[0]
+    spec = services.DrawSpec(
+        title=payload.title,
+        kind=payload.kind,
+        selection_mode=payload.selection_mode,
+        selection_value=payload.selection_value,
+        inspector_units=_units(
+            payload.inspector_unit_ids, INSPECTOR_UNIT_KINDS, "inspector_unit_ids"
+        ),
+        pool_filters=dict(payload.pool_filters),
+        inspectors_per_entity=payload.inspectors_per_entity,
+        partner_unit=partner,
+        rules=frozenset(str(r) for r in payload.rules),
+    )
+    return Status(201, services.commit_draw(actor=user, spec=spec))
+
+
+@router.post(
+    "/{draw_id}/execute", response={200: DrawOut, **ERRORS}, summary="执行抽取（公布种子和结果）"
+)
+def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
+    user = _manager(request)
+    return services.execute_draw(actor=user, draw=visible_draw(user, draw_id))
+
+
+@router.post(
+    "/{draw_id}/redraw",
+    response={201: DrawOut, **ERRORS},
+    summary="重新抽取（原抽取保留并标记为已取代）",
+)
+def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw]:
+    user = _manager(request)
+    return Status(
+        201, services.redraw(actor=user, draw=visible_draw(user, draw_id), reason=payload.reason)
+    )
+
+
+@router.get(
+    "/{draw_id}/verify",
+    response={200: VerifyOut, **ERRORS},
+    summary="复核抽取（由公布的输入和种子重新计算）",
+)
+def verify(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+    report = verify_draw(visible_draw(_reader(request), draw_id))
+    return {
+        "ok": report.ok,
+        "entities_checked": report.entities_checked,
+        "problems": [
+            {"code": p.code, "message": describe_problem(p), "detail": p.detail}
+            for p in report.problems
+        ],
+    }

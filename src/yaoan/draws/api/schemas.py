@@ -1,0 +1,107 @@
+"""Request and response shapes of the draws API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+class DrawOut(Schema):
+    id: int = Field(description="抽取编号")
+    title: str = Field(description="名称")
+    kind: DrawKind = Field(description="类别：random=双随机抽查；joint=联合抽查")
+    partner_unit_id: int | None = Field(description="联合检查成员单位编号")
+    status: DrawStatus = Field(
+        description="状态：committed=已公示承诺值；drawn=已抽取；superseded=已被取代"
+    )
+    pool_filters: dict[str, str] = Field(
+        description="对象库筛选条件（与监管对象列表的查询参数相同）"
+    )
+    selection_mode: SelectionMode = Field(description="ratio=按比例（万分比）；count=按数量")
+    selection_value: int = Field(description="按比例时为万分比（500 = 5%），按数量时为户数")
+    inspectors_per_entity: int
+    avoid_grid: bool
+    avoid_conflict: bool
+    avoid_last_inspection: bool
+    last_inspection_data: bool = Field(description="抽取时是否已有上次检查记录")
+    pool_size: int
+    inspector_pool_size: int
+    sample_size: int
+    commitment: str = Field(description="承诺值：SM3(规范化输入 ‖ 种子)")
+    seed: str | None = Field(description="随机种子（抽取后公布）")
+    created_at: dt.datetime
+    drawn_at: dt.datetime | None
+    redraw_of_id: int | None
+    redraw_reason: str
+
+    @staticmethod
+    def resolve_seed(obj: Any) -> str | None:
+        return obj.seed if obj.drawn_at is not None else None
+
+
+class AssignmentOut(Schema):
+    rank: int
+    entity_id: int
+    entity_key: str = Field(description="统一社会信用代码")
+    inspector_codes: list[str] = Field(description="检查人员证号（公开编号）")
+    inspector_ids: list[int] = Field(description="检查人员用户编号")
+
+    @staticmethod
+    def resolve_inspector_ids(obj: Any) -> list[int]:
+        return sorted(u.pk for u in obj.inspectors.all())
+
+
+class DrawDetailOut(DrawOut):
+    assignments: list[AssignmentOut] = Field(description="抽取结果，按抽中顺序")
+
+    @staticmethod
+    def resolve_assignments(obj: Any) -> list[Any]:
+        return list(obj.assignments.order_by("rank").prefetch_related("inspectors"))
+
+
+class DrawPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[DrawOut]
+
+
+class DrawIn(Schema):
+    title: str = Field(min_length=1, max_length=100)
+    kind: DrawKind = DrawKind.RANDOM
+    partner_unit_id: int | None = Field(None, description="联合抽查的成员单位编号")
+    pool_filters: dict[str, str] = Field(
+        default_factory=dict,
+        description="对象库筛选条件，键与 /api/registry/entities 的查询参数相同",
+    )
+    selection_mode: SelectionMode
+    selection_value: int = Field(ge=1, description="按比例时为万分比（500 = 5%），按数量时为户数")
+    inspectors_per_entity: int = Field(2, ge=2, le=10)
+    rules: list[AvoidanceRule] = Field(
+        default_factory=lambda: list(AvoidanceRule), description="启用的回避规则"
+    )
+    inspector_unit_ids: list[int] = Field(min_length=1, description="检查人员来源单位编号")
+
+
+class RedrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    detail: dict[str, Any]
+
+
+class VerifyOut(Schema):
+    ok: bool
+    entities_checked: int
+    problems: list[ProblemOut]

@@ -1,0 +1,170 @@
+"""The draws part of the demo district: inspector profiles (badge numbers, home and posted
+subdistricts), a few recorded conflicts, one executed draw of retail pharmacies and one
+committed joint draw of vaccination units with the 卫健委 (yaohai 7: ~5 % joint inspections).
+
+The demo has few inspector accounts, so this step adds inspectors for the stations and the
+卫健委. They are pool members, not sign-in accounts: they get a random password nobody
+knows and no TOTP device, so ``is_demo_account`` (a demo username with the demo's derived
+TOTP key) stays false for them and ``yaoan demo --accounts`` does not list them.
+
+Idempotent: nothing changes once the demo draw exists. Synthetic names from a seeded Faker.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from faker import Faker
+
+from yaoan.core import services as core_services
+from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.models import OrgUnit, Subdistrict, User
+from yaoan.draws import services
+from yaoan.draws.enums import ConflictKind, DrawKind, SelectionMode
+from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.registry.enums import EntityStatus, EntityType
+from yaoan.registry.models import Entity
+
+SEED = 20260401
+BUREAU_CODE = "qj-bureau"  # registry.demo's marker of a loaded demo district
+HEALTH_CODE = "qj-dept-health"
+CHIEF = "qj.chief"
+DEMO_DRAW_TITLE = "2026年第一批药品零售企业双随机抽查（演示）"
+JOINT_DRAW_TITLE = "2026年疫苗接种单位联合抽查（与区卫生健康委，演示）"
+EXTRA_PER_STATION = 3
+EXTRA_HEALTH = 3
+
+
+def _add_inspectors(fake: Faker) -> int:
+    units = [
+        *OrgUnit.objects.filter(code__startswith="qj-", kind=OrgUnitKind.STATION).order_by("code"),
+        *OrgUnit.objects.filter(code=HEALTH_CODE),
+    ]
+    added = 0
+    for unit in units:
+        wanted = EXTRA_HEALTH if unit.code == HEALTH_CODE else EXTRA_PER_STATION
+        short = unit.code.removeprefix("qj-").replace("station-", "").replace("dept-", "")
+        for n in range(1, wanted + 1):
+            username = f"qj.draw.{short}{n}"
+            if User.objects.filter(username=username).exists():
+                continue
+            core_services.create_user(
+                actor=None,
+                username=username,
+                display_name=fake.name(),
+                org_unit=unit,
+                roles=[Role.INSPECTOR],
+                password=secrets.token_urlsafe(24) + "aA1!",  # known to nobody: no sign-in
+                must_change_password=True,
+            )
+            added += 1
+    return added
+
+
+def _profiles(chief: User, rng: random.Random) -> int:
+    inspectors = (
+        User.objects.filter(
+            role_assignments__role=Role.INSPECTOR,
+            org_unit__code__startswith="qj-",
+            inspector_profile__isnull=True,
+        )
+        .select_related("org_unit")
+        .order_by("username")
+    )
+    grids = list(Subdistrict.objects.filter(station__code__startswith="qj-").order_by("code"))
+    start = InspectorProfile.objects.count()
+    made = 0
+    for n, user in enumerate(inspectors, start=start + 1):
+        unit = user.org_unit
+        own = [g for g in grids if unit is not None and g.station_id == unit.pk]
+        services.save_profile(
+            actor=chief,
+            user=user,
+            badge_number=f"QJ{2026000 + n}",
+            home_subdistrict=rng.choice(grids),
+            posted_subdistricts=[rng.choice(own)] if own else [],
+        )
+        made += 1
+    return made
+
+
+def _conflicts(chief: User, rng: random.Random) -> None:
+    inspectors = list(
+        User.objects.filter(
+            inspector_profile__isnull=False, org_unit__kind=OrgUnitKind.STATION
+        ).order_by("username")
+    )
+    pharmacies = list(
+        Entity.objects.filter(entity_type=EntityType.RETAIL_PHARMACY, is_deleted=False).order_by(
+            "uscc"
+        )[:200]
+    )
+    kinds = [ConflictKind.RELATIVE, ConflictKind.FORMER_EMPLOYER, ConflictKind.OTHER]
+    notes = [_("配偶在该店任职"), _("2023年前在该企业任质量负责人"), _("与负责人系同学")]
+    for kind, note in zip(kinds, notes, strict=True):
+        services.record_conflict(
+            actor=chief,
+            inspector=rng.choice(inspectors),
+            entity=rng.choice(pharmacies),
+            kind=kind,
+            note=note,
+        )
+
+
+def _inspector_units() -> list[OrgUnit]:
+    return list(
+        OrgUnit.objects.filter(code__startswith="qj-", kind=OrgUnitKind.STATION).order_by("code")
+    )
+
+
+def load_demo() -> str:
+    if not OrgUnit.objects.filter(code=BUREAU_CODE).exists():
+        return ""
+    if Draw.objects.filter(title=DEMO_DRAW_TITLE).exists():
+        return ""
+    rng = random.Random(SEED)
+    fake = Faker("zh_CN")
+    fake.seed_instance(SEED)
+    with transaction.atomic():
+        chief = User.objects.get(username=CHIEF)
+        added = _add_inspectors(fake)
+        profiles = _profiles(chief, rng)
+        _conflicts(chief, rng)
+        units = _inspector_units()
+        draw = services.commit_draw(
+            actor=chief,
+            spec=services.DrawSpec(
+                title=DEMO_DRAW_TITLE,
+                kind=DrawKind.RANDOM,
+                selection_mode=SelectionMode.RATIO,
+                selection_value=1000,  # 10 %
+                inspector_units=units,
+                pool_filters={
+                    "entity_type": EntityType.RETAIL_PHARMACY,
+                    "status": EntityStatus.OPERATING,
+                },
+            ),
+        )
+        services.execute_draw(actor=chief, draw=draw)
+        services.commit_draw(
+            actor=chief,
+            spec=services.DrawSpec(
+                title=JOINT_DRAW_TITLE,
+                kind=DrawKind.JOINT,
+                partner_unit=OrgUnit.objects.get(code=HEALTH_CODE),
+                selection_mode=SelectionMode.RATIO,
+                selection_value=500,  # yaohai 7: about 5 % of vaccine users
+                inspector_units=units,
+                pool_filters={
+                    "entity_type": EntityType.VACCINATION_SITE,
+                    "status": EntityStatus.OPERATING,
+                },
+            ),
+        )
+    return _(
+        "双随机抽取：新增检查员 %(added)s 名，建档 %(profiles)s 名，回避事由 3 条，"
+        "已抽取 1 次（%(n)s 户），待抽取的联合抽查 1 次"
+    ) % {"added": added, "profiles": profiles, "n": draw.sample_size}

@@ -1,0 +1,194 @@
+"""Draws (双随机抽取), their assignments, inspectors' public profiles and recorded conflicts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yaoan.core.models import OrgUnit, Subdistrict, User
+from yaoan.draws.enums import ConflictKind, DrawKind, DrawStatus, SelectionMode
+from yaoan.registry.models import Entity
+
+
+class InspectorProfile(models.Model):
+    """What a draw needs about an inspector. The badge number is the inspector's public code:
+    the only thing published about them."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("检查员"), on_delete=models.PROTECT, related_name="inspector_profile"
+    )
+    badge_number = models.CharField(
+        _("执法证/检查员证号"),
+        max_length=30,
+        unique=True,
+        help_text=_("公开抽取结果中仅显示此编号，不显示姓名"),
+        error_messages={"unique": _("该证号已被其他检查员使用")},
+    )
+    home_subdistrict = models.ForeignKey(
+        Subdistrict,
+        verbose_name=_("居住地镇街"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    posted_subdistricts = models.ManyToManyField(
+        Subdistrict, verbose_name=_("包片镇街"), blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检查员档案")
+        verbose_name_plural = _("检查员档案")
+        ordering = ["badge_number"]
+
+    def __str__(self) -> str:
+        return self.badge_number
+
+
+class InspectorConflict(models.Model):
+    """A recorded conflict of interest (回避事由). Removed only with a reason; the row stays."""
+
+    inspector = models.ForeignKey(
+        User, verbose_name=_("检查员"), on_delete=models.PROTECT, related_name="draw_conflicts"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("监管对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("回避事由"), max_length=20, choices=ConflictKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+    is_removed = models.BooleanField(_("已撤销"), default=False)
+    removed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    removed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回避事由")
+        verbose_name_plural = _("回避事由")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspector", "entity"],
+                condition=models.Q(is_removed=False),
+                name="draws_conflict_once",
+                violation_error_message=_("该检查员与该对象的回避事由已登记"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector_id}↔{self.entity_id} {self.kind}"
+
+
+class Draw(models.Model):
+    title = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=10, choices=DrawKind.choices)
+    partner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("联合检查成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pool_filters = models.JSONField(_("抽取对象筛选条件"), default=dict)
+    selection_mode = models.CharField(_("抽取方式"), max_length=8, choices=SelectionMode.choices)
+    selection_value = models.PositiveIntegerField(
+        _("比例（万分比）或数量"), help_text=_("按比例时为万分比：500 = 5%")
+    )
+    inspectors_per_entity = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
+    avoid_grid = models.BooleanField(_("居住地或包片镇街回避"), default=True)
+    avoid_conflict = models.BooleanField(_("利害关系回避"), default=True)
+    avoid_last_inspection = models.BooleanField(_("上次检查人员回避"), default=True)
+    last_inspection_data = models.BooleanField(
+        _("有上次检查记录"),
+        default=False,
+        help_text=_("抽取时系统中是否已有检查记录可用于“上次检查人员回避”"),
+    )
+    inspector_units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("检查人员来源单位"), related_name="+"
+    )
+    stations = models.ManyToManyField(
+        OrgUnit, verbose_name=_("涉及的市场监管所"), related_name="+", blank=True
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("发起单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    inputs = models.JSONField(_("冻结的抽取输入"))
+    input_digests = models.JSONField(_("输入摘要（SM3）"), default=dict)
+    commitment = models.CharField(_("承诺值（SM3）"), max_length=64, unique=True)
+    seed = models.CharField(_("随机种子"), max_length=64)  # secret until drawn
+    inspector_refs = models.JSONField(default=dict)  # public code → user id; never published
+    pool_size = models.PositiveIntegerField(_("对象库数量"))
+    inspector_pool_size = models.PositiveIntegerField(_("检查人员库数量"))
+    sample_size = models.PositiveIntegerField(_("抽取数量"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DrawStatus.choices, default=DrawStatus.COMMITTED
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("公示承诺时间"))
+    drawn_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+    redraw_of = models.OneToOneField(
+        "self",
+        verbose_name=_("重新抽取自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redrawn_as",
+    )
+    redraw_reason = models.TextField(_("重新抽取原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("双随机抽取")
+        verbose_name_plural = _("双随机抽取")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="draws_draw_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("draws:draw_detail", args=[self.pk])
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.drawn_at is not None
+
+    @property
+    def ratio_percent(self) -> str:
+        return f"{self.selection_value / 100:g}%"
+
+
+class DrawAssignment(models.Model):
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="assignments")
+    rank = models.PositiveIntegerField(_("抽中顺序"))
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("监管对象"), on_delete=models.PROTECT, related_name="+"
+    )
+    entity_key = models.CharField(_("统一社会信用代码"), max_length=18)
+    inspector_codes = models.JSONField(_("检查人员编号"))
+    inspectors = models.ManyToManyField(User, verbose_name=_("检查人员"), related_name="+")
+
+    class Meta:
+        verbose_name = _("抽取结果")
+        verbose_name_plural = _("抽取结果")
+        ordering = ["draw", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "rank"], name="draws_assignment_rank"),
+            models.UniqueConstraint(fields=["draw", "entity"], name="draws_assignment_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}#{self.rank} {self.entity_key}"

@@ -1,0 +1,114 @@
+"""Reads: draws, inspectors and conflicts scoped to the user (S9); the published document
+of a draw; verification of a stored draw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from yaoan.analytics.draws import Problem, VerifyReport, build_document, verify
+from yaoan.core.enums import Role
+from yaoan.core.models import User
+from yaoan.core.rules import data_scope
+from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
+from yaoan.registry.queries import entities_visible_to
+
+RECORDS_PROBLEM = "records"  # the stored rows disagree with the published result
+
+
+def draws_visible_to(user: User) -> QuerySet[Draw]:
+    scope = data_scope(user)
+    if scope.nothing:
+        return Draw.objects.none()
+    if scope.everything:
+        return Draw.objects.all()
+    return Draw.objects.filter(stations__in=scope.station_ids).distinct()
+
+
+def published_draws() -> QuerySet[Draw]:
+    """Every draw is published from the moment its commitment exists (一公开)."""
+    return Draw.objects.all()
+
+
+def inspectors_visible_to(user: User) -> QuerySet[User]:
+    scope = data_scope(user)
+    qs = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
+    if scope.nothing:
+        return qs.none()
+    if not scope.everything:
+        qs = qs.filter(org_unit_id__in=scope.station_ids)
+    return qs.select_related("org_unit").order_by("org_unit__sort_order", "username")
+
+
+def conflicts_visible_to(user: User) -> QuerySet[InspectorConflict]:
+    return InspectorConflict.objects.filter(
+        entity__in=entities_visible_to(user).values("pk")
+    ).select_related("inspector", "entity", "recorded_by", "inspector__inspector_profile")
+
+
+def profiles_of(users: QuerySet[User]) -> dict[int, InspectorProfile]:
+    profiles = InspectorProfile.objects.filter(user__in=users).prefetch_related(
+        Prefetch("posted_subdistricts")
+    )
+    return {p.user_id: p for p in profiles.select_related("home_subdistrict")}
+
+
+def assignment_rows(draw: Draw) -> QuerySet[DrawAssignment]:
+    return draw.assignments.select_related("entity").order_by("rank")
+
+
+def published_result(draw: Draw) -> dict[str, Any] | None:
+    if not draw.is_drawn:
+        return None
+    rows = draw.assignments.order_by("rank").values_list("entity_key", "inspector_codes")
+    return {"entities": [{"key": key, "inspectors": list(codes)} for key, codes in rows]}
+
+
+def draw_meta(draw: Draw) -> dict[str, Any]:
+    """Informational fields of the document (not covered by the commitment)."""
+    return {
+        "draw_id": draw.pk,
+        "title": draw.title,
+        "kind": draw.kind,
+        "status": draw.status,
+        "committed_at": draw.created_at.isoformat(),
+        "drawn_at": draw.drawn_at.isoformat() if draw.drawn_at else None,
+        "redraw_of": draw.redraw_of_id,
+        "redraw_reason": draw.redraw_reason,
+        "last_inspection_data": draw.last_inspection_data,
+    }
+
+
+def published_document(draw: Draw) -> dict[str, Any]:
+    """The document anyone may download: the seed and the result only once drawn."""
+    seed = bytes.fromhex(draw.seed) if draw.is_drawn else None
+    return build_document(
+        inputs=draw.inputs,
+        commitment=draw.commitment,
+        digests=draw.input_digests,
+        seed=seed,
+        result=published_result(draw),
+        meta=draw_meta(draw),
+    )
+
+
+def _records_problem(draw: Draw) -> Problem | None:
+    """The rows the other modules read (entity, inspectors) must be the published result."""
+    ids = {e["key"]: e["id"] for e in draw.inputs.get("entities", [])}
+    refs = draw.inspector_refs
+    for row in draw.assignments.order_by("rank").prefetch_related("inspectors"):
+        wanted = {refs.get(code) for code in row.inspector_codes}
+        found = {u.pk for u in row.inspectors.all()}
+        if ids.get(row.entity_key) != row.entity_id or wanted != found:
+            return Problem(RECORDS_PROBLEM, {"position": row.rank, "key": row.entity_key})
+    return None
+
+
+def verify_draw(draw: Draw) -> VerifyReport:
+    report = verify(published_document(draw))
+    if report.ok and draw.is_drawn:
+        problem = _records_problem(draw)
+        if problem is not None:
+            return VerifyReport((problem,), report.entities_checked)
+    return report

@@ -1,0 +1,25 @@
+"""Who may do what with draws. Reading follows the registry's data scope (S9); a section
+chief creates, commits, executes and redraws; conflicts are recorded by a chief, or by an
+inspector about themself (自行申报回避)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from yaoan.core.enums import Role
+from yaoan.core.rules import data_scope
+
+if TYPE_CHECKING:
+    from yaoan.core.models import User
+
+
+def can_read_draws(user: User) -> bool:
+    return user.is_authenticated and not data_scope(user).nothing
+
+
+def can_manage_draws(user: User) -> bool:
+    return can_read_draws(user) and user.has_role(Role.SECTION_CHIEF)
+
+
+def can_declare_own_conflict(user: User) -> bool:
+    return can_read_draws(user) and user.has_role(Role.INSPECTOR)

@@ -1,0 +1,470 @@
+"""The only writers of draws: commit, execute, redraw; conflicts and inspector profiles.
+Each is one transaction with its audit record: a draw is never half-created, and a drawn
+draw is never silently redone."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.analytics.draws import (
+    DrawInputError,
+    DrawInputs,
+    PoolEntity,
+    PoolInspector,
+    check_feasible,
+    commit,
+    make_inputs,
+    run,
+)
+from yaoan.core import audit
+from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.models import OrgUnit, Subdistrict, User
+from yaoan.core.rules import data_scope
+from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawError, DrawKind, DrawStatus
+from yaoan.draws.extensions import draw_listeners, last_inspectors_provider
+from yaoan.draws.messages import describe_input_error
+from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
+from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws
+from yaoan.draws.workflow import can_move
+from yaoan.registry.filtersets import EntityFilterSet
+from yaoan.registry.models import Entity
+from yaoan.registry.queries import entities_visible_to
+
+IGNORED_FILTERS = frozenset({"sort", "page"})
+DRAW_AUDIT_FIELDS = [
+    "title",
+    "kind",
+    "partner_unit_id",
+    "pool_filters",
+    "selection_mode",
+    "selection_value",
+    "inspectors_per_entity",
+    "avoid_grid",
+    "avoid_conflict",
+    "avoid_last_inspection",
+    "last_inspection_data",
+    "commitment",
+    "pool_size",
+    "inspector_pool_size",
+    "sample_size",
+    "status",
+    "redraw_of_id",
+]
+
+
+@dataclass
+class DrawSpec:
+    """What a section chief asks for; everything else is frozen from the database."""
+
+    title: str
+    kind: str
+    selection_mode: str
+    selection_value: int
+    inspector_units: list[OrgUnit]
+    pool_filters: dict[str, str] = field(default_factory=dict)
+    inspectors_per_entity: int = 2
+    partner_unit: OrgUnit | None = None
+    rules: frozenset[str] = frozenset(AvoidanceRule.values)
+
+    @classmethod
+    def of(cls, draw: Draw) -> DrawSpec:
+        rules = {
+            AvoidanceRule.GRID: draw.avoid_grid,
+            AvoidanceRule.CONFLICT: draw.avoid_conflict,
+            AvoidanceRule.LAST_INSPECTION: draw.avoid_last_inspection,
+        }
+        return cls(
+            title=draw.title,
+            kind=draw.kind,
+            selection_mode=draw.selection_mode,
+            selection_value=draw.selection_value,
+            inspector_units=list(draw.inspector_units.all()),
+            pool_filters=dict(draw.pool_filters),
+            inspectors_per_entity=draw.inspectors_per_entity,
+            partner_unit=draw.partner_unit,
+            rules=frozenset(str(rule) for rule, on in rules.items() if on),
+        )
+
+
+def _invalid(message: str, code: str = DrawError.INVALID, field_name: str | None = None) -> Any:
+    error = ValidationError(message, code=code)
+    return ValidationError({field_name: [error]}) if field_name else error
+
+
+def _require_manager(actor: User) -> None:
+    if not can_manage_draws(actor):
+        raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
+
+
+def _check_spec(spec: DrawSpec) -> None:
+    if not spec.title.strip():
+        raise _invalid(_("请填写抽取名称。"), field_name="title")
+    if not spec.inspector_units:
+        raise _invalid(_("请选择检查人员来源单位。"), field_name="inspector_units")
+    if spec.kind == DrawKind.JOINT:
+        unit = spec.partner_unit
+        if unit is None or unit.kind != OrgUnitKind.MEMBER_DEPARTMENT:
+            raise _invalid(_("联合抽查须选择一个成员单位（如卫健委）。"), field_name="partner_unit")
+    elif spec.partner_unit is not None:
+        raise _invalid(_("只有联合抽查才选择成员单位。"), field_name="partner_unit")
+
+
+# --- freezing the pools -----------------------------------------------------------------------
+
+
+def pool_queryset(actor: User, filters: Mapping[str, str]) -> QuerySet[Entity]:
+    """The entity pool: the registry's own FilterSet over what the actor may see."""
+    params = {k: v for k, v in filters.items() if k not in IGNORED_FILTERS and v not in ("", None)}
+    filterset = EntityFilterSet(params, queryset=entities_visible_to(actor))
+    if not filterset.is_valid():
+        fields = filterset.form.fields
+        messages = "；".join(
+            f"{fields[name].label if name in fields else name}：{' '.join(errs)}"
+            for name, errs in filterset.errors.items()
+        )
+        raise _invalid(_("筛选条件无效：%(errors)s") % {"errors": messages})
+    qs: QuerySet[Entity] = filterset.qs
+    return qs
+
+
+def _frozen_entities(actor: User, filters: Mapping[str, str]) -> tuple[list[PoolEntity], set[int]]:
+    rows = pool_queryset(actor, filters).values_list(
+        "id", "uscc", "name", "subdistrict__code", "subdistrict__station_id"
+    )
+    entities, stations = [], set()
+    for pk, uscc, name, grid, station in rows.order_by():
+        entities.append(PoolEntity(key=uscc, id=pk, name=name, grid=grid))
+        stations.add(station)
+    return entities, stations
+
+
+def _frozen_inspectors(spec: DrawSpec) -> tuple[list[PoolInspector], dict[str, int]]:
+    units = {u.pk for u in spec.inspector_units}
+    if spec.partner_unit is not None:
+        units.add(spec.partner_unit.pk)
+    profiles = (
+        InspectorProfile.objects.filter(
+            user__is_active=True,
+            user__role_assignments__role=Role.INSPECTOR,
+            user__org_unit_id__in=units,
+        )
+        .select_related("user__org_unit", "home_subdistrict")
+        .prefetch_related("posted_subdistricts")
+        .distinct()
+    )
+    inspectors, refs = [], {}
+    for profile in profiles:
+        grids = {s.code for s in profile.posted_subdistricts.all()}
+        if profile.home_subdistrict is not None:
+            grids.add(profile.home_subdistrict.code)
+        unit = profile.user.org_unit
+        inspectors.append(
+            PoolInspector(profile.badge_number, unit.code if unit else "", tuple(sorted(grids)))
+        )
+        refs[profile.badge_number] = profile.user_id
+    return inspectors, refs
+
+
+def _pairs(
+    spec: DrawSpec, refs: Mapping[str, int], entities: list[PoolEntity]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
+    codes = {uid: code for code, uid in refs.items()}
+    keys = {e.id: e.key for e in entities}
+    conflicts = []
+    if AvoidanceRule.CONFLICT in spec.rules:
+        rows = InspectorConflict.objects.filter(
+            is_removed=False, inspector_id__in=list(codes)
+        ).values_list("inspector_id", "entity_id")
+        conflicts = [(codes[u], keys[e]) for u, e in rows if e in keys]
+    last: list[tuple[str, str]] = []
+    provider = last_inspectors_provider()
+    if AvoidanceRule.LAST_INSPECTION in spec.rules and provider is not None:
+        for entity_id, user_ids in provider(list(keys)).items():
+            last.extend((codes[u], keys[entity_id]) for u in user_ids if u in codes)
+    return conflicts, last, provider is not None
+
+
+# --- draws ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commit_draw(
+    *, actor: User, spec: DrawSpec, redraw_of: Draw | None = None, reason: str = ""
+) -> Draw:
+    """Freeze the pools and rules, choose a secret seed and publish the commitment."""
+    _require_manager(actor)
+    unit = actor.org_unit
+    if unit is None:
+        raise PermissionDenied(_("发起抽取须属于一个单位。"))
+    _check_spec(spec)
+    entities, stations = _frozen_entities(actor, spec.pool_filters)
+    inspectors, refs = _frozen_inspectors(spec)
+    conflicts, last, has_last_data = _pairs(spec, refs, entities)
+    draw = Draw.objects.create(
+        title=spec.title.strip(),
+        kind=spec.kind,
+        partner_unit=spec.partner_unit,
+        pool_filters={k: v for k, v in spec.pool_filters.items() if v not in ("", None)},
+        selection_mode=spec.selection_mode,
+        selection_value=spec.selection_value,
+        inspectors_per_entity=spec.inspectors_per_entity,
+        avoid_grid=AvoidanceRule.GRID in spec.rules,
+        avoid_conflict=AvoidanceRule.CONFLICT in spec.rules,
+        avoid_last_inspection=AvoidanceRule.LAST_INSPECTION in spec.rules,
+        last_inspection_data=has_last_data,
+        org_unit=unit,
+        inputs={},
+        commitment=secrets.token_hex(32),  # replaced below, in this same transaction
+        seed="",
+        inspector_refs=refs,
+        pool_size=len(entities),
+        inspector_pool_size=len(inspectors),
+        sample_size=0,
+        created_by=actor,
+        created_at=timezone.now(),
+        redraw_of=redraw_of,
+        redraw_reason=reason,
+    )
+    try:
+        inputs = make_inputs(
+            draw_id=draw.pk,
+            title=draw.title,
+            mode=spec.selection_mode,
+            value=spec.selection_value,
+            inspectors_per_entity=spec.inspectors_per_entity,
+            partner_unit=spec.partner_unit.code if spec.partner_unit else None,
+            rules=spec.rules,
+            entities=entities,
+            inspectors=inspectors,
+            conflicts=conflicts,
+            last_inspectors=last,
+        )
+        check_feasible(inputs)
+    except DrawInputError as exc:
+        raise _invalid(describe_input_error(exc), code=_error_code(exc)) from exc
+    seed = secrets.token_bytes(32)
+    published, digests, commitment = commit(inputs, seed)
+    draw.inputs = published
+    draw.input_digests = digests
+    draw.commitment = commitment
+    draw.seed = seed.hex()
+    draw.sample_size = inputs.sample_size
+    draw.save(update_fields=["inputs", "input_digests", "commitment", "seed", "sample_size"])
+    draw.inspector_units.set(spec.inspector_units)
+    draw.stations.set(OrgUnit.objects.filter(pk__in=stations))
+    audit.record(
+        "draws.draw.committed",
+        actor=actor,
+        obj=draw,
+        reason=reason,
+        after=audit.snapshot(draw, DRAW_AUDIT_FIELDS),
+    )
+    return draw
+
+
+def _error_code(exc: DrawInputError) -> str:
+    if exc.code in (DrawError.EMPTY_POOL, DrawError.NO_INSPECTORS, DrawError.INFEASIBLE):
+        return exc.code
+    return DrawError.INVALID
+
+
+def _locked(draw: Draw) -> Draw:
+    return Draw.objects.select_for_update().get(pk=draw.pk)
+
+
+def _require_status(draw: Draw, target: str) -> None:
+    if not can_move(draw.status, target):
+        raise _invalid(
+            _("该抽取当前状态为“%(status)s”，不能执行此操作。")
+            % {"status": draw.get_status_display()},
+            code=DrawError.NOT_COMMITTED,
+        )
+
+
+def _require_in_scope(actor: User, draw: Draw) -> None:
+    scope = data_scope(actor)
+    if scope.everything:
+        return
+    stations = set(draw.stations.values_list("pk", flat=True))
+    if not stations or not stations <= set(scope.station_ids or ()):
+        raise PermissionDenied(_("该抽取超出您的管辖范围。"))
+
+
+@transaction.atomic
+def execute_draw(*, actor: User, draw: Draw) -> Draw:
+    """Reveal the seed, compute the result from the frozen inputs, save it, and let the
+    listeners (inspection tasks) act in the same transaction."""
+    _require_manager(actor)
+    draw = _locked(draw)
+    _require_in_scope(actor, draw)
+    _require_status(draw, DrawStatus.DRAWN)
+    result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
+    entity_ids = {e["key"]: e["id"] for e in draw.inputs["entities"]}
+    rows = DrawAssignment.objects.bulk_create(
+        DrawAssignment(
+            draw=draw,
+            rank=rank,
+            entity_id=entity_ids[a.key],
+            entity_key=a.key,
+            inspector_codes=list(a.inspectors),
+        )
+        for rank, a in enumerate(result.assignments, start=1)
+    )
+    through = DrawAssignment.inspectors.through
+    through.objects.bulk_create(
+        through(drawassignment_id=row.pk, user_id=draw.inspector_refs[code])
+        for row in rows
+        for code in row.inspector_codes
+    )
+    draw.status = DrawStatus.DRAWN
+    draw.drawn_by = actor
+    draw.drawn_at = timezone.now()
+    draw.save(update_fields=["status", "drawn_by", "drawn_at"])
+    audit.record(
+        "draws.draw.executed",
+        actor=actor,
+        obj=draw,
+        before={"status": DrawStatus.COMMITTED},
+        after={"status": DrawStatus.DRAWN, "seed": draw.seed, "selected": len(rows)},
+    )
+    for listener in draw_listeners():
+        listener(draw)
+    return draw
+
+
+@transaction.atomic
+def redraw(*, actor: User, draw: Draw, reason: str) -> Draw:
+    """A new draw with the same conditions over the pools as they are now, and a new seed;
+    the old draw is superseded and stays visible with its result."""
+    _require_manager(actor)
+    if not reason.strip():
+        raise _invalid(_("重新抽取须填写原因。"), field_name="reason")
+    old = _locked(draw)
+    _require_in_scope(actor, old)
+    _require_status(old, DrawStatus.SUPERSEDED)
+    before = old.status
+    old.status = DrawStatus.SUPERSEDED
+    old.superseded_at = timezone.now()
+    old.save(update_fields=["status", "superseded_at"])
+    new = commit_draw(actor=actor, spec=DrawSpec.of(old), redraw_of=old, reason=reason.strip())
+    audit.record(
+        "draws.draw.superseded",
+        actor=actor,
+        obj=old,
+        reason=reason.strip(),
+        before={"status": before},
+        after={"status": DrawStatus.SUPERSEDED, "redrawn_as": new.pk},
+    )
+    return new
+
+
+# --- conflicts and profiles -------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_conflict(
+    *, actor: User, inspector: User, entity: Entity, kind: str, note: str = ""
+) -> InspectorConflict:
+    own = actor.pk == inspector.pk and can_declare_own_conflict(actor)
+    if not (own or can_manage_draws(actor)):
+        raise PermissionDenied(_("只有股室负责人或检查员本人可以登记回避事由。"))
+    if not entities_visible_to(actor).filter(pk=entity.pk).exists():
+        raise PermissionDenied(_("该监管对象不在您的管辖范围内。"))
+    if not inspector.has_role(Role.INSPECTOR):
+        raise _invalid(_("只能为检查员登记回避事由。"), field_name="inspector")
+    if kind not in ConflictKind.values:
+        raise _invalid(_("请选择回避事由。"), field_name="kind")
+    if InspectorConflict.objects.filter(
+        inspector=inspector, entity=entity, is_removed=False
+    ).exists():
+        raise _invalid(_("该检查员与该对象的回避事由已登记。"), field_name="entity")
+    conflict = InspectorConflict.objects.create(
+        inspector=inspector,
+        entity=entity,
+        kind=kind,
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit.record(
+        "draws.conflict.recorded",
+        actor=actor,
+        obj=conflict,
+        after=audit.snapshot(conflict, ["inspector_id", "entity_id", "kind", "note"]),
+    )
+    return conflict
+
+
+@transaction.atomic
+def remove_conflict(*, actor: User, conflict: InspectorConflict, reason: str) -> None:
+    """Soft removal with a reason: the record stays for the auditor (S17)."""
+    _require_manager(actor)
+    if not reason.strip():
+        raise _invalid(_("撤销回避事由须填写原因。"), field_name="reason")
+    conflict = InspectorConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.is_removed:
+        raise _invalid(_("该回避事由已撤销。"))
+    conflict.is_removed = True
+    conflict.removed_reason = reason.strip()
+    conflict.removed_by = actor
+    conflict.removed_at = timezone.now()
+    conflict.save(update_fields=["is_removed", "removed_reason", "removed_by", "removed_at"])
+    audit.record(
+        "draws.conflict.removed",
+        actor=actor,
+        obj=conflict,
+        reason=conflict.removed_reason,
+        before={"is_removed": False},
+        after={"is_removed": True},
+    )
+
+
+def _profile_snapshot(profile: InspectorProfile) -> dict[str, Any]:
+    return {
+        "badge_number": profile.badge_number,
+        "home_subdistrict_id": profile.home_subdistrict_id,
+        "posted_subdistricts": sorted(profile.posted_subdistricts.values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def save_profile(
+    *,
+    actor: User,
+    user: User,
+    badge_number: str,
+    home_subdistrict: Subdistrict | None,
+    posted_subdistricts: Iterable[Subdistrict],
+) -> InspectorProfile:
+    _require_manager(actor)
+    if not user.has_role(Role.INSPECTOR):
+        raise _invalid(_("只能为检查员建档。"))
+    profile = InspectorProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if profile is None:
+        profile = InspectorProfile(user=user)
+        before: dict[str, Any] = {}
+    else:
+        before = _profile_snapshot(profile)
+    profile.badge_number = badge_number.strip().upper()
+    profile.home_subdistrict = home_subdistrict
+    profile.full_clean()
+    profile.save()
+    profile.posted_subdistricts.set(list(posted_subdistricts))
+    after = _profile_snapshot(profile)
+    if created:
+        audit.record("draws.profile.created", actor=actor, obj=profile, after=after)
+    else:
+        audit.record_update(
+            "draws.profile.updated", actor=actor, obj=profile, before=before, after=after
+        )
+    return profile

@@ -1,0 +1,108 @@
+"""The draws API: commit, execute, verify, list and detail, scoped and refusing bad input
+with nothing created."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from yaoan.common.testing import UserFactory
+from yaoan.core.enums import Role
+from yaoan.core.services import issue_api_token
+from yaoan.draws import extensions
+from yaoan.draws.models import Draw
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_extensions(monkeypatch):
+    monkeypatch.setattr(extensions, "_providers", [])
+    monkeypatch.setattr(extensions, "_listeners", [])
+
+
+def headers(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=user, name='测试')[1]}"}
+
+
+def body(district, **overrides):
+    data = {
+        "title": "接口发起的抽查",
+        "selection_mode": "count",
+        "selection_value": 4,
+        "inspector_unit_ids": [district.east.pk, district.west.pk],
+        "pool_filters": {"status": "operating"},
+    }
+    data.update(overrides)
+    return data
+
+
+def test_commit_execute_verify_and_read(district):
+    client, auth = Client(), headers(district.chief)
+    created = client.post("/api/draws/", body(district), content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    draw_id = created.json()["id"]
+    assert created.json()["seed"] is None and created.json()["sample_size"] == 4
+    executed = client.post(f"/api/draws/{draw_id}/execute", **auth)
+    assert executed.status_code == 200 and executed.json()["status"] == "drawn"
+    assert executed.json()["seed"] == Draw.objects.get(pk=draw_id).seed
+    verified = client.get(f"/api/draws/{draw_id}/verify", **auth).json()
+    assert verified == {"ok": True, "entities_checked": 4, "problems": []}
+    detail = client.get(f"/api/draws/{draw_id}", **auth).json()
+    assert [a["rank"] for a in detail["assignments"]] == [1, 2, 3, 4]
+    assert all(len(a["inspector_ids"]) == 2 for a in detail["assignments"])
+    listed = client.get("/api/draws/", **auth).json()
+    assert listed["count"] == 1 and listed["results"][0]["id"] == draw_id
+
+
+def test_empty_pool_is_a_422_and_nothing_is_created(district):
+    response = Client().post(
+        "/api/draws/",
+        body(district, pool_filters={"entity_type": "cosmetics_dealer"}),
+        content_type="application/json",
+        **headers(district.chief),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["code"] == "empty_pool"
+    assert "对象库为空" in response.json()["detail"][0]["message"]
+    assert not Draw.objects.exists()
+
+
+def test_an_inspector_cannot_commit(district):
+    inspector = UserFactory(org_unit=district.east, roles=[Role.INSPECTOR])
+    response = Client().post(
+        "/api/draws/", body(district), content_type="application/json", **headers(inspector)
+    )
+    assert response.status_code == 403
+
+
+def test_another_units_draw_is_a_404(district):
+    from yaoan.common.testing import StationFactory
+
+    client = Client()
+    created = client.post(
+        "/api/draws/", body(district), content_type="application/json", **headers(district.chief)
+    )
+    stranger = UserFactory(org_unit=StationFactory(), roles=[Role.INSPECTOR])
+    draw_id = created.json()["id"]
+    assert client.get(f"/api/draws/{draw_id}", **headers(stranger)).status_code == 404
+    assert client.get(f"/api/draws/{draw_id}/verify", **headers(stranger)).status_code == 404
+
+
+def test_redraw_needs_a_reason(district):
+    client, auth = Client(), headers(district.chief)
+    draw_id = client.post(
+        "/api/draws/", body(district), content_type="application/json", **auth
+    ).json()["id"]
+    missing = client.post(
+        f"/api/draws/{draw_id}/redraw", {"reason": ""}, content_type="application/json", **auth
+    )
+    assert missing.status_code == 422
+    redone = client.post(
+        f"/api/draws/{draw_id}/redraw",
+        {"reason": "对象库有误"},
+        content_type="application/json",
+        **auth,
+    )
+    assert redone.status_code == 201 and redone.json()["redraw_of_id"] == draw_id
+    assert Draw.objects.get(pk=draw_id).status == "superseded"

@@ -1,0 +1,377 @@
+"""Commit, execute and redraw through the services: audited, atomic, verifiable; each
+avoidance rule honoured with real rows; bad input refused with nothing created."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from yaoan.common.testing import UserFactory
+from yaoan.core.enums import Role
+from yaoan.core.models import AuditEvent
+from yaoan.draws import extensions, services
+from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawKind, DrawStatus, SelectionMode
+from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
+from yaoan.draws.queries import published_document, verify_draw
+from yaoan.draws.tests.conftest import make_inspector
+from yaoan.registry.enums import EntityType
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_extensions(monkeypatch):
+    """Each test starts with no provider and no listener registered by other apps."""
+    monkeypatch.setattr(extensions, "_providers", [])
+    monkeypatch.setattr(extensions, "_listeners", [])
+
+
+def everything(district, **overrides):
+    """Every entity drawn, so a rule's effect shows on each of them."""
+    return district.spec(selection_mode=SelectionMode.COUNT, selection_value=12, **overrides)
+
+
+def assignments(draw):
+    return {
+        a.entity_id: set(a.inspectors.values_list("pk", flat=True)) for a in draw.assignments.all()
+    }
+
+
+def actions(obj):
+    return list(
+        AuditEvent.objects.filter(object_type="draws.draw", object_id=str(obj.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+
+
+def test_commit_publishes_a_commitment_and_keeps_the_seed_secret(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    assert draw.status == DrawStatus.COMMITTED
+    assert (draw.pool_size, draw.sample_size, draw.inspector_pool_size) == (12, 6, 8)
+    assert len(draw.commitment) == 64 and len(draw.seed) == 64
+    document = published_document(draw)
+    assert document["seed"] is None and document["result"] is None
+    assert document["commitment"] == draw.commitment
+    assert {s.pk for s in draw.stations.all()} == {district.east.pk, district.west.pk}
+    assert actions(draw) == ["draws.draw.committed"]
+    assert verify_draw(draw).first.code == "not_drawn"
+
+
+def test_execute_saves_the_assignments_and_verifies(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    draw = services.execute_draw(actor=district.chief, draw=draw)
+    assert draw.status == DrawStatus.DRAWN and draw.drawn_by == district.chief
+    rows = list(draw.assignments.order_by("rank"))
+    assert [r.rank for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert all(len(r.inspector_codes) == 2 for r in rows)
+    assert all(r.inspectors.count() == 2 for r in rows)
+    assert verify_draw(draw).ok
+    assert published_document(draw)["seed"] == draw.seed
+    assert actions(draw) == ["draws.draw.committed", "draws.draw.executed"]
+
+
+def test_a_drawn_draw_cannot_be_executed_again(district):
+    draw = services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=district.spec())
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.execute_draw(actor=district.chief, draw=draw)
+    assert "已抽取" in caught.value.messages[0]
+    assert DrawAssignment.objects.filter(draw=draw).count() == 6
+
+
+def test_listener_runs_in_the_execution_transaction(district):
+    seen = []
+    extensions.register_draw_listener(lambda d: seen.append((d.pk, d.assignments.count())))
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    services.execute_draw(actor=district.chief, draw=draw)
+    assert seen == [(draw.pk, 6)]
+
+
+def test_a_failing_listener_rolls_the_execution_back(district):
+    def refuse(draw):
+        raise ValidationError("巡查任务创建失败")
+
+    extensions.register_draw_listener(refuse)
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    with pytest.raises(ValidationError):
+        services.execute_draw(actor=district.chief, draw=draw)
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED and draw.drawn_at is None
+    assert not DrawAssignment.objects.filter(draw=draw).exists()
+
+
+# --- bad input: clear message, nothing created ---------------------------------------------------
+
+
+def test_empty_pool_is_refused_and_nothing_is_created(district):
+    spec = district.spec(pool_filters={"entity_type": EntityType.COSMETICS_DEALER})
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(actor=district.chief, spec=spec)
+    assert caught.value.error_list[0].code == "empty_pool"
+    assert "对象库为空" in caught.value.messages[0]
+    assert not Draw.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="draws.").exists()
+
+
+def test_too_few_inspectors_names_the_entity_and_the_rules(district):
+    target = district.entities[0]
+    east_sub = target.subdistrict
+    for inspector in district.inspectors[:4]:  # the east station's four, one home in target's grid
+        services.record_conflict(
+            actor=district.chief, inspector=inspector, entity=target, kind=ConflictKind.RELATIVE
+        )
+    spec = district.spec(inspector_units=[district.east])
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(actor=district.chief, spec=spec)
+    message = caught.value.messages[0]
+    assert caught.value.error_list[0].code == "infeasible"
+    assert target.name in message and target.uscc in message
+    assert "利害关系回避排除了 QJ000、QJ001、QJ002、QJ003" in message
+    home = [
+        i.inspector_profile.badge_number
+        for i in district.inspectors[:4]
+        if i.inspector_profile.home_subdistrict == east_sub
+    ]
+    assert f"居住地或包片镇街回避排除了 {'、'.join(home)}" in message
+    assert not Draw.objects.exists()
+
+
+def test_unknown_filter_value_is_refused(district):
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(
+            actor=district.chief, spec=district.spec(pool_filters={"entity_type": "nonsense"})
+        )
+    assert "类型" in caught.value.messages[0]
+
+
+def test_joint_draw_needs_a_member_department(district):
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(actor=district.chief, spec=district.spec(kind=DrawKind.JOINT))
+    assert "成员单位" in caught.value.messages[0]
+
+
+def test_only_a_section_chief_commits(district):
+    with pytest.raises(PermissionDenied):
+        services.commit_draw(actor=district.inspectors[0], spec=district.spec())
+
+
+# --- avoidance rules with real rows --------------------------------------------------------------
+
+
+def test_grid_rule_keeps_inspectors_out_of_their_home_subdistrict(district):
+    draw = services.execute_draw(
+        actor=district.chief,
+        draw=services.commit_draw(actor=district.chief, spec=everything(district)),
+    )
+    homes = {i.pk: i.inspector_profile.home_subdistrict_id for i in district.inspectors}
+    for entity in district.entities:
+        for user_id in assignments(draw)[entity.pk]:
+            assert homes[user_id] != entity.subdistrict_id
+
+
+def test_posted_subdistricts_count_for_the_grid_rule(district):
+    inspector = district.inspectors[0]
+    services.save_profile(
+        actor=district.chief,
+        user=inspector,
+        badge_number="QJ000",
+        home_subdistrict=None,
+        posted_subdistricts=[district.subdistricts[1], district.subdistricts[2]],
+    )
+    draw = services.execute_draw(
+        actor=district.chief,
+        draw=services.commit_draw(actor=district.chief, spec=everything(district)),
+    )
+    for entity in district.entities:
+        if entity.subdistrict in (district.subdistricts[1], district.subdistricts[2]):
+            assert inspector.pk not in assignments(draw)[entity.pk]
+
+
+def test_conflict_rule_and_its_removal(district):
+    entity, inspector = district.entities[1], district.inspectors[0]
+    conflict = services.record_conflict(
+        actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.FORMER_EMPLOYER
+    )
+    # with every other inspector in conflict too, only the rule can explain who is left
+    for other in district.inspectors[1:6]:
+        services.record_conflict(actor=district.chief, inspector=other, entity=entity, kind="other")
+    draw = services.execute_draw(
+        actor=district.chief,
+        draw=services.commit_draw(actor=district.chief, spec=everything(district)),
+    )
+    assert (
+        assignments(draw)[entity.pk]
+        == {district.inspectors[6].pk, district.inspectors[7].pk}
+        - {
+            i.pk
+            for i in district.inspectors
+            if i.inspector_profile.home_subdistrict_id == entity.subdistrict_id
+        }
+        or len(assignments(draw)[entity.pk]) == 2
+    )
+    assert inspector.pk not in assignments(draw)[entity.pk]
+    with pytest.raises(ValidationError):
+        services.remove_conflict(actor=district.chief, conflict=conflict, reason=" ")
+    services.remove_conflict(actor=district.chief, conflict=conflict, reason="已调离该单位")
+    conflict.refresh_from_db()
+    assert conflict.is_removed and conflict.removed_by == district.chief
+    assert InspectorConflict.objects.filter(pk=conflict.pk).exists()  # soft: still there
+
+
+def test_conflict_rule_switched_off_publishes_no_conflicts(district):
+    services.record_conflict(
+        actor=district.chief,
+        inspector=district.inspectors[0],
+        entity=district.entities[0],
+        kind="relative",
+    )
+    spec = district.spec(rules=frozenset({AvoidanceRule.GRID}))
+    draw = services.commit_draw(actor=district.chief, spec=spec)
+    assert draw.inputs["conflicts"] == []
+    assert draw.inputs["rules"] == {"grid": True, "conflict": False, "last_inspection": False}
+
+
+def test_inspector_declares_own_conflict_but_not_for_others(district):
+    me, other = district.inspectors[0], district.inspectors[1]
+    entity = district.entities[0]
+    services.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.RELATIVE)
+    with pytest.raises(PermissionDenied):
+        services.record_conflict(
+            actor=me, inspector=other, entity=entity, kind=ConflictKind.RELATIVE
+        )
+    with pytest.raises(ValidationError):
+        services.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.OTHER)
+
+
+def test_last_inspection_rule_uses_the_registered_provider(district):
+    entity = district.entities[2]
+    last = {district.inspectors[6].pk, district.inspectors[7].pk}
+    extensions.register_last_inspectors_provider(
+        lambda ids: {entity.pk: last} if entity.pk in ids else {}
+    )
+    draw = services.execute_draw(
+        actor=district.chief,
+        draw=services.commit_draw(actor=district.chief, spec=everything(district)),
+    )
+    assert draw.last_inspection_data is True
+    assert sorted(draw.inputs["last_inspectors"]) == [
+        ["QJ006", entity.uscc],
+        ["QJ007", entity.uscc],
+    ]
+    assert not assignments(draw)[entity.pk] & last
+
+
+def test_without_a_provider_the_last_inspection_rule_has_no_data(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    assert draw.last_inspection_data is False
+    assert draw.inputs["last_inspectors"] == []
+
+
+def test_joint_draw_assigns_one_partner_inspector(district):
+    spec = district.spec(kind=DrawKind.JOINT, partner_unit=district.health)
+    draw = services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=spec)
+    )
+    partners = {u.pk for u in district.partners}
+    for row in draw.assignments.all():
+        assert len(row.inspector_codes) == 3
+        assert row.inspector_codes[2].startswith("WJ")
+        assert len(set(row.inspectors.values_list("pk", flat=True)) & partners) == 1
+
+
+# --- redraw --------------------------------------------------------------------------------------
+
+
+def test_redraw_supersedes_and_keeps_the_old_draw(district):
+    old = services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=district.spec())
+    )
+    with pytest.raises(ValidationError):
+        services.redraw(actor=district.chief, draw=old, reason="")
+    new = services.redraw(actor=district.chief, draw=old, reason="两名检查员长期病假")
+    old.refresh_from_db()
+    assert old.status == DrawStatus.SUPERSEDED and old.superseded_at is not None
+    assert old.assignments.count() == 6  # the old result stays visible
+    assert verify_draw(old).ok
+    assert new.redraw_of == old and new.redraw_reason == "两名检查员长期病假"
+    assert new.status == DrawStatus.COMMITTED and new.commitment != old.commitment
+    assert actions(old)[-1] == "draws.draw.superseded"
+    with pytest.raises(ValidationError):
+        services.redraw(actor=district.chief, draw=old, reason="再来一次")
+
+
+# --- tampering ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drawn(district):
+    return services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=district.spec())
+    )
+
+
+def test_verify_fails_when_the_stored_pool_is_changed(drawn):
+    inputs = drawn.inputs
+    inputs["entities"][0]["name"] = "篡改药房"
+    Draw.objects.filter(pk=drawn.pk).update(inputs=inputs)
+    drawn.refresh_from_db()
+    report = verify_draw(drawn)
+    assert report.first.code == "digest" and report.first.detail["section"] == "entities"
+
+
+def test_verify_fails_when_the_stored_seed_is_changed(drawn):
+    Draw.objects.filter(pk=drawn.pk).update(seed="00" * 32)
+    drawn.refresh_from_db()
+    assert verify_draw(drawn).first.code == "commitment"
+
+
+def test_verify_fails_when_a_stored_result_is_changed(drawn):
+    row = drawn.assignments.get(rank=3)
+    spare = next(c for c in drawn.inspector_refs if c not in row.inspector_codes)
+    DrawAssignment.objects.filter(pk=row.pk).update(inspector_codes=[row.inspector_codes[0], spare])
+    report = verify_draw(drawn)
+    assert report.first.code == "result" and report.first.detail["position"] == 3
+
+
+def test_verify_fails_when_the_assigned_people_are_changed(drawn, district):
+    row = drawn.assignments.get(rank=2)
+    outsider = make_inspector(district.east, "QJ999")
+    row.inspectors.add(outsider)
+    report = verify_draw(drawn)
+    assert report.first.code == "records" and report.first.detail["position"] == 2
+
+
+def test_profile_edits_are_audited(district):
+    user = UserFactory(org_unit=district.east, roles=[Role.INSPECTOR])
+    profile = services.save_profile(
+        actor=district.chief,
+        user=user,
+        badge_number="qj777",
+        home_subdistrict=None,
+        posted_subdistricts=[],
+    )
+    assert profile.badge_number == "QJ777"
+    services.save_profile(
+        actor=district.chief,
+        user=user,
+        badge_number="QJ777",
+        home_subdistrict=district.subdistricts[0],
+        posted_subdistricts=[district.subdistricts[1]],
+    )
+    events = AuditEvent.objects.filter(object_type="draws.inspectorprofile").order_by("seq")
+    assert [e.action for e in events] == ["draws.profile.created", "draws.profile.updated"]
+    assert events[1].after == {
+        "home_subdistrict_id": district.subdistricts[0].pk,
+        "posted_subdistricts": [district.subdistricts[1].pk],
+    }
+    with pytest.raises(ValidationError) as caught:
+        services.save_profile(
+            actor=district.chief,
+            user=district.inspectors[0],
+            badge_number="QJ777",
+            home_subdistrict=None,
+            posted_subdistricts=[],
+        )
+    assert "该证号已被其他检查员使用" in caught.value.messages

@@ -1,0 +1,356 @@
+"""The pages: scoping (another unit's draw is a 404 with an audit row), list query counts,
+creating and executing a draw through the forms, redraw, profiles and conflicts; the public
+pages (no sign-in, no inspector names); and ``yaoan draw verify``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from yaoan.common.testing import (
+    EntityFactory,
+    StationFactory,
+    SubdistrictFactory,
+    UserFactory,
+    sign_in,
+)
+from yaoan.core.enums import Role
+from yaoan.core.models import AuditEvent
+from yaoan.draws import extensions, services
+from yaoan.draws.enums import DrawStatus
+from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
+from yaoan.draws.tests.conftest import make_inspector
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_extensions(monkeypatch):
+    monkeypatch.setattr(extensions, "_providers", [])
+    monkeypatch.setattr(extensions, "_listeners", [])
+
+
+def client_for(user):
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+@pytest.fixture
+def drawn(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    return services.execute_draw(actor=district.chief, draw=draw)
+
+
+@pytest.fixture
+def elsewhere(district):
+    """A draw over a third station's grid only, made by a chief of that station."""
+    north = StationFactory(name="北城所")
+    sub = SubdistrictFactory(station=north)
+    for i in range(3):
+        EntityFactory(subdistrict=sub, name=f"北城药房{i}")
+    chief = UserFactory(org_unit=north, roles=[Role.SECTION_CHIEF])
+    for i in range(3):
+        make_inspector(north, f"BC{i:03d}")
+    spec = services.DrawSpec(
+        title="北城所抽查",
+        kind="random",
+        selection_mode="count",
+        selection_value=1,
+        inspector_units=[north],
+    )
+    return services.commit_draw(actor=chief, spec=spec)
+
+
+# --- scoping -----------------------------------------------------------------------------------
+
+
+def test_station_inspector_sees_only_draws_of_their_grid(district, drawn, elsewhere):
+    client = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+    listed = [d.pk for d in client.get("/draws/").context["page_obj"]]
+    assert listed == [drawn.pk]
+    assert client.get(f"/draws/{drawn.pk}/").status_code == 200
+    response = client.get(f"/draws/{elsewhere.pk}/")
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(
+        action="draws.access.denied", object_id=str(elsewhere.pk), success=False
+    ).exists()
+
+
+def test_member_department_sees_no_draw_pages(district):
+    liaison = UserFactory(org_unit=district.health, roles=[Role.LIAISON])
+    assert client_for(liaison).get("/draws/").status_code == 403
+
+
+def test_inspector_cannot_create_or_execute(district, drawn):
+    client = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+    assert client.get("/draws/new/").status_code == 403
+    assert client.post(f"/draws/{drawn.pk}/redraw/", {"reason": "x"}).status_code == 403
+
+
+def test_draw_list_query_count_does_not_grow_with_draws(district):
+    client = client_for(district.chief)
+    services.commit_draw(actor=district.chief, spec=district.spec())
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/draws/").status_code == 200
+    for n in range(3):
+        services.commit_draw(actor=district.chief, spec=district.spec(title=f"第{n}批"))
+    with CaptureQueriesContext(connection) as four:
+        assert client.get("/draws/").status_code == 200
+    assert len(four) == len(one)
+
+
+def test_public_list_query_count_does_not_grow_with_draws(district):
+    services.commit_draw(actor=district.chief, spec=district.spec())
+    with CaptureQueriesContext(connection) as one:
+        assert Client().get("/public/draws/").status_code == 200
+    for n in range(3):
+        services.commit_draw(actor=district.chief, spec=district.spec(title=f"第{n}批"))
+    with CaptureQueriesContext(connection) as four:
+        assert Client().get("/public/draws/").status_code == 200
+    assert len(four) == len(one)
+
+
+# --- the pages a chief uses ---------------------------------------------------------------------
+
+
+def form_data(district, **overrides):
+    data = {
+        "title": "2026年第二批抽查",
+        "kind": "random",
+        "selection_mode": "ratio",
+        "ratio_percent": "25",
+        "inspectors_per_entity": "2",
+        "rules": ["grid", "conflict", "last_inspection"],
+        "inspector_units": [district.east.pk, district.west.pk],
+        "pool-status": "operating",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_chief_creates_and_executes_a_draw_through_the_pages(district):
+    client = client_for(district.chief)
+    page = client.get("/draws/new/")
+    assert "系统中尚无检查记录" in page.content.decode()
+    response = client.post("/draws/new/", form_data(district))
+    draw = Draw.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/draws/{draw.pk}/"
+    assert draw.pool_filters == {"status": "operating"}
+    assert (draw.pool_size, draw.sample_size) == (12, 3)
+    detail = client.get(f"/draws/{draw.pk}/").content.decode()
+    assert draw.commitment in detail and draw.seed not in detail
+    client.post(f"/draws/{draw.pk}/execute/")
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.DRAWN
+    detail = client.get(f"/draws/{draw.pk}/").content.decode()
+    assert draw.seed in detail and "复核一致" in detail
+
+
+def test_empty_pool_on_the_form_shows_the_message_and_creates_nothing(district):
+    client = client_for(district.chief)
+    response = client.post(
+        "/draws/new/", form_data(district, **{"pool-entity_type": "cosmetics_dealer"})
+    )
+    assert response.status_code == 200
+    assert "对象库为空" in response.content.decode()
+    assert not Draw.objects.exists()
+
+
+def test_ratio_is_required_in_ratio_mode(district):
+    response = client_for(district.chief).post("/draws/new/", form_data(district, ratio_percent=""))
+    assert "请填写抽取比例" in response.content.decode()
+
+
+def test_redraw_page_keeps_the_old_draw(district, drawn):
+    client = client_for(district.chief)
+    response = client.post(f"/draws/{drawn.pk}/redraw/", {"reason": "对象库有误"})
+    new = Draw.objects.get(redraw_of=drawn)
+    assert response["Location"] == f"/draws/{new.pk}/"
+    old_page = client.get(f"/draws/{drawn.pk}/").content.decode()
+    assert "已被重新抽取取代" in old_page
+    assert DrawAssignment.objects.filter(draw=drawn).count() == 6
+
+
+def test_profile_and_conflict_pages(district):
+    client = client_for(district.chief)
+    inspector = district.inspectors[0]
+    assert client.get("/draws/inspectors/").status_code == 200
+    response = client.post(
+        f"/draws/inspectors/{inspector.pk}/",
+        {
+            "badge_number": "QJ500",
+            "home_subdistrict": "",
+            "posted_subdistricts": [district.subdistricts[2].pk],
+        },
+    )
+    assert response.status_code == 302
+    inspector.inspector_profile.refresh_from_db()
+    assert inspector.inspector_profile.badge_number == "QJ500"
+    entity = district.entities[0]
+    bad = client.post(
+        "/draws/conflicts/",
+        {"inspector": inspector.pk, "entity_uscc": "91500000MA0000000X", "kind": "relative"},
+    )
+    assert "没有统一社会信用代码为" in bad.content.decode()
+    client.post(
+        "/draws/conflicts/",
+        {
+            "inspector": inspector.pk,
+            "entity_uscc": entity.uscc.lower(),
+            "kind": "relative",
+            "note": "表亲",
+        },
+    )
+    conflict = InspectorConflict.objects.get()
+    assert conflict.entity == entity and conflict.recorded_by == district.chief
+    client.post(f"/draws/conflicts/{conflict.pk}/remove/", {"reason": "登记错误"})
+    conflict.refresh_from_db()
+    assert conflict.is_removed and conflict.removed_reason == "登记错误"
+
+
+# --- public pages --------------------------------------------------------------------------------
+
+
+def test_public_page_before_drawing_shows_the_commitment_only(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    page = Client().get(f"/public/draws/{draw.pk}/").content.decode()
+    assert draw.commitment in page and draw.seed not in page
+    document = json.loads(Client().get(f"/public/draws/{draw.pk}/draw.json").content)
+    assert document["seed"] is None and document["commitment"] == draw.commitment
+
+
+def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
+    response = Client().get(f"/public/draws/{drawn.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert drawn.seed in page and "复核一致" in page
+    row = drawn.assignments.select_related("entity").first()
+    assert row.entity.name in page and row.entity.uscc in page
+    assert all(code in page for code in row.inspector_codes)
+    for person in [*district.inspectors, district.chief]:
+        assert person.display_name not in page
+        assert person.username not in page
+    document = Client().get(f"/public/draws/{drawn.pk}/draw.json").content.decode()
+    for person in [*district.inspectors, district.chief]:
+        assert person.display_name not in document
+        assert not person.phone or person.phone not in document
+
+
+def test_public_page_reports_a_tampered_result(drawn):
+    row = drawn.assignments.get(rank=1)
+    DrawAssignment.objects.filter(pk=row.pk).update(
+        inspector_codes=list(reversed(row.inspector_codes))
+    )
+    page = Client().get(f"/public/draws/{drawn.pk}/").content.decode()
+    assert "复核不一致" in page and "第 1 户" in page
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+
+def test_command_verifies_a_draw_by_number(drawn, capsys):
+    call_command("draw", "verify", str(drawn.pk))
+    assert capsys.readouterr().out.startswith("OK")
+
+
+def test_command_fails_on_a_tampered_draw(drawn, capsys):
+    Draw.objects.filter(pk=drawn.pk).update(seed="11" * 32)
+    with pytest.raises(SystemExit) as caught:
+        call_command("draw", "verify", str(drawn.pk))
+    assert caught.value.code == 1
+    assert "承诺值" in capsys.readouterr().out
+
+
+def test_command_verifies_a_downloaded_file(drawn, tmp_path, capsys):
+    path = tmp_path / "published.json"
+    path.write_bytes(Client().get(f"/public/draws/{drawn.pk}/draw.json").content)
+    call_command("draw", "verify", "--file", str(path))
+    assert capsys.readouterr().out.startswith("OK")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["inputs"]["inspectors"][0]["avoid_grids"] = []
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        call_command("draw", "verify", "--file", str(path))
+    assert caught.value.code == 1
+    assert "inspectors" in capsys.readouterr().out
+
+
+def test_command_on_an_undrawn_draw_fails(district, capsys):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    with pytest.raises(SystemExit) as caught:
+        call_command("draw", "verify", str(draw.pk))
+    assert caught.value.code == 1
+    assert "尚未抽取" in capsys.readouterr().out
+
+
+def test_command_exit_code_through_the_console_script(drawn, tmp_path):
+    """The real process: exit status 0 for a good file, 1 for a tampered one, 2 unreadable."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "published.json"
+    path.write_bytes(Client().get(f"/public/draws/{drawn.pk}/draw.json").content)
+    env = {**os.environ, "YAOAN_SECRET_KEY": "x"}
+    command = [sys.executable, "-m", "yaoan", "draw", "verify", "--file"]
+    ok = subprocess.run([*command, str(path)], capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0, ok.stderr
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["result"]["entities"].pop()
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    bad = subprocess.run(
+        [*command, str(path)], capture_output=True, text=True, env=env, check=False
+    )
+    assert bad.returncode == 1
+    missing = subprocess.run(
+        [*command, str(tmp_path / "none.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert missing.returncode == 2
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_profile_and_conflict_lists_query_counts_do_not_grow(district):
+    client = client_for(district.chief)
+    services.record_conflict(
+        actor=district.chief,
+        inspector=district.inspectors[0],
+        entity=district.entities[0],
+        kind="relative",
+    )
+    before = (_queries(client, "/draws/inspectors/"), _queries(client, "/draws/conflicts/"))
+    for n in range(3):
+        extra = make_inspector(district.west, f"QX{n:03d}", district.subdistricts[n])
+        extra.inspector_profile.posted_subdistricts.set(district.subdistricts[:2])
+        services.record_conflict(
+            actor=district.chief, inspector=extra, entity=district.entities[n + 1], kind="other"
+        )
+    after = (_queries(client, "/draws/inspectors/"), _queries(client, "/draws/conflicts/"))
+    assert after == before
+
+
+def test_draw_detail_query_count_does_not_grow_with_assignments(district):
+    client = client_for(district.chief)
+    small = services.commit_draw(
+        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=2)
+    )
+    large = services.commit_draw(
+        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=10)
+    )
+    for draw in (small, large):
+        services.execute_draw(actor=district.chief, draw=draw)
+    assert _queries(client, f"/draws/{small.pk}/") == _queries(client, f"/draws/{large.pk}/")

@@ -1,0 +1,316 @@
+"""Staff pages: draws (list, new, detail, execute, redraw), inspector profiles and recorded
+conflicts. Every queryset is scoped to the user's org unit (S9); changes go through
+draws.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yaoan.core import audit
+from yaoan.core.models import User
+from yaoan.draws import services
+from yaoan.draws.enums import DrawStatus
+from yaoan.draws.extensions import last_inspectors_provider
+from yaoan.draws.forms import (
+    ConflictForm,
+    DrawForm,
+    ProfileForm,
+    ReasonForm,
+    inspector_choices_for,
+    pool_filters_from,
+    pool_filterset,
+)
+from yaoan.draws.messages import describe_problem
+from yaoan.draws.models import Draw, InspectorConflict, InspectorProfile
+from yaoan.draws.queries import (
+    assignment_rows,
+    conflicts_visible_to,
+    draws_visible_to,
+    inspectors_visible_to,
+    verify_draw,
+)
+from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
+from yaoan.registry.queries import entities_visible_to
+
+PAGE_SIZE = 50
+ASSIGNMENT_PAGE_SIZE = 100
+
+
+def _deny(request: HttpRequest, user: User) -> PermissionDenied:
+    audit.record_refusal("draws.access.denied", actor=user, path=request.path)
+    return PermissionDenied()
+
+
+def _reader(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not can_read_draws(user):
+        raise _deny(request, user)
+    return user
+
+
+def _manager(request: HttpRequest) -> User:
+    user = _reader(request)
+    if not can_manage_draws(user):
+        raise _deny(request, user)
+    return user
+
+
+def visible_draw(user: User, pk: int) -> Draw:
+    """The draw if the user's scope covers it; a 404 (and an audit row) otherwise."""
+    draw = (
+        draws_visible_to(user)
+        .select_related("partner_unit", "created_by", "drawn_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if draw is None:
+        if Draw.objects.filter(pk=pk).exists():
+            audit.record(
+                "draws.access.denied",
+                actor=user,
+                success=False,
+                object_type="draws.draw",
+                object_id=str(pk),
+            )
+        raise Http404
+    return draw
+
+
+def _errors_into(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# --- draws ------------------------------------------------------------------------------------
+
+
+def draw_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    qs = draws_visible_to(user).select_related("created_by", "partner_unit")
+    status = request.GET.get("status", "")
+    if status in DrawStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "draws/draw_list.html",
+        {
+            "page_obj": page,
+            "statuses": DrawStatus.choices,
+            "status": status,
+            "can_manage": can_manage_draws(user),
+        },
+    )
+
+
+def draw_create_view(request: HttpRequest) -> HttpResponse:
+    user = _manager(request)
+    posted = request.method == "POST"
+    form = DrawForm(request.POST if posted else None)
+    filterset = pool_filterset(request.POST if posted else None)
+    if posted and form.is_valid() and filterset.form.is_valid():
+        data = form.cleaned_data
+        spec = services.DrawSpec(
+            title=data["title"],
+            kind=data["kind"],
+            selection_mode=data["selection_mode"],
+            selection_value=data["selection_value"],
+            inspector_units=list(data["inspector_units"]),
+            pool_filters=pool_filters_from(filterset),
+            inspectors_per_entity=data["inspectors_per_entity"],
+            partner_unit=data["partner_unit"],
+            rules=frozenset(data["rules"]),
+        )
+        try:
+            draw = services.commit_draw(actor=user, spec=spec)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("已冻结对象库并公示承诺值。"))
+            return redirect(draw)
+    return render(
+        request,
+        "draws/draw_form.html",
+        {
+            "form": form,
+            "pool_form": filterset.form,
+            "has_last_inspection_data": last_inspectors_provider() is not None,
+        },
+    )
+
+
+def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    draw = visible_draw(user, pk)
+    rows = assignment_rows(draw).prefetch_related("inspectors__inspector_profile")
+    page = Paginator(rows, ASSIGNMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    report = verify_draw(draw) if draw.is_drawn else None
+    return render(
+        request,
+        "draws/draw_detail.html",
+        {
+            "draw": draw,
+            "page_obj": page,
+            "report": report,
+            "problem": describe_problem(report.first) if report and report.first else "",
+            "can_manage": can_manage_draws(user),
+            "redrawn_as": Draw.objects.filter(redraw_of=draw).first(),
+            "inspector_units": draw.inspector_units.all(),
+        },
+    )
+
+
+@require_POST
+def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _manager(request)
+    draw = visible_draw(user, pk)
+    try:
+        services.execute_draw(actor=user, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已抽取并公布种子和结果。"))
+    return redirect(draw)
+
+
+def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _manager(request)
+    draw = visible_draw(user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.redraw(actor=user, draw=draw, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("已发起重新抽取，原抽取保留并标记为已取代。"))
+            return redirect(new)
+    return render(request, "draws/draw_redraw.html", {"draw": draw, "form": form})
+
+
+# --- inspector profiles -----------------------------------------------------------------------
+
+
+def profile_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    inspectors = (
+        inspectors_visible_to(user)
+        .select_related("inspector_profile__home_subdistrict")
+        .prefetch_related("inspector_profile__posted_subdistricts")
+    )
+    page = Paginator(inspectors, PAGE_SIZE).get_page(request.GET.get("page"))
+    missing = inspectors_visible_to(user).filter(inspector_profile__isnull=True).count()
+    return render(
+        request,
+        "draws/profile_list.html",
+        {"page_obj": page, "missing": missing, "can_manage": can_manage_draws(user)},
+    )
+
+
+def profile_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _manager(request)
+    inspector = inspectors_visible_to(actor).filter(pk=user_id).first()
+    if inspector is None:
+        raise Http404
+    profile = InspectorProfile.objects.filter(user=inspector).first()
+    initial = (
+        {
+            "badge_number": profile.badge_number,
+            "home_subdistrict": profile.home_subdistrict_id,
+            "posted_subdistricts": list(profile.posted_subdistricts.all()),
+        }
+        if profile
+        else {}
+    )
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_profile(actor=actor, user=inspector, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("检查员档案已保存。"))
+            return redirect("draws:profile_list")
+    return render(request, "draws/profile_form.html", {"form": form, "inspector": inspector})
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+
+def conflict_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    may_record = can_manage_draws(user) or can_declare_own_conflict(user)
+    form = None
+    if may_record:
+        form = ConflictForm(
+            request.POST or None,
+            inspectors=inspector_choices_for(user, inspectors_visible_to(user)),
+            entities=entities_visible_to(user),
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_conflict(
+                    actor=user,
+                    inspector=data["inspector"],
+                    entity=data["entity_uscc"],
+                    kind=data["kind"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                _errors_into(form, exc)
+            else:
+                messages.success(request, _("回避事由已登记。"))
+                return redirect("draws:conflict_list")
+    elif request.method == "POST":
+        raise _deny(request, user)
+    show_removed = request.GET.get("removed") == "1"
+    qs = conflicts_visible_to(user)
+    if not show_removed:
+        qs = qs.filter(is_removed=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "draws/conflict_list.html",
+        {
+            "page_obj": page,
+            "form": form,
+            "show_removed": show_removed,
+            "can_manage": can_manage_draws(user),
+        },
+    )
+
+
+def conflict_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _manager(request)
+    conflict = conflicts_visible_to(user).filter(pk=pk, is_removed=False).first()
+    if conflict is None:
+        in_scope = conflicts_visible_to(user).filter(pk=pk).exists()
+        if not in_scope and InspectorConflict.objects.filter(pk=pk).exists():
+            audit.record(
+                "draws.access.denied",
+                actor=user,
+                success=False,
+                object_type="draws.inspectorconflict",
+                object_id=str(pk),
+            )
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.remove_conflict(actor=user, conflict=conflict, reason=form.cleaned_data["reason"])
+        messages.success(request, _("回避事由已撤销。"))
+        return redirect("draws:conflict_list")
+    return render(request, "draws/conflict_remove.html", {"form": form, "conflict": conflict})
