@@ -1,0 +1,126 @@
+"""Request and response shapes of the plans API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from yaoan.plans.enums import PlanStatus
+from yaoan.plans.models import MAX_VISITS
+
+
+class ErrorOut(Schema):
+    detail: Any = Field(description="错误说明（中文）")
+    code: str | None = Field(None, description="错误代码（409 时：illegal_transition 等）")
+
+
+class FrequencyRuleOut(Schema):
+    id: int
+    entity_type: str = Field(description="对象类型代码；空字符串表示任意")
+    risk_grade: str = Field(description="风险等级 A–D；none=未评级；空字符串表示任意")
+    credit_class: str = Field(description="信用分类 A–D；none=未评定；空字符串表示任意")
+    min_visits: int = Field(description="每年最少检查次数")
+    source: str = Field(description="依据（文件原文出处）")
+    updated_at: dt.datetime
+
+
+class FrequencyRulePatch(Schema):
+    min_visits: int | None = Field(None, ge=0, le=MAX_VISITS)
+    source: str | None = None
+    reason: str = Field(description="修改原因（必填，记入审计）")
+
+
+class KeyListRuleOut(Schema):
+    code: str
+    label: str
+    enabled: bool
+    min_visits: int
+    parameters: dict[str, Any]
+    source: str
+    connected: bool = Field(description="数据来源是否已接入")
+    source_status: str = Field(description="数据来源说明")
+
+
+class KeyListRulePatch(Schema):
+    enabled: bool | None = None
+    min_visits: int | None = Field(None, ge=1, le=MAX_VISITS)
+    parameters: dict[str, Any] | None = None
+    source: str | None = None
+    reason: str = Field(description="修改原因（必填，记入审计）")
+
+
+class GenerateIn(Schema):
+    year: int = Field(ge=2000, le=2100, description="年度")
+    note: str = Field("", max_length=200, description="说明")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", description="原因（退回时必填）")
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    version: int
+    status: PlanStatus
+    document_number: str
+    generated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    approved_by: str | None = None
+    based_on_id: int | None
+    note: str
+    items: int = Field(0, description="本人管辖范围内的对象数")
+
+    @staticmethod
+    def resolve_approved_by(obj: Any) -> str | None:
+        user = obj.approved_by
+        return (user.display_name or user.username) if user else None
+
+    @staticmethod
+    def resolve_items(obj: Any) -> int:
+        return int(getattr(obj, "item_count", 0) or 0)
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class PlanItemOut(Schema):
+    id: int
+    entity_id: int
+    entity_name: str
+    entity_type: str
+    station_id: int
+    station: str
+    required_count: int
+    quarters: list[int] = Field(description="一至四季度的检查次数")
+    reasons: list[ReasonOut]
+    joint: bool
+    edited_note: str
+
+    @staticmethod
+    def resolve_entity_name(obj: Any) -> str:
+        return str(obj.entity.name)
+
+    @staticmethod
+    def resolve_entity_type(obj: Any) -> str:
+        return str(obj.entity.entity_type)
+
+    @staticmethod
+    def resolve_station(obj: Any) -> str:
+        return str(obj.station.short_name or obj.station.name)
+
+    @staticmethod
+    def resolve_quarters(obj: Any) -> list[int]:
+        return list(obj.quarters)
+
+
+class PlanItemPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PlanItemOut]

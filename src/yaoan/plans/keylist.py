@@ -1,0 +1,147 @@
+"""What each key-list rule selects.
+
+Built-in rules are evaluated on the registry (one query each); the rules about the last 12
+months need data from modules that register a source (plans.extensions). Every built-in
+selector returns a queryset of live entities, so the same definition serves plan generation
+(ids) and the coverage panel (counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Min, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from yaoan.plans.enums import EXTERNAL_CODES, EXTERNAL_SOURCE_MODULES, KeyListCode
+from yaoan.plans.extensions import KEY_LIST_SOURCES
+from yaoan.plans.models import KeyListRule
+from yaoan.registry.enums import EntityStatus, EntityType, LicenceKind, LicenceStatus
+from yaoan.registry.models import Entity, Licence
+
+Selector = Callable[[QuerySet[Entity], Mapping[str, Any], int], QuerySet[Entity]]
+
+
+def live_entities() -> QuerySet[Entity]:
+    """Entities that can be inspected: not deleted, not cancelled (注销)."""
+    return Entity.objects.filter(is_deleted=False).exclude(status=EntityStatus.CANCELLED)
+
+
+def _typed(qs: QuerySet[Entity], params: Mapping[str, Any]) -> QuerySet[Entity]:
+    types = params.get("entity_types") or []
+    return qs.filter(entity_type__in=types) if types else qs
+
+
+def _by_type(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    return _typed(qs, params)
+
+
+def _valid_licences() -> QuerySet[Licence]:
+    return Licence.objects.filter(status=LicenceStatus.VALID)
+
+
+def _special_drug(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    holders = _valid_licences().filter(kind=LicenceKind.SPECIAL_DRUG).values("entity_id")
+    return _typed(qs, params).filter(Q(handles_special_drugs=True) | Q(pk__in=holders))
+
+
+def _volume(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    return _typed(qs, params).filter(in_volume_procurement=True)
+
+
+def _beauty(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    return _typed(qs, params).filter(offers_medical_beauty=True)
+
+
+def _tcm(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    keyword = str(params.get("scope_keyword") or "中药饮片")
+    holders = _valid_licences().filter(scope__contains=keyword).values("entity_id")
+    return _typed(qs, params).filter(pk__in=holders)
+
+
+def _new_licence(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    """The entity's earliest licence or filing was issued in the year before the plan's."""
+    first_issued = (
+        Licence.objects.values("entity_id")
+        .annotate(first=Min(Coalesce("issued_on", "valid_from")))
+        .filter(first__year=year - 1)
+        .values("entity_id")
+    )
+    return _typed(qs, params).filter(pk__in=first_issued)
+
+
+def _area(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
+    areas = params.get("area_types") or []
+    return _typed(qs, params).filter(subdistrict__area_type__in=areas)
+
+
+BUILTIN_SELECTORS: dict[str, Selector] = {
+    KeyListCode.VACCINE_UNIT: _by_type,
+    KeyListCode.VACCINE_JOINT: _by_type,  # the candidates; plans picks the share
+    KeyListCode.COSMETICS_DEALER: _by_type,
+    KeyListCode.SPECIAL_DRUG: _special_drug,
+    KeyListCode.VOLUME_PROCUREMENT: _volume,
+    KeyListCode.MEDICAL_BEAUTY: _beauty,
+    KeyListCode.TCM_PIECES: _tcm,
+    KeyListCode.NEW_LICENCE: _new_licence,
+    KeyListCode.RURAL_FRINGE: _area,
+}
+
+
+def select(rule: KeyListRule, year: int, base: QuerySet[Entity] | None = None) -> QuerySet[Entity]:
+    selector = BUILTIN_SELECTORS[rule.code]
+    return selector(live_entities() if base is None else base, rule.parameters or {}, year)
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """How a rule gets its entities, for the pages: built in, connected, or not yet."""
+
+    connected: bool
+    text: str
+
+
+def source_status(code: str) -> SourceStatus:
+    if code in BUILTIN_SELECTORS:
+        return SourceStatus(True, _("已接入：按监管对象登记信息自动筛选"))
+    if code in KEY_LIST_SOURCES:
+        return SourceStatus(True, _("已接入：由其他模块提供数据"))
+    module = EXTERNAL_SOURCE_MODULES.get(KeyListCode(code)) if code in EXTERNAL_CODES else None
+    if module:
+        return SourceStatus(
+            False, _("未接入：%(m)s尚未上线，此规则暂不筛选任何对象") % {"m": module}
+        )
+    return SourceStatus(False, _("未接入：没有为此规则登记数据来源"))
+
+
+def is_connected(code: str) -> bool:
+    return code in BUILTIN_SELECTORS or code in KEY_LIST_SOURCES
+
+
+def validate_parameters(code: str, parameters: Any) -> list[str]:
+    """Problems with a rule's parameters, as messages (empty when fine)."""
+    if not isinstance(parameters, dict):
+        return [_("参数须为 JSON 对象")]
+    problems = []
+    types = parameters.get("entity_types", [])
+    known_types = set(EntityType.values)
+    if not isinstance(types, list) or any(t not in known_types for t in types):
+        problems.append(
+            _("entity_types 须为对象类型代码的列表：%(c)s") % {"c": "、".join(sorted(known_types))}
+        )
+    if "share" in parameters:
+        share = parameters["share"]
+        if not isinstance(share, int | float) or isinstance(share, bool) or not 0 < share <= 1:
+            problems.append(_("share 须为大于 0、不超过 1 的比例，如 0.05"))
+    if "area_types" in parameters:
+        areas = parameters["area_types"]
+        if not isinstance(areas, list) or any(
+            a not in ("urban", "urban_fringe", "rural") for a in areas
+        ):
+            problems.append(_("area_types 须为 urban、urban_fringe、rural 的列表"))
+    if "scope_keyword" in parameters and not str(parameters["scope_keyword"]).strip():
+        problems.append(_("scope_keyword 不能为空"))
+    return problems
