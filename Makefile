@@ -61,8 +61,12 @@ test: setup browser java
 	YAOAN_SECRET_KEY=check-only $(BIN)/yaoan makemigrations --check --dry-run -v1
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-bench: setup
+# Each prints its figures beside its yardstick; none asserts a time (machines are noisy).
+bench: setup java
 	$(BIN)/python benchmarks/registry_list.py
+	$(BIN)/python benchmarks/draw.py
+	$(BIN)/python benchmarks/signals.py
+	$(BIN)/python benchmarks/trace.py
 
 clean:
 	rm -rf $(VENV) var
