@@ -25,6 +25,7 @@ from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 
 SEED = 20261123
+HEALTH_CODE = "qj-dept-health"  # the demo's 卫健委, partner of the plan's joint inspections
 PAPER_REASON = "演示数据：纸质检查记录补录"
 # (station inspector, the bureau inspector who joins them)
 TEAMS = {
@@ -107,10 +108,15 @@ def _schedule_this_quarter(chief: User) -> int:
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     total = 0
+    health = OrgUnit.objects.filter(code=HEALTH_CODE).first()
     for station in OrgUnit.objects.filter(code__in=TEAMS).order_by("code"):
         try:
             total += services.schedule_from_plan(
-                actor=chief, year=today.year, quarter=quarter, station=station
+                actor=chief,
+                year=today.year,
+                quarter=quarter,
+                station=station,
+                joint_department=health,
             )
         except ValidationError:
             return total  # no approved plan for this year: nothing to schedule from

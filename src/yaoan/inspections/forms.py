@@ -199,9 +199,19 @@ class FromPlanForm(forms.Form):
     station = forms.ModelChoiceField(
         label=_("市场监管所"), queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION)
     )
+    joint_department = forms.ModelChoiceField(
+        label=_("联合检查部门"),
+        queryset=OrgUnit.objects.filter(kind=OrgUnitKind.MEMBER_DEPARTMENT),
+        required=False,
+        help_text=_("清单中标为联合检查的对象（如疫苗接种单位）与该部门联合检查"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
+        health = OrgUnit.objects.filter(
+            kind=OrgUnitKind.MEMBER_DEPARTMENT, name__contains="卫生健康"
+        ).first()
+        self.fields["joint_department"].initial = health
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1

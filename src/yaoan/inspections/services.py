@@ -266,9 +266,17 @@ def _station_teams(station: OrgUnit) -> list[list[User]]:
 
 
 @transaction.atomic
-def schedule_from_plan(*, actor: User, year: int, quarter: int, station: OrgUnit) -> int:
+def schedule_from_plan(
+    *,
+    actor: User,
+    year: int,
+    quarter: int,
+    station: OrgUnit,
+    joint_department: OrgUnit | None = None,
+) -> int:
     """Turn a station's quarter of the approved annual plan into planned inspections, spread
     over the quarter and over two-person teams; visits already scheduled are not repeated.
+    Items the plan marks for a joint inspection (e.g. with 卫健委) carry ``joint_department``.
     Returns how many were scheduled."""
     if not can_supervise_inspections(actor):
         raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
@@ -303,6 +311,10 @@ def schedule_from_plan(*, actor: User, year: int, quarter: int, station: OrgUnit
         .annotate(n=Count("id"))
         .values_list("entity_id", "n")
     )
+    if joint_department is None and any(item.joint for item in items):
+        raise ValidationError(
+            {"joint_department": _("本季度清单中有联合检查对象，请选择联合检查部门")}
+        )
     visits = [
         item
         for item in items
@@ -318,6 +330,7 @@ def schedule_from_plan(*, actor: User, year: int, quarter: int, station: OrgUnit
             inspectors=teams[n % len(teams)],
             reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
             plan_year=year,
+            joint_department=joint_department if item.joint else None,
         )
     audit.record(
         "inspections.plan.scheduled",

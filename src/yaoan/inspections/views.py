@@ -225,7 +225,11 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             count = services.schedule_from_plan(
-                actor=user, year=data["year"], quarter=data["quarter"], station=data["station"]
+                actor=user,
+                year=data["year"],
+                quarter=data["quarter"],
+                station=data["station"],
+                joint_department=data["joint_department"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

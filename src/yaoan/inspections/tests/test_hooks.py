@@ -123,3 +123,38 @@ def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) 
         assert start <= inspection.scheduled_for <= end
         assert set(inspection.inspectors.all()) == {site.inspector, site.partner}
         assert inspection.plan_year == 2026
+
+
+def test_joint_items_of_the_plan_carry_the_partner_department(site: Site) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yaoan.common.testing import EntityFactory, OrgUnitFactory
+    from yaoan.core.enums import OrgUnitKind
+    from yaoan.inspections import services
+
+    health = OrgUnitFactory(kind=OrgUnitKind.MEMBER_DEPARTMENT, name="区卫生健康委员会")
+    site_entity = EntityFactory(
+        subdistrict=site.pharmacy.subdistrict,
+        entity_type="vaccination_site",
+        name="江城社区接种门诊",
+    )
+    with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
+        plan = approved_plan(site, 2026)
+        item = plan.items.get(entity=site_entity)  # type: ignore[attr-defined]
+        assert item.joint  # the only vaccine unit: 5%, at least one
+        quarter = next(q for q in (1, 2, 3, 4) if item.quarters[q - 1])
+        with pytest.raises(ValidationError) as exc:
+            services.schedule_from_plan(
+                actor=site.chief, year=2026, quarter=quarter, station=site.station
+            )
+        assert "联合检查部门" in str(exc.value)
+        services.schedule_from_plan(
+            actor=site.chief,
+            year=2026,
+            quarter=quarter,
+            station=site.station,
+            joint_department=health,
+        )
+    joint = Inspection.objects.filter(entity=site_entity)
+    assert joint.exists() and all(i.joint_department == health for i in joint)
+    assert not Inspection.objects.filter(entity=site.pharmacy, joint_department__isnull=False)
