@@ -111,8 +111,23 @@ def audit_log_flushable(_audit_triggers_restored: None, live_server: Any) -> Ite
 
 
 @pytest.fixture
+def reference_data(audit_log_flushable: None) -> None:
+    """What migrations load (deadline rules, checklists, the plan's default rules) is emptied
+    by the flush after each live-server test: load it again (every loader is idempotent)."""
+    from django.apps import apps as django_apps
+
+    from yaoan.plans.services import ensure_default_rules
+
+    importlib.import_module(AUDIT_TRIGGER_MIGRATION).load_deadline_rules(django_apps, None)
+    importlib.import_module(
+        "yaoan.inspections.migrations.0002_default_checklists_and_deadline"
+    ).load(django_apps, None)
+    ensure_default_rules()
+
+
+@pytest.fixture
 def page(
-    browser: Any, page_problems: PageProblems, audit_log_flushable: None, live_server: Any
+    browser: Any, page_problems: PageProblems, reference_data: None, live_server: Any
 ) -> Iterator[Any]:
     """A desktop-sized page (1280×900)."""
     yield from _new_page(browser, page_problems, viewport={"width": 1280, "height": 900})
@@ -120,7 +135,7 @@ def page(
 
 @pytest.fixture
 def phone_page(
-    browser: Any, page_problems: PageProblems, audit_log_flushable: None, live_server: Any
+    browser: Any, page_problems: PageProblems, reference_data: None, live_server: Any
 ) -> Iterator[Any]:
     """A phone-sized page (390×844, touch, as an inspector's phone on site)."""
     yield from _new_page(

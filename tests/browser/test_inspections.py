@@ -6,17 +6,14 @@ lost connection."""
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AUDIT_TRIGGER_MIGRATION
 from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.enums import OrgUnitKind, Role
@@ -25,18 +22,6 @@ from yaoan.inspections.enums import InspectionKind, InspectionStatus
 from yaoan.inspections.models import Inspection, ItemRecord
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def reference_data(db):
-    """Checklists and deadline rules are loaded by migrations, which a live-server test's
-    flush empties: load them again (both loaders are idempotent)."""
-    core = importlib.import_module(AUDIT_TRIGGER_MIGRATION)
-    ours = importlib.import_module(
-        "yaoan.inspections.migrations.0002_default_checklists_and_deadline"
-    )
-    core.load_deadline_rules(django_apps, None)
-    ours.load(django_apps, None)
 
 
 @pytest.fixture
