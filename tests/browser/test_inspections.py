@@ -10,15 +10,15 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.inspections import services
-from yaoan.inspections.enums import InspectionKind, InspectionStatus
+from yaoan.draws import services as draw_services
+from yaoan.draws.services import DrawSpec
+from yaoan.inspections.enums import InspectionStatus
 from yaoan.inspections.models import Inspection, ItemRecord
 
 pytestmark = pytest.mark.browser
@@ -32,13 +32,28 @@ def team(station, subdistrict, reference_data):
     inspector = UserFactory(org_unit=station, display_name="张检查")
     partner = UserFactory(org_unit=station, display_name="李检查")
     pharmacy = EntityFactory(subdistrict=subdistrict, name="松鹤大药房")
-    inspection = services.schedule_inspection(
-        actor=chief,
-        entity=pharmacy,
-        kind=InspectionKind.RANDOM,
-        scheduled_for=timezone.localdate(),
-        inspectors=[inspector, partner],
+    # a random inspection comes only from a draw: the station's two inspectors, this pharmacy
+    for n, user in enumerate((inspector, partner)):
+        draw_services.save_profile(
+            actor=chief,
+            user=user,
+            badge_number=f"YJ9000{n}",
+            home_subdistrict=None,
+            posted_subdistricts=[],
+        )
+    spec = DrawSpec(
+        title="本月药品零售双随机抽查",
+        kind="random",
+        selection_mode="count",
+        selection_value=1,
+        inspector_units=[station],
+        pool_filters={"q": pharmacy.uscc},
+        rules=frozenset(),
     )
+    drawn = draw_services.execute_draw(
+        actor=chief, draw=draw_services.commit_draw(actor=chief, spec=spec)
+    )
+    inspection = Inspection.objects.get(draw=drawn)
     return {"chief": chief, "inspector": inspector, "partner": partner, "inspection": inspection}
 
 

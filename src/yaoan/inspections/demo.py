@@ -139,20 +139,32 @@ def _load(users: dict[str, User], rng: random.Random) -> int:
         )
         picks = rng.sample(entities, k=min(len(entities), 8))
         for n, entity in enumerate(picks):
-            kind = InspectionKind.RANDOM if n % 2 == 0 else InspectionKind.PLANNED
             scheduled = today if n < 2 else today - dt.timedelta(days=rng.randint(10, 150))
             inspection = services.schedule_inspection(
-                actor=chief, entity=entity, kind=kind, scheduled_for=scheduled, inspectors=team
+                actor=chief,
+                entity=entity,
+                kind=InspectionKind.PLANNED,
+                scheduled_for=scheduled,
+                inspectors=team,
             )
             count += 1
             if scheduled == today:
                 continue  # today's work, left for the inspectors
-            _answer(inspection, team[0], _failing_for(inspection, rng))
-            inspection = services.enter_paper_record(
-                actor=team[0], inspection=inspection, co_inspector=team[1], reason=PAPER_REASON
-            )
-            _follow_up(inspection, team[0], chief, rng)
+            _complete(inspection, team, chief, rng)
+    # the demo draw's random inspections (the draws step executed it): about half done
+    for inspection in Inspection.objects.filter(draw__isnull=False).order_by("id")[::2]:
+        drawn_team = list(inspection.inspectors.order_by("username"))
+        _complete(inspection, drawn_team, chief, rng)
+        count += 1
     return count
+
+
+def _complete(inspection: Inspection, team: list[User], chief: User, rng: random.Random) -> None:
+    _answer(inspection, team[0], _failing_for(inspection, rng))
+    inspection = services.enter_paper_record(
+        actor=team[0], inspection=inspection, co_inspector=team[1], reason=PAPER_REASON
+    )
+    _follow_up(inspection, team[0], chief, rng)
 
 
 def _follow_up(inspection: Inspection, inspector: User, chief: User, rng: random.Random) -> None:

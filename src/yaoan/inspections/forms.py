@@ -20,7 +20,12 @@ from yaoan.inspections.enums import (
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
 
-SCHEDULABLE_KINDS = [(k.value, k.label) for k in InspectionKind if k != InspectionKind.REINSPECTION]
+# random inspections come only from a draw, re-inspections only from a rectification order
+SCHEDULABLE_KINDS = [
+    (k.value, k.label)
+    for k in InspectionKind
+    if k not in (InspectionKind.REINSPECTION, InspectionKind.RANDOM)
+]
 
 
 class InspectorChoiceField(forms.ModelMultipleChoiceField):

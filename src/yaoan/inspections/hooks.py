@@ -47,7 +47,9 @@ def create_inspections_for_draw(draw: Any) -> None:
         for old in Inspection.objects.filter(
             draw_id=draw.redraw_of_id, status=InspectionStatus.SCHEDULED
         ):
-            services.cancel_inspection(actor=draw.drawn_by, inspection=old, reason=reason)
+            services.cancel_inspection(
+                actor=draw.drawn_by, inspection=old, reason=reason, by_redraw=True
+            )
     day = timezone.localdate(draw.drawn_at)
     assignments = draw.assignments.select_related("entity__subdistrict__station").prefetch_related(
         "inspectors"

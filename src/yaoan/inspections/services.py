@@ -24,11 +24,13 @@ from PIL import Image, UnidentifiedImageError
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
+from yaoan.core.calendar import CalendarYearUnknownError
 from yaoan.core.deadlines import compute_deadline
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
+from yaoan.draws.models import InspectorConflict
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     EscalationTarget,
@@ -77,6 +79,15 @@ def _error(code: InspectionError, field: str | None = None, message: str = "") -
     text = message or str(code.label)
     error = ValidationError(text, code=code.value)
     return ValidationError({field: error}) if field else error
+
+
+def _deadline(code: str, start: dt.date) -> dt.date:
+    """A working-day deadline; a year the calendar does not know yet is a clear message
+    naming what the administrator must do, not a server error (S20)."""
+    try:
+        return compute_deadline(code, start)
+    except CalendarYearUnknownError as exc:
+        raise ValidationError(str(exc), code="calendar_unknown_year") from exc
 
 
 def _in_scope(actor: User, entity: Entity) -> bool:
@@ -136,7 +147,9 @@ def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
 # --- scheduling ----------------------------------------------------------------------------
 
 
-def _check_team(inspectors: Sequence[User], joint_department: OrgUnit | None) -> None:
+def _check_team(
+    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity | None
+) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
         raise _error(
             InspectionError.CONFIRMATION_MISSING,
@@ -148,6 +161,32 @@ def _check_team(inspectors: Sequence[User], joint_department: OrgUnit | None) ->
         raise ValidationError(
             {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
         )
+    if joint_department is not None and all(
+        u.org_unit_id != joint_department.pk for u in inspectors
+    ):
+        raise ValidationError(
+            {"inspectors": _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name}}
+        )
+    if entity is not None:
+        conflicted = conflicted_inspectors(entity, inspectors)
+        if conflicted:
+            raise ValidationError(
+                {
+                    "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
+                    % {"n": "、".join(u.display_name or u.username for u in conflicted)}
+                }
+            )
+
+
+def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
+    """Inspectors with a recorded conflict of interest with the entity (回避)."""
+    people = list(inspectors)
+    ids = set(
+        InspectorConflict.objects.filter(
+            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
+        ).values_list("inspector_id", flat=True)
+    )
+    return [u for u in people if u.pk in ids]
 
 
 @transaction.atomic
@@ -173,13 +212,17 @@ def schedule_inspection(
         _require_scope(actor, entity)
     if kind not in InspectionKind.values or kind == InspectionKind.REINSPECTION:
         raise ValidationError({"kind": _("检查类型无效")})
+    # 双随机 results are published as random: only a verifiable draw may choose them
+    if kind == InspectionKind.RANDOM and draw is None:
+        raise ValidationError({"kind": _("双随机抽查只能由双随机抽取产生，请使用“双随机抽取”")})
     if kind in (InspectionKind.COMPLAINT, InspectionKind.FLYING) and not reason.strip():
         raise ValidationError({"reason": _("投诉举报核查和飞行检查须写明检查事由")})
     if kind == InspectionKind.CAMPAIGN and not campaign.strip():
         raise ValidationError({"campaign": _("专项检查须填写专项名称")})
     if entity.is_deleted:
         raise ValidationError({"entity": _("该监管对象已删除")})
-    _check_team(inspectors, joint_department)
+    # a draw has applied its own published avoidance rules
+    _check_team(inspectors, joint_department, None if draw is not None else entity)
     inspection = Inspection.objects.create(
         entity=entity,
         station=entity.subdistrict.station,
@@ -214,10 +257,19 @@ def schedule_inspection(
 
 
 @transaction.atomic
-def cancel_inspection(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
+def cancel_inspection(
+    *, actor: User, inspection: Inspection, reason: str, by_redraw: bool = False
+) -> Inspection:
+    """Cancel with a reason. An inspection a draw chose is cancelled only by a redraw: a
+    published draw cannot be quietly thinned out."""
     if not can_supervise_inspections(actor):
         raise PermissionDenied(_("只有股室负责人可以取消检查"))
     _require_scope(actor, inspection.entity)
+    if inspection.draw_id and not by_redraw:
+        raise _error(
+            InspectionError.ILLEGAL_TRANSITION,
+            message=_("双随机抽取产生的检查不能单独取消；确需调整的，请重新抽取并说明原因"),
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("取消检查须填写原因")})
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -265,6 +317,34 @@ def _station_teams(station: OrgUnit) -> list[list[User]]:
     return []
 
 
+def _team_for(entity: Entity, teams: list[list[User]], n: int) -> list[User]:
+    """The n-th team in rotation, skipping teams with a recorded conflict (回避)."""
+    for k in range(len(teams)):
+        team = teams[(n + k) % len(teams)]
+        if not conflicted_inspectors(entity, team):
+            return team
+    raise ValidationError(
+        {"station": _("%(e)s：所有检查组都有应当回避的人员，请手工安排") % {"e": entity.name}}
+    )
+
+
+def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[User]:
+    if department is None or not any(item.joint for item in visits):
+        return []
+    partners = list(
+        User.objects.filter(
+            org_unit=department, is_active=True, role_assignments__role=Role.INSPECTOR
+        )
+        .order_by("username")
+        .distinct()
+    )
+    if not partners:
+        raise ValidationError(
+            {"joint_department": _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name}}
+        )
+    return partners
+
+
 @transaction.atomic
 def schedule_from_plan(
     *,
@@ -282,7 +362,10 @@ def schedule_from_plan(
         raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("季度应为 1～4")})
-    plan = AnnualPlan.objects.filter(year=year, status=PlanStatus.APPROVED).first()
+    # the lock makes a second run (a double click) wait and then find the visits made
+    plan = (
+        AnnualPlan.objects.select_for_update().filter(year=year, status=PlanStatus.APPROVED).first()
+    )
     if plan is None:
         raise ValidationError({"year": _("%(y)s 年度重点检查清单尚未批准") % {"y": year}})
     teams = _station_teams(station)
@@ -320,14 +403,18 @@ def schedule_from_plan(
         for item in items
         for _n in range(max(0, getattr(item, f"q{quarter}") - existing.get(item.entity_id, 0)))
     ]
+    partners = _partner_inspectors(joint_department, visits)
     span = (end - first_day).days
     for n, item in enumerate(visits):
+        team = _team_for(item.entity, teams, n)
+        if item.joint:
+            team = [*team, partners[n % len(partners)]]
         schedule_inspection(
             actor=actor,
             entity=item.entity,
             kind=InspectionKind.PLANNED,
             scheduled_for=first_day + dt.timedelta(days=span * n // max(1, len(visits))),
-            inspectors=teams[n % len(teams)],
+            inspectors=team,
             reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
             plan_year=year,
             joint_department=joint_department if item.joint else None,
@@ -380,9 +467,10 @@ def parse_location(lat: str, lon: str, accuracy: str = "") -> Location | None:
     try:
         latitude, longitude = Decimal(lat), Decimal(lon)
         accuracy_m = int(float(accuracy)) if accuracy else None
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):
         raise ValidationError({"location": _("定位数据无效")}) from None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+    finite = latitude.is_finite() and longitude.is_finite()
+    if not finite or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationError({"location": _("定位数据超出范围")})
     quantum = Decimal("0.000001")
     return Location(latitude.quantize(quantum), longitude.quantize(quantum), accuracy_m)
@@ -485,7 +573,7 @@ def validate_photo(content: bytes, name: str) -> str:
     try:
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
         raise _error(
             InspectionError.BAD_PHOTO, "photo", _("图片“%(n)s”已损坏，无法读取") % {"n": name}
         ) from None
@@ -552,16 +640,29 @@ def missing_items(inspection: Inspection) -> list[ChecklistItem]:
     return [i for i in inspection.checklist.items.all() if i.pk not in answered]
 
 
-def _verify_co_inspector(inspection: Inspection, actor: User, co: User | None, code: str) -> None:
-    if co is None or co.pk == actor.pk or not _on_team(co, inspection):
+def _confirm_co_inspector(inspection: Inspection, actor: User, co: User | None, code: str) -> None:
+    """The partner's one-time code, checked in its own transaction so that django-otp's
+    failure counter (its throttle against guessing) and the audit of a failure are kept
+    even though the submission itself is refused."""
+    if co is None or co.pk == actor.pk or not co.is_active or not _on_team(co, inspection):
         raise _error(
             InspectionError.CONFIRMATION_MISSING,
             "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
         )
-    device = TOTPDevice.objects.filter(user=co, confirmed=True).first()
-    # django-otp refuses a code already used (replay) and throttles repeated failures
-    if device is None or not device.verify_token(code.strip()):
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=co, confirmed=True).first()
+        # django-otp refuses a code already used (replay) and throttles repeated failures
+        confirmed = device is not None and device.verify_token(code.strip())
+        if not confirmed:
+            audit.record(
+                "inspections.inspection.confirmation_failed",
+                actor=actor,
+                obj=inspection,
+                success=False,
+                after={"co_inspector": co.username},
+            )
+    if not confirmed:
         raise _error(
             InspectionError.CONFIRMATION_MISSING,
             "co_code",
@@ -596,7 +697,6 @@ def _check_complete(inspection: Inspection) -> list[ItemRecord]:
     return records
 
 
-@transaction.atomic
 def submit_inspection(
     *,
     actor: User,
@@ -609,13 +709,19 @@ def submit_inspection(
     submitter and a second inspector confirming (the second by their own one-time code on
     the same phone). Findings, the rectification order and the publication deadline follow."""
     _require_inspector_on_team(actor, inspection)
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    new_status = _transition(inspection, "submit")
-    if summary is not None:
-        inspection.summary = summary.strip()
-    records = _check_complete(inspection)
-    _verify_co_inspector(inspection, actor, co_inspector, co_code)
-    return _complete(actor, inspection, new_status, records, co_inspector, by_code=True)
+    # what can be checked without the code first, so no code is spent on a record that
+    # cannot be submitted; all of it is checked again under the lock below
+    current = Inspection.objects.get(pk=inspection.pk)
+    _transition(current, "submit")
+    _check_complete(current)
+    _confirm_co_inspector(current, actor, co_inspector, co_code)
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        new_status = _transition(inspection, "submit")
+        if summary is not None:
+            inspection.summary = summary.strip()
+        records = _check_complete(inspection)
+        return _complete(actor, inspection, new_status, records, co_inspector, by_code=True)
 
 
 @transaction.atomic
@@ -674,7 +780,7 @@ def _complete(
     inspection.number = next_document_number(INSPECTION_PREFIX, today.year)
     inspection.result = _result_of(findings)
     if inspection.kind in PUBLISHED_KINDS:
-        inspection.publication_due = compute_deadline(PUBLICATION_RULE, today)
+        inspection.publication_due = _deadline(PUBLICATION_RULE, today)
     inspection.save()
     order = _open_rectification(actor, inspection, today) if findings else None
     audit.record(
@@ -705,7 +811,7 @@ def _open_rectification(actor: User, inspection: Inspection, today: dt.date) -> 
         entity=inspection.entity,
         station=inspection.station,
         issued_on=today,
-        deadline=compute_deadline(RECTIFICATION_RULE, today),
+        deadline=_deadline(RECTIFICATION_RULE, today),
     )
     audit.record(
         "inspections.rectification.opened",
@@ -732,8 +838,10 @@ def amend_inspection(
     """Correct a submitted record: the summary, item notes and findings' severity. Results
     themselves are not changed after submission (a new inspection records a new fact).
     A reason is required and the before/after values are kept (S17)."""
-    if not (_on_team(actor, inspection) or can_supervise_inspections(actor)):
-        raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
+    if not _on_team(actor, inspection):
+        if not can_supervise_inspections(actor):
+            raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
+        _require_scope(actor, inspection.entity)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != InspectionStatus.SUBMITTED:
         raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("只能修改已提交的检查"))
@@ -841,7 +949,7 @@ def record_reinspection(
         order.closed_at, order.closed_by = now, actor
     else:
         order.rounds += 1
-        order.deadline = compute_deadline(RECTIFICATION_RULE, timezone.localdate(now))
+        order.deadline = _deadline(RECTIFICATION_RULE, timezone.localdate(now))
     order.save()
     audit.record(
         "inspections.rectification." + ("closed" if passed else "reopened"),
@@ -870,6 +978,7 @@ def escalate_finding(
         raise ValidationError({"summary": _("请填写移交说明")})
     if finding.inspection.status != InspectionStatus.SUBMITTED:
         raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查提交后才能移交问题"))
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
     done = set(finding.escalations.values_list("target", flat=True))
     now = timezone.now()
     created = [

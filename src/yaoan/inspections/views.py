@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -310,14 +311,16 @@ def _record_forms(
     )
 
 
-def _save_from(form: RecordForm, user: User, inspection: Inspection) -> Inspection:
+def _save_from(form: RecordForm, user: User, inspection: Inspection, posted: Any) -> Inspection:
+    """Save what was posted. The autosave posts only the fields changed on this phone, so
+    two inspectors filling in parts of one checklist do not overwrite each other."""
     data = form.cleaned_data
     location = services.parse_location(data["lat"], data["lon"], data["acc"])
     return services.save_draft(
         actor=user,
         inspection=inspection,
         records=form.records(),
-        summary=data["summary"],
+        summary=data["summary"] if "summary" in posted else None,
         location=location,
     )
 
@@ -330,7 +333,7 @@ def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     form, submit_form, photo_form = _record_forms(request, inspection)
     if request.method == "POST" and form.is_valid() and submit_form.is_valid():
         try:
-            inspection = _save_from(form, user, inspection)
+            inspection = _save_from(form, user, inspection, request.POST)
             if "submit" in request.POST:
                 services.submit_inspection(
                     actor=user,
@@ -370,7 +373,7 @@ def inspection_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return JsonResponse({"ok": False, "error": _("填写内容无效")}, status=422)
     try:
-        inspection = _save_from(form, user, inspection)
+        inspection = _save_from(form, user, inspection, request.POST)
     except (ValidationError, PermissionDenied) as exc:
         return JsonResponse({"ok": False, "error": _message_of(exc)}, status=409)
     return JsonResponse(
@@ -391,6 +394,14 @@ def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要上传的照片"))
         return redirect("inspections:inspection_record", pk=pk)
     upload = form.cleaned_data["photo"]
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if upload.size > limit:  # refused before the file is read into memory (S22)
+        return render(
+            request,
+            "inspections/upload_refused.html",
+            {"inspection": inspection, "name": upload.name, "mb": settings.UPLOAD_MAX_MB},
+            status=413,
+        )
     item_id = form.cleaned_data["item"]
     try:
         services.add_photo(

@@ -233,6 +233,14 @@ def _order_out(o: RectificationOrder) -> dict[str, Any]:
 def _visible_order(user: User, pk: int) -> RectificationOrder:
     order = rectifications_visible_to(user).select_related("entity").filter(pk=pk).first()
     if order is None:
+        if RectificationOrder.objects.filter(pk=pk).exists():
+            audit.record(
+                "inspections.access.denied",
+                actor=user,
+                success=False,
+                object_type="inspections.rectification",
+                object_id=str(pk),
+            )
         raise Http404
     return order
 
@@ -290,7 +298,7 @@ def _public_out(i: Inspection) -> dict[str, Any]:
     return {
         "entity_name": i.entity.name,
         "uscc": i.entity.uscc,
-        "inspected_on": timezone.localdate(i.submitted_at),
+        "inspected_on": timezone.localdate(i.started_at or i.submitted_at),
         "result": i.get_result_display(),
         "rectification": order.status if order else "none",
         "published_on": timezone.localdate(i.published_at),

@@ -65,7 +65,9 @@ class InspectionPage(PageMeta):
 
 class ScheduleIn(Schema):
     entity_id: int = Field(description="监管对象编号")
-    kind: str = Field(description="检查类型：planned/random/complaint/campaign/flying")
+    kind: str = Field(
+        description="检查类型：planned/complaint/campaign/flying（双随机抽查只能由抽取产生）"
+    )
     scheduled_for: dt.date = Field(description="计划检查日期")
     inspector_ids: list[int] = Field(description="检查人员用户编号，至少两名")
     reason: str = Field("", description="检查事由（投诉举报核查和飞行检查必填）")

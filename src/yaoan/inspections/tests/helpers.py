@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from yaoan.common.testing import totp_code
 from yaoan.core.models import OrgUnit, User
+from yaoan.draws import services as draw_services
+from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.draws.services import DrawSpec
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
@@ -28,7 +31,41 @@ class Site:
     chief: User
 
 
+def profile_inspectors(site: Site) -> None:
+    """Draws take inspectors with a profile (a badge number) only."""
+    for n, user in enumerate((site.inspector, site.partner)):
+        if not InspectorProfile.objects.filter(user=user).exists():
+            draw_services.save_profile(
+                actor=site.chief,
+                user=user,
+                badge_number=f"YJ{user.pk:05d}{n}",
+                home_subdistrict=None,
+                posted_subdistricts=[],
+            )
+
+
+def draw(site: Site, entity: Entity | None = None) -> Draw:
+    """A committed and executed draw of one entity (the pharmacy unless told) over the
+    station's two inspectors; its listener schedules the random inspection."""
+    entity = entity or site.pharmacy
+    profile_inspectors(site)
+    spec = DrawSpec(
+        title="2026年药品零售双随机抽查",
+        kind="random",
+        selection_mode="count",
+        selection_value=1,
+        inspector_units=[site.station],
+        pool_filters={"q": entity.uscc},
+        rules=frozenset(),
+    )
+    committed = draw_services.commit_draw(actor=site.chief, spec=spec)
+    return draw_services.execute_draw(actor=site.chief, draw=committed)
+
+
 def schedule(site: Site, kind: str = InspectionKind.RANDOM, **kwargs: Any) -> Inspection:
+    """An inspection of ``kind``; a random one the only way there is: drawn."""
+    if kind == InspectionKind.RANDOM:
+        return Inspection.objects.get(draw=draw(site, kwargs.get("entity")))
     return services.schedule_inspection(
         actor=kwargs.pop("actor", site.chief),
         entity=kwargs.pop("entity", site.pharmacy),

@@ -46,7 +46,7 @@ def test_schedule_record_and_submit_through_the_api(site: Site) -> None:
         site.chief,
         {
             "entity_id": site.pharmacy.pk,
-            "kind": "random",
+            "kind": "planned",
             "scheduled_for": "2026-06-10",
             "inspector_ids": [site.inspector.pk, site.partner.pk],
         },
@@ -71,9 +71,26 @@ def test_schedule_record_and_submit_through_the_api(site: Site) -> None:
         {"co_inspector_id": site.partner.pk, "co_code": totp_code(site.partner)},
     ).json()
     assert done["status"] == "submitted" and done["result"] == "rectify"
+    assert done["publication_due"] is None  # planned, not random: not published
     assert [f["item_number"] for f in done["findings"]] == ["4.3"]
     orders = call("get", "/api/inspections/rectifications/", site.chief).json()
     assert orders["results"][0]["id"] == done["rectification_id"]
+
+
+def test_random_kind_cannot_be_scheduled_by_hand(site: Site) -> None:
+    response = call(
+        "post",
+        "/api/inspections/",
+        site.chief,
+        {
+            "entity_id": site.pharmacy.pk,
+            "kind": "random",
+            "scheduled_for": "2026-06-10",
+            "inspector_ids": [site.inspector.pk, site.partner.pk],
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "kind"
 
 
 def test_state_change_out_of_order_is_409(site: Site) -> None:

@@ -128,11 +128,12 @@ def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) 
 def test_joint_items_of_the_plan_carry_the_partner_department(site: Site) -> None:
     from django.core.exceptions import ValidationError
 
-    from yaoan.common.testing import EntityFactory, OrgUnitFactory
+    from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory
     from yaoan.core.enums import OrgUnitKind
     from yaoan.inspections import services
 
     health = OrgUnitFactory(kind=OrgUnitKind.MEMBER_DEPARTMENT, name="区卫生健康委员会")
+    doctor = UserFactory(org_unit=health, display_name="卫健委检查员")
     site_entity = EntityFactory(
         subdistrict=site.pharmacy.subdistrict,
         entity_type="vaccination_site",
@@ -157,4 +158,5 @@ def test_joint_items_of_the_plan_carry_the_partner_department(site: Site) -> Non
         )
     joint = Inspection.objects.filter(entity=site_entity)
     assert joint.exists() and all(i.joint_department == health for i in joint)
+    assert all(doctor in i.inspectors.all() for i in joint)
     assert not Inspection.objects.filter(entity=site.pharmacy, joint_department__isnull=False)

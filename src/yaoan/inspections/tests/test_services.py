@@ -79,9 +79,82 @@ def test_shipped_checklists_cover_what_the_issue_names() -> None:
 
 def test_schedule_needs_two_inspectors(site: Site) -> None:
     with pytest.raises(ValidationError) as exc:
-        schedule(site, inspectors=[site.inspector])
+        schedule(site, kind=InspectionKind.PLANNED, inspectors=[site.inspector])
     assert "至少安排两名检查人员" in str(exc.value)
     assert not Inspection.objects.exists()
+
+
+def test_random_inspection_only_comes_from_a_draw(site: Site) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.schedule_inspection(
+            actor=site.chief,
+            entity=site.pharmacy,
+            kind=InspectionKind.RANDOM,
+            scheduled_for=dt.date(2026, 6, 10),
+            inspectors=[site.inspector, site.partner],
+        )
+    assert "只能由双随机抽取产生" in str(exc.value)
+
+
+def test_drawn_inspection_is_cancelled_only_by_a_redraw(site: Site) -> None:
+    inspection = schedule(site)
+    with pytest.raises(ValidationError) as exc:
+        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="不想查了")
+    assert "请重新抽取" in str(exc.value)
+
+
+def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(site: Site) -> None:
+    from yaoan.draws import services as draw_services
+
+    draw_services.record_conflict(
+        actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative", note="配偶"
+    )
+    with pytest.raises(ValidationError) as exc:
+        schedule(site, kind=InspectionKind.FLYING, reason="举报线索")
+    assert "应当回避" in str(exc.value) and site.partner.display_name in str(exc.value)
+
+
+def test_joint_inspection_needs_someone_from_the_partner_department(site: Site) -> None:
+    from yaoan.common.testing import OrgUnitFactory
+    from yaoan.core.enums import OrgUnitKind
+
+    health = OrgUnitFactory(kind=OrgUnitKind.MEMBER_DEPARTMENT, name="区卫生健康委员会")
+    with pytest.raises(ValidationError) as exc:
+        schedule(site, kind=InspectionKind.PLANNED, joint_department=health)
+    assert "区卫生健康委员会的检查人员" in str(exc.value)
+
+
+def test_wrong_partner_codes_are_counted_and_audited(site: Site) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    inspection = answer_all(site, schedule(site))
+    for _attempt in range(2):
+        with pytest.raises(ValidationError):
+            services.submit_inspection(
+                actor=site.inspector,
+                inspection=inspection,
+                co_inspector=site.partner,
+                co_code="000000",
+            )
+    device = TOTPDevice.objects.get(user=site.partner)
+    # kept although the submission was refused; the second try fell in the throttle's delay
+    assert device.throttling_failure_count == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="inspections.inspection.confirmation_failed", success=False
+        ).count()
+        == 2
+    )
+
+
+def test_unknown_calendar_year_is_a_message_not_an_error(site: Site) -> None:
+    with freeze_time(dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.UTC)):
+        inspection = answer_all(site, schedule(site))
+        with pytest.raises(ValidationError) as exc:
+            submit(site, inspection)
+    assert "2027" in str(exc.value)
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.IN_PROGRESS
 
 
 def test_complaint_inspection_needs_a_reason(site: Site) -> None:
@@ -137,6 +210,8 @@ def test_bad_location_is_refused() -> None:
         services.parse_location("95", "106.5")
     with pytest.raises(ValidationError):
         services.parse_location("abc", "106.5")
+    with pytest.raises(ValidationError):
+        services.parse_location("NaN", "106.5")
 
 
 def test_incomplete_checklist_cannot_be_submitted(site: Site) -> None:
@@ -267,14 +342,14 @@ def test_transition_tables_list_every_legal_change() -> None:
 
 
 def test_submitted_inspection_cannot_be_cancelled(site: Site) -> None:
-    inspection = submit(site, answer_all(site, schedule(site)))
+    inspection = submit(site, answer_all(site, schedule(site, kind=InspectionKind.PLANNED)))
     with pytest.raises(ValidationError) as exc:
         services.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
     assert "不能取消" in str(exc.value)
 
 
 def test_cancel_needs_the_chief_and_a_reason(site: Site) -> None:
-    inspection = schedule(site)
+    inspection = schedule(site, kind=InspectionKind.PLANNED)
     with pytest.raises(PermissionDenied):
         services.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
     with pytest.raises(ValidationError):

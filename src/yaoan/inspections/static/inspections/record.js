@@ -20,18 +20,27 @@
     status.className = "sync-status" + (cls ? " " + cls : "");
   }
 
-  function fields() {
-    var data = {};
-    form.querySelectorAll("input, textarea, select").forEach(function (el) {
-      if (!el.name || el.name === "csrfmiddlewaretoken" || el.name === "co_code") { return; }
-      if (el.type === "radio") { if (el.checked) { data[el.name] = el.value; } }
-      else { data[el.name] = el.value; }
-    });
-    return data;
+  // only what was changed on this phone is sent, so two inspectors filling in parts of one
+  // checklist on two phones do not overwrite each other's answers
+  var dirty = {};
+
+  function valueOf(name) {
+    var radios = form.querySelectorAll("input[type=radio][name='" + name + "']");
+    if (radios.length) {
+      var checked = Array.prototype.find.call(radios, function (r) { return r.checked; });
+      return checked ? checked.value : "";
+    }
+    var el = form.elements.namedItem(name);
+    return el && "value" in el ? el.value : "";
   }
 
-  function remember(pending) {
-    try { localStorage.setItem(key, JSON.stringify({ fields: fields(), pending: pending })); } catch (e) { /* storage off */ }
+  function remember() {
+    var fields = {};
+    Object.keys(dirty).forEach(function (name) { fields[name] = valueOf(name); });
+    try {
+      if (Object.keys(fields).length) { localStorage.setItem(key, JSON.stringify({ fields: fields })); }
+      else { localStorage.removeItem(key); }
+    } catch (e) { /* storage off */ }
   }
 
   function markItems() {
@@ -42,20 +51,28 @@
   }
 
   function save() {
+    var names = Object.keys(dirty);
+    if (!names.length) { return; }
     if (inFlight) { schedule(); return; }
     inFlight = true;
     show(status.dataset.msgSaving);
-    var body = new FormData(form);
-    body.delete("submit");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.elements.namedItem("csrfmiddlewaretoken").value);
+    names.forEach(function (name) { body.append(name, valueOf(name)); delete dirty[name]; });
+    function failed(text) {
+      names.forEach(function (name) { dirty[name] = true; });
+      remember();
+      show(text || status.dataset.msgOffline, "offline");
+    }
     fetch(form.dataset.draftUrl, { method: "POST", body: body, credentials: "same-origin",
                                    headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
       .then(function (res) {
-        if (!res.ok) { show(res.json.error || status.dataset.msgOffline, "offline"); return; }
-        remember(false);
+        if (!res.ok) { failed(res.json.error); return; }
+        remember();
         show(status.dataset.msgSaved + " " + res.json.saved_at);
       })
-      .catch(function () { show(status.dataset.msgOffline, "offline"); })
+      .catch(function () { failed(); })
       .finally(function () { inFlight = false; });
   }
 
@@ -64,22 +81,28 @@
     timer = setTimeout(save, 800);
   }
 
-  function changed() {
+  function changed(ev) {
+    var name = ev.target.name;
+    if (!name || name === "csrfmiddlewaretoken" || name === "co_code" || name === "co_inspector") { return; }
+    dirty[name] = true;
     markItems();
-    remember(true);
+    remember();
     schedule();
   }
 
   function restore() {
     var saved = null;
     try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
-    if (!saved || !saved.pending) { return; }
+    if (!saved || !saved.fields) { return; }
     Object.keys(saved.fields).forEach(function (name) {
       var value = saved.fields[name];
       var radios = form.querySelectorAll("input[type=radio][name='" + name + "']");
-      if (radios.length) { radios.forEach(function (r) { r.checked = r.value === value; }); return; }
-      var el = form.elements.namedItem(name);
-      if (el && "value" in el) { el.value = value; }
+      if (radios.length) { radios.forEach(function (r) { r.checked = r.value === value; }); }
+      else {
+        var el = form.elements.namedItem(name);
+        if (el && "value" in el) { el.value = value; }
+      }
+      dirty[name] = true;
     });
     markItems();
     show(status.dataset.msgRestored, "restored");
@@ -87,11 +110,8 @@
   }
 
   form.addEventListener("change", changed);
-  form.addEventListener("input", function (ev) { if (ev.target.tagName === "TEXTAREA") { changed(); } });
-  window.addEventListener("online", function () { remember(true); save(); });
-  document.querySelectorAll("form[data-sync-first]").forEach(function (other) {
-    other.addEventListener("submit", function () { remember(true); });
-  });
+  form.addEventListener("input", function (ev) { if (ev.target.tagName === "TEXTAREA") { changed(ev); } });
+  window.addEventListener("online", save);
 
   var locate = form.querySelector("[data-action=locate]");
   if (locate) {
@@ -103,7 +123,9 @@
         form.elements.namedItem("acc").value = Math.round(pos.coords.accuracy);
         document.querySelector("[data-testid=location]").textContent =
           status.dataset.msgLocated + " " + pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
-        changed();
+        ["lat", "lon", "acc"].forEach(function (name) { dirty[name] = true; });
+        remember();
+        schedule();
       }, function () { show(status.dataset.msgNolocation, "offline"); }, { enableHighAccuracy: true, timeout: 15000 });
     });
   }
