@@ -116,6 +116,7 @@ def reference_data(audit_log_flushable: None) -> None:
     by the flush after each live-server test: load it again (every loader is idempotent)."""
     from django.apps import apps as django_apps
 
+    from yaoan.common.testing import weekend_calendar_for_coming_years
     from yaoan.plans.services import ensure_default_rules
 
     importlib.import_module(AUDIT_TRIGGER_MIGRATION).load_deadline_rules(django_apps, None)
@@ -123,6 +124,7 @@ def reference_data(audit_log_flushable: None) -> None:
         "yaoan.inspections.migrations.0002_default_checklists_and_deadline"
     ).load(django_apps, None)
     ensure_default_rules()
+    weekend_calendar_for_coming_years()
 
 
 @pytest.fixture

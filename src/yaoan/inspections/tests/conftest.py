@@ -13,6 +13,7 @@ from yaoan.common.testing import (
     StationFactory,
     SubdistrictFactory,
     UserFactory,
+    weekend_calendar_for_coming_years,
 )
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.inspections.tests.helpers import Site
@@ -20,6 +21,7 @@ from yaoan.inspections.tests.helpers import Site
 
 @pytest.fixture
 def site(db: Any) -> Site:
+    weekend_calendar_for_coming_years()
     station, other = StationFactory(name="江城所"), StationFactory(name="石门所")
     section = OrgUnitFactory(kind=OrgUnitKind.SECTION, name="药品股")
     return Site(
