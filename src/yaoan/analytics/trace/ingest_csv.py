@@ -1,0 +1,271 @@
+# ruff: noqa: S608 - SQL built from fixed schemas, configuration and quoted literals
+"""CSV trace events → Parquet, validated in bulk inside DuckDB.
+
+Header ``code,event,time,entity,counterparty,product,batch,expiry,quantity`` (any order).
+One scan collects what Python must judge — the distinct codes outside the 20-digit fast
+path and the distinct party codes — which ``codes`` checks once each; a second scan joins
+those verdicts back, checks everything else in SQL and writes the valid rows straight to
+Parquet. Only when some rows were rejected does a third scan write them, with the reason
+and the data-record number, to the rejects file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from yaoan.analytics.trace import codes
+from yaoan.analytics.trace.store import Transaction, _quote
+
+COLUMNS = (
+    "code",
+    "event",
+    "time",
+    "entity",
+    "counterparty",
+    "product",
+    "batch",
+    "expiry",
+    "quantity",
+)
+EVENTS = ("receive", "ship", "sell", "dispense", "administer", "return", "destroy")
+# events that move a unit between two businesses need the other party
+NEEDS_COUNTERPARTY = ("receive", "ship", "return")
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+REJECT_COLUMNS = ("row", "reason", *COLUMNS)
+
+Progress = Callable[[str], None]
+
+
+class CsvFileError(ValueError):
+    """The whole file is unusable (message in Chinese)."""
+
+
+def check_header(first_line: str) -> None:
+    names = [c.strip().strip('"').lower() for c in first_line.lstrip("\ufeff").split(",")]
+    missing = [c for c in COLUMNS if c not in names]
+    extra = [c for c in names if c not in COLUMNS]
+    if missing or extra:
+        detail = []
+        if missing:
+            detail.append("缺少列：" + "、".join(missing))
+        if extra:
+            detail.append("多余的列：" + "、".join(extra))
+        raise CsvFileError("CSV 表头应为 " + ",".join(COLUMNS) + "（" + "；".join(detail) + "）")
+
+
+def _source(path: Path) -> str:
+    return (
+        f"read_csv({_quote(str(path))}, header=true, all_varchar=true, delim=',', quote='\"', "
+        "store_rejects=true, auto_detect=false, columns={"
+        + ", ".join(f"'{c}': 'VARCHAR'" for c in _header_order(path))
+        + "})"
+    )
+
+
+def _header_order(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        line = fh.readline()
+    return [c.strip().strip('"').lower() for c in line.split(",")]
+
+
+def _verdicts(con: Any, src: str) -> tuple[int, pa.Table, dict[str, str]]:
+    """Scan 1: row count, the codes Python must parse, and the party codes that are bad."""
+    row = con.execute(
+        f"""SELECT COUNT(*),
+                   list(DISTINCT trim(code)) FILTER (
+                       WHERE NOT regexp_full_match(trim(code), '{codes.DRUG20_SQL_PATTERN}')),
+                   list(DISTINCT upper(trim(entity))),
+                   list(DISTINCT upper(trim(counterparty)))
+            FROM {src}"""
+    ).fetchall()[0]
+    total, odd_codes, ents, cps = row
+    code_table = codes.parse_many(c for c in (odd_codes or []) if c is not None)
+    parties = {p for p in [*(ents or []), *(cps or [])] if p}
+    bad_parties = {p: problem for p in parties if (problem := codes.uscc_problem(p))}
+    return int(total), code_table, bad_parties
+
+
+def _party_problem(column: str, bad: dict[str, str]) -> str:
+    """The reason a party code is bad, as a CASE over the few bad values (no join)."""
+    if not bad:
+        return "CAST(NULL AS VARCHAR)"
+    whens = " ".join(f"WHEN {_quote(p)} THEN {_quote(reason)}" for p, reason in bad.items())
+    return f"CASE {column} {whens} END"
+
+
+def _checked_sql(
+    src: str,
+    now_utc: dt.datetime,
+    check_products: bool,
+    bad_parties: dict[str, str],
+    odd_codes: bool,
+    numbered: bool = False,
+) -> str:
+    """Every row with its ``reason`` (NULL when valid). Numbering the rows costs a
+    single-threaded pass, so only the query that lists rejected rows asks for it."""
+    events = ", ".join(f"'{e}'" for e in EVENTS)
+    needs_cp = ", ".join(f"'{e}'" for e in NEEDS_COUNTERPARTY)
+    latest = (now_utc + FUTURE_TOLERANCE).strftime("%Y-%m-%d %H:%M:%S+00")
+    fast = f"regexp_full_match(code, '{codes.DRUG20_SQL_PATTERN}')"
+    product_check = (
+        f"WHEN {fast} AND substr(code, 1, 7) NOT IN (SELECT product_key FROM products) "
+        "THEN 'code：追溯码的药品标识码' || substr(code, 1, 7) || '未在产品库登记'"
+        if check_products
+        else ""
+    )
+    # codes outside the 20-digit fast path take their verdict from Python (parse_many)
+    odd_cols = ", ".join(
+        f"c.{c} AS odd_{c}" if odd_codes else f"CAST(NULL AS {t}) AS odd_{c}"
+        for c, t in (
+            ("key", "VARCHAR"),
+            ("family", "VARCHAR"),
+            ("product", "VARCHAR"),
+            ("batch", "VARCHAR"),
+            ("expiry", "DATE"),
+            ("problem", "VARCHAR"),
+        )
+    )
+    odd_join = "LEFT JOIN code_verdicts c ON c.raw = r.code" if odd_codes else ""
+    return f"""
+WITH r AS (
+  SELECT {"row_number() OVER ()" if numbered else "CAST(0 AS BIGINT)"} AS n,
+         trim(code) AS code, lower(trim(event)) AS event,
+         trim(time) AS time_text, upper(trim(entity)) AS entity,
+         NULLIF(upper(trim(counterparty)), '') AS counterparty,
+         NULLIF(trim(product), '') AS product, NULLIF(trim(batch), '') AS batch,
+         NULLIF(trim(expiry), '') AS expiry_text, NULLIF(trim(quantity), '') AS quantity_text,
+         code AS raw_code, event AS raw_event, time AS raw_time, entity AS raw_entity,
+         counterparty AS raw_counterparty, product AS raw_product, batch AS raw_batch,
+         expiry AS raw_expiry, quantity AS raw_quantity
+  FROM {src}
+), t AS (
+  SELECT r.*, TRY_CAST(r.time_text AS TIMESTAMPTZ) AS ts, TRY_CAST(r.expiry_text AS DATE) AS exp,
+         TRY_CAST(COALESCE(r.quantity_text, '1') AS DOUBLE) AS qty, {odd_cols},
+         {_party_problem("r.entity", bad_parties)} AS entity_problem,
+         {_party_problem("r.counterparty", bad_parties)} AS counterparty_problem
+  FROM r {odd_join}
+)
+SELECT *,
+  CASE
+    WHEN code IS NULL OR code = '' THEN 'code：追溯码为空'
+    WHEN odd_problem IS NOT NULL THEN 'code：' || odd_problem
+    WHEN event IS NULL OR event NOT IN ({events})
+      THEN 'event：事件类型“' || COALESCE(raw_event, '') || '”无效（应为 {"、".join(EVENTS)}）'
+    WHEN ts IS NULL THEN 'time：“' || COALESCE(raw_time, '') || '”不是有效的 ISO 8601 时间'
+    WHEN ts > TIMESTAMPTZ '{latest}' THEN 'time：时间“' || raw_time || '”晚于当前时间'
+    WHEN entity IS NULL OR entity = '' THEN 'entity：统一社会信用代码为空'
+    WHEN entity_problem IS NOT NULL THEN 'entity：' || entity_problem
+    WHEN counterparty IS NULL AND event IN ({needs_cp})
+      THEN 'counterparty：' || event || ' 事件须填写对方单位的统一社会信用代码'
+    WHEN counterparty_problem IS NOT NULL THEN 'counterparty：' || counterparty_problem
+    WHEN expiry_text IS NOT NULL AND exp IS NULL
+      THEN 'expiry：“' || raw_expiry || '”不是有效日期（YYYY-MM-DD）'
+    WHEN qty IS NULL OR qty <= 0 OR isnan(qty) OR isinf(qty)
+      THEN 'quantity：“' || COALESCE(raw_quantity, '') || '”应为正数'
+    {product_check}
+  END AS reason
+FROM t
+"""
+
+
+EVENT_SELECT = """
+SELECT COALESCE(odd_key, code) AS code,
+       CASE WHEN odd_key IS NULL THEN 'drug20' ELSE odd_family END AS family,
+       event, ts AS time, CAST(ts AS DATE) AS day, entity, counterparty,
+       COALESCE(product, odd_product, CASE WHEN odd_key IS NULL THEN substr(code, 1, 7) END)
+         AS product,
+       COALESCE(batch, odd_batch) AS batch, COALESCE(exp, odd_expiry) AS expiry,
+       qty AS quantity, CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS via,
+       {source} AS source
+FROM checked WHERE reason IS NULL
+"""
+
+
+def load(
+    con: Any,
+    path: Path,
+    txn: Transaction,
+    digest: str,
+    strict: bool,
+    check_products: bool,
+    progress: Progress,
+) -> tuple[int, int, Path | None]:
+    """Load one CSV file into ``txn``; returns (events loaded, rows rejected, rejects file).
+    In strict mode a file with any bad row loads nothing (its rejects are still written)."""
+    src = _source(path)
+    progress("扫描追溯码与单位代码…")
+    try:
+        total, code_table, bad_parties = _verdicts(con, src)
+    except duckdb.Error as exc:  # quoting or line structure the CSV reader cannot follow
+        first = str(exc).splitlines()[0]
+        raise CsvFileError(f"CSV 文件无法解析（{first}）") from exc
+    con.register("code_verdicts", code_table)
+    now = dt.datetime.now(dt.UTC)
+    odd = code_table.num_rows > 0
+    sql = _checked_sql(src, now, check_products, bad_parties, odd)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW checked AS {sql}")
+    numbered = _checked_sql(src, now, check_products, bad_parties, odd, numbered=True)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW checked_numbered AS {numbered}")
+    malformed = _malformed(con)
+    progress(f"校验并写入 {total} 行…")
+    part = txn.part_path("events", f"{digest}-0.parquet")
+    select = EVENT_SELECT.format(source=_quote(digest))
+    written = con.execute(
+        f"COPY ({select}) TO {_quote(str(part))} (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
+    ).fetchall()[0][0]
+    bad = total - int(written)
+    reject_file = None
+    if bad or malformed:
+        reject_file = txn.reject_path(digest)
+        _write_rejects(con, reject_file, malformed)
+    rejected = bad + len(malformed)
+    if strict and rejected:
+        part.unlink(missing_ok=True)
+        return 0, rejected, reject_file
+    if not written:
+        part.unlink(missing_ok=True)
+    return int(written), rejected, reject_file
+
+
+def _malformed(con: Any) -> list[tuple[int, str, str]]:
+    """Lines DuckDB could not split into the columns (wrong count, bad quoting)."""
+    try:
+        rows = con.execute(
+            # every scan of the file appends its errors again: one row per line
+            "SELECT line, min(error_message), min(csv_line) FROM reject_errors "
+            "GROUP BY line ORDER BY line"
+        ).fetchall()
+    except Exception:  # no rejects table when nothing was rejected
+        return []
+    return [(int(line), str(msg), str(text or "")) for line, msg, text in rows]
+
+
+def _write_rejects(con: Any, path: Path, malformed: list[tuple[int, str, str]]) -> None:
+    rows = con.execute(
+        f"""SELECT n, reason, {", ".join("raw_" + c for c in COLUMNS)}
+            FROM checked_numbered WHERE reason IS NOT NULL ORDER BY n"""
+    ).fetchall()
+    bad_lines = [line for line, _m, _t in malformed]
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(REJECT_COLUMNS)
+        for line, message, text in malformed:
+            writer.writerow([line, f"第{line}行无法按列拆分：{message}", text])
+        for n, reason, *raw in rows:
+            writer.writerow([_line_of(int(n), bad_lines), reason, *raw])
+
+
+def _line_of(n: int, bad_lines: list[int]) -> int:
+    """The file line of the n-th parsed record: header is line 1, skipped lines shift it."""
+    line = n + 1
+    for bad in bad_lines:
+        if bad <= line:
+            line += 1
+    return line

@@ -1,0 +1,219 @@
+"""Trace API routes: where-from/where-to, recall reach, entity reports, anomalies, and
+the upload of a trace file loaded in the background. They validate and delegate: queries
+go to the engine (yaoan.analytics.trace.queries), loads to trace.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from yaoan.analytics.trace import queries as engine
+from yaoan.analytics.trace.rules import RULES
+from yaoan.core import audit
+from yaoan.core.models import BackgroundJob, User
+from yaoan.trace import services
+from yaoan.trace.api.schemas import (
+    AnomalyPage,
+    BatchRowOut,
+    EntityReportOut,
+    ErrorOut,
+    JobOut,
+    WhereOut,
+)
+from yaoan.trace.queries import trace_store, visible_usccs
+from yaoan.trace.rules import can_ingest_trace, can_read_trace
+from yaoan.trace.tasks import ingest_upload_task
+
+router = Router(tags=["药品追溯"])
+ERRORS: dict[int | tuple[int, ...], Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Any}
+
+
+def _reader(request: HttpRequest) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    if not can_read_trace(user):
+        audit.record_refusal("trace.access.denied", actor=user, path=request.path)
+        raise PermissionDenied(_("您无权查看追溯数据。"))
+    return user
+
+
+def _out_of_scope(user: User, request: HttpRequest, object_id: str) -> Http404:
+    audit.record(
+        "trace.access.denied",
+        actor=user,
+        success=False,
+        object_type="trace.query",
+        object_id=object_id[:64],
+        reason=request.path,
+    )
+    return Http404()
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code="invalid")]})
+
+
+@router.get(
+    "/where",
+    response={200: WhereOut, **ERRORS},
+    summary="追溯码来源去向",
+    description="任何形式的追溯码（20位码上放心码、GS1 条码及其人读形式、GS1 数字链接、MA 码、"
+    "企业自建码）。所里的用户只能查询链条中至少有一家本所辖区单位的码，可看到完整链条。",
+)
+def where(request: HttpRequest, code: str = Query(..., description="追溯码")) -> dict[str, Any]:
+    user = _reader(request)
+    con = trace_store().connect()
+    try:
+        result = engine.where(con, code)
+    except engine.QueryError as exc:
+        raise _invalid("code", str(exc)) from exc
+    finally:
+        con.close()
+    allowed = visible_usccs(user)
+    if not (result["chain"] or result["contents"] or result["containers"]):
+        raise Http404
+    if allowed is not None and not allowed.intersection(result["entities"]):
+        raise _out_of_scope(user, request, result["code"])
+    return result
+
+
+@router.get(
+    "/batches",
+    response={200: list[BatchRowOut], **ERRORS},
+    summary="批次召回范围",
+    description="收到过该批次的每家单位及其入库、出库、销售、退货、销毁和推定结存数量。"
+    "所里的用户只看到本所辖区的单位。",
+)
+def batch(
+    request: HttpRequest,
+    product: str = Query(..., description="产品标识（药品标识码、GTIN 或产品库标识）"),
+    batch: str = Query(..., description="批号"),
+) -> list[dict[str, Any]]:
+    user = _reader(request)
+    con = trace_store().connect()
+    try:
+        rows = engine.batch_reach(con, product, batch)
+    finally:
+        con.close()
+    allowed = visible_usccs(user)
+    if allowed is not None:
+        visible = [r for r in rows if r["entity"] in allowed]
+        if rows and not visible:
+            raise _out_of_scope(user, request, f"{product}/{batch}")
+        rows = visible
+    if not rows:
+        raise Http404
+    return rows
+
+
+class PeriodParams(Schema):
+    date_from: dt.date | None = Field(None, alias="from", description="起始日期 YYYY-MM-DD")
+    date_to: dt.date | None = Field(None, alias="to", description="截止日期 YYYY-MM-DD")
+
+
+@router.get(
+    "/entities/{uscc}",
+    response={200: EntityReportOut, **ERRORS},
+    summary="单位购销存",
+    description="该单位在期间内从谁购进、出库给谁、销售了什么，以及截至截止日的各产品结存。",
+)
+def entity(request: HttpRequest, uscc: str, period: Query[PeriodParams]) -> dict[str, Any]:
+    user = _reader(request)
+    uscc = uscc.strip().upper()
+    allowed = visible_usccs(user)
+    if allowed is not None and uscc not in allowed:
+        raise _out_of_scope(user, request, uscc)
+    con = trace_store().connect()
+    try:
+        return engine.entity_report(con, uscc, period.date_from, period.date_to)
+    finally:
+        con.close()
+
+
+class AnomalyParams(Schema):
+    rule: str | None = Field(None, description="规则名：" + "、".join(RULES))
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+@router.get(
+    "/anomalies",
+    response={200: AnomalyPage, **ERRORS},
+    summary="追溯异常",
+    description="每次导入后增量更新的异常清单，按时间倒序。所里的用户只看到本所辖区单位的异常。",
+)
+def anomalies(request: HttpRequest, params: Query[AnomalyParams]) -> dict[str, Any]:
+    user = _reader(request)
+    if params.rule and params.rule not in RULES:
+        raise _invalid("rule", _("未知的规则“%(rule)s”。") % {"rule": params.rule})
+    con = trace_store().connect()
+    try:
+        total, rows = engine.list_anomalies(
+            con,
+            params.rule,
+            visible_usccs(user),
+            limit=params.page_size,
+            offset=(params.page - 1) * params.page_size,
+        )
+    finally:
+        con.close()
+    return {"count": total, "page": params.page, "page_size": params.page_size, "results": rows}
+
+
+def _job_out(job: BackgroundJob) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "file": job.input_name,
+        "message": job.message,
+        "result": {k: v for k, v in job.result.items() if k != "reject_file"},
+    }
+
+
+@router.post(
+    "/ingest",
+    response={202: JobOut, **ERRORS},
+    summary="上传追溯事件文件",
+    description="CSV 或 EPCIS 2.0（JSON-LD、XML）文件，后台导入；用返回的任务编号查询进度和结果。"
+    "all_or_nothing 为 true 时文件中有任何不合格记录则整个文件不导入。",
+)
+def upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    all_or_nothing: Form[bool] = False,
+) -> Status[dict[str, Any]]:
+    user = _reader(request)
+    if not can_ingest_trace(user):
+        raise PermissionDenied(_("您无权导入追溯数据。"))
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if (file.size or 0) > limit:
+        raise _invalid(
+            "file", _("文件超过 %(mb)s MB，请用命令行导入。") % {"mb": settings.UPLOAD_MAX_MB}
+        )
+    job = services.submit_upload(
+        actor=user, name=file.name or "upload", content=file.read(), strict=all_or_nothing
+    )
+    ingest_upload_task.enqueue(job.pk)  # the job row is committed: create_job was atomic
+    job.refresh_from_db()
+    return Status(202, _job_out(job))
+
+
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, **ERRORS},
+    summary="导入任务进度",
+)
+def job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    user = _reader(request)
+    found = BackgroundJob.objects.filter(
+        pk=job_id, kind=services.INGEST_JOB_KIND, created_by=user
+    ).first()
+    if found is None:
+        raise Http404
+    return _job_out(found)
