@@ -164,7 +164,9 @@ def _complete(inspection: Inspection, team: list[User], chief: User, rng: random
     inspection = services.enter_paper_record(
         actor=team[0], inspection=inspection, co_inspector=team[1], reason=PAPER_REASON
     )
-    _follow_up(inspection, team[0], chief, rng)
+    # a drawn team may come from another station; the entity's own station follows up
+    local = next((u for u in team if u.org_unit_id == inspection.station_id), chief)
+    _follow_up(inspection, local, chief, rng)
 
 
 def _follow_up(inspection: Inspection, inspector: User, chief: User, rng: random.Random) -> None:

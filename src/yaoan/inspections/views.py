@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
+from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import AuditEvent, User
 from yaoan.inspections import services
@@ -76,55 +77,37 @@ JOINABLE_UNIT_KINDS = (
 )
 
 
+DENIED = "inspections.access.denied"
+
+
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
-    audit.record_refusal("inspections.access.denied", actor=user, path=request.path)
-    return PermissionDenied()
+    return refusal(request, user, DENIED)
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not can_read_inspections(user):
-        raise _deny(request, user)
-    return user
-
-
-def _not_visible(user: User, object_type: str, pk: int) -> Http404:
-    audit.record(
-        "inspections.access.denied",
-        actor=user,
-        success=False,
-        object_type=object_type,
-        object_id=str(pk),
-    )
-    return Http404()
+    return allowed_user(request, can_read_inspections, DENIED)
 
 
 def visible_inspection(user: User, pk: int) -> Inspection:
-    inspection = (
-        inspections_visible_to(user)
-        .select_related("entity__subdistrict", "station", "checklist", "joint_department")
-        .filter(pk=pk)
-        .first()
+    return visible_or_404(
+        inspections_visible_to(user).select_related(
+            "entity__subdistrict", "station", "checklist", "joint_department"
+        ),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="inspections.inspection",
     )
-    if inspection is None:
-        if Inspection.objects.filter(pk=pk).exists():
-            raise _not_visible(user, "inspections.inspection", pk)
-        raise Http404
-    return inspection
 
 
 def visible_order(user: User, pk: int) -> RectificationOrder:
-    order = (
-        rectifications_visible_to(user)
-        .select_related("entity", "inspection", "station")
-        .filter(pk=pk)
-        .first()
+    return visible_or_404(
+        rectifications_visible_to(user).select_related("entity", "inspection", "station"),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="inspections.rectification",
     )
-    if order is None:
-        if RectificationOrder.objects.filter(pk=pk).exists():
-            raise _not_visible(user, "inspections.rectification", pk)
-        raise Http404
-    return order
 
 
 def _message_of(exc: ValidationError | PermissionDenied) -> str:
@@ -646,9 +629,9 @@ def checklist_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def entity_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
-    entity = entities_visible_to(user).filter(pk=pk).first()
-    if entity is None:
-        raise _not_visible(user, "registry.entity", pk)
+    entity = visible_or_404(
+        entities_visible_to(user), pk, user=user, action=DENIED, object_type="registry.entity"
+    )
     try:
         grade, _basis = services.recompute_risk_grade(actor=user, entity=entity)
     except PermissionDenied as exc:

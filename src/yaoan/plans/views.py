@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yaoan.common import xlsx
-from yaoan.core import audit
+from yaoan.common.forms import add_service_errors
+from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
 from yaoan.plans import keylist, services
@@ -57,34 +58,19 @@ PAGE_SIZE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+DENIED = "plans.access.denied"
+
+
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
-    audit.record_refusal("plans.access.denied", actor=user, path=request.path)
-    return PermissionDenied()
+    return refusal(request, user, DENIED)
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not can_read_plans(user):
-        raise _deny(request, user)
-    return user
+    return allowed_user(request, can_read_plans, DENIED)
 
 
 def _manager(request: HttpRequest) -> User:
-    user = _reader(request)
-    if not can_manage_plans(user):
-        raise _deny(request, user)
-    return user
-
-
-def _form_errors(exc: ValidationError, form: Any) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+    return allowed_user(request, can_manage_plans, DENIED)
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
@@ -93,23 +79,13 @@ def _error_message(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def visible_item(user: User, plan: AnnualPlan, item_pk: int) -> PlanItem:
-    item = (
-        items_visible_to(user, plan)
-        .select_related("entity", "station", "plan")
-        .filter(pk=item_pk)
-        .first()
+    return visible_or_404(
+        items_visible_to(user, plan).select_related("entity", "station", "plan"),
+        item_pk,
+        user=user,
+        action=DENIED,
+        object_type="plans.planitem",
     )
-    if item is None:
-        if PlanItem.objects.filter(pk=item_pk, plan=plan).exists():
-            audit.record(
-                "plans.access.denied",
-                actor=user,
-                success=False,
-                object_type="plans.planitem",
-                object_id=str(item_pk),
-            )
-        raise Http404
-    return item
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -149,7 +125,7 @@ def frequency_rule_form_view(request: HttpRequest, pk: int | None = None) -> Htt
                     actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("频次规则已保存。"))
             return redirect("plans:frequency_rules")
@@ -197,7 +173,7 @@ def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
                 actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("重点清单规则已保存。"))
             return redirect("plans:key_list_rules")
@@ -363,7 +339,7 @@ def item_edit_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 joint=form.cleaned_data["joint"],
             )
         except ValidationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             return _item_done(request, plan, edited.plan)
     return render(request, "plans/item_form.html", {"form": form, "plan": plan, "item": item})
@@ -378,7 +354,7 @@ def item_remove_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         try:
             result = services.remove_item(actor=user, item=item, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             return _item_done(request, plan, result)
     return render(
@@ -412,7 +388,7 @@ def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                     joint=form.cleaned_data["joint"],
                 )
             except ValidationError as exc:
-                _form_errors(exc, form)
+                add_service_errors(form, exc)
                 if form.errors.get("entity"):
                     form.add_error("uscc", form.errors.pop("entity"))
             else:

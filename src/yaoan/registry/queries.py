@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from yaoan.core.access import visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import DataScope, data_scope
 from yaoan.registry.enums import ExpiryWindow, LicenceKind, LicenceStatus
@@ -118,3 +119,14 @@ def licence_warning(licence: Licence, today: dt.date) -> str:
         if licence.valid_until <= today + dt.timedelta(days=days):
             return str(days)
     return ""
+
+
+def visible_entity(user: User, pk: int) -> Entity:
+    """The entity if the user's scope covers it; a 404 (and an audit row) otherwise."""
+    return visible_or_404(
+        entities_visible_to(user).select_related("subdistrict__station"),
+        pk,
+        user=user,
+        action="registry.access.denied",
+        object_type="registry.entity",
+    )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +18,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from yaoan.common.forms import add_service_errors
 from yaoan.common.masking import mask_phone
 from yaoan.common.panels import render_panels
-from yaoan.core import audit
+from yaoan.core.access import allowed_user, refusal
 from yaoan.core.models import User
 from yaoan.core.rules import can_edit_registry, can_read_registry, can_set_ratings
 from yaoan.registry import services
@@ -29,45 +29,29 @@ from yaoan.registry.enums import EntityStatus, EntityType, MedicalLevel, RatingK
 from yaoan.registry.filtersets import EntityFilterSet, ProductFilterSet
 from yaoan.registry.forms import DeleteForm, EntityForm, LicenceForm, ProductForm, RatingForm
 from yaoan.registry.models import Entity, Licence
-from yaoan.registry.queries import entities_visible_to, licence_warning, products_visible_to
+from yaoan.registry.queries import (
+    entities_visible_to,
+    licence_warning,
+    products_visible_to,
+    visible_entity,
+)
 
 PAGE_SIZE = 50
 
 
+DENIED = "registry.access.denied"
+
+
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
-    """Audit a refusal (S14); the caller raises what this returns."""
-    audit.record_refusal("registry.access.denied", actor=user, path=request.path)
-    return PermissionDenied()
+    return refusal(request, user, DENIED)
 
 
 def _user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not can_read_registry(user):
-        raise _deny(request, user)
-    return user
+    return allowed_user(request, can_read_registry, DENIED)
 
 
 def _editor(request: HttpRequest) -> User:
-    user = _user(request)
-    if not can_edit_registry(user):
-        raise _deny(request, user)
-    return user
-
-
-def visible_entity(user: User, pk: int) -> Entity:
-    """The entity if the user's scope covers it; a 404 (and an audit row) otherwise."""
-    entity = entities_visible_to(user).select_related("subdistrict__station").filter(pk=pk).first()
-    if entity is None:
-        if Entity.objects.filter(pk=pk).exists():
-            audit.record(
-                "registry.access.denied",
-                actor=user,
-                success=False,
-                object_type="registry.entity",
-                object_id=str(pk),
-            )
-        raise Http404
-    return entity
+    return allowed_user(request, can_edit_registry, DENIED)
 
 
 def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
@@ -257,17 +241,6 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_errors_from(exc: ValidationError, form: Any) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def entity_create_view(request: HttpRequest) -> HttpResponse:
     user = _editor(request)
     form = EntityForm(request.POST or None, user=user)
@@ -275,7 +248,7 @@ def entity_create_view(request: HttpRequest) -> HttpResponse:
         try:
             entity = services.create_entity(actor=user, data=form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记：%(name)s") % {"name": entity.name})
             return redirect(entity)
@@ -295,7 +268,7 @@ def entity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(entity)
@@ -360,7 +333,7 @@ def licence_form_view(request: HttpRequest, pk: int, licence_pk: int | None = No
                     reason=request.POST.get("reason", ""),
                 )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("证照已保存。"))
             return redirect(entity)
@@ -388,7 +361,7 @@ def product_create_view(request: HttpRequest) -> HttpResponse:
         try:
             services.create_product(actor=user, data=form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("产品已登记。"))
             return redirect("registry:product_list")

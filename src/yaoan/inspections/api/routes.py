@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from yaoan.core import audit
+from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
 from yaoan.inspections import services
 from yaoan.inspections.api.schemas import (
@@ -54,27 +52,21 @@ class InspectionFilters(Schema):
     mine: bool = False
 
 
+DENIED = "inspections.access.denied"
+
+
 def _reader(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not can_read_inspections(user):
-        audit.record_refusal("inspections.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("您无权查看监督检查信息。"))
-    return user
+    return allowed_user(request, can_read_inspections, DENIED)
 
 
 def _visible(user: User, pk: int) -> Inspection:
-    inspection = inspections_visible_to(user).filter(pk=pk).first()
-    if inspection is None:
-        if Inspection.objects.filter(pk=pk).exists():
-            audit.record(
-                "inspections.access.denied",
-                actor=user,
-                success=False,
-                object_type="inspections.inspection",
-                object_id=str(pk),
-            )
-        raise Http404
-    return inspection
+    return visible_or_404(
+        inspections_visible_to(user),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="inspections.inspection",
+    )
 
 
 def _out(i: Inspection) -> dict[str, Any]:
@@ -231,18 +223,13 @@ def _order_out(o: RectificationOrder) -> dict[str, Any]:
 
 
 def _visible_order(user: User, pk: int) -> RectificationOrder:
-    order = rectifications_visible_to(user).select_related("entity").filter(pk=pk).first()
-    if order is None:
-        if RectificationOrder.objects.filter(pk=pk).exists():
-            audit.record(
-                "inspections.access.denied",
-                actor=user,
-                success=False,
-                object_type="inspections.rectification",
-                object_id=str(pk),
-            )
-        raise Http404
-    return order
+    return visible_or_404(
+        rectifications_visible_to(user).select_related("entity"),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="inspections.rectification",
+    )
 
 
 @router.get(

@@ -35,8 +35,12 @@ from yaoan.registry.api.schemas import (
 from yaoan.registry.enums import EntityType, RegistryError
 from yaoan.registry.filtersets import EntityFilterSet, LicenceFilterSet, ProductFilterSet
 from yaoan.registry.models import Entity, Licence, Product
-from yaoan.registry.queries import entities_visible_to, licences_visible_to, products_visible_to
-from yaoan.registry.views import visible_entity
+from yaoan.registry.queries import (
+    entities_visible_to,
+    licences_visible_to,
+    products_visible_to,
+    visible_entity,
+)
 
 router = Router()
 
