@@ -1,7 +1,9 @@
 """双随机 draw over a large district: time and peak memory of the pure engine
-(``yaoan.analytics.draws``): freezing and validating the inputs, the feasibility check of
-every entity, the commitment (canonical JSON + SM3), the draw itself, and verification of
-the published document by re-derivation.
+(``yaoan.analytics.draws``): the per-draw pseudonymous inspector codes (HMAC-SM3), freezing
+and validating the inputs, the feasibility check of every entity, the commitment (canonical
+JSON + SM3), the draw itself, and verification of the published document by re-derivation
+(which draws.services also runs once at execution to store the outcome the public page
+shows, with the document digest).
 
     .venv/bin/python benchmarks/draw.py [--entities 50000] [--inspectors 500] [--ratio 5]
 
@@ -39,8 +41,11 @@ from yaoan.analytics.draws import (
     build_document,
     check_feasible,
     commit,
+    derive_key,
+    document_digest,
     loads,
     make_inputs,
+    pseudonymous_codes,
     run,
     verify,
 )
@@ -58,11 +63,12 @@ def synthetic(entities: int, inspectors: int, ratio_bp: int, joint: bool) -> dic
         PoolEntity(f"91500199MA{n:08d}", n + 1, f"合成药房{n}号", rng.choice(grids))
         for n in range(entities)
     ]
+    # as draws.services freezes them: user id, unit, home and posted subdistricts
     people = [
-        PoolInspector(f"QJ{n:05d}", f"unit-{n % UNITS}", (rng.choice(grids), rng.choice(grids)))
+        (n + 1, f"unit-{n % UNITS}", (rng.choice(grids), rng.choice(grids)))
         for n in range(inspectors)
     ]
-    codes = [p.code for p in people]
+    ids = [p[0] for p in people]
     keys = [e.key for e in pool]
     return {
         "draw_id": 1,
@@ -74,8 +80,22 @@ def synthetic(entities: int, inspectors: int, ratio_bp: int, joint: bool) -> dic
         "rules": AVOIDANCE_RULES,
         "entities": pool,
         "inspectors": people,
-        "conflicts": [(rng.choice(codes), rng.choice(keys)) for _ in range(2_000)],
-        "last_inspectors": [(rng.choice(codes), rng.choice(keys)) for _ in range(10_000)],
+        "conflicts": [(rng.choice(ids), rng.choice(keys)) for _ in range(2_000)],
+        "last_inspectors": [(rng.choice(ids), rng.choice(keys)) for _ in range(10_000)],
+    }
+
+
+def pseudonymised(args: dict[str, Any]) -> dict[str, Any]:
+    """The pool under per-draw codes, and the pairs under the same codes."""
+    key = derive_key(b"benchmark secret", "yaoan.draws.inspector-codes")
+    codes = pseudonymous_codes(key, "draw:1:benchmark", [p[0] for p in args["inspectors"]])
+    return {
+        **args,
+        "inspectors": [
+            PoolInspector(codes[uid], unit, grids) for uid, unit, grids in args["inspectors"]
+        ],
+        "conflicts": [(codes[uid], key) for uid, key in args["conflicts"]],
+        "last_inspectors": [(codes[uid], key) for uid, key in args["last_inspectors"]],
     }
 
 
@@ -88,7 +108,8 @@ def timed(label: str, fn: Callable[[], Any], figures: dict[str, float]) -> Any:
 
 def one_draw(args: dict[str, Any], seed: bytes) -> tuple[dict[str, float], Any]:
     figures: dict[str, float] = {}
-    inputs: DrawInputs = timed("freeze inputs", lambda: make_inputs(**args), figures)
+    coded = timed("pseudonymous codes", lambda: pseudonymised(args), figures)
+    inputs: DrawInputs = timed("freeze inputs", lambda: make_inputs(**coded), figures)
     timed("feasibility check", lambda: check_feasible(inputs), figures)
     published, _digests, commitment = timed("commitment", lambda: commit(inputs, seed), figures)
     result = timed("draw", lambda: run(inputs, seed, feasibility_checked=True), figures)
@@ -96,6 +117,7 @@ def one_draw(args: dict[str, Any], seed: bytes) -> tuple[dict[str, float], Any]:
     figures["total draw"] = sum(figures.values())
     report = timed("verify document", lambda: verify(document), figures)
     assert report.ok, report.first
+    timed("document digest", lambda: document_digest(document), figures)
     return figures, result
 
 

@@ -1,6 +1,7 @@
 """A section chief draws entities and inspectors at random: fills in the new-draw form,
-executes the draw, and a member of the public opens its page and sees it verified, with
-inspectors shown by badge number only."""
+executes the draw, and a member of the public opens its page and sees it verified (the
+outcome stored at execution), with inspectors shown by their per-draw codes only: no name,
+no badge number."""
 
 from __future__ import annotations
 
@@ -68,6 +69,9 @@ def test_chief_draws_and_the_public_sees_it_verified(
     first = draw.assignments.select_related("entity").first()
     expect(main).to_contain_text(first.entity.uscc)
     expect(main).to_contain_text(first.inspector_codes[0])
+    expect(page.get_by_test_id("verified-at")).to_contain_text("复核")
+    expect(page.get_by_test_id("document-digest")).to_have_text(draw.document_digest)
     for inspector in grid:
         expect(main).not_to_contain_text(inspector.display_name)
+        expect(main).not_to_contain_text(inspector.inspector_profile.badge_number)
     page.screenshot(path=artifacts / "draw-public.png", full_page=True)

@@ -1,6 +1,9 @@
 """The draws part of the demo district: inspector profiles (badge numbers, home and posted
 subdistricts), a few recorded conflicts, one executed draw of retail pharmacies and one
 committed joint draw of vaccination units with the 卫健委 (yaohai 7: ~5 % joint inspections).
+Both go through draws.services, so their published documents name inspectors by per-draw
+codes only (badge numbers and homes stay on the staff pages), and the executed one carries
+the verification outcome stored at execution that its public page shows.
 
 The demo has few inspector accounts, so this step adds inspectors for the stations and the
 卫健委. They are pool members, not sign-in accounts: they get a random password nobody

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 
 from yaoan.analytics.draws import DrawInputError, InfeasibleError, Problem
@@ -14,10 +16,17 @@ RULE_LABELS = {
 }
 
 
-def describe_infeasible(error: InfeasibleError) -> str:
+def _labels(codes: tuple[str, ...], badges: Mapping[str, str] | None) -> str:
+    """The chief reads badge numbers: the per-draw codes mean nothing to anyone yet."""
+    if badges is None:
+        return "、".join(codes)
+    return "、".join(sorted(badges.get(code, code) for code in codes))
+
+
+def describe_infeasible(error: InfeasibleError, badges: Mapping[str, str] | None = None) -> str:
     excluded = "；".join(
         _("%(rule)s排除了 %(codes)s")
-        % {"rule": RULE_LABELS.get(rule, rule), "codes": "、".join(codes)}
+        % {"rule": RULE_LABELS.get(rule, rule), "codes": _labels(codes, badges)}
         for rule, codes in error.excluded.items()
     ) or _("没有人员被回避规则排除")
     pool = _("联合检查成员单位的检查人员") if error.partner else _("检查人员")
@@ -34,9 +43,10 @@ def describe_infeasible(error: InfeasibleError) -> str:
     }
 
 
-def describe_input_error(error: DrawInputError) -> str:
+def describe_input_error(error: DrawInputError, badges: Mapping[str, str] | None = None) -> str:
+    """``badges`` (code → badge number) names inspectors for the staff who read this."""
     if isinstance(error, InfeasibleError):
-        return describe_infeasible(error)
+        return describe_infeasible(error, badges)
     params = error.params
     messages = {
         "empty_pool": _("按所选条件没有可抽取的监管对象（对象库为空），请调整筛选条件。"),
@@ -45,7 +55,7 @@ def describe_input_error(error: DrawInputError) -> str:
         "invalid_ratio": _("抽取比例须在 0.01% 到 100% 之间。"),
         "invalid_count": _("抽取数量须大于 0。"),
         "invalid_inspectors_per_entity": _("每户检查人员数须在 %(minimum)s 到 %(maximum)s 之间。"),
-        "duplicate_inspector": _("检查员证号 %(value)s 重复。"),
+        "duplicate_inspector": _("检查人员代号 %(value)s 重复。"),
         "duplicate_entity": _("监管对象 %(value)s 重复。"),
     }
     template = messages.get(error.code)
@@ -80,6 +90,14 @@ def describe_problem(problem: Problem) -> str:
         )
     if problem.code == "records":
         return _("系统中第 %(position)s 户（%(key)s）的记录与公布的结果不一致。") % d
+    if problem.code == "document_changed":
+        return (
+            _(
+                "公布文件（SM3 %(computed)s）与抽取时复核的文件（SM3 %(stored)s）不一致："
+                "抽取后记录被改动过。"
+            )
+            % d
+        )
     if problem.code == "not_drawn":
         return _("尚未抽取：种子在抽取后公布，届时才能验证。")
     if problem.code == "seed":

@@ -12,8 +12,8 @@ from yaoan.registry.models import Entity
 
 
 class InspectorProfile(models.Model):
-    """What a draw needs about an inspector. The badge number is the inspector's public code:
-    the only thing published about them."""
+    """What a draw needs about an inspector. Nothing of it is published: the published
+    document names an inspector by a per-draw pseudonymous code (docs/draws.md)."""
 
     user = models.OneToOneField(
         User, verbose_name=_("检查员"), on_delete=models.PROTECT, related_name="inspector_profile"
@@ -22,7 +22,7 @@ class InspectorProfile(models.Model):
         _("执法证/检查员证号"),
         max_length=30,
         unique=True,
-        help_text=_("公开抽取结果中仅显示此编号，不显示姓名"),
+        help_text=_("仅工作人员可见；公开抽取结果中以每次抽取不同的代号表示检查人员"),
         error_messages={"unique": _("该证号已被其他检查员使用")},
     )
     home_subdistrict = models.ForeignKey(
@@ -124,7 +124,9 @@ class Draw(models.Model):
     input_digests = models.JSONField(_("输入摘要（SM3）"), default=dict)
     commitment = models.CharField(_("承诺值（SM3）"), max_length=64, unique=True)
     seed = models.CharField(_("随机种子"), max_length=64)  # secret until drawn
-    inspector_refs = models.JSONField(default=dict)  # public code → user id; never published
+    # per-draw pseudonymous code → user id: the only link from a code to a person; never
+    # published
+    inspector_refs = models.JSONField(default=dict)
     pool_size = models.PositiveIntegerField(_("对象库数量"))
     inspector_pool_size = models.PositiveIntegerField(_("检查人员库数量"))
     sample_size = models.PositiveIntegerField(_("抽取数量"))
@@ -149,6 +151,17 @@ class Draw(models.Model):
         related_name="redrawn_as",
     )
     redraw_reason = models.TextField(_("重新抽取原因"), blank=True)
+    # The outcome of re-deriving the published document, stored when the draw is executed
+    # (and when staff re-verify), so public pages serve it instead of recomputing per visit:
+    # {"ok": bool, "entities_checked": int, "problems": [{"code", "detail"}]}.
+    verification = models.JSONField(_("复核结果"), default=dict, blank=True)
+    verified_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    document_digest = models.CharField(
+        _("公布文件摘要（SM3）"),
+        max_length=64,
+        blank=True,
+        help_text=_("抽取时复核的公布文件（不含 meta）的 SM3 摘要"),
+    )
 
     class Meta:
         verbose_name = _("双随机抽取")
@@ -167,6 +180,13 @@ class Draw(models.Model):
         return self.drawn_at is not None
 
     @property
+    def verified_ok(self) -> bool | None:
+        """The stored outcome: None when none was recorded."""
+        if not self.verification:
+            return None
+        return bool(self.verification.get("ok"))
+
+    @property
     def ratio_percent(self) -> str:
         return f"{self.selection_value / 100:g}%"
 
@@ -178,6 +198,8 @@ class DrawAssignment(models.Model):
         Entity, verbose_name=_("监管对象"), on_delete=models.PROTECT, related_name="+"
     )
     entity_key = models.CharField(_("统一社会信用代码"), max_length=18)
+    # the name frozen in the draw's inputs, so the public page need not load the inputs
+    entity_name = models.CharField(_("监管对象名称"), max_length=200, blank=True)
     inspector_codes = models.JSONField(_("检查人员编号"))
     inspectors = models.ManyToManyField(User, verbose_name=_("检查人员"), related_name="+")
 

@@ -1,5 +1,5 @@
 """Reads: draws, inspectors and conflicts scoped to the user (S9); the published document
-of a draw; verification of a stored draw."""
+of a draw; verification of a stored draw, live or as stored at execution."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from yaoan.analytics.draws import Problem, VerifyReport, build_document, verify
+from yaoan.analytics.draws import Problem, VerifyReport, build_document, document_digest, verify
 from yaoan.core.enums import Role
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
@@ -15,6 +15,10 @@ from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, Inspecto
 from yaoan.registry.queries import entities_visible_to
 
 RECORDS_PROBLEM = "records"  # the stored rows disagree with the published result
+# the document differs from the one verified at execution (whose digest was stored)
+DOCUMENT_CHANGED_PROBLEM = "document_changed"
+# what list pages never need: the large frozen pools, the code → person map, the seed
+LIST_DEFERRED = ("inputs", "inspector_refs", "seed")
 
 
 def draws_visible_to(user: User) -> QuerySet[Draw]:
@@ -105,10 +109,35 @@ def _records_problem(draw: Draw) -> Problem | None:
     return None
 
 
+def check_draw(draw: Draw) -> tuple[VerifyReport, str | None]:
+    """Live verification of the stored draw, and the digest of its document when that
+    verifies: the document re-derived by ``verify``, then the rows the other modules read,
+    then the document against the digest stored when the draw was executed."""
+    document = published_document(draw)
+    report = verify(document)
+    if not (report.ok and draw.is_drawn):
+        return report, None
+    digest = document_digest(document)
+    problem = _records_problem(draw)
+    if problem is None and draw.document_digest and draw.document_digest != digest:
+        problem = Problem(
+            DOCUMENT_CHANGED_PROBLEM, {"stored": draw.document_digest, "computed": digest}
+        )
+    if problem is not None:
+        return VerifyReport((problem,), report.entities_checked), digest
+    return report, digest
+
+
 def verify_draw(draw: Draw) -> VerifyReport:
-    report = verify(published_document(draw))
-    if report.ok and draw.is_drawn:
-        problem = _records_problem(draw)
-        if problem is not None:
-            return VerifyReport((problem,), report.entities_checked)
-    return report
+    return check_draw(draw)[0]
+
+
+def stored_report(draw: Draw) -> VerifyReport | None:
+    """The outcome stored at execution (or at staff's last re-verification); None if none."""
+    if not draw.verification:
+        return None
+    problems = tuple(
+        Problem(p.get("code", ""), dict(p.get("detail") or {}))
+        for p in draw.verification.get("problems", [])
+    )
+    return VerifyReport(problems, int(draw.verification.get("entities_checked", 0)))

@@ -1,6 +1,13 @@
-"""The only writers of draws: commit, execute, redraw; conflicts and inspector profiles.
-Each is one transaction with its audit record: a draw is never half-created, and a drawn
-draw is never silently redone."""
+"""The only writers of draws: commit, execute, redraw, re-verify; conflicts and inspector
+profiles. Each is one transaction with its audit record: a draw is never half-created, and
+a drawn draw is never silently redone.
+
+Inspectors enter a draw's published inputs under per-draw pseudonymous codes
+(``yaoan.analytics.draws.pseudonyms``): HMAC-SM3 keyed with a key derived from SECRET_KEY
+over the draw's id, a random salt that is not kept, and the user id. Only
+``Draw.inspector_refs`` maps a code back to a person, so a badge number, shown to every
+business an inspector visits, is never tied in public to where they live or whom they are
+related to."""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,9 +28,12 @@ from yaoan.analytics.draws import (
     DrawInputs,
     PoolEntity,
     PoolInspector,
+    VerifyReport,
     check_feasible,
     commit,
+    derive_key,
     make_inputs,
+    pseudonymous_codes,
     run,
 )
 from yaoan.core import audit
@@ -33,13 +44,15 @@ from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawError, DrawKind, 
 from yaoan.draws.extensions import draw_listeners, last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
-from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws
+from yaoan.draws.queries import check_draw, draws_visible_to
+from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
 from yaoan.draws.workflow import can_move
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 IGNORED_FILTERS = frozenset({"sort", "page"})
+CODE_KEY_PURPOSE = "yaoan.draws.inspector-codes"
 DRAW_AUDIT_FIELDS = [
     "title",
     "kind",
@@ -147,7 +160,17 @@ def _frozen_entities(actor: User, filters: Mapping[str, str]) -> tuple[list[Pool
     return entities, stations
 
 
-def _frozen_inspectors(spec: DrawSpec) -> tuple[list[PoolInspector], dict[str, int]]:
+@dataclass(frozen=True)
+class _Candidate:
+    """An inspector of the pool as the database knows them, before they get a code."""
+
+    user_id: int
+    badge_number: str
+    unit: str
+    avoid_grids: tuple[str, ...]
+
+
+def _candidates(spec: DrawSpec) -> list[_Candidate]:
     units = {u.pk for u in spec.inspector_units}
     if spec.partner_unit is not None:
         units.add(spec.partner_unit.pk)
@@ -161,22 +184,44 @@ def _frozen_inspectors(spec: DrawSpec) -> tuple[list[PoolInspector], dict[str, i
         .prefetch_related("posted_subdistricts")
         .distinct()
     )
-    inspectors, refs = [], {}
+    candidates = []
     for profile in profiles:
         grids = {s.code for s in profile.posted_subdistricts.all()}
         if profile.home_subdistrict is not None:
             grids.add(profile.home_subdistrict.code)
         unit = profile.user.org_unit
-        inspectors.append(
-            PoolInspector(profile.badge_number, unit.code if unit else "", tuple(sorted(grids)))
+        candidates.append(
+            _Candidate(
+                profile.user_id,
+                profile.badge_number,
+                unit.code if unit else "",
+                tuple(sorted(grids)),
+            )
         )
-        refs[profile.badge_number] = profile.user_id
-    return inspectors, refs
+    return candidates
+
+
+def _code_key() -> bytes:
+    return derive_key(settings.SECRET_KEY.encode("utf-8"), CODE_KEY_PURPOSE)
+
+
+def _pseudonymise(
+    draw_id: int, candidates: list[_Candidate]
+) -> tuple[list[PoolInspector], dict[str, int], dict[str, str]]:
+    """The pool under this draw's codes, code → user id (kept, never published) and
+    code → badge number (for the chief's messages only)."""
+    salt = f"draw:{draw_id}:{secrets.token_hex(16)}"
+    codes = pseudonymous_codes(_code_key(), salt, [c.user_id for c in candidates])
+    inspectors = [PoolInspector(codes[c.user_id], c.unit, c.avoid_grids) for c in candidates]
+    refs = {codes[c.user_id]: c.user_id for c in candidates}
+    badges = {codes[c.user_id]: c.badge_number for c in candidates}
+    return inspectors, refs, badges
 
 
 def _pairs(
     spec: DrawSpec, refs: Mapping[str, int], entities: list[PoolEntity]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]], bool]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Conflicts and last inspectors as (code, entity key) pairs, for the enabled rules."""
     codes = {uid: code for code, uid in refs.items()}
     keys = {e.id: e.key for e in entities}
     conflicts = []
@@ -190,7 +235,7 @@ def _pairs(
     if AvoidanceRule.LAST_INSPECTION in spec.rules and provider is not None:
         for entity_id, user_ids in provider(list(keys)).items():
             last.extend((codes[u], keys[entity_id]) for u in user_ids if u in codes)
-    return conflicts, last, provider is not None
+    return conflicts, last
 
 
 # --- draws ------------------------------------------------------------------------------------
@@ -207,8 +252,8 @@ def commit_draw(
         raise PermissionDenied(_("发起抽取须属于一个单位。"))
     _check_spec(spec)
     entities, stations = _frozen_entities(actor, spec.pool_filters)
-    inspectors, refs = _frozen_inspectors(spec)
-    conflicts, last, has_last_data = _pairs(spec, refs, entities)
+    candidates = _candidates(spec)
+    has_last_data = last_inspectors_provider() is not None
     draw = Draw.objects.create(
         title=spec.title.strip(),
         kind=spec.kind,
@@ -225,15 +270,17 @@ def commit_draw(
         inputs={},
         commitment=secrets.token_hex(32),  # replaced below, in this same transaction
         seed="",
-        inspector_refs=refs,
         pool_size=len(entities),
-        inspector_pool_size=len(inspectors),
+        inspector_pool_size=len(candidates),
         sample_size=0,
         created_by=actor,
         created_at=timezone.now(),
         redraw_of=redraw_of,
         redraw_reason=reason,
     )
+    # the codes need the draw's id, so the pool gets them once the row exists
+    inspectors, refs, badges = _pseudonymise(draw.pk, candidates)
+    conflicts, last = _pairs(spec, refs, entities)
     try:
         inputs = make_inputs(
             draw_id=draw.pk,
@@ -250,15 +297,25 @@ def commit_draw(
         )
         check_feasible(inputs)
     except DrawInputError as exc:
-        raise _invalid(describe_input_error(exc), code=_error_code(exc)) from exc
+        raise _invalid(describe_input_error(exc, badges), code=_error_code(exc)) from exc
     seed = secrets.token_bytes(32)
     published, digests, commitment = commit(inputs, seed)
     draw.inputs = published
     draw.input_digests = digests
     draw.commitment = commitment
     draw.seed = seed.hex()
+    draw.inspector_refs = refs
     draw.sample_size = inputs.sample_size
-    draw.save(update_fields=["inputs", "input_digests", "commitment", "seed", "sample_size"])
+    draw.save(
+        update_fields=[
+            "inputs",
+            "input_digests",
+            "commitment",
+            "seed",
+            "inspector_refs",
+            "sample_size",
+        ]
+    )
     draw.inspector_units.set(spec.inspector_units)
     draw.stations.set(OrgUnit.objects.filter(pk__in=stations))
     audit.record(
@@ -308,13 +365,14 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
     _require_in_scope(actor, draw)
     _require_status(draw, DrawStatus.DRAWN)
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
-    entity_ids = {e["key"]: e["id"] for e in draw.inputs["entities"]}
+    frozen = {e["key"]: e for e in draw.inputs["entities"]}
     rows = DrawAssignment.objects.bulk_create(
         DrawAssignment(
             draw=draw,
             rank=rank,
-            entity_id=entity_ids[a.key],
+            entity_id=frozen[a.key]["id"],
             entity_key=a.key,
+            entity_name=frozen[a.key]["name"],
             inspector_codes=list(a.inspectors),
         )
         for rank, a in enumerate(result.assignments, start=1)
@@ -329,16 +387,76 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
     draw.drawn_by = actor
     draw.drawn_at = timezone.now()
     draw.save(update_fields=["status", "drawn_by", "drawn_at"])
+    # verified once here, as anyone would from the published document, so the public pages
+    # serve the stored outcome instead of re-deriving the draw on every visit
+    report, digest = check_draw(draw)
+    _store_verification(draw, report, digest or "")
     audit.record(
         "draws.draw.executed",
         actor=actor,
         obj=draw,
         before={"status": DrawStatus.COMMITTED},
-        after={"status": DrawStatus.DRAWN, "seed": draw.seed, "selected": len(rows)},
+        after={
+            "status": DrawStatus.DRAWN,
+            "seed": draw.seed,
+            "selected": len(rows),
+            "verified": report.ok,
+            "document_digest": draw.document_digest,
+        },
     )
     for listener in draw_listeners():
         listener(draw)
     return draw
+
+
+def _outcome(report: VerifyReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "entities_checked": report.entities_checked,
+        "problems": [{"code": p.code, "detail": p.detail} for p in report.problems],
+    }
+
+
+def _store_verification(draw: Draw, report: VerifyReport, digest: str) -> None:
+    draw.verification = _outcome(report)
+    draw.verified_at = timezone.now()
+    fields = ["verification", "verified_at"]
+    # only a document that verified becomes the reference later documents are checked against
+    if report.ok and digest and not draw.document_digest:
+        draw.document_digest = digest
+        fields.append("document_digest")
+    draw.save(update_fields=fields)
+
+
+@transaction.atomic
+def reverify_draw(*, actor: User, draw: Draw) -> VerifyReport:
+    """Re-derive a drawn draw now (staff's explicit action) and store the outcome the pages
+    show. The digest of the document verified at execution is kept: a later document that
+    differs from it is reported, not adopted."""
+    if not can_read_draws(actor):
+        raise PermissionDenied(_("您无权复核抽取。"))
+    if not draws_visible_to(actor).filter(pk=draw.pk).exists():
+        raise PermissionDenied(_("该抽取超出您的管辖范围。"))
+    draw = _locked(draw)
+    if not draw.is_drawn:
+        raise _invalid(
+            _("尚未抽取：种子在抽取后公布，届时才能复核。"), code=DrawError.NOT_COMMITTED
+        )
+    before = dict(draw.verification)
+    report, digest = check_draw(draw)
+    _store_verification(draw, report, digest or "")
+    audit.record(
+        "draws.draw.verified",
+        actor=actor,
+        obj=draw,
+        before={"ok": before.get("ok")} if before else {},
+        after={
+            "ok": report.ok,
+            "problem": report.first.code if report.first else "",
+            "document_digest": draw.document_digest,
+        },
+    )
+    return report
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
-"""Staff pages: draws (list, new, detail, execute, redraw), inspector profiles and recorded
-conflicts. Every queryset is scoped to the user's org unit (S9); changes go through
-draws.services."""
+"""Staff pages: draws (list, new, detail, execute, redraw, re-verify), inspector profiles
+and recorded conflicts. Every queryset is scoped to the user's org unit (S9); changes go
+through draws.services. Staff see inspectors' names and badge numbers next to the per-draw
+codes the public sees."""
 
 from __future__ import annotations
 
@@ -31,11 +32,12 @@ from yaoan.draws.forms import (
 from yaoan.draws.messages import describe_problem
 from yaoan.draws.models import Draw, InspectorConflict, InspectorProfile
 from yaoan.draws.queries import (
+    LIST_DEFERRED,
     assignment_rows,
     conflicts_visible_to,
     draws_visible_to,
     inspectors_visible_to,
-    verify_draw,
+    stored_report,
 )
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
 from yaoan.registry.queries import entities_visible_to
@@ -63,11 +65,12 @@ def _manager(request: HttpRequest) -> User:
     return user
 
 
-def visible_draw(user: User, pk: int) -> Draw:
+def visible_draw(user: User, pk: int, deferred: tuple[str, ...] = ()) -> Draw:
     """The draw if the user's scope covers it; a 404 (and an audit row) otherwise."""
     draw = (
         draws_visible_to(user)
         .select_related("partner_unit", "created_by", "drawn_by")
+        .defer(*deferred)
         .filter(pk=pk)
         .first()
     )
@@ -99,7 +102,7 @@ def _errors_into(form: Any, exc: ValidationError) -> None:
 
 def draw_list_view(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    qs = draws_visible_to(user).select_related("created_by", "partner_unit")
+    qs = draws_visible_to(user).select_related("created_by", "partner_unit").defer(*LIST_DEFERRED)
     status = request.GET.get("status", "")
     if status in DrawStatus.values:
         qs = qs.filter(status=status)
@@ -152,18 +155,38 @@ def draw_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _staff_rows(draw: Draw, rows: Any) -> list[dict[str, Any]]:
+    """Each row's inspectors in the published order: code, name and badge number."""
+    people = {}
+    for row in rows:
+        for person in row.inspectors.all():
+            people[person.pk] = person
+    refs = draw.inspector_refs
+    return [
+        {
+            "row": row,
+            "inspectors": [
+                {"code": code, "user": people.get(refs.get(code, 0))}
+                for code in row.inspector_codes
+            ],
+        }
+        for row in rows
+    ]
+
+
 def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
-    draw = visible_draw(user, pk)
+    draw = visible_draw(user, pk, deferred=("inputs",))
     rows = assignment_rows(draw).prefetch_related("inspectors__inspector_profile")
     page = Paginator(rows, ASSIGNMENT_PAGE_SIZE).get_page(request.GET.get("page"))
-    report = verify_draw(draw) if draw.is_drawn else None
+    report = stored_report(draw) if draw.is_drawn else None
     return render(
         request,
         "draws/draw_detail.html",
         {
             "draw": draw,
             "page_obj": page,
+            "rows": _staff_rows(draw, list(page.object_list)),
             "report": report,
             "problem": describe_problem(report.first) if report and report.first else "",
             "can_manage": can_manage_draws(user),
@@ -183,6 +206,27 @@ def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("已抽取并公布种子和结果。"))
+    return redirect(draw)
+
+
+@require_POST
+def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff's explicit re-verification: re-derive the draw now and store the outcome."""
+    user = _reader(request)
+    draw = visible_draw(user, pk, deferred=("inputs",))
+    try:
+        report = services.reverify_draw(actor=user, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if report.ok:
+            messages.success(request, _("已重新复核：结果与承诺值一致。"))
+        else:
+            assert report.first is not None
+            messages.error(
+                request,
+                _("重新复核未通过：%(problem)s") % {"problem": describe_problem(report.first)},
+            )
     return redirect(draw)
 
 

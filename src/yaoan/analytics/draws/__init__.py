@@ -2,7 +2,8 @@
 
 Pure Python (no Django): ``inputs`` (the frozen pools and rules), ``engine`` (selection and
 assignment from SM3 keyed hashes of the seed), ``document`` (the published JSON document,
-its commitment, and ``verify`` by re-derivation). docs/draws.md states the algorithm
+its commitment, and ``verify`` by re-derivation), ``pseudonyms`` (the per-draw codes that
+stand for inspectors in the document). docs/draws.md states the algorithm
 precisely enough to re-implement verification elsewhere; ``python -m
 yaoan.analytics.draws published.json`` verifies a downloaded document offline.
 """
@@ -13,6 +14,7 @@ from yaoan.analytics.draws.document import (
     build_document,
     commit,
     commitment_of,
+    document_digest,
     input_digests,
     verify,
 )
@@ -40,9 +42,11 @@ from yaoan.analytics.draws.inputs import (
     PoolInspector,
     make_inputs,
 )
+from yaoan.analytics.draws.pseudonyms import CODE_HEX_CHARS, derive_key, pseudonymous_codes
 
 __all__ = [
     "AVOIDANCE_RULES",
+    "CODE_HEX_CHARS",
     "FORMAT",
     "MODE_COUNT",
     "MODE_RATIO",
@@ -63,9 +67,12 @@ __all__ = [
     "check_feasible",
     "commit",
     "commitment_of",
+    "derive_key",
+    "document_digest",
     "input_digests",
     "loads",
     "make_inputs",
+    "pseudonymous_codes",
     "ranked_entities",
     "run",
     "verify",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 
-from yaoan.analytics.draws.document import verify
+from yaoan.analytics.draws.document import document_digest, verify
 
 
 def main(argv: list[str]) -> int:
@@ -23,6 +23,7 @@ def main(argv: list[str]) -> int:
     report = verify(document)
     if report.ok:
         print(f"OK ({report.entities_checked} entities re-derived)")
+        print(f"document SM3 (without meta): {document_digest(document)}")
         return 0
     print(f"FAILED: {report.first}")
     return 1

@@ -12,6 +12,8 @@ A document is a JSON object::
 
 ``verify`` needs nothing but the document: it recomputes the digests, the commitment and
 the result, and reports every difference it finds (the first result difference only).
+Inspectors appear only by per-draw pseudonymous codes (pseudonyms.py); verification needs
+nothing more than their being consistent inside the document.
 """
 
 from __future__ import annotations
@@ -92,6 +94,12 @@ def build_document(
         "result": dict(result) if result is not None else None,
         "meta": dict(meta or {}),
     }
+
+
+def document_digest(document: Mapping[str, Any]) -> str:
+    """SM3 of the canonical bytes of the document without ``meta``: the fingerprint of
+    what was verified, which a reader compares with that of the file they downloaded."""
+    return sm3_hex(canonical_bytes({k: v for k, v in document.items() if k != "meta"}))
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class PoolEntity:
 
 @dataclass(frozen=True)
 class PoolInspector:
-    code: str  # the public code (badge / certificate number); never a name
+    code: str  # a per-draw pseudonym (pseudonyms.py); never a name or badge number
     unit: str  # the org unit code
     avoid_grids: tuple[str, ...] = ()  # home and posted subdistricts, not told apart
 
@@ -142,20 +142,21 @@ def make_inputs(
     last_inspectors: Iterable[tuple[str, str]] = (),
 ) -> DrawInputs:
     """Inputs in canonical order, validated. Pairs naming an inspector or entity outside the
-    pools are dropped (they cannot matter); data of a rule that is off is dropped too, so
-    the published document holds only what the enabled rules need."""
+    pools are dropped (they cannot matter), and so are an inspector's avoided subdistricts
+    where no entity of the pool lies; data of a rule that is off is dropped too, so the
+    published document holds only what the enabled rules need (a home outside the pool's
+    subdistricts is never published)."""
     # plain str and int (an enum member that subclasses str is not canonical JSON)
     rule_set = frozenset(str(r) for r in rules)
     mode, value, title = str(mode), int(value), str(title)
     partner_unit = str(partner_unit) if partner_unit is not None else None
     entity_list = sorted(entities, key=lambda e: e.key)
     inspector_list = sorted(inspectors, key=lambda i: i.code)
-    if RULE_GRID not in rule_set:
-        inspector_list = [PoolInspector(i.code, i.unit, ()) for i in inspector_list]
-    else:
-        inspector_list = [
-            PoolInspector(i.code, i.unit, tuple(sorted(set(i.avoid_grids)))) for i in inspector_list
-        ]
+    pool_grids = {e.grid for e in entity_list} if RULE_GRID in rule_set else set()
+    inspector_list = [
+        PoolInspector(i.code, i.unit, tuple(sorted(set(i.avoid_grids) & pool_grids)))
+        for i in inspector_list
+    ]
     keys = {e.key for e in entity_list}
     codes = {i.code for i in inspector_list}
 

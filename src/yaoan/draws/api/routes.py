@@ -1,14 +1,16 @@
-"""Draws API: list, detail, commit, execute, redraw, verify. Routes validate and delegate:
-reads through draws.queries (scoped, S9), writes through draws.services."""
+"""Draws API (staff only): list, detail, commit, execute, redraw, verify. Routes validate
+and delegate: reads through draws.queries (scoped, S9), writes through draws.services.
+Paging is the registry's (``PageParams``, ``{count, page, page_size, results}``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from yaoan.core import audit
 from yaoan.core.enums import OrgUnitKind
@@ -26,9 +28,10 @@ from yaoan.draws.api.schemas import (
 from yaoan.draws.forms import INSPECTOR_UNIT_KINDS
 from yaoan.draws.messages import describe_problem
 from yaoan.draws.models import Draw
-from yaoan.draws.queries import draws_visible_to, verify_draw
+from yaoan.draws.queries import LIST_DEFERRED, draws_visible_to, verify_draw
 from yaoan.draws.rules import can_manage_draws, can_read_draws
 from yaoan.draws.views import visible_draw
+from yaoan.registry.api.routes import PageParams
 
 router = Router(tags=["双随机抽取"])
 ERRORS: dict[int | tuple[int, ...], Any] = {
@@ -39,9 +42,14 @@ ERRORS: dict[int | tuple[int, ...], Any] = {
 }
 
 
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
+def _page(qs: QuerySet[Draw], params: PageParams) -> dict[str, Any]:
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": qs.count(),
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": list(qs[start : start + params.page_size]),
+    }
 
 
 def _reader(request: HttpRequest) -> User:
@@ -73,17 +81,10 @@ def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
     "/",
     response={200: DrawPage, **ERRORS},
     summary="抽取列表",
-    description="仅返回本人管辖范围内的抽取。",
+    description="仅返回本人管辖范围内的抽取；种子和抽取结果见抽取详情。",
 )
 def list_draws(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    qs = draws_visible_to(_reader(request))
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": qs.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "results": list(qs[start : start + paging.page_size]),
-    }
+    return _page(draws_visible_to(_reader(request)).defer(*LIST_DEFERRED), paging)
 
 
 @router.get("/{draw_id}", response={200: DrawDetailOut, **ERRORS}, summary="抽取详情（含抽取结果）")
@@ -144,6 +145,7 @@ def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw
     "/{draw_id}/verify",
     response={200: VerifyOut, **ERRORS},
     summary="复核抽取（由公布的输入和种子重新计算）",
+    description="当场重新计算，不改变公开页面显示的复核结果（该结果在抽取时记录）。",
 )
 def verify(request: HttpRequest, draw_id: int) -> dict[str, Any]:
     report = verify_draw(visible_draw(_reader(request), draw_id))

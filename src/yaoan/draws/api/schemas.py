@@ -8,13 +8,16 @@ from typing import Any
 from ninja import Field, Schema
 
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
+from yaoan.registry.api.schemas import PageMeta
 
 
 class ErrorOut(Schema):
     detail: Any
 
 
-class DrawOut(Schema):
+class DrawSummaryOut(Schema):
+    """A row of the list: no seed (the list never loads it) and no result."""
+
     id: int = Field(description="抽取编号")
     title: str = Field(description="名称")
     kind: DrawKind = Field(description="类别：random=双随机抽查；joint=联合抽查")
@@ -36,11 +39,19 @@ class DrawOut(Schema):
     inspector_pool_size: int
     sample_size: int
     commitment: str = Field(description="承诺值：SM3(规范化输入 ‖ 种子)")
-    seed: str | None = Field(description="随机种子（抽取后公布）")
     created_at: dt.datetime
     drawn_at: dt.datetime | None
     redraw_of_id: int | None
     redraw_reason: str
+    verified_ok: bool | None = Field(
+        description="抽取时（或工作人员最近一次重新复核时）记录的复核结果；未记录为 null"
+    )
+    verified_at: dt.datetime | None = Field(description="记录复核结果的时间")
+    document_digest: str = Field(description="抽取时复核的公布文件（不含 meta）的 SM3 摘要")
+
+
+class DrawOut(DrawSummaryOut):
+    seed: str | None = Field(description="随机种子（抽取后公布）")
 
     @staticmethod
     def resolve_seed(obj: Any) -> str | None:
@@ -51,8 +62,10 @@ class AssignmentOut(Schema):
     rank: int
     entity_id: int
     entity_key: str = Field(description="统一社会信用代码")
-    inspector_codes: list[str] = Field(description="检查人员证号（公开编号）")
-    inspector_ids: list[int] = Field(description="检查人员用户编号")
+    inspector_codes: list[str] = Field(
+        description="检查人员在本次抽取中的代号（公布文件中的代号，每次抽取不同），按岗位顺序"
+    )
+    inspector_ids: list[int] = Field(description="检查人员用户编号（仅工作人员可见）")
 
     @staticmethod
     def resolve_inspector_ids(obj: Any) -> list[int]:
@@ -67,11 +80,8 @@ class DrawDetailOut(DrawOut):
         return list(obj.assignments.order_by("rank").prefetch_related("inspectors"))
 
 
-class DrawPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    results: list[DrawOut]
+class DrawPage(PageMeta):
+    results: list[DrawSummaryOut] = Field(description="本页的抽取")
 
 
 class DrawIn(Schema):

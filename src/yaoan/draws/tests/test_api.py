@@ -4,7 +4,9 @@ with nothing created."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from yaoan.common.testing import UserFactory
 from yaoan.core.enums import Role
@@ -51,8 +53,16 @@ def test_commit_execute_verify_and_read(district):
     detail = client.get(f"/api/draws/{draw_id}", **auth).json()
     assert [a["rank"] for a in detail["assignments"]] == [1, 2, 3, 4]
     assert all(len(a["inspector_ids"]) == 2 for a in detail["assignments"])
+    draw = Draw.objects.get(pk=draw_id)
+    first = detail["assignments"][0]
+    assert sorted(first["inspector_ids"]) == sorted(
+        draw.inspector_refs[code] for code in first["inspector_codes"]
+    )
+    assert detail["verified_ok"] is True and detail["document_digest"] == draw.document_digest
     listed = client.get("/api/draws/", **auth).json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == draw_id
+    assert (listed["page"], listed["page_size"]) == (1, 50)
+    assert "seed" not in listed["results"][0]  # the list never loads the seed
 
 
 def test_empty_pool_is_a_422_and_nothing_is_created(district):
@@ -106,3 +116,25 @@ def test_redraw_needs_a_reason(district):
     )
     assert redone.status_code == 201 and redone.json()["redraw_of_id"] == draw_id
     assert Draw.objects.get(pk=draw_id).status == "superseded"
+
+
+def test_list_uses_the_registry_paging_and_its_query_count_does_not_grow(district):
+    client, auth = Client(), headers(district.chief)
+    client.post("/api/draws/", body(district), content_type="application/json", **auth)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/draws/?page_size=200", **auth).status_code == 200
+        return len(captured)
+
+    one = count()
+    for n in range(3):
+        client.post(
+            "/api/draws/", body(district, title=f"第{n}批"), content_type="application/json", **auth
+        )
+    assert count() == one
+    too_big = client.get("/api/draws/?page_size=201", **auth)
+    assert too_big.status_code == 422
+    second = client.get("/api/draws/?page=2&page_size=3", **auth).json()
+    assert (second["count"], second["page"], second["page_size"]) == (4, 2, 3)
+    assert len(second["results"]) == 1

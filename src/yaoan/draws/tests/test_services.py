@@ -3,16 +3,20 @@ avoidance rule honoured with real rows; bad input refused with nothing created."
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yaoan.common.testing import UserFactory
+from yaoan.analytics.draws import commitment_of, document_digest, input_digests
+from yaoan.common.testing import SubdistrictFactory, UserFactory
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
 from yaoan.draws import extensions, services
 from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
-from yaoan.draws.queries import published_document, verify_draw
+from yaoan.draws.queries import published_document, stored_report, verify_draw
 from yaoan.draws.tests.conftest import make_inspector
 from yaoan.registry.enums import EntityType
 
@@ -62,13 +66,127 @@ def test_execute_saves_the_assignments_and_verifies(district):
     draw = services.commit_draw(actor=district.chief, spec=district.spec())
     draw = services.execute_draw(actor=district.chief, draw=draw)
     assert draw.status == DrawStatus.DRAWN and draw.drawn_by == district.chief
-    rows = list(draw.assignments.order_by("rank"))
+    rows = list(draw.assignments.order_by("rank").select_related("entity"))
     assert [r.rank for r in rows] == [1, 2, 3, 4, 5, 6]
     assert all(len(r.inspector_codes) == 2 for r in rows)
     assert all(r.inspectors.count() == 2 for r in rows)
+    assert [r.entity_name for r in rows] == [r.entity.name for r in rows]
     assert verify_draw(draw).ok
     assert published_document(draw)["seed"] == draw.seed
     assert actions(draw) == ["draws.draw.committed", "draws.draw.executed"]
+
+
+def test_execute_stores_the_verification_and_the_document_digest(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    assert draw.verification == {} and draw.verified_at is None
+    draw = services.execute_draw(actor=district.chief, draw=draw)
+    draw.refresh_from_db()
+    assert draw.verification == {"ok": True, "entities_checked": 6, "problems": []}
+    assert draw.verified_at == draw.drawn_at or draw.verified_at >= draw.drawn_at
+    assert draw.document_digest == document_digest(published_document(draw))
+    assert stored_report(draw).ok
+    executed = AuditEvent.objects.get(action="draws.draw.executed", object_id=str(draw.pk))
+    assert executed.after["verified"] is True
+    assert executed.after["document_digest"] == draw.document_digest
+
+
+# --- per-draw pseudonymous codes ------------------------------------------------------------------
+
+
+def test_inspectors_are_published_under_per_draw_codes_only(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    codes = [i["code"] for i in draw.inputs["inspectors"]]
+    assert all(re.fullmatch(r"[0-9a-f]{12}", code) for code in codes)
+    assert len(set(codes)) == len(codes) == 8
+    # the map back to people is kept, and covers exactly the pool
+    assert set(draw.inspector_refs) == set(codes)
+    assert set(draw.inspector_refs.values()) == {u.pk for u in district.inspectors}
+    published = json.dumps(published_document(draw), ensure_ascii=False)
+    for user in district.inspectors:
+        assert user.inspector_profile.badge_number not in published
+    # a new draw gives the same people new codes: nothing links them across draws
+    again = services.commit_draw(actor=district.chief, spec=district.spec(title="第二批"))
+    assert not set(again.inspector_refs) & set(draw.inspector_refs)
+
+
+def test_conflicts_are_published_under_the_codes(district):
+    inspector, entity = district.inspectors[5], district.entities[3]
+    services.record_conflict(
+        actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
+    )
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    [[code, key]] = draw.inputs["conflicts"]
+    assert key == entity.uscc and draw.inspector_refs[code] == inspector.pk
+
+
+def test_a_home_outside_the_pools_subdistricts_is_not_published(district):
+    elsewhere = SubdistrictFactory(station=district.east, code="500111999")
+    inspector = district.inspectors[0]
+    services.save_profile(
+        actor=district.chief,
+        user=inspector,
+        badge_number="QJ000",
+        home_subdistrict=elsewhere,
+        posted_subdistricts=[district.subdistricts[1]],
+    )
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    code = next(c for c, pk in draw.inspector_refs.items() if pk == inspector.pk)
+    entry = next(i for i in draw.inputs["inspectors"] if i["code"] == code)
+    assert entry["avoid_grids"] == [district.subdistricts[1].code]
+    assert elsewhere.code not in json.dumps(published_document(draw))
+
+
+# --- re-verification by staff ---------------------------------------------------------------------
+
+
+def test_reverify_stores_the_live_outcome_and_is_audited(district):
+    draw = services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=district.spec())
+    )
+    row = draw.assignments.get(rank=1)
+    DrawAssignment.objects.filter(pk=row.pk).update(
+        inspector_codes=list(reversed(row.inspector_codes))
+    )
+    draw.refresh_from_db()
+    assert draw.verified_ok is True  # the stored outcome is not recomputed by itself
+    report = services.reverify_draw(actor=district.inspectors[0], draw=draw)
+    assert report.first.code == "result" and report.first.detail["position"] == 1
+    draw.refresh_from_db()
+    assert draw.verified_ok is False
+    assert draw.verification["problems"][0]["code"] == "result"
+    event = AuditEvent.objects.get(action="draws.draw.verified", object_id=str(draw.pk))
+    assert event.before == {"ok": True} and event.after["ok"] is False
+    assert event.after["problem"] == "result"
+
+
+def test_reverify_refuses_an_undrawn_draw(district):
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    with pytest.raises(ValidationError) as caught:
+        services.reverify_draw(actor=district.chief, draw=draw)
+    assert "尚未抽取" in caught.value.messages[0]
+    draw.refresh_from_db()
+    assert draw.verification == {}
+
+
+def test_a_reforged_document_differs_from_the_digest_stored_at_execution(district):
+    """Rewriting inputs, digests, commitment and seed consistently passes ``verify`` (it
+    only has the document), but not the digest stored when the draw was executed."""
+    draw = services.execute_draw(
+        actor=district.chief, draw=services.commit_draw(actor=district.chief, spec=district.spec())
+    )
+    document = published_document(draw)
+    inputs = document["inputs"]
+    inputs["draw"]["title"] = "改过的名称"
+    seed = bytes.fromhex(draw.seed)
+    Draw.objects.filter(pk=draw.pk).update(
+        inputs=inputs,
+        input_digests=input_digests(inputs),
+        commitment=commitment_of(inputs, seed),
+    )
+    draw.refresh_from_db()
+    report = verify_draw(draw)
+    assert report.first.code == "document_changed"
+    assert report.first.detail["stored"] == draw.document_digest
 
 
 def test_a_drawn_draw_cannot_be_executed_again(district):
@@ -256,10 +374,10 @@ def test_last_inspection_rule_uses_the_registered_provider(district):
         draw=services.commit_draw(actor=district.chief, spec=everything(district)),
     )
     assert draw.last_inspection_data is True
-    assert sorted(draw.inputs["last_inspectors"]) == [
-        ["QJ006", entity.uscc],
-        ["QJ007", entity.uscc],
-    ]
+    published = draw.inputs["last_inspectors"]
+    assert sorted((draw.inspector_refs[code], key) for code, key in published) == sorted(
+        (pk, entity.uscc) for pk in last
+    )
     assert not assignments(draw)[entity.pk] & last
 
 
@@ -277,7 +395,7 @@ def test_joint_draw_assigns_one_partner_inspector(district):
     partners = {u.pk for u in district.partners}
     for row in draw.assignments.all():
         assert len(row.inspector_codes) == 3
-        assert row.inspector_codes[2].startswith("WJ")
+        assert draw.inspector_refs[row.inspector_codes[2]] in partners  # the partner slot
         assert len(set(row.inspectors.values_list("pk", flat=True)) & partners) == 1
 
 

@@ -5,12 +5,14 @@ pages (no sign-in, no inspector names); and ``yaoan draw verify``."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from yaoan.common.testing import (
     EntityFactory,
@@ -93,6 +95,11 @@ def test_inspector_cannot_create_or_execute(district, drawn):
     assert client.post(f"/draws/{drawn.pk}/redraw/", {"reason": "x"}).status_code == 403
 
 
+def test_draw_list_does_not_load_the_pools_the_refs_or_the_seed(district, drawn):
+    listed = client_for(district.chief).get("/draws/").context["page_obj"]
+    assert {"inputs", "inspector_refs", "seed"} <= listed[0].get_deferred_fields()
+
+
 def test_draw_list_query_count_does_not_grow_with_draws(district):
     client = client_for(district.chief)
     services.commit_draw(actor=district.chief, spec=district.spec())
@@ -150,6 +157,13 @@ def test_chief_creates_and_executes_a_draw_through_the_pages(district):
     assert draw.status == DrawStatus.DRAWN
     detail = client.get(f"/draws/{draw.pk}/").content.decode()
     assert draw.seed in detail and "复核一致" in detail
+    # staff see who each code is; the public page does not
+    row = draw.assignments.first()
+    user = next(
+        u for u in row.inspectors.all() if u.pk == draw.inspector_refs[row.inspector_codes[0]]
+    )
+    badge, code = user.inspector_profile.badge_number, row.inspector_codes[0]
+    assert f"{user.display_name}（{badge}） <code>{code}</code>" in detail
 
 
 def test_empty_pool_on_the_form_shows_the_message_and_creates_nothing(district):
@@ -242,13 +256,99 @@ def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
         assert not person.phone or person.phone not in document
 
 
-def test_public_page_reports_a_tampered_result(drawn):
+def test_nothing_published_names_an_inspector_or_their_home(district, drawn):
+    """Badge numbers are shown to businesses on visits: published next to avoidance data
+    they would tell where an inspector lives or whom they are related to."""
+    services.record_conflict(
+        actor=district.chief,
+        inspector=district.inspectors[2],
+        entity=district.entities[4],
+        kind="relative",
+    )
+    away = SubdistrictFactory(station=district.west, code="500111998")  # no pool entity there
+    services.save_profile(
+        actor=district.chief,
+        user=district.inspectors[3],
+        badge_number="QJ003",
+        home_subdistrict=away,
+        posted_subdistricts=[],
+    )
+    draw = services.execute_draw(
+        actor=district.chief,
+        draw=services.commit_draw(actor=district.chief, spec=district.spec(title="第三批")),
+    )
+    assert draw.inputs["conflicts"]  # the conflict is published, under a code
+    people = [*district.inspectors, *district.partners]
+    for pk in (drawn.pk, draw.pk):
+        page = Client().get(f"/public/draws/{pk}/").content.decode()
+        document = Client().get(f"/public/draws/{pk}/draw.json").content.decode()
+        for person in people:
+            badge = person.inspector_profile.badge_number
+            assert badge not in page and badge not in document
+            assert person.display_name not in page and person.display_name not in document
+        assert away.code not in document and away.code not in page
+        for code in json.loads(document)["inputs"]["inspectors"]:
+            assert re.fullmatch(r"[0-9a-f]{12}", code["code"])
+    # and the public list neither
+    listing = Client().get("/public/draws/").content.decode()
+    assert not any(p.inspector_profile.badge_number in listing for p in people)
+
+
+def test_public_page_serves_the_outcome_stored_at_execution(drawn, district):
     row = drawn.assignments.get(rank=1)
     DrawAssignment.objects.filter(pk=row.pk).update(
         inspector_codes=list(reversed(row.inspector_codes))
     )
     page = Client().get(f"/public/draws/{drawn.pk}/").content.decode()
+    assert "复核一致" in page and "复核不一致" not in page
+    assert f"系统于 {timezone.localtime(drawn.verified_at):%Y-%m-%d %H:%M:%S} 复核" in page
+    assert drawn.document_digest in page
+    # staff re-verify explicitly; the stored outcome then shows the difference
+    client = client_for(district.chief)
+    response = client.post(f"/draws/{drawn.pk}/verify/")
+    assert response.status_code == 302
+    page = Client().get(f"/public/draws/{drawn.pk}/").content.decode()
     assert "复核不一致" in page and "第 1 户" in page
+
+
+def test_public_page_does_not_re_derive_the_draw(drawn, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the public page must not rebuild or re-verify the document")
+
+    monkeypatch.setattr("yaoan.draws.queries.verify", forbidden)
+    monkeypatch.setattr("yaoan.draws.queries.build_document", forbidden)
+    response = Client().get(f"/public/draws/{drawn.pk}/")
+    assert response.status_code == 200 and "复核一致" in response.content.decode()
+
+
+def test_public_detail_query_count_does_not_grow_with_assignments(district):
+    small = services.commit_draw(
+        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=2)
+    )
+    large = services.commit_draw(
+        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=10)
+    )
+    for draw in (small, large):
+        services.execute_draw(actor=district.chief, draw=draw)
+    client = Client()
+    assert _queries(client, f"/public/draws/{small.pk}/") == _queries(
+        client, f"/public/draws/{large.pk}/"
+    )
+
+
+def test_a_draw_without_a_stored_outcome_says_so(drawn):
+    Draw.objects.filter(pk=drawn.pk).update(verification={}, verified_at=None)
+    page = Client().get(f"/public/draws/{drawn.pk}/").content.decode()
+    assert "尚未记录复核结果" in page and "复核一致" not in page
+
+
+def test_staff_re_verify_is_scoped(district, drawn, elsewhere):
+    stranger = client_for(UserFactory(org_unit=StationFactory(), roles=[Role.INSPECTOR]))
+    assert stranger.post(f"/draws/{drawn.pk}/verify/").status_code == 404
+    inspector = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+    response = inspector.post(f"/draws/{drawn.pk}/verify/", follow=True)
+    assert "已重新复核" in response.content.decode()
+    assert inspector.get(f"/draws/{drawn.pk}/verify/").status_code == 405
 
 
 # --- the command ---------------------------------------------------------------------------------
@@ -256,7 +356,21 @@ def test_public_page_reports_a_tampered_result(drawn):
 
 def test_command_verifies_a_draw_by_number(drawn, capsys):
     call_command("draw", "verify", str(drawn.pk))
-    assert capsys.readouterr().out.startswith("OK")
+    out = capsys.readouterr().out
+    assert out.startswith("OK")
+    assert f"公布文件摘要（SM3，不含 meta）：{drawn.document_digest}" in out
+
+
+def test_command_by_number_verifies_live_not_the_stored_outcome(drawn, capsys):
+    row = drawn.assignments.get(rank=2)
+    DrawAssignment.objects.filter(pk=row.pk).update(
+        inspector_codes=list(reversed(row.inspector_codes))
+    )
+    with pytest.raises(SystemExit) as caught:
+        call_command("draw", "verify", str(drawn.pk))
+    assert caught.value.code == 1 and "第 2 户" in capsys.readouterr().out
+    drawn.refresh_from_db()
+    assert drawn.verified_ok is True  # the command reports; it does not store
 
 
 def test_command_fails_on_a_tampered_draw(drawn, capsys):
@@ -271,7 +385,9 @@ def test_command_verifies_a_downloaded_file(drawn, tmp_path, capsys):
     path = tmp_path / "published.json"
     path.write_bytes(Client().get(f"/public/draws/{drawn.pk}/draw.json").content)
     call_command("draw", "verify", "--file", str(path))
-    assert capsys.readouterr().out.startswith("OK")
+    out = capsys.readouterr().out
+    assert out.startswith("OK")
+    assert drawn.document_digest in out  # the digest the public page shows
     document = json.loads(path.read_text(encoding="utf-8"))
     document["inputs"]["inspectors"][0]["avoid_grids"] = []
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
