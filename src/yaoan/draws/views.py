@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
+from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.draws import services
 from yaoan.draws.enums import DrawStatus
@@ -46,55 +48,32 @@ PAGE_SIZE = 50
 ASSIGNMENT_PAGE_SIZE = 100
 
 
+DENIED = "draws.access.denied"
+
+
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
-    audit.record_refusal("draws.access.denied", actor=user, path=request.path)
-    return PermissionDenied()
+    return refusal(request, user, DENIED)
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not can_read_draws(user):
-        raise _deny(request, user)
-    return user
+    return allowed_user(request, can_read_draws, DENIED)
 
 
 def _manager(request: HttpRequest) -> User:
-    user = _reader(request)
-    if not can_manage_draws(user):
-        raise _deny(request, user)
-    return user
+    return allowed_user(request, can_manage_draws, DENIED)
 
 
 def visible_draw(user: User, pk: int, deferred: tuple[str, ...] = ()) -> Draw:
     """The draw if the user's scope covers it; a 404 (and an audit row) otherwise."""
-    draw = (
+    return visible_or_404(
         draws_visible_to(user)
         .select_related("partner_unit", "created_by", "drawn_by")
-        .defer(*deferred)
-        .filter(pk=pk)
-        .first()
+        .defer(*deferred),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="draws.draw",
     )
-    if draw is None:
-        if Draw.objects.filter(pk=pk).exists():
-            audit.record(
-                "draws.access.denied",
-                actor=user,
-                success=False,
-                object_type="draws.draw",
-                object_id=str(pk),
-            )
-        raise Http404
-    return draw
-
-
-def _errors_into(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- draws ------------------------------------------------------------------------------------
@@ -140,7 +119,7 @@ def draw_create_view(request: HttpRequest) -> HttpResponse:
         try:
             draw = services.commit_draw(actor=user, spec=spec)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已冻结对象库并公示承诺值。"))
             return redirect(draw)
@@ -238,7 +217,7 @@ def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             new = services.redraw(actor=user, draw=draw, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已发起重新抽取，原抽取保留并标记为已取代。"))
             return redirect(new)
@@ -284,7 +263,7 @@ def profile_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             services.save_profile(actor=actor, user=inspector, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("检查员档案已保存。"))
             return redirect("draws:profile_list")
@@ -315,7 +294,7 @@ def conflict_list_view(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as exc:
-                _errors_into(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("回避事由已登记。"))
                 return redirect("draws:conflict_list")
