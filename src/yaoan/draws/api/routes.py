@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -31,7 +30,7 @@ from yaoan.draws.models import Draw
 from yaoan.draws.queries import LIST_DEFERRED, draws_visible_to, verify_draw
 from yaoan.draws.rules import can_manage_draws, can_read_draws
 from yaoan.draws.views import visible_draw
-from yaoan.registry.api.routes import PageParams
+from yaoan.registry.api.routes import PageParams, page_of
 
 router = Router(tags=["双随机抽取"])
 ERRORS: dict[int | tuple[int, ...], Any] = {
@@ -40,16 +39,6 @@ ERRORS: dict[int | tuple[int, ...], Any] = {
     404: ErrorOut,
     422: ErrorOut,
 }
-
-
-def _page(qs: QuerySet[Draw], params: PageParams) -> dict[str, Any]:
-    start = (params.page - 1) * params.page_size
-    return {
-        "count": qs.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": list(qs[start : start + params.page_size]),
-    }
 
 
 def _reader(request: HttpRequest) -> User:
@@ -84,7 +73,7 @@ def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
     description="仅返回本人管辖范围内的抽取；种子和抽取结果见抽取详情。",
 )
 def list_draws(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    return _page(draws_visible_to(_reader(request)).defer(*LIST_DEFERRED), paging)
+    return page_of(draws_visible_to(_reader(request)).defer(*LIST_DEFERRED), paging)
 
 
 @router.get("/{draw_id}", response={200: DrawDetailOut, **ERRORS}, summary="抽取详情（含抽取结果）")

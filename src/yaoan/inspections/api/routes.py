@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -36,7 +36,7 @@ from yaoan.inspections.queries import (
     rectifications_visible_to,
 )
 from yaoan.inspections.rules import can_read_inspections
-from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams
+from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams, page_of
 from yaoan.registry.api.schemas import ValidationErrorOut
 from yaoan.registry.queries import entities_visible_to
 
@@ -120,16 +120,6 @@ def _detail(i: Inspection) -> dict[str, Any]:
     }
 
 
-def _page(qs: QuerySet[Any], params: PageParams, shape: Any) -> dict[str, Any]:
-    start = (params.page - 1) * params.page_size
-    return {
-        "count": qs.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": [shape(row) for row in qs[start : start + params.page_size]],
-    }
-
-
 @router.get("/", response={200: InspectionPage, **READ_ERRORS}, summary="检查列表")
 def list_inspections(
     request: HttpRequest, filters: Query[InspectionFilters], params: Query[PageParams]
@@ -144,7 +134,7 @@ def list_inspections(
         qs = qs.filter(entity_id=filters.entity_id)
     if filters.mine:
         qs = qs.filter(team__inspector=user)
-    return _page(qs.order_by("-scheduled_for", "-id"), params, _out)
+    return page_of(qs.order_by("-scheduled_for", "-id"), params, _out)
 
 
 @router.post("/", response={201: InspectionDetailOut, **WRITE_ERRORS}, summary="安排检查")
@@ -247,7 +237,7 @@ def list_rectifications(
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.exclude(status=RectificationStatus.CLOSED).filter(deadline__lt=timezone.localdate())
-    return _page(qs.order_by("deadline", "id"), params, _order_out)
+    return page_of(qs.order_by("deadline", "id"), params, _order_out)
 
 
 @router.post(
@@ -303,7 +293,7 @@ def public_results(request: HttpRequest, params: Query[PageParams], q: str = "")
     if q.strip():
         term = q.strip()[:60]
         qs = qs.filter(Q(entity__name__icontains=term) | Q(entity__uscc__startswith=term.upper()))
-    return _page(qs, params, _public_out)
+    return page_of(qs, params, _public_out)
 
 
 __all__ = ["InspectionOut", "PublicResultOut", "public_router", "router"]

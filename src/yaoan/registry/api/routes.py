@@ -127,13 +127,19 @@ def _filtered(
     return result
 
 
-def _page(qs: QuerySet[M], params: PageParams) -> dict[str, Any]:
+def page_of(
+    qs: QuerySet[M], params: PageParams, shape: Callable[[M], Any] | None = None
+) -> dict[str, Any]:
+    """One page in the API's paging shape (count, page, page_size, results); every app's
+    list endpoints use it. ``shape`` turns a row into its JSON form when the schema
+    cannot read the model directly."""
     start = (params.page - 1) * params.page_size
+    rows = list(qs[start : start + params.page_size])
     return {
         "count": qs.count(),
         "page": params.page,
         "page_size": params.page_size,
-        "results": list(qs[start : start + params.page_size]),
+        "results": [shape(row) for row in rows] if shape else rows,
     }
 
 
@@ -233,7 +239,7 @@ def _with_grid(entity: Entity) -> Entity:
 def list_entities(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     user = _reader(request)
     base = entities_visible_to(user).select_related("subdistrict__station")
-    return _page(_filtered(EntityFilterSet, request, base), paging)
+    return page_of(_filtered(EntityFilterSet, request, base), paging)
 
 
 @router.get(
@@ -291,7 +297,7 @@ def update_entity(request: HttpRequest, entity_id: int, payload: EntityPatch) ->
 def list_licences(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     user = _reader(request)
     base = licences_visible_to(user).select_related("entity")
-    return _page(_filtered(LicenceFilterSet, request, base), paging)
+    return page_of(_filtered(LicenceFilterSet, request, base), paging)
 
 
 @router.get(
@@ -333,7 +339,7 @@ def add_licence(request: HttpRequest, entity_id: int, payload: LicenceIn) -> Sta
 )
 def list_products(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     user = _reader(request)
-    return _page(_filtered(ProductFilterSet, request, products_visible_to(user)), paging)
+    return page_of(_filtered(ProductFilterSet, request, products_visible_to(user)), paging)
 
 
 @router.get(
