@@ -33,12 +33,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from yaoan.analytics.trace import anomalies, ingest  # noqa: E402
+from yaoan.analytics.trace import anomalies, ingest, units  # noqa: E402
 from yaoan.analytics.trace.codes import USCC_ALPHABET, USCC_WEIGHTS  # noqa: E402
 from yaoan.analytics.trace.store import FileEntry, Store, now_iso  # noqa: E402
 
 WHOLESALERS, PHARMACIES, SITES, STRANGERS = 20, 2000, 30, 20
 PRODUCTS, VACCINES = 500, 25
+DRUG20_UNIT = units.drug20_sql("ev.code")
+SENSOR_UNIT = units.drug20_sql("ucode(i)")
 INJECT = 25_000  # every 25 000th unit carries an injected case (≈ 1 000 per rule at 100M)
 EXTRA = {"no_receipt": 30_000_000, "unlicensed": 31_000_000, "channel": 32_000_000}
 
@@ -149,7 +151,8 @@ WITH u AS (
   UNION ALL SELECT code, 'sell', t + INTERVAL 11 DAY, 1001 + (r - 1000) % {PHARMACIES}, NULL, expiry
     FROM u WHERE NOT cold(u) AND u % {INJECT} = 102
 )
-SELECT ev.code, 'drug20' AS family, ev.event, ev.time, CAST(ev.time AS DATE) AS day,
+SELECT ev.code, {DRUG20_UNIT} AS unit, 'drug20' AS family, ev.event, ev.time,
+       CAST(ev.time AS DATE) AS day,
        ie.uscc AS entity, ic.uscc AS counterparty, substr(ev.code, 1, 7) AS product,
        'B' || substr(ev.code, 2, 6) AS batch, ev.expiry, 1.0 AS quantity,
        CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS via, '{source}' AS source
@@ -180,7 +183,8 @@ ev AS (
   UNION ALL SELECT ucode(u), 'receive', t0(u) + INTERVAL 4 DAY, p, s FROM ch
   UNION ALL SELECT ucode(u), 'sell', t0(u) + INTERVAL 5 DAY, p, NULL FROM ch
 )
-SELECT ev.code, 'drug20' AS family, ev.event, ev.time, CAST(ev.time AS DATE) AS day,
+SELECT ev.code, {DRUG20_UNIT} AS unit, 'drug20' AS family, ev.event, ev.time,
+       CAST(ev.time AS DATE) AS day,
        ie.uscc AS entity, ic.uscc AS counterparty, substr(ev.code, 1, 7) AS product,
        'B' || substr(ev.code, 2, 6) AS batch, DATE '2027-06-30' AS expiry, 1.0 AS quantity,
        CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS via, 'bench-extra' AS source
@@ -191,7 +195,8 @@ FROM ev JOIN ids ie ON ie.n = ev.e LEFT JOIN ids ic ON ic.n = ev.c
 def sensors_sql(units: int) -> str:
     """One logger reading per cold-chain shipment; injected: too warm, or none at all."""
     return f"""
-SELECT ucode(i) AS code, t0(i) + INTERVAL 1 DAY + INTERVAL 2 HOUR AS time,
+SELECT ucode(i) AS code, {SENSOR_UNIT} AS unit,
+       t0(i) + INTERVAL 1 DAY + INTERVAL 2 HOUR AS time,
        ids.uscc AS entity,
        CASE WHEN i % {INJECT} = 4 THEN 12.5 ELSE 4.0 + (i % 30) / 10.0 END AS temp_min,
        CASE WHEN i % {INJECT} = 4 THEN 12.5 ELSE 4.0 + (i % 30) / 10.0 END AS temp_max,
@@ -298,21 +303,21 @@ def found_keys(table: Any) -> dict[str, set[tuple[str, ...]]]:
 
 BARE_DUPLICATE_SALE = """
 WITH s AS (
-  SELECT code, entity, time, quantity FROM read_parquet({files})
+  SELECT unit, code, entity, time, quantity FROM read_parquet({files})
   WHERE event IN ('sell', 'dispense', 'administer')
 ), c AS (
-  SELECT code, count(*) AS n, sum(quantity) AS sold, min(entity) <> max(entity) AS multi
-  FROM s GROUP BY code HAVING count(*) > 1
+  SELECT unit, count(*) AS n, sum(quantity) AS sold, min(entity) <> max(entity) AS multi
+  FROM s GROUP BY unit HAVING count(*) > 1
 ), p AS (
-  SELECT e.code, max(e.quantity) AS units FROM read_parquet({files}) e SEMI JOIN c USING (code)
-  WHERE e.event IN ('receive', 'ship') GROUP BY e.code
+  SELECT e.unit, max(e.quantity) AS units FROM read_parquet({files}) e SEMI JOIN c USING (unit)
+  WHERE e.event IN ('receive', 'ship') GROUP BY e.unit
 ), f AS (
-  SELECT c.* FROM c LEFT JOIN p USING (code) WHERE c.multi OR c.sold > coalesce(p.units, 1)
+  SELECT c.* FROM c LEFT JOIN p USING (unit) WHERE c.multi OR c.sold > coalesce(p.units, 1)
 )
 SELECT code, arg_min(entity, (time, entity)) FILTER (WHERE k = 2) FROM (
   SELECT s.code, s.entity, s.time,
-         row_number() OVER (PARTITION BY s.code ORDER BY s.time, s.entity) AS k
-  FROM s SEMI JOIN f USING (code)) GROUP BY code
+         row_number() OVER (PARTITION BY s.unit ORDER BY s.time, s.entity) AS k
+  FROM s SEMI JOIN f USING (unit)) GROUP BY code
 """
 
 

@@ -19,6 +19,8 @@ from yaoan.analytics.trace import rules as rule_defs
 from yaoan.analytics.trace.store import TIME_ZONE, Store, _quote, arrow_schema
 
 BASE_EVENTS = "_all_events"
+# what an incremental run narrows the events by, per rule scope (the unit key for codes)
+SCOPE_COLUMNS = {"code": "unit", "entity": "entity"}
 
 
 def _rebind_events(con: Any, relation: str) -> None:
@@ -33,8 +35,8 @@ def run(
     touched: dict[str, str] | None = None,
 ) -> tuple[pa.Table, list[str]]:
     """The anomaly rows of the chosen rules, and the names of rules skipped for want of a
-    registry snapshot. ``touched`` maps a scope ("code"/"entity") to a relation with that
-    column: only those units/entities are examined."""
+    registry snapshot. ``touched`` maps a column ("unit"/"entity", SCOPE_COLUMNS) to a
+    relation with that column: only those units/entities are examined."""
     config = config or rule_config.load()
     chosen = rule_defs.select(names)
     skipped = [r.name for r in chosen if r.needs_registry and not has_registry]
@@ -46,7 +48,7 @@ def run(
         if rule.name in skipped:
             continue
         if touched is not None:
-            column = rule.scope
+            column = SCOPE_COLUMNS[rule.scope]
             _rebind_events(
                 con,
                 f"(SELECT * FROM {BASE_EVENTS} WHERE {column} IN "
@@ -146,8 +148,8 @@ def incremental(
         _relation(con, "_new_events", "events", new_events)
         _relation(con, "_new_sensors", "sensors", new_sensors)
         con.execute(
-            "CREATE TEMP TABLE _touched_codes AS SELECT DISTINCT code FROM _new_events "
-            "UNION SELECT DISTINCT code FROM _new_sensors WHERE code IS NOT NULL"
+            "CREATE TEMP TABLE _touched_codes AS SELECT DISTINCT code, unit FROM _new_events "
+            "UNION SELECT DISTINCT code, unit FROM _new_sensors WHERE code IS NOT NULL"
         )
         con.execute(
             "CREATE TEMP TABLE _touched_entities AS "
@@ -158,7 +160,7 @@ def incremental(
             None,
             config,
             store.has_registry(),
-            touched={"code": "_touched_codes", "entity": "_touched_entities"},
+            touched={"unit": "_touched_codes", "entity": "_touched_entities"},
         )
         replaced = [r for r in rule_defs.RULES if r not in skipped]
         con.register("_fresh", fresh)

@@ -149,7 +149,7 @@ def ingest_file(
             txn.commit_rejects_only()
             report(result.message)
             return result
-        new = {t: txn.new_parts(t) for t in ("events", "links", "sensors")}
+        new = {t: txn.new_parts(t) for t in ("events", "links", "sensors", "units")}
         parts = {t: [str(p) for p in ps] for t, ps in new.items()}
         txn.add(
             FileEntry(

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from yaoan.analytics.trace import codes
+from yaoan.analytics.trace import codes, units
 from yaoan.analytics.trace.store import Transaction, _quote
 
 COLUMNS = (
@@ -125,6 +125,7 @@ def _checked_sql(
         f"c.{c} AS odd_{c}" if odd_codes else f"CAST(NULL AS {t}) AS odd_{c}"
         for c, t in (
             ("key", "VARCHAR"),
+            ("unit", "BIGINT"),
             ("family", "VARCHAR"),
             ("product", "VARCHAR"),
             ("batch", "VARCHAR"),
@@ -177,6 +178,7 @@ FROM t
 
 EVENT_SELECT = """
 SELECT COALESCE(odd_key, code) AS code,
+       CASE WHEN odd_key IS NULL THEN {drug20_unit} ELSE odd_unit END AS unit,
        CASE WHEN odd_key IS NULL THEN 'drug20' ELSE odd_family END AS family,
        event, ts AS time, CAST(ts AS DATE) AS day, entity, counterparty,
        COALESCE(product, odd_product, CASE WHEN odd_key IS NULL THEN substr(code, 1, 7) END)
@@ -206,6 +208,7 @@ def load(
     except duckdb.Error as exc:  # quoting or line structure the CSV reader cannot follow
         first = str(exc).splitlines()[0]
         raise CsvFileError(f"CSV 文件无法解析（{first}）") from exc
+    code_table = _with_units(con, txn, digest, code_table)
     con.register("code_verdicts", code_table)
     now = dt.datetime.now(dt.UTC)
     odd = code_table.num_rows > 0
@@ -216,7 +219,7 @@ def load(
     malformed = _malformed(con)
     progress(f"校验并写入 {total} 行…")
     part = txn.part_path("events", f"{digest}-0.parquet")
-    select = EVENT_SELECT.format(source=_quote(digest))
+    select = EVENT_SELECT.format(source=_quote(digest), drug20_unit=units.drug20_sql("code"))
     written = con.execute(
         f"COPY ({select}) TO {_quote(str(part))} (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
     ).fetchall()[0][0]
@@ -232,6 +235,14 @@ def load(
     if not written:
         part.unlink(missing_ok=True)
     return int(written), rejected, reject_file
+
+
+def _with_units(con: Any, txn: Transaction, digest: str, code_table: pa.Table) -> pa.Table:
+    """The unit key of each valid code outside the 20-digit fast path."""
+    keys = code_table.column("key").to_pylist()
+    assigned = units.assign(con, txn, digest, (k for k in keys if k))
+    column = pa.array([assigned.get(k) if k else None for k in keys], pa.int64())
+    return code_table.append_column("unit", column)
 
 
 def _malformed(con: Any) -> list[tuple[int, str, str]]:

@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from yaoan.analytics.trace import codes, epcis
+from yaoan.analytics.trace import codes, epcis, units
 from yaoan.analytics.trace.store import TIME_ZONE, Transaction, arrow_schema
 
 BIZ_STEPS = {
@@ -339,6 +339,8 @@ def load(
             writer.writerows(tables.rejects)
     if strict and tables.rejects:
         return 0, len(tables.rejects), reject_file
+    keyed = [r["code"] for rows in (tables.events, tables.sensors) for r in rows]
+    unit_of = units.assign(con, txn, digest, set(keyed))
     for name, rows in (
         ("events", tables.events),
         ("links", tables.links),
@@ -346,5 +348,9 @@ def load(
     ):
         if rows:
             table = pa.Table.from_pylist(rows, schema=arrow_schema(name))
+            if "unit" in table.column_names:
+                keys = table.column("code").to_pylist()
+                column = pa.array([unit_of[k] for k in keys], pa.int64())
+                table = table.set_column(table.schema.get_field_index("unit"), "unit", column)
             pq.write_table(table, txn.part_path(name, f"{digest}-0.parquet"))
     return len(tables.events), len(tables.rejects), reject_file

@@ -79,23 +79,21 @@ def duplicate_sale(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
     split = "TRUE" if p["allow_split_pack"] else "FALSE"
     return f"""
-WITH sales AS (
-  SELECT code, entity, time, quantity FROM events WHERE event IN {sales}
-), cand AS (
-  SELECT code, COUNT(*) AS n, SUM(quantity) AS sold,
+WITH cand AS (
+  SELECT unit, COUNT(*) AS n, SUM(quantity) AS sold,
          CASE WHEN MIN(entity) = MAX(entity) THEN 1 ELSE 2 END AS sellers
-  FROM sales GROUP BY code HAVING COUNT(*) > 1
+  FROM events WHERE event IN {sales} GROUP BY unit HAVING COUNT(*) > 1
 ), pack AS (
-  SELECT e.code, MAX(e.quantity) AS units FROM events e JOIN cand c ON e.code = c.code
-  WHERE e.event IN ('receive', 'ship') GROUP BY e.code
+  SELECT e.unit, MAX(e.quantity) AS units FROM events e JOIN cand c ON e.unit = c.unit
+  WHERE e.event IN ('receive', 'ship') GROUP BY e.unit
 ), flagged AS (
-  SELECT c.code, c.n, c.sold, COALESCE(p.units, 1) AS units
-  FROM cand c LEFT JOIN pack p ON c.code = p.code
+  SELECT c.unit, c.n, c.sold, COALESCE(p.units, 1) AS units
+  FROM cand c LEFT JOIN pack p ON c.unit = p.unit
   WHERE NOT {split} OR c.sellers > 1 OR c.sold > COALESCE(p.units, 1)
 ), ranked AS (
   SELECT s.code, s.entity, s.time, f.n, f.sold, f.units,
-         ROW_NUMBER() OVER (PARTITION BY s.code ORDER BY s.time, s.entity) AS k
-  FROM sales s JOIN flagged f ON s.code = f.code
+         ROW_NUMBER() OVER (PARTITION BY s.unit ORDER BY s.time, s.entity) AS k
+  FROM events s JOIN flagged f ON s.unit = f.unit WHERE s.event IN {sales}
 )
 SELECT 'duplicate_sale' AS rule, code, entity, time,
        '同一最小包装售出/使用' || CAST(n AS STRING) || '次，共' || {d.num("sold")}
@@ -107,24 +105,24 @@ FROM ranked WHERE k = 2
 def sold_at_multiple_entities(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
     return f"""
-WITH sales AS (
-  SELECT code, entity, time FROM events WHERE event IN {sales}
-), cand AS (
-  SELECT code FROM sales GROUP BY code HAVING MIN(entity) <> MAX(entity)
+WITH cand AS (
+  SELECT unit FROM events WHERE event IN {sales}
+  GROUP BY unit HAVING MIN(entity) <> MAX(entity)
 ), firsts AS (
-  SELECT s.code, s.entity, MIN(s.time) AS time
-  FROM sales s JOIN cand c ON s.code = c.code GROUP BY s.code, s.entity
+  SELECT s.unit, s.code, s.entity, MIN(s.time) AS time
+  FROM events s JOIN cand c ON s.unit = c.unit WHERE s.event IN {sales}
+  GROUP BY s.unit, s.code, s.entity
 ), ranked AS (
-  SELECT code, entity, time, COUNT(*) OVER (PARTITION BY code) AS n,
-         ROW_NUMBER() OVER (PARTITION BY code ORDER BY time, entity) AS k
+  SELECT unit, code, entity, time, COUNT(*) OVER (PARTITION BY unit) AS n,
+         ROW_NUMBER() OVER (PARTITION BY unit ORDER BY time, entity) AS k
   FROM firsts
 ), first_seller AS (
-  SELECT code, entity FROM ranked WHERE k = 1
+  SELECT unit, entity FROM ranked WHERE k = 1
 )
 SELECT 'sold_at_multiple_entities' AS rule, r.code, r.entity, r.time,
        '同一最小包装由' || CAST(r.n AS STRING) || '家单位售出（首次售出：' || f.entity || '）'
        AS detail
-FROM ranked r JOIN first_seller f ON r.code = f.code WHERE r.k = 2
+FROM ranked r JOIN first_seller f ON r.unit = f.unit WHERE r.k = 2
 """
 
 
@@ -134,33 +132,34 @@ def sale_without_receipt(p: dict[str, Any], d: Dialect) -> str:
     grace = d.minutes(p["grace_minutes"])
     return f"""
 WITH per AS (
-  SELECT code, entity,
+  SELECT unit, entity,
          MIN(CASE WHEN event IN {sales} THEN time END) AS first_sale,
          MIN(CASE WHEN event = 'receive' THEN time END) AS first_receipt
-  FROM events WHERE event IN {both} GROUP BY code, entity
+  FROM events WHERE event IN {both} GROUP BY unit, entity
+), flagged AS (
+  SELECT unit, entity, first_sale, first_receipt FROM per
+  WHERE first_sale IS NOT NULL
+    AND (first_receipt IS NULL OR first_receipt > first_sale + {grace})
 )
-SELECT 'sale_without_receipt' AS rule, code, entity, first_sale AS time,
-       CASE WHEN first_receipt IS NULL THEN '该单位无此最小包装的入库记录'
+SELECT DISTINCT 'sale_without_receipt' AS rule, e.code, f.entity, f.first_sale AS time,
+       CASE WHEN f.first_receipt IS NULL THEN '该单位无此最小包装的入库记录'
             ELSE '销售早于该单位的入库记录' END AS detail
-FROM per
-WHERE first_sale IS NOT NULL
-  AND (first_receipt IS NULL OR first_receipt > first_sale + {grace})
+FROM flagged f JOIN events e ON e.unit = f.unit AND e.entity = f.entity
+ AND e.time = f.first_sale AND e.event IN {sales}
 """
 
 
 def sold_after_expiry(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
     return f"""
-WITH sales AS (
-  SELECT code, entity, time, day, expiry FROM events WHERE event IN {sales}
-), known AS (
-  SELECT e.code, MIN(e.expiry) AS expiry FROM events e
+WITH known AS (
+  SELECT e.unit, MIN(e.expiry) AS expiry FROM events e
   WHERE e.expiry IS NOT NULL
-    AND e.code IN (SELECT code FROM sales WHERE expiry IS NULL)
-  GROUP BY e.code
+    AND e.unit IN (SELECT unit FROM events WHERE event IN {sales} AND expiry IS NULL)
+  GROUP BY e.unit
 ), resolved AS (
   SELECT s.code, s.entity, s.time, s.day, COALESCE(s.expiry, k.expiry) AS expiry
-  FROM sales s LEFT JOIN known k ON s.code = k.code
+  FROM events s LEFT JOIN known k ON s.unit = k.unit WHERE s.event IN {sales}
 )
 SELECT 'sold_after_expiry' AS rule, code, entity, time,
        '有效期至' || CAST(expiry AS STRING) || '，销售/使用于' || CAST(day AS STRING) AS detail
@@ -201,13 +200,16 @@ def unlicensed_holder(p: dict[str, Any], d: Dialect) -> str:
         f"WHEN {lit(c)} THEN {lit(label)}" for c, label in CATEGORY_LABELS.items()
     )
     labels += " ELSE pc.category END"
+    # the events scan is written out where it is read: DuckDB would materialise a CTE
+    # read three times (10^8 rows), and only the aggregate needs every row
+    held = (
+        "(SELECT code, entity, time, day, COALESCE(product, '') AS product "
+        f"FROM events WHERE event IN {holding} AND entity IS NOT NULL)"
+    )
     return f"""
-WITH holding AS (
-  SELECT code, entity, time, day, COALESCE(product, '') AS product
-  FROM events WHERE event IN {holding} AND entity IS NOT NULL
-), pairs AS (
+WITH pairs AS (
   SELECT entity, product, MIN(day) AS first_day, MAX(day) AS last_day
-  FROM holding GROUP BY entity, product
+  FROM {held} h GROUP BY entity, product
 ), cats AS (
   SELECT product_key, 'drug' AS category FROM products WHERE product_class = 'drug'
   UNION ALL SELECT product_key, 'vaccine' FROM products WHERE is_vaccine
@@ -273,12 +275,12 @@ lic AS (
   FROM verdicts
 ), offending AS (
   SELECT h.code, h.entity, h.time, h.product, j.category, j.label, j.reason
-  FROM holding h JOIN judged j ON h.entity = j.entity AND h.product = j.product
+  FROM {held} h JOIN judged j ON h.entity = j.entity AND h.product = j.product
   WHERE j.reason IS NOT NULL AND j.reason <> 'partial'
   UNION ALL
   SELECT h.code, h.entity, h.time, h.product, j.category, j.label,
          '许可/资质在该日期无效' AS reason
-  FROM holding h JOIN judged j ON h.entity = j.entity AND h.product = j.product
+  FROM {held} h JOIN judged j ON h.entity = j.entity AND h.product = j.product
   LEFT JOIN lic l ON l.uscc = h.entity AND l.category = j.category
        AND l.valid_from <= h.day AND (l.valid_until IS NULL OR l.valid_until >= h.day)
   WHERE j.reason = 'partial'
@@ -300,14 +302,16 @@ FROM ranked WHERE k = 1
 def illegal_channel(p: dict[str, Any], d: Dialect) -> str:
     receivers = in_list(p["receiver_types"])
     suppliers = in_list(p["supplier_kinds"])
+    # written out where it is read, like ``held`` in unlicensed_holder
+    rec = (
+        "(SELECT e.code, e.entity, COALESCE(e.counterparty, '') AS counterparty, e.time, e.day "
+        "FROM events e JOIN entities r ON r.uscc = e.entity "
+        f"WHERE e.event = 'receive' AND r.entity_type IN {receivers})"
+    )
     return f"""
-WITH rec AS (
-  SELECT e.code, e.entity, COALESCE(e.counterparty, '') AS counterparty, e.time, e.day
-  FROM events e JOIN entities r ON r.uscc = e.entity
-  WHERE e.event = 'receive' AND r.entity_type IN {receivers}
-), pairs AS (
+WITH pairs AS (
   SELECT entity, counterparty, MIN(day) AS first_day, MAX(day) AS last_day
-  FROM rec GROUP BY entity, counterparty
+  FROM {rec} r GROUP BY entity, counterparty
 ), lic AS (
   SELECT uscc, valid_from, valid_until FROM licences
   WHERE kind IN {suppliers} AND status = 'valid'
@@ -331,11 +335,11 @@ WITH rec AS (
   FROM cover cv LEFT JOIN entities en ON en.uscc = cv.counterparty
 ), offending AS (
   SELECT r.code, r.entity, r.counterparty, r.time, j.reason
-  FROM rec r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
+  FROM {rec} r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
   WHERE j.reason IS NOT NULL AND j.reason <> 'partial'
   UNION ALL
   SELECT r.code, r.entity, r.counterparty, r.time, '供货单位的许可在该日期无效' AS reason
-  FROM rec r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
+  FROM {rec} r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
   LEFT JOIN lic l ON l.uscc = r.counterparty AND l.valid_from <= r.day
        AND (l.valid_until IS NULL OR l.valid_until >= r.day)
   WHERE j.reason = 'partial'
@@ -360,20 +364,20 @@ def cold_chain_excursion(p: dict[str, Any], d: Dialect) -> str:
     return f"""
 WITH cold AS (
   SELECT DISTINCT product_key FROM products WHERE is_cold_chain OR is_vaccine
-), cold_codes AS (
-  SELECT DISTINCT e.code FROM events e JOIN cold c ON e.product = c.product_key
+), cold_units AS (
+  SELECT DISTINCT e.unit FROM events e JOIN cold c ON e.product = c.product_key
 ), excursions AS (
   SELECT s.code, COALESCE(s.entity, '') AS entity, MIN(s.time) AS time,
          MIN(s.temp_min) AS lo, MAX(s.temp_max) AS hi
-  FROM sensors s JOIN cold_codes c ON s.code = c.code
+  FROM sensors s JOIN cold_units c ON s.unit = c.unit
   WHERE s.temp_min < {lo} OR s.temp_max > {hi}
   GROUP BY s.code, COALESCE(s.entity, '')
 ), ships AS (
-  SELECT e.code, e.entity, COALESCE(e.counterparty, '') AS counterparty, e.time
+  SELECT e.unit, e.code, e.entity, COALESCE(e.counterparty, '') AS counterparty, e.time
   FROM events e JOIN cold c ON e.product = c.product_key WHERE e.event = 'ship'
 ), covered AS (
-  SELECT DISTINCT s.code, s.entity, s.time
-  FROM ships s JOIN sensors r ON r.code = s.code
+  SELECT DISTINCT s.unit, s.entity, s.time
+  FROM ships s JOIN sensors r ON r.unit = s.unit
    AND r.time >= s.time - {before} AND r.time <= s.time + {after}
 )
 SELECT 'cold_chain_excursion' AS rule, code, entity, time,
@@ -383,8 +387,8 @@ FROM excursions
 UNION ALL
 SELECT 'cold_chain_excursion' AS rule, s.code, s.entity, s.time,
        '冷链运输无温度记录（发往' || s.counterparty || '）' AS detail
-FROM ships s LEFT JOIN covered c ON c.code = s.code AND c.entity = s.entity AND c.time = s.time
-WHERE c.code IS NULL
+FROM ships s LEFT JOIN covered c ON c.unit = s.unit AND c.entity = s.entity AND c.time = s.time
+WHERE c.unit IS NULL
 """
 
 

@@ -35,14 +35,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 MANIFEST = "manifest.json"
-FORMAT = 1
-TABLE_DIRS = ("events", "links", "sensors", "anomalies")
+# 2: events and sensors carry the integer unit key; the ``units`` dictionary table
+FORMAT = 2
+TABLE_DIRS = ("events", "links", "sensors", "anomalies", "units")
 TIME_ZONE = "Asia/Shanghai"
+MEMORY_SHARE = 0.6  # of the machine's memory, for one DuckDB connection; beyond it, spill
+SPILL_DIR = ".spill"
 
 # Column types of each table, as DuckDB types; Spark reads the same Parquet files.
 SCHEMAS: dict[str, dict[str, str]] = {
     "events": {
         "code": "VARCHAR",  # canonical key (codes.py)
+        "unit": "BIGINT",  # the code as a fixed-width integer key (units.py): rules group by it
         "family": "VARCHAR",
         "event": "VARCHAR",  # receive ship sell dispense administer return destroy
         "time": "TIMESTAMPTZ",
@@ -67,12 +71,18 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "sensors": {
         "code": "VARCHAR",
+        "unit": "BIGINT",
         "time": "TIMESTAMPTZ",
         "entity": "VARCHAR",
         "temp_min": "DOUBLE",  # °C
         "temp_max": "DOUBLE",
         "event_id": "VARCHAR",
         "source": "VARCHAR",
+    },
+    # integer keys of the codes that are not 20-digit drug codes (units.py), one row per code
+    "units": {
+        "code": "VARCHAR",
+        "unit": "BIGINT",
     },
     "anomalies": {
         "rule": "VARCHAR",
@@ -181,7 +191,10 @@ class Store:
             return Manifest()
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            raise StoreError(f"追溯数据存储格式版本 {data.get('format')} 不受支持")
+            raise StoreError(
+                f"追溯数据存储格式版本 {data.get('format')} 不受支持（当前为 {FORMAT}），"
+                "请清空追溯数据目录后重新导入"
+            )
         return Manifest(
             version=data["version"],
             files=[FileEntry.from_json(f) for f in data["files"]],
@@ -199,10 +212,8 @@ class Store:
 
     def connect(self, manifest: Manifest | None = None, threads: int | None = None) -> Any:
         """A DuckDB connection with one view per table over the manifest's files."""
-        con = duckdb.connect()
+        con = duckdb.connect(config=duckdb_config(self.root, threads))
         con.execute(f"SET TimeZone='{TIME_ZONE}'")
-        if threads:
-            con.execute(f"SET threads={int(threads)}")
         manifest = manifest or self.manifest()
         for table in SCHEMAS:
             attach_view(con, table, self.paths(table, manifest))
@@ -261,6 +272,19 @@ class Store:
             tmp = folder / f".{name}.{uuid.uuid4().hex}.parquet"
             pq.write_table(table, tmp)
             os.replace(tmp, folder / f"{name}.parquet")
+
+
+def duckdb_config(root: Path, threads: int | None = None) -> dict[str, Any]:
+    """Bounded memory with spilling to disk under the store (a full rule run over 10^8
+    events would otherwise take most of the machine's memory), every core."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    spill = root / SPILL_DIR / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return {
+        "threads": int(threads or os.cpu_count() or 1),
+        "memory_limit": f"{int(total * MEMORY_SHARE) // 2**20}MB",
+        # DuckDB creates the directory when it first spills and removes it on close
+        "temp_directory": str(spill),
+    }
 
 
 class Transaction:

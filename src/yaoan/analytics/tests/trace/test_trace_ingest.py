@@ -219,3 +219,35 @@ def test_killed_ingest_leaves_the_store_as_it_was(store: Store, tmp_path: Path) 
     assert result.status == "loaded"
     assert not (store.root / "tmp").exists() or not any((store.root / "tmp").iterdir())
     assert json.loads((store.root / "manifest.json").read_text())["version"] == 2
+
+
+def test_every_code_gets_one_integer_unit_key_across_files(store: Store, tmp_path: Path) -> None:
+    from yaoan.analytics.trace import codes, units
+
+    gtin = "0690123456789" + codes.gs1_check_digit("0690123456789")
+    gs1 = f"(01){gtin}(21)SER1"
+    urn = f"urn:epc:id:sgtin:6901234.{gtin[0]}{gtin[8:13]}.SER1"
+    assert codes.parse(urn).key == codes.parse(gs1).key == f"01{gtin}21SER1"
+    drug = d.code(d.DRUG, 7)
+    first = [*d.handed_down(gs1), *d.handed_down("ACME-0000001")]
+    load(store, d.write_csv(tmp_path / "a.csv", [*first, *d.handed_down(drug)]), run_rules=False)
+    doc = d.vaccine_doc([1], [4.0])
+    doc["epcisBody"]["eventList"][0]["epcList"] = [urn]
+    load(store, d.write_json(tmp_path / "b.jsonld", doc), run_rules=False)
+    con = store.connect()
+    keyed = dict(
+        con.sql(
+            "SELECT code, min(unit) FROM events GROUP BY code HAVING min(unit) = max(unit)"
+        ).fetchall()
+    )
+    dictionary = con.sql("SELECT code, unit FROM units ORDER BY unit").fetchall()
+    con.close()
+    assert keyed[drug] == int(drug[1:]) - units.DRUG20_OFFSET
+    # numbered in code order within a file; the EPCIS file's URN is the same unit, no new row
+    assert dictionary == [
+        (f"01{gtin}21SER1", units.DICTIONARY_BASE),
+        ("E:ACME-0000001", units.DICTIONARY_BASE + 1),
+    ]
+    assert keyed[f"01{gtin}21SER1"] == units.DICTIONARY_BASE
+    assert keyed["E:ACME-0000001"] == units.DICTIONARY_BASE + 1
+    assert len(set(keyed.values())) == len(keyed)  # one key per code, one code per key
