@@ -11,12 +11,13 @@ declarations. An event that misses a required field is listed as rejected.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from lxml import etree
 
 EVENT_TYPES = (
@@ -78,6 +79,7 @@ class Document:
     events: list[EpcisEvent]
 
 
+@functools.lru_cache(maxsize=4096)
 def short(uri: str) -> str:
     """CBV values appear as bare words, ``urn:epcglobal:cbv:bizstep:x``, ``cbv:x`` or
     ``https://ref.gs1.org/cbv/BizStep-x``: keep the last word."""
@@ -118,8 +120,8 @@ def parse(data: bytes) -> Document:
 
 def parse_json(data: bytes) -> Document:
     try:
-        doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = orjson.loads(data)
+    except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
         raise EpcisError(f"不是有效的 JSON：{exc}") from exc
     if not isinstance(doc, dict) or doc.get("type") not in ("EPCISDocument", "EPCISQueryDocument"):
         raise EpcisError("JSON 文档的 type 应为 EPCISDocument 或 EPCISQueryDocument")
@@ -135,55 +137,56 @@ def parse_json(data: bytes) -> Document:
 
 
 def _ids(items: Any) -> list[str]:
-    return [str(x) for x in items or [] if isinstance(x, str)]
+    if not items:
+        return []
+    return [x for x in items if isinstance(x, str)]
 
 
 def _local(key: str) -> str:
     return key.rsplit(":", 1)[-1]
 
 
+def _parties(items: Any, role: str) -> dict[str, str]:
+    if not items:
+        return {}
+    return {short(s.get("type", "")): str(s.get(role, "")) for s in items}
+
+
 def _json_event(index: int, raw: Any) -> EpcisEvent:
+    # one dict lookup per field and no work for absent lists: this runs once per event
     if not isinstance(raw, dict):
         return EpcisEvent(index, "", problem="事件不是 JSON 对象")
-    ev = EpcisEvent(index, str(raw.get("type", "")))
-    ev.event_id = str(raw.get("eventID") or "") or _hash_id(raw)
-    ev.time = parse_time(str(raw.get("eventTime", "")))
-    ev.action = str(raw.get("action", ""))
-    ev.biz_step = short(str(raw.get("bizStep", "")))
-    ev.disposition = short(str(raw.get("disposition", "")))
-    ev.epcs = _ids(raw.get("epcList")) + _ids(raw.get("outputEPCList"))
-    if ev.type == "TransformationEvent":
-        ev.children = _ids(raw.get("inputEPCList"))
-    else:
-        ev.children = _ids(raw.get("childEPCs"))
-    ev.parent = str(raw.get("parentID") or "")
+    get = raw.get
+    ev = EpcisEvent(index, str(get("type", "")))
+    ev.event_id = str(get("eventID") or "") or _hash_id(raw)
+    raw_time = get("eventTime")
+    ev.time = parse_time(str(raw_time if raw_time is not None else ""))
+    ev.action = str(get("action", ""))
+    ev.biz_step = short(str(get("bizStep", "")))
+    ev.disposition = short(str(get("disposition", "")))
+    outputs = get("outputEPCList")
+    ev.epcs = _ids(get("epcList")) + _ids(outputs) if outputs else _ids(get("epcList"))
+    ev.children = _ids(get("inputEPCList" if ev.type == "TransformationEvent" else "childEPCs"))
+    ev.parent = str(get("parentID") or "")
     for key in ("quantityList", "childQuantityList", "outputQuantityList"):
-        for q in raw.get(key) or []:
+        for q in get(key) or ():
             if isinstance(q, dict) and q.get("epcClass"):
                 _quantity(ev, str(q["epcClass"]), q.get("quantity"))
-    ev.read_point = str((raw.get("readPoint") or {}).get("id", ""))
-    ev.biz_location = str((raw.get("bizLocation") or {}).get("id", ""))
-    ev.sources = {
-        short(s.get("type", "")): str(s.get("source", "")) for s in raw.get("sourceList") or []
-    }
-    ev.destinations = {
-        short(s.get("type", "")): str(s.get("destination", ""))
-        for s in raw.get("destinationList") or []
-    }
-    for element in raw.get("sensorElementList") or []:
+    ev.read_point = str((get("readPoint") or {}).get("id", ""))
+    ev.biz_location = str((get("bizLocation") or {}).get("id", ""))
+    ev.sources = _parties(get("sourceList"), "source")
+    ev.destinations = _parties(get("destinationList"), "destination")
+    for element in get("sensorElementList") or ():
         meta = element.get("sensorMetadata") or {}
-        for report in element.get("sensorReport") or []:
-            _sensor(ev, {**{k: v for k, v in meta.items()}, **report}, meta)
-    ilmd = raw.get("ilmd") or {}
-    for key, value in ilmd.items():
+        for report in element.get("sensorReport") or ():
+            _sensor(ev, {**meta, **report}, meta)
+    for key, value in (get("ilmd") or {}).items():
         if _local(key) in LOT_KEYS and not ev.batch:
             ev.batch = str(value)
         if _local(key) in EXPIRY_KEYS and ev.expiry is None:
             ev.expiry = _date(str(value))
     ev.error_declared = "errorDeclaration" in raw
-    ev.problem = _problem(
-        ev, raw_time=raw.get("eventTime"), raw_offset=raw.get("eventTimeZoneOffset")
-    )
+    ev.problem = _problem(ev, raw_time=raw_time, raw_offset=get("eventTimeZoneOffset"))
     return ev
 
 

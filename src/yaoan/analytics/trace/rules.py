@@ -128,24 +128,31 @@ FROM ranked r JOIN first_seller f ON r.unit = f.unit WHERE r.k = 2
 
 def sale_without_receipt(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
-    both = in_list([*p["sale_events"], "receive"])
     grace = d.minutes(p["grace_minutes"])
+    # An anti-join of the sales on the receipts of the same (unit, entity) leaves the few
+    # sales with no receipt in time; only those few are then checked for being the first
+    # sale of their (unit, entity). Grouping every (unit, entity) of sales and receipts
+    # instead was the slowest step of the code rules.
     return f"""
-WITH per AS (
-  SELECT unit, entity,
-         MIN(CASE WHEN event IN {sales} THEN time END) AS first_sale,
-         MIN(CASE WHEN event = 'receive' THEN time END) AS first_receipt
-  FROM events WHERE event IN {both} GROUP BY unit, entity
-), flagged AS (
-  SELECT unit, entity, first_sale, first_receipt FROM per
-  WHERE first_sale IS NOT NULL
-    AND (first_receipt IS NULL OR first_receipt > first_sale + {grace})
+WITH unreceived AS (
+  SELECT s.unit, s.code, s.entity, s.time FROM events s
+  LEFT JOIN events r ON r.event = 'receive' AND r.unit = s.unit AND r.entity = s.entity
+   AND r.time <= s.time + {grace}
+  WHERE s.event IN {sales} AND r.unit IS NULL
+), firsts AS (
+  SELECT s.unit, s.entity, MIN(s.time) AS first_sale FROM events s
+  WHERE s.event IN {sales} AND s.unit IN (SELECT unit FROM unreceived)
+  GROUP BY s.unit, s.entity
+), received AS (
+  SELECT DISTINCT r.unit, r.entity FROM events r
+  WHERE r.event = 'receive' AND r.unit IN (SELECT unit FROM unreceived)
 )
-SELECT DISTINCT 'sale_without_receipt' AS rule, e.code, f.entity, f.first_sale AS time,
-       CASE WHEN f.first_receipt IS NULL THEN '该单位无此最小包装的入库记录'
+SELECT DISTINCT 'sale_without_receipt' AS rule, u.code, u.entity, u.time,
+       CASE WHEN r.unit IS NULL THEN '该单位无此最小包装的入库记录'
             ELSE '销售早于该单位的入库记录' END AS detail
-FROM flagged f JOIN events e ON e.unit = f.unit AND e.entity = f.entity
- AND e.time = f.first_sale AND e.event IN {sales}
+FROM unreceived u
+JOIN firsts f ON f.unit = u.unit AND f.entity = u.entity AND f.first_sale = u.time
+LEFT JOIN received r ON r.unit = u.unit AND r.entity = u.entity
 """
 
 
@@ -201,7 +208,8 @@ def unlicensed_holder(p: dict[str, Any], d: Dialect) -> str:
     )
     labels += " ELSE pc.category END"
     # the events scan is written out where it is read: DuckDB would materialise a CTE
-    # read three times (10^8 rows), and only the aggregate needs every row
+    # read twice (10^8 rows); the aggregate needs every row, the second pass (``hits``)
+    # only those of the offending (entity, product) pairs
     held = (
         "(SELECT code, entity, time, day, COALESCE(product, '') AS product "
         f"FROM events WHERE event IN {holding} AND entity IS NOT NULL)"
@@ -273,18 +281,22 @@ lic AS (
       AS label,
     reason
   FROM verdicts
+), hits AS (
+  -- the one second pass over the events: few rows, read by both branches below
+  SELECT h.code, h.entity, h.time, h.day, h.product, j.category, j.label, j.reason
+  FROM {held} h JOIN judged j ON h.entity = j.entity AND h.product = j.product
+  WHERE j.reason IS NOT NULL
 ), offending AS (
-  SELECT h.code, h.entity, h.time, h.product, j.category, j.label, j.reason
-  FROM {held} h JOIN judged j ON h.entity = j.entity AND h.product = j.product
-  WHERE j.reason IS NOT NULL AND j.reason <> 'partial'
+  SELECT code, entity, time, product, category, label, reason
+  FROM hits WHERE reason <> 'partial'
   UNION ALL
-  SELECT h.code, h.entity, h.time, h.product, j.category, j.label,
+  SELECT h.code, h.entity, h.time, h.product, h.category, h.label,
          '许可/资质在该日期无效' AS reason
-  FROM {held} h JOIN judged j ON h.entity = j.entity AND h.product = j.product
-  LEFT JOIN lic l ON l.uscc = h.entity AND l.category = j.category
+  FROM hits h
+  LEFT JOIN lic l ON l.uscc = h.entity AND l.category = h.category
        AND l.valid_from <= h.day AND (l.valid_until IS NULL OR l.valid_until >= h.day)
-  WHERE j.reason = 'partial'
-  GROUP BY h.code, h.entity, h.time, h.product, j.category, j.label
+  WHERE h.reason = 'partial'
+  GROUP BY h.code, h.entity, h.time, h.product, h.category, h.label
   HAVING COUNT(l.uscc) = 0
 ), ranked AS (
   SELECT code, entity, time, product, label, reason,
@@ -333,17 +345,20 @@ WITH pairs AS (
       ELSE 'partial'
     END AS reason
   FROM cover cv LEFT JOIN entities en ON en.uscc = cv.counterparty
+), hits AS (
+  -- the one second pass over the receipts: few rows, read by both branches below
+  SELECT r.code, r.entity, r.counterparty, r.time, r.day, j.reason
+  FROM {rec} r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
+  WHERE j.reason IS NOT NULL
 ), offending AS (
-  SELECT r.code, r.entity, r.counterparty, r.time, j.reason
-  FROM {rec} r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
-  WHERE j.reason IS NOT NULL AND j.reason <> 'partial'
+  SELECT code, entity, counterparty, time, reason FROM hits WHERE reason <> 'partial'
   UNION ALL
-  SELECT r.code, r.entity, r.counterparty, r.time, '供货单位的许可在该日期无效' AS reason
-  FROM {rec} r JOIN judged j ON r.entity = j.entity AND r.counterparty = j.counterparty
-  LEFT JOIN lic l ON l.uscc = r.counterparty AND l.valid_from <= r.day
-       AND (l.valid_until IS NULL OR l.valid_until >= r.day)
-  WHERE j.reason = 'partial'
-  GROUP BY r.code, r.entity, r.counterparty, r.time
+  SELECT h.code, h.entity, h.counterparty, h.time, '供货单位的许可在该日期无效' AS reason
+  FROM hits h
+  LEFT JOIN lic l ON l.uscc = h.counterparty AND l.valid_from <= h.day
+       AND (l.valid_until IS NULL OR l.valid_until >= h.day)
+  WHERE h.reason = 'partial'
+  GROUP BY h.code, h.entity, h.counterparty, h.time
   HAVING COUNT(l.uscc) = 0
 ), ranked AS (
   SELECT code, entity, counterparty, time, reason,
