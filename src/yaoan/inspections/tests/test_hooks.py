@@ -160,3 +160,16 @@ def test_joint_items_of_the_plan_carry_the_partner_department(site: Site) -> Non
     assert joint.exists() and all(i.joint_department == health for i in joint)
     assert all(doctor in i.inspectors.all() for i in joint)
     assert not Inspection.objects.filter(entity=site.pharmacy, joint_department__isnull=False)
+
+
+def test_demo_reports_an_unknown_calendar_year_instead_of_failing() -> None:
+    from yaoan.core.models import CalendarYearOverride
+    from yaoan.inspections import demo
+    from yaoan.registry import demo as registry_demo
+
+    with freeze_time(dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.UTC)):
+        registry_demo.load()
+        Inspection.objects.all().delete()  # the draws step's inspections: start afresh
+        CalendarYearOverride.objects.all().delete()
+        assert "演示检查记录未生成" in demo.load()
+    assert not Inspection.objects.filter(draw__isnull=True).exists()
