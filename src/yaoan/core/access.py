@@ -17,17 +17,20 @@ from yaoan.core.models import User
 M = TypeVar("M", bound=Model)
 
 
-def refusal(request: HttpRequest, user: User, action: str) -> PermissionDenied:
+def refusal(request: HttpRequest, user: User, action: str, message: str = "") -> PermissionDenied:
     """Audit a refused request; the caller raises what this returns."""
     audit.record_refusal(action, actor=user, path=request.path)
-    return PermissionDenied()
+    return PermissionDenied(message)
 
 
-def allowed_user(request: HttpRequest, allowed: Callable[[User], bool], action: str) -> User:
-    """The signed-in user (the API's token user when there is one) if ``allowed``."""
+def allowed_user(
+    request: HttpRequest, allowed: Callable[[User], bool], action: str, message: str = ""
+) -> User:
+    """The signed-in user (the API's token user when there is one) if ``allowed``; else an
+    audited refusal carrying ``message`` (the API shows it)."""
     user: User = getattr(request, "auth", None) or request.user  # type: ignore[assignment]
     if not allowed(user):
-        raise refusal(request, user, action)
+        raise refusal(request, user, action, message)
     return user
 
 

@@ -108,7 +108,7 @@ def load() -> str:
 def _schedule_this_quarter(chief: User) -> int:
     """The current quarter of the approved plan (the plans step approves one), per station."""
     today = timezone.localdate()
-    quarter = (today.month - 1) // 3 + 1
+    quarter = services.quarter_of(today)
     total = 0
     health = OrgUnit.objects.filter(code=HEALTH_CODE).first()
     for station in OrgUnit.objects.filter(code__in=TEAMS).order_by("code"):

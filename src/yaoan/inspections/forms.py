@@ -19,6 +19,7 @@ from yaoan.inspections.enums import (
     Severity,
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
+from yaoan.inspections.services import quarter_of
 
 # random inspections come only from a draw, re-inspections only from a rectification order
 SCHEDULABLE_KINDS = [
@@ -219,4 +220,4 @@ class FromPlanForm(forms.Form):
         ).first()
         self.fields["joint_department"].initial = health
         self.fields["year"].initial = today.year
-        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+        self.fields["quarter"].initial = quarter_of(today)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from yaoan.core.enums import Role
 from yaoan.core.models import User
 from yaoan.core.rules import DataScope, data_scope
 from yaoan.inspections.enums import (
@@ -67,9 +68,10 @@ def unpublished_results(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
     )
 
 
-def published_results() -> QuerySet[Inspection]:
-    """What the public portal shows: published random-inspection results, nothing else."""
-    return (
+def published_results(search: str = "") -> QuerySet[Inspection]:
+    """What the public portal shows: published random-inspection results, nothing else;
+    ``search`` matches the entity's name or the start of its credit code."""
+    qs = (
         Inspection.objects.filter(
             kind__in=PUBLISHED_KINDS,
             status=InspectionStatus.SUBMITTED,
@@ -78,3 +80,11 @@ def published_results() -> QuerySet[Inspection]:
         .select_related("entity", "rectification")
         .order_by("-submitted_at", "-id")
     )
+    term = search.strip()[:60]
+    if term:
+        qs = qs.filter(Q(entity__name__icontains=term) | Q(entity__uscc__startswith=term.upper()))
+    return qs
+
+
+def active_inspectors() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role_assignments__role=Role.INSPECTOR).distinct()

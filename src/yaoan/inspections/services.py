@@ -26,7 +26,7 @@ from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grad
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError
 from yaoan.core.deadlines import compute_deadline
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
@@ -53,6 +53,7 @@ from yaoan.inspections.models import (
     ItemRecord,
     RectificationOrder,
 )
+from yaoan.inspections.queries import active_inspectors
 from yaoan.inspections.rules import (
     can_follow_up_rectification,
     can_inspect,
@@ -287,6 +288,10 @@ def cancel_inspection(
     return inspection
 
 
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
 def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, 3 * quarter - 2, 1)
     end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
@@ -296,19 +301,11 @@ def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 def _station_teams(station: OrgUnit) -> list[list[User]]:
     """Two-person teams for a station's plan visits: its own inspectors paired with each
     other, or with the bureau's inspectors when the station has only one."""
-    local = list(
-        User.objects.filter(org_unit=station, is_active=True, role_assignments__role=Role.INSPECTOR)
-        .order_by("username")
-        .distinct()
-    )
+    local = list(active_inspectors().filter(org_unit=station).order_by("username"))
     district = list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.INSPECTOR,
-            org_unit__kind__in=[OrgUnitKind.BUREAU, OrgUnitKind.SECTION],
-        )
+        active_inspectors()
+        .filter(org_unit__kind__in=[OrgUnitKind.BUREAU, OrgUnitKind.SECTION])
         .order_by("username")
-        .distinct()
     )
     if len(local) >= 2:
         return [[local[i], local[(i + 1) % len(local)]] for i in range(len(local))]
@@ -331,13 +328,7 @@ def _team_for(entity: Entity, teams: list[list[User]], n: int) -> list[User]:
 def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[User]:
     if department is None or not any(item.joint for item in visits):
         return []
-    partners = list(
-        User.objects.filter(
-            org_unit=department, is_active=True, role_assignments__role=Role.INSPECTOR
-        )
-        .order_by("username")
-        .distinct()
-    )
+    partners = list(active_inspectors().filter(org_unit=department).order_by("username"))
     if not partners:
         raise ValidationError(
             {"joint_department": _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name}}

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, User
 from yaoan.inspections import services
 from yaoan.inspections.enums import (
@@ -50,6 +50,7 @@ from yaoan.inspections.models import (
     RectificationOrder,
 )
 from yaoan.inspections.queries import (
+    active_inspectors,
     due_today_for,
     inspections_visible_to,
     overdue_rectifications,
@@ -153,11 +154,10 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
 def _schedulable_inspectors(entity: Entity) -> QuerySet[User]:
     """Inspectors of the entity's station and of district-wide units."""
     return (
-        User.objects.filter(is_active=True, role_assignments__role=Role.INSPECTOR)
+        active_inspectors()
         .filter(Q(org_unit=entity.subdistrict.station) | Q(org_unit__kind__in=JOINABLE_UNIT_KINDS))
         .select_related("org_unit")
         .order_by("org_unit__code", "username")
-        .distinct()
     )
 
 

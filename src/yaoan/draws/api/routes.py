@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from yaoan.core import audit
+from yaoan.core.access import allowed_user
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.draws import services
@@ -42,19 +42,17 @@ ERRORS: dict[int | tuple[int, ...], Any] = {
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not can_read_draws(user):
-        audit.record_refusal("draws.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("您无权查看抽取。"))
-    return user
+    return allowed_user(request, can_read_draws, "draws.access.denied", _("您无权查看抽取。"))
 
 
 def _manager(request: HttpRequest) -> User:
-    user = _reader(request)
-    if not can_manage_draws(user):
-        audit.record_refusal("draws.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
-    return user
+    _reader(request)
+    return allowed_user(
+        request,
+        can_manage_draws,
+        "draws.access.denied",
+        _("只有股室负责人可以发起、执行或重新抽取。"),
+    )
 
 
 def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:

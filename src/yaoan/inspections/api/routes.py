@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from yaoan.core.access import allowed_user, visible_or_404
@@ -56,7 +56,7 @@ DENIED = "inspections.access.denied"
 
 
 def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_inspections, DENIED)
+    return allowed_user(request, can_read_inspections, DENIED, _("您无权查看监督检查信息。"))
 
 
 def _visible(user: User, pk: int) -> Inspection:
@@ -289,11 +289,7 @@ def _public_out(i: Inspection) -> dict[str, Any]:
     summary="双随机抽查结果公示（无需认证）",
 )
 def public_results(request: HttpRequest, params: Query[PageParams], q: str = "") -> dict[str, Any]:
-    qs = published_results()
-    if q.strip():
-        term = q.strip()[:60]
-        qs = qs.filter(Q(entity__name__icontains=term) | Q(entity__uscc__startswith=term.upper()))
-    return page_of(qs, params, _public_out)
+    return page_of(published_results(q), params, _public_out)
 
 
 __all__ = ["InspectionOut", "PublicResultOut", "public_router", "router"]

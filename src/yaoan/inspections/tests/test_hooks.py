@@ -11,41 +11,18 @@ from freezegun import freeze_time
 
 import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
 from yaoan.draws import services as draw_services
-from yaoan.draws.services import DrawSpec
 from yaoan.inspections import hooks
 from yaoan.inspections.enums import InspectionKind, InspectionStatus
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
 from yaoan.plans.extensions import KEY_LIST_SOURCES, done_counter
 
 pytestmark = pytest.mark.django_db
 
 
-def draw_one(site: Site) -> object:
-    for n, user in enumerate((site.inspector, site.partner)):
-        draw_services.save_profile(
-            actor=site.chief,
-            user=user,
-            badge_number=f"YJ{n:05d}",
-            home_subdistrict=None,
-            posted_subdistricts=[],
-        )
-    spec = DrawSpec(
-        title="2026年第二季度药品零售双随机抽查",
-        kind="random",
-        selection_mode="count",
-        selection_value=1,
-        inspector_units=[site.station],
-        pool_filters={"station": str(site.station.pk)},
-        rules=frozenset(),
-    )
-    draw = draw_services.commit_draw(actor=site.chief, spec=spec)
-    return draw_services.execute_draw(actor=site.chief, draw=draw)
-
-
 def test_an_executed_draw_schedules_random_inspections_with_the_drawn_team(site: Site) -> None:
-    draw = draw_one(site)
-    inspection = Inspection.objects.get(draw=draw)
+    drawn = draw(site)
+    inspection = Inspection.objects.get(draw=drawn)
     assert inspection.kind == InspectionKind.RANDOM
     assert inspection.entity == site.pharmacy
     assert set(inspection.inspectors.all()) == {site.inspector, site.partner}
@@ -53,7 +30,7 @@ def test_an_executed_draw_schedules_random_inspections_with_the_drawn_team(site:
 
 
 def test_a_redraw_cancels_the_old_draws_waiting_inspections(site: Site) -> None:
-    old = draw_one(site)
+    old = draw(site)
     new = draw_services.redraw(actor=site.chief, draw=old, reason="抽取范围设置有误")  # type: ignore[arg-type]
     draw_services.execute_draw(actor=site.chief, draw=new)
     assert Inspection.objects.get(draw=old).status == InspectionStatus.CANCELLED

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from yaoan.core import audit
+from yaoan.core.access import allowed_user
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
 from yaoan.plans import keylist, services
@@ -50,19 +50,19 @@ class PageParams(Schema):
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not can_read_plans(user):
-        audit.record_refusal("plans.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("您无权查看年度检查清单。"))
-    return user
+    return allowed_user(
+        request, can_read_plans, "plans.access.denied", _("您无权查看年度检查清单。")
+    )
 
 
 def _manager(request: HttpRequest) -> User:
-    user = _reader(request)
-    if not can_manage_plans(user):
-        audit.record_refusal("plans.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("只有股室负责人可以修改检查规则和年度清单。"))
-    return user
+    _reader(request)
+    return allowed_user(
+        request,
+        can_manage_plans,
+        "plans.access.denied",
+        _("只有股室负责人可以修改检查规则和年度清单。"),
+    )
 
 
 def _conflict(exc: ValidationError) -> Status[dict[str, Any]] | None:

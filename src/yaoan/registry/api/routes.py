@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from yaoan.core import audit
+from yaoan.core.access import allowed_user
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_read_registry
 from yaoan.registry import services
@@ -65,11 +65,9 @@ class PageParams(Schema):
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not can_read_registry(user):
-        audit.record_refusal("registry.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("您无权查看监管对象信息。"))
-    return user
+    return allowed_user(
+        request, can_read_registry, "registry.access.denied", _("您无权查看监管对象信息。")
+    )
 
 
 def _editor(request: HttpRequest) -> User:

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from yaoan.analytics.trace import queries as engine
 from yaoan.analytics.trace.rules import RULES
 from yaoan.core import audit
+from yaoan.core.access import allowed_user
 from yaoan.core.models import BackgroundJob, User
 from yaoan.trace import services
 from yaoan.trace.api.schemas import (
@@ -36,11 +37,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {401: ErrorOut, 403: ErrorOut, 404: E
 
 
 def _reader(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    if not can_read_trace(user):
-        audit.record_refusal("trace.access.denied", actor=user, path=request.path)
-        raise PermissionDenied(_("您无权查看追溯数据。"))
-    return user
+    return allowed_user(request, can_read_trace, "trace.access.denied", _("您无权查看追溯数据。"))
 
 
 def _out_of_scope(user: User, request: HttpRequest, object_id: str) -> Http404:
