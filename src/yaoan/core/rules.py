@@ -50,6 +50,10 @@ class DataScope:
     def nothing(self) -> bool:
         return self.station_ids is not None and not self.station_ids
 
+    def covers(self, station_id: int | None) -> bool:
+        """Whether an object in this station's grid is within the scope."""
+        return self.station_ids is None or station_id in self.station_ids
+
 
 NO_DATA = DataScope(frozenset())
 WHOLE_DISTRICT = DataScope(None)

@@ -91,15 +91,8 @@ def _deadline(code: str, start: dt.date) -> dt.date:
         raise ValidationError(str(exc), code="calendar_unknown_year") from exc
 
 
-def _in_scope(actor: User, entity: Entity) -> bool:
-    scope = data_scope(actor)
-    if scope.everything:
-        return True
-    return bool(scope.station_ids) and entity.subdistrict.station_id in (scope.station_ids or ())
-
-
 def _require_scope(actor: User, entity: Entity) -> None:
-    if not _in_scope(actor, entity):
+    if not data_scope(actor).covers(entity.subdistrict.station_id):
         raise PermissionDenied(_("该监管对象不在您的管辖范围内"))
 
 

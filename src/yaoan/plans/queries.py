@@ -229,7 +229,8 @@ def _scoped_entities(scope: DataScope) -> QuerySet[Entity]:
     return base.filter(subdistrict__station_id__in=scope.station_ids or ())
 
 
-def _share(rule: KeyListRule) -> float:
+def key_list_share(rule: KeyListRule) -> float:
+    """The share a joint-inspection rule selects (default 5%)."""
     share = (rule.parameters or {}).get("share", 0.05)
     return float(share) if isinstance(share, int | float) else 0.05
 
@@ -261,7 +262,7 @@ def coverage(
         member_set = set(selected.values_list("pk", flat=True))
         members = member_set
         joint = category.code == KeyListCode.VACCINE_JOINT
-        required = joint_count(len(members), _share(rule)) if joint else len(members)
+        required = joint_count(len(members), key_list_share(rule)) if joint else len(members)
         scheduled = 0
         if planned is not None:
             rows = planned.filter(entity_id__in=selected.values("pk"))

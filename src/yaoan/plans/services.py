@@ -50,7 +50,7 @@ from yaoan.plans.models import (
     PlanItem,
     PlanItemChange,
 )
-from yaoan.plans.queries import document_prefix
+from yaoan.plans.queries import document_prefix, key_list_share
 from yaoan.plans.rules import can_manage_plans
 from yaoan.registry.models import Entity
 
@@ -245,10 +245,6 @@ def _entity_records() -> dict[int, EntityRecord]:
     }
 
 
-def _share(rule: KeyListRule) -> float:
-    return float((rule.parameters or {}).get("share", 0.05))
-
-
 def _rule_outcome(
     rule: KeyListRule, year: int, records: Mapping[int, EntityRecord]
 ) -> tuple[KeyListOutcome | None, frozenset[int]]:
@@ -258,7 +254,7 @@ def _rule_outcome(
         selected = keylist.select(rule, year).order_by()
         if rule.code == KeyListCode.VACCINE_JOINT:
             candidates = selected.values_list("pk", "risk_grade")
-            chosen = select_joint(candidates, share=_share(rule), year=year)
+            chosen = select_joint(candidates, share=key_list_share(rule), year=year)
             return KeyListOutcome(
                 rule.code, rule.min_visits, dict.fromkeys(chosen, label)
             ), frozenset(chosen)

@@ -40,10 +40,7 @@ class OutOfScopeError(PermissionDenied):
 
 
 def _require_edit(actor: User, subdistrict: Subdistrict) -> None:
-    scope = data_scope(actor)
-    if not can_edit_registry(actor) or (
-        not scope.everything and subdistrict.station_id not in (scope.station_ids or ())
-    ):
+    if not can_edit_registry(actor) or not data_scope(actor).covers(subdistrict.station_id):
         raise OutOfScopeError(subdistrict)
 
 
