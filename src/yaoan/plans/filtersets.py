@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.filtersets import FilterSet
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
 from yaoan.plans.enums import FREQUENCY_REASON, MANUAL_REASON, KeyListCode
@@ -19,7 +20,7 @@ REASON_CHOICES = [
 QUARTER_CHOICES = [("1", _("一季度")), ("2", _("二季度")), ("3", _("三季度")), ("4", _("四季度"))]
 
 
-class PlanItemFilterSet(django_filters.FilterSet):
+class PlanItemFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("名称/代码/拼音首字母"), method="filter_q")
     station = django_filters.ModelChoiceFilter(
         label=_("负责所"), queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION)

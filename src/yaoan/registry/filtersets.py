@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.filtersets import FilterSet
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, Subdistrict
 from yaoan.registry.enums import (
@@ -31,12 +34,7 @@ ENTITY_SORTS = {
 }
 
 
-def search_entities(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
-    """Name, credit code or pinyin initials (仁济大药房 is found by “rjdyf” or “RJ”)."""
-    return entities_matching(qs, term)
-
-
-class EntityFilterSet(django_filters.FilterSet):
+class EntityFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("名称/代码/拼音首字母"), method="filter_q")
     entity_type = django_filters.ChoiceFilter(label=_("类型"), choices=EntityType.choices)
     subdistrict = django_filters.ModelChoiceFilter(
@@ -69,17 +67,22 @@ class EntityFilterSet(django_filters.FilterSet):
         model = Entity
         fields: list[str] = []
 
+    def __init__(self, *args: Any, walk: bool = False, **kwargs: Any) -> None:
+        """``walk``: the filters are known to match many entities (queries.entities_matching)."""
+        super().__init__(*args, **kwargs)
+        self.walk = walk
+
     def filter_q(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return search_entities(qs, value)
+        return entities_matching(qs, value, walk=self.walk)
 
     def filter_blankable(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
         return qs.filter(**{name: "" if value == "none" else value})
 
     def filter_expiring(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return with_expiring_licence(qs, value)
+        return with_expiring_licence(qs, value, walk=self.walk)
 
 
-class LicenceFilterSet(django_filters.FilterSet):
+class LicenceFilterSet(FilterSet):
     entity = django_filters.NumberFilter(label=_("监管对象"), field_name="entity_id")
     kind = django_filters.ChoiceFilter(label=_("证照类型"), choices=LicenceKind.choices)
     expiring = django_filters.ChoiceFilter(
@@ -99,7 +102,7 @@ class LicenceFilterSet(django_filters.FilterSet):
         return expiring_licences(qs, value, timezone.localdate())
 
 
-class ProductFilterSet(django_filters.FilterSet):
+class ProductFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("名称/文号/注册证号"), method="filter_q")
     product_class = django_filters.ChoiceFilter(label=_("产品类别"), choices=ProductClass.choices)
 

@@ -110,6 +110,10 @@ class Entity(models.Model):
             models.Index(fields=["subdistrict", "entity_type"], name="registry_entity_grid_type"),
             models.Index(fields=["entity_type", "name"], name="registry_entity_type_name"),
             models.Index(fields=["risk_grade"], name="registry_entity_risk"),
+            models.Index(
+                fields=["entity_type", "risk_grade", "subdistrict", "is_deleted"],
+                name="registry_entity_type_risk",
+            ),
             models.Index(fields=["credit_class"], name="registry_entity_credit"),
             # the list's default order: walk the index instead of sorting every row
             models.Index(fields=["name", "id"], name="registry_entity_name_id"),
@@ -165,7 +169,6 @@ class Licence(models.Model):
                 violation_error_message=_("有效期截止日期必须晚于起始日期"),
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"], name="registry_licence_expiry")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ def _code_like(upper: str) -> bool:
     return upper.isascii() and upper.replace(" ", "").isalnum()
 
 
-def entities_matching(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
+def entities_matching(qs: QuerySet[Entity], term: str, walk: bool = False) -> QuerySet[Entity]:
     """Entities found by ``term`` (see search_condition), through the search index.
 
     PostgreSQL's planner uses the trigram indexes for search_condition's own SQL. SQLite
@@ -57,12 +57,16 @@ def entities_matching(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
     narrows the rows to candidates — a superset: it folds case at least as widely as
     LIKE, and credit codes are stored in upper case — and search_condition then decides
     exactly as it does without the index.
+
+    ``walk``: the caller knows the term matches many entities and wants the first page in
+    name order; then testing the conditions while walking the name-ordered covering index
+    (migration 0004) stops after a page, where collecting every candidate would not.
     """
     term = term.strip()
     if not term:
         return qs
     condition = search_condition(term)
-    if connections[qs.db].vendor == "sqlite" and len(term) >= SEARCH_INDEX_MIN_CHARS:
+    if not walk and connections[qs.db].vendor == "sqlite" and len(term) >= SEARCH_INDEX_MIN_CHARS:
         qs = qs.filter(_sqlite_candidates(term))
     return qs.filter(condition)
 
@@ -103,9 +107,15 @@ def expiring_licences(qs: QuerySet[Licence], window: str, today: dt.date) -> Que
     return qs.filter(valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=days))
 
 
-def with_expiring_licence(qs: QuerySet[Entity], window: str) -> QuerySet[Entity]:
+def with_expiring_licence(
+    qs: QuerySet[Entity], window: str, walk: bool = False
+) -> QuerySet[Entity]:
+    """``walk`` as in entities_matching: for many matches, a per-entity EXISTS checked
+    while walking the name order stops after a page; otherwise IN (subquery), built once,
+    is far cheaper than an EXISTS run for every entity."""
     matching = expiring_licences(Licence.objects.all(), window, timezone.localdate())
-    # IN (subquery) is evaluated once; SQLite runs a correlated EXISTS once per entity
+    if walk:
+        return qs.filter(Exists(matching.filter(entity_id=OuterRef("pk"))))
     return qs.filter(pk__in=matching.values("entity_id"))
 
 

@@ -143,3 +143,78 @@ def test_list_counts_up_to_the_limit_then_offers_the_exact_total(
     page = client.get("/registry/entities/?count=exact&page=9").content.decode()
     assert "第 3 / 3 页" in page  # too far: the last page, as Paginator.get_page does
     assert result_count(client, "?q=样式药房1") == "共 1 个监管对象"
+
+
+def page_names(client, query):
+    """The names on one list page, in the page's order."""
+    html = client.get(f"/registry/entities/{query}").content.decode()
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [cell.split("</a>", 1)[0].rsplit(">", 1)[1] for cell in body.split("<a href=")[1:]]
+
+
+def rows_query(client, query):
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(f"/registry/entities/{query}")
+    rows = [q["sql"] for q in ctx.captured_queries if '"registry_entity"."uscc" AS' in q["sql"]]
+    assert len(rows) == 1
+    return rows[0]
+
+
+@pytest.fixture
+def dense_district(subdistrict):
+    """Twelve entities; eight are 康和 shops with a licence expiring within 30 days."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yaoan.common.testing import LicenceFactory
+
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    for i in range(12):
+        name = f"康和大药房{'甲乙丙丁戊己庚辛'[i]}店" if i < 8 else f"仁济药店{i}"
+        entity = EntityFactory(subdistrict=subdistrict, name=name)
+        LicenceFactory(entity=entity, valid_until=soon if i < 8 else None)
+
+
+@pytest.mark.parametrize(
+    ("query", "condition"),
+    [
+        ("q=康和大药", lambda e: "康和大药" in e.name),
+        ("q=khdyf", lambda e: "KHDYF" in e.name_initials),
+        ("licence_expiring=30", lambda e: e.name.startswith("康和")),
+    ],
+)
+@pytest.mark.parametrize("sort", ["", "&sort=-name", "&sort=uscc"])
+def test_a_dense_filter_walks_the_name_order_and_shows_the_same_pages(
+    bureau_chief, dense_district, monkeypatch, query, condition, sort
+):
+    """More than COUNT_LIMIT matches: the rows come from the walked form of the filters
+    (per-entity EXISTS, the plain search conditions), which must list exactly what the
+    set-based form lists, page by page, in either name order; other orders are not
+    walked."""
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client = Client()
+    sign_in(client, bureau_chief)
+    key = (lambda e: e.uscc) if "uscc" in sort else (lambda e: (e.name, e.pk))
+    expected = sorted(filter(condition, Entity.objects.all()), key=key, reverse="-" in sort)
+    names = [e.name for e in expected]
+    assert len(names) == 8
+
+    pages = [page_names(client, f"?{query}{sort}&page={n}") for n in (1, 2, 3)]
+    assert pages == [names[0:3], names[3:6], names[6:8]]
+
+    sql = rows_query(client, f"?{query}{sort}")
+    walked = "uscc" not in sort
+    if query.startswith("licence"):
+        assert ("EXISTS" in sql) is walked
+    elif connection.vendor == "sqlite":
+        assert ("registry_entity_search" not in sql) is walked
+
+
+def test_a_sparse_filter_is_not_walked(bureau_chief, dense_district, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 20)
+    client = Client()
+    sign_in(client, bureau_chief)
+    assert "EXISTS" not in rows_query(client, "?licence_expiring=30")
+    assert len(page_names(client, "?licence_expiring=30")) == 8
