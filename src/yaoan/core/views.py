@@ -69,7 +69,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def _finish_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
     next_url = request.session.get(PENDING_NEXT, "/home/")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="yaoan.core.backends.UserBackend")
     otp_login(request, device)
     request.session.pop(PENDING_USER, None)
     request.session.save()

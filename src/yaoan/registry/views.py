@@ -72,6 +72,7 @@ COUNT_LIMIT = 1000
 EXACT_COUNT_PARAM = "count"  # ?count=exact: count every match (not a filter)
 # orders the covering index of migration 0004 can be walked in ("" is the model's order)
 WALKABLE_SORTS = ("", "name", "-name")
+WALKED_FILTERS = ("q", "licence_expiring")
 ROW_COLUMNS = (
     "pk",
     "name",
@@ -248,7 +249,11 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset, qs = filtered_entities(request, user)
     exact = request.GET.get(EXACT_COUNT_PARAM) == "exact"
-    walkable = request.GET.get("sort", "") in WALKABLE_SORTS
+    # only these filters have a walked form (EntityFilterSet(walk=True)); without them
+    # the walked queryset would be the same one, built again
+    walkable = request.GET.get("sort", "") in WALKABLE_SORTS and any(
+        request.GET.get(name) for name in WALKED_FILTERS
+    )
     page = entity_page(
         qs,
         request.GET.get("page"),
