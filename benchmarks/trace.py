@@ -2,7 +2,7 @@
 """Benchmark of the trace engine on a synthetic district supply chain.
 
     .venv/bin/python benchmarks/trace.py [--events 100000000] [--csv-events 10000000]
-        [--epcis-events 50000] [--dir /tmp/yaoan-bench-trace] [--keep]
+        [--epcis-events 500000] [--dir /tmp/yaoan-bench-trace] [--keep]
 
 A district of 20 wholesalers, 2 000 pharmacies and 30 vaccination sites; 500 products of
 which 25 are cold-chain vaccines. Each unit goes maker → wholesaler → pharmacy (vaccines:
@@ -12,7 +12,8 @@ cases per anomaly rule and their ground truth. Phases run in child processes, ea
 reporting its own peak memory:
 
 - csv:   the real CSV ingest (bulk validation, Parquet, rejects) of a CSV slice;
-- epcis: the real EPCIS JSON-LD ingest of a generated document;
+- epcis: the real EPCIS JSON-LD ingest of a generated plain and a mixed document, and the
+         fixed cost of an ingest (a one-event document);
 - rules: every anomaly rule over the whole store (DuckDB), then ``duplicate_sale`` alone
          and a bare hand-written DuckDB query doing only that rule, on the same data;
          precision and recall per rule against the injected cases.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -374,9 +376,14 @@ def phase_csv(root: Path, rows: int) -> dict[str, Any]:
                 TO '{path}' (HEADER)"""
         )
         con.close()
+    # the machine is shared: the load before the run and the CPU time it took say how
+    # much of the wall time was this ingest's own
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
     started = time.monotonic()
     (result,) = ingest.ingest(scratch, [path], run_rules=False, progress=lambda n: lambda m: None)
     seconds = time.monotonic() - started
+    cpu = time.process_time() - cpu
     started = time.monotonic()
     shutil.rmtree(scratch.root / "events")
     scratch.root.joinpath("manifest.json").unlink()
@@ -388,57 +395,184 @@ def phase_csv(root: Path, rows: int) -> dict[str, Any]:
         "events": result.events,
         "rejected": result.rejected,
         "seconds": seconds,
+        "cpu_seconds": cpu,
+        "load_average": load,
         "events_per_second": result.events / seconds,
         "with_incremental_rules_seconds": with_rules,
         "with_rules_events_per_second": again.events / with_rules,
     }
 
 
-def phase_epcis(root: Path, n: int) -> dict[str, Any]:
-    scratch = Store(root / "epcis-store")
-    shutil.rmtree(scratch.root, ignore_errors=True)
-    scratch.write_registry(registry())
-    events = [
-        {
+def epcis_document(n: int, mixed: bool) -> dict[str, Any]:
+    """A JSON-LD upload of ``n`` events. Plain: ObjectEvents with one 20-digit code each,
+    shipped/received between owning parties (USCC). Mixed: also SGTIN URN and Digital Link
+    EPCs, LGTIN quantities, eventIDs, CBV URIs, sales at a bizLocation, cases packed by
+    AggregationEvents and shipped whole, cold-chain sensor readings and a few bad codes."""
+    import datetime as dt
+
+    from yaoan.analytics.trace.codes import gs1_check_digit
+
+    wholesaler, pharmacy = uscc(1), uscc(1001)
+    parties = {
+        "sourceList": [{"type": "owning_party", "source": wholesaler}],
+        "destinationList": [{"type": "owning_party", "destination": pharmacy}],
+    }
+
+    start = dt.datetime(2026, 3, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    def when(i: int) -> str:  # one event a second: no two events alike
+        return (start + dt.timedelta(seconds=i)).isoformat()
+
+    def code(i: int) -> str:
+        return f"8{i % PRODUCTS:06d}{50_000_000 + i:09d}0000"
+
+    def plain(i: int) -> dict[str, Any]:
+        return {
             "type": "ObjectEvent",
-            "eventTime": f"2026-03-{1 + i % 28:02d}T10:{i % 60:02d}:00+08:00",
+            "eventTime": when(i),
             "eventTimeZoneOffset": "+08:00",
             "action": "OBSERVE",
             "bizStep": "shipping" if i % 2 else "receiving",
-            "epcList": [f"8{i % PRODUCTS:06d}{50_000_000 + i:09d}0000"],
-            "sourceList": [{"type": "owning_party", "source": uscc(1)}],
-            "destinationList": [{"type": "owning_party", "destination": uscc(1001)}],
+            "epcList": [code(i)],
+            **parties,
         }
-        for i in range(n)
-    ]
-    path = root / "events.jsonld"
-    doc = {"type": "EPCISDocument", "schemaVersion": "2.0", "epcisBody": {"eventList": events}}
-    path.write_text(json.dumps(doc))
+
+    def other(i: int) -> list[dict[str, Any]]:
+        kind = i % 20
+        ev = plain(i)
+        if kind == 1:  # an eventID, CBV URIs, two codes
+            ev["eventID"] = f"urn:uuid:6e1f0c3a-0000-4000-8000-{i:012d}"
+            ev["bizStep"] = "urn:epcglobal:cbv:bizstep:shipping"
+            ev["disposition"] = "https://ref.gs1.org/cbv/Disp-in_transit"
+            ev["epcList"] = [code(i), code(i + 7_000_000)]
+        elif kind == 2:  # SGTIN URN, sold at a pharmacy
+            ev = {
+                "type": "ObjectEvent",
+                "eventTime": when(i),
+                "eventTimeZoneOffset": "+08:00",
+                "action": "OBSERVE",
+                "bizStep": "retail_selling",
+                "epcList": [f"urn:epc:id:sgtin:0614141.{i % 9}07346.S{i}"],
+                "readPoint": {"id": "urn:epc:id:sgln:0614141.00777.0"},
+                "bizLocation": {"id": f"urn:epc:id:pgln:{pharmacy}"},
+            }
+        elif kind == 3:  # GS1 Digital Link
+            body = f"0950600013{i % 1000:03d}"
+            ev["epcList"] = [f"https://id.gs1.org/01/{body}{gs1_check_digit(body)}/21/D{i}"]
+        elif kind == 4:  # LGTIN quantities, received
+            ev["bizStep"] = "https://ref.gs1.org/cbv/BizStep-receiving"
+            ev["epcList"] = []
+            lgtin = f"urn:epc:class:lgtin:0614141.107346.L{i % 50}"
+            ev["quantityList"] = [{"epcClass": lgtin, "quantity": 10 + i % 5}]
+        elif kind == 5 and i % 100 == 5:  # a case: packed, then shipped whole
+            case = f"urn:epc:id:sscc:0614141.{i:010d}"
+            pack = {
+                "type": "AggregationEvent",
+                "eventTime": when(i - 1),
+                "eventTimeZoneOffset": "+08:00",
+                "action": "ADD",
+                "bizStep": "packing",
+                "parentID": case,
+                "childEPCs": [code(i + 9_000_000 + k) for k in range(10)],
+                "readPoint": {"id": wholesaler},
+            }
+            ev["bizStep"], ev["epcList"] = "shipping", [case]
+            return [pack, ev]
+        elif kind == 6 and i % 100 == 6:  # a cold-chain shipment with logger readings
+            ev["bizStep"] = "shipping"
+            ev["sensorElementList"] = [
+                {
+                    "sensorMetadata": {"time": when(i)},
+                    "sensorReport": [{"type": "Temperature", "value": 4.5, "uom": "CEL"}],
+                }
+            ]
+        elif kind == 7 and i % 1000 == 7:  # a bad code: rejected with its reason
+            ev["epcList"] = ["(01)09506000134353(21)X"]
+        return [ev]
+
+    events: list[dict[str, Any]] = []
+    i = 0
+    while len(events) < n:
+        events.extend(other(i) if mixed else [plain(i)])
+        i += 1
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-03-30T00:00:00+08:00",
+        "epcisBody": {"eventList": events[:n]},
+    }
+
+
+EPCIS_DOCS = ("one", "plain", "mixed")
+
+
+def phase_epcis_documents(root: Path, n: int) -> dict[str, Any]:
+    for name in EPCIS_DOCS:
+        doc = epcis_document(1 if name == "one" else n, mixed=name == "mixed")
+        (root / f"{name}.jsonld").write_text(json.dumps(doc))
+    return {}
+
+
+def phase_epcis_load(root: Path, name: str) -> dict[str, Any]:
+    """One ingest of a generated document into an empty store (its own process: the peak
+    memory is the ingest's)."""
+    scratch = Store(root / f"epcis-store-{name}")
+    shutil.rmtree(scratch.root, ignore_errors=True)
+    scratch.write_registry(registry())
+    path = root / f"{name}.jsonld"
+    load = os.getloadavg()[0]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
     (result,) = ingest.ingest(scratch, [path], run_rules=False, progress=lambda n: lambda m: None)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    shutil.rmtree(scratch.root, ignore_errors=True)
     return {
         "events": result.events,
+        "rejected": result.rejected,
+        "bytes": path.stat().st_size,
         "seconds": seconds,
+        # all threads of the process: the work done, whatever else the machine runs
+        "cpu_seconds": after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime,
+        "load_average": load,
         "events_per_second": result.events / seconds,
     }
 
 
+def phase_epcis(args: argparse.Namespace) -> dict[str, Any]:
+    """The real EPCIS ingest of a plain and of a mixed document, and the fixed cost of an
+    ingest (a one-event document: store, DuckDB connection, registry, manifest)."""
+    run_phase(args, "epcis-documents")
+    fixed = [run_phase(args, "epcis-load", "one") for _ in range(3)]
+    out: dict[str, Any] = {"fixed_seconds": min(f["seconds"] for f in fixed)}
+    for name in ("plain", "mixed"):
+        out[name] = run_phase(args, "epcis-load", name)
+    out["peak_rss_mb"] = max(out[name]["peak_rss_mb"] for name in ("plain", "mixed"))
+    return out
+
+
 def child(args: argparse.Namespace) -> None:
     root = Path(args.dir)
+    root.mkdir(parents=True, exist_ok=True)
     if args.phase == "generate":
         result = generate(root, args.events)
     elif args.phase == "csv":
         result = phase_csv(root, args.csv_events)
     elif args.phase == "epcis":
-        result = phase_epcis(root, args.epcis_events)
+        print(json.dumps(phase_epcis(args), default=str))
+        return
+    elif args.phase == "epcis-documents":
+        result = phase_epcis_documents(root, args.epcis_events)
+    elif args.phase == "epcis-load":
+        result = phase_epcis_load(root, args.epcis_doc)
     else:
         result = phase_rules(root, args.events // 4)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result, default=str))
 
 
-def run_phase(args: argparse.Namespace, phase: str) -> dict[str, Any]:
+def run_phase(args: argparse.Namespace, phase: str, doc: str = "") -> dict[str, Any]:
     argv = [
         sys.executable,
         __file__,
@@ -450,6 +584,7 @@ def run_phase(args: argparse.Namespace, phase: str) -> dict[str, Any]:
         str(args.events),
     ]
     argv += ["--csv-events", str(args.csv_events), "--epcis-events", str(args.epcis_events)]
+    argv += ["--epcis-doc", doc]
     done = subprocess.run(argv, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -463,10 +598,14 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         f"(peak {c['peak_rss_mb']:,.0f} MiB); with incremental rules "
         f"{c['with_rules_events_per_second']:,.0f} events/s"
     )
-    print(
-        f"EPCIS JSON-LD ingest:           {e['events']:,} events in {e['seconds']:.1f} s = "
-        f"{e['events_per_second']:,.0f} events/s (peak {e['peak_rss_mb']:,.0f} MiB)"
-    )
+    for kind in ("plain", "mixed"):
+        x = e[kind]
+        print(
+            f"EPCIS JSON-LD ingest ({kind}):   {x['events']:,} events in {x['seconds']:.1f} s = "
+            f"{x['events_per_second']:,.0f} events/s (CPU {x['cpu_seconds']:.1f} s, load "
+            f"{x['load_average']:.1f}, peak {x['peak_rss_mb']:,.0f} MiB)"
+        )
+    print(f"EPCIS fixed cost (one event):   {e['fixed_seconds']:.3f} s")
     print(
         f"all 7 rules, {g['events']:,} events: {r['all_rules_seconds']:.1f} s, "
         f"{r['anomalies']:,} anomalies (peak {r['peak_rss_mb']:,.0f} MiB)"
@@ -488,10 +627,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=100_000_000)
     parser.add_argument("--csv-events", type=int, default=10_000_000)
-    parser.add_argument("--epcis-events", type=int, default=50_000)
+    parser.add_argument("--epcis-events", type=int, default=500_000)
     parser.add_argument("--dir", default="/tmp/yaoan-bench-trace")
     parser.add_argument("--keep", action="store_true", help="keep the generated data")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--epcis-doc", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         child(args)

@@ -6,6 +6,8 @@ events. EPCISDocument and EPCISQueryDocument are accepted; the five event types
 are read with their EPCs, parent–child links, quantities, source/destination parties,
 read point and business location, ILMD (batch, expiry), sensor temperatures and error
 declarations. An event that misses a required field is listed as rejected.
+``json_events`` gives a JSON document's events as parsed values (the bulk path of
+``ingest_epcis`` reads most of them in DuckDB and ``json_event`` only the others).
 """
 
 from __future__ import annotations
@@ -105,12 +107,15 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def is_json(data: bytes) -> bool:
+    return data.lstrip()[:1] in (b"{", b"[")
+
+
 def parse(data: bytes) -> Document:
     """JSON-LD or XML, told apart by content (not by file name)."""
-    head = data.lstrip()[:1]
-    if head in (b"{", b"["):
+    if is_json(data):
         return parse_json(data)
-    if head == b"<":
+    if data.lstrip()[:1] == b"<":
         return parse_xml(data)
     raise EpcisError("不是 EPCIS 文档（应为 JSON-LD 或 XML）")
 
@@ -119,6 +124,12 @@ def parse(data: bytes) -> Document:
 
 
 def parse_json(data: bytes) -> Document:
+    return Document([json_event(i, e) for i, e in enumerate(json_events(data), start=1)])
+
+
+def json_events(data: bytes) -> list[Any]:
+    """The document's events as parsed JSON values, after the checks of the document as a
+    whole (EpcisError when it is unusable); ``json_event`` reads one of them."""
     try:
         doc = orjson.loads(data)
     except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -133,7 +144,7 @@ def parse_json(data: bytes) -> Document:
     raw_events = body.get("eventList")
     if not isinstance(raw_events, list):
         raise EpcisError("EPCIS 文档缺少 eventList")
-    return Document([_json_event(i, e) for i, e in enumerate(raw_events, start=1)])
+    return raw_events
 
 
 def _ids(items: Any) -> list[str]:
@@ -152,7 +163,8 @@ def _parties(items: Any, role: str) -> dict[str, str]:
     return {short(s.get("type", "")): str(s.get(role, "")) for s in items}
 
 
-def _json_event(index: int, raw: Any) -> EpcisEvent:
+def json_event(index: int, raw: Any) -> EpcisEvent:
+    """One parsed JSON event (1-based ``index``) as an ``EpcisEvent``."""
     # one dict lookup per field and no work for absent lists: this runs once per event
     if not isinstance(raw, dict):
         return EpcisEvent(index, "", problem="事件不是 JSON 对象")
