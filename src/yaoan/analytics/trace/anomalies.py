@@ -43,10 +43,11 @@ def run(
     # the rules' results are sorted at the end: letting DuckDB drop the scan order more
     # than halves the time and memory of the big aggregations
     con.execute("SET preserve_insertion_order=false")
+    runnable = [r for r in chosen if r.name not in skipped]
+    reused = {k for k, n in rule_defs.shared_relations(runnable, config).items() if n > 1}
+    materialised: dict[tuple[str, str, str], str] = {}
     parts = []
-    for rule in chosen:
-        if rule.name in skipped:
-            continue
+    for rule in runnable:
         if touched is not None:
             column = SCOPE_COLUMNS[rule.scope]
             _rebind_events(
@@ -54,12 +55,39 @@ def run(
                 f"(SELECT * FROM {BASE_EVENTS} WHERE {column} IN "
                 f"(SELECT {column} FROM {touched[column]}))",
             )
-        sql = rule_defs.render(rule, config, rule_defs.DUCKDB)
+        shared = _shared_tables(con, rule, config, reused, materialised)
+        sql = rule_defs.render(rule, config, rule_defs.DUCKDB, shared)
         parts.append(con.sql(sql).to_arrow_table().cast(arrow_schema("anomalies")))
+    for table in materialised.values():
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     _rebind_events(con, BASE_EVENTS)
     if not parts:
         return arrow_schema("anomalies").empty_table(), skipped
     return pa.concat_tables(parts), skipped
+
+
+def _shared_tables(
+    con: Any,
+    rule: rule_defs.Rule,
+    config: dict[str, Any],
+    reused: set[tuple[str, str]],
+    materialised: dict[tuple[str, str, str], str],
+) -> dict[str, str]:
+    """The temp tables holding the rule's shared relations that other chosen rules read
+    too (duplicate_sale and sold_at_multiple_entities aggregate the same sales), each
+    computed once per scope of the events (an incremental run narrows them per scope)."""
+    tables = {}
+    for name in rule.shares:
+        sql = rule_defs.SHARED[name](config[rule.name])
+        if (name, sql) not in reused:
+            continue
+        key = (name, sql, rule.scope)
+        if key not in materialised:
+            table = f"_shared_{name}_{len(materialised)}"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+            materialised[key] = table
+        tables[name] = materialised[key]
+    return tables
 
 
 def sort_rows(table: pa.Table) -> pa.Table:

@@ -14,7 +14,7 @@ replace the stored rows of those units (or entities).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,14 +75,31 @@ def values_table(rows: Sequence[tuple[str, ...]], columns: Sequence[str], alias:
 # --- the rules -----------------------------------------------------------------------------
 
 
+def sale_groups(p: dict[str, Any]) -> str:
+    """The units sold (dispensed, administered) more than once: how often, how many units
+    in all, the lowest and highest seller. Shared by duplicate_sale and
+    sold_at_multiple_entities, so a run that has both aggregates the sales once
+    (``shared_relations``)."""
+    sales = in_list(p["sale_events"])
+    return (
+        "SELECT unit, COUNT(*) AS n, SUM(quantity) AS sold, MIN(entity) AS lo, "
+        f"MAX(entity) AS hi FROM events WHERE event IN {sales} GROUP BY unit HAVING COUNT(*) > 1"
+    )
+
+
+SHARED: dict[str, Callable[[dict[str, Any]], str]] = {"sale_groups": sale_groups}
+
+
+def shared_cte(name: str, p: dict[str, Any]) -> str:
+    return f"{name} AS ({SHARED[name](p)})"
+
+
 def duplicate_sale(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
     split = "TRUE" if p["allow_split_pack"] else "FALSE"
     return f"""
-WITH cand AS (
-  SELECT unit, COUNT(*) AS n, SUM(quantity) AS sold,
-         CASE WHEN MIN(entity) = MAX(entity) THEN 1 ELSE 2 END AS sellers
-  FROM events WHERE event IN {sales} GROUP BY unit HAVING COUNT(*) > 1
+WITH {shared_cte("sale_groups", p)}, cand AS (
+  SELECT unit, n, sold, CASE WHEN lo = hi THEN 1 ELSE 2 END AS sellers FROM sale_groups
 ), pack AS (
   SELECT e.unit, MAX(e.quantity) AS units FROM events e JOIN cand c ON e.unit = c.unit
   WHERE e.event IN ('receive', 'ship') GROUP BY e.unit
@@ -105,9 +122,8 @@ FROM ranked WHERE k = 2
 def sold_at_multiple_entities(p: dict[str, Any], d: Dialect) -> str:
     sales = in_list(p["sale_events"])
     return f"""
-WITH cand AS (
-  SELECT unit FROM events WHERE event IN {sales}
-  GROUP BY unit HAVING MIN(entity) <> MAX(entity)
+WITH {shared_cte("sale_groups", p)}, cand AS (
+  SELECT unit FROM sale_groups WHERE lo <> hi
 ), firsts AS (
   SELECT s.unit, s.code, s.entity, MIN(s.time) AS time
   FROM events s JOIN cand c ON s.unit = c.unit WHERE s.event IN {sales}
@@ -414,18 +430,27 @@ class Rule:
     scope: str  # "code" or "entity": what an incremental run restricts the events to
     needs_registry: bool
     title: str
+    shares: tuple[str, ...] = ()  # relations of SHARED its SQL reads (as a CTE)
 
 
 RULES: dict[str, Rule] = {
     r.name: r
     for r in (
-        Rule("duplicate_sale", duplicate_sale, "code", False, "同一追溯码重复销售（回流药）"),
+        Rule(
+            "duplicate_sale",
+            duplicate_sale,
+            "code",
+            False,
+            "同一追溯码重复销售（回流药）",
+            shares=("sale_groups",),
+        ),
         Rule(
             "sold_at_multiple_entities",
             sold_at_multiple_entities,
             "code",
             False,
             "同一追溯码在多家单位销售",
+            shares=("sale_groups",),
         ),
         Rule("sale_without_receipt", sale_without_receipt, "code", False, "无入库记录即销售"),
         Rule("sold_after_expiry", sold_after_expiry, "code", False, "销售过期药品"),
@@ -452,5 +477,27 @@ def select(names: Iterable[str] | None) -> list[Rule]:
     return chosen
 
 
-def render(rule: Rule, config: dict[str, Any], dialect: Dialect) -> str:
-    return rule.build(config[rule.name], dialect)
+def render(
+    rule: Rule, config: dict[str, Any], dialect: Dialect, shared: Mapping[str, str] | None = None
+) -> str:
+    """The rule's SQL; ``shared`` names tables already holding some of its SHARED
+    relations (computed with this rule's parameters), read instead of computing them."""
+    params = config[rule.name]
+    sql = rule.build(params, dialect)
+    for name in rule.shares:
+        if shared and name in shared:
+            cte = shared_cte(name, params)
+            assert cte in sql, f"{rule.name} does not read {name} through shared_cte"
+            sql = sql.replace(cte, f"{name} AS (SELECT * FROM {shared[name]})", 1)
+    return sql
+
+
+def shared_relations(rules: Iterable[Rule], config: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """(relation, its SQL) → how many of ``rules`` read it with those parameters: worth
+    materialising once when more than one does."""
+    uses: dict[tuple[str, str], int] = {}
+    for rule in rules:
+        for name in rule.shares:
+            key = (name, SHARED[name](config[rule.name]))
+            uses[key] = uses.get(key, 0) + 1
+    return uses

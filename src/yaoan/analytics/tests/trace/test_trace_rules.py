@@ -54,6 +54,25 @@ def test_incremental_run_after_ingest_equals_a_full_run(clean_store: Store, tmp_
     assert len(stored) == len(d.EXPECTED)
 
 
+def test_sales_aggregated_once_give_the_rows_of_each_rule_alone(
+    clean_store: Store, tmp_path: Path
+) -> None:
+    """Run together, duplicate_sale and sold_at_multiple_entities read one materialised
+    aggregate of the sales; alone, each computes it itself. Same rows either way."""
+    load(clean_store, d.write_csv(tmp_path / "bad.csv", d.anomaly_rows()))
+    pair = ["duplicate_sale", "sold_at_multiple_entities"]
+    cfg = config.load()
+    reused = rules.shared_relations([rules.RULES[n] for n in pair], cfg)
+    assert list(reused.values()) == [2]
+    rendered = rules.render(rules.RULES[pair[0]], cfg, rules.DUCKDB, {"sale_groups": "t"})
+    assert "sale_groups AS (SELECT * FROM t)" in rendered and "GROUP BY unit HAVING" not in rendered
+
+    together = found(clean_store, pair)
+    alone = found(clean_store, pair[:1]) | found(clean_store, pair[1:])
+    assert together == alone
+    assert {rule for rule, _c, _e in together} == set(pair)
+
+
 def test_details_say_what_is_wrong(clean_store: Store, tmp_path: Path) -> None:
     load(clean_store, d.write_csv(tmp_path / "bad.csv", d.anomaly_rows()))
     table, _ = anomalies.full_run(clean_store)
