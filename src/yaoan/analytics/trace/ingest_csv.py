@@ -35,6 +35,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,19 +103,23 @@ def load(
 ) -> tuple[int, int, Path | None]:
     """Load one CSV file into ``txn``; returns (events loaded, rows rejected, rejects file).
     In strict mode a file with any bad row loads nothing (its rejects are still written)."""
-    names = _header_order(path)
-    now = dt.datetime.now(dt.UTC)
-    fast_part = txn.part_path("events", f"{digest}-0.parquet")
+    job = _Job(
+        con,
+        path,
+        _header_order(path),
+        txn,
+        digest,
+        txn.part_path("events", f"{digest}-0.parquet"),
+        dt.datetime.now(dt.UTC),
+        check_products,
+        progress,
+    )
     try:
-        written, rejected, reject_file, parts = _load_columnar(
-            con, path, names, txn, digest, fast_part, now, check_products, progress
-        )
+        written, rejected, reject_file, parts = _load_columnar(job)
     except _Irregular as exc:
-        fast_part.unlink(missing_ok=True)
+        job.part.unlink(missing_ok=True)
         progress(f"{exc}，改用逐行兼容方式读取…")
-        written, rejected, reject_file, parts = _load_duckdb(
-            con, path, names, txn, digest, fast_part, now, check_products, progress
-        )
+        written, rejected, reject_file, parts = _load_duckdb(job)
     for part, rows in parts:
         if (strict and rejected) or not rows:
             part.unlink(missing_ok=True)
@@ -126,56 +131,58 @@ def load(
 # --- the SQL checks: every row of a file (DuckDB's reader) or the rows set aside -------
 
 
-def _load_duckdb(
-    con: Any,
-    path: Path,
-    names: list[str],
-    txn: Transaction,
-    digest: str,
-    part: Path,
-    now: dt.datetime,
-    check_products: bool,
-    progress: Progress,
-) -> tuple[int, int, Path | None, list[tuple[Path, int]]]:
+@dataclass(frozen=True)
+class _Job:
+    """One file's load, as both readers (columnar and DuckDB's) need it."""
+
+    con: Any
+    path: Path
+    names: list[str]
+    txn: Transaction
+    digest: str
+    part: Path  # the Parquet part of the valid rows
+    now: dt.datetime
+    check_products: bool
+    progress: Progress
+
+
+def _load_duckdb(job: _Job) -> tuple[int, int, Path | None, list[tuple[Path, int]]]:
     """The whole file through DuckDB's CSV reader and the SQL checks."""
     src = (
-        f"read_csv({_quote(str(path))}, header=true, all_varchar=true, delim=',', quote='\"', "
-        "store_rejects=true, auto_detect=false, columns={"
-        + ", ".join(f"'{c}': 'VARCHAR'" for c in names)
+        f"read_csv({_quote(str(job.path))}, header=true, all_varchar=true, delim=',', "
+        "quote='\"', store_rejects=true, auto_detect=false, columns={"
+        + ", ".join(f"'{c}': 'VARCHAR'" for c in job.names)
         + "})"
     )
-    progress("扫描追溯码与单位代码…")
+    job.progress("扫描追溯码与单位代码…")
     try:
         written, bad, reject_file = _checked_load(
-            con, src, "row_number() OVER ()", txn, digest, part, now, check_products, progress
+            job, src, "row_number() OVER ()", job.part, job.progress
         )
     except duckdb.Error as exc:  # quoting or line structure the CSV reader cannot follow
         first = str(exc).splitlines()[0]
         raise CsvFileError(f"CSV 文件无法解析（{first}）") from exc
-    return written, bad, reject_file, [(part, written)]
+    return written, bad, reject_file, [(job.part, written)]
 
 
 def _checked_load(
-    con: Any,
+    job: _Job,
     src: str,
     number: str,
-    txn: Transaction,
-    digest: str,
     part: Path,
-    now: dt.datetime,
-    check_products: bool,
     progress: Progress,
     malformed_lines: bool = True,
 ) -> tuple[int, int, Path | None]:
     """The rows of ``src`` checked in SQL: the valid ones written to ``part``, the others
     with their reasons to the rejects file. ``number`` numbers the data records."""
+    con, txn, digest = job.con, job.txn, job.digest
     total, code_table, bad_parties = _verdicts(con, src)
     code_table = _with_units(con, txn, digest, code_table)
     con.register("code_verdicts", code_table)
     odd = code_table.num_rows > 0
-    sql = _checked_sql(src, now, check_products, bad_parties, odd)
+    sql = _checked_sql(src, job.now, job.check_products, bad_parties, odd)
     con.execute(f"CREATE OR REPLACE TEMP VIEW checked AS {sql}")
-    numbered = _checked_sql(src, now, check_products, bad_parties, odd, number=number)
+    numbered = _checked_sql(src, job.now, job.check_products, bad_parties, odd, number=number)
     con.execute(f"CREATE OR REPLACE TEMP VIEW checked_numbered AS {numbered}")
     malformed = _malformed(con) if malformed_lines else []
     progress(f"校验并写入 {total} 行…")
@@ -394,23 +401,22 @@ def _write_schema() -> pa.Schema:
     )
 
 
-def _load_columnar(
-    con: Any,
-    path: Path,
-    names: list[str],
-    txn: Transaction,
-    digest: str,
-    part: Path,
-    now: dt.datetime,
-    check_products: bool,
-    progress: Progress,
-) -> tuple[int, int, Path | None, list[tuple[Path, int]]]:
-    """One pass: the rows the vectorised checks accept go to ``part``; the rest, with their
-    record numbers, through the SQL checks. _Irregular when DuckDB must read the file."""
+def _load_columnar(job: _Job) -> tuple[int, int, Path | None, list[tuple[Path, int]]]:
+    """One pass: the rows the vectorised checks accept go to ``job.part``; the rest, with
+    their record numbers, through the SQL checks. _Irregular when DuckDB must read the file."""
+    con, path, names, txn, digest, part = (
+        job.con,
+        job.path,
+        job.names,
+        job.txn,
+        job.digest,
+        job.part,
+    )
+    progress = job.progress
     if sorted(names) != sorted(COLUMNS):
         raise _Irregular("表头列名重复")
     line_ends = _Background(_line_end_problem, path)
-    block = _Block(digest, now, _registered_products(con) if check_products else None)
+    block = _Block(digest, job.now, _registered_products(con) if job.check_products else None)
     aside = _Aside(txn.tmp / f"{digest}-aside.parquet")
     writer = _Writer(part, _write_schema())
     total, last_report = 0, time.monotonic()
@@ -446,7 +452,7 @@ def _load_columnar(
         rest_part = txn.part_path("events", f"{digest}-1.parquet")
         src = aside.source(con)
         more, rejected, reject_file = _checked_load(
-            con, src, "n", txn, digest, rest_part, now, check_products, lambda _m: None, False
+            job, src, "n", rest_part, lambda _m: None, malformed_lines=False
         )
         parts.append((rest_part, more))
         written += more
