@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +65,17 @@ class EntityFilterSet(FilterSet):
         model = Entity
         fields: list[str] = []
 
-    def __init__(self, *args: Any, walk: bool = False, **kwargs: Any) -> None:
-        """``walk``: the filters are known to match many entities (queries.entities_matching)."""
-        super().__init__(*args, **kwargs)
-        self.walk = walk
+    walk = False  # see walked_qs
+
+    def walked_qs(self) -> QuerySet[Entity]:
+        """The same filters, from the data already validated, written to be tested while
+        walking the name order: for when they are known to match many entities
+        (queries.entities_matching)."""
+        self.walk = True
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self.walk = False
 
     def filter_q(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
         return entities_matching(qs, value, walk=self.walk)

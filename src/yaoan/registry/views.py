@@ -56,12 +56,9 @@ def _editor(request: HttpRequest) -> User:
     return allowed_user(request, can_edit_registry, DENIED)
 
 
-def filtered_entities(
-    request: HttpRequest, user: User, walk: bool = False
-) -> tuple[EntityFilterSet, QuerySet[Entity]]:
+def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
     base = entities_visible_to(user).select_related("subdistrict__station")
-    # bound: no query = no filter; ``walk`` as in queries.entities_matching
-    filterset = EntityFilterSet(request.GET, queryset=base, walk=walk)
+    filterset = EntityFilterSet(request.GET, queryset=base)  # bound: no query = no filter
     qs = filterset.qs if filterset.is_valid() else base.none()
     return filterset, qs
 
@@ -249,16 +246,18 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset, qs = filtered_entities(request, user)
     exact = request.GET.get(EXACT_COUNT_PARAM) == "exact"
-    # only these filters have a walked form (EntityFilterSet(walk=True)); without them
+    # only these filters have a walked form (EntityFilterSet.walked_qs); without them
     # the walked queryset would be the same one, built again
-    walkable = request.GET.get("sort", "") in WALKABLE_SORTS and any(
-        request.GET.get(name) for name in WALKED_FILTERS
+    walkable = (
+        filterset.is_valid()
+        and request.GET.get("sort", "") in WALKABLE_SORTS
+        and any(request.GET.get(name) for name in WALKED_FILTERS)
     )
     page = entity_page(
         qs,
         request.GET.get("page"),
         exact,
-        walked=(lambda: filtered_entities(request, user, walk=True)[1]) if walkable else None,
+        walked=filterset.walked_qs if walkable else None,
     )
     template = "registry/_entity_rows.html" if request.htmx else "registry/entity_list.html"  # type: ignore[attr-defined]
     return render(

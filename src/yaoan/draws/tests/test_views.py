@@ -321,15 +321,21 @@ def test_public_page_does_not_re_derive_the_draw(drawn, monkeypatch):
     assert response.status_code == 200 and "复核一致" in response.content.decode()
 
 
-def test_public_detail_query_count_does_not_grow_with_assignments(district):
-    small = services.commit_draw(
-        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=2)
-    )
-    large = services.commit_draw(
-        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=10)
-    )
-    for draw in (small, large):
+def small_and_large_draws(district):
+    """Two executed draws, of 2 and of 10 entities: a page's query count must not differ."""
+    draws = [
+        services.commit_draw(
+            actor=district.chief, spec=district.spec(selection_mode="count", selection_value=n)
+        )
+        for n in (2, 10)
+    ]
+    for draw in draws:
         services.execute_draw(actor=district.chief, draw=draw)
+    return draws
+
+
+def test_public_detail_query_count_does_not_grow_with_assignments(district):
+    small, large = small_and_large_draws(district)
     client = Client()
     assert _queries(client, f"/public/draws/{small.pk}/") == _queries(
         client, f"/public/draws/{large.pk}/"
@@ -461,12 +467,5 @@ def test_profile_and_conflict_lists_query_counts_do_not_grow(district):
 
 def test_draw_detail_query_count_does_not_grow_with_assignments(district):
     client = client_for(district.chief)
-    small = services.commit_draw(
-        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=2)
-    )
-    large = services.commit_draw(
-        actor=district.chief, spec=district.spec(selection_mode="count", selection_value=10)
-    )
-    for draw in (small, large):
-        services.execute_draw(actor=district.chief, draw=draw)
+    small, large = small_and_large_draws(district)
     assert _queries(client, f"/draws/{small.pk}/") == _queries(client, f"/draws/{large.pk}/")

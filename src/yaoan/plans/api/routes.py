@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from yaoan.core.access import allowed_user
 from yaoan.core.models import User
@@ -32,6 +32,7 @@ from yaoan.plans.filtersets import PlanItemFilterSet
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule
 from yaoan.plans.queries import items_visible_to
 from yaoan.plans.rules import can_manage_plans, can_read_plans
+from yaoan.registry.api.routes import PageParams, page_of
 
 router = Router(tags=["年度检查清单"])
 ERRORS: dict[int | tuple[int, ...], Any] = {
@@ -41,12 +42,6 @@ ERRORS: dict[int | tuple[int, ...], Any] = {
     422: ErrorOut,
 }
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
-MAX_PAGE_SIZE = 200
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _reader(request: HttpRequest) -> User:
@@ -203,13 +198,7 @@ def list_items(request: HttpRequest, plan_id: int, paging: Query[PageParams]) ->
     if not filterset.is_valid():
         raise ValidationError(filterset.errors.as_data())
     qs = filterset.qs.select_related("entity", "station").order_by("station_id", "entity_id")
-    start = (paging.page - 1) * paging.page_size
-    return {
-        "count": qs.count(),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "results": list(qs[start : start + paging.page_size]),
-    }
+    return page_of(qs, paging)
 
 
 def _transition(request: HttpRequest, plan_id: int, action: str, reason: str) -> Any:

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.models import MAX_VISITS
+from yaoan.registry.api.schemas import PageMeta
 
 
 class ErrorOut(Schema):
@@ -119,8 +120,5 @@ class PlanItemOut(Schema):
         return list(obj.quarters)
 
 
-class PlanItemPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class PlanItemPage(PageMeta):
     results: list[PlanItemOut]

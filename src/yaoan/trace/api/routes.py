@@ -19,6 +19,7 @@ from yaoan.analytics.trace.rules import RULES
 from yaoan.core import audit
 from yaoan.core.access import allowed_user
 from yaoan.core.models import BackgroundJob, User
+from yaoan.registry.api.routes import PageParams
 from yaoan.trace import services
 from yaoan.trace.api.schemas import (
     AnomalyPage,
@@ -133,10 +134,8 @@ def entity(request: HttpRequest, uscc: str, period: Query[PeriodParams]) -> dict
         con.close()
 
 
-class AnomalyParams(Schema):
+class AnomalyParams(PageParams):
     rule: str | None = Field(None, description="规则名：" + "、".join(RULES))
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 @router.get(

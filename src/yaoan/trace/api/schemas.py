@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from yaoan.analytics.trace.rules import RULES
+from yaoan.registry.api.schemas import PageMeta
 
 EVENT_TEXT = (
     "事件：receive=入库，ship=出库，sell=销售，dispense=调配/发药，administer=使用/接种，"
@@ -123,10 +124,7 @@ class AnomalyOut(Schema):
     detail: str
 
 
-class AnomalyPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class AnomalyPage(PageMeta):
     results: list[AnomalyOut]
 
 

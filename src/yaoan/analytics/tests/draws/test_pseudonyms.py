@@ -55,13 +55,9 @@ def pool():
     return [PoolEntity(f"9150000{i:011d}", i + 1, f"药房{i}", f"G{i % 2}") for i in range(6)]
 
 
-def test_avoided_subdistricts_outside_the_pool_are_not_published():
-    people = [
-        PoolInspector("a1", "station", ("G0", "HOME-ELSEWHERE")),
-        PoolInspector("b2", "station", ("G9",)),
-        *[PoolInspector(f"c{i}", "station", ()) for i in range(3)],
-    ]
-    inputs = make_inputs(
+def two_of_pool(inspectors):
+    """A draw of 2 pool entities with 2 inspectors each, every avoidance rule on."""
+    return make_inputs(
         draw_id=1,
         title="t",
         mode=MODE_COUNT,
@@ -70,8 +66,17 @@ def test_avoided_subdistricts_outside_the_pool_are_not_published():
         partner_unit=None,
         rules=AVOIDANCE_RULES,
         entities=pool(),
-        inspectors=people,
+        inspectors=inspectors,
     )
+
+
+def test_avoided_subdistricts_outside_the_pool_are_not_published():
+    people = [
+        PoolInspector("a1", "station", ("G0", "HOME-ELSEWHERE")),
+        PoolInspector("b2", "station", ("G9",)),
+        *[PoolInspector(f"c{i}", "station", ()) for i in range(3)],
+    ]
+    inputs = two_of_pool(people)
     published = {i["code"]: i["avoid_grids"] for i in inputs.as_dict()["inspectors"]}
     assert published["a1"] == ["G0"] and published["b2"] == []
     # the pruned grids could not have excluded anyone: the result is the same
@@ -80,17 +85,7 @@ def test_avoided_subdistricts_outside_the_pool_are_not_published():
 
 
 def test_document_digest_ignores_meta_and_follows_the_rest():
-    inputs = make_inputs(
-        draw_id=1,
-        title="t",
-        mode=MODE_COUNT,
-        value=2,
-        inspectors_per_entity=2,
-        partner_unit=None,
-        rules=AVOIDANCE_RULES,
-        entities=pool(),
-        inspectors=[PoolInspector(f"c{i}", "station", ()) for i in range(4)],
-    )
+    inputs = two_of_pool([PoolInspector(f"c{i}", "station", ()) for i in range(4)])
     published, digests, commitment = commit(inputs, SEED)
     document = build_document(
         inputs=published,
