@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -32,7 +33,7 @@ class FilterSet(django_filters.FilterSet):
 
     def __init__(
         self,
-        data: QueryDict | None = None,
+        data: Mapping[str, Any] | None = None,  # a QueryDict, or a dict of single values
         queryset: Any = None,
         *,
         request: Any = None,
