@@ -21,6 +21,15 @@ def _cheap_password_hashing():
     use_cheap_password_hashing()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """A test's rows are rolled back after it; the per-process reference caches must not
+    outlive them."""
+    from yaoan.common.refdata import ReferenceCache
+
+    ReferenceCache.forget_all()
+
+
 @pytest.fixture
 def station(db):
     from yaoan.common.testing import StationFactory

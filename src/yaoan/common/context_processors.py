@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from yaoan.common.panels import NAV_ITEMS
+from yaoan.common.urls import fixed_url
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(
                 {
                     "label": item.label,
-                    "url": reverse(item.url_name),
+                    "url": fixed_url(item.url_name),
                     "active": request.path.startswith(item.match_prefix),
                 }
             )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
+from django_filters.fields import ModelChoiceField
+
+from yaoan.common.refdata import ReferenceCache
 
 
 class FilterForm(forms.Form):
@@ -63,3 +67,37 @@ def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
     if own.method is not None:
         own.method = own.method  # re-binds the FilterMethod to this copy (its parent)
     return own
+
+
+class ReferenceChoiceField(ModelChoiceField):
+    """Lists its options from a ReferenceCache of (pk, label) rows instead of a query and
+    a model instance per option on every form; a submitted value is still looked up in
+    ``queryset``, so a stale option is refused, never trusted."""
+
+    def __init__(
+        self, *args: Any, options: ReferenceCache[list[tuple[Any, str]]], **kwargs: Any
+    ) -> None:
+        self.options = options
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def choices(self) -> BaseChoiceIterator:
+        return _CachedOptions(self)
+
+
+class _CachedOptions(BaseChoiceIterator):
+    """Read when iterated (a form that is never rendered, as in the API, reads nothing)."""
+
+    def __init__(self, field: ReferenceChoiceField) -> None:
+        self.field = field
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.field.options.get()
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter over a small reference table: ``options=`` its ReferenceCache."""
+
+    field_class = ReferenceChoiceField

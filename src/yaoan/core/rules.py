@@ -7,6 +7,7 @@ departments and the three administrators see no registry data.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,17 +61,26 @@ WHOLE_DISTRICT = DataScope(None)
 
 
 def data_scope(user: User) -> DataScope:
-    if not user.is_authenticated or not user.has_role(*REGISTRY_READERS):
+    if not user.is_authenticated:
         return NO_DATA
-    if user.has_role(Role.LEADER):
-        return WHOLE_DISTRICT
     unit = user.org_unit
-    if unit is None:
+    return _scope_of(user.role_set, unit.kind if unit else None, unit.pk if unit else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _scope_of(roles: frozenset[str], unit_kind: str | None, unit_pk: int | None) -> DataScope:
+    """Memoised on exactly what decides it: a page asks several times (the view, its
+    queries, the navigation)."""
+    if not roles & REGISTRY_READERS:
         return NO_DATA
-    if unit.kind in DISTRICT_WIDE_UNITS:
+    if Role.LEADER in roles:
         return WHOLE_DISTRICT
-    if unit.kind == OrgUnitKind.STATION:
-        return DataScope(frozenset({unit.pk}))
+    if unit_kind is None or unit_pk is None:
+        return NO_DATA
+    if unit_kind in DISTRICT_WIDE_UNITS:
+        return WHOLE_DISTRICT
+    if unit_kind == OrgUnitKind.STATION:
+        return DataScope(frozenset({unit_pk}))
     return NO_DATA
 
 

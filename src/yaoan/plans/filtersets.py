@@ -6,9 +6,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.common.filtersets import FilterSet
+from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
+from yaoan.core.reference import STATION_OPTIONS
 from yaoan.plans.enums import FREQUENCY_REASON, MANUAL_REASON, KeyListCode
 from yaoan.plans.models import PlanItem
 
@@ -22,8 +23,10 @@ QUARTER_CHOICES = [("1", _("一季度")), ("2", _("二季度")), ("3", _("三季
 
 class PlanItemFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("名称/代码/拼音首字母"), method="filter_q")
-    station = django_filters.ModelChoiceFilter(
-        label=_("负责所"), queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION)
+    station = ReferenceChoiceFilter(
+        label=_("负责所"),
+        queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION),
+        options=STATION_OPTIONS,
     )
     reason = django_filters.ChoiceFilter(
         label=_("列入理由"), choices=REASON_CHOICES, method="filter_reason"

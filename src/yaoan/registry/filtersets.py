@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.common.filtersets import FilterSet
+from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, Subdistrict
+from yaoan.core.reference import STATION_OPTIONS, SUBDISTRICT_OPTIONS
 from yaoan.registry.enums import (
     CreditClass,
     EntityStatus,
@@ -19,7 +22,15 @@ from yaoan.registry.enums import (
     RiskGrade,
 )
 from yaoan.registry.models import Entity, Licence, Product
-from yaoan.registry.queries import entities_matching, expiring_licences, with_expiring_licence
+from yaoan.registry.queries import (
+    QueryShape,
+    entities_matching,
+    expiring_licences,
+    in_stations,
+    with_expiring_licence,
+)
+
+EMPTY = (None, "", [], ())
 
 ENTITY_SORTS = {
     "name": "name",
@@ -32,16 +43,34 @@ ENTITY_SORTS = {
 }
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorted by the chosen column, then by id in the same direction: entities that share
+    a grid, a type or a grade otherwise come in any order, and pages overlap or skip."""
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        sorted_qs = super().filter(qs, value)
+        if not value:
+            return sorted_qs
+        first = str(sorted_qs.query.order_by[0])
+        return sorted_qs.order_by(
+            *sorted_qs.query.order_by, "-pk" if first.startswith("-") else "pk"
+        )
+
+
 class EntityFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("名称/代码/拼音首字母"), method="filter_q")
     entity_type = django_filters.ChoiceFilter(label=_("类型"), choices=EntityType.choices)
-    subdistrict = django_filters.ModelChoiceFilter(
-        label=_("镇街"), queryset=Subdistrict.objects.all(), field_name="subdistrict"
+    subdistrict = ReferenceChoiceFilter(
+        label=_("镇街"),
+        queryset=Subdistrict.objects.all(),
+        options=SUBDISTRICT_OPTIONS,
+        field_name="subdistrict",
     )
-    station = django_filters.ModelChoiceFilter(
+    station = ReferenceChoiceFilter(
         label=_("市场监管所"),
         queryset=OrgUnit.objects.filter(kind=OrgUnitKind.STATION),
-        field_name="subdistrict__station",
+        options=STATION_OPTIONS,
+        method="filter_station",
     )
     risk_grade = django_filters.ChoiceFilter(
         label=_("风险等级"),
@@ -57,7 +86,7 @@ class EntityFilterSet(FilterSet):
     licence_expiring = django_filters.ChoiceFilter(
         label=_("证照到期"), choices=ExpiryWindow.choices, method="filter_expiring"
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("排序"), fields=tuple((v, k) for k, v in ENTITY_SORTS.items())
     )
 
@@ -65,26 +94,42 @@ class EntityFilterSet(FilterSet):
         model = Entity
         fields: list[str] = []
 
-    walk = False  # see walked_qs
+    # how the filters that have more than one SQL form are written (queries.QueryShape):
+    # the set-based form unless walked_qs or counting_qs asks for another
+    shape = QueryShape.SET
 
     def walked_qs(self) -> QuerySet[Entity]:
         """The same filters, from the data already validated, written to be tested while
         walking the name order: for when they are known to match many entities
         (queries.entities_matching)."""
-        self.walk = True
+        return self._shaped(QueryShape.WALK)
+
+    def counting_qs(self) -> QuerySet[Entity]:
+        """The same filters written for counting their matches (queries.with_expiring_licence)."""
+        return self._shaped(QueryShape.COUNT)
+
+    def _shaped(self, shape: QueryShape) -> QuerySet[Entity]:
+        self.shape = shape
         try:
             return self.filter_queryset(self.queryset.all())
         finally:
-            self.walk = False
+            self.shape = QueryShape.SET
+
+    def narrowed_by(self) -> set[str]:
+        """The names of the filters in use (valid form)."""
+        return {name for name, value in self.form.cleaned_data.items() if value not in EMPTY}
 
     def filter_q(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return entities_matching(qs, value, walk=self.walk)
+        return entities_matching(qs, value, walk=self.shape == QueryShape.WALK)
+
+    def filter_station(self, qs: QuerySet[Entity], name: str, value: OrgUnit) -> QuerySet[Entity]:
+        return in_stations(qs, [value.pk])
 
     def filter_blankable(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
         return qs.filter(**{name: "" if value == "none" else value})
 
     def filter_expiring(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return with_expiring_licence(qs, value, walk=self.walk)
+        return with_expiring_licence(qs, value, self.shape)
 
 
 class LicenceFilterSet(FilterSet):
