@@ -80,7 +80,7 @@ class ReferenceChoiceField(ModelChoiceField):
         self.options = options
         super().__init__(*args, **kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> BaseChoiceIterator:
         return _CachedOptions(self)
 

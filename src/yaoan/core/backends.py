@@ -42,5 +42,5 @@ class UserBackend(ModelBackend):
             )
         except User.DoesNotExist:
             return None
-        user._role_set = frozenset(filter(None, (user.joined_roles or "").split(",")))  # type: ignore[attr-defined]
+        user._role_set = frozenset(filter(None, (user.joined_roles or "").split(",")))
         return user if self.user_can_authenticate(user) else None

@@ -30,7 +30,7 @@ from yaoan.registry.queries import (
     with_expiring_licence,
 )
 
-EMPTY = (None, "", [], ())
+EMPTY: tuple[object, ...] = (None, "", [], ())
 
 ENTITY_SORTS = {
     "name": "name",

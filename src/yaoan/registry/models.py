@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -138,6 +140,45 @@ LICENCE_EDITABLE_FIELDS = (
     "issuer",
     "status",
 )
+
+
+class SearchDocument(models.TextField):
+    """The hidden column of an SQLite FTS5 table named like the table: ``__match`` on it
+    is the table's MATCH operator."""
+
+
+@SearchDocument.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class EntitySearchRow(models.Model):
+    """A row of the SQLite FTS5 trigram index over the entities' names, pinyin initials
+    and credit codes (migrations 0003, 0005), joined on the entity's id: a search then
+    streams the index's matches into the entity rows (queries.entities_matching). The
+    table exists on SQLite only; nothing else reads or writes it through Django."""
+
+    entity = models.OneToOneField(
+        Entity,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_row",
+    )
+    document = SearchDocument(db_column="registry_entity_search")
+
+    class Meta:
+        managed = False
+        db_table = "registry_entity_search"
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class Licence(models.Model):

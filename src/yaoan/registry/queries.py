@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.db import connections
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from yaoan.core.access import visible_or_404
@@ -23,7 +22,7 @@ EXPIRY_WARNING_DAYS = (90, 30)
 def scope_entities(qs: QuerySet[Entity], scope: DataScope) -> QuerySet[Entity]:
     if scope.everything:
         return qs
-    return in_stations(qs, scope.station_ids)
+    return in_stations(qs, scope.station_ids or ())
 
 
 def in_stations(qs: QuerySet[Entity], station_ids: Iterable[int]) -> QuerySet[Entity]:
@@ -41,8 +40,6 @@ def entities_visible_to(user: User) -> QuerySet[Entity]:
 # the trigram index (SQLite FTS5, PostgreSQL pg_trgm) finds substrings of 3+ characters;
 # a shorter term is matched by scanning, as before
 SEARCH_INDEX_MIN_CHARS = 3
-# the largest code point: every code that starts with P sorts before P + this
-_PREFIX_END = "\U0010ffff"
 
 
 def search_condition(term: str) -> Q:
@@ -63,10 +60,13 @@ def entities_matching(qs: QuerySet[Entity], term: str, walk: bool = False) -> Qu
     """Entities found by ``term`` (see search_condition), through the search index.
 
     PostgreSQL's planner uses the trigram indexes for search_condition's own SQL. SQLite
-    cannot index LIKE '%…%', so there the FTS5 trigram table (migration 0003) first
-    narrows the rows to candidates — a superset: it folds case at least as widely as
-    LIKE, and credit codes are stored in upper case — and search_condition then decides
-    exactly as it does without the index.
+    cannot index LIKE '%…%', so there the FTS5 trigram table over name, initials and
+    credit code (migrations 0003, 0005), joined (models.EntitySearchRow), first narrows
+    the rows to candidates — a superset: it folds case at least as widely as LIKE, finds
+    a code anywhere where the search wants its start, and credit codes are stored in
+    upper case — and search_condition then decides exactly as it does without the
+    index. The join streams the index's matches, so a count that stops at the list's
+    limit reads no further.
 
     ``walk``: the caller knows the term matches many entities and wants the first page in
     name order; then testing the conditions while walking the name-ordered covering index
@@ -77,21 +77,9 @@ def entities_matching(qs: QuerySet[Entity], term: str, walk: bool = False) -> Qu
         return qs
     condition = search_condition(term)
     if not walk and connections[qs.db].vendor == "sqlite" and len(term) >= SEARCH_INDEX_MIN_CHARS:
-        qs = qs.filter(_sqlite_candidates(term))
+        phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 string: no query syntax
+        qs = qs.filter(search_row__document__match=phrase)
     return qs.filter(condition)
-
-
-def _sqlite_candidates(term: str) -> Q:
-    phrase = '"' + term.replace('"', '""') + '"'  # one FTS5 string: no query syntax
-    in_name_or_initials = RawSQL(
-        "SELECT rowid FROM registry_entity_search WHERE registry_entity_search MATCH %s",
-        [phrase],
-    )
-    candidates = Q(pk__in=in_name_or_initials)
-    upper = term.upper()
-    if _code_like(upper):
-        candidates |= Q(uscc__gte=upper, uscc__lt=upper + _PREFIX_END)
-    return candidates
 
 
 def licences_visible_to(user: User) -> QuerySet[Licence]:

@@ -58,10 +58,14 @@ def _editor(request: HttpRequest) -> User:
     return allowed_user(request, can_edit_registry, DENIED)
 
 
-def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
+def entity_filterset(request: HttpRequest, user: User) -> EntityFilterSet:
     base = entities_visible_to(user).select_related("subdistrict__station")
-    filterset = EntityFilterSet(request.GET, queryset=base)  # bound: no query = no filter
-    qs = filterset.qs if filterset.is_valid() else base.none()
+    return EntityFilterSet(request.GET, queryset=base)  # bound: no query = no filter
+
+
+def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
+    filterset = entity_filterset(request, user)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return filterset, qs
 
 
@@ -143,21 +147,26 @@ def _page_number(raw: str | None) -> int:
         return 1
 
 
-def entity_page(
-    qs: QuerySet[Entity],
-    page: str | None,
-    exact: bool,
-    walked: Callable[[], QuerySet[Entity]] | None = None,
-    counted: QuerySet[Entity] | None = None,
-) -> EntityPage:
+@dataclass
+class QueryForms:
+    """The list's filters in the SQL forms entity_page may use, each built only if used
+    (building a filtered queryset costs about as much as running it)."""
+
+    as_set: Callable[[], QuerySet[Entity]]
+    walked: Callable[[], QuerySet[Entity]] | None = None  # EntityFilterSet.walked_qs
+    counted: Callable[[], QuerySet[Entity]] | None = None  # EntityFilterSet.counting_qs
+
+
+def entity_page(forms: QueryForms, page: str | None, exact: bool) -> EntityPage:
     """Like Paginator.get_page (a bad or too large number shows the last page), but
-    counting at most COUNT_LIMIT + 1 matches unless ``exact``, from ``counted`` (the same
-    filters written for counting) when given.
+    counting at most COUNT_LIMIT + 1 matches unless ``exact``, in the counting form of
+    the filters when they have one.
 
     The count doubles as the planner's hint: when more than COUNT_LIMIT entities match,
-    the page's rows come from ``walked()`` (the same filters written to be tested while
-    walking the name order), which stops after a page instead of sorting every match."""
-    unordered = (qs if counted is None else counted).order_by().values("pk")
+    the page's rows come from the walked form (the same filters written to be tested
+    while walking the name order), which stops after a page instead of sorting every
+    match; when fewer do, from the set, sorted without an index (sorted_from_the_set)."""
+    unordered = (forms.counted or forms.as_set)().order_by().values("pk")
     if exact:
         total, capped = unordered.count(), False
         dense = total > COUNT_LIMIT
@@ -168,10 +177,12 @@ def entity_page(
     number = _page_number(page)
     if not capped:
         number = min(number, max(1, -(-total // PAGE_SIZE)))
-    if dense and walked is not None:
-        qs = walked()
-    elif not dense:
-        qs = sorted_from_the_set(qs)
+    if dense and forms.walked is not None:
+        qs = forms.walked()
+    elif dense:
+        qs = forms.as_set()
+    else:
+        qs = sorted_from_the_set(forms.as_set())
     offset = (number - 1) * PAGE_SIZE
     values = list(qs.values_list(*ROW_COLUMNS)[offset : offset + PAGE_SIZE + 1])
     rows = row_labels(values[:PAGE_SIZE])
@@ -202,7 +213,7 @@ def sorted_from_the_set(qs: QuerySet[Entity]) -> QuerySet[Entity]:
     it over-estimates the matches of a search (trigram statistics for a long term were
     650 against 55), walks the whole name index hoping to meet them early (63 ms) where
     collecting them from the search indexes and sorting a few hundred takes 1 ms."""
-    order = list(qs.query.order_by or Entity._meta.ordering)
+    order = list(qs.query.order_by or Entity._meta.ordering or ())
     first = order[0] if order and isinstance(order[0], str) else None
     name = first.lstrip("-") if first else None
     if name is None or not isinstance(_field_at(name), CharField):
@@ -303,17 +314,18 @@ def filters_used_alone(filterset: EntityFilterSet, user: User) -> set[str]:
 
 def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filterset, qs = filtered_entities(request, user)
-    exact = request.GET.get(EXACT_COUNT_PARAM) == "exact"
+    filterset = entity_filterset(request, user)
+    valid = filterset.is_valid()
     alone = filters_used_alone(filterset, user)
-    sort = request.GET.get("sort", "")
-    page = entity_page(
-        qs,
-        request.GET.get("page"),
-        exact,
-        walked=filterset.walked_qs if alone and sort in WALKABLE_SORTS else None,
+    walkable = alone and request.GET.get("sort", "") in WALKABLE_SORTS
+    forms = QueryForms(
+        as_set=(lambda: filterset.qs) if valid else filterset.queryset.none,
+        walked=filterset.walked_qs if walkable else None,
         # only the expiry filter has a counting form of its own
-        counted=filterset.counting_qs() if "licence_expiring" in alone else None,
+        counted=filterset.counting_qs if "licence_expiring" in alone else None,
+    )
+    page = entity_page(
+        forms, request.GET.get("page"), request.GET.get(EXACT_COUNT_PARAM) == "exact"
     )
     template = "registry/_entity_rows.html" if request.htmx else "registry/entity_list.html"  # type: ignore[attr-defined]
     return render(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from yaoan.common.testing import EntityFactory, sign_in
+from yaoan.common.testing import EntityFactory, make_uscc, sign_in
 from yaoan.registry import views
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_matching, search_condition
@@ -68,6 +68,10 @@ def test_search_by_credit_code_prefix(entities):
     target = entities[4]
     assert target.name in found(target.uscc[:10])
     assert found(target.uscc) == [target.name]
+    assert found(target.uscc[:10].lower()) == found(target.uscc[:10])
+    assert target.name not in found(target.uscc[3:12])  # inside the code, not its start
+    Entity.objects.filter(pk=target.pk).update(uscc=make_uscc(987654))  # any writer
+    assert target.name in found(make_uscc(987654)[:12])
 
 
 def test_search_index_follows_renames_and_deletes(entities):
@@ -86,7 +90,7 @@ def test_search_index_follows_renames_and_deletes(entities):
 def test_sqlite_search_reads_the_fts5_index(entities):
     with CaptureQueriesContext(connection) as ctx:
         assert found("康和大药") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
-    assert "registry_entity_search MATCH" in ctx.captured_queries[-1]["sql"]
+    assert '"registry_entity_search" MATCH' in ctx.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:  # the triggers survived every later migration
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' "

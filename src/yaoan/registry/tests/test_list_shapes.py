@@ -1,0 +1,149 @@
+"""Which SQL form the entity list uses for its filters, and that every form lists the
+same entities in the same order, page by page: walked and counting forms only for the
+search and expiry filters used alone, sparse matches sorted from the set, and a stable
+order when many entities share the sorted column."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from yaoan.common.testing import (
+    EntityFactory,
+    LicenceFactory,
+    StationFactory,
+    SubdistrictFactory,
+    UserFactory,
+    sign_in,
+)
+from yaoan.core.enums import Role
+from yaoan.core.services import set_roles
+from yaoan.registry import views
+
+pytestmark = pytest.mark.django_db
+
+
+def page_names(client, query):
+    html = client.get(f"/registry/entities/{query}").content.decode()
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [cell.split("</a>", 1)[0].rsplit(">", 1)[1] for cell in body.split("<a href=")[1:]]
+
+
+def entity_queries(client, query):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/registry/entities/{query}")
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if "registry_entity" in q["sql"]]
+
+
+def rows_sql(client, query):
+    [sql] = [q for q in entity_queries(client, query) if '"registry_entity"."uscc" AS' in q]
+    return sql
+
+
+@pytest.fixture
+def two_grids(bureau_chief):
+    """Two stations; in each, six shops with a licence expiring within 30 days (one shop
+    with two such licences) and three without."""
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    grids = {}
+    for label in ("东", "西"):
+        sub = SubdistrictFactory(station=StationFactory(name=f"{label}城市场监管所"))
+        grids[label] = sub
+        for i in range(9):
+            entity = EntityFactory(subdistrict=sub, name=f"{label}城药店{i}")
+            if i < 6:
+                LicenceFactory(entity=entity, valid_until=soon)
+            if i == 0:
+                LicenceFactory(entity=entity, valid_until=soon + dt.timedelta(days=5))
+    client = Client()
+    sign_in(client, bureau_chief)
+    return client, grids
+
+
+def test_the_expiry_filter_alone_counts_each_entity_once(two_grids):
+    client, _ = two_grids
+    response = client.get("/registry/entities/?licence_expiring=30")
+    assert "共 12 个监管对象" in response.content.decode()
+
+
+def test_the_expiry_filter_alone_is_walked_and_counted_in_its_own_forms(two_grids, monkeypatch):
+    client, _ = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    expected = sorted(f"{g}城药店{i}" for g in "东西" for i in range(6))
+    pages = [page_names(client, f"?licence_expiring=30&page={n}") for n in (1, 2, 3)]
+    assert pages == [expected[0:5], expected[5:10], expected[10:12]]
+    count, rows = entity_queries(client, "?licence_expiring=30")
+    assert "EXISTS" in rows
+    if connection.vendor == "sqlite":
+        assert "DISTINCT" in count and " IN (SELECT" not in count
+
+
+def test_with_a_station_the_expiry_filter_keeps_its_set_form(two_grids, monkeypatch):
+    """More matches than COUNT_LIMIT, but joined to a station: the planners start from
+    the station's grid, where an EXISTS per entity would cost far more."""
+    client, grids = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    station = grids["西"].station_id
+    expected = [f"西城药店{i}" for i in range(6)]
+    pages = [page_names(client, f"?licence_expiring=30&station={station}&page={n}") for n in (1, 2)]
+    assert pages == [expected[0:4], expected[4:6]]
+    sql = rows_sql(client, f"?licence_expiring=30&station={station}")
+    assert "EXISTS" not in sql and "DISTINCT" not in sql
+
+
+def test_a_station_user_never_walks(two_grids, monkeypatch):
+    _, grids = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    user = UserFactory(org_unit=grids["东"].station, roles=[Role.INSPECTOR])
+    client = Client()
+    sign_in(client, user)
+    assert page_names(client, "?licence_expiring=30") == [f"东城药店{i}" for i in range(6)]
+    assert "EXISTS" not in rows_sql(client, "?licence_expiring=30")
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=name", "&sort=-name"])
+def test_sparse_matches_are_sorted_from_the_set(two_grids, sort):
+    client, _ = two_grids
+    names = page_names(client, f"?q=东城药店{sort}")
+    assert names == sorted((f"东城药店{i}" for i in range(9)), reverse="-" in sort)
+    assert "|| '')" in rows_sql(client, f"?q=东城药店{sort}")
+
+
+def test_many_matches_keep_the_indexed_order(two_grids, monkeypatch):
+    client, _ = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    assert "|| '')" not in rows_sql(client, "?q=城药店")
+
+
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_sorting_by_a_shared_column_pages_without_overlap(two_grids, monkeypatch, direction):
+    client, _ = two_grids
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    pages = [page_names(client, f"?sort={direction}subdistrict&page={n}") for n in range(1, 6)]
+    listed = [name for page in pages for name in page]
+    assert len(listed) == len(set(listed)) == 18
+    east_first = [f"{g}城药店{i}" for g in "东西" for i in range(9)]  # created in this order
+    grids = [name[0] for name in listed]
+    assert sum(a != b for a, b in itertools.pairwise(grids)) == 1  # one grid, then the other
+    for grid in "东西":
+        in_grid = [name for name in listed if name[0] == grid]
+        ids_order = [name for name in east_first if name[0] == grid]
+        assert in_grid == (ids_order[::-1] if direction else ids_order)
+
+
+def test_pages_read_the_roles_with_the_user(two_grids, bureau_chief):
+    client, _ = two_grids
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/registry/entities/").status_code == 200
+    from_roles = 'SELECT "core_roleassignment"'
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith(from_roles)]
+    admin = UserFactory(roles=[Role.SECURITY_ADMIN])
+    set_roles(actor=admin, user=bureau_chief, roles=[Role.AUDIT_ADMIN], reason="调岗")
+    assert client.get("/registry/entities/").status_code == 403
