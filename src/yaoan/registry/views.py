@@ -233,8 +233,9 @@ def _field_at(path: str) -> Any:
 
 
 def row_labels(values: Iterable[tuple[Any, ...]]) -> list[EntityRow]:
-    """Display labels resolved once per page: get_FOO_display() rebuilds its choices
-    mapping and translates on every call, which dominated the list's rendering time."""
+    """Display labels from mappings translated once per language (_labels):
+    get_FOO_display() rebuilds its choices mapping and translates on every call, which
+    dominated the list's rendering time."""
     types, levels, statuses = _labels(get_language())
     rows = []
     for pk, name, uscc, kind, level, status, risk, credit, grid, station, short in values:
