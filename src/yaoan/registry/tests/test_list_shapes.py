@@ -23,26 +23,9 @@ from yaoan.common.testing import (
 from yaoan.core.enums import Role
 from yaoan.core.services import set_roles
 from yaoan.registry import views
+from yaoan.registry.tests.list_pages import entity_queries, page_names, rows_query
 
 pytestmark = pytest.mark.django_db
-
-
-def page_names(client, query):
-    html = client.get(f"/registry/entities/{query}").content.decode()
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [cell.split("</a>", 1)[0].rsplit(">", 1)[1] for cell in body.split("<a href=")[1:]]
-
-
-def entity_queries(client, query):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/registry/entities/{query}")
-    assert response.status_code == 200
-    return [q["sql"] for q in ctx.captured_queries if "registry_entity" in q["sql"]]
-
-
-def rows_sql(client, query):
-    [sql] = [q for q in entity_queries(client, query) if '"registry_entity"."uscc" AS' in q]
-    return sql
 
 
 @pytest.fixture
@@ -94,7 +77,7 @@ def test_with_a_station_the_expiry_filter_keeps_its_set_form(two_grids, monkeypa
     expected = [f"西城药店{i}" for i in range(6)]
     pages = [page_names(client, f"?licence_expiring=30&station={station}&page={n}") for n in (1, 2)]
     assert pages == [expected[0:4], expected[4:6]]
-    sql = rows_sql(client, f"?licence_expiring=30&station={station}")
+    sql = rows_query(client, f"?licence_expiring=30&station={station}")
     assert "EXISTS" not in sql and "DISTINCT" not in sql
 
 
@@ -105,7 +88,7 @@ def test_a_station_user_never_walks(two_grids, monkeypatch):
     client = Client()
     sign_in(client, user)
     assert page_names(client, "?licence_expiring=30") == [f"东城药店{i}" for i in range(6)]
-    assert "EXISTS" not in rows_sql(client, "?licence_expiring=30")
+    assert "EXISTS" not in rows_query(client, "?licence_expiring=30")
 
 
 @pytest.mark.parametrize("sort", ["", "&sort=name", "&sort=-name"])
@@ -113,13 +96,13 @@ def test_sparse_matches_are_sorted_from_the_set(two_grids, sort):
     client, _ = two_grids
     names = page_names(client, f"?q=东城药店{sort}")
     assert names == sorted((f"东城药店{i}" for i in range(9)), reverse="-" in sort)
-    assert "|| '')" in rows_sql(client, f"?q=东城药店{sort}")
+    assert "|| '')" in rows_query(client, f"?q=东城药店{sort}")
 
 
 def test_many_matches_keep_the_indexed_order(two_grids, monkeypatch):
     client, _ = two_grids
     monkeypatch.setattr(views, "COUNT_LIMIT", 3)
-    assert "|| '')" not in rows_sql(client, "?q=城药店")
+    assert "|| '')" not in rows_query(client, "?q=城药店")
 
 
 @pytest.mark.parametrize("direction", ["", "-"])

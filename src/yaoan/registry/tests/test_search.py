@@ -11,6 +11,7 @@ from yaoan.common.testing import EntityFactory, make_uscc, sign_in
 from yaoan.registry import views
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_matching, search_condition
+from yaoan.registry.tests.list_pages import page_names, rows_query
 
 pytestmark = pytest.mark.django_db
 
@@ -147,21 +148,6 @@ def test_list_counts_up_to_the_limit_then_offers_the_exact_total(
     page = client.get("/registry/entities/?count=exact&page=9").content.decode()
     assert "第 3 / 3 页" in page  # too far: the last page, as Paginator.get_page does
     assert result_count(client, "?q=样式药房1") == "共 1 个监管对象"
-
-
-def page_names(client, query):
-    """The names on one list page, in the page's order."""
-    html = client.get(f"/registry/entities/{query}").content.decode()
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [cell.split("</a>", 1)[0].rsplit(">", 1)[1] for cell in body.split("<a href=")[1:]]
-
-
-def rows_query(client, query):
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(f"/registry/entities/{query}")
-    rows = [q["sql"] for q in ctx.captured_queries if '"registry_entity"."uscc" AS' in q["sql"]]
-    assert len(rows) == 1
-    return rows[0]
 
 
 @pytest.fixture
