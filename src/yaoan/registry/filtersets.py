@@ -26,6 +26,7 @@ from yaoan.registry.queries import (
     QueryShape,
     entities_matching,
     expiring_licences,
+    in_grid,
     in_stations,
     with_expiring_licence,
 )
@@ -64,7 +65,7 @@ class EntityFilterSet(FilterSet):
         label=_("镇街"),
         queryset=Subdistrict.objects.all(),
         options=SUBDISTRICT_OPTIONS,
-        field_name="subdistrict",
+        method="filter_subdistrict",
     )
     station = ReferenceChoiceFilter(
         label=_("市场监管所"),
@@ -98,20 +99,21 @@ class EntityFilterSet(FilterSet):
     # the set-based form unless walked_qs or counting_qs asks for another
     shape = QueryShape.SET
 
-    def walked_qs(self) -> QuerySet[Entity]:
-        """The same filters, from the data already validated, written to be tested while
-        walking the name order: for when they are known to match many entities
-        (queries.entities_matching)."""
-        return self._shaped(QueryShape.WALK)
+    def walked_qs(self, base: QuerySet[Entity]) -> QuerySet[Entity]:
+        """The same filters over ``base`` (the same entities, written for walking:
+        queries.entities_visible_to), from the data already validated, written to be
+        tested while walking the name order: for when they are known to match many
+        entities (queries.entities_matching, in_grid)."""
+        return self._shaped(QueryShape.WALK, base)
 
     def counting_qs(self) -> QuerySet[Entity]:
         """The same filters written for counting their matches (queries.with_expiring_licence)."""
         return self._shaped(QueryShape.COUNT)
 
-    def _shaped(self, shape: QueryShape) -> QuerySet[Entity]:
+    def _shaped(self, shape: QueryShape, base: QuerySet[Entity] | None = None) -> QuerySet[Entity]:
         self.shape = shape
         try:
-            return self.filter_queryset(self.queryset.all())
+            return self.filter_queryset((self.queryset if base is None else base).all())
         finally:
             self.shape = QueryShape.SET
 
@@ -123,7 +125,12 @@ class EntityFilterSet(FilterSet):
         return entities_matching(qs, value, walk=self.shape == QueryShape.WALK)
 
     def filter_station(self, qs: QuerySet[Entity], name: str, value: OrgUnit) -> QuerySet[Entity]:
-        return in_stations(qs, [value.pk])
+        return in_stations(qs, [value.pk], self.shape)
+
+    def filter_subdistrict(
+        self, qs: QuerySet[Entity], name: str, value: Subdistrict
+    ) -> QuerySet[Entity]:
+        return in_grid(qs, value.pk, self.shape)
 
     def filter_blankable(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
         return qs.filter(**{name: "" if value == "none" else value})

@@ -34,6 +34,7 @@ from yaoan.registry.filtersets import EntityFilterSet, ProductFilterSet
 from yaoan.registry.forms import DeleteForm, EntityForm, LicenceForm, ProductForm, RatingForm
 from yaoan.registry.models import Entity, Licence
 from yaoan.registry.queries import (
+    QueryShape,
     entities_visible_to,
     licence_warning,
     products_visible_to,
@@ -75,7 +76,11 @@ COUNT_LIMIT = 1000
 EXACT_COUNT_PARAM = "count"  # ?count=exact: count every match (not a filter)
 # orders the covering index of migration 0004 can be walked in ("" is the model's order)
 WALKABLE_SORTS = ("", "name", "-name")
-WALKED_FILTERS = ("q", "licence_expiring")
+# the filters with a walked form (EntityFilterSet.walked_qs); the others (type, grade,
+# status) have indexes of their own in name order or narrow too little to matter
+WALKED_FILTERS = ("q", "licence_expiring", "station", "subdistrict")
+# the filters with a counting form, which pays off only when they are used alone
+COUNTED_FILTERS = ("q", "licence_expiring")
 ROW_COLUMNS = (
     "pk",
     "name",
@@ -301,29 +306,38 @@ def entity_rows_html(rows: Iterable[EntityRow]) -> SafeString:
     return mark_safe("\n".join(html))  # noqa: S308 -- every value above went through escape()
 
 
-def filters_used_alone(filterset: EntityFilterSet, user: User) -> set[str]:
-    """The filters in use when only those with a walked and a counting form narrow the
-    list (over a whole district), else none. Those forms pay off only alone: joined to
-    another condition (a station's grid, a type) the planners start from that
-    condition's index, and an EXISTS per entity or a join per licence then costs far
-    more than the set-based form."""
-    if not filterset.is_valid() or not data_scope(user).everything:
-        return set()
-    used = filterset.narrowed_by() - {"sort"}
-    return used if used <= set(WALKED_FILTERS) else set()
+def walkable_entities(user: User) -> QuerySet[Entity]:
+    """What the user may see, written to be walked (queries.in_grid)."""
+    return entities_visible_to(user, QueryShape.WALK).select_related("subdistrict__station")
+
+
+def filters_in_use(filterset: EntityFilterSet) -> set[str]:
+    return filterset.narrowed_by() - {"sort"} if filterset.is_valid() else set()
+
+
+def counted_alone(used: set[str], user: User) -> bool:
+    """Whether the expiry filter's counting form applies: with no other condition (a
+    station's grid, a type; a station user's scope), since joined to one the planners
+    start from that condition's index, and a join per licence then costs far more than
+    the set-based form."""
+    return (
+        "licence_expiring" in used and used <= set(COUNTED_FILTERS) and data_scope(user).everything
+    )
 
 
 def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset = entity_filterset(request, user)
-    valid = filterset.is_valid()
-    alone = filters_used_alone(filterset, user)
-    walkable = alone and request.GET.get("sort", "") in WALKABLE_SORTS
+    used = filters_in_use(filterset)
+    walkable = (
+        filterset.is_valid()
+        and used <= set(WALKED_FILTERS)
+        and request.GET.get("sort", "") in WALKABLE_SORTS
+    )
     forms = QueryForms(
-        as_set=(lambda: filterset.qs) if valid else filterset.queryset.none,
-        walked=filterset.walked_qs if walkable else None,
-        # only the expiry filter has a counting form of its own
-        counted=filterset.counting_qs if "licence_expiring" in alone else None,
+        as_set=(lambda: filterset.qs) if filterset.is_valid() else filterset.queryset.none,
+        walked=(lambda: filterset.walked_qs(walkable_entities(user))) if walkable else None,
+        counted=filterset.counting_qs if counted_alone(used, user) else None,
     )
     page = entity_page(
         forms, request.GET.get("page"), request.GET.get(EXACT_COUNT_PARAM) == "exact"

@@ -67,28 +67,52 @@ def test_the_expiry_filter_alone_is_walked_and_counted_in_its_own_forms(two_grid
         assert "DISTINCT" in count and " IN (SELECT" not in count
 
 
-def test_with_a_station_the_expiry_filter_keeps_its_set_form(two_grids, monkeypatch):
-    """More matches than COUNT_LIMIT, but joined to a station: the planners start from
-    the station's grid, where an EXISTS per entity would cost far more."""
+def test_with_a_station_the_expiry_filter_is_walked_and_counted_as_a_set(two_grids, monkeypatch):
+    """More matches than COUNT_LIMIT in a station: the rows walk the name order with the
+    grid written so no index serves it (else the planners start from the grid's index and
+    sort it all); the count keeps the set form, since a join per licence then costs more."""
     client, grids = two_grids
     monkeypatch.setattr(views, "COUNT_LIMIT", 3)
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
     station = grids["西"].station_id
+    query = f"?licence_expiring=30&station={station}"
     expected = [f"西城药店{i}" for i in range(6)]
-    pages = [page_names(client, f"?licence_expiring=30&station={station}&page={n}") for n in (1, 2)]
+    pages = [page_names(client, f"{query}&page={n}") for n in (1, 2)]
     assert pages == [expected[0:4], expected[4:6]]
-    sql = rows_query(client, f"?licence_expiring=30&station={station}")
-    assert "EXISTS" not in sql and "DISTINCT" not in sql
+    count, rows = entity_queries(client, query)
+    assert "EXISTS" in rows and "DISTINCT" not in count and "+ 0" not in count
+    assert ('"subdistrict_id" + 0)' in rows) is (connection.vendor == "sqlite")
 
 
-def test_a_station_user_never_walks(two_grids, monkeypatch):
+def test_a_grid_with_many_entities_is_walked(two_grids, monkeypatch):
+    client, grids = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    sub = grids["东"].pk
+    expected = [f"东城药店{i}" for i in range(9)]
+    pages = [page_names(client, f"?subdistrict={sub}&sort=-name&page={n}") for n in (1, 2, 3)]
+    assert pages == [expected[::-1][0:4], expected[::-1][4:8], expected[::-1][8:9]]
+    walked = '"subdistrict_id" + 0)' in rows_query(client, f"?subdistrict={sub}")
+    assert walked is (connection.vendor == "sqlite")
+    assert "+ 0" not in rows_query(client, f"?subdistrict={sub}&sort=uscc")
+
+
+def test_a_station_user_walks_their_grid(two_grids, monkeypatch):
+    """A station user's scope is a grid condition like the station filter: with many
+    entities, walked in name order; with few, a set."""
     _, grids = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
     user = UserFactory(org_unit=grids["东"].station, roles=[Role.INSPECTOR])
     client = Client()
     sign_in(client, user)
-    assert page_names(client, "?licence_expiring=30") == [f"东城药店{i}" for i in range(6)]
-    assert "EXISTS" not in rows_query(client, "?licence_expiring=30")
+    expected = [f"东城药店{i}" for i in range(6)]
+    assert page_names(client, "?licence_expiring=30") == expected
+    assert "+ 0" not in rows_query(client, "?licence_expiring=30")
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    count, rows = entity_queries(client, "?licence_expiring=30")
+    assert page_names(client, "?licence_expiring=30") == expected
+    assert "EXISTS" in rows and "DISTINCT" not in count
+    assert ('"subdistrict_id" + 0)' in rows) is (connection.vendor == "sqlite")
+    assert page_names(client, "") == [f"东城药店{i}" for i in range(9)]
 
 
 @pytest.mark.parametrize("sort", ["", "&sort=name", "&sort=-name"])
