@@ -8,13 +8,13 @@ from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, Subdistrict
 
 
-def _subdistricts() -> list[tuple[int, str]]:  # in Subdistrict.Meta.ordering
-    return list(Subdistrict.objects.order_by("code").values_list("pk", "name"))
+# in the models' own order (Meta.ordering), as the drop-downs listed them before
+def _subdistricts() -> list[tuple[int, str]]:
+    return list(Subdistrict.objects.values_list("pk", "name"))
 
 
-def _stations() -> list[tuple[int, str]]:  # in OrgUnit.Meta.ordering
-    stations = OrgUnit.objects.filter(kind=OrgUnitKind.STATION)
-    return list(stations.order_by("sort_order", "code").values_list("pk", "name"))
+def _stations() -> list[tuple[int, str]]:
+    return list(OrgUnit.objects.filter(kind=OrgUnitKind.STATION).values_list("pk", "name"))
 
 
 SUBDISTRICT_OPTIONS = ReferenceCache(_subdistricts, depends_on=[Subdistrict])

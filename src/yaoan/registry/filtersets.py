@@ -122,7 +122,7 @@ class EntityFilterSet(FilterSet):
         return {name for name, value in self.form.cleaned_data.items() if value not in EMPTY}
 
     def filter_q(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return entities_matching(qs, value, walk=self.shape == QueryShape.WALK)
+        return entities_matching(qs, value, self.shape)
 
     def filter_station(self, qs: QuerySet[Entity], name: str, value: OrgUnit) -> QuerySet[Entity]:
         return in_stations(qs, [value.pk], self.shape)

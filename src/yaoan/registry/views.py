@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Func, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from yaoan.registry.queries import (
     entities_visible_to,
     licence_warning,
     products_visible_to,
+    sorted_from_the_set,
     visible_entity,
 )
 
@@ -204,39 +205,6 @@ def _labels(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, st
     )
 
 
-class _NotIndexed(Func):
-    """The same text, which no index is on: sorting by it cannot walk an index."""
-
-    template = "(%(expressions)s || '')"
-    output_field = CharField()
-
-
-def sorted_from_the_set(qs: QuerySet[Entity]) -> QuerySet[Entity]:
-    """The same order with its first key (a text column) written so no index serves it.
-
-    For a filter known to match at most COUNT_LIMIT entities: PostgreSQL's planner, when
-    it over-estimates the matches of a search (trigram statistics for a long term were
-    650 against 55), walks the whole name index hoping to meet them early (63 ms) where
-    collecting them from the search indexes and sorting a few hundred takes 1 ms."""
-    order = list(qs.query.order_by or Entity._meta.ordering or ())
-    first = order[0] if order and isinstance(order[0], str) else None
-    name = first.lstrip("-") if first else None
-    if name is None or not isinstance(_field_at(name), CharField):
-        return qs
-    key = _NotIndexed(F(name))
-    order[0] = key.desc() if first.startswith("-") else key.asc()  # type: ignore[union-attr]
-    return qs.order_by(*order)
-
-
-def _field_at(path: str) -> Any:
-    model: Any = Entity
-    field = None
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        model = field.related_model
-    return field
-
-
 def row_labels(values: Iterable[tuple[Any, ...]]) -> list[EntityRow]:
     """Display labels from mappings translated once per language (_labels):
     get_FOO_display() rebuilds its choices mapping and translates on every call, which
@@ -329,8 +297,11 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset = entity_filterset(request, user)
     used = filters_in_use(filterset)
+    # with no filter of WALKED_FILTERS and the whole district, the walked form would be
+    # the set-based one, built again
     walkable = (
         filterset.is_valid()
+        and (bool(used) or not data_scope(user).everything)
         and used <= set(WALKED_FILTERS)
         and request.GET.get("sort", "") in WALKABLE_SORTS
     )

@@ -32,7 +32,6 @@ def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
     return query.urlencode()
 
 
-@register.simple_tag(takes_context=True)
 def sort_link(context: dict[str, Any], field: str) -> str:
     """Query string that sorts by ``field``, toggling direction when already sorted by it."""
     query: QueryDict = context["request"].GET.copy()
@@ -42,7 +41,6 @@ def sort_link(context: dict[str, Any], field: str) -> str:
     return query.urlencode()
 
 
-@register.simple_tag(takes_context=True)
 def sort_marker(context: dict[str, Any], field: str) -> str:
     current = context["request"].GET.get("sort", "")
     return "▲" if current == field else "▼" if current == f"-{field}" else ""
@@ -79,7 +77,6 @@ def filter_fields(form: forms.BaseForm, exclude: str = "") -> str:
     return mark_safe("".join(parts))  # noqa: S308 -- every value above is escaped
 
 
-@register.simple_tag
 def filter_control(field: BoundField) -> str:
     """A filter's <select> or <input>, built in Python.
 
