@@ -36,6 +36,8 @@ BIN = ROOT / ".venv" / "bin"
 TARGET_RATIO = 3.0
 TARGET_P95_MS = 150.0
 SLOW_MS = 5000.0  # a case this slow is timed once and reported, not 200 times
+NO_MATCH = "QZXQZX"  # initials no demo name has (the child checks that it finds none)
+FLOOR_CASE = "floor: q matches nothing"
 
 
 # --- parent: set up each backend, run the child, print the table -----------------------
@@ -158,6 +160,13 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
                 f"{backend:9} {name:26} {case['p50']:8.1f} {case['p95']:8.1f} {ratio:9.1f} "
                 f"{case['queries']:8d} {case['count']:>7}  {met}"
             )
+        floor = result["cases"].get(FLOOR_CASE, {}).get("p95")
+        if floor and bare:
+            print(
+                f"{'':9} page floor (a search that finds nothing) p95 {floor:.1f} ms = "
+                f"{floor / bare:.1f} x bare: the target leaves "
+                f"{TARGET_RATIO * bare - floor:.1f} ms at p95 for finding and reading the rows"
+            )
         print(f"{'':9} {result['url_note']}")
         for line in result.get("plans", []):
             print("   ", line)
@@ -221,6 +230,8 @@ def child(args: argparse.Namespace) -> None:
         "expiring=30+station": f"/registry/entities/?licence_expiring=30&station={station.pk}",
         "station user: list": "/registry/entities/",
         f"station user: q={common}": f"/registry/entities/?q={common}",
+        # the page's fixed cost: layout, filter form, both queries built and run, no rows
+        FLOOR_CASE: f"/registry/entities/?q={NO_MATCH}",
     }
     client_of = {
         name: station_client if name.startswith("station user") else client for name in cases
@@ -265,6 +276,8 @@ def child(args: argparse.Namespace) -> None:
         marker = 'data-testid="result-count">'
         if marker in text:
             count = "".join(ch for ch in text.split(marker, 1)[1][:40] if ch.isdigit())
+        if name == FLOOR_CASE and count != "0":
+            sys.exit(f"{url}: the floor case found {count or '?'} entities, not none")
         out["cases"][name] = {
             "p50": statistics.median(values),
             "p95": values[max(0, round(0.95 * len(values)) - 1)],

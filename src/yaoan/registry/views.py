@@ -36,6 +36,7 @@ from yaoan.registry.models import Entity, Licence
 from yaoan.registry.queries import (
     QueryShape,
     entities_visible_to,
+    expiry_has_counting_form,
     licence_warning,
     products_visible_to,
     sorted_from_the_set,
@@ -283,13 +284,16 @@ def filters_in_use(filterset: EntityFilterSet) -> set[str]:
     return filterset.narrowed_by() - {"sort"} if filterset.is_valid() else set()
 
 
-def counted_alone(used: set[str], user: User) -> bool:
-    """Whether the expiry filter's counting form applies: with no other condition (a
-    station's grid, a type; a station user's scope), since joined to one the planners
-    start from that condition's index, and a join per licence then costs far more than
-    the set-based form."""
+def counted_alone(used: set[str], user: User, db: str) -> bool:
+    """Whether the expiry filter's counting form applies: on a database that has one, and
+    with no other condition (a station's grid, a type; a station user's scope), since
+    joined to one the planners start from that condition's index, and a join per licence
+    then costs far more than the set-based form."""
     return (
-        "licence_expiring" in used and used <= set(COUNTED_FILTERS) and data_scope(user).everything
+        "licence_expiring" in used
+        and used <= set(COUNTED_FILTERS)
+        and data_scope(user).everything
+        and expiry_has_counting_form(db)
     )
 
 
@@ -308,7 +312,9 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     forms = QueryForms(
         as_set=(lambda: filterset.qs) if filterset.is_valid() else filterset.queryset.none,
         walked=(lambda: filterset.walked_qs(walkable_entities(user))) if walkable else None,
-        counted=filterset.counting_qs if counted_alone(used, user) else None,
+        counted=(
+            filterset.counting_qs if counted_alone(used, user, filterset.queryset.db) else None
+        ),
     )
     page = entity_page(
         forms, request.GET.get("page"), request.GET.get(EXACT_COUNT_PARAM) == "exact"
