@@ -95,9 +95,14 @@ def _audit_triggers(action: str) -> None:
 
 @pytest.fixture(scope="session")
 def _audit_triggers_restored(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from django.db import connection
+
     yield
     with django_db_blocker.unblock():
         _audit_triggers("create")
+        # this runs after pytest-django has closed the test's connections: one left open
+        # here kept PostgreSQL from dropping the test database at the session's end
+        connection.close()
 
 
 @pytest.fixture
