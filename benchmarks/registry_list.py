@@ -163,8 +163,8 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
         floor = result["cases"].get(FLOOR_CASE, {}).get("p95")
         if floor and bare:
             print(
-                f"{'':9} page floor (a search that finds nothing) p95 {floor:.1f} ms = "
-                f"{floor / bare:.1f} x bare: the target leaves "
+                f"{'':9} floor of a filtered page (a search that finds nothing): "
+                f"p95 {floor:.1f} ms = {floor / bare:.1f} x bare: the target leaves "
                 f"{TARGET_RATIO * bare - floor:.1f} ms at p95 for finding and reading the rows"
             )
         print(f"{'':9} {result['url_note']}")
@@ -230,7 +230,7 @@ def child(args: argparse.Namespace) -> None:
         "expiring=30+station": f"/registry/entities/?licence_expiring=30&station={station.pk}",
         "station user: list": "/registry/entities/",
         f"station user: q={common}": f"/registry/entities/?q={common}",
-        # the page's fixed cost: layout, filter form, both queries built and run, no rows
+        # the floor of a filtered page: layout, filter form, the queries built and run, no rows
         FLOOR_CASE: f"/registry/entities/?q={NO_MATCH}",
     }
     client_of = {
