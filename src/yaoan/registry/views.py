@@ -68,8 +68,12 @@ def entity_filterset(request: HttpRequest, user: User) -> EntityFilterSet:
 
 def filtered_entities(request: HttpRequest, user: User) -> tuple[EntityFilterSet, QuerySet[Entity]]:
     filterset = entity_filterset(request, user)
-    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, qs
+    return filterset, valid_qs(filterset)
+
+
+def valid_qs(filterset: EntityFilterSet) -> QuerySet[Entity]:
+    """The filtered entities; none for filters that do not validate."""
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 # Counting every match of a broad filter over a district's 100k entities costs more than
@@ -284,7 +288,7 @@ def filters_in_use(filterset: EntityFilterSet) -> set[str]:
     return filterset.narrowed_by() - {"sort"} if filterset.is_valid() else set()
 
 
-def counted_alone(used: set[str], user: User, db: str) -> bool:
+def counted_alone(used: set[str], whole_district: bool, db: str) -> bool:
     """Whether the expiry filter's counting form applies: on a database that has one, and
     with no other condition (a station's grid, a type; a station user's scope), since
     joined to one the planners start from that condition's index, and a join per licence
@@ -292,7 +296,7 @@ def counted_alone(used: set[str], user: User, db: str) -> bool:
     return (
         "licence_expiring" in used
         and used <= set(COUNTED_FILTERS)
-        and data_scope(user).everything
+        and whole_district
         and expiry_has_counting_form(db)
     )
 
@@ -301,19 +305,22 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filterset = entity_filterset(request, user)
     used = filters_in_use(filterset)
+    whole_district = data_scope(user).everything
     # with no filter of WALKED_FILTERS and the whole district, the walked form would be
     # the set-based one, built again
     walkable = (
         filterset.is_valid()
-        and (bool(used) or not data_scope(user).everything)
+        and (bool(used) or not whole_district)
         and used <= set(WALKED_FILTERS)
         and request.GET.get("sort", "") in WALKABLE_SORTS
     )
     forms = QueryForms(
-        as_set=(lambda: filterset.qs) if filterset.is_valid() else filterset.queryset.none,
+        as_set=lambda: valid_qs(filterset),
         walked=(lambda: filterset.walked_qs(walkable_entities(user))) if walkable else None,
         counted=(
-            filterset.counting_qs if counted_alone(used, user, filterset.queryset.db) else None
+            filterset.counting_qs
+            if counted_alone(used, whole_district, filterset.queryset.db)
+            else None
         ),
     )
     page = entity_page(

@@ -404,24 +404,16 @@ def _write_schema() -> pa.Schema:
 def _load_columnar(job: _Job) -> tuple[int, int, Path | None, list[tuple[Path, int]]]:
     """One pass: the rows the vectorised checks accept go to ``job.part``; the rest, with
     their record numbers, through the SQL checks. _Irregular when DuckDB must read the file."""
-    con, path, names, txn, digest, part = (
-        job.con,
-        job.path,
-        job.names,
-        job.txn,
-        job.digest,
-        job.part,
-    )
-    progress = job.progress
-    if sorted(names) != sorted(COLUMNS):
+    con, txn, digest = job.con, job.txn, job.digest
+    if sorted(job.names) != sorted(COLUMNS):
         raise _Irregular("表头列名重复")
-    line_ends = _Background(_line_end_problem, path)
+    line_ends = _Background(_line_end_problem, job.path)
     block = _Block(digest, job.now, _registered_products(con) if job.check_products else None)
     aside = _Aside(txn.tmp / f"{digest}-aside.parquet")
-    writer = _Writer(part, _write_schema())
+    writer = _Writer(job.part, _write_schema())
     total, last_report = 0, time.monotonic()
-    progress("逐块读取、校验并写入…")
-    reader = _ReadAhead(_blocks(path, names))
+    job.progress("逐块读取、校验并写入…")
+    reader = _ReadAhead(_blocks(job.path, job.names))
     try:
         for raw in reader:
             if _longest_line(raw) > LONGEST_LINE:
@@ -436,7 +428,7 @@ def _load_columnar(job: _Job) -> tuple[int, int, Path | None, list[tuple[Path, i
                 aside.add(raw, rest, total)
             total += raw.num_rows
             if time.monotonic() - last_report >= PROGRESS_SECONDS:
-                progress(f"已校验 {total:,} 行…")
+                job.progress(f"已校验 {total:,} 行…")
                 last_report = time.monotonic()
     finally:
         reader.stop()
@@ -445,10 +437,10 @@ def _load_columnar(job: _Job) -> tuple[int, int, Path | None, list[tuple[Path, i
     problem = line_ends.result()
     if problem:
         raise _Irregular(problem)
-    parts = [(part, writer.rows)]
+    parts = [(job.part, writer.rows)]
     rejected, reject_file, written = 0, None, writer.rows
     if aside.rows:
-        progress(f"共 {total:,} 行，另有 {aside.rows:,} 行逐条校验…")
+        job.progress(f"共 {total:,} 行，另有 {aside.rows:,} 行逐条校验…")
         rest_part = txn.part_path("events", f"{digest}-1.parquet")
         src = aside.source(con)
         more, rejected, reject_file = _checked_load(
