@@ -177,19 +177,27 @@ class VerifyResult:
         return self.first_break is None
 
 
-def _rows() -> Iterator[dict[str, Any]]:
+def _rows(last_seq: int) -> Iterator[dict[str, Any]]:
     values = [*HASHED_FIELDS, "prev_hash", "entry_hash"]
-    yield from AuditEvent.objects.order_by("seq").values(*values).iterator(chunk_size=5000)
+    rows = AuditEvent.objects.filter(seq__lte=last_seq).order_by("seq").values(*values)
+    yield from rows.iterator(chunk_size=5000)
 
 
 def verify_chain() -> VerifyResult:
-    """Walk the chain from the first row; report the first row that does not link up."""
+    """Walk the chain from the first row to the head as it was when the walk began; report
+    the first row that does not link up.
+
+    The head is read first: rows appended while the walk runs are newer than it and not
+    part of what is checked (read after the walk, they looked like a truncation). The last
+    row's hash must be the head's, or an edited and re-hashed last row would pass."""
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     expected_prev = GENESIS_HASH
-    expected_seq = None
+    expected_seq = 1
     checked = 0
-    for row in _rows():
+    for row in _rows(last_seq):
         seq = row["seq"]
-        if expected_seq is not None and seq != expected_seq:
+        if seq != expected_seq:
             return VerifyResult(checked, ChainBreak(expected_seq, "missing"))
         if row["prev_hash"] != expected_prev:
             return VerifyResult(checked, ChainBreak(seq, "prev_hash"))
@@ -198,7 +206,8 @@ def verify_chain() -> VerifyResult:
         expected_prev = row["entry_hash"]
         expected_seq = seq + 1
         checked += 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and head.last_seq != (expected_seq or 1) - 1:
-        return VerifyResult(checked, ChainBreak((expected_seq or 1), "truncated"))
+    if checked != last_seq:
+        return VerifyResult(checked, ChainBreak(expected_seq, "truncated"))
+    if expected_prev != last_hash:
+        return VerifyResult(checked, ChainBreak(last_seq, "head"))
     return VerifyResult(checked, None)

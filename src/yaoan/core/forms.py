@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import DeadlineUnit, Role
-from yaoan.core.models import OrgUnit
+from yaoan.core.models import HolidayOverride, OrgUnit
 
 
 class LoginForm(forms.Form):
@@ -54,9 +54,10 @@ class UserCreateForm(forms.Form):
         help_text=_("3–40 位字母、数字、下划线、点或连字符"),
     )
     display_name = forms.CharField(label=_("姓名"), max_length=50)
-    org_unit = forms.ModelChoiceField(label=_("所在单位"), queryset=OrgUnit.objects.all())
-    roles = forms.MultipleChoiceField(
-        label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    org_unit = forms.ModelChoiceField(
+        label=_("所在单位"),
+        queryset=OrgUnit.objects.all(),
+        help_text=_("新账号没有角色，由安全管理员分配（三员分立）。"),
     )
     password = forms.CharField(
         label=_("初始密码"),
@@ -101,6 +102,9 @@ class AuditSearchForm(forms.Form):
         return data
 
 
+HOLIDAY_NAME_MAX = HolidayOverride._meta.get_field("name").max_length or 50
+
+
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     source = forms.CharField(
@@ -117,6 +121,7 @@ class CalendarYearForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         parsed = []
+        seen: dict[dt.date, int] = {}  # date -> the line it was first on
         for lineno, line in enumerate((data.get("days") or "").splitlines(), start=1):
             if not line.strip():
                 continue
@@ -129,7 +134,20 @@ class CalendarYearForm(forms.Form):
             except ValueError:
                 self.add_error("days", _("第 %(n)d 行的日期无效。") % {"n": lineno})
                 continue
-            parsed.append((day, parts[1] == "班", parts[2] if len(parts) > 2 else ""))
+            name = parts[2].strip() if len(parts) > 2 else ""
+            if day in seen:
+                self.add_error(
+                    "days",
+                    _("第 %(n)d 行的日期 %(day)s 与第 %(first)d 行重复。")
+                    % {"n": lineno, "day": day.isoformat(), "first": seen[day]},
+                )
+                continue
+            if len(name) > HOLIDAY_NAME_MAX:
+                too_long = _("第 %(n)d 行的说明超过 %(max)d 个字。")
+                self.add_error("days", too_long % {"n": lineno, "max": HOLIDAY_NAME_MAX})
+                continue
+            seen[day] = lineno
+            parsed.append((day, parts[1] == "班", name))
         data["parsed_days"] = parsed
         return data
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.core import services
 from yaoan.core.context import RequestContext, current_request
 from yaoan.core.models import UserSession
 
@@ -91,16 +92,21 @@ class SessionPolicyMiddleware:
         return None
 
     def end(self, request: HttpRequest, reason: str) -> None:
-        UserSession.objects.filter(
-            session_key=request.session.session_key or "", ended_at__isnull=True
-        ).update(ended_at=timezone.now(), end_reason=reason)
+        services.end_session_by_policy(
+            user=request.user,  # type: ignore[arg-type]
+            session_key=request.session.session_key or "",
+            reason=reason,
+        )
         logout(request)
 
 
 # /public/ is the portal (群众): published results, draws, complaint submission — no sign-in
 PUBLIC_PREFIXES = (
     "/static/",
-    "/accounts/",
+    # the sign-in steps only: changing a password needs a signed-in user like any page
+    "/accounts/login/",
+    "/accounts/otp/",
+    "/accounts/logout/",
     "/i18n/",
     "/api/",
     "/public/",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -27,6 +27,7 @@ from yaoan.core.models import (
     User,
     UserSession,
 )
+from yaoan.core.rules import can_manage_roles
 
 USER_AUDIT_FIELDS = ["username", "display_name", "org_unit_id", "is_active", "email"]
 
@@ -57,6 +58,10 @@ def create_user(
     phone: str = "",
 ) -> User:
     roles = list(roles)
+    if roles and actor is not None and not can_manage_roles(actor):
+        # 三员 (S8): the system administrator creates accounts, only the security
+        # administrator gives them roles; otherwise he could make himself an auditor
+        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
     check_role_separation(roles)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(str(CoreError.DUPLICATE_USERNAME.label), code="duplicate_username")
@@ -86,6 +91,8 @@ def create_user(
 def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> None:
     new = sorted(set(roles))
     check_role_separation(new)
+    # locked, so two concurrent changes cannot each pass the check and leave both roles
+    user = User.objects.select_for_update().get(pk=user.pk)
     old = sorted(user.role_set)
     user.role_assignments.exclude(role__in=new).delete()
     RoleAssignment.objects.bulk_create(
@@ -123,7 +130,7 @@ def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
-        end_all_sessions(user=user, reason="deactivated")
+        end_all_sessions(actor=actor, user=user, reason="deactivated")
     audit.record(
         "core.user.activated" if active else "core.user.deactivated",
         actor=actor,
@@ -144,6 +151,9 @@ def record_failed_login(*, username: str, user: User | None, stage: str) -> None
 
     if user is not None:
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.locked_until is not None and user.locked_until <= timezone.now():
+            # a lock that has run out starts a new count, not one failure from the next lock
+            user.failed_login_count = 0
         user.failed_login_count += 1
         if user.failed_login_count >= settings.LOCKOUT_THRESHOLD:
             user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
@@ -228,9 +238,44 @@ def rekey_session(*, old_key: str, new_key: str) -> None:
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def end_all_sessions(*, user: User, reason: str) -> None:
+def end_all_sessions(*, actor: User, user: User, reason: str) -> None:
     for session in user.sessions.filter(ended_at__isnull=True):
-        end_session(actor=user, session=session, reason=reason)
+        end_session(actor=actor, session=session, reason=reason)
+
+
+@transaction.atomic
+def force_logout(*, actor: User, user: User, reason: str) -> int:
+    """An administrator ends every session of ``user``; recorded with the reason even when
+    there was none to end."""
+    sessions = list(user.sessions.filter(ended_at__isnull=True))
+    for session in sessions:
+        end_session(actor=actor, session=session, reason="forced")
+    audit.record(
+        "core.user.forced_logout",
+        actor=actor,
+        obj=user,
+        after={"sessions": len(sessions)},
+        reason=reason,
+    )
+    return len(sessions)
+
+
+@transaction.atomic
+def end_session_by_policy(*, user: User, session_key: str, reason: str) -> None:
+    """The idle or absolute limit ended the session (S6, S7), noticed on its next request."""
+    session = UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).first()
+    if session is None:
+        return  # ended before (by its user, an administrator, a deactivation): audited then
+    session.ended_at = timezone.now()
+    session.end_reason = reason
+    session.save(update_fields=["ended_at", "end_reason"])
+    audit.record(
+        "core.session.ended",
+        actor=user,
+        obj=user,
+        after={"session": session_key[:8], "reason": reason},
+        reason=reason,
+    )
 
 
 # --- API tokens --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,8 +31,20 @@ LOGIN_FAILED = gettext_lazy("用户名或密码错误，或账号已被锁定。
 
 
 def _pending_user(request: HttpRequest) -> User | None:
+    """The user who passed the password step, unless the account has since been locked
+    (failed codes lock it too, and a lock holds at every step: S5)."""
     user_id = request.session.get(PENDING_USER)
-    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is not None and _locked(user):
+        services.record_locked_attempt(user=user)
+        request.session.pop(PENDING_USER, None)
+        messages.error(request, LOGIN_FAILED)
+        return None
+    return user
+
+
+def _locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > timezone.now())
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -46,8 +59,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = User.objects.filter(username=username).first()
-        now = timezone.now()
-        if user is not None and user.locked_until and user.locked_until > now:
+        if user is not None and _locked(user):
+            # hash anyway: an answer without the hash's cost would tell a locked account
+            # from an unknown name, which pays for one (S5)
+            make_password(form.cleaned_data["password"])
             services.record_locked_attempt(user=user)
             form.add_error(None, LOGIN_FAILED)
         else:

@@ -100,7 +100,7 @@ def user_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-CREATE_ERROR_FIELDS = {"duplicate_username": "username", "role_conflict": "roles"}
+CREATE_ERROR_FIELDS = {"duplicate_username": "username"}
 
 
 @require(rules.can_manage_accounts)
@@ -114,7 +114,7 @@ def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 username=data["username"],
                 display_name=data["display_name"],
                 org_unit=data["org_unit"],
-                roles=data["roles"],
+                roles=[],  # given by the security administrator (S8)
                 password=data["password"],
             )
         except ValidationError as exc:
@@ -159,8 +159,7 @@ def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 if action == "unlock":
                     services.unlock_user(actor=actor, user=target, reason=reason)
                 elif action == "force_logout":
-                    for session in target.sessions.filter(ended_at__isnull=True):
-                        services.end_session(actor=actor, session=session, reason="forced")
+                    services.force_logout(actor=actor, user=target, reason=reason)
                 else:
                     services.set_active(
                         actor=actor, user=target, active=action == "activate", reason=reason

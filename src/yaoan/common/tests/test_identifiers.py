@@ -159,3 +159,25 @@ def test_mask_phone(phone, masked):
 )
 def test_mask_id_number(number, masked):
     assert mask_id_number(number) == masked
+
+
+def test_the_validators_speak_the_users_language():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from yaoan.common.validators import validate_approval_number, validate_uscc
+
+    body = "91350100M000100Y4"
+    wrong = body + ("0" if uscc_check_character(body) != "0" else "1")
+    right = uscc_check_character(body)
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        validate_uscc(wrong)
+    assert info.value.messages == [
+        f"Wrong check character in the unified social credit code (the 18th should be “{right}”)"
+    ]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as info:
+        validate_uscc(wrong)
+    assert info.value.messages == [f"统一社会信用代码校验位错误（第18位应为“{right}”）"]
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        validate_approval_number("国药准字X1")
+    assert "国药准字" in info.value.messages[0] and "approval number" in info.value.messages[0]

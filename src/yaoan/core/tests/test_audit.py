@@ -151,6 +151,37 @@ def test_deleted_last_row_is_reported_truncated():
     assert (result.first_break.seq, result.first_break.reason) == (5, "truncated")
 
 
+def test_edited_and_rehashed_last_row_is_reported_against_the_head():
+    events = five_events()
+    last = events[-1]
+    drop_audit_triggers()
+    forged = {**AuditEvent.objects.filter(pk=last.pk).values(*audit.HASHED_FIELDS).get()}
+    forged["reason"] = "改过"
+    raw_sql(
+        "UPDATE core_auditevent SET reason = %s, entry_hash = %s WHERE id = %s",
+        ["改过", entry_hash(last.prev_hash, forged), last.pk],
+    )
+    result = verify_chain()
+    assert (result.first_break.seq, result.first_break.reason) == (5, "head")
+
+
+def test_rows_appended_during_the_walk_are_not_a_break(monkeypatch):
+    five_events()
+    walk = audit._rows
+
+    def walk_while_someone_signs_in(last_seq):
+        rows = walk(last_seq)
+        yield next(rows)
+        audit.record("test.event.during_walk", actor=None)
+        yield from rows
+
+    monkeypatch.setattr(audit, "_rows", walk_while_someone_signs_in)
+    result = verify_chain()
+    assert (result.ok, result.checked) == (True, 5)
+    monkeypatch.undo()
+    assert verify_chain().checked == 6
+
+
 def test_verify_command_names_the_broken_seq():
     event = five_events()[3]
     drop_audit_triggers()

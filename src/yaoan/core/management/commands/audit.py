@@ -14,6 +14,8 @@ REASONS = {
     "content": "its content does not match its hash (this row was edited)",
     "missing": "the row with this sequence number is missing (deleted)",
     "truncated": "rows at the end of the chain are missing (deleted)",
+    "head": "its hash is not the one the chain's head recorded (the last row was edited and "
+    "re-hashed)",
 }
 
 
