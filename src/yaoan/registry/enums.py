@@ -109,6 +109,7 @@ class ExpiryWindow(models.TextChoices):
 
 class RegistryError(models.TextChoices):
     DUPLICATE_USCC = "duplicate_uscc", _("统一社会信用代码已登记")
+    DELETED_USCC = "deleted_uscc", _("统一社会信用代码属于已删除的监管对象")
     INVALID_USCC = "invalid_uscc", _("统一社会信用代码无效")
     DATES_ORDER = "dates_order", _("有效期截止日期必须晚于起始日期")
     NOT_IN_SCOPE = "not_in_scope", _("不在您的管辖范围内")

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
+from yaoan.common.paging import MAX_ID
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, Subdistrict
 from yaoan.core.reference import STATION_OPTIONS, SUBDISTRICT_OPTIONS
@@ -140,13 +141,18 @@ class EntityFilterSet(FilterSet):
 
 
 class LicenceFilterSet(FilterSet):
-    entity = django_filters.NumberFilter(label=_("监管对象"), field_name="entity_id")
+    entity = django_filters.NumberFilter(
+        label=_("监管对象"), field_name="entity_id", min_value=1, max_value=MAX_ID
+    )
     kind = django_filters.ChoiceFilter(label=_("证照类型"), choices=LicenceKind.choices)
     expiring = django_filters.ChoiceFilter(
         label=_("到期"), choices=ExpiryWindow.choices, method="filter_expiring"
     )
     station = django_filters.NumberFilter(
-        label=_("市场监管所"), field_name="entity__subdistrict__station_id"
+        label=_("市场监管所"),
+        field_name="entity__subdistrict__station_id",
+        min_value=1,
+        max_value=MAX_ID,
     )
 
     class Meta:

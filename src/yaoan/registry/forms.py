@@ -91,6 +91,10 @@ class DeleteForm(forms.Form):
     reason = forms.CharField(label=_("删除原因"), max_length=200)
 
 
+class RestoreForm(forms.Form):
+    reason = forms.CharField(label=_("恢复原因"), max_length=200)
+
+
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product

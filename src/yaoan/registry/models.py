@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -213,6 +214,11 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        # a licence without an end date would never be warned about (90/30 days)
+        if self.kind and self.kind not in LicenceKind.filings() and self.valid_until is None:
+            raise ValidationError({"valid_until": _("许可证须填写有效期至（备案类除外）")})
 
 
 class Product(models.Model):

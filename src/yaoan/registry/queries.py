@@ -82,6 +82,11 @@ def entities_visible_to(user: User, shape: QueryShape = QueryShape.SET) -> Query
     return scope_entities(Entity.objects.filter(is_deleted=False), data_scope(user), shape)
 
 
+def deleted_entities_visible_to(user: User) -> QuerySet[Entity]:
+    """Deleted entities in the user's scope: only to restore one."""
+    return scope_entities(Entity.objects.filter(is_deleted=True), data_scope(user), QueryShape.SET)
+
+
 # the trigram index (SQLite FTS5, PostgreSQL pg_trgm) finds substrings of 3+ characters;
 # a shorter term is matched by scanning, as before
 SEARCH_INDEX_MIN_CHARS = 3

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from yaoan.core import audit
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_set_ratings, data_scope
-from yaoan.registry.enums import LicenceKind, RatingKind
+from yaoan.registry.enums import EntityType, LicenceKind, RatingKind, RegistryError
 from yaoan.registry.models import (
     ENTITY_EDITABLE_FIELDS,
     LICENCE_EDITABLE_FIELDS,
@@ -74,7 +74,27 @@ def _clean_entity(entity: Entity) -> None:
     entity.uscc = entity.uscc.strip().upper()
     entity.name = entity.name.strip()
     entity.name_initials = pinyin_initials(entity.name)
+    _refuse_a_deleted_entitys_code(entity)
     entity.full_clean()
+
+
+def _refuse_a_deleted_entitys_code(entity: Entity) -> None:
+    """A credit code names one legal person for good: a deleted entity with this code is
+    restored (with its history), not registered a second time."""
+    deleted = Entity.objects.filter(uscc=entity.uscc, is_deleted=True).exclude(pk=entity.pk)
+    found = deleted.only("pk", "name").first()
+    if found is not None:
+        raise ValidationError(
+            {
+                "uscc": ValidationError(
+                    _(
+                        "该统一社会信用代码属于已删除的监管对象“%(name)s”：请恢复该记录，不要重新登记。"
+                    )
+                    % {"name": found.name},
+                    code=RegistryError.DELETED_USCC,
+                )
+            }
+        )
 
 
 @_audits_refusal
@@ -106,6 +126,7 @@ def update_entity(
         if key in ENTITY_FIELDS:
             setattr(entity, key, value)
     _require_edit(actor, entity.subdistrict)  # the new grid must be the actor's too
+    _require_chain_keeps_its_type(entity)
     _clean_entity(entity)
     entity.save()
     audit.record_update(
@@ -117,6 +138,21 @@ def update_entity(
         reason=reason,
     )
     return entity
+
+
+def _require_chain_keeps_its_type(entity: Entity) -> None:
+    if entity.entity_type == EntityType.PHARMACY_CHAIN:
+        return
+    stores = entity.chain_stores.filter(is_deleted=False).count()
+    if stores:
+        raise ValidationError(
+            {
+                "entity_type": _(
+                    "该连锁总部下还有 %(n)d 家门店，须先调整门店的所属总部，才能更改其类型。"
+                )
+                % {"n": stores}
+            }
+        )
 
 
 @_audits_refusal
@@ -140,6 +176,29 @@ def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
 
 @_audits_refusal
 @transaction.atomic
+def restore_entity(*, actor: User, entity: Entity, reason: str) -> Entity:
+    """Undo a deletion: the record, its licences and history come back as they were."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("恢复须填写原因")})
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    _require_edit(actor, entity.subdistrict)
+    if not entity.is_deleted:
+        return entity
+    entity.is_deleted = False
+    entity.save(update_fields=["is_deleted", "updated_at"])
+    audit.record(
+        "registry.entity.restored",
+        actor=actor,
+        obj=entity,
+        reason=reason,
+        before={"is_deleted": True},
+        after={"is_deleted": False},
+    )
+    return entity
+
+
+@_audits_refusal
+@transaction.atomic
 def set_rating(
     *, actor: User, entity: Entity, kind: str, value: str, reason: str, source: str = "manual"
 ) -> EntityRatingChange | None:
@@ -156,7 +215,9 @@ def set_rating(
     if old == value:
         return None
     setattr(entity, field, value)
-    entity.full_clean(exclude=["uscc"])
+    # only the value set here: the rest of the row is not this action's to judge (a store
+    # whose headquarters changed type must still be rateable)
+    entity.clean_fields(exclude=[f.name for f in Entity._meta.fields if f.name != field])
     entity.save(update_fields=[field, "updated_at"])
     change = EntityRatingChange.objects.create(
         entity=entity,

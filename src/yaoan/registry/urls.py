@@ -21,6 +21,7 @@ urlpatterns = [
     path("entities/<int:pk>/", views.entity_detail_view, name="entity_detail"),
     path("entities/<int:pk>/edit/", views.entity_edit_view, name="entity_edit"),
     path("entities/<int:pk>/delete/", views.entity_delete_view, name="entity_delete"),
+    path("entities/<int:pk>/restore/", views.entity_restore_view, name="entity_restore"),
     path("entities/<int:pk>/rating/", views.entity_rating_view, name="entity_rating"),
     path("entities/<int:pk>/licences/new/", views.licence_form_view, name="licence_create"),
     path(

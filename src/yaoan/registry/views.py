@@ -24,17 +24,26 @@ from django.utils.translation import gettext as _
 
 from yaoan.common.forms import add_service_errors
 from yaoan.common.masking import mask_phone
+from yaoan.common.paging import MAX_PAGE
 from yaoan.common.panels import render_panels
-from yaoan.core.access import allowed_user, refusal
+from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import can_edit_registry, can_read_registry, can_set_ratings, data_scope
 from yaoan.registry import services
 from yaoan.registry.enums import EntityStatus, EntityType, MedicalLevel, RatingKind
 from yaoan.registry.filtersets import EntityFilterSet, ProductFilterSet
-from yaoan.registry.forms import DeleteForm, EntityForm, LicenceForm, ProductForm, RatingForm
+from yaoan.registry.forms import (
+    DeleteForm,
+    EntityForm,
+    LicenceForm,
+    ProductForm,
+    RatingForm,
+    RestoreForm,
+)
 from yaoan.registry.models import Entity, Licence
 from yaoan.registry.queries import (
     QueryShape,
+    deleted_entities_visible_to,
     entities_visible_to,
     expiry_has_counting_form,
     licence_warning,
@@ -153,7 +162,7 @@ class EntityPage:
 
 def _page_number(raw: str | None) -> int:
     try:
-        return max(1, int(raw or 1))
+        return min(max(1, int(raw or 1)), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -194,10 +203,21 @@ def entity_page(forms: QueryForms, page: str | None, exact: bool) -> EntityPage:
         qs = forms.as_set()
     else:
         qs = sorted_from_the_set(forms.as_set())
-    offset = (number - 1) * PAGE_SIZE
-    values = list(qs.values_list(*ROW_COLUMNS)[offset : offset + PAGE_SIZE + 1])
+    values = _page_values(qs, number)
+    if capped and not values and number > 1:
+        # past the end of a count that stopped at the limit: count them all to find the
+        # last page, as an uncapped count would have (rare: a hand-typed page number)
+        total, capped = unordered.count(), False
+        number = max(1, -(-total // PAGE_SIZE))
+        values = _page_values(qs, number)
     rows = row_labels(values[:PAGE_SIZE])
     return EntityPage(rows, number, total, capped, has_next=len(values) > PAGE_SIZE)
+
+
+def _page_values(qs: QuerySet[Entity], number: int) -> list[tuple[Any, ...]]:
+    """The page's rows as plain values, and one more to tell whether a next page exists."""
+    offset = (number - 1) * PAGE_SIZE
+    return list(qs.values_list(*ROW_COLUMNS)[offset : offset + PAGE_SIZE + 1])
 
 
 @functools.lru_cache(maxsize=8)
@@ -357,7 +377,10 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "phone": entity.contact_phone if reveal else mask_phone(entity.contact_phone),
             "revealed": reveal,
             "rating_changes": entity.rating_changes.select_related("changed_by")[:20],
-            "chain_stores": entity.chain_stores.filter(is_deleted=False)[:50],
+            # a chain's stores in other stations' grids are theirs to see (S9)
+            "chain_stores": entities_visible_to(user).filter(chain_headquarters=entity)[:50],
+            "headquarters_visible": _headquarters_visible(user, entity),
+            "whole_district": data_scope(user).everything,
             "panels": render_panels("entity_profile", request, entity),
             "can_edit": can_edit_registry(user),
             "can_rate": can_set_ratings(user),
@@ -365,18 +388,47 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _headquarters_visible(user: User, entity: Entity) -> bool:
+    hq = entity.chain_headquarters_id
+    return hq is not None and entities_visible_to(user).filter(pk=hq).exists()
+
+
 def entity_create_view(request: HttpRequest) -> HttpResponse:
     user = _editor(request)
     form = EntityForm(request.POST or None, user=user)
+    restorable = None
     if request.method == "POST" and form.is_valid():
+        uscc = form.cleaned_data["uscc"]  # add_error drops the field from cleaned_data
         try:
             entity = services.create_entity(actor=user, data=form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            restorable = deleted_entities_visible_to(user).filter(uscc=uscc)
         else:
             messages.success(request, _("已登记：%(name)s") % {"name": entity.name})
             return redirect(entity)
-    return render(request, "registry/entity_form.html", {"form": form, "entity": None})
+    return render(
+        request,
+        "registry/entity_form.html",
+        {"form": form, "entity": None, "restorable": restorable.first() if restorable else None},
+    )
+
+
+def entity_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _editor(request)
+    entity = visible_or_404(
+        deleted_entities_visible_to(user),
+        pk,
+        user=user,
+        action="registry.access.denied",
+        object_type="registry.entity",
+    )
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.restore_entity(actor=user, entity=entity, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已恢复：%(name)s") % {"name": entity.name})
+        return redirect(entity)
+    return render(request, "registry/entity_restore.html", {"form": form, "entity": entity})
 
 
 def entity_edit_view(request: HttpRequest, pk: int) -> HttpResponse:

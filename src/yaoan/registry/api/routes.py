@@ -7,12 +7,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import django_filters
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from yaoan.common.paging import MAX_PAGE
 from yaoan.core.access import allowed_user
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_read_registry
@@ -55,7 +56,7 @@ BLANK_WHEN_NONE = ("medical_level", "device_class")
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
     page_size: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，最多 {MAX_PAGE_SIZE}"
     )
@@ -71,10 +72,9 @@ def _reader(request: HttpRequest) -> User:
 
 
 def _editor(request: HttpRequest) -> User:
-    user = _reader(request)
-    if not can_edit_registry(user):
-        raise PermissionDenied(_("您无权修改监管对象信息。"))
-    return user
+    return allowed_user(
+        request, can_edit_registry, "registry.access.denied", _("您无权修改监管对象信息。")
+    )
 
 
 # --- filters: the list pages' FilterSets, documented as query parameters ------------------

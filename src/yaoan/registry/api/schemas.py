@@ -246,7 +246,7 @@ class FieldError(Schema):
     field: str | None = Field(description="出错的字段名；与具体字段无关时为 null")
     message: str = Field(description="错误说明（中文）")
     code: str = Field(
-        description="错误代码，如 invalid_uscc、duplicate_uscc、dates_order、required"
+        description="错误代码，如 invalid_uscc、duplicate_uscc、deleted_uscc、dates_order、required"
     )
 
 

@@ -176,6 +176,32 @@ def test_api_refuses_user_without_registry_role(client, station):
     assert AuditEvent.objects.filter(action="registry.access.denied", actor=liaison).exists()
 
 
+def test_api_refuses_a_reader_who_may_not_edit_and_audits_it(client, station, subdistrict):
+    monitor = UserFactory(org_unit=station, roles=[Role.MONITORING])
+    key = issue_api_token(user=monitor, name="测试")[1]
+    response = post_json(client, ENTITIES, key, entity_payload(subdistrict.pk))
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您无权修改监管对象信息。"
+    assert AuditEvent.objects.filter(
+        action="registry.access.denied", actor=monitor, success=False
+    ).exists()
+    assert not Entity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/registry/entities?page=99999999999999999999",
+        "/api/registry/licences?page=99999999999999999999",
+        "/api/registry/products?page=99999999999999999999",
+        "/api/registry/licences?entity=99999999999999999999",
+        "/api/registry/licences?station=99999999999999999999",
+    ],
+)
+def test_api_answers_a_number_too_large_with_422(client, key, query):
+    assert client.get(query, headers=auth(key)).status_code == 422
+
+
 # --- scoping (S9) -------------------------------------------------------------------------
 
 

@@ -168,3 +168,15 @@ def test_a_role_taken_away_counts_from_the_next_page(two_grids, bureau_chief):
     admin = UserFactory(roles=[Role.SECURITY_ADMIN])
     set_roles(actor=admin, user=bureau_chief, roles=[Role.AUDIT_ADMIN], reason="调岗")
     assert client.get("/registry/entities/").status_code == 403
+
+
+@pytest.mark.parametrize("page", ["40", "99999999999999999999"])
+def test_a_page_past_the_end_of_a_capped_count_shows_the_last_page(two_grids, monkeypatch, page):
+    client, _ = two_grids
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    expected = sorted(f"{g}城{kind}{i}" for g in "东西" for kind in ("药店",) for i in range(9))
+    response = client.get(f"/registry/entities/?page={page}")
+    assert response.status_code == 200
+    assert [row.name for row in response.context["page_obj"]] == expected[15:18]
+    assert "共 18 个监管对象" in response.content.decode()

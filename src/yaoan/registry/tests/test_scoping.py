@@ -350,3 +350,54 @@ def test_entity_list_query_count_is_constant(bureau_chief, django_assert_max_num
         response = client.get(url)
     assert len(response.context["page_obj"]) == 50
     assert count_queries(client, url) == few
+
+
+def test_a_chains_stores_in_other_grids_are_not_shown(grid):
+    from yaoan.registry.enums import EntityType
+
+    hq = EntityFactory(
+        subdistrict=grid["east_sub"], name="康和连锁总部", entity_type=EntityType.PHARMACY_CHAIN
+    )
+    EntityFactory(subdistrict=grid["east_sub"], name="康和东城店", chain_headquarters=hq)
+    west_store = EntityFactory(
+        subdistrict=grid["west_sub"], name="康和西城店", chain_headquarters=hq
+    )
+    east = client_for(UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR]))
+    page = east.get(hq.get_absolute_url()).content.decode()
+    assert "康和东城店" in page
+    assert "康和西城店" not in page and west_store.get_absolute_url() not in page
+    assert "仅列出您辖区内的门店。" in page
+    west = client_for(UserFactory(org_unit=grid["west"], roles=[Role.INSPECTOR]))
+    page = west.get(west_store.get_absolute_url()).content.decode()
+    assert "康和连锁总部" in page  # the store's own chain, by name
+    assert hq.get_absolute_url() not in page  # but no way into another grid
+
+
+def test_registering_a_deleted_entitys_code_offers_to_restore_it(grid):
+    east_user = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    gone = grid["east_entities"][0]
+    Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
+    client = client_for(east_user)
+    page = client.post(
+        "/registry/entities/new/",
+        {
+            "name": "仁济大药房（新）",
+            "uscc": gone.uscc,
+            "entity_type": gone.entity_type,
+            "subdistrict": grid["east_sub"].pk,
+            "address": "人民路1号",
+            "legal_representative": "李某",
+            "status": gone.status,
+        },
+    )
+    html = page.content.decode()
+    assert "请恢复该记录，不要重新登记。" in html
+    restore = f"/registry/entities/{gone.pk}/restore/"
+    assert restore in html
+    response = client.post(restore, {"reason": "误删"})
+    assert response.status_code == 302
+    assert listed(client) == ["东城诊所", "仁济大药房"]
+    west_user = UserFactory(org_unit=grid["west"], roles=[Role.INSPECTOR])
+    Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
+    assert client_for(west_user).post(restore, {"reason": "试试"}).status_code == 404
+    assert Entity.objects.get(pk=gone.pk).is_deleted

@@ -108,6 +108,34 @@ def test_soft_delete_keeps_the_record_and_needs_a_reason(inspector, subdistrict)
     )
 
 
+def test_a_deleted_entitys_code_is_restored_not_registered_again(inspector, subdistrict):
+    entity = services.create_entity(actor=inspector, data=entity_data(subdistrict))
+    services.delete_entity(actor=inspector, entity=entity, reason="误删")
+    with pytest.raises(ValidationError) as info:
+        services.create_entity(actor=inspector, data=entity_data(subdistrict, name="新名字"))
+    assert info.value.message_dict == {
+        "uscc": ["该统一社会信用代码属于已删除的监管对象“仁济大药房”：请恢复该记录，不要重新登记。"]
+    }
+    with pytest.raises(ValidationError) as info:
+        services.restore_entity(actor=inspector, entity=entity, reason=" ")
+    assert info.value.message_dict == {"reason": ["恢复须填写原因"]}
+    services.restore_entity(actor=inspector, entity=entity, reason="误删，恢复")
+    assert entities_visible_to(inspector).filter(pk=entity.pk).exists()
+    [event] = audit_rows("registry.entity.restored")
+    assert (event.before, event.after, event.reason) == (
+        {"is_deleted": True},
+        {"is_deleted": False},
+        "误删，恢复",
+    )
+
+
+def test_an_entity_in_another_grid_cannot_be_restored(inspector, subdistrict):
+    other = EntityFactory(subdistrict=SubdistrictFactory(), is_deleted=True)
+    with pytest.raises(PermissionDenied):
+        services.restore_entity(actor=inspector, entity=other, reason="试试")
+    assert Entity.objects.get(pk=other.pk).is_deleted
+
+
 @pytest.mark.parametrize(
     ("uscc", "message"),
     [
@@ -245,6 +273,15 @@ def test_filing_has_no_expiry(inspector, subdistrict):
     assert licence.valid_until is None
 
 
+def test_a_licence_other_than_a_filing_needs_an_end_date(inspector, subdistrict):
+    entity = EntityFactory(subdistrict=subdistrict)
+    with pytest.raises(ValidationError) as info:
+        services.add_licence(actor=inspector, entity=entity, data=licence_data(valid_until=None))
+    assert info.value.message_dict == {"valid_until": ["许可证须填写有效期至（备案类除外）"]}
+    assert not Licence.objects.exists()
+    assert audit_rows() == []
+
+
 # --- ratings -------------------------------------------------------------------------------
 
 
@@ -335,3 +372,29 @@ def test_personal_data_view_is_audited(inspector, subdistrict):
         "registry.entity.personal_data_viewed",
         {"fields": ["contact_phone"]},
     )
+
+
+def test_a_store_stays_rateable_after_its_headquarters_changed_type(bureau_chief, subdistrict):
+    hq = EntityFactory(subdistrict=subdistrict, entity_type=EntityType.PHARMACY_CHAIN)
+    store = EntityFactory(subdistrict=subdistrict, chain_headquarters=hq)
+    Entity.objects.filter(pk=hq.pk).update(entity_type=EntityType.WHOLESALER)  # data of old
+    change = services.set_rating(
+        actor=bureau_chief, entity=store, kind=RatingKind.RISK, value="C", reason="年度评定"
+    )
+    assert change is not None
+    store.refresh_from_db()
+    assert store.risk_grade == "C"
+
+
+def test_a_headquarters_with_stores_keeps_its_type(inspector, subdistrict):
+    hq = EntityFactory(subdistrict=subdistrict, entity_type=EntityType.PHARMACY_CHAIN)
+    EntityFactory(subdistrict=subdistrict, chain_headquarters=hq)
+    with pytest.raises(ValidationError) as info:
+        services.update_entity(
+            actor=inspector, entity=hq, data={"entity_type": EntityType.WHOLESALER}
+        )
+    assert info.value.message_dict == {
+        "entity_type": ["该连锁总部下还有 1 家门店，须先调整门店的所属总部，才能更改其类型。"]
+    }
+    hq.refresh_from_db()
+    assert hq.entity_type == EntityType.PHARMACY_CHAIN
