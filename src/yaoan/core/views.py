@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -175,7 +176,9 @@ def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             services.rekey_session(old_key=old_key, new_key=request.session.session_key or "")
             messages.success(request, _("密码已修改。"))
             return redirect("core:home")
-    return render(request, "core/password_change.html", {"form": form})
+    # the policy as configured (length, classes, history), in the validators' own words
+    policy = password_validators_help_texts()
+    return render(request, "core/password_change.html", {"form": form, "policy": policy})
 
 
 def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -818,3 +818,17 @@ def test_an_idle_timeout_is_audited(client, inspector):
     assert [(e.actor_id, e.reason, e.after["reason"]) for e in ended] == [
         (inspector.pk, "idle_timeout", "idle_timeout")
     ]
+
+
+def test_the_password_page_states_the_configured_policy(client, inspector, settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "yaoan.core.passwords.LengthAndClassesValidator",
+            "OPTIONS": {"min_length": 16, "min_classes": 3},
+        },
+        {"NAME": "yaoan.core.passwords.PasswordHistoryValidator"},
+    ]
+    sign_in(client, inspector)
+    page = client.get("/accounts/password/").content.decode()
+    assert "至少 16 个字符，含大写字母、小写字母、数字、符号中的至少 3 类。" in page
+    assert "不能与最近 5 次使用过的密码相同。" in page
