@@ -403,14 +403,14 @@ def entity_create_view(request: HttpRequest) -> HttpResponse:
             entity = services.create_entity(actor=user, data=form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            restorable = deleted_entities_visible_to(user).filter(uscc=uscc)
+            restorable = deleted_entities_visible_to(user).filter(uscc=uscc).first()
         else:
             messages.success(request, _("已登记：%(name)s") % {"name": entity.name})
             return redirect(entity)
     return render(
         request,
         "registry/entity_form.html",
-        {"form": form, "entity": None, "restorable": restorable.first() if restorable else None},
+        {"form": form, "entity": None, "restorable": restorable},
     )
 
 
