@@ -27,16 +27,24 @@ class ConflictKind(models.TextChoices):
 
 
 class AvoidanceRule(models.TextChoices):
-    """The switchable avoidance rules; the values are the engine's rule names."""
+    """The avoidance rules; the values are the engine's rule names."""
 
     GRID = "grid", _("居住地或包片镇街回避")
     CONFLICT = "conflict", _("利害关系回避")
     LAST_INSPECTION = "last_inspection", _("上次检查人员回避")
 
 
+# Avoiding a recorded conflict of interest is a legal duty, not the chief's choice: every
+# draw applies it, whatever the form or the API asked for.
+MANDATORY_RULES = frozenset({AvoidanceRule.CONFLICT.value})
+OPTIONAL_RULES = tuple(rule for rule in AvoidanceRule if rule.value not in MANDATORY_RULES)
+
+
 class DrawError(models.TextChoices):
     EMPTY_POOL = "empty_pool", _("抽取对象库为空")
     NO_INSPECTORS = "no_inspectors", _("检查人员库为空")
     INFEASIBLE = "infeasible", _("回避后可选检查人员不足")
-    NOT_COMMITTED = "not_committed", _("抽取状态不允许此操作")
+    # the code every app's out-of-order step carries, so the API answers 409 (S19)
+    ILLEGAL_TRANSITION = "illegal_transition", _("抽取状态不允许此操作")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("抽中的检查人员有登记的利害关系")
     INVALID = "invalid", _("抽取条件无效")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawKind, SelectionMode
+from yaoan.draws.enums import OPTIONAL_RULES, ConflictKind, DrawKind, SelectionMode
+from yaoan.draws.services import MAX_SELECTION_VALUE
 from yaoan.registry.enums import EntityStatus
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
@@ -63,7 +64,9 @@ class DrawForm(forms.Form):
         decimal_places=2,
         initial=Decimal("5"),
     )
-    count = forms.IntegerField(label=_("抽取数量（户）"), required=False, min_value=1)
+    count = forms.IntegerField(
+        label=_("抽取数量（户）"), required=False, min_value=1, max_value=MAX_SELECTION_VALUE
+    )
     inspectors_per_entity = forms.IntegerField(
         label=_("每户检查人员数"),
         min_value=2,
@@ -71,12 +74,14 @@ class DrawForm(forms.Form):
         initial=2,
         help_text=_("至少 2 名；联合抽查另加 1 名成员单位人员"),
     )
+    # only the optional rules are offered: 利害关系回避 is not the chief's to switch off
     rules = forms.MultipleChoiceField(
         label=_("回避规则"),
-        choices=AvoidanceRule.choices,
-        initial=list(AvoidanceRule.values),
+        choices=[(rule.value, rule.label) for rule in OPTIONAL_RULES],
+        initial=[rule.value for rule in OPTIONAL_RULES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("已登记的利害关系（回避事由）依法一律回避，不能关闭"),
     )
     inspector_units = forms.ModelMultipleChoiceField(
         label=_("检查人员来源单位"),

@@ -35,6 +35,17 @@ def published_draws() -> QuerySet[Draw]:
     return Draw.objects.all()
 
 
+def superseded_chain(draw: Draw) -> list[int]:
+    """The ids of every draw this one replaces, nearest first: a redraw of a redraw that
+    was never executed replaces the draw before it too."""
+    ids: list[int] = []
+    current = draw.redraw_of_id
+    while current is not None and current not in ids:
+        ids.append(current)
+        current = Draw.objects.filter(pk=current).values_list("redraw_of_id", flat=True).first()
+    return ids
+
+
 def inspectors_visible_to(user: User) -> QuerySet[User]:
     scope = data_scope(user)
     qs = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)

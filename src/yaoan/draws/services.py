@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.analytics.draws import (
+    Assignment,
     DrawInputError,
     DrawInputs,
     PoolEntity,
@@ -36,11 +37,20 @@ from yaoan.analytics.draws import (
     pseudonymous_codes,
     run,
 )
+from yaoan.analytics.draws.inputs import BASIS_POINTS
 from yaoan.core import audit
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.core.rules import data_scope
-from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawError, DrawKind, DrawStatus
+from yaoan.draws.enums import (
+    MANDATORY_RULES,
+    AvoidanceRule,
+    ConflictKind,
+    DrawError,
+    DrawKind,
+    DrawStatus,
+    SelectionMode,
+)
 from yaoan.draws.extensions import draw_listeners, last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
@@ -52,6 +62,8 @@ from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 IGNORED_FILTERS = frozenset({"sort", "page"})
+# Draw.selection_value is a PositiveIntegerField: an integer column on PostgreSQL
+MAX_SELECTION_VALUE = 2**31 - 1
 CODE_KEY_PURPOSE = "yaoan.draws.inspector-codes"
 DRAW_AUDIT_FIELDS = [
     "title",
@@ -87,6 +99,10 @@ class DrawSpec:
     inspectors_per_entity: int = 2
     partner_unit: OrgUnit | None = None
     rules: frozenset[str] = frozenset(AvoidanceRule.values)
+
+    def __post_init__(self) -> None:
+        # whatever a form, the API or an old draw's flags say, recorded conflicts apply
+        self.rules = frozenset(str(rule) for rule in self.rules) | MANDATORY_RULES
 
     @classmethod
     def of(cls, draw: Draw) -> DrawSpec:
@@ -129,6 +145,20 @@ def _check_spec(spec: DrawSpec) -> None:
             raise _invalid(_("联合抽查须选择一个成员单位（如卫健委）。"), field_name="partner_unit")
     elif spec.partner_unit is not None:
         raise _invalid(_("只有联合抽查才选择成员单位。"), field_name="partner_unit")
+    _check_selection(spec)
+
+
+def _check_selection(spec: DrawSpec) -> None:
+    """Before the draw row is written: a value its column cannot hold is a clear refusal,
+    not a database error."""
+    value = spec.selection_value
+    if spec.selection_mode == SelectionMode.RATIO and not 1 <= value <= BASIS_POINTS:
+        raise _invalid(_("抽取比例须在 0.01% 到 100% 之间。"), field_name="selection_value")
+    if not 1 <= value <= MAX_SELECTION_VALUE:
+        raise _invalid(
+            _("抽取数量须在 1 到 %(max)d 之间。") % {"max": MAX_SELECTION_VALUE},
+            field_name="selection_value",
+        )
 
 
 # --- freezing the pools -----------------------------------------------------------------------
@@ -221,15 +251,14 @@ def _pseudonymise(
 def _pairs(
     spec: DrawSpec, refs: Mapping[str, int], entities: list[PoolEntity]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Conflicts and last inspectors as (code, entity key) pairs, for the enabled rules."""
+    """Conflicts (always: avoiding them is mandatory) and, when that rule is on, last
+    inspectors, as (code, entity key) pairs."""
     codes = {uid: code for code, uid in refs.items()}
     keys = {e.id: e.key for e in entities}
-    conflicts = []
-    if AvoidanceRule.CONFLICT in spec.rules:
-        rows = InspectorConflict.objects.filter(
-            is_removed=False, inspector_id__in=list(codes)
-        ).values_list("inspector_id", "entity_id")
-        conflicts = [(codes[u], keys[e]) for u, e in rows if e in keys]
+    rows = InspectorConflict.objects.filter(
+        is_removed=False, inspector_id__in=list(codes)
+    ).values_list("inspector_id", "entity_id")
+    conflicts = [(codes[u], keys[e]) for u, e in rows if e in keys]
     last: list[tuple[str, str]] = []
     provider = last_inspectors_provider()
     if AvoidanceRule.LAST_INSPECTION in spec.rules and provider is not None:
@@ -343,7 +372,7 @@ def _require_status(draw: Draw, target: str) -> None:
         raise _invalid(
             _("该抽取当前状态为“%(status)s”，不能执行此操作。")
             % {"status": draw.get_status_display()},
-            code=DrawError.NOT_COMMITTED,
+            code=DrawError.ILLEGAL_TRANSITION,
         )
 
 
@@ -366,6 +395,7 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
     _require_status(draw, DrawStatus.DRAWN)
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
     frozen = {e["key"]: e for e in draw.inputs["entities"]}
+    _refuse_late_conflicts(draw, result.assignments, frozen)
     rows = DrawAssignment.objects.bulk_create(
         DrawAssignment(
             draw=draw,
@@ -409,6 +439,39 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
     return draw
 
 
+def _refuse_late_conflicts(
+    draw: Draw, assignments: Iterable[Assignment], frozen: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """The frozen inputs hold only the conflicts recorded before the commitment; one
+    recorded since binds as well, so such a result is refused before anything is written
+    and the chief redraws (the new draw freezes the conflict and avoids it)."""
+    drawn = {
+        (draw.inspector_refs[code], frozen[a.key]["id"]): frozen[a.key]["name"]
+        for a in assignments
+        for code in a.inspectors
+    }
+    # the inspector pool is small; the entities drawn may be many
+    rows = InspectorConflict.objects.filter(
+        is_removed=False, inspector_id__in={user_id for user_id, _entity in drawn}
+    ).select_related("inspector")
+    late = [
+        c
+        for c in rows.order_by("entity_id", "inspector_id")
+        if (c.inspector_id, c.entity_id) in drawn
+    ]
+    if not late:
+        return
+    names = "；".join(f"{drawn[(c.inspector_id, c.entity_id)]}：{c.inspector}" for c in late)
+    raise _invalid(
+        _(
+            "公示承诺值后又登记了利害关系，以下抽中的检查人员应当回避（%(pairs)s）。"
+            "本次抽取未执行，请重新抽取并注明原因。"
+        )
+        % {"pairs": names},
+        code=DrawError.CONFLICT_OF_INTEREST,
+    )
+
+
 def _outcome(report: VerifyReport) -> dict[str, Any]:
     return {
         "ok": report.ok,
@@ -440,7 +503,8 @@ def reverify_draw(*, actor: User, draw: Draw) -> VerifyReport:
     draw = _locked(draw)
     if not draw.is_drawn:
         raise _invalid(
-            _("尚未抽取：种子在抽取后公布，届时才能复核。"), code=DrawError.NOT_COMMITTED
+            _("尚未抽取：种子在抽取后公布，届时才能复核。"),
+            code=DrawError.ILLEGAL_TRANSITION,
         )
     before = dict(draw.verification)
     report, digest = check_draw(draw)

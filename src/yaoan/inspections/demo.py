@@ -119,7 +119,7 @@ def _schedule_this_quarter(chief: User) -> int:
                 quarter=quarter,
                 station=station,
                 joint_department=health,
-            )
+            ).scheduled
         except ValidationError:
             return total  # no approved plan for this year: nothing to schedule from
     return total

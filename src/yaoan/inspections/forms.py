@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -20,6 +21,9 @@ from yaoan.inspections.enums import (
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
 from yaoan.inspections.services import quarter_of
+
+# ids are BigAutoFields (a PostgreSQL bigint)
+MAX_ROW_ID = 2**63 - 1
 
 # random inspections come only from a draw, re-inspections only from a rectification order
 SCHEDULABLE_KINDS = [
@@ -221,3 +225,16 @@ class FromPlanForm(forms.Form):
         self.fields["joint_department"].initial = health
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = quarter_of(today)
+
+
+def row_id(value: str | None) -> int | None:
+    """A row id from a query string or a posted form, or None: what no id column can hold
+    (a huge number, a superscript digit) is no id rather than a server error."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ROW_ID else None
+
+
+def row_ids(values: Iterable[str]) -> list[int]:
+    return [n for n in map(row_id, values) if n is not None]

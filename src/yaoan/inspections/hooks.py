@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.draws.queries import superseded_chain
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, Severity
 from yaoan.inspections.models import Finding, Inspection, InspectionInspector
@@ -41,12 +42,15 @@ def last_inspectors(entity_ids: Sequence[int]) -> Mapping[int, set[int]]:
 
 def create_inspections_for_draw(draw: Any) -> None:
     """An executed draw's assignments become random inspections, scheduled the day of the
-    draw; a redraw cancels the superseded draw's inspections not yet started."""
-    if draw.redraw_of_id:
+    draw. An executed redraw cancels the inspections not yet started of every draw it
+    replaces, back along the chain: a redraw of a redraw that never ran leaves the first
+    draw's inspections to it, and nobody else may cancel a drawn inspection."""
+    earlier = superseded_chain(draw)
+    if earlier:
         reason = _("重新抽取：%(r)s") % {"r": draw.redraw_reason}
         for old in Inspection.objects.filter(
-            draw_id=draw.redraw_of_id, status=InspectionStatus.SCHEDULED
-        ):
+            draw_id__in=earlier, status=InspectionStatus.SCHEDULED
+        ).order_by("pk"):
             services.cancel_inspection(
                 actor=draw.drawn_by, inspection=old, reason=reason, by_redraw=True
             )

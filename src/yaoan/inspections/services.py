@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,7 @@ from PIL import Image, UnidentifiedImageError
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
-from yaoan.core.calendar import CalendarYearUnknownError
+from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
 from yaoan.core.deadlines import compute_deadline
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
@@ -62,6 +63,7 @@ from yaoan.inspections.rules import (
 )
 from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
 from yaoan.plans.enums import PlanStatus
+from yaoan.plans.keylist import live_entities
 from yaoan.plans.models import AnnualPlan
 from yaoan.registry import services as registry_services
 from yaoan.registry.enums import RatingKind
@@ -142,7 +144,7 @@ def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
 
 
 def _check_team(
-    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity | None
+    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity
 ) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
         raise _error(
@@ -161,15 +163,14 @@ def _check_team(
         raise ValidationError(
             {"inspectors": _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name}}
         )
-    if entity is not None:
-        conflicted = conflicted_inspectors(entity, inspectors)
-        if conflicted:
-            raise ValidationError(
-                {
-                    "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
-                    % {"n": "、".join(u.display_name or u.username for u in conflicted)}
-                }
-            )
+    conflicted = conflicted_inspectors(entity, inspectors)
+    if conflicted:
+        raise ValidationError(
+            {
+                "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
+                % {"n": "、".join(u.display_name or u.username for u in conflicted)}
+            }
+        )
 
 
 def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
@@ -215,8 +216,8 @@ def schedule_inspection(
         raise ValidationError({"campaign": _("专项检查须填写专项名称")})
     if entity.is_deleted:
         raise ValidationError({"entity": _("该监管对象已删除")})
-    # a draw has applied its own published avoidance rules
-    _check_team(inspectors, joint_department, None if draw is not None else entity)
+    # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
+    _check_team(inspectors, joint_department, entity)
     inspection = Inspection.objects.create(
         entity=entity,
         station=entity.subdistrict.station,
@@ -329,6 +330,58 @@ def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[U
     return partners
 
 
+@dataclass(frozen=True)
+class PlanScheduling:
+    """What schedule_from_plan did: visits scheduled, and the plan's entities it skipped
+    (deleted or cancelled since the plan was approved), named for the chief."""
+
+    scheduled: int
+    skipped: tuple[str, ...] = ()
+
+
+def _split_inspectable(items: list[Any]) -> tuple[list[Any], list[str]]:
+    """The items whose entity can still be inspected, and the names of the others: one
+    entity deregistered after approval must not hold up the station's whole quarter."""
+    live = set(
+        live_entities().filter(pk__in=[i.entity_id for i in items]).values_list("pk", flat=True)
+    )
+    skipped = [
+        _("%(e)s（%(why)s）")
+        % {
+            "e": i.entity.name,
+            "why": _("已删除") if i.entity.is_deleted else i.entity.get_status_display(),
+        }
+        for i in items
+        if i.entity_id not in live
+    ]
+    return [i for i in items if i.entity_id in live], skipped
+
+
+def _visit_days(first_day: dt.date, end: dt.date, count: int) -> list[dt.date]:
+    """``count`` dates spread evenly from ``first_day`` to ``end``, each moved to the next
+    working day (at the quarter's end, back to its last one). A year the calendar does
+    not know is the administrator's to load, not a weekend-only guess (S20)."""
+    calendar = WorkingCalendar()
+    span = (end - first_day).days
+    try:
+        workdays = [
+            day
+            for day in (first_day + dt.timedelta(days=i) for i in range(span + 1))
+            if calendar.is_workday(day)
+        ]
+    except CalendarYearUnknownError as exc:
+        raise ValidationError(
+            _("无法按工作日安排检查日期：%(e)s") % {"e": exc}, code="calendar_unknown_year"
+        ) from exc
+    if not workdays:
+        raise ValidationError({"quarter": _("该季度剩余的日子里没有工作日")})
+    days = []
+    for n in range(count):
+        spread = first_day + dt.timedelta(days=span * n // max(1, count))
+        days.append(workdays[min(bisect_left(workdays, spread), len(workdays) - 1)])
+    return days
+
+
 @transaction.atomic
 def schedule_from_plan(
     *,
@@ -337,11 +390,11 @@ def schedule_from_plan(
     quarter: int,
     station: OrgUnit,
     joint_department: OrgUnit | None = None,
-) -> int:
+) -> PlanScheduling:
     """Turn a station's quarter of the approved annual plan into planned inspections, spread
-    over the quarter and over two-person teams; visits already scheduled are not repeated.
-    Items the plan marks for a joint inspection (e.g. with 卫健委) carry ``joint_department``.
-    Returns how many were scheduled."""
+    over the quarter's working days and over two-person teams; visits already scheduled
+    are not repeated, entities deleted or cancelled since are skipped and named. Items the
+    plan marks for a joint inspection (e.g. with 卫健委) carry ``joint_department``."""
     if not can_supervise_inspections(actor):
         raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
     if quarter not in (1, 2, 3, 4):
@@ -361,10 +414,12 @@ def schedule_from_plan(
     first_day = max(start, timezone.localdate())
     if first_day > end:
         raise ValidationError({"quarter": _("该季度已结束")})
-    items = list(
-        plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
-        .select_related("entity__subdistrict__station")
-        .order_by("entity_id")
+    items, skipped = _split_inspectable(
+        list(
+            plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
+            .select_related("entity__subdistrict__station")
+            .order_by("entity_id")
+        )
     )
     existing = dict(
         Inspection.objects.filter(
@@ -388,8 +443,8 @@ def schedule_from_plan(
         for _n in range(max(0, getattr(item, f"q{quarter}") - existing.get(item.entity_id, 0)))
     ]
     partners = _partner_inspectors(joint_department, visits)
-    span = (end - first_day).days
-    for n, item in enumerate(visits):
+    days = _visit_days(first_day, end, len(visits)) if visits else []
+    for n, (item, day) in enumerate(zip(visits, days, strict=True)):
         team = _team_for(item.entity, teams, n)
         if item.joint:
             team = [*team, partners[n % len(partners)]]
@@ -397,7 +452,7 @@ def schedule_from_plan(
             actor=actor,
             entity=item.entity,
             kind=InspectionKind.PLANNED,
-            scheduled_for=first_day + dt.timedelta(days=span * n // max(1, len(visits))),
+            scheduled_for=day,
             inspectors=team,
             reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
             plan_year=year,
@@ -407,9 +462,14 @@ def schedule_from_plan(
         "inspections.plan.scheduled",
         actor=actor,
         obj=plan,
-        after={"quarter": quarter, "station": station.pk, "inspections": len(visits)},
+        after={
+            "quarter": quarter,
+            "station": station.pk,
+            "inspections": len(visits),
+            "skipped": list(skipped),
+        },
     )
-    return len(visits)
+    return PlanScheduling(len(visits), tuple(skipped))
 
 
 # --- on site -------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ from yaoan.inspections.forms import (
     ResponseForm,
     ScheduleForm,
     SubmitForm,
+    row_id,
+    row_ids,
 )
 from yaoan.inspections.models import (
     Checklist,
@@ -169,7 +171,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     entity = (
         entities_visible_to(user)
         .select_related("subdistrict__station")
-        .filter(pk=int(entity_id) if entity_id and entity_id.isdigit() else 0)
+        .filter(pk=row_id(entity_id) or 0)
         .first()
     )
     if entity is None:
@@ -208,7 +210,7 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            count = services.schedule_from_plan(
+            done = services.schedule_from_plan(
                 actor=user,
                 year=data["year"],
                 quarter=data["quarter"],
@@ -223,8 +225,14 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("已按年度重点检查清单安排 %(n)d 次检查（%(s)s，第%(q)d季度）")
-                % {"n": count, "s": data["station"].name, "q": data["quarter"]},
+                % {"n": done.scheduled, "s": data["station"].name, "q": data["quarter"]},
             )
+            if done.skipped:
+                messages.warning(
+                    request,
+                    _("以下对象已删除或已注销，未安排检查，请在年度清单中调整：%(names)s")
+                    % {"names": "、".join(done.skipped)},
+                )
             return redirect("inspections:inspection_list")
     return render(
         request,
@@ -594,9 +602,7 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_supervise_inspections(user):
             raise _deny(request, user)
-        chosen = pending.filter(
-            pk__in=[int(v) for v in request.POST.getlist("inspection") if v.isdigit()]
-        )
+        chosen = pending.filter(pk__in=row_ids(request.POST.getlist("inspection")))
         try:
             count = services.publish_results(actor=user, inspections=list(chosen))
         except (ValidationError, PermissionDenied) as exc:

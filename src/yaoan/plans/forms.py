@@ -14,6 +14,8 @@ from yaoan.core.models import OrgUnit
 from yaoan.plans.models import MAX_VISITS, FrequencyRule, KeyListRule
 
 QUARTER_FIELDS = ("q1", "q2", "q3", "q4")
+# the years a plan may have (the API's bounds too)
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _reason_field(label: Any = None) -> forms.CharField:
@@ -68,9 +70,19 @@ class KeyListRuleForm(forms.ModelForm):
 
 class GeneratePlanForm(forms.Form):
     year = forms.IntegerField(
-        label=_("年度"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
+        label=_("年度"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        initial=lambda: timezone.localdate().year,
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class CoverageYearForm(forms.Form):
+    """The year of the coverage page: a year out of range is a message, not a server
+    error from a date Python or the database cannot build."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 class ItemEditForm(forms.Form):

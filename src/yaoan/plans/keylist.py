@@ -31,8 +31,14 @@ def live_entities() -> QuerySet[Entity]:
 
 
 def _typed(qs: QuerySet[Entity], params: Mapping[str, Any]) -> QuerySet[Entity]:
-    types = params.get("entity_types") or []
-    return qs.filter(entity_type__in=types) if types else qs
+    """Only the listed types: a rule whose list was emptied selects nobody, never every
+    entity of the district."""
+    return qs.filter(entity_type__in=params.get("entity_types") or [])
+
+
+def _narrowed(qs: QuerySet[Entity], params: Mapping[str, Any]) -> QuerySet[Entity]:
+    """For the rules another attribute defines: entity_types narrows them only when set."""
+    return _typed(qs, params) if "entity_types" in params else qs
 
 
 def _by_type(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
@@ -45,7 +51,7 @@ def _valid_licences() -> QuerySet[Licence]:
 
 def _special_drug(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
     holders = _valid_licences().filter(kind=LicenceKind.SPECIAL_DRUG).values("entity_id")
-    return _typed(qs, params).filter(Q(handles_special_drugs=True) | Q(pk__in=holders))
+    return _narrowed(qs, params).filter(Q(handles_special_drugs=True) | Q(pk__in=holders))
 
 
 def _volume(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
@@ -53,13 +59,13 @@ def _volume(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> Query
 
 
 def _beauty(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
-    return _typed(qs, params).filter(offers_medical_beauty=True)
+    return _narrowed(qs, params).filter(offers_medical_beauty=True)
 
 
 def _tcm(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
     keyword = str(params.get("scope_keyword") or "中药饮片")
     holders = _valid_licences().filter(scope__contains=keyword).values("entity_id")
-    return _typed(qs, params).filter(pk__in=holders)
+    return _narrowed(qs, params).filter(pk__in=holders)
 
 
 def _new_licence(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySet[Entity]:
@@ -77,6 +83,18 @@ def _area(qs: QuerySet[Entity], params: Mapping[str, Any], year: int) -> QuerySe
     areas = params.get("area_types") or []
     return _typed(qs, params).filter(subdistrict__area_type__in=areas)
 
+
+# the rules whose population is a list of entity types: they need a non-empty one
+TYPED_RULES = frozenset(
+    {
+        KeyListCode.VACCINE_UNIT,
+        KeyListCode.VACCINE_JOINT,
+        KeyListCode.COSMETICS_DEALER,
+        KeyListCode.VOLUME_PROCUREMENT,
+        KeyListCode.NEW_LICENCE,
+        KeyListCode.RURAL_FRINGE,
+    }
+)
 
 BUILTIN_SELECTORS: dict[str, Selector] = {
     KeyListCode.VACCINE_UNIT: _by_type,
@@ -121,17 +139,28 @@ def is_connected(code: str) -> bool:
     return code in BUILTIN_SELECTORS or code in KEY_LIST_SOURCES
 
 
+def _entity_type_problems(code: str, parameters: Mapping[str, Any]) -> list[str]:
+    known = "、".join(sorted(EntityType.values))
+    required = _(
+        "参数 entity_types 不能为空：此规则按对象类型筛选，请至少填写一个对象类型代码（%(c)s）"
+    ) % {"c": known}
+    if "entity_types" not in parameters:
+        return [required] if code in TYPED_RULES else []
+    types = parameters["entity_types"]
+    if not isinstance(types, list) or any(t not in EntityType.values for t in types):
+        return [_("entity_types 须为对象类型代码的列表：%(c)s") % {"c": known}]
+    if types:
+        return []
+    if code in TYPED_RULES:
+        return [required]
+    return [_("参数 entity_types 不能为空列表；不限对象类型时请删除该参数")]
+
+
 def validate_parameters(code: str, parameters: Any) -> list[str]:
     """Problems with a rule's parameters, as messages (empty when fine)."""
     if not isinstance(parameters, dict):
         return [_("参数须为 JSON 对象")]
-    problems = []
-    types = parameters.get("entity_types", [])
-    known_types = set(EntityType.values)
-    if not isinstance(types, list) or any(t not in known_types for t in types):
-        problems.append(
-            _("entity_types 须为对象类型代码的列表：%(c)s") % {"c": "、".join(sorted(known_types))}
-        )
+    problems = _entity_type_problems(code, parameters)
     if "share" in parameters:
         share = parameters["share"]
         if not isinstance(share, int | float) or isinstance(share, bool) or not 0 < share <= 1:

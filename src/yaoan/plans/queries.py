@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yaoan.analytics.planning import joint_count
@@ -26,6 +26,16 @@ def scope_items(qs: QuerySet[PlanItem], scope: DataScope) -> QuerySet[PlanItem]:
 
 def items_visible_to(user: User, plan: AnnualPlan) -> QuerySet[PlanItem]:
     return scope_items(PlanItem.objects.filter(plan=plan), data_scope(user))
+
+
+def plans_with_counts(scope: DataScope) -> QuerySet[AnnualPlan]:
+    """Plans with ``item_count`` and ``visits`` over the items the scope sees: a station
+    counts its own items, not the district's (S9)."""
+    mine = None if scope.everything else Q(items__station_id__in=scope.station_ids or ())
+    return AnnualPlan.objects.select_related("approved_by").annotate(
+        item_count=Count("items", filter=mine),
+        visits=Sum("items__required_count", filter=mine),
+    )
 
 
 def reference_plan(year: int) -> AnnualPlan | None:
@@ -139,15 +149,21 @@ class VersionDiff:
         )
 
 
-def _item_map(plan: AnnualPlan) -> dict[int, tuple[int, tuple[int, ...], int, bool]]:
-    rows = PlanItem.objects.filter(plan=plan).values_list(
+def _item_map(
+    plan: AnnualPlan, scope: DataScope
+) -> dict[int, tuple[int, tuple[int, ...], int, bool]]:
+    rows = scope_items(PlanItem.objects.filter(plan=plan), scope).values_list(
         "entity_id", "required_count", "q1", "q2", "q3", "q4", "station_id", "joint"
     )
     return {r[0]: (r[1], (r[2], r[3], r[4], r[5]), r[6], r[7]) for r in rows}
 
 
-def version_diff(previous: AnnualPlan, current: AnnualPlan) -> VersionDiff:
-    before, after = _item_map(previous), _item_map(current)
+def version_diff(
+    previous: AnnualPlan, current: AnnualPlan, scope: DataScope = WHOLE_DISTRICT
+) -> VersionDiff:
+    """What changed between two versions in the items the scope sees: an item moved to
+    another station has left this station's list."""
+    before, after = _item_map(previous, scope), _item_map(current, scope)
     diff = VersionDiff(
         added=len(after.keys() - before.keys()),
         removed=len(before.keys() - after.keys()),
@@ -163,16 +179,18 @@ def version_diff(previous: AnnualPlan, current: AnnualPlan) -> VersionDiff:
     return diff
 
 
-def versions_with_diffs(year: int) -> list[tuple[AnnualPlan, VersionDiff | None]]:
+def versions_with_diffs(
+    year: int, scope: DataScope = WHOLE_DISTRICT
+) -> list[tuple[AnnualPlan, VersionDiff | None]]:
     plans = list(
-        AnnualPlan.objects.filter(year=year)
-        .select_related("generated_by", "approved_by", "submitted_by")
-        .annotate(item_count=Count("items"), visits=Sum("items__required_count"))
+        plans_with_counts(scope)
+        .filter(year=year)
+        .select_related("generated_by", "submitted_by")
         .order_by("version")
     )
     out: list[tuple[AnnualPlan, VersionDiff | None]] = []
     for index, plan in enumerate(plans):
-        out.append((plan, version_diff(plans[index - 1], plan) if index else None))
+        out.append((plan, version_diff(plans[index - 1], plan, scope) if index else None))
     return list(reversed(out))
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +31,9 @@ from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.exports import plan_workbook, quarter_text
 from yaoan.plans.filtersets import PlanItemFilterSet
 from yaoan.plans.forms import (
+    MAX_YEAR,
+    MIN_YEAR,
+    CoverageYearForm,
     FrequencyRuleForm,
     GeneratePlanForm,
     ItemAddForm,
@@ -46,6 +48,7 @@ from yaoan.plans.queries import (
     items_visible_to,
     load_totals,
     plan_title,
+    plans_with_counts,
     station_loads,
     versions_with_diffs,
 )
@@ -189,11 +192,7 @@ def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 def plan_list_view(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    plans = (
-        AnnualPlan.objects.select_related("approved_by")
-        .annotate(item_count=Count("items"), visits=Sum("items__required_count"))
-        .order_by("-year", "-version")
-    )
+    plans = plans_with_counts(data_scope(user)).order_by("-year", "-version")
     years = sorted({p.year for p in plans}, reverse=True)
     by_year = [(year, [p for p in plans if p.year == year]) for year in years]
     return render(
@@ -397,8 +396,8 @@ def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_versions_view(request: HttpRequest, year: int) -> HttpResponse:
-    _reader(request)
-    versions = versions_with_diffs(year)
+    user = _reader(request)
+    versions = versions_with_diffs(year, data_scope(user))
     if not versions:
         raise Http404
     return render(request, "plans/plan_versions.html", {"year": year, "versions": versions})
@@ -419,11 +418,20 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def coverage_view(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError as exc:
-        raise Http404 from exc
-    return render(request, "plans/coverage.html", coverage_context(user, year))
+    year, status = timezone.localdate().year, 200
+    if request.GET.get("year"):
+        form = CoverageYearForm(request.GET)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+        else:
+            # this year's page, with the reason the year asked for is not shown
+            status = 400
+            messages.error(
+                request,
+                _("年度须为 %(min)d～%(max)d 之间的整数，以下为本年度的覆盖情况。")
+                % {"min": MIN_YEAR, "max": MAX_YEAR},
+            )
+    return render(request, "plans/coverage.html", coverage_context(user, year), status=status)
 
 
 # --- exports ----------------------------------------------------------------------------------

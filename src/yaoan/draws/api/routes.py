@@ -37,6 +37,7 @@ ERRORS: dict[int | tuple[int, ...], Any] = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    409: ErrorOut,
     422: ErrorOut,
 }
 
@@ -109,7 +110,11 @@ def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
 
 
 @router.post(
-    "/{draw_id}/execute", response={200: DrawOut, **ERRORS}, summary="执行抽取（公布种子和结果）"
+    "/{draw_id}/execute",
+    response={200: DrawOut, **ERRORS},
+    summary="执行抽取（公布种子和结果）",
+    description="已抽取或已被取代的抽取返回 409；公示承诺值后抽中人员又登记了利害关系的，"
+    "返回 422 且不执行，须重新抽取。",
 )
 def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
     user = _manager(request)
@@ -120,6 +125,7 @@ def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
     "/{draw_id}/redraw",
     response={201: DrawOut, **ERRORS},
     summary="重新抽取（原抽取保留并标记为已取代）",
+    description="已被取代的抽取不能再重新抽取，返回 409。",
 )
 def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw]:
     user = _manager(request)

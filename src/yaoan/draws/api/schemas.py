@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
+from yaoan.draws.services import MAX_SELECTION_VALUE
 from yaoan.registry.api.schemas import PageMeta
+
+# ids are BigAutoFields (a PostgreSQL bigint): a larger number is a 422, not a server error
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):
@@ -32,7 +37,9 @@ class DrawSummaryOut(Schema):
     selection_value: int = Field(description="按比例时为万分比（500 = 5%），按数量时为户数")
     inspectors_per_entity: int
     avoid_grid: bool
-    avoid_conflict: bool
+    avoid_conflict: bool = Field(
+        description="利害关系回避：依法始终适用（本规则可关闭时创建的旧抽取可能为 false）"
+    )
     avoid_last_inspection: bool
     last_inspection_data: bool = Field(description="抽取时是否已有上次检查记录")
     pool_size: int
@@ -87,18 +94,24 @@ class DrawPage(PageMeta):
 class DrawIn(Schema):
     title: str = Field(min_length=1, max_length=100)
     kind: DrawKind = DrawKind.RANDOM
-    partner_unit_id: int | None = Field(None, description="联合抽查的成员单位编号")
+    partner_unit_id: RowId | None = Field(None, description="联合抽查的成员单位编号")
     pool_filters: dict[str, str] = Field(
         default_factory=dict,
         description="对象库筛选条件，键与 /api/registry/entities 的查询参数相同",
     )
     selection_mode: SelectionMode
-    selection_value: int = Field(ge=1, description="按比例时为万分比（500 = 5%），按数量时为户数")
+    selection_value: int = Field(
+        ge=1,
+        le=MAX_SELECTION_VALUE,
+        description="按比例时为万分比（1～10000，500 = 5%），按数量时为户数",
+    )
     inspectors_per_entity: int = Field(2, ge=2, le=10)
     rules: list[AvoidanceRule] = Field(
-        default_factory=lambda: list(AvoidanceRule), description="启用的回避规则"
+        default_factory=lambda: list(AvoidanceRule),
+        description="启用的可选回避规则（grid、last_inspection）；"
+        "利害关系回避（conflict）依法始终适用，列出与否都不能关闭",
     )
-    inspector_unit_ids: list[int] = Field(min_length=1, description="检查人员来源单位编号")
+    inspector_unit_ids: list[RowId] = Field(min_length=1, description="检查人员来源单位编号")
 
 
 class RedrawIn(Schema):

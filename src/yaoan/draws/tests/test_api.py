@@ -138,3 +138,66 @@ def test_list_uses_the_registry_paging_and_its_query_count_does_not_grow(distric
     second = client.get("/api/draws/?page=2&page_size=3", **auth).json()
     assert (second["count"], second["page"], second["page_size"]) == (4, 2, 3)
     assert len(second["results"]) == 1
+
+
+def test_steps_out_of_order_are_409(district):
+    client, auth = Client(), headers(district.chief)
+    draw_id = client.post(
+        "/api/draws/", body(district), content_type="application/json", **auth
+    ).json()["id"]
+    assert client.post(f"/api/draws/{draw_id}/execute", **auth).status_code == 200
+    again = client.post(f"/api/draws/{draw_id}/execute", **auth)
+    assert again.status_code == 409
+    assert again.json()["detail"][0]["code"] == "illegal_transition"
+    assert "已抽取" in again.json()["detail"][0]["message"]
+    redone = client.post(
+        f"/api/draws/{draw_id}/redraw",
+        {"reason": "人员变动"},
+        content_type="application/json",
+        **auth,
+    )
+    assert redone.status_code == 201
+    superseded = [
+        client.post(f"/api/draws/{draw_id}/execute", **auth),
+        client.post(
+            f"/api/draws/{draw_id}/redraw",
+            {"reason": "再次"},
+            content_type="application/json",
+            **auth,
+        ),
+    ]
+    assert [r.status_code for r in superseded] == [409, 409]
+    assert Draw.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("inspector_unit_ids", [2**64]),
+        ("partner_unit_id", 2**64),
+        ("selection_value", 2**31),
+    ],
+)
+def test_numbers_beyond_the_columns_are_a_422_with_a_message(district, field, value):
+    response = Client().post(
+        "/api/draws/",
+        body(district, **{field: value}),
+        content_type="application/json",
+        **headers(district.chief),
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"].startswith(field) and error["message"].startswith("不能大于")
+    assert not Draw.objects.exists()
+
+
+def test_the_api_cannot_switch_the_conflict_rule_off(district):
+    response = Client().post(
+        "/api/draws/",
+        body(district, rules=["grid"]),
+        content_type="application/json",
+        **headers(district.chief),
+    )
+    assert response.status_code == 201
+    assert response.json()["avoid_conflict"] is True and response.json()["avoid_grid"] is True
+    assert Draw.objects.get().inputs["rules"]["conflict"] is True

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yaoan.analytics.draws import commitment_of, document_digest, input_digests
+from yaoan.analytics.draws import DrawInputs, commitment_of, document_digest, input_digests, run
 from yaoan.common.testing import SubdistrictFactory, UserFactory
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
@@ -39,6 +39,11 @@ def assignments(draw):
     return {
         a.entity_id: set(a.inspectors.values_list("pk", flat=True)) for a in draw.assignments.all()
     }
+
+
+def code_of(draw, user):
+    """The user's pseudonymous code in this draw."""
+    return next(code for code, pk in draw.inspector_refs.items() if pk == user.pk)
 
 
 def actions(obj):
@@ -338,17 +343,59 @@ def test_conflict_rule_and_its_removal(district):
     assert InspectorConflict.objects.filter(pk=conflict.pk).exists()  # soft: still there
 
 
-def test_conflict_rule_switched_off_publishes_no_conflicts(district):
+def test_conflict_rule_cannot_be_switched_off(district):
+    inspector, entity = district.inspectors[0], district.entities[0]
+    services.record_conflict(
+        actor=district.chief, inspector=inspector, entity=entity, kind="relative"
+    )
+    spec = everything(district, rules=frozenset({AvoidanceRule.GRID}))
+    draw = services.commit_draw(actor=district.chief, spec=spec)
+    assert draw.avoid_conflict is True
+    assert draw.inputs["rules"] == {"grid": True, "conflict": True, "last_inspection": False}
+    assert draw.inputs["conflicts"] == [[code_of(draw, inspector), entity.uscc]]
+    draw = services.execute_draw(actor=district.chief, draw=draw)
+    assert inspector.pk not in assignments(draw)[entity.pk]
+
+
+def test_redraw_of_a_draw_made_without_the_conflict_rule_applies_it(district):
+    old = services.commit_draw(actor=district.chief, spec=district.spec())
+    Draw.objects.filter(pk=old.pk).update(avoid_conflict=False)  # made when it was switchable
     services.record_conflict(
         actor=district.chief,
-        inspector=district.inspectors[0],
-        entity=district.entities[0],
-        kind="relative",
+        inspector=district.inspectors[1],
+        entity=district.entities[1],
+        kind="other",
     )
-    spec = district.spec(rules=frozenset({AvoidanceRule.GRID}))
-    draw = services.commit_draw(actor=district.chief, spec=spec)
-    assert draw.inputs["conflicts"] == []
-    assert draw.inputs["rules"] == {"grid": True, "conflict": False, "last_inspection": False}
+    new = services.redraw(actor=district.chief, draw=old, reason="补登回避事由")
+    assert new.avoid_conflict is True and new.inputs["rules"]["conflict"] is True
+    assert len(new.inputs["conflicts"]) == 1
+
+
+def test_conflict_recorded_after_the_commitment_fails_the_execution(district):
+    draw = services.commit_draw(actor=district.chief, spec=everything(district))
+    entity = district.entities[3]
+    # the result is fixed by the commitment: find who will be sent to the entity
+    result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
+    code = next(a.inspectors[0] for a in result.assignments if a.key == entity.uscc)
+    inspector = next(u for u in district.inspectors if u.pk == draw.inspector_refs[code])
+    services.record_conflict(
+        actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.execute_draw(actor=district.chief, draw=draw)
+    assert caught.value.error_list[0].code == "conflict_of_interest"
+    message = caught.value.messages[0]
+    assert f"{entity.name}：{inspector}" in message and "请重新抽取" in message
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED and draw.drawn_at is None
+    assert not DrawAssignment.objects.exists()
+    assert actions(draw) == ["draws.draw.committed"]
+    # the redraw freezes the conflict and avoids it
+    new = services.execute_draw(
+        actor=district.chief,
+        draw=services.redraw(actor=district.chief, draw=draw, reason="回避事由在公示后登记"),
+    )
+    assert inspector.pk not in assignments(new)[entity.pk]
 
 
 def test_inspector_declares_own_conflict_but_not_for_others(district):

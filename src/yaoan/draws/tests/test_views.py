@@ -133,7 +133,7 @@ def form_data(district, **overrides):
         "selection_mode": "ratio",
         "ratio_percent": "25",
         "inspectors_per_entity": "2",
-        "rules": ["grid", "conflict", "last_inspection"],
+        "rules": ["grid", "last_inspection"],
         "inspector_units": [district.east.pk, district.west.pk],
         "pool-status": "operating",
     }
@@ -174,6 +174,22 @@ def test_empty_pool_on_the_form_shows_the_message_and_creates_nothing(district):
     assert response.status_code == 200
     assert "对象库为空" in response.content.decode()
     assert not Draw.objects.exists()
+
+
+def test_the_form_has_no_switch_for_the_conflict_rule(district):
+    client = client_for(district.chief)
+    page = client.get("/draws/new/").content.decode()
+    assert 'value="grid"' in page and 'value="conflict"' not in page
+    assert "依法一律回避，不能关闭" in page
+    refused = client.post("/draws/new/", form_data(district, rules=["grid", "conflict"]))
+    assert refused.status_code == 200 and not Draw.objects.exists()
+    client.post("/draws/new/", form_data(district, rules=[]))
+    draw = Draw.objects.get()
+    assert (draw.avoid_grid, draw.avoid_conflict, draw.avoid_last_inspection) == (
+        False,
+        True,
+        False,
+    )
 
 
 def test_ratio_is_required_in_ratio_mode(district):

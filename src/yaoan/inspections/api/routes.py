@@ -25,6 +25,7 @@ from yaoan.inspections.api.schemas import (
     RectificationPage,
     ReinspectionIn,
     ResponseIn,
+    RowId,
     ScheduleIn,
     SubmitIn,
 )
@@ -48,7 +49,7 @@ WRITE_ERRORS = {**DETAIL_ERRORS, 409: ValidationErrorOut}
 class InspectionFilters(Schema):
     status: InspectionStatus | None = None
     kind: InspectionKind | None = None
-    entity_id: int | None = None
+    entity_id: RowId | None = None
     mine: bool = False
 
 

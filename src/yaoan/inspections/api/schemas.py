@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, ItemResult
+from yaoan.inspections.forms import MAX_ROW_ID
 from yaoan.registry.api.schemas import PageMeta, choices_text
+
+# a larger id than the column holds is a 422 with a message, not a server error
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 class TeamMemberOut(Schema):
@@ -64,18 +69,18 @@ class InspectionPage(PageMeta):
 
 
 class ScheduleIn(Schema):
-    entity_id: int = Field(description="监管对象编号")
+    entity_id: RowId = Field(description="监管对象编号")
     kind: str = Field(
         description="检查类型：planned/complaint/campaign/flying（双随机抽查只能由抽取产生）"
     )
     scheduled_for: dt.date = Field(description="计划检查日期")
-    inspector_ids: list[int] = Field(description="检查人员用户编号，至少两名")
+    inspector_ids: list[RowId] = Field(description="检查人员用户编号，至少两名")
     reason: str = Field("", description="检查事由（投诉举报核查和飞行检查必填）")
     campaign: str = Field("", description="专项名称（专项检查必填）")
 
 
 class RecordIn(Schema):
-    item_id: int
+    item_id: RowId
     result: str = Field(description=choices_text("结果", ItemResult))
     note: str = ""
 
@@ -89,7 +94,7 @@ class DraftIn(Schema):
 
 
 class SubmitIn(Schema):
-    co_inspector_id: int = Field(description="同行检查人员用户编号")
+    co_inspector_id: RowId = Field(description="同行检查人员用户编号")
     co_code: str = Field(description="同行检查人员当前的 6 位动态口令")
 
 

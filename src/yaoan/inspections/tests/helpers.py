@@ -16,6 +16,8 @@ from yaoan.draws.services import DrawSpec
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
+from yaoan.plans import services as plan_services
+from yaoan.plans.models import AnnualPlan, PlanItem
 from yaoan.registry.models import Entity
 
 
@@ -98,4 +100,19 @@ def submit(site: Site, inspection: Inspection, at: dt.datetime | None = None) ->
         inspection=inspection,
         co_inspector=site.partner,
         co_code=totp_code(site.partner, at),
+    )
+
+
+def approved_plan(site: Site, year: int) -> AnnualPlan:
+    """The year's plan generated, submitted and approved by the chief."""
+    plan = plan_services.generate_plan(year=year, actor=site.chief)
+    plan = plan_services.submit_plan(actor=site.chief, plan=plan)
+    return plan_services.approve_plan(actor=site.chief, plan=plan)
+
+
+def edit_quarters(plan: AnnualPlan, entity: Entity, quarters: list[int]) -> None:
+    """Give a plan's item exactly these visits per quarter (as an approved plan may hold
+    them), whatever the generator spread."""
+    PlanItem.objects.filter(plan=plan, entity=entity).update(
+        required_count=sum(quarters), **{f"q{n}": v for n, v in enumerate(quarters, start=1)}
     )

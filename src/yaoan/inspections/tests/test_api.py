@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from yaoan.common.testing import totp_code
 from yaoan.core.services import issue_api_token
@@ -126,3 +127,45 @@ def test_public_results_need_no_token(site: Site) -> None:
     row = body["results"][0]
     assert row["uscc"] == site.pharmacy.uscc and row["rectification"] == "none"
     assert site.inspector.username not in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("inspector_ids", [2**64, 1]), ("entity_id", 2**64)],
+)
+def test_ids_beyond_the_columns_are_a_422_with_a_message(
+    site: Site, field: str, value: Any
+) -> None:
+    payload = {
+        "entity_id": site.pharmacy.pk,
+        "kind": "planned",
+        "scheduled_for": "2026-06-10",
+        "inspector_ids": [site.inspector.pk, site.partner.pk],
+    }
+    response = call("post", "/api/inspections/", site.chief, payload | {field: value})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"].startswith(field) and error["message"].startswith("不能大于")
+
+
+def test_refusal_to_read_is_translated(site: Site) -> None:
+    from yaoan.common.testing import OrgUnitFactory, UserFactory
+    from yaoan.core.enums import OrgUnitKind, Role
+
+    liaison = UserFactory(
+        org_unit=OrgUnitFactory(kind=OrgUnitKind.MEMBER_DEPARTMENT), roles=[Role.LIAISON]
+    )
+    key = issue_api_token(user=liaison, name="测试")[1]
+    # the middleware's language stays active in this thread: restore it for the next tests
+    with translation.override(None):
+        answers = {
+            language: Client().get(
+                "/api/inspections/",
+                HTTP_AUTHORIZATION=f"Bearer {key}",
+                HTTP_ACCEPT_LANGUAGE=language,
+            )
+            for language in ("zh-hans", "en")
+        }
+    assert {r.status_code for r in answers.values()} == {403}
+    assert answers["zh-hans"].json()["detail"] == "您无权查看监督检查信息。"
+    assert answers["en"].json()["detail"] == "You may not view inspections."

@@ -14,7 +14,15 @@ from yaoan.draws import services as draw_services
 from yaoan.inspections import hooks
 from yaoan.inspections.enums import InspectionKind, InspectionStatus
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
+from yaoan.inspections.tests.helpers import (
+    Site,
+    answer_all,
+    approved_plan,
+    draw,
+    edit_quarters,
+    schedule,
+    submit,
+)
 from yaoan.plans.extensions import KEY_LIST_SOURCES, done_counter
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +43,23 @@ def test_a_redraw_cancels_the_old_draws_waiting_inspections(site: Site) -> None:
     draw_services.execute_draw(actor=site.chief, draw=new)
     assert Inspection.objects.get(draw=old).status == InspectionStatus.CANCELLED
     assert Inspection.objects.get(draw=new).status == InspectionStatus.SCHEDULED
+
+
+def test_a_redraw_of_an_unexecuted_redraw_cancels_the_first_draws_inspections(
+    site: Site,
+) -> None:
+    first = draw(site)
+    second = draw_services.redraw(actor=site.chief, draw=first, reason="人员变动")  # type: ignore[arg-type]
+    # the first draw's inspections stay until a redraw is executed: no gap without any
+    assert Inspection.objects.get(draw=first).status == InspectionStatus.SCHEDULED
+    third = draw_services.redraw(actor=site.chief, draw=second, reason="再次调整")
+    draw_services.execute_draw(actor=site.chief, draw=third)
+    cancelled = Inspection.objects.get(draw=first)
+    assert cancelled.status == InspectionStatus.CANCELLED
+    live = Inspection.objects.filter(entity=site.pharmacy).exclude(
+        status=InspectionStatus.CANCELLED
+    )
+    assert [i.draw_id for i in live] == [third.pk]
 
 
 def test_last_inspectors_are_the_latest_submitted_team(site: Site) -> None:
@@ -64,14 +89,6 @@ def test_critical_finding_puts_the_entity_on_next_years_key_list(site: Site) -> 
     assert "严重缺陷 1 项" in selected[site.pharmacy.pk]
 
 
-def approved_plan(site: Site, year: int) -> object:
-    from yaoan.plans import services as plan_services
-
-    plan = plan_services.generate_plan(year=year, actor=site.chief)
-    plan = plan_services.submit_plan(actor=site.chief, plan=plan)
-    return plan_services.approve_plan(actor=site.chief, plan=plan)
-
-
 def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) -> None:
     from django.core.exceptions import ValidationError
 
@@ -84,7 +101,7 @@ def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) 
             )
         assert "尚未批准" in str(exc.value)
         plan = approved_plan(site, 2026)
-        item = plan.items.get(entity=site.pharmacy)  # type: ignore[attr-defined]
+        item = plan.items.get(entity=site.pharmacy)
         quarter = next(q for q in (1, 2, 3, 4) if item.quarters[q - 1])
         count = services.schedule_from_plan(
             actor=site.chief, year=2026, quarter=quarter, station=site.station
@@ -93,8 +110,8 @@ def test_a_quarter_of_the_approved_plan_becomes_planned_inspections(site: Site) 
             actor=site.chief, year=2026, quarter=quarter, station=site.station
         )
     planned = Inspection.objects.filter(kind=InspectionKind.PLANNED, entity=site.pharmacy)
-    assert count == item.quarters[quarter - 1] == planned.count() >= 1
-    assert again == 0
+    assert count.scheduled == item.quarters[quarter - 1] == planned.count() >= 1
+    assert again == services.PlanScheduling(0)
     start, end = services.quarter_span(2026, quarter)
     for inspection in planned:
         assert start <= inspection.scheduled_for <= end
@@ -118,7 +135,7 @@ def test_joint_items_of_the_plan_carry_the_partner_department(site: Site) -> Non
     )
     with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
         plan = approved_plan(site, 2026)
-        item = plan.items.get(entity=site_entity)  # type: ignore[attr-defined]
+        item = plan.items.get(entity=site_entity)
         assert item.joint  # the only vaccine unit: 5%, at least one
         quarter = next(q for q in (1, 2, 3, 4) if item.quarters[q - 1])
         with pytest.raises(ValidationError) as exc:
@@ -150,3 +167,61 @@ def test_demo_reports_an_unknown_calendar_year_instead_of_failing() -> None:
         CalendarYearOverride.objects.all().delete()
         assert "演示检查记录未生成" in demo.load()
     assert not Inspection.objects.filter(draw__isnull=True).exists()
+
+
+def test_deleted_and_cancelled_entities_are_skipped_by_name(site: Site) -> None:
+    from yaoan.common.testing import EntityFactory
+    from yaoan.inspections import services
+    from yaoan.registry.enums import EntityStatus
+    from yaoan.registry.models import Entity
+
+    sub = site.pharmacy.subdistrict
+    gone = EntityFactory(subdistrict=sub, name="已删除药房")
+    closed = EntityFactory(subdistrict=sub, name="已注销药房")
+    with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
+        plan = approved_plan(site, 2026)
+        for entity in (site.pharmacy, gone, closed):
+            edit_quarters(plan, entity, [1, 0, 0, 0])
+        # deregistered after the plan was approved
+        Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
+        Entity.objects.filter(pk=closed.pk).update(status=EntityStatus.CANCELLED)
+        done = services.schedule_from_plan(
+            actor=site.chief, year=2026, quarter=1, station=site.station
+        )
+    assert done.skipped == ("已删除药房（已删除）", "已注销药房（已注销）")
+    planned = Inspection.objects.filter(kind=InspectionKind.PLANNED)
+    assert [i.entity for i in planned] == [site.pharmacy]
+    assert done.scheduled == 1
+
+
+def test_plan_visits_fall_on_working_days(site: Site) -> None:
+    from yaoan.core.calendar import is_workday
+    from yaoan.inspections import services
+
+    with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
+        plan = approved_plan(site, 2026)
+        edit_quarters(plan, site.pharmacy, [8, 0, 0, 0])
+        services.schedule_from_plan(actor=site.chief, year=2026, quarter=1, station=site.station)
+    days = sorted(
+        Inspection.objects.filter(entity=site.pharmacy).values_list("scheduled_for", flat=True)
+    )
+    assert len(days) == 8 and all(is_workday(day) for day in days)
+    # spread over the calendar, 2026-02-16 falls in the Spring Festival: the next working day
+    assert dt.date(2026, 2, 16) not in days and dt.date(2026, 2, 24) in days
+    assert days[-1] <= dt.date(2026, 3, 31)
+
+
+def test_plan_visits_in_a_year_the_calendar_does_not_know_are_a_message(site: Site) -> None:
+    from django.core.exceptions import ValidationError
+
+    from yaoan.inspections import services
+
+    with freeze_time(dt.datetime(2031, 1, 6, 2, 0, tzinfo=dt.UTC)):
+        approved_plan(site, 2031)
+        with pytest.raises(ValidationError) as exc:
+            services.schedule_from_plan(
+                actor=site.chief, year=2031, quarter=1, station=site.station
+            )
+    assert exc.value.error_list[0].code == "calendar_unknown_year"
+    assert "2031" in exc.value.messages[0] and "工作日" in exc.value.messages[0]
+    assert not Inspection.objects.exists()

@@ -29,7 +29,7 @@ from yaoan.inspections.enums import (
     Severity,
 )
 from yaoan.inspections.models import Escalation, Inspection, RectificationOrder
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
 from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,28 @@ def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(site: Site) ->
     )
     with pytest.raises(ValidationError) as exc:
         schedule(site, kind=InspectionKind.FLYING, reason="举报线索")
+    assert "应当回避" in str(exc.value) and site.partner.display_name in str(exc.value)
+
+
+def test_a_drawn_team_with_a_recorded_conflict_is_refused_too(site: Site) -> None:
+    """A conflict recorded after a draw's commitment is not in its frozen inputs: the
+    listener's scheduling must not trust the draw to have avoided it."""
+    from yaoan.draws import services as draw_services
+
+    drawn = draw(site)
+    draw_services.record_conflict(
+        actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.schedule_inspection(
+            actor=site.chief,
+            entity=site.pharmacy,
+            kind=InspectionKind.RANDOM,
+            scheduled_for=timezone.localdate(),
+            inspectors=[site.inspector, site.partner],
+            draw=drawn,
+            system=True,
+        )
     assert "应当回避" in str(exc.value) and site.partner.display_name in str(exc.value)
 
 

@@ -4,6 +4,7 @@ public results page, and query counts of the lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -11,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
 from PIL import Image
 
 from yaoan.common.testing import sign_in, totp_code
@@ -18,7 +20,14 @@ from yaoan.core.models import AuditEvent
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionStatus, ItemResult, RectificationStatus
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import (
+    Site,
+    answer_all,
+    approved_plan,
+    edit_quarters,
+    schedule,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +241,36 @@ def test_public_page_query_count_does_not_grow_with_rows(site: Site) -> None:
     with CaptureQueriesContext(connection) as queries:
         public.get("/public/inspections/")
     assert len(queries) <= 3
+
+
+def test_from_plan_page_names_the_entities_it_skipped(site: Site) -> None:
+    from yaoan.common.testing import EntityFactory
+    from yaoan.registry.models import Entity
+
+    gone = EntityFactory(subdistrict=site.pharmacy.subdistrict, name="已删除药房")
+    with freeze_time(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)):
+        plan = approved_plan(site, 2026)
+        for entity in (site.pharmacy, gone):
+            edit_quarters(plan, entity, [1, 0, 0, 0])
+        Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
+        response = client_for(site.chief).post(
+            "/inspections/from-plan/",
+            {"year": "2026", "quarter": "1", "station": site.station.pk},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "已按年度重点检查清单安排 1 次检查" in page
+    assert "未安排检查，请在年度清单中调整：已删除药房（已删除）" in page
+    assert Inspection.objects.get().entity == site.pharmacy
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²"])
+def test_ids_no_column_can_hold_are_no_ids(site: Site, value: str) -> None:
+    inspection = submit(site, answer_all(site, schedule(site)))
+    chief = client_for(site.chief)
+    published = chief.post("/inspections/publication/", {"inspection": [value]})
+    assert published.status_code == 302
+    assert "已公示 0 条抽查结果" in chief.get("/inspections/publication/").content.decode()
+    inspection.refresh_from_db()
+    assert inspection.published_at is None
+    assert chief.get(f"/inspections/new/?entity={value}")["Location"] == "/registry/entities/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from yaoan.plans.api.schemas import (
 from yaoan.plans.enums import PlanAction, PlanError
 from yaoan.plans.filtersets import PlanItemFilterSet
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule
-from yaoan.plans.queries import items_visible_to
+from yaoan.plans.queries import items_visible_to, plans_with_counts
 from yaoan.plans.rules import can_manage_plans, can_read_plans
 from yaoan.registry.api.routes import PageParams, page_of
 
@@ -89,13 +89,7 @@ def _key_rule_out(rule: KeyListRule) -> dict[str, Any]:
 
 
 def _plans_with_counts(user: User) -> QuerySet[AnnualPlan]:
-    scope = data_scope(user)
-    counted = (
-        Count("items")
-        if scope.everything
-        else Count("items", filter=Q(items__station_id__in=scope.station_ids or ()))
-    )
-    return AnnualPlan.objects.select_related("approved_by").annotate(item_count=counted)
+    return plans_with_counts(data_scope(user))
 
 
 # --- rules ----------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from yaoan.common.testing import LicenceFactory
 from yaoan.core.enums import AreaType
 from yaoan.plans import services
 from yaoan.plans.extensions import register_key_list_source
 from yaoan.plans.models import KeyListRule, PlanItem
-from yaoan.plans.tests.factories import entity, generated, grid, item_of, reason_codes
+from yaoan.plans.tests.factories import chief, entity, generated, grid, item_of, reason_codes
 from yaoan.registry.enums import EntityStatus, EntityType, LicenceKind
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,38 @@ def test_cancelled_and_deleted_entities_are_left_out(urban):
     listed = set(PlanItem.objects.filter(plan=plan).values_list("entity_id", flat=True))
     assert listed == {paused.pk}
     assert gone.pk not in listed and deleted.pk not in listed
+
+
+@pytest.mark.parametrize("parameters", [{}, {"entity_types": []}])
+def test_a_rule_by_entity_type_needs_its_types(urban, parameters):
+    rule = KeyListRule.objects.get(code="vaccine_unit")
+    with pytest.raises(ValidationError) as caught:
+        services.update_key_list_rule(
+            actor=chief(), rule=rule, data={"parameters": parameters}, reason="清空参数"
+        )
+    [message] = caught.value.message_dict["parameters"]
+    assert message.startswith("参数 entity_types 不能为空") and "vaccination_site" in message
+    rule.refresh_from_db()
+    assert rule.parameters == {"entity_types": ["vaccination_site", "cdc"]}
+
+
+def test_entity_types_stay_optional_where_another_attribute_defines_the_rule(urban):
+    rule = KeyListRule.objects.get(code="special_drug")
+    with pytest.raises(ValidationError) as caught:
+        services.update_key_list_rule(
+            actor=chief(), rule=rule, data={"parameters": {"entity_types": []}}, reason="改"
+        )
+    assert "不限对象类型时请删除该参数" in caught.value.message_dict["parameters"][0]
+    services.update_key_list_rule(actor=chief(), rule=rule, data={"parameters": {}}, reason="改")
+    holder = entity(urban["sub"], entity_type=EntityType.CLINIC, handles_special_drugs=True)
+    assert "special_drug" in reason_codes(generated(), holder)
+
+
+def test_a_rule_by_entity_type_whose_types_were_emptied_selects_nothing(urban):
+    pharmacy = entity(urban["sub"], entity_type=EntityType.RETAIL_PHARMACY)
+    site = entity(urban["sub"], entity_type=EntityType.VACCINATION_SITE)
+    # a row saved before the parameters were checked
+    KeyListRule.objects.filter(code="vaccine_unit").update(parameters={"entity_types": []})
+    plan = generated()
+    assert not PlanItem.objects.filter(plan=plan, entity=pharmacy).exists()
+    assert "vaccine_unit" not in reason_codes(plan, site)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from yaoan.common.testing import UserFactory
 from yaoan.core.enums import Role
@@ -255,3 +256,30 @@ def test_every_page_renders_for_the_chief(district):
     assert response.status_code == 302
     history = client.get(f"/plans/{plan.pk}/history/").content.decode()
     assert "已停业" in history and "东城接种门诊" in history
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "99999", "99999999999999999999", "abc"])
+def test_coverage_of_a_year_out_of_range_is_a_message(district, year):
+    response = client_for(district["chief"]).get(f"/plans/coverage/?year={year}")
+    assert response.status_code == 400
+    assert "年度须为 2000～2100 之间的整数" in response.content.decode()
+    assert response.context["year"] == timezone.localdate().year
+
+
+def test_station_sees_plan_totals_and_version_changes_of_its_own_items(district):
+    boss = district["chief"]
+    for n in range(3):
+        entity(district["west"]["sub"], entity_type=EntityType.VACCINATION_SITE, name=f"西{n}")
+    first = approved(actor=boss)
+    entity(district["west"]["sub"], entity_type=EntityType.VACCINATION_SITE, name="西城新门诊")
+    second = generated(actor=boss)
+    east = client_for(station_inspector(district["east"]["station"]))
+    listed = east.get("/plans/").context["by_year"]
+    assert [(p.version, p.item_count, p.visits) for _year, plans in listed for p in plans] == [
+        (second.version, 1, 1),
+        (first.version, 1, 1),
+    ]
+    versions = east.get(f"/plans/year/{first.year}/versions/").context["versions"]
+    assert [(p.item_count, diff and diff.added) for p, diff in versions] == [(1, 0), (1, None)]
+    whole = client_for(boss).get(f"/plans/year/{first.year}/versions/").context["versions"]
+    assert [(p.item_count, diff and diff.added) for p, diff in whole] == [(6, 1), (5, None)]
