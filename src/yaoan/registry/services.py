@@ -161,17 +161,7 @@ def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
     """Soft delete only (S17): the record stays for the auditor and for history."""
     if not reason.strip():
         raise ValidationError({"reason": _("删除须填写原因")})
-    _require_edit(actor, entity.subdistrict)
-    entity.is_deleted = True
-    entity.save(update_fields=["is_deleted", "updated_at"])
-    audit.record(
-        "registry.entity.deleted",
-        actor=actor,
-        obj=entity,
-        reason=reason,
-        before={"is_deleted": False},
-        after={"is_deleted": True},
-    )
+    _mark_deleted(actor=actor, entity=entity, deleted=True, reason=reason)
 
 
 @_audits_refusal
@@ -180,19 +170,23 @@ def restore_entity(*, actor: User, entity: Entity, reason: str) -> Entity:
     """Undo a deletion: the record, its licences and history come back as they were."""
     if not reason.strip():
         raise ValidationError({"reason": _("恢复须填写原因")})
+    return _mark_deleted(actor=actor, entity=entity, deleted=False, reason=reason)
+
+
+def _mark_deleted(*, actor: User, entity: Entity, deleted: bool, reason: str) -> Entity:
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     _require_edit(actor, entity.subdistrict)
-    if not entity.is_deleted:
+    if entity.is_deleted == deleted:
         return entity
-    entity.is_deleted = False
+    entity.is_deleted = deleted
     entity.save(update_fields=["is_deleted", "updated_at"])
     audit.record(
-        "registry.entity.restored",
+        "registry.entity.deleted" if deleted else "registry.entity.restored",
         actor=actor,
         obj=entity,
         reason=reason,
-        before={"is_deleted": True},
-        after={"is_deleted": False},
+        before={"is_deleted": not deleted},
+        after={"is_deleted": deleted},
     )
     return entity
 
