@@ -41,6 +41,11 @@ def uscc_check_character(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+def _text(issue: Problem | None) -> str | None:
+    """The problem as Chinese text, for callers outside a request (no translation)."""
+    return str(issue) if issue else None
+
+
 def uscc_issue(code: str) -> Problem | None:
     """None when ``code`` is a valid unified social credit code, else what is wrong."""
     if len(code) != 18:
@@ -69,8 +74,7 @@ def uscc_issue(code: str) -> Problem | None:
 
 def uscc_problem(code: str) -> str | None:
     """None when ``code`` is a valid unified social credit code, else the reason (Chinese)."""
-    issue = uscc_issue(code)
-    return str(issue) if issue else None
+    return _text(uscc_issue(code))
 
 
 def normalise_uscc(raw: object) -> str:
@@ -93,8 +97,7 @@ def gtin_issue(gtin: str) -> Problem | None:
 
 
 def gtin_problem(gtin: str) -> str | None:
-    issue = gtin_issue(gtin)
-    return str(issue) if issue else None
+    return _text(gtin_issue(gtin))
 
 
 # 国药准字 + H/Z/S/J/B/T/F + 8 digits (e.g. 国药准字H20000001); imported drugs use
@@ -111,5 +114,4 @@ def approval_number_issue(number: str) -> Problem | None:
 
 
 def approval_number_problem(number: str) -> str | None:
-    issue = approval_number_issue(number)
-    return str(issue) if issue else None
+    return _text(approval_number_issue(number))

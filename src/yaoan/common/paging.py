@@ -1,4 +1,4 @@
-"""Bounds of a page number from a URL or an API call."""
+"""Bounds of the numbers a URL or an API call brings: page numbers and row ids."""
 
 # Past the end of any list here (fifty million rows at fifty a page); a larger number
 # would only overflow the database's OFFSET and end in a server error.

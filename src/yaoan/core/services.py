@@ -208,9 +208,7 @@ def unlock_user(*, actor: User, user: User, reason: str) -> None:
 def end_session(*, actor: User, session: UserSession, reason: str) -> None:
     if session.ended_at is not None:
         return
-    session.ended_at = timezone.now()
-    session.end_reason = reason
-    session.save(update_fields=["ended_at", "end_reason"])
+    _close(session, reason)
     Session.objects.filter(session_key=session.session_key).delete()
     audit.record(
         "core.session.ended",
@@ -238,26 +236,29 @@ def rekey_session(*, old_key: str, new_key: str) -> None:
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def end_all_sessions(*, actor: User, user: User, reason: str) -> None:
-    for session in user.sessions.filter(ended_at__isnull=True):
+def _close(session: UserSession, reason: str) -> None:
+    session.ended_at = timezone.now()
+    session.end_reason = reason
+    session.save(update_fields=["ended_at", "end_reason"])
+
+
+def end_all_sessions(*, actor: User, user: User, reason: str) -> int:
+    """Ends the user's open sessions; returns how many there were."""
+    sessions = list(user.sessions.filter(ended_at__isnull=True))
+    for session in sessions:
         end_session(actor=actor, session=session, reason=reason)
+    return len(sessions)
 
 
 @transaction.atomic
 def force_logout(*, actor: User, user: User, reason: str) -> int:
     """An administrator ends every session of ``user``; recorded with the reason even when
     there was none to end."""
-    sessions = list(user.sessions.filter(ended_at__isnull=True))
-    for session in sessions:
-        end_session(actor=actor, session=session, reason="forced")
+    ended = end_all_sessions(actor=actor, user=user, reason="forced")
     audit.record(
-        "core.user.forced_logout",
-        actor=actor,
-        obj=user,
-        after={"sessions": len(sessions)},
-        reason=reason,
+        "core.user.forced_logout", actor=actor, obj=user, after={"sessions": ended}, reason=reason
     )
-    return len(sessions)
+    return ended
 
 
 @transaction.atomic
@@ -266,9 +267,7 @@ def end_session_by_policy(*, user: User, session_key: str, reason: str) -> None:
     session = UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).first()
     if session is None:
         return  # ended before (by its user, an administrator, a deactivation): audited then
-    session.ended_at = timezone.now()
-    session.end_reason = reason
-    session.save(update_fields=["ended_at", "end_reason"])
+    _close(session, reason)
     audit.record(
         "core.session.ended",
         actor=user,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.paging import MAX_ID
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.inspections.enums import (
@@ -21,9 +22,6 @@ from yaoan.inspections.enums import (
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
 from yaoan.inspections.services import quarter_of
-
-# ids are BigAutoFields (a PostgreSQL bigint)
-MAX_ROW_ID = 2**63 - 1
 
 # random inspections come only from a draw, re-inspections only from a rectification order
 SCHEDULABLE_KINDS = [
@@ -233,7 +231,7 @@ def row_id(value: str | None) -> int | None:
     if not value or not (value.isascii() and value.isdigit()):
         return None
     number = int(value)
-    return number if 0 < number <= MAX_ROW_ID else None
+    return number if 0 < number <= MAX_ID else None
 
 
 def row_ids(values: Iterable[str]) -> list[int]:

@@ -235,10 +235,12 @@ def licence_warning(licence: Licence, today: dt.date) -> str:
     return ""
 
 
-def visible_entity(user: User, pk: int) -> Entity:
-    """The entity if the user's scope covers it; a 404 (and an audit row) otherwise."""
+def visible_entity(user: User, pk: int, *, deleted: bool = False) -> Entity:
+    """The entity if the user's scope covers it; a 404 (and an audit row) otherwise.
+    ``deleted``: among the deleted entities instead (only to restore one)."""
+    visible = deleted_entities_visible_to(user) if deleted else entities_visible_to(user)
     return visible_or_404(
-        entities_visible_to(user).select_related("subdistrict__station"),
+        visible.select_related("subdistrict__station"),
         pk,
         user=user,
         action="registry.access.denied",

@@ -26,7 +26,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.common.masking import mask_phone
 from yaoan.common.paging import MAX_PAGE
 from yaoan.common.panels import render_panels
-from yaoan.core.access import allowed_user, refusal, visible_or_404
+from yaoan.core.access import allowed_user, refusal
 from yaoan.core.models import User
 from yaoan.core.rules import can_edit_registry, can_read_registry, can_set_ratings, data_scope
 from yaoan.registry import services
@@ -416,13 +416,7 @@ def entity_create_view(request: HttpRequest) -> HttpResponse:
 
 def entity_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _editor(request)
-    entity = visible_or_404(
-        deleted_entities_visible_to(user),
-        pk,
-        user=user,
-        action="registry.access.denied",
-        object_type="registry.entity",
-    )
+    entity = visible_entity(user, pk, deleted=True)
     form = RestoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.restore_entity(actor=user, entity=entity, reason=form.cleaned_data["reason"])

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Field, Schema
 
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.services import MAX_SELECTION_VALUE
-from yaoan.registry.api.schemas import PageMeta
-
-# ids are BigAutoFields (a PostgreSQL bigint): a larger number is a 422, not a server error
-MAX_ID = 2**63 - 1
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+from yaoan.registry.api.schemas import PageMeta, RowId
 
 
 class ErrorOut(Schema):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
 
 from ninja import Field, Schema
 
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, ItemResult
-from yaoan.inspections.forms import MAX_ROW_ID
-from yaoan.registry.api.schemas import PageMeta, choices_text
-
-# a larger id than the column holds is a 422 with a message, not a server error
-RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+from yaoan.registry.api.schemas import PageMeta, RowId, choices_text
 
 
 class TeamMemberOut(Schema):

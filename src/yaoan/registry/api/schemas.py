@@ -4,7 +4,7 @@ each field's description lists the codes with their Chinese labels."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from django.utils import timezone
@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from yaoan.common.masking import mask_phone
+from yaoan.common.paging import MAX_ID
 from yaoan.registry.enums import (
     CreditClass,
     DeviceClass,
@@ -218,6 +219,11 @@ class ProductOut(Schema):
     is_cold_chain: bool = Field(description="冷链储运")
     in_volume_procurement: bool = Field(description="集采中选")
     is_for_children: bool = Field(description="儿童化妆品")
+
+
+# an id in a request body or query: a larger number than the columns hold is a 422 with a
+# message, not a server error
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class PageMeta(Schema):
