@@ -26,7 +26,7 @@ from yaoan.analytics.planning import (
     select_joint,
 )
 from yaoan.core import audit
-from yaoan.core.enums import OrgUnitKind
+from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.plans import defaults, keylist, workflow
@@ -51,7 +51,7 @@ from yaoan.plans.models import (
     PlanItemChange,
 )
 from yaoan.plans.queries import document_prefix, key_list_share
-from yaoan.plans.rules import can_manage_plans
+from yaoan.plans.rules import authored_plan, can_manage_plans, is_plan_approver, plan_approver_role
 from yaoan.registry.models import Entity
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -72,6 +72,14 @@ PAST_TENSE = {
 def _require_manager(actor: User | None) -> None:
     if actor is not None and not can_manage_plans(actor):
         raise PermissionDenied(_("只有股室负责人可以修改检查规则和年度清单。"))
+
+
+def _require_approver(actor: User | None) -> None:
+    """Approving or returning is a second person's decision: never a system run."""
+    if actor is None or not is_plan_approver(actor):
+        raise PermissionDenied(
+            _("只有%(r)s可以审批或退回年度清单。") % {"r": Role(plan_approver_role()).label}
+        )
 
 
 def _require_reason(reason: str) -> str:
@@ -747,11 +755,21 @@ def transition_plan(
     *, actor: User | None, plan: AnnualPlan, action: str, reason: str = ""
 ) -> AnnualPlan:
     """Submit, approve or return a plan version, as workflow.TRANSITIONS allows."""
-    _require_manager(actor)
+    if action == PlanAction.SUBMIT:
+        _require_manager(actor)
+    else:
+        _require_approver(actor)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     target = workflow.next_status(plan.status, action)
     if target is None or action == PlanAction.SUPERSEDE:
         raise _illegal(plan, action)
+    if action != PlanAction.SUBMIT and actor is not None and authored_plan(actor, plan):
+        raise _invalid(
+            None,
+            _("您生成或提交了这一版本，不能自己审批；请由另一位%(r)s审批。")
+            % {"r": Role(plan_approver_role()).label},
+            PlanError.APPROVER_IS_SUBMITTER,
+        )
     if action == PlanAction.RETURN:
         reason = _require_reason(reason)
     now = timezone.now()

@@ -52,7 +52,12 @@ from yaoan.plans.queries import (
     station_loads,
     versions_with_diffs,
 )
-from yaoan.plans.rules import can_manage_plans, can_read_plans
+from yaoan.plans.rules import (
+    can_act_on_plan,
+    can_approve_plan,
+    can_manage_plans,
+    can_read_plans,
+)
 from yaoan.plans.workflow import allowed_actions
 from yaoan.registry.enums import CreditClass, EntityType, RiskGrade
 from yaoan.registry.models import Entity
@@ -74,6 +79,16 @@ def _reader(request: HttpRequest) -> User:
 
 def _manager(request: HttpRequest) -> User:
     return allowed_user(request, can_manage_plans, DENIED)
+
+
+def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
+    """The steps this user may take on this version: a chief submits; the approver (never
+    the version's author) approves or returns."""
+    actions = []
+    for action in allowed_actions(plan.status):
+        if (action == PlanAction.SUBMIT and can_manage_plans(user)) or (action != PlanAction.SUBMIT and can_approve_plan(user, plan)):
+            actions.append(action)
+    return actions
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
@@ -260,7 +275,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "loads": loads,
             "totals": load_totals(loads),
             "can_manage": manager,
-            "actions": allowed_actions(plan.status) if manager else [],
+            "actions": plan_actions_for(user, plan),
             "editable": manager and plan.status in (PlanStatus.DRAFT, PlanStatus.APPROVED),
             "reason_form": ReasonForm(),
             "scope_all": data_scope(user).everything,
@@ -270,7 +285,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def plan_transition_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, can_act_on_plan, DENIED)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     if action not in (PlanAction.SUBMIT, PlanAction.APPROVE, PlanAction.RETURN):
         raise Http404

@@ -9,6 +9,7 @@ YAOAN_HTTPS            "1" behind TLS: HSTS, secure cookies, redirect http→htt
 YAOAN_IDLE_TIMEOUT_MINUTES, YAOAN_SESSION_MAX_HOURS, YAOAN_AUDIT_RETENTION_DAYS,
 YAOAN_PASSWORD_MIN_LENGTH, YAOAN_PASSWORD_MAX_AGE_DAYS, YAOAN_LOCKOUT_THRESHOLD,
 YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB
+YAOAN_PLAN_APPROVER_ROLE  "leader" (default) or "chief": who approves the annual plan
 """
 
 import os
@@ -200,6 +201,12 @@ CONTENT_SECURITY_POLICY = {
 
 # --- uploads -----------------------------------------------------------------------
 UPLOAD_MAX_MB = env_int("YAOAN_UPLOAD_MAX_MB", 10)
+# who approves the annual plan besides its submitter: the leader, or another section chief
+PLAN_APPROVER_ROLE = os.environ.get("YAOAN_PLAN_APPROVER_ROLE", "leader").strip() or "leader"
+if PLAN_APPROVER_ROLE not in ("leader", "chief"):
+    raise ImproperlyConfigured(
+        f"YAOAN_PLAN_APPROVER_ROLE must be 'leader' or 'chief', got {PLAN_APPROVER_ROLE!r}"
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "files"  # outside the static root; served only through views

@@ -18,6 +18,7 @@ from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.plans import services as plan_services
 from yaoan.plans.models import AnnualPlan, PlanItem
+from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
 
 
@@ -104,10 +105,10 @@ def submit(site: Site, inspection: Inspection, at: dt.datetime | None = None) ->
 
 
 def approved_plan(site: Site, year: int) -> AnnualPlan:
-    """The year's plan generated, submitted and approved by the chief."""
+    """The year's plan generated and submitted by the chief, approved by the leader."""
     plan = plan_services.generate_plan(year=year, actor=site.chief)
     plan = plan_services.submit_plan(actor=site.chief, plan=plan)
-    return plan_services.approve_plan(actor=site.chief, plan=plan)
+    return plan_services.approve_plan(actor=plan_factories.leader(), plan=plan)
 
 
 def edit_quarters(plan: AnnualPlan, entity: Entity, quarters: list[int]) -> None:
