@@ -84,11 +84,13 @@ def _manager(request: HttpRequest) -> User:
 def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
     """The steps this user may take on this version: a chief submits; the approver (never
     the version's author) approves or returns."""
-    actions = []
-    for action in allowed_actions(plan.status):
-        if (action == PlanAction.SUBMIT and can_manage_plans(user)) or (action != PlanAction.SUBMIT and can_approve_plan(user, plan)):
-            actions.append(action)
-    return actions
+
+    def may(action: str) -> bool:
+        if action == PlanAction.SUBMIT:
+            return can_manage_plans(user)
+        return can_approve_plan(user, plan)
+
+    return [action for action in allowed_actions(plan.status) if may(action)]
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
