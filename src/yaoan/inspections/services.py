@@ -975,25 +975,81 @@ def record_rectification_response(
     return order
 
 
+MAX_RECTIFICATION_DAYS = 120
+
+
+def new_rectification_deadline(
+    today: dt.date, *, new_deadline: dt.date | None = None, working_days: int | None = None
+) -> dt.date:
+    """The deadline a failed re-inspection sets: a date, or a number of working days from
+    today; one of the two, not in the past."""
+    if new_deadline is None and working_days is None:
+        raise ValidationError(
+            {
+                "new_deadline": ValidationError(
+                    _("整改不到位的，须给出新的整改期限（日期或工作日数）"), code="required"
+                )
+            }
+        )
+    if new_deadline is not None and working_days is not None:
+        raise ValidationError({"new_deadline": _("新的整改期限请只填写日期或工作日数之一")})
+    if working_days is not None:
+        if not 1 <= working_days <= MAX_RECTIFICATION_DAYS:
+            raise ValidationError(
+                {
+                    "working_days": _("整改工作日数须在 1 到 %(m)d 之间")
+                    % {"m": MAX_RECTIFICATION_DAYS}
+                }
+            )
+        try:
+            return WorkingCalendar().add_working_days(today, working_days)
+        except CalendarYearUnknownError as exc:
+            raise ValidationError(str(exc), code="calendar_unknown_year") from exc
+    assert new_deadline is not None
+    if new_deadline <= today:
+        raise ValidationError(
+            {
+                "new_deadline": ValidationError(
+                    _("新的整改期限（%(d)s）须晚于今天") % {"d": new_deadline.isoformat()},
+                    code="in_the_past",
+                )
+            }
+        )
+    return new_deadline
+
+
 @transaction.atomic
 def record_reinspection(
-    *, actor: User, order: RectificationOrder, passed: bool, note: str
+    *,
+    actor: User,
+    order: RectificationOrder,
+    passed: bool,
+    note: str,
+    new_deadline: dt.date | None = None,
+    working_days: int | None = None,
 ) -> RectificationOrder:
-    """Re-inspection: passed closes the order (销号); failed reopens it with a new deadline."""
+    """Re-inspection: passed closes the order (销号); failed reopens it with the new
+    deadline the inspector sets (重新限期整改: a date or a number of working days)."""
     _require_follow_up(actor, order)
     if not note.strip():
         raise ValidationError({"note": _("请填写复查情况")})
+    now = timezone.now()
+    deadline = None
+    if not passed:
+        deadline = new_rectification_deadline(
+            timezone.localdate(now), new_deadline=new_deadline, working_days=working_days
+        )
     order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
     before = {"status": order.status, "deadline": order.deadline.isoformat()}
     order.status = _transition_order(order, "reinspect_passed" if passed else "reinspect_failed")
-    now = timezone.now()
     order.reinspected_at, order.reinspected_by = now, actor
     order.reinspection_note = note.strip()
     if passed:
         order.closed_at, order.closed_by = now, actor
     else:
+        assert deadline is not None
         order.rounds += 1
-        order.deadline = _deadline(RECTIFICATION_RULE, timezone.localdate(now))
+        order.deadline = deadline
     order.save()
     audit.record(
         "inspections.rectification." + ("closed" if passed else "reopened"),

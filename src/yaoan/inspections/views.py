@@ -569,7 +569,12 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             reinspection_form,
             lambda d: services.record_reinspection(
-                actor=user, order=order, passed=d["passed"], note=d["note"]
+                actor=user,
+                order=order,
+                passed=d["passed"],
+                note=d["note"],
+                new_deadline=None if d["passed"] else d["new_deadline"],
+                working_days=None if d["passed"] else d["working_days"],
             ),
             _("已记录复查结果"),
             order,

@@ -262,7 +262,12 @@ def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any
 def reinspect(request: HttpRequest, pk: int, payload: ReinspectionIn) -> dict[str, Any]:
     user = _reader(request)
     order = services.record_reinspection(
-        actor=user, order=_visible_order(user, pk), passed=payload.passed, note=payload.note
+        actor=user,
+        order=_visible_order(user, pk),
+        passed=payload.passed,
+        note=payload.note,
+        new_deadline=payload.new_deadline,
+        working_days=payload.working_days,
     )
     return _order_out(order)
 

@@ -119,6 +119,12 @@ class ResponseIn(Schema):
 class ReinspectionIn(Schema):
     passed: bool = Field(description="整改是否到位（到位则销号）")
     note: str = Field(description="复查情况")
+    new_deadline: dt.date | None = Field(
+        None, description="整改不到位时必填其一：新的整改期限（不早于明天）"
+    )
+    working_days: int | None = Field(
+        None, ge=1, le=120, description="整改不到位时必填其一：自今日起的整改工作日数"
+    )
 
 
 class PublicResultOut(Schema):
