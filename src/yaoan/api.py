@@ -46,6 +46,8 @@ api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
 api.add_router("/draws/", "yaoan.draws.api.routes.router")
+# executing a draw schedules its visits: inspections' route, under the draws path
+api.add_router("/draws/", "yaoan.inspections.api.draws.draw_router")
 api.add_router("/trace/", "yaoan.trace.api.routes.router")
 
 

@@ -27,6 +27,7 @@ from yaoan.draws.forms import (
     DrawForm,
     ProfileForm,
     ReasonForm,
+    RedrawForm,
     inspector_choices_for,
     pool_filters_from,
     pool_filterset,
@@ -115,6 +116,8 @@ def draw_create_view(request: HttpRequest) -> HttpResponse:
             inspectors_per_entity=data["inspectors_per_entity"],
             partner_unit=data["partner_unit"],
             rules=frozenset(data["rules"]),
+            visits_from=data["visits_from"],
+            visits_until=data["visits_until"],
         )
         try:
             draw = services.commit_draw(actor=user, spec=spec)
@@ -176,19 +179,6 @@ def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
-    draw = visible_draw(user, pk)
-    try:
-        services.execute_draw(actor=user, draw=draw)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已抽取并公布种子和结果。"))
-    return redirect(draw)
-
-
-@require_POST
 def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff's explicit re-verification: re-derive the draw now and store the outcome."""
     user = _reader(request)
@@ -212,10 +202,10 @@ def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _manager(request)
     draw = visible_draw(user, pk)
-    form = ReasonForm(request.POST or None)
+    form = RedrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.redraw(actor=user, draw=draw, reason=form.cleaned_data["reason"])
+            new = services.redraw(actor=user, draw=draw, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -10,10 +10,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
-        from yaoan.draws.extensions import (
-            register_draw_listener,
-            register_last_inspectors_provider,
-        )
+        from yaoan.draws.extensions import register_last_inspectors_provider
         from yaoan.inspections import demo, hooks
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
@@ -31,7 +28,6 @@ class InspectionsConfig(AppConfig):
         register_panel(Panel(10, "dashboard", dashboard_panel))
         register_panel(Panel(30, "entity_profile", entity_panel))
         register_last_inspectors_provider(hooks.last_inspectors)
-        register_draw_listener(hooks.create_inspections_for_draw)
         register_done_counter(hooks.done_counts)
         register_done_counter(hooks.joint_done_counts, joint=True)
         register_key_list_source("serious_finding", hooks.serious_findings)

@@ -21,7 +21,7 @@ from yaoan.inspections.enums import (
     Severity,
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
-from yaoan.inspections.services import quarter_of
+from yaoan.inspections.plan_visits import quarter_of
 
 # random inspections come only from a draw, re-inspections only from a rectification order
 SCHEDULABLE_KINDS = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,16 +26,13 @@ from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grad
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
 from yaoan.core.deadlines import compute_deadline
-from yaoan.core.enums import OrgUnitKind
-from yaoan.core.models import OrgUnit, User
+from yaoan.core.models import User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
-from yaoan.draws.models import InspectorConflict
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     EscalationTarget,
     InspectionError,
-    InspectionKind,
     InspectionResult,
     InspectionStatus,
     ItemResult,
@@ -44,27 +40,20 @@ from yaoan.inspections.enums import (
     Severity,
 )
 from yaoan.inspections.models import (
-    Checklist,
     ChecklistItem,
     Escalation,
     Finding,
     Inspection,
-    InspectionInspector,
     InspectionPhoto,
     ItemRecord,
     RectificationOrder,
 )
-from yaoan.inspections.queries import active_inspectors
 from yaoan.inspections.rules import (
     can_follow_up_rectification,
     can_inspect,
-    can_schedule_inspections,
     can_supervise_inspections,
 )
 from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
-from yaoan.plans.enums import PlanStatus
-from yaoan.plans.keylist import live_entities
-from yaoan.plans.models import AnnualPlan
 from yaoan.registry import services as registry_services
 from yaoan.registry.enums import RatingKind
 from yaoan.registry.models import Entity
@@ -121,355 +110,6 @@ ACTION_LABELS = {
     "reinspect_passed": _("复查销号"),
     "reinspect_failed": _("复查不合格"),
 }
-
-
-# --- checklists ----------------------------------------------------------------------------
-
-
-def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
-    current = Checklist.objects.filter(is_current=True)
-    for checklist in current.filter(campaign=campaign) if campaign else []:
-        if entity_type in checklist.entity_types:
-            return checklist
-    for checklist in current.filter(campaign=""):
-        if entity_type in checklist.entity_types:
-            return checklist
-    general = current.filter(code="general").first()
-    if general is None:
-        raise ValidationError(_("未配置适用于该类监管对象的检查表"))
-    return general
-
-
-# --- scheduling ----------------------------------------------------------------------------
-
-
-def _check_team(
-    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity
-) -> None:
-    if len({u.pk for u in inspectors}) < MIN_TEAM:
-        raise _error(
-            InspectionError.CONFIRMATION_MISSING,
-            "inspectors",
-            _("每次检查至少安排两名检查人员"),
-        )
-    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
-    if not_inspectors:
-        raise ValidationError(
-            {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
-        )
-    if joint_department is not None and all(
-        u.org_unit_id != joint_department.pk for u in inspectors
-    ):
-        raise ValidationError(
-            {"inspectors": _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name}}
-        )
-    conflicted = conflicted_inspectors(entity, inspectors)
-    if conflicted:
-        raise ValidationError(
-            {
-                "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
-                % {"n": "、".join(u.display_name or u.username for u in conflicted)}
-            }
-        )
-
-
-def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
-    """Inspectors with a recorded conflict of interest with the entity (回避)."""
-    people = list(inspectors)
-    ids = set(
-        InspectorConflict.objects.filter(
-            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
-        ).values_list("inspector_id", flat=True)
-    )
-    return [u for u in people if u.pk in ids]
-
-
-@transaction.atomic
-def schedule_inspection(
-    *,
-    actor: User,
-    entity: Entity,
-    kind: str,
-    scheduled_for: dt.date,
-    inspectors: Sequence[User],
-    reason: str = "",
-    campaign: str = "",
-    draw: Any = None,
-    joint_department: OrgUnit | None = None,
-    plan_year: int | None = None,
-    system: bool = False,
-) -> Inspection:
-    """Schedule one inspection. ``system`` is for the draw listener, which acts for the
-    chief who executed the draw and has already checked scope and roles."""
-    if not system:
-        if not can_schedule_inspections(actor):
-            raise PermissionDenied(_("只有股室负责人或检查员可以安排检查"))
-        _require_scope(actor, entity)
-    if kind not in InspectionKind.values or kind == InspectionKind.REINSPECTION:
-        raise ValidationError({"kind": _("检查类型无效")})
-    # 双随机 results are published as random: only a verifiable draw may choose them
-    if kind == InspectionKind.RANDOM and draw is None:
-        raise ValidationError({"kind": _("双随机抽查只能由双随机抽取产生，请使用“双随机抽取”")})
-    if kind in (InspectionKind.COMPLAINT, InspectionKind.FLYING) and not reason.strip():
-        raise ValidationError({"reason": _("投诉举报核查和飞行检查须写明检查事由")})
-    if kind == InspectionKind.CAMPAIGN and not campaign.strip():
-        raise ValidationError({"campaign": _("专项检查须填写专项名称")})
-    if entity.is_deleted:
-        raise ValidationError({"entity": _("该监管对象已删除")})
-    # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
-    _check_team(inspectors, joint_department, entity)
-    inspection = Inspection.objects.create(
-        entity=entity,
-        station=entity.subdistrict.station,
-        kind=kind,
-        campaign=campaign.strip(),
-        checklist=checklist_for(entity.entity_type, campaign.strip()),
-        scheduled_for=scheduled_for,
-        plan_year=plan_year,
-        draw=draw,
-        joint_department=joint_department,
-        reason=reason.strip(),
-        created_by=actor,
-    )
-    InspectionInspector.objects.bulk_create(
-        InspectionInspector(inspection=inspection, inspector=u)
-        for u in {u.pk: u for u in inspectors}.values()
-    )
-    audit.record(
-        "inspections.inspection.scheduled",
-        actor=actor,
-        obj=inspection,
-        after={
-            "entity": entity.pk,
-            "kind": kind,
-            "scheduled_for": scheduled_for.isoformat(),
-            "inspectors": sorted(u.username for u in inspectors),
-            "reason": reason.strip(),
-            "draw": getattr(draw, "pk", None),
-        },
-    )
-    return inspection
-
-
-@transaction.atomic
-def cancel_inspection(
-    *, actor: User, inspection: Inspection, reason: str, by_redraw: bool = False
-) -> Inspection:
-    """Cancel with a reason. An inspection a draw chose is cancelled only by a redraw: a
-    published draw cannot be quietly thinned out."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以取消检查"))
-    _require_scope(actor, inspection.entity)
-    if inspection.draw_id and not by_redraw:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("双随机抽取产生的检查不能单独取消；确需调整的，请重新抽取并说明原因"),
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("取消检查须填写原因")})
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    before = inspection.status
-    inspection.status = _transition(inspection, "cancel")
-    inspection.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "inspections.inspection.cancelled",
-        actor=actor,
-        obj=inspection,
-        reason=reason.strip(),
-        before={"status": before},
-        after={"status": inspection.status},
-    )
-    return inspection
-
-
-def quarter_of(day: dt.date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return start, end - dt.timedelta(days=1)
-
-
-def _station_teams(station: OrgUnit) -> list[list[User]]:
-    """Two-person teams for a station's plan visits: its own inspectors paired with each
-    other, or with the bureau's inspectors when the station has only one."""
-    local = list(active_inspectors().filter(org_unit=station).order_by("username"))
-    district = list(
-        active_inspectors()
-        .filter(org_unit__kind__in=[OrgUnitKind.BUREAU, OrgUnitKind.SECTION])
-        .order_by("username")
-    )
-    if len(local) >= 2:
-        return [[local[i], local[(i + 1) % len(local)]] for i in range(len(local))]
-    if local:
-        return [[local[0], other] for other in district if other.pk != local[0].pk]
-    return []
-
-
-def _team_for(entity: Entity, teams: list[list[User]], n: int) -> list[User]:
-    """The n-th team in rotation, skipping teams with a recorded conflict (回避)."""
-    for k in range(len(teams)):
-        team = teams[(n + k) % len(teams)]
-        if not conflicted_inspectors(entity, team):
-            return team
-    raise ValidationError(
-        {"station": _("%(e)s：所有检查组都有应当回避的人员，请手工安排") % {"e": entity.name}}
-    )
-
-
-def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[User]:
-    if department is None or not any(item.joint for item in visits):
-        return []
-    partners = list(active_inspectors().filter(org_unit=department).order_by("username"))
-    if not partners:
-        raise ValidationError(
-            {"joint_department": _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name}}
-        )
-    return partners
-
-
-@dataclass(frozen=True)
-class PlanScheduling:
-    """What schedule_from_plan did: visits scheduled, and the plan's entities it skipped
-    (deleted or cancelled since the plan was approved), named for the chief."""
-
-    scheduled: int
-    skipped: tuple[str, ...] = ()
-
-
-def _split_inspectable(items: list[Any]) -> tuple[list[Any], list[str]]:
-    """The items whose entity can still be inspected, and the names of the others: one
-    entity deregistered after approval must not hold up the station's whole quarter."""
-    live = set(
-        live_entities().filter(pk__in=[i.entity_id for i in items]).values_list("pk", flat=True)
-    )
-    skipped = [
-        _("%(e)s（%(why)s）")
-        % {
-            "e": i.entity.name,
-            "why": _("已删除") if i.entity.is_deleted else i.entity.get_status_display(),
-        }
-        for i in items
-        if i.entity_id not in live
-    ]
-    return [i for i in items if i.entity_id in live], skipped
-
-
-def _visit_days(first_day: dt.date, end: dt.date, count: int) -> list[dt.date]:
-    """``count`` dates spread evenly from ``first_day`` to ``end``, each moved to the next
-    working day (at the quarter's end, back to its last one). A year the calendar does
-    not know is the administrator's to load, not a weekend-only guess (S20)."""
-    calendar = WorkingCalendar()
-    span = (end - first_day).days
-    try:
-        workdays = [
-            day
-            for day in (first_day + dt.timedelta(days=i) for i in range(span + 1))
-            if calendar.is_workday(day)
-        ]
-    except CalendarYearUnknownError as exc:
-        raise ValidationError(
-            _("无法按工作日安排检查日期：%(e)s") % {"e": exc}, code="calendar_unknown_year"
-        ) from exc
-    if not workdays:
-        raise ValidationError({"quarter": _("该季度剩余的日子里没有工作日")})
-    days = []
-    for n in range(count):
-        spread = first_day + dt.timedelta(days=span * n // max(1, count))
-        days.append(workdays[min(bisect_left(workdays, spread), len(workdays) - 1)])
-    return days
-
-
-@transaction.atomic
-def schedule_from_plan(
-    *,
-    actor: User,
-    year: int,
-    quarter: int,
-    station: OrgUnit,
-    joint_department: OrgUnit | None = None,
-) -> PlanScheduling:
-    """Turn a station's quarter of the approved annual plan into planned inspections, spread
-    over the quarter's working days and over two-person teams; visits already scheduled
-    are not repeated, entities deleted or cancelled since are skipped and named. Items the
-    plan marks for a joint inspection (e.g. with 卫健委) carry ``joint_department``."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": _("季度应为 1～4")})
-    # the lock makes a second run (a double click) wait and then find the visits made
-    plan = (
-        AnnualPlan.objects.select_for_update().filter(year=year, status=PlanStatus.APPROVED).first()
-    )
-    if plan is None:
-        raise ValidationError({"year": _("%(y)s 年度重点检查清单尚未批准") % {"y": year}})
-    teams = _station_teams(station)
-    if not teams:
-        raise ValidationError(
-            {"station": _("%(s)s 没有可安排的检查员（至少两人）") % {"s": station.name}}
-        )
-    start, end = quarter_span(year, quarter)
-    first_day = max(start, timezone.localdate())
-    if first_day > end:
-        raise ValidationError({"quarter": _("该季度已结束")})
-    items, skipped = _split_inspectable(
-        list(
-            plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
-            .select_related("entity__subdistrict__station")
-            .order_by("entity_id")
-        )
-    )
-    existing = dict(
-        Inspection.objects.filter(
-            plan_year=year,
-            kind=InspectionKind.PLANNED,
-            scheduled_for__range=(start, end),
-            entity_id__in=[i.entity_id for i in items],
-        )
-        .exclude(status=InspectionStatus.CANCELLED)
-        .values("entity_id")
-        .annotate(n=Count("id"))
-        .values_list("entity_id", "n")
-    )
-    if joint_department is None and any(item.joint for item in items):
-        raise ValidationError(
-            {"joint_department": _("本季度清单中有联合检查对象，请选择联合检查部门")}
-        )
-    visits = [
-        item
-        for item in items
-        for _n in range(max(0, getattr(item, f"q{quarter}") - existing.get(item.entity_id, 0)))
-    ]
-    partners = _partner_inspectors(joint_department, visits)
-    days = _visit_days(first_day, end, len(visits)) if visits else []
-    for n, (item, day) in enumerate(zip(visits, days, strict=True)):
-        team = _team_for(item.entity, teams, n)
-        if item.joint:
-            team = [*team, partners[n % len(partners)]]
-        schedule_inspection(
-            actor=actor,
-            entity=item.entity,
-            kind=InspectionKind.PLANNED,
-            scheduled_for=day,
-            inspectors=team,
-            reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
-            plan_year=year,
-            joint_department=joint_department if item.joint else None,
-        )
-    audit.record(
-        "inspections.plan.scheduled",
-        actor=actor,
-        obj=plan,
-        after={
-            "quarter": quarter,
-            "station": station.pk,
-            "inspections": len(visits),
-            "skipped": list(skipped),
-        },
-    )
-    return PlanScheduling(len(visits), tuple(skipped))
 
 
 # --- on site -------------------------------------------------------------------------------

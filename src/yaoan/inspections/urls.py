@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inspection_list_view, name="inspection_list"),
     path("new/", views.inspection_create_view, name="inspection_create"),
     path("from-plan/", views.from_plan_view, name="from_plan"),
+    path("draws/<int:pk>/execute/", views.draw_execute_view, name="draw_execute"),
     path("<int:pk>/", views.inspection_detail_view, name="inspection_detail"),
     path("<int:pk>/record/", views.inspection_record_view, name="inspection_record"),
     path("<int:pk>/draft/", views.inspection_draft_view, name="inspection_draft"),

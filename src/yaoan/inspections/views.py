@@ -23,7 +23,9 @@ from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, User
-from yaoan.inspections import services
+from yaoan.draws.rules import can_manage_draws
+from yaoan.draws.views import visible_draw
+from yaoan.inspections import plan_visits, scheduling, services
 from yaoan.inspections.enums import (
     InspectionStatus,
     RectificationStatus,
@@ -181,7 +183,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            inspection = services.schedule_inspection(
+            inspection = scheduling.schedule_inspection(
                 actor=user,
                 entity=entity,
                 kind=data["kind"],
@@ -201,6 +203,23 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/inspection_create.html", {"form": form, "entity": entity})
 
 
+@require_POST
+def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """执行抽取 on the draw's page: publish the result and schedule the drawn visits."""
+    user = allowed_user(request, can_manage_draws, "draws.access.denied")
+    draw = visible_draw(user, pk)
+    try:
+        draw = scheduling.execute_draw(actor=user, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已抽取并公布种子和结果，已安排 %(n)d 次检查。") % {"n": draw.inspections.count()},
+        )
+    return redirect(draw)
+
+
 def from_plan_view(request: HttpRequest) -> HttpResponse:
     """The chief turns a station's quarter of the approved annual plan into inspections."""
     user = _reader(request)
@@ -210,7 +229,7 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            done = services.schedule_from_plan(
+            done = plan_visits.schedule_from_plan(
                 actor=user,
                 year=data["year"],
                 quarter=data["quarter"],
@@ -458,7 +477,9 @@ def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     done = _post_action(
         request,
         form,
-        lambda d: services.cancel_inspection(actor=user, inspection=inspection, reason=d["reason"]),
+        lambda d: scheduling.cancel_inspection(
+            actor=user, inspection=inspection, reason=d["reason"]
+        ),
         _("检查已取消"),
         inspection,
     )

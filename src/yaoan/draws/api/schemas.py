@@ -32,6 +32,8 @@ class DrawSummaryOut(Schema):
     selection_mode: SelectionMode = Field(description="ratio=按比例（万分比）；count=按数量")
     selection_value: int = Field(description="按比例时为万分比（500 = 5%），按数量时为户数")
     inspectors_per_entity: int
+    visits_from: dt.date | None = Field(description="检查期限（起）：抽中对象的检查安排在此期间")
+    visits_until: dt.date | None = Field(description="检查期限（止）")
     avoid_grid: bool
     avoid_conflict: bool = Field(
         description="利害关系回避：依法始终适用（本规则可关闭时创建的旧抽取可能为 false）"
@@ -108,10 +110,16 @@ class DrawIn(Schema):
         "利害关系回避（conflict）依法始终适用，列出与否都不能关闭",
     )
     inspector_unit_ids: list[RowId] = Field(min_length=1, description="检查人员来源单位编号")
+    visits_from: dt.date | None = Field(None, description="检查期限（起），不早于今日；默认今日")
+    visits_until: dt.date | None = Field(
+        None, description="检查期限（止），默认开始日期所在季度的最后一天"
+    )
 
 
 class RedrawIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
+    visits_from: dt.date | None = Field(None, description="新的检查期限（起）；不填则沿用原期限")
+    visits_until: dt.date | None = Field(None, description="新的检查期限（止）")
 
 
 class ProblemOut(Schema):

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.api.schemas import (
     DraftIn,
     InspectionDetailOut,
@@ -146,7 +146,7 @@ def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
     if found is None:
         raise Http404
     inspectors = list(User.objects.filter(pk__in=payload.inspector_ids, is_active=True))
-    inspection = services.schedule_inspection(
+    inspection = scheduling.schedule_inspection(
         actor=user,
         entity=found,
         kind=payload.kind,

@@ -13,7 +13,7 @@ from yaoan.core.models import OrgUnit, User
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorProfile
 from yaoan.draws.services import DrawSpec
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.plans import services as plan_services
@@ -47,9 +47,9 @@ def profile_inspectors(site: Site) -> None:
             )
 
 
-def draw(site: Site, entity: Entity | None = None) -> Draw:
+def draw(site: Site, entity: Entity | None = None, **period: Any) -> Draw:
     """A committed and executed draw of one entity (the pharmacy unless told) over the
-    station's two inspectors; its listener schedules the random inspection."""
+    station's two inspectors; executing it schedules the random inspection."""
     entity = entity or site.pharmacy
     profile_inspectors(site)
     spec = DrawSpec(
@@ -60,16 +60,17 @@ def draw(site: Site, entity: Entity | None = None) -> Draw:
         inspector_units=[site.station],
         pool_filters={"q": entity.uscc},
         rules=frozenset(),
+        **period,
     )
     committed = draw_services.commit_draw(actor=site.chief, spec=spec)
-    return draw_services.execute_draw(actor=site.chief, draw=committed)
+    return scheduling.execute_draw(actor=site.chief, draw=committed)
 
 
 def schedule(site: Site, kind: str = InspectionKind.RANDOM, **kwargs: Any) -> Inspection:
     """An inspection of ``kind``; a random one the only way there is: drawn."""
     if kind == InspectionKind.RANDOM:
         return Inspection.objects.get(draw=draw(site, kwargs.get("entity")))
-    return services.schedule_inspection(
+    return scheduling.schedule_inspection(
         actor=kwargs.pop("actor", site.chief),
         entity=kwargs.pop("entity", site.pharmacy),
         kind=kind,

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from yaoan.common.testing import totp_code
 from yaoan.core.services import issue_api_token
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +48,13 @@ def test_schedule_record_and_submit_through_the_api(site: Site) -> None:
         {
             "entity_id": site.pharmacy.pk,
             "kind": "planned",
-            "scheduled_for": "2026-06-10",
+            "scheduled_for": timezone.localdate().isoformat(),
             "inspector_ids": [site.inspector.pk, site.partner.pk],
         },
     )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    items = services.checklist_for("retail_pharmacy").items.all()
+    items = scheduling.checklist_for("retail_pharmacy").items.all()
     records = [
         {
             "item_id": i.pk,
@@ -86,7 +86,7 @@ def test_random_kind_cannot_be_scheduled_by_hand(site: Site) -> None:
         {
             "entity_id": site.pharmacy.pk,
             "kind": "random",
-            "scheduled_for": "2026-06-10",
+            "scheduled_for": timezone.localdate().isoformat(),
             "inspector_ids": [site.inspector.pk, site.partner.pk],
         },
     )
@@ -139,7 +139,7 @@ def test_ids_beyond_the_columns_are_a_422_with_a_message(
     payload = {
         "entity_id": site.pharmacy.pk,
         "kind": "planned",
-        "scheduled_for": "2026-06-10",
+        "scheduled_for": timezone.localdate().isoformat(),
         "inspector_ids": [site.inspector.pk, site.partner.pk],
     }
     response = call("post", "/api/inspections/", site.chief, payload | {field: value})

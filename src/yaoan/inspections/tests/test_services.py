@@ -19,7 +19,7 @@ import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing 
 from yaoan.common.testing import totp_code
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -60,12 +60,12 @@ def png_bytes() -> bytes:
     ],
 )
 def test_checklist_is_chosen_by_entity_type(entity_type: str, code: str) -> None:
-    assert services.checklist_for(entity_type).code == code
+    assert scheduling.checklist_for(entity_type).code == code
 
 
 def test_shipped_checklists_cover_what_the_issue_names() -> None:
     texts = {
-        code: " ".join(i.text for i in services.checklist_for(code).items.all())
+        code: " ".join(i.text for i in scheduling.checklist_for(code).items.all())
         for code in ("retail_pharmacy", "vaccination_site", "device_dealer", "cosmetics_dealer")
     }
     assert "执业药师" in texts["retail_pharmacy"] and "凭处方" in texts["retail_pharmacy"]
@@ -87,7 +87,7 @@ def test_schedule_needs_two_inspectors(site: Site) -> None:
 
 def test_random_inspection_only_comes_from_a_draw(site: Site) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.schedule_inspection(
+        scheduling.schedule_inspection(
             actor=site.chief,
             entity=site.pharmacy,
             kind=InspectionKind.RANDOM,
@@ -100,7 +100,7 @@ def test_random_inspection_only_comes_from_a_draw(site: Site) -> None:
 def test_drawn_inspection_is_cancelled_only_by_a_redraw(site: Site) -> None:
     inspection = schedule(site)
     with pytest.raises(ValidationError) as exc:
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="不想查了")
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="不想查了")
     assert "请重新抽取" in str(exc.value)
 
 
@@ -125,14 +125,13 @@ def test_a_drawn_team_with_a_recorded_conflict_is_refused_too(site: Site) -> Non
         actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative"
     )
     with pytest.raises(ValidationError) as exc:
-        services.schedule_inspection(
+        scheduling.schedule_inspection(
             actor=site.chief,
             entity=site.pharmacy,
             kind=InspectionKind.RANDOM,
             scheduled_for=timezone.localdate(),
             inspectors=[site.inspector, site.partner],
             draw=drawn,
-            system=True,
         )
     assert "应当回避" in str(exc.value) and site.partner.display_name in str(exc.value)
 
@@ -370,17 +369,17 @@ def test_transition_tables_list_every_legal_change() -> None:
 def test_submitted_inspection_cannot_be_cancelled(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site, kind=InspectionKind.PLANNED)))
     with pytest.raises(ValidationError) as exc:
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
     assert "不能取消" in str(exc.value)
 
 
 def test_cancel_needs_the_chief_and_a_reason(site: Site) -> None:
     inspection = schedule(site, kind=InspectionKind.PLANNED)
     with pytest.raises(PermissionDenied):
-        services.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
+        scheduling.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
     with pytest.raises(ValidationError):
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="")
-    services.cancel_inspection(actor=site.chief, inspection=inspection, reason="企业已注销")
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="")
+    scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="企业已注销")
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.CANCELLED
 
