@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.inspections.enums import (
+    AmendmentStatus,
     EscalationTarget,
     InspectionKind,
     InspectionResult,
@@ -144,6 +145,45 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:inspection_detail", args=[self.pk])
+
+
+class InspectionAmendment(models.Model):
+    """A change to a submitted record with its reason (S17). A published result, or a
+    defect's grade, changes only when a section chief other than the proposer approves;
+    an approved change of a published result is shown on the public page as 更正说明."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="amendments")
+    status = models.CharField(_("状态"), max_length=10, choices=AmendmentStatus.choices)
+    reason = models.TextField(_("修改原因"))
+    # {"summary": str, "notes": {item id: note}, "severities": {finding id: severity}}
+    changes = models.JSONField(_("修改内容"))
+    before = models.JSONField(_("原值"), default=dict)
+    after = models.JSONField(_("新值"), default=dict)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    public_notice = models.BooleanField(_("公示更正说明"), default=False)
+
+    class Meta:
+        verbose_name = _("检查记录更正")
+        verbose_name_plural = _("检查记录更正")
+        ordering = ["inspection", "proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection"],
+                condition=models.Q(status="pending"),
+                name="one_pending_amendment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}: {self.get_status_display()}"
 
 
 class InspectionInspector(models.Model):

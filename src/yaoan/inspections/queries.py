@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from yaoan.core.enums import Role
 from yaoan.core.models import User
@@ -14,7 +14,12 @@ from yaoan.inspections.enums import (
     InspectionStatus,
     RectificationStatus,
 )
-from yaoan.inspections.models import Escalation, Inspection, RectificationOrder
+from yaoan.inspections.models import (
+    Escalation,
+    Inspection,
+    InspectionAmendment,
+    RectificationOrder,
+)
 
 OPEN_STATUSES = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
@@ -78,6 +83,15 @@ def published_results(search: str = "") -> QuerySet[Inspection]:
             published_at__isnull=False,
         )
         .select_related("entity", "rectification")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=InspectionAmendment.objects.filter(public_notice=True).order_by(
+                    "decided_at", "id"
+                ),
+                to_attr="corrections",
+            )
+        )
         .order_by("-submitted_at", "-id")
     )
     term = search.strip()[:60]

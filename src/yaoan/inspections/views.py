@@ -25,8 +25,9 @@ from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, User
 from yaoan.draws.rules import can_manage_draws
 from yaoan.draws.views import visible_draw
-from yaoan.inspections import plan_visits, scheduling, services
+from yaoan.inspections import amendments, plan_visits, scheduling, services
 from yaoan.inspections.enums import (
+    AmendmentStatus,
     InspectionStatus,
     RectificationStatus,
     Severity,
@@ -50,6 +51,7 @@ from yaoan.inspections.models import (
     Checklist,
     Finding,
     Inspection,
+    InspectionAmendment,
     InspectionPhoto,
     RectificationOrder,
 )
@@ -263,12 +265,20 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
 # --- detail --------------------------------------------------------------------------------
 
 
+AMENDMENT_EVENTS = (
+    "inspections.inspection.amended",
+    "inspections.inspection.amendment_proposed",
+    "inspections.inspection.amendment_approved",
+    "inspections.inspection.amendment_rejected",
+)
+
+
 def _history(inspection: Inspection) -> QuerySet[AuditEvent]:
     """Changes after submission with their reasons (S17), for everyone who sees the record."""
     return AuditEvent.objects.filter(
         object_type="inspections.inspection",
         object_id=str(inspection.pk),
-        action="inspections.inspection.amended",
+        action__in=AMENDMENT_EVENTS,
     ).order_by("seq")
 
 
@@ -279,6 +289,11 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     on_team = any(m.inspector_id == user.pk for m in team)
     records = {r.item_id: r for r in inspection.records.all()}
     items = [(i, records.get(i.pk)) for i in inspection.checklist.items.all()]
+    pending = (
+        inspection.amendments.filter(status=AmendmentStatus.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -292,6 +307,10 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": list(inspection.photos.all()),
             "order": RectificationOrder.objects.filter(inspection=inspection).first(),
             "history": list(_history(inspection)),
+            "pending": pending,
+            "can_decide": pending is not None
+            and can_supervise_inspections(user)
+            and pending.proposed_by_id != user.pk,
             "can_record": on_team
             and can_inspect(user)
             and inspection.status in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS),
@@ -494,24 +513,56 @@ def inspection_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     inspection = visible_inspection(user, pk)
     form = AmendForm(request.POST or None, inspection=inspection)
-    done = _post_action(
-        request,
-        form,
-        lambda d: services.amend_inspection(
-            actor=user,
-            inspection=inspection,
-            reason=d["reason"],
-            summary=d["summary"],
-            severities=form.severities(),
-        ),
-        _("修改已保存，原值和原因已记录"),
-        inspection,
-    )
-    return done or render(
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amendment = amendments.amend_inspection(
+                actor=user,
+                inspection=inspection,
+                reason=data["reason"],
+                summary=data["summary"],
+                severities=form.severities(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, _amended_message(amendment))
+            return redirect(inspection)
+    return render(
         request,
         "inspections/confirm_form.html",
         {"form": form, "title": _("提交后修改"), "subject": inspection, "back": inspection},
     )
+
+
+def _amended_message(amendment: InspectionAmendment | None) -> str:
+    if amendment is None:
+        return _("没有修改任何内容")
+    if amendment.status == AmendmentStatus.PENDING:
+        return _("更正已提交，待股室负责人审批后生效")
+    return _("修改已保存，原值和原因已记录")
+
+
+@require_POST
+def amendment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chief approves or rejects a pending amendment from the inspection's page."""
+    user = _reader(request)
+    amendment = get_object_or_404(InspectionAmendment, pk=pk)
+    inspection = visible_inspection(user, amendment.inspection_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        amendments.decide_amendment(
+            actor=user, amendment=amendment, approve=approve, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, _("已批准更正") if approve else _("已驳回更正"))
+    return redirect(inspection)
 
 
 def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:

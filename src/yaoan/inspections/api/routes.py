@@ -285,6 +285,10 @@ def _public_out(i: Inspection) -> dict[str, Any]:
         "result": i.get_result_display(),
         "rectification": order.status if order else "none",
         "published_on": timezone.localdate(i.published_at),
+        "corrections": [
+            {"corrected_on": timezone.localdate(c.decided_at), "reason": c.reason}
+            for c in getattr(i, "corrections", [])
+        ],
     }
 
 

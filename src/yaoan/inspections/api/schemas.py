@@ -127,6 +127,11 @@ class ReinspectionIn(Schema):
     )
 
 
+class CorrectionOut(Schema):
+    corrected_on: dt.date = Field(description="更正日期")
+    reason: str = Field(description="更正原因")
+
+
 class PublicResultOut(Schema):
     entity_name: str = Field(description="被检查对象")
     uscc: str = Field(description="统一社会信用代码")
@@ -134,6 +139,9 @@ class PublicResultOut(Schema):
     result: str = Field(description="检查结论")
     rectification: str = Field(description="整改情况：none/open/responded/closed")
     published_on: dt.date = Field(description="公示日期")
+    corrections: list[CorrectionOut] = Field(
+        description="公示后经批准的更正说明（日期和原因），按时间先后"
+    )
 
 
 class PublicResultPage(PageMeta):

@@ -19,7 +19,7 @@ import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing 
 from yaoan.common.testing import totp_code
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
-from yaoan.inspections import scheduling, services
+from yaoan.inspections import amendments, scheduling, services
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -338,15 +338,17 @@ def test_amendment_needs_a_reason_and_keeps_both_values(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"2.1": "不在岗"}))
     finding = inspection.findings.get()
     with pytest.raises(ValidationError) as exc:
-        services.amend_inspection(actor=site.inspector, inspection=inspection, reason=" ")
+        amendments.amend_inspection(actor=site.inspector, inspection=inspection, reason=" ")
     assert "原因" in str(exc.value)
-    services.amend_inspection(
+    pending = amendments.amend_inspection(
         actor=site.inspector,
         inspection=inspection,
         reason="复核后认定为严重缺陷",
         severities={finding.pk: Severity.CRITICAL},
     )
-    event = AuditEvent.objects.get(action="inspections.inspection.amended")
+    assert pending is not None
+    amendments.decide_amendment(actor=site.chief, amendment=pending, approve=True)
+    event = AuditEvent.objects.get(action="inspections.inspection.amendment_approved")
     assert event.reason == "复核后认定为严重缺陷"
     assert event.before[f"finding {finding.pk} severity"] == Severity.MAJOR
     assert event.after[f"finding {finding.pk} severity"] == Severity.CRITICAL

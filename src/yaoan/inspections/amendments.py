@@ -1,0 +1,172 @@
+"""Changes to a submitted inspection record (提交后修改). Every change needs a reason and
+keeps the old and new values (S17). A change of a published result, or of a defect's
+grade, is a pending amendment until a section chief other than the proposer approves it;
+an approved change of a published result carries a correction notice (更正说明: date and
+reason) on the public page. Other changes (the summary, a note) apply at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.core import audit
+from yaoan.core.models import User
+from yaoan.inspections.enums import AmendmentStatus, InspectionError, InspectionStatus, Severity
+from yaoan.inspections.models import Inspection, InspectionAmendment
+from yaoan.inspections.rules import can_supervise_inspections
+from yaoan.inspections.services import _error, _on_team, _require_scope, _result_of
+
+
+def _changes(
+    inspection: Inspection,
+    summary: str | None,
+    notes: Mapping[int, str] | None,
+    severities: Mapping[int, str] | None,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(changes to apply, before, after): only what differs from the record now."""
+    changes: dict[str, Any] = {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if summary is not None and summary.strip() != inspection.summary:
+        changes["summary"] = summary.strip()
+        before["summary"], after["summary"] = inspection.summary, summary.strip()
+    wanted_notes = {k: v.strip() for k, v in (notes or {}).items()}
+    for record in inspection.records.select_related("item").filter(item_id__in=list(wanted_notes)):
+        if wanted_notes[record.item_id] != record.note:
+            changes.setdefault("notes", {})[str(record.item_id)] = wanted_notes[record.item_id]
+            key = f"note {record.item.number}"
+            before[key], after[key] = record.note, wanted_notes[record.item_id]
+    for finding in inspection.findings.filter(pk__in=list(severities or {})):
+        new = (severities or {})[finding.pk]
+        if new not in Severity.values:
+            raise ValidationError({"severity": _("缺陷等级无效")})
+        if new != finding.severity:
+            changes.setdefault("severities", {})[str(finding.pk)] = new
+            key = f"finding {finding.pk} severity"
+            before[key], after[key] = finding.severity, new
+    return changes, before, after
+
+
+def _apply(inspection: Inspection, changes: Mapping[str, Any]) -> tuple[str, str]:
+    """Write the changes; returns the result before and after."""
+    if "summary" in changes:
+        inspection.summary = changes["summary"]
+    for item_id, note in changes.get("notes", {}).items():
+        inspection.records.filter(item_id=int(item_id)).update(note=note)
+    for finding_id, severity in changes.get("severities", {}).items():
+        inspection.findings.filter(pk=int(finding_id)).update(severity=severity)
+    old_result = inspection.result
+    inspection.result = _result_of(inspection.findings.all())
+    inspection.save(update_fields=["summary", "result", "updated_at"])
+    return old_result, inspection.result
+
+
+def needs_approval(inspection: Inspection, changes: Mapping[str, Any]) -> bool:
+    return inspection.published_at is not None or bool(changes.get("severities"))
+
+
+@transaction.atomic
+def amend_inspection(
+    *,
+    actor: User,
+    inspection: Inspection,
+    reason: str,
+    summary: str | None = None,
+    notes: Mapping[int, str] | None = None,
+    severities: Mapping[int, str] | None = None,
+) -> InspectionAmendment | None:
+    """Correct a submitted record: the summary, item notes and findings' severity (item
+    results themselves are not changed: a new inspection records a new fact). Returns the
+    amendment — applied, or pending the chief's approval — or None when nothing changed."""
+    if not _on_team(actor, inspection):
+        if not can_supervise_inspections(actor):
+            raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
+        _require_scope(actor, inspection.entity)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.status != InspectionStatus.SUBMITTED:
+        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("只能修改已提交的检查"))
+    if not reason.strip():
+        raise _error(InspectionError.REASON_REQUIRED, "reason")
+    changes, before, after = _changes(inspection, summary, notes, severities)
+    if not changes:
+        return None
+    pending = needs_approval(inspection, changes)
+    if pending and inspection.amendments.filter(status=AmendmentStatus.PENDING).exists():
+        raise _error(
+            InspectionError.AMENDMENT_PENDING,
+            message=_("该检查已有待审批的更正，请待股室负责人审批后再修改"),
+        )
+    amendment = InspectionAmendment.objects.create(
+        inspection=inspection,
+        status=AmendmentStatus.PENDING if pending else AmendmentStatus.APPLIED,
+        reason=reason.strip(),
+        changes=changes,
+        before=before,
+        after=after,
+        proposed_by=actor,
+        proposed_at=timezone.now(),
+    )
+    if not pending:
+        old, new = _apply(inspection, changes)
+        if old != new:
+            before["result"], after["result"] = old, new
+            amendment.before, amendment.after = before, after
+            amendment.save(update_fields=["before", "after"])
+    audit.record(
+        "inspections.inspection." + ("amendment_proposed" if pending else "amended"),
+        actor=actor,
+        obj=inspection,
+        reason=reason.strip(),
+        before=before,
+        after={**after, "amendment": amendment.pk},
+    )
+    return amendment
+
+
+@transaction.atomic
+def decide_amendment(
+    *, actor: User, amendment: InspectionAmendment, approve: bool, note: str = ""
+) -> InspectionAmendment:
+    """The section chief approves (the change is applied; a published result gets its
+    correction notice) or rejects (with a reason) a pending amendment. The proposer never
+    decides their own."""
+    if not can_supervise_inspections(actor):
+        raise PermissionDenied(_("只有股室负责人可以审批更正"))
+    _require_scope(actor, amendment.inspection.entity)
+    amendment = InspectionAmendment.objects.select_for_update().get(pk=amendment.pk)
+    if amendment.status != AmendmentStatus.PENDING:
+        raise _error(
+            InspectionError.ILLEGAL_TRANSITION,
+            message=_("“%(s)s”的更正不能再审批") % {"s": amendment.get_status_display()},
+        )
+    if amendment.proposed_by_id == actor.pk:
+        raise _error(
+            InspectionError.APPROVER_IS_SUBMITTER,
+            message=_("您提出了这项更正，须由另一位股室负责人审批"),
+        )
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("驳回更正须填写理由")})
+    inspection = Inspection.objects.select_for_update().get(pk=amendment.inspection_id)
+    amendment.decided_by, amendment.decided_at = actor, timezone.now()
+    amendment.decision_note = note.strip()
+    amendment.status = AmendmentStatus.APPROVED if approve else AmendmentStatus.REJECTED
+    if approve:
+        old, new = _apply(inspection, amendment.changes)
+        if old != new:
+            amendment.before["result"], amendment.after["result"] = old, new
+        amendment.public_notice = inspection.published_at is not None
+    amendment.save()
+    audit.record(
+        "inspections.inspection.amendment_" + ("approved" if approve else "rejected"),
+        actor=actor,
+        obj=inspection,
+        reason=note.strip() or amendment.reason,
+        before=amendment.before if approve else {},
+        after={**(amendment.after if approve else {}), "amendment": amendment.pk},
+    )
+    return amendment
