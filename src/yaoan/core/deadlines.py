@@ -205,7 +205,9 @@ def open_deadline(
     start: dt.date | None = None,
     label: str = "",
     url: str = "",
+    due_on: dt.date | None = None,
 ) -> Deadline:
+    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改)."""
     subject_type, subject_id = subject_key(subject)
     deadline = Deadline(
         subject_type=subject_type,
@@ -218,6 +220,9 @@ def open_deadline(
         url=url[:300],
     )
     _recalculate(deadline, WorkingCalendar(provisional=True))
+    if due_on is not None:
+        deadline.base_due_on = deadline.due_on = due_on
+        deadline.provisional = False
     _mark_open_or_overdue(deadline)
     deadline.save()
     audit.record("core.deadline.opened", obj=deadline, after=_facts(deadline))

@@ -15,7 +15,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,14 +42,13 @@ from yaoan.analytics.draws.inputs import BASIS_POINTS
 from yaoan.core import audit
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.core.rules import data_scope
+from yaoan.core.transitions import take
 from yaoan.draws.enums import (
     MANDATORY_RULES,
     AvoidanceRule,
     ConflictKind,
     DrawError,
     DrawKind,
-    DrawStatus,
     SelectionMode,
 )
 from yaoan.draws.extensions import last_inspectors_provider
@@ -57,7 +56,7 @@ from yaoan.draws.messages import describe_input_error
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
 from yaoan.draws.queries import check_draw, draws_visible_to
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
-from yaoan.draws.workflow import can_move
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
@@ -413,39 +412,19 @@ def _locked(draw: Draw) -> Draw:
     return Draw.objects.select_for_update().get(pk=draw.pk)
 
 
-def _require_status(draw: Draw, target: str) -> None:
-    if not can_move(draw.status, target):
-        raise _invalid(
-            _("该抽取当前状态为“%(status)s”，不能执行此操作。")
-            % {"status": draw.get_status_display()},
-            code=DrawError.ILLEGAL_TRANSITION,
-        )
-
-
-def _require_in_scope(actor: User, draw: Draw) -> None:
-    scope = data_scope(actor)
-    if scope.everything:
-        return
-    stations = set(draw.stations.values_list("pk", flat=True))
-    if not stations or not stations <= set(scope.station_ids or ()):
-        raise PermissionDenied(_("该抽取超出您的管辖范围。"))
-
-
-@transaction.atomic
-def execute_draw(*, actor: User, draw: Draw) -> Draw:
-    """Reveal the seed, compute the result from the frozen inputs and save it. The visits
-    are not this app's: ``yaoan.inspections.scheduling.execute_draw`` calls this and then
-    schedules them in the same transaction, and the pages and the API call that."""
-    _require_manager(actor)
-    draw = _locked(draw)
-    _require_in_scope(actor, draw)
-    _require_status(draw, DrawStatus.DRAWN)
+def _period_open(draw: Any) -> str | None:
+    """The "period_open" guard of the execute row: visits cannot be scheduled in the past."""
     if draw.visits_until is not None and draw.visits_until < timezone.localdate():
-        raise _invalid(
-            _("该抽取的检查期限已于 %(d)s 结束，不能再执行；请重新抽取并填写新的检查期限。")
-            % {"d": draw.visits_until.isoformat()},
-            field_name="visits_until",
-        )
+        return _("该抽取的检查期限已于 %(d)s 结束，不能再执行；请重新抽取并填写新的检查期限。") % {
+            "d": draw.visits_until.isoformat()
+        }
+    return None
+
+
+def _reveal(draw: Draw, actor: User, details: dict[str, Any]) -> list[str]:
+    """Compute the result from the frozen inputs and the seed, store its rows, and verify
+    it once, as anyone would from the published document, so the public pages serve the
+    stored outcome instead of re-deriving the draw on every visit."""
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
     frozen = {e["key"]: e for e in draw.inputs["entities"]}
     _refuse_late_conflicts(draw, result.assignments, frozen)
@@ -466,28 +445,36 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
         for row in rows
         for code in row.inspector_codes
     )
-    draw.status = DrawStatus.DRAWN
     draw.drawn_by = actor
     draw.drawn_at = timezone.now()
-    draw.save(update_fields=["status", "drawn_by", "drawn_at"])
-    # verified once here, as anyone would from the published document, so the public pages
-    # serve the stored outcome instead of re-deriving the draw on every visit
     report, digest = check_draw(draw)
     _store_verification(draw, report, digest or "")
-    audit.record(
-        "draws.draw.executed",
-        actor=actor,
-        obj=draw,
-        before={"status": DrawStatus.COMMITTED},
-        after={
-            "status": DrawStatus.DRAWN,
-            "seed": draw.seed,
-            "selected": len(rows),
-            "verified": report.ok,
-            "document_digest": draw.document_digest,
-        },
+    details.update(
+        seed=draw.seed,
+        selected=len(rows),
+        verified=report.ok,
+        document_digest=draw.document_digest,
     )
-    return draw
+    return ["drawn_by", "drawn_at"]
+
+
+def execute_draw(*, actor: User, draw: Draw) -> Draw:
+    """Reveal the seed, compute the result from the frozen inputs and save it (the
+    "execute" row of workflow.DRAW). The visits are not this app's:
+    ``yaoan.inspections.scheduling.execute_draw`` calls this and then schedules them in the
+    same transaction, and the pages and the API call that."""
+    details: dict[str, Any] = {}  # filled by _reveal, read by the transition's audit event
+    executed = take(
+        DRAW,
+        draw,
+        "execute",
+        actor=actor,
+        guards={"period_open": _period_open},
+        update=lambda locked: _reveal(cast(Draw, locked), actor, details),
+        details=details,
+    )
+    assert isinstance(executed, Draw)
+    return executed
 
 
 def _refuse_late_conflicts(
@@ -603,27 +590,17 @@ def redraw(
 ) -> Draw:
     """A new draw with the same conditions over the pools as they are now, and a new seed;
     the old draw is superseded and stays visible with its result."""
-    _require_manager(actor)
     if not reason.strip():
         raise _invalid(_("重新抽取须填写原因。"), field_name="reason")
-    old = _locked(draw)
-    _require_in_scope(actor, old)
-    _require_status(old, DrawStatus.SUPERSEDED)
-    before = old.status
-    old.status = DrawStatus.SUPERSEDED
-    old.superseded_at = timezone.now()
-    old.save(update_fields=["status", "superseded_at"])
+
+    def superseded(locked: Any) -> list[str]:
+        locked.superseded_at = timezone.now()
+        return ["superseded_at"]
+
+    old = take(DRAW, draw, "supersede", actor=actor, reason=reason, update=superseded)
+    assert isinstance(old, Draw)
     spec = _redraw_spec(old, visits_from, visits_until)
-    new = commit_draw(actor=actor, spec=spec, redraw_of=old, reason=reason.strip())
-    audit.record(
-        "draws.draw.superseded",
-        actor=actor,
-        obj=old,
-        reason=reason.strip(),
-        before={"status": before},
-        after={"status": DrawStatus.SUPERSEDED, "redrawn_as": new.pk},
-    )
-    return new
+    return commit_draw(actor=actor, spec=spec, redraw_of=old, reason=reason.strip())
 
 
 # --- conflicts and profiles -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws import services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.extensions import last_inspectors_provider
@@ -43,6 +44,7 @@ from yaoan.draws.queries import (
     stored_report,
 )
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
@@ -172,6 +174,7 @@ def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problem": describe_problem(report.first) if report and report.first else "",
             "can_manage": can_manage_draws(user),
+            "actions": {t.action for t in allowed_actions(DRAW, draw, user)},
             "redrawn_as": Draw.objects.filter(redraw_of=draw).first(),
             "inspector_units": draw.inspector_units.all(),
         },

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from yaoan.core import audit
 from yaoan.core.models import User
+from yaoan.core.transitions import take
 from yaoan.inspections.enums import AmendmentStatus, InspectionError, InspectionStatus, Severity
 from yaoan.inspections.models import Inspection, InspectionAmendment
 from yaoan.inspections.rules import can_supervise_inspections
 from yaoan.inspections.services import _error, _on_team, _require_scope, _result_of
+from yaoan.inspections.workflow import AMENDMENT
 
 
 def _changes(
@@ -82,7 +84,8 @@ def amend_inspection(
 ) -> InspectionAmendment | None:
     """Correct a submitted record: the summary, item notes and findings' severity (item
     results themselves are not changed: a new inspection records a new fact). Returns the
-    amendment — applied, or pending the chief's approval — or None when nothing changed."""
+    pending amendment when the change waits for the chief's approval; None when it was
+    applied at once (or nothing changed)."""
     if not _on_team(actor, inspection):
         if not can_supervise_inspections(actor):
             raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
@@ -95,15 +98,27 @@ def amend_inspection(
     changes, before, after = _changes(inspection, summary, notes, severities)
     if not changes:
         return None
-    pending = needs_approval(inspection, changes)
-    if pending and inspection.amendments.filter(status=AmendmentStatus.PENDING).exists():
+    if not needs_approval(inspection, changes):
+        old, new = _apply(inspection, changes)
+        if old != new:
+            before["result"], after["result"] = old, new
+        audit.record(
+            "inspections.inspection.amended",
+            actor=actor,
+            obj=inspection,
+            reason=reason.strip(),
+            before=before,
+            after=after,
+        )
+        return None
+    if inspection.amendments.filter(status=AmendmentStatus.PENDING).exists():
         raise _error(
             InspectionError.AMENDMENT_PENDING,
             message=_("该检查已有待审批的更正，请待股室负责人审批后再修改"),
         )
     amendment = InspectionAmendment.objects.create(
         inspection=inspection,
-        status=AmendmentStatus.PENDING if pending else AmendmentStatus.APPLIED,
+        status=AmendmentStatus.PENDING,
         reason=reason.strip(),
         changes=changes,
         before=before,
@@ -111,14 +126,8 @@ def amend_inspection(
         proposed_by=actor,
         proposed_at=timezone.now(),
     )
-    if not pending:
-        old, new = _apply(inspection, changes)
-        if old != new:
-            before["result"], after["result"] = old, new
-            amendment.before, amendment.after = before, after
-            amendment.save(update_fields=["before", "after"])
     audit.record(
-        "inspections.inspection." + ("amendment_proposed" if pending else "amended"),
+        "inspections.inspection.amendment_proposed",
         actor=actor,
         obj=inspection,
         reason=reason.strip(),
@@ -128,45 +137,35 @@ def amend_inspection(
     return amendment
 
 
-@transaction.atomic
 def decide_amendment(
     *, actor: User, amendment: InspectionAmendment, approve: bool, note: str = ""
 ) -> InspectionAmendment:
-    """The section chief approves (the change is applied; a published result gets its
-    correction notice) or rejects (with a reason) a pending amendment. The proposer never
-    decides their own."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以审批更正"))
-    _require_scope(actor, amendment.inspection.entity)
-    amendment = InspectionAmendment.objects.select_for_update().get(pk=amendment.pk)
-    if amendment.status != AmendmentStatus.PENDING:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("“%(s)s”的更正不能再审批") % {"s": amendment.get_status_display()},
-        )
-    if amendment.proposed_by_id == actor.pk:
-        raise _error(
-            InspectionError.APPROVER_IS_SUBMITTER,
-            message=_("您提出了这项更正，须由另一位股室负责人审批"),
-        )
+    """A section chief other than the proposer approves (the change is applied; a
+    published result gets its correction notice) or rejects (with a reason) a pending
+    amendment: the "inspections.inspectionamendment" workflow."""
     if not approve and not note.strip():
         raise ValidationError({"note": _("驳回更正须填写理由")})
-    inspection = Inspection.objects.select_for_update().get(pk=amendment.inspection_id)
-    amendment.decided_by, amendment.decided_at = actor, timezone.now()
-    amendment.decision_note = note.strip()
-    amendment.status = AmendmentStatus.APPROVED if approve else AmendmentStatus.REJECTED
-    if approve:
-        old, new = _apply(inspection, amendment.changes)
-        if old != new:
-            amendment.before["result"], amendment.after["result"] = old, new
-        amendment.public_notice = inspection.published_at is not None
-    amendment.save()
-    audit.record(
-        "inspections.inspection.amendment_" + ("approved" if approve else "rejected"),
-        actor=actor,
-        obj=inspection,
-        reason=note.strip() or amendment.reason,
-        before=amendment.before if approve else {},
-        after={**(amendment.after if approve else {}), "amendment": amendment.pk},
-    )
-    return amendment
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=amendment.inspection_id)
+
+        def approved(locked: Any) -> list[str]:
+            locked.decided_by, locked.decided_at = actor, timezone.now()
+            locked.decision_note = note.strip()
+            if approve:
+                old, new = _apply(inspection, locked.changes)
+                if old != new:
+                    locked.before["result"], locked.after["result"] = old, new
+                locked.public_notice = inspection.published_at is not None
+            return ["decided_by", "decided_at", "decision_note", "before", "after", "public_notice"]
+
+        decided = take(
+            AMENDMENT,
+            amendment,
+            "approve" if approve else "reject",
+            actor=actor,
+            reason=note,
+            update=approved,
+            details={"inspection": inspection.pk},
+        )
+    assert isinstance(decided, InspectionAmendment)
+    return decided

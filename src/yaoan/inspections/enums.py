@@ -54,10 +54,9 @@ class RectificationStatus(models.TextChoices):
 
 
 class AmendmentStatus(models.TextChoices):
-    """A change to a submitted record: applied at once, or waiting for the chief's approval
-    when the result is published or a defect's grade changes."""
+    """A change to a submitted record that waits for the chief's approval (the result is
+    published, or a defect's grade changes); other changes apply at once, audited."""
 
-    APPLIED = "applied", _("已修改")
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")

@@ -3,13 +3,17 @@ and escalations. Thin: rules live in services.py and workflow.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.core.deadlines import current_deadline
+from yaoan.core.models import Deadline
 from yaoan.inspections.enums import (
     AmendmentStatus,
     EscalationTarget,
@@ -20,6 +24,7 @@ from yaoan.inspections.enums import (
     RectificationStatus,
     Severity,
 )
+from yaoan.inspections.workflow import PUBLICATION_RULE, RECTIFICATION_RULE
 
 
 class Checklist(models.Model):
@@ -122,7 +127,6 @@ class Inspection(models.Model):
     result = models.CharField(
         _("检查结论"), max_length=10, choices=InspectionResult.choices, blank=True
     )
-    publication_due = models.DateField(_("公示期限"), null=True, blank=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -145,6 +149,16 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:inspection_detail", args=[self.pk])
+
+    @cached_property
+    def publication_deadline(self) -> Deadline | None:
+        """The 一公开 deadline (core.Deadline), opened when a random inspection is submitted."""
+        return current_deadline(self, PUBLICATION_RULE)
+
+    @property
+    def publication_due(self) -> dt.date | None:
+        deadline = self.publication_deadline
+        return deadline.due_on if deadline else None
 
 
 class InspectionAmendment(models.Model):
@@ -279,7 +293,6 @@ class RectificationOrder(models.Model):
         _("状态"), max_length=12, choices=RectificationStatus.choices, default="open"
     )
     issued_on = models.DateField(_("下达日期"))
-    deadline = models.DateField(_("整改期限"))
     response = models.TextField(_("企业整改情况"), blank=True)
     responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     reinspected_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
@@ -296,14 +309,26 @@ class RectificationOrder(models.Model):
     class Meta:
         verbose_name = _("整改通知")
         verbose_name_plural = _("整改通知")
-        ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="rect_status_deadline")]
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["status", "issued_on"], name="rect_status_issued")]
 
     def __str__(self) -> str:
         return self.number
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:rectification_detail", args=[self.pk])
+
+    @cached_property
+    def due(self) -> Deadline | None:
+        """The current 整改期限 (core.Deadline of rule "rectification"): opened when the order
+        is issued, met when it is closed, replaced on 重新限期整改."""
+        return current_deadline(self, RECTIFICATION_RULE)
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The due date, read-only (lists annotate it as ``due_on`` instead)."""
+        due = self.due
+        return due.due_on if due else None
 
 
 class Escalation(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
 from yaoan.core.models import OrgUnit, User
+from yaoan.core.transitions import take
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorConflict
 from yaoan.draws.queries import superseded_chain
@@ -28,9 +29,9 @@ from yaoan.inspections.models import Checklist, Inspection, InspectionInspector
 from yaoan.inspections.rules import (
     can_inspect,
     can_schedule_inspections,
-    can_supervise_inspections,
 )
-from yaoan.inspections.services import _error, _require_scope, _transition
+from yaoan.inspections.services import _error, _require_scope
+from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
 
 MIN_TEAM = 2
@@ -173,35 +174,16 @@ def schedule_inspection(
     return inspection
 
 
-@transaction.atomic
 def cancel_inspection(
     *, actor: User, inspection: Inspection, reason: str, by_redraw: bool = False
 ) -> Inspection:
-    """Cancel with a reason. An inspection a draw chose is cancelled only by a redraw: a
-    published draw cannot be quietly thinned out."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以取消检查"))
-    _require_scope(actor, inspection.entity)
-    if inspection.draw_id and not by_redraw:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("双随机抽取产生的检查不能单独取消；确需调整的，请重新抽取并说明原因"),
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("取消检查须填写原因")})
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    before = inspection.status
-    inspection.status = _transition(inspection, "cancel")
-    inspection.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "inspections.inspection.cancelled",
-        actor=actor,
-        obj=inspection,
-        reason=reason.strip(),
-        before={"status": before},
-        after={"status": inspection.status},
-    )
-    return inspection
+    """Cancel with a reason. A drawn inspection is cancelled only when a redraw replacing
+    its draw is executed (the "cancel_for_redraw" row of the table; its permission says so):
+    a published draw cannot be quietly thinned out."""
+    action = "cancel_for_redraw" if by_redraw else "cancel"
+    cancelled = take(INSPECTION, inspection, action, actor=actor, reason=reason)
+    assert isinstance(cancelled, Inspection)
+    return cancelled
 
 
 def visit_days(

@@ -25,10 +25,11 @@ from PIL import Image, UnidentifiedImageError
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
-from yaoan.core.deadlines import compute_deadline
-from yaoan.core.models import User
+from yaoan.core.deadlines import meet_deadlines, open_deadline
+from yaoan.core.models import Deadline, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
+from yaoan.core.transitions import require_transition, take
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     EscalationTarget,
@@ -36,7 +37,6 @@ from yaoan.inspections.enums import (
     InspectionResult,
     InspectionStatus,
     ItemResult,
-    RectificationStatus,
     Severity,
 )
 from yaoan.inspections.models import (
@@ -48,20 +48,23 @@ from yaoan.inspections.models import (
     ItemRecord,
     RectificationOrder,
 )
+from yaoan.inspections.queries import overdue_rectifications, with_due
 from yaoan.inspections.rules import (
-    can_follow_up_rectification,
     can_inspect,
     can_supervise_inspections,
 )
-from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
+from yaoan.inspections.workflow import (
+    INSPECTION,
+    PUBLICATION_RULE,
+    RECTIFICATION,
+    RECTIFICATION_RULE,
+)
 from yaoan.registry import services as registry_services
 from yaoan.registry.enums import RatingKind
 from yaoan.registry.models import Entity
 
 INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
-RECTIFICATION_RULE = "rectification"
-PUBLICATION_RULE = "random_inspection_publication"
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 GRADING_RULE = GradingRule()
 MIN_TEAM = 2
@@ -73,15 +76,6 @@ def _error(code: InspectionError, field: str | None = None, message: str = "") -
     return ValidationError({field: error}) if field else error
 
 
-def _deadline(code: str, start: dt.date) -> dt.date:
-    """A working-day deadline; a year the calendar does not know yet is a clear message
-    naming what the administrator must do, not a server error (S20)."""
-    try:
-        return compute_deadline(code, start)
-    except CalendarYearUnknownError as exc:
-        raise ValidationError(str(exc), code="calendar_unknown_year") from exc
-
-
 def _require_scope(actor: User, entity: Entity) -> None:
     if not data_scope(actor).covers(entity.subdistrict.station_id):
         raise PermissionDenied(_("该监管对象不在您的管辖范围内"))
@@ -89,27 +83,6 @@ def _require_scope(actor: User, entity: Entity) -> None:
 
 def _on_team(actor: User, inspection: Inspection) -> bool:
     return inspection.team.filter(inspector=actor).exists()
-
-
-def _transition(inspection: Inspection, action: str) -> str:
-    new = next_inspection_status(inspection.status, action)
-    if new is None:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("“%(s)s”状态的检查不能%(a)s")
-            % {"s": inspection.get_status_display(), "a": ACTION_LABELS.get(action, action)},
-        )
-    return new
-
-
-ACTION_LABELS = {
-    "start": _("开始检查"),
-    "submit": _("提交"),
-    "cancel": _("取消"),
-    "respond": _("登记整改回复"),
-    "reinspect_passed": _("复查销号"),
-    "reinspect_failed": _("复查不合格"),
-}
 
 
 # --- on site -------------------------------------------------------------------------------
@@ -120,21 +93,14 @@ def _require_inspector_on_team(actor: User, inspection: Inspection) -> None:
         raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
 
 
-@transaction.atomic
 def start_inspection(*, actor: User, inspection: Inspection) -> Inspection:
-    _require_inspector_on_team(actor, inspection)
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    inspection.status = _transition(inspection, "start")
-    inspection.started_at = timezone.now()
-    inspection.save(update_fields=["status", "started_at", "updated_at"])
-    audit.record(
-        "inspections.inspection.started",
-        actor=actor,
-        obj=inspection,
-        before={"status": InspectionStatus.SCHEDULED},
-        after={"status": inspection.status},
-    )
-    return inspection
+    def started(locked: Any) -> list[str]:
+        locked.started_at = timezone.now()
+        return ["started_at", "updated_at"]
+
+    started_inspection = take(INSPECTION, inspection, "start", actor=actor, update=started)
+    assert isinstance(started_inspection, Inspection)
+    return started_inspection
 
 
 @dataclass(frozen=True)
@@ -396,16 +362,10 @@ def submit_inspection(
     # what can be checked without the code first, so no code is spent on a record that
     # cannot be submitted; all of it is checked again under the lock below
     current = Inspection.objects.get(pk=inspection.pk)
-    _transition(current, "submit")
+    require_transition(INSPECTION, current.status, "submit")
     _check_complete(current)
     _confirm_co_inspector(current, actor, co_inspector, co_code)
-    with transaction.atomic():
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        new_status = _transition(inspection, "submit")
-        if summary is not None:
-            inspection.summary = summary.strip()
-        records = _check_complete(inspection)
-        return _complete(actor, inspection, new_status, records, co_inspector, by_code=True)
+    return _complete(actor, inspection, co_inspector, by_code=True, summary=summary)
 
 
 @transaction.atomic
@@ -424,134 +384,142 @@ def enter_paper_record(
             "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
         )
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    new_status = _transition(inspection, "submit")
-    records = _check_complete(inspection)
-    return _complete(
-        actor, inspection, new_status, records, co_inspector, by_code=False, reason=reason
-    )
+    return _complete(actor, inspection, co_inspector, by_code=False, reason=reason)
 
 
 def _complete(
     actor: User,
     inspection: Inspection,
-    new_status: str,
-    records: list[ItemRecord],
     co_inspector: User | None,
     *,
     by_code: bool,
     reason: str = "",
+    summary: str | None = None,
 ) -> Inspection:
-    now = timezone.now()
-    today = timezone.localdate(now)
-    findings = Finding.objects.bulk_create(
-        Finding(
-            inspection=inspection,
-            item=r.item,
-            description=f"{r.item.text}：{r.note}",
-            severity=r.item.severity,
-            created_at=now,
+    """The submit transition: under the row lock the record is checked again, findings
+    are written, the team's confirmations stamped, the number and result set; the order
+    (with its deadline) and the publication deadline follow."""
+    details: dict[str, Any] = {}
+
+    def complete(locked: Any) -> list[str]:
+        records = _check_complete(locked)
+        now = timezone.now()
+        findings = Finding.objects.bulk_create(
+            Finding(
+                inspection=locked,
+                item=r.item,
+                description=f"{r.item.text}：{r.note}",
+                severity=r.item.severity,
+                created_at=now,
+            )
+            for r in sorted(records, key=lambda r: r.item.position)
+            if r.result == ItemResult.NON_COMPLIANT
         )
-        for r in sorted(records, key=lambda r: r.item.position)
-        if r.result == ItemResult.NON_COMPLIANT
-    )
-    inspection.team.filter(inspector=actor).update(confirmed_at=now)
-    inspection.team.filter(inspector=co_inspector).update(
-        confirmed_at=now, confirmed_by_code=by_code
-    )
-    inspection.status = new_status
-    inspection.submitted_at = now
-    inspection.number = next_document_number(INSPECTION_PREFIX, today.year)
-    inspection.result = _result_of(findings)
-    if inspection.kind in PUBLISHED_KINDS:
-        inspection.publication_due = _deadline(PUBLICATION_RULE, today)
-    inspection.save()
-    order = _open_rectification(actor, inspection, today) if findings else None
-    audit.record(
-        "inspections.inspection.submitted",
+        locked.team.filter(inspector=actor).update(confirmed_at=now)
+        locked.team.filter(inspector=co_inspector).update(
+            confirmed_at=now, confirmed_by_code=by_code
+        )
+        if summary is not None:
+            locked.summary = summary.strip()
+        locked.submitted_at = now
+        locked.number = next_document_number(INSPECTION_PREFIX, timezone.localdate(now).year)
+        locked.result = _result_of(findings)
+        order = _open_rectification(actor, locked) if findings else None
+        if locked.kind in PUBLISHED_KINDS:
+            _open_publication_deadline(actor, locked)
+        # the audit event of the transition carries the record as submitted
+        details.update(
+            records={r.item.number: [r.result, r.note] for r in records},
+            findings=[[f.item.number if f.item else "", f.severity] for f in findings],
+            confirmed_by=sorted([actor.username, co_inspector.username if co_inspector else ""]),
+            confirmed_by_code=by_code,
+            rectification=order.number if order else None,
+        )
+        return ["summary", "submitted_at", "number", "result", "updated_at"]
+
+    submitted = take(
+        INSPECTION,
+        inspection,
+        "submit",
         actor=actor,
-        obj=inspection,
-        reason=reason.strip(),
-        before={"status": InspectionStatus.IN_PROGRESS},
-        after={
-            "status": inspection.status,
-            "number": inspection.number,
-            "result": inspection.result,
-            "records": {r.item.number: [r.result, r.note] for r in records},
-            "summary": inspection.summary,
-            "findings": [[f.item.number if f.item else "", f.severity] for f in findings],
-            "confirmed_by": sorted([actor.username, co_inspector.username if co_inspector else ""]),
-            "confirmed_by_code": by_code,
-            "rectification": order.number if order else None,
-        },
+        reason=reason,
+        update=complete,
+        details=details,
     )
-    return inspection
+    assert isinstance(submitted, Inspection)
+    return submitted
 
 
-def _open_rectification(actor: User, inspection: Inspection, today: dt.date) -> RectificationOrder:
+def _open_publication_deadline(actor: User, inspection: Inspection) -> None:
+    """一公开: a random inspection's result is published within the rule's working days."""
+    open_deadline(
+        subject=inspection,
+        rule_code=PUBLICATION_RULE,
+        org_unit=inspection.station,
+        assignee=None,
+        label=_("公示抽查结果：%(e)s") % {"e": inspection.entity.name},
+        url=inspection.get_absolute_url(),
+    )
+
+
+def _open_rectification(actor: User, inspection: Inspection) -> RectificationOrder:
+    """The order is issued with the inspection's submission; its 整改期限 is a Deadline
+    of rule "rectification" assigned to the inspector who submitted."""
+    today = timezone.localdate()
     order = RectificationOrder.objects.create(
         number=next_document_number(RECTIFICATION_PREFIX, today.year),
         inspection=inspection,
         entity=inspection.entity,
         station=inspection.station,
         issued_on=today,
-        deadline=_deadline(RECTIFICATION_RULE, today),
     )
+    deadline = _open_order_deadline(actor, order)
     audit.record(
-        "inspections.rectification.opened",
+        "inspections.rectificationorder.issued",
         obj=order,
         actor=actor,
-        after={"deadline": order.deadline.isoformat(), "inspection": inspection.number},
+        after={"deadline": deadline.due_on.isoformat(), "inspection": inspection.number},
     )
     return order
+
+
+def _open_order_deadline(
+    assignee: User, order: RectificationOrder, due_on: dt.date | None = None
+) -> Deadline:
+    return open_deadline(
+        subject=order,
+        rule_code=RECTIFICATION_RULE,
+        org_unit=order.station,
+        assignee=assignee,
+        label=_("整改期限：%(n)s %(e)s") % {"n": order.number, "e": order.entity.name},
+        url=order.get_absolute_url(),
+        due_on=due_on,
+    )
 
 
 # --- rectification -------------------------------------------------------------------------
 
 
-def _require_follow_up(actor: User, order: RectificationOrder) -> None:
-    if not can_follow_up_rectification(actor):
-        raise PermissionDenied(_("只有检查员或股室负责人可以跟进整改"))
-    _require_scope(actor, order.entity)
-
-
-def _transition_order(order: RectificationOrder, action: str) -> str:
-    new = next_rectification_status(order.status, action)
-    if new is None:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("“%(s)s”的整改通知不能%(a)s")
-            % {"s": order.get_status_display(), "a": ACTION_LABELS.get(action, action)},
-        )
-    return new
-
-
-@transaction.atomic
 def record_rectification_response(
     *, actor: User, order: RectificationOrder, response: str
 ) -> RectificationOrder:
     """The business's written account of what it put right (entered by staff until the
     business portal exists)."""
-    _require_follow_up(actor, order)
     if not response.strip():
         raise ValidationError({"response": _("请填写企业整改情况")})
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    before = order.status
-    order.status = _transition_order(order, "respond")
-    order.response = response.strip()
-    order.responded_at = timezone.now()
-    order.save(update_fields=["status", "response", "responded_at"])
-    audit.record(
-        "inspections.rectification.responded",
-        actor=actor,
-        obj=order,
-        before={"status": before},
-        after={"status": order.status, "response": order.response},
-    )
-    return order
+
+    def responded(locked: Any) -> list[str]:
+        locked.response = response.strip()
+        locked.responded_at = timezone.now()
+        return ["response", "responded_at"]
+
+    done = take(RECTIFICATION, order, "respond", actor=actor, update=responded)
+    assert isinstance(done, RectificationOrder)
+    return done
 
 
 MAX_RECTIFICATION_DAYS = 120
+REINSPECTION_FIELDS = ("reinspected_at", "reinspected_by", "reinspection_note")
 
 
 def new_rectification_deadline(
@@ -604,37 +572,34 @@ def record_reinspection(
     new_deadline: dt.date | None = None,
     working_days: int | None = None,
 ) -> RectificationOrder:
-    """Re-inspection: passed closes the order (销号); failed reopens it with the new
-    deadline the inspector sets (重新限期整改: a date or a number of working days)."""
-    _require_follow_up(actor, order)
+    """Re-inspection: passed closes the order (销号) and meets its deadline; failed reopens
+    it with the new deadline the inspector sets (重新限期整改: a date or a number of
+    working days), which replaces the old one."""
     if not note.strip():
         raise ValidationError({"note": _("请填写复查情况")})
     now = timezone.now()
-    deadline = None
+    due = None
     if not passed:
-        deadline = new_rectification_deadline(
+        due = new_rectification_deadline(
             timezone.localdate(now), new_deadline=new_deadline, working_days=working_days
         )
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    before = {"status": order.status, "deadline": order.deadline.isoformat()}
-    order.status = _transition_order(order, "reinspect_passed" if passed else "reinspect_failed")
-    order.reinspected_at, order.reinspected_by = now, actor
-    order.reinspection_note = note.strip()
-    if passed:
-        order.closed_at, order.closed_by = now, actor
-    else:
-        assert deadline is not None
-        order.rounds += 1
-        order.deadline = deadline
-    order.save()
-    audit.record(
-        "inspections.rectification." + ("closed" if passed else "reopened"),
-        actor=actor,
-        obj=order,
-        before=before,
-        after={"status": order.status, "deadline": order.deadline.isoformat(), "note": note},
-    )
-    return order
+
+    def reinspected(locked: Any) -> list[str]:
+        locked.reinspected_at, locked.reinspected_by = now, actor
+        locked.reinspection_note = note.strip()
+        if passed:
+            locked.closed_at, locked.closed_by = now, actor
+            return [*REINSPECTION_FIELDS, "closed_at", "closed_by"]
+        locked.rounds += 1
+        return [*REINSPECTION_FIELDS, "rounds"]
+
+    action = "reinspect_passed" if passed else "reinspect_failed"
+    details = {"deadline": due.isoformat()} if due else {}
+    done = take(RECTIFICATION, order, action, actor=actor, update=reinspected, details=details)
+    assert isinstance(done, RectificationOrder)
+    if due is not None:
+        _open_order_deadline(actor, done, due_on=due)
+    return done
 
 
 # --- escalation and publication ------------------------------------------------------------
@@ -693,6 +658,7 @@ def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
             continue
         locked.published_at = now
         locked.save(update_fields=["published_at", "updated_at"])
+        meet_deadlines(locked, [PUBLICATION_RULE])
         audit.record(
             "inspections.result.published",
             actor=actor,
@@ -722,9 +688,7 @@ def inspection_history(entity: Entity, today: dt.date, rule: GradingRule) -> Ins
         critical=counts["critical"],
         major=counts["major"],
         minor=counts["minor"],
-        overdue_orders=orders.exclude(status=RectificationStatus.CLOSED)
-        .filter(deadline__lt=today)
-        .count(),
+        overdue_orders=overdue_rectifications(with_due(orders, RECTIFICATION_RULE), today).count(),
         failed_rounds=sum(o.rounds - 1 for o in orders),
     )
 

@@ -23,6 +23,7 @@ from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, User
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws.rules import can_manage_draws
 from yaoan.draws.views import visible_draw
 from yaoan.inspections import amendments, plan_visits, scheduling, services
@@ -64,13 +65,12 @@ from yaoan.inspections.queries import (
     unpublished_results,
 )
 from yaoan.inspections.rules import (
-    can_follow_up_rectification,
     can_inspect,
     can_read_inspections,
     can_schedule_inspections,
     can_supervise_inspections,
 )
-from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.inspections.workflow import INSPECTION, RECTIFICATION
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
@@ -289,6 +289,8 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     on_team = any(m.inspector_id == user.pk for m in team)
     records = {r.item_id: r for r in inspection.records.all()}
     items = [(i, records.get(i.pk)) for i in inspection.checklist.items.all()]
+    allowed = allowed_actions(INSPECTION, inspection, user)
+    actions = {t.action for t in allowed}
     pending = (
         inspection.amendments.filter(status=AmendmentStatus.PENDING)
         .select_related("proposed_by")
@@ -317,8 +319,8 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_amend": inspection.status == InspectionStatus.SUBMITTED
             and (on_team or can_supervise_inspections(user)),
             "can_supervise": can_supervise_inspections(user),
-            "can_cancel": can_supervise_inspections(user)
-            and (inspection.status, "cancel") in INSPECTION_TRANSITIONS,
+            "can_cancel": "cancel" in actions,
+            "actions": allowed,
             "serious": Severity.CRITICAL,
         },
     )
@@ -539,10 +541,8 @@ def inspection_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _amended_message(amendment: InspectionAmendment | None) -> str:
     if amendment is None:
-        return _("没有修改任何内容")
-    if amendment.status == AmendmentStatus.PENDING:
-        return _("更正已提交，待股室负责人审批后生效")
-    return _("修改已保存，原值和原因已记录")
+        return _("修改已保存，原值和原因已记录")
+    return _("更正已提交，待股室负责人审批后生效")
 
 
 @require_POST
@@ -600,7 +600,7 @@ def rectification_list_view(request: HttpRequest) -> HttpResponse:
         qs = overdue_rectifications(qs, today)
     elif status in RectificationStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("status", "deadline", "id"), PAGE_SIZE).get_page(
+    page = Paginator(qs.order_by("status", "due_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -620,7 +620,7 @@ def rectification_list_view(request: HttpRequest) -> HttpResponse:
 def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     order = visible_order(user, pk)
-    follow_up = can_follow_up_rectification(user)
+    actions = {t.action for t in allowed_actions(RECTIFICATION, order, user)}
     data = request.POST if request.method == "POST" else None
     response_form = ResponseForm(data if data and "respond" in data else None)
     reinspection_form = ReinspectionForm(data if data and "reinspect" in data else None)
@@ -662,9 +662,9 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "response_form": response_form,
             "reinspection_form": reinspection_form,
-            "can_respond": follow_up and (order.status, "respond") in RECTIFICATION_TRANSITIONS,
-            "can_reinspect": follow_up
-            and (order.status, "reinspect_passed") in RECTIFICATION_TRANSITIONS,
+            "can_respond": "respond" in actions,
+            "can_reinspect": "reinspect_passed" in actions,
+            "due": order.due,
         },
     )
 
@@ -687,14 +687,14 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已公示 %(n)d 条抽查结果") % {"n": count})
         return redirect("inspections:publication_list")
-    rows = list(pending.order_by("publication_due", "id"))
+    rows: list[Any] = list(pending.order_by("due_on", "id"))
     return render(
         request,
         "inspections/publication_list.html",
         {
             "rows": rows,
             "today": today,
-            "overdue": sum(1 for r in rows if r.publication_due and r.publication_due < today),
+            "overdue": sum(bool(r.due_on and r.due_on < today) for r in rows),
             "can_publish": can_supervise_inspections(user),
         },
     )

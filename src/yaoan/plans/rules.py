@@ -57,6 +57,11 @@ def can_approve_plan(user: User, plan: Any) -> bool:
     return is_plan_approver(user) and not authored_plan(user, plan)
 
 
+def may_supersede_plan(user: User, plan: Any) -> bool:
+    """The approver of the year's next version supersedes this one by approving it."""
+    return is_plan_approver(user)
+
+
 def can_act_on_plan(user: User) -> bool:
     """May open the plan transitions at all (the service checks the step itself)."""
     return can_manage_plans(user) or is_plan_approver(user)

@@ -25,6 +25,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
+from yaoan.core.transitions import allowed_actions
 from yaoan.plans import keylist, services
 from yaoan.plans.documents import plan_document
 from yaoan.plans.enums import PlanAction, PlanStatus
@@ -54,11 +55,10 @@ from yaoan.plans.queries import (
 )
 from yaoan.plans.rules import (
     can_act_on_plan,
-    can_approve_plan,
     can_manage_plans,
     can_read_plans,
 )
-from yaoan.plans.workflow import allowed_actions
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import CreditClass, EntityType, RiskGrade
 from yaoan.registry.models import Entity
 
@@ -82,15 +82,9 @@ def _manager(request: HttpRequest) -> User:
 
 
 def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
-    """The steps this user may take on this version: a chief submits; the approver (never
-    the version's author) approves or returns."""
-
-    def may(action: str) -> bool:
-        if action == PlanAction.SUBMIT:
-            return can_manage_plans(user)
-        return can_approve_plan(user, plan)
-
-    return [action for action in allowed_actions(plan.status) if may(action)]
+    """The steps this user may take on this version (workflow.PLAN's permissions): a chief
+    submits; the approver, never the version's author, approves or returns."""
+    return [t.action for t in allowed_actions(PLAN, plan, user) if t.action != PlanAction.SUPERSEDE]
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.services import MAX_SELECTION_VALUE
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.api.schemas import PageMeta, RowId
 
 
@@ -77,8 +79,23 @@ class AssignmentOut(Schema):
         return sorted(u.pk for u in obj.inspectors.all())
 
 
+class ActionOut(Schema):
+    action: str = Field(description="操作代码：execute=执行抽取；supersede=重新抽取")
+    label: str = Field(description="按钮文字")
+    reason_required: bool
+
+
 class DrawDetailOut(DrawOut):
     assignments: list[AssignmentOut] = Field(description="抽取结果，按抽中顺序")
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[dict[str, Any]]:
+        user = context["request"].user
+        return [
+            {"action": t.action, "label": str(t.label), "reason_required": t.reason_required}
+            for t in allowed_actions(DRAW, obj, user)
+        ]
 
     @staticmethod
     def resolve_assignments(obj: Any) -> list[Any]:

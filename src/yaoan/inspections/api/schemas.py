@@ -49,6 +49,14 @@ class InspectionOut(Schema):
     published_at: dt.datetime | None = Field(description="公示时间")
 
 
+class ActionOut(Schema):
+    """A transition this user may take now (the same as the page's buttons)."""
+
+    action: str = Field(description="操作代码，如 start、submit、cancel")
+    label: str = Field(description="按钮文字")
+    reason_required: bool = Field(description="是否须填写理由")
+
+
 class InspectionDetailOut(InspectionOut):
     summary: str = Field(description="检查情况")
     latitude: Decimal | None = Field(description="纬度")
@@ -57,6 +65,7 @@ class InspectionDetailOut(InspectionOut):
     records: list[ItemRecordOut] = Field(description="已填写的检查项目")
     findings: list[FindingOut] = Field(description="发现的问题")
     rectification_id: int | None = Field(description="整改通知编号")
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class InspectionPage(PageMeta):
@@ -101,11 +110,13 @@ class RectificationOut(Schema):
     entity_name: str
     status: str = Field(description="状态：open/responded/closed")
     issued_on: dt.date
-    deadline: dt.date = Field(description="整改期限（按工作日计算）")
+    deadline: dt.date | None = Field(description="整改期限（期限记录，按工作日计算）")
+    deadline_provisional: bool = Field(description="期限是否为暂定（次年工作日历尚未载入）")
     overdue: bool = Field(description="是否逾期未整改")
     rounds: int = Field(description="整改轮次")
     response: str
     reinspection_note: str
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class RectificationPage(PageMeta):

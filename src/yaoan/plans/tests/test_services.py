@@ -21,7 +21,7 @@ from yaoan.plans.tests.factories import (
     leader,
     station_inspector,
 )
-from yaoan.plans.workflow import TRANSITIONS, allowed_actions
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
@@ -172,11 +172,14 @@ def test_year_out_of_range_is_refused(setup):
 
 
 def test_transition_table_is_the_documented_one():
-    assert allowed_actions(PlanStatus.DRAFT) == [PlanAction.SUBMIT]
-    assert allowed_actions(PlanStatus.SUBMITTED) == [PlanAction.APPROVE, PlanAction.RETURN]
-    assert allowed_actions(PlanStatus.APPROVED) == [PlanAction.SUPERSEDE]
-    assert allowed_actions(PlanStatus.SUPERSEDED) == []
-    assert len(TRANSITIONS) == 4
+    def actions(state):
+        return [t.action for t in PLAN.actions_from(state)]
+
+    assert actions(PlanStatus.DRAFT) == [PlanAction.SUBMIT]
+    assert actions(PlanStatus.SUBMITTED) == [PlanAction.APPROVE, PlanAction.RETURN]
+    assert actions(PlanStatus.APPROVED) == [PlanAction.SUPERSEDE]
+    assert actions(PlanStatus.SUPERSEDED) == []
+    assert len(PLAN.transitions) == 4
 
 
 @pytest.mark.parametrize(
@@ -218,18 +221,18 @@ def test_submit_return_submit_approve_with_document_number_and_audit(setup):
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == leader()
     assert plan.document_number == "青江市监药检〔2027〕1号"
     actions = list(
-        AuditEvent.objects.filter(action__startswith="plans.plan.")
+        AuditEvent.objects.filter(action__startswith="plans.")
         .order_by("seq")
         .values_list("action", flat=True)
     )
     assert actions == [
         "plans.plan.generated",
-        "plans.plan.submitted",
-        "plans.plan.returned",
-        "plans.plan.submitted",
-        "plans.plan.approved",
+        "plans.annualplan.submitted",
+        "plans.annualplan.returned",
+        "plans.annualplan.submitted",
+        "plans.annualplan.approved",
     ]
-    returned = AuditEvent.objects.get(action="plans.plan.returned")
+    returned = AuditEvent.objects.get(action="plans.annualplan.returned")
     assert returned.reason == "石门所任务偏重"
 
 

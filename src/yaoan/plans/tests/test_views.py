@@ -133,7 +133,7 @@ def test_illegal_transition_shows_a_message(district):
     plan = generated(actor=district["chief"])
     client = client_for(leader())
     response = client.post(f"/plans/{plan.pk}/approve/", follow=True)
-    assert "“草稿”状态的清单不能批准。" in response.content.decode()
+    assert "年度重点检查清单当前状态为“草稿”，不能执行“批准”" in response.content.decode()
 
 
 def test_rule_pages_show_sources_and_connection(district):
