@@ -128,7 +128,7 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 
 # a state change the workflow does not allow from the current state is a conflict (S19)
-CONFLICT_CODES = frozenset({"illegal_transition"})
+CONFLICT_CODES = frozenset({"illegal_transition", "approver_is_submitter", "guard_failed"})
 
 
 @api.exception_handler(DjangoValidationError)

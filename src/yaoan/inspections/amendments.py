@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.enums import NotificationKind
 from yaoan.core.models import User
-from yaoan.core.transitions import take
+from yaoan.core.transitions import Notice, take
 from yaoan.inspections.enums import AmendmentStatus, InspectionError, InspectionStatus, Severity
 from yaoan.inspections.models import Inspection, InspectionAmendment
 from yaoan.inspections.rules import can_supervise_inspections
@@ -137,6 +138,16 @@ def amend_inspection(
     return amendment
 
 
+def _outcome_notice(
+    amendment: InspectionAmendment, inspection: Inspection, approve: bool
+) -> Notice:
+    kind = NotificationKind.APPROVED if approve else NotificationKind.RETURNED
+    text = _("更正已批准：%(i)s") if approve else _("更正被驳回：%(i)s")
+    return Notice(
+        amendment.proposed_by, kind, text % {"i": inspection}, inspection.get_absolute_url()
+    )
+
+
 def decide_amendment(
     *, actor: User, amendment: InspectionAmendment, approve: bool, note: str = ""
 ) -> InspectionAmendment:
@@ -166,6 +177,7 @@ def decide_amendment(
             reason=note,
             update=approved,
             details={"inspection": inspection.pk},
+            notify=[_outcome_notice(amendment, inspection, approve)],
         )
     assert isinstance(decided, InspectionAmendment)
     return decided

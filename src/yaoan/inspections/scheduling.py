@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
+from yaoan.core.enums import NotificationKind
 from yaoan.core.models import OrgUnit, User
+from yaoan.core.notifications import notify
 from yaoan.core.transitions import take
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorConflict
@@ -158,6 +160,15 @@ def schedule_inspection(
         InspectionInspector(inspection=inspection, inspector=u)
         for u in {u.pk: u for u in inspectors}.values()
     )
+    for inspector in {u.pk: u for u in inspectors}.values():
+        notify(
+            inspector,
+            NotificationKind.ASSIGNED,
+            _("分派给您的检查：%(e)s（%(d)s）")
+            % {"e": entity.name, "d": scheduled_for.isoformat()},
+            link=inspection.get_absolute_url(),
+            subject=inspection,
+        )
     audit.record(
         "inspections.inspection.scheduled",
         actor=actor,

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from yaoan.common.testing import totp_code
 from yaoan.core.services import issue_api_token
 from yaoan.inspections import scheduling, services
+from yaoan.inspections.enums import InspectionKind
 from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,25 @@ def test_refusal_to_read_is_translated(site: Site) -> None:
     assert {r.status_code for r in answers.values()} == {403}
     assert answers["zh-hans"].json()["detail"] == "您无权查看监督检查信息。"
     assert answers["en"].json()["detail"] == "You may not view inspections."
+
+
+def test_detail_lists_the_actions_and_an_illegal_step_is_409(site: Site) -> None:
+    drawn = schedule(site)
+    actions = call("get", f"/api/inspections/{drawn.pk}", site.chief).json()["actions"]
+    assert [a["action"] for a in actions] == []  # a drawn visit: no 取消检查 for the chief
+    mine = call("get", f"/api/inspections/{drawn.pk}", site.inspector).json()["actions"]
+    assert [a["action"] for a in mine] == ["start"]
+    planned = schedule(site, kind=InspectionKind.PLANNED)
+    chief_sees = call("get", f"/api/inspections/{planned.pk}", site.chief).json()["actions"]
+    assert chief_sees == [{"action": "cancel", "label": "取消检查", "reason_required": True}]
+    # submitting a visit not yet started: the table has no (scheduled, submit)
+    response = call(
+        "post",
+        f"/api/inspections/{drawn.pk}/submit",
+        site.inspector,
+        {"co_inspector_id": site.partner.pk, "co_code": "000000"},
+    )
+    assert response.status_code == 409
+    detail = response.json()["detail"][0]
+    assert detail["code"] == "illegal_transition"
+    assert detail["message"] == "现场检查当前状态为“待检查”，不能执行“提交”"

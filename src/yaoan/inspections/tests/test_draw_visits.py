@@ -17,6 +17,7 @@ from freezegun import freeze_time
 import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
 from yaoan.common.testing import sign_in
 from yaoan.core.calendar import WorkingCalendar
+from yaoan.core.models import Notification
 from yaoan.draws import services as draw_services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw
@@ -97,6 +98,11 @@ def test_drawn_visits_are_spread_over_the_working_days_of_the_period(site: Site)
 @freeze_time("2026-11-16 02:00:00")
 def test_the_default_period_is_the_rest_of_the_quarter(site: Site) -> None:
     drawn = draw(site)
+    # the drawn team is told: "assigned to you", with a link to the visit
+    visit = Inspection.objects.get(draw=drawn)
+    for user in (site.inspector, site.partner):
+        notice = Notification.objects.get(recipient=user, kind="assigned")
+        assert notice.link == visit.get_absolute_url() and "仁济大药房" in notice.title
     assert (drawn.visits_from, drawn.visits_until) == (dt.date(2026, 11, 16), dt.date(2026, 12, 31))
     assert Inspection.objects.get(draw=drawn).scheduled_for == dt.date(2026, 11, 16)
 
