@@ -66,7 +66,9 @@ def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    result = subprocess.run(cmd, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{' '.join(cmd[:3])} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
