@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yaoan.common.paging import MAX_ID
+from yaoan.common.urls import fixed_url
+from yaoan.core.enums import NotificationKind
 from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.models import Notification
 from yaoan.core.notifications import mark_read, unread_count
@@ -38,6 +40,9 @@ def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     has_more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
+    labels = {value: str(label) for value, label in NotificationKind.choices}
+    for note in page:
+        note.kind_label = labels.get(note.kind, note.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "core/notifications.html",
@@ -47,6 +52,7 @@ def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "unread": unread_count(request.user),
             "next_before": page[-1].pk if has_more else None,
             "paged": before is not None,
+            "inbox_url": fixed_url("core:notifications"),
         },
     )
 
