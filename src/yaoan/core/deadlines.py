@@ -221,10 +221,12 @@ def open_deadline(
         label=(label or str(subject))[:200],
         url=url[:300],
     )
-    _recalculate(deadline, WorkingCalendar(provisional=True))
     if due_on is not None:
-        deadline.base_due_on = deadline.due_on = due_on
-        deadline.provisional = False
+        # kept as calendar days from the start, so a recalculation (a suspension, a
+        # provisional year loaded) starts from the official's date, not the rule's count
+        deadline.amount = max(0, (due_on - deadline.started_on).days)
+        deadline.unit = DeadlineUnit.CALENDAR_DAYS
+    _recalculate(deadline, WorkingCalendar(provisional=True))
     _mark_open_or_overdue(deadline)
     deadline.save()
     audit.record("core.deadline.opened", obj=deadline, after=_facts(deadline))

@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
-from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
+from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.deadlines import meet_deadlines, open_deadline
 from yaoan.core.models import Deadline, User
 from yaoan.core.numbering import next_document_number
@@ -545,10 +545,8 @@ def new_rectification_deadline(
                     % {"m": MAX_RECTIFICATION_DAYS}
                 }
             )
-        try:
-            return WorkingCalendar().add_working_days(today, working_days)
-        except CalendarYearUnknownError as exc:
-            raise ValidationError(str(exc), code="calendar_unknown_year") from exc
+        # into a year whose schedule is not loaded: weekends and statutory holidays
+        return WorkingCalendar(provisional=True).add_working_days(today, working_days)
     assert new_deadline is not None
     if new_deadline <= today:
         raise ValidationError(

@@ -26,6 +26,10 @@ def deadlines_to_records(apps, schema_editor):
             rule=rule,
             org_unit_id=unit,
             started_on=started,
+            # the date the field held, as calendar days from the start, so a recalculation
+            # keeps it
+            amount=max(0, (due - started).days),
+            unit="calendar_days",
             base_due_on=due,
             due_on=due,
             state="overdue" if due < today else "open",
