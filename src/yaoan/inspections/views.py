@@ -313,9 +313,8 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": pending is not None
             and can_supervise_inspections(user)
             and pending.proposed_by_id != user.pk,
-            "can_record": on_team
-            and can_inspect(user)
-            and inspection.status in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS),
+            # start and submit are the record page's actions (workflow.INSPECTION)
+            "can_record": bool(actions & {"start", "submit"}),
             "can_amend": inspection.status == InspectionStatus.SUBMITTED
             and (on_team or can_supervise_inspections(user)),
             "can_supervise": can_supervise_inspections(user),

@@ -142,3 +142,18 @@ def test_missing_plan_is_404(district):
     response = Client().get(f"{BASE}/annual-plans/999999", headers=district["auth"])
     assert response.status_code == 404
     assert not AnnualPlan.objects.exists()
+
+
+def test_the_plan_lists_the_callers_actions_and_the_author_cannot_approve(district, settings):
+    settings.PLAN_APPROVER_ROLE = "chief"
+    client = Client()
+    plan = post(client, f"{BASE}/annual-plans/generate", district["auth"], {"year": 2027}).json()
+    assert plan["actions"] == ["submit"]
+    submitted = post(client, f"{BASE}/annual-plans/{plan['id']}/submit", district["auth"]).json()
+    assert submitted["actions"] == []  # the submitter is offered no approval
+    response = post(client, f"{BASE}/annual-plans/{plan['id']}/approve", district["auth"])
+    assert response.status_code == 409 and response.json()["code"] == "approver_is_submitter"
+    other = headers(chief("other.chief"))
+    listed = client.get(f"{BASE}/annual-plans/{plan['id']}", headers=other).json()
+    assert listed["actions"] == ["approve", "return"]
+    assert post(client, f"{BASE}/annual-plans/{plan['id']}/approve", other).status_code == 200
