@@ -20,7 +20,7 @@ from yaoan.core.models import OrgUnit, User
 from yaoan.draws.demo import DEMO_DRAW_TITLE
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw
-from yaoan.inspections import plan_visits, scheduling, services
+from yaoan.inspections import plan_visits, rectification, scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.registry.enums import EntityStatus, EntityType
@@ -184,11 +184,11 @@ def _complete(inspection: Inspection, team: list[User], chief: User, rng: random
 def _follow_up(inspection: Inspection, inspector: User, chief: User, rng: random.Random) -> None:
     order = getattr(inspection, "rectification", None)
     if order is not None and rng.random() < 0.6:
-        order = services.record_rectification_response(
+        order = rectification.record_rectification_response(
             actor=inspector, order=order, response="已按要求整改，补充相关记录并组织培训"
         )
         if rng.random() < 0.6:
-            services.record_reinspection(
+            rectification.record_reinspection(
                 actor=inspector, order=order, passed=True, note="复查整改到位"
             )
     if inspection.publication_due and rng.random() < 0.7:

@@ -26,7 +26,7 @@ from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.rules import can_manage_draws
 from yaoan.draws.views import visible_draw
-from yaoan.inspections import amendments, plan_visits, scheduling, services
+from yaoan.inspections import amendments, plan_visits, rectification, scheduling, services
 from yaoan.inspections.enums import (
     AmendmentStatus,
     InspectionStatus,
@@ -627,7 +627,7 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         done = _post_action(
             request,
             response_form,
-            lambda d: services.record_rectification_response(
+            lambda d: rectification.record_rectification_response(
                 actor=user, order=order, response=d["response"]
             ),
             _("已登记整改回复"),
@@ -639,7 +639,7 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         done = _post_action(
             request,
             reinspection_form,
-            lambda d: services.record_reinspection(
+            lambda d: rectification.record_reinspection(
                 actor=user,
                 order=order,
                 passed=d["passed"],

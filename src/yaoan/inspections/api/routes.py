@@ -15,7 +15,7 @@ from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.transitions import allowed_actions
 from yaoan.core.workflow import Workflow
-from yaoan.inspections import scheduling, services
+from yaoan.inspections import rectification, scheduling, services
 from yaoan.inspections.api.schemas import (
     DraftIn,
     InspectionDetailOut,
@@ -269,7 +269,7 @@ def list_rectifications(
 )
 def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any]:
     user = _reader(request)
-    order = services.record_rectification_response(
+    order = rectification.record_rectification_response(
         actor=user, order=_visible_order(user, pk), response=payload.response
     )
     return _order_out(order, user)
@@ -282,7 +282,7 @@ def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any
 )
 def reinspect(request: HttpRequest, pk: int, payload: ReinspectionIn) -> dict[str, Any]:
     user = _reader(request)
-    order = services.record_reinspection(
+    order = rectification.record_reinspection(
         actor=user,
         order=_visible_order(user, pk),
         passed=payload.passed,

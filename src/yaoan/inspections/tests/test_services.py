@@ -20,7 +20,7 @@ from yaoan.common.testing import totp_code
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
 from yaoan.core.transitions import allowed_actions
-from yaoan.inspections import amendments, scheduling, services
+from yaoan.inspections import amendments, rectification, scheduling, services
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -397,50 +397,50 @@ def test_rectification_cycle_fail_then_pass(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
     order = inspection.rectification
     with pytest.raises(ValidationError):  # nothing to re-inspect before a response … allowed
-        services.record_rectification_response(actor=site.inspector, order=order, response="")
-    order = services.record_rectification_response(
+        rectification.record_rectification_response(actor=site.inspector, order=order, response="")
+    order = rectification.record_rectification_response(
         actor=site.inspector, order=order, response="已配置温湿度计并建立记录"
     )
     assert order.status == RectificationStatus.RESPONDED
     with pytest.raises(ValidationError) as caught:  # 重新限期整改 needs the new deadline
-        services.record_reinspection(
+        rectification.record_reinspection(
             actor=site.inspector, order=order, passed=False, note="记录不完整"
         )
     assert caught.value.message_dict["new_deadline"] == [
         "整改不到位的，须给出新的整改期限（日期或工作日数）"
     ]
-    order = services.record_reinspection(
+    order = rectification.record_reinspection(
         actor=site.inspector, order=order, passed=False, note="记录不完整", working_days=10
     )
     assert (order.status, order.rounds) == (RectificationStatus.OPEN, 2)
     assert order.deadline == WorkingCalendar().add_working_days(timezone.localdate(), 10)
-    order = services.record_rectification_response(
+    order = rectification.record_rectification_response(
         actor=site.inspector, order=order, response="补齐记录"
     )
-    order = services.record_reinspection(
+    order = rectification.record_reinspection(
         actor=site.partner, order=order, passed=True, note="已整改到位"
     )
     assert order.status == RectificationStatus.CLOSED
     assert order.closed_by == site.partner
     with pytest.raises(ValidationError):
-        services.record_rectification_response(actor=site.inspector, order=order, response="x")
+        rectification.record_rectification_response(actor=site.inspector, order=order, response="x")
 
 
 def test_a_failed_reinspection_takes_a_future_date_as_the_new_deadline(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
-    order = services.record_rectification_response(
+    order = rectification.record_rectification_response(
         actor=site.inspector, order=inspection.rectification, response="已整改"
     )
     today = timezone.localdate()
     for bad in (today, today - dt.timedelta(days=3)):
         with pytest.raises(ValidationError) as caught:
-            services.record_reinspection(
+            rectification.record_reinspection(
                 actor=site.inspector, order=order, passed=False, note="未整改", new_deadline=bad
             )
         assert caught.value.error_dict["new_deadline"][0].code == "in_the_past"
         assert "须晚于今天" in caught.value.messages[0]
     with pytest.raises(ValidationError) as caught:
-        services.record_reinspection(
+        rectification.record_reinspection(
             actor=site.inspector,
             order=order,
             passed=False,
@@ -452,7 +452,7 @@ def test_a_failed_reinspection_takes_a_future_date_as_the_new_deadline(site: Sit
     order.refresh_from_db()
     assert (order.status, order.rounds) == (RectificationStatus.RESPONDED, 1)
     due = today + dt.timedelta(days=9)
-    order = services.record_reinspection(
+    order = rectification.record_reinspection(
         actor=site.inspector, order=order, passed=False, note="未整改", new_deadline=due
     )
     assert (order.deadline, order.rounds) == (due, 2)
@@ -463,7 +463,7 @@ def test_a_failed_reinspection_takes_a_future_date_as_the_new_deadline(site: Sit
 def test_outsider_cannot_follow_up_an_order(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
     with pytest.raises(PermissionDenied):
-        services.record_rectification_response(
+        rectification.record_rectification_response(
             actor=site.outsider, order=inspection.rectification, response="x"
         )
 
