@@ -421,6 +421,10 @@ def _period_open(draw: Any) -> str | None:
     return None
 
 
+# the guards of workflow.DRAW, for take() and for the buttons (allowed_actions)
+DRAW_GUARDS = {"period_open": _period_open}
+
+
 def _reveal(draw: Draw, actor: User, details: dict[str, Any]) -> list[str]:
     """Compute the result from the frozen inputs and the seed, store its rows, and verify
     it once, as anyone would from the published document, so the public pages serve the
@@ -469,7 +473,7 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
         draw,
         "execute",
         actor=actor,
-        guards={"period_open": _period_open},
+        guards=DRAW_GUARDS,
         update=lambda locked: _reveal(cast(Draw, locked), actor, details),
         details=details,
     )

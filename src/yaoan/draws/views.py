@@ -174,7 +174,9 @@ def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problem": describe_problem(report.first) if report and report.first else "",
             "can_manage": can_manage_draws(user),
-            "actions": {t.action for t in allowed_actions(DRAW, draw, user)},
+            "actions": {
+                t.action for t in allowed_actions(DRAW, draw, user, guards=services.DRAW_GUARDS)
+            },
             "redrawn_as": Draw.objects.filter(redraw_of=draw).first(),
             "inspector_units": draw.inspector_units.all(),
         },

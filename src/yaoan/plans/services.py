@@ -717,6 +717,9 @@ def _has_items(plan: Any) -> str | None:
     return None
 
 
+PLAN_GUARDS = {"has_items": _has_items}
+
+
 def _supersede_previous(plan: AnnualPlan, actor: User) -> None:
     olds = AnnualPlan.objects.filter(year=plan.year, status=PlanStatus.APPROVED).exclude(pk=plan.pk)
     for old in olds:
@@ -790,7 +793,7 @@ def transition_plan(
         action,
         actor=actor,
         reason=reason,
-        guards={"has_items": _has_items},
+        guards=PLAN_GUARDS,
         update=update,
         notify=_notices(plan, action) if action in PlanAction.values else (),
     )

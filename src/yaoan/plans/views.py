@@ -84,7 +84,8 @@ def _manager(request: HttpRequest) -> User:
 def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
     """The steps this user may take on this version (workflow.PLAN's permissions): a chief
     submits; the approver, never the version's author, approves or returns."""
-    return [t.action for t in allowed_actions(PLAN, plan, user) if t.action != PlanAction.SUPERSEDE]
+    allowed = allowed_actions(PLAN, plan, user, guards=services.PLAN_GUARDS)
+    return [t.action for t in allowed if t.action != PlanAction.SUPERSEDE]
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
-from yaoan.draws.services import MAX_SELECTION_VALUE
+from yaoan.draws.services import DRAW_GUARDS, MAX_SELECTION_VALUE
 from yaoan.draws.workflow import DRAW
 from yaoan.registry.api.schemas import PageMeta, RowId
 
@@ -94,7 +94,7 @@ class DrawDetailOut(DrawOut):
         user = context["request"].user
         return [
             {"action": t.action, "label": str(t.label), "reason_required": t.reason_required}
-            for t in allowed_actions(DRAW, obj, user)
+            for t in allowed_actions(DRAW, obj, user, guards=DRAW_GUARDS)
         ]
 
     @staticmethod

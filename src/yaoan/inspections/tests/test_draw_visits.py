@@ -18,10 +18,12 @@ import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing 
 from yaoan.common.testing import sign_in
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import Notification
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws import services as draw_services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw
 from yaoan.draws.services import DrawSpec
+from yaoan.draws.workflow import DRAW
 from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionKind, InspectionStatus
 from yaoan.inspections.models import Inspection
@@ -127,8 +129,13 @@ def test_a_period_starting_in_the_past_or_ending_before_it_starts_is_refused(sit
 def test_a_draw_whose_period_is_over_is_not_executed(site: Site) -> None:
     with freeze_time("2026-11-16 02:00:00"):
         committed = _committed(site, [site.pharmacy], visits_until=dt.date(2026, 11, 20))
-    with freeze_time("2026-11-23 02:00:00"), pytest.raises(ValidationError) as caught:
-        scheduling.execute_draw(actor=site.chief, draw=committed)
+    with freeze_time("2026-11-23 02:00:00"):
+        # the page offers no 执行抽取 (the guard of the execute row), only 重新抽取
+        offered = allowed_actions(DRAW, committed, site.chief, guards=draw_services.DRAW_GUARDS)
+        assert [t.action for t in offered] == ["supersede"]
+        with pytest.raises(ValidationError) as caught:
+            scheduling.execute_draw(actor=site.chief, draw=committed)
+    assert caught.value.code == "guard_failed"
     assert "检查期限已于 2026-11-20 结束" in caught.value.messages[0]
     committed.refresh_from_db()
     assert committed.status == DrawStatus.COMMITTED and committed.drawn_at is None

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from yaoan.core.transitions import allowed_actions
 from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.models import MAX_VISITS
+from yaoan.plans.services import PLAN_GUARDS
 from yaoan.plans.workflow import PLAN
 from yaoan.registry.api.schemas import PageMeta
 
@@ -84,9 +85,8 @@ class PlanOut(Schema):
     @staticmethod
     def resolve_actions(obj: Any, context: Any) -> list[str]:
         user = context["request"].user
-        return [
-            t.action for t in allowed_actions(PLAN, obj, user) if t.action != PlanAction.SUPERSEDE
-        ]
+        allowed = allowed_actions(PLAN, obj, user, guards=PLAN_GUARDS)
+        return [t.action for t in allowed if t.action != PlanAction.SUPERSEDE]
 
     @staticmethod
     def resolve_approved_by(obj: Any) -> str | None:
