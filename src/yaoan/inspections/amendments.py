@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
-from yaoan.core.enums import NotificationKind
+from yaoan.core.enums import NotificationKind, Role
 from yaoan.core.models import User
+from yaoan.core.notifications import notify
 from yaoan.core.transitions import Notice, take
 from yaoan.inspections.enums import AmendmentStatus, InspectionError, InspectionStatus, Severity
 from yaoan.inspections.models import Inspection, InspectionAmendment
-from yaoan.inspections.rules import can_supervise_inspections
+from yaoan.inspections.rules import can_supervise_inspections, covers
 from yaoan.inspections.services import _error, _on_team, _require_scope, _result_of
 from yaoan.inspections.workflow import AMENDMENT
 
@@ -67,6 +68,24 @@ def _apply(inspection: Inspection, changes: Mapping[str, Any]) -> tuple[str, str
     inspection.result = _result_of(inspection.findings.all())
     inspection.save(update_fields=["summary", "result", "updated_at"])
     return old_result, inspection.result
+
+
+def _ask_chiefs(proposer: User, inspection: Inspection) -> None:
+    """The section chiefs whose scope covers the record, but not the proposer, are asked."""
+    chiefs = (
+        User.objects.filter(is_active=True, role_assignments__role=Role.SECTION_CHIEF)
+        .exclude(pk=proposer.pk)
+        .distinct()
+    )
+    for chief in chiefs:
+        if covers(chief, inspection.entity):
+            notify(
+                chief,
+                NotificationKind.APPROVAL_REQUESTED,
+                _("待您审批的检查记录更正：%(i)s") % {"i": inspection},
+                link=inspection.get_absolute_url(),
+                subject=inspection,
+            )
 
 
 def needs_approval(inspection: Inspection, changes: Mapping[str, Any]) -> bool:
@@ -127,6 +146,7 @@ def amend_inspection(
         proposed_by=actor,
         proposed_at=timezone.now(),
     )
+    _ask_chiefs(actor, inspection)
     audit.record(
         "inspections.inspection.amendment_proposed",
         actor=actor,

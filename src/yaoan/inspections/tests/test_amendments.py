@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yaoan.common.testing import UserFactory, sign_in
 from yaoan.core.enums import Role
-from yaoan.core.models import AuditEvent
+from yaoan.core.models import AuditEvent, Notification
 from yaoan.inspections import amendments, services
 from yaoan.inspections.enums import AmendmentStatus, InspectionResult, Severity
 from yaoan.inspections.models import Inspection
@@ -64,6 +64,9 @@ def test_downgrading_a_published_serious_result_waits_for_another_chief(site: Si
         severities={finding.pk: Severity.MINOR},
     )
     assert pending is not None and pending.status == AmendmentStatus.PENDING
+    asked = Notification.objects.filter(recipient=site.chief, kind="approval_requested")
+    assert asked.count() == 2  # this change and the one before publication
+    assert {n.link for n in asked} == {inspection.get_absolute_url()}
     inspection.refresh_from_db()
     finding.refresh_from_db()
     assert (inspection.result, finding.severity) == (InspectionResult.SERIOUS, Severity.CRITICAL)
@@ -86,6 +89,8 @@ def test_downgrading_a_published_serious_result_waits_for_another_chief(site: Si
     other_chief = UserFactory(org_unit=site.chief.org_unit, roles=[Role.SECTION_CHIEF])
     decided = amendments.decide_amendment(actor=other_chief, amendment=pending, approve=True)
     assert decided.status == AmendmentStatus.APPROVED and decided.public_notice
+    told = Notification.objects.filter(recipient=site.chief, kind="approved")  # the proposer
+    assert told.count() == 1
     inspection.refresh_from_db()
     assert inspection.result == InspectionResult.RECTIFY
     today = timezone.localdate().isoformat()
