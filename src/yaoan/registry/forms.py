@@ -116,7 +116,3 @@ class ProductForm(forms.ModelForm):
             "in_volume_procurement",
             "is_for_children",
         ]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
