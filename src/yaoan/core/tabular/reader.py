@@ -35,7 +35,7 @@ def match_headers(
     positions: dict[int, Column] = {}
     errors: list[RowError] = []
     for index, value in enumerate(values):
-        if xlsx.is_blank(value):
+        if xlsx.is_blank(value) or clean_header(value) in spec.ignored_headers:
             continue
         found = by_name.get(clean_header(value))
         shown = xlsx.cell_text(value)

@@ -17,6 +17,7 @@ from yaoan.core.tabular.columns import Column
 
 DEFAULT_MAX_ROWS = 10_000
 MAX_COLUMNS = 60
+IGNORED_HEADERS = frozenset({"序号", "备注"})
 
 
 class ImportMode(models.TextChoices):
@@ -97,6 +98,9 @@ class ImportSpec:
     help_lines: Callable[[], Iterable[str]] = lambda: ()
     example: Callable[[Any], Mapping[str, str]] = lambda context: {}
     max_rows: int = DEFAULT_MAX_ROWS
+    # columns people add to any list, skipped without complaint; any other header that
+    # is no column's is an error, so a misspelt optional column never drops its data
+    ignored_headers: frozenset[str] = IGNORED_HEADERS
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

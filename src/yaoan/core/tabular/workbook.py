@@ -118,8 +118,11 @@ def _general_help(spec: ImportSpec) -> Iterator[str]:
     yield _("%(title)s导入模板 · 填写说明") % {"title": str(spec.title)}
     yield _(
         "1. 在“%(sheet)s”工作表第 2 行起每行填写一条，第 1 行列标题请勿修改；"
-        "红色列标题为必填项。列的顺序可以调整。"
-    ) % {"sheet": str(spec.sheet_name)}
+        "红色列标题为必填项。列的顺序可以调整；其他列（%(ignored)s除外）会被拒绝。"
+    ) % {
+        "sheet": str(spec.sheet_name),
+        "ignored": "、".join(f"“{h}”" for h in sorted(spec.ignored_headers)),
+    }
     yield _(
         "2. 代码类的列（如统一社会信用代码）按文本读取：模板中已设为文本格式；"
         "以数字格式保存的长代码会被 Excel 改写为 9.15E+17 之类，系统将拒绝该行。"

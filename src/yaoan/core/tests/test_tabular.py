@@ -104,9 +104,9 @@ def test_headers_match_in_any_order_by_alias_and_mismatches_are_named():
     positions, errors = match_headers(SPEC, ("金额", "单位名称 *", "统一社会信用代码"))
     assert errors == []
     assert {i: c.key for i, c in positions.items()} == {0: "amount", 1: "name", 2: "code"}
-    _positions, errors = match_headers(SPEC, ("名称", "备注", "名称", None))
+    _positions, errors = match_headers(SPEC, ("序号", "名称", "电话号码", "名称", None, "备注"))
     assert [(e.row, e.column, e.reason) for e in errors] == [
-        (1, "备注", "无法识别的列：备注"),
+        (1, "电话号码", "无法识别的列：电话号码"),
         (1, "名称", "列重复出现：名称"),
         (1, "统一社会信用代码", "缺少必填列：统一社会信用代码"),
     ]
