@@ -1,5 +1,6 @@
-"""Excel in and out of the registry: the import pages come from the tabular layer for
-the entity import spec; the export writes exactly the list the user filtered (S25)."""
+"""Excel out of the registry: the export writes exactly the list the user filtered (S25).
+The import pages come from the tabular layer (urls.py routes core.tabular.views.import_urls
+for imports.ENTITY_IMPORT)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,8 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
-from yaoan.core.tabular.views import import_views
 from yaoan.registry import views
 from yaoan.registry.exports import export_entities
-from yaoan.registry.imports import ENTITY_IMPORT
-
-_IMPORT = import_views(ENTITY_IMPORT)
-entity_template_view = _IMPORT.template
-entity_import_view = _IMPORT.upload
-entity_import_job_view = _IMPORT.job
-entity_import_errors_view = _IMPORT.errors
 
 
 def entity_export_view(request: HttpRequest) -> FileResponse:

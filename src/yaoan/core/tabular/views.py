@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
@@ -43,6 +43,22 @@ def import_views(spec: ImportSpec) -> ImportViews:
         job=lambda request, job_id: job_view(request, spec, job_id),
         errors=lambda request, job_id: errors_view(request, spec, job_id),
     )
+
+
+def import_urls(spec: ImportSpec, prefix: str) -> list[URLPattern]:
+    """The four routes of an import under ``prefix`` (e.g. "entities/import/"), named as
+    the spec's URL names say (inside the including app's namespace)."""
+    views = import_views(spec)
+
+    def name(full: str) -> str:
+        return full.rpartition(":")[2]
+
+    return [
+        path(prefix, views.upload, name=name(spec.urls.upload)),
+        path(f"{prefix}template.xlsx", views.template, name=name(spec.urls.template)),
+        path(f"{prefix}<int:job_id>/", views.job, name=name(spec.urls.job)),
+        path(f"{prefix}<int:job_id>/errors.xlsx", views.errors, name=name(spec.urls.errors)),
+    ]
 
 
 def _importer(request: HttpRequest, spec: ImportSpec) -> User:

@@ -11,7 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yaoan.common.identifiers import uscc_check_character
-from yaoan.common.testing import EntityFactory, SubdistrictFactory, make_uscc, sign_in
+from yaoan.common.testing import (
+    EntityFactory,
+    SubdistrictFactory,
+    UserFactory,
+    make_uscc,
+    sign_in,
+)
+from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, BackgroundJob
 from yaoan.registry.models import Entity
 from yaoan.registry.tests.test_import_export import (
@@ -158,3 +165,12 @@ def test_export_holds_exactly_the_filtered_rows_and_audits_filter_and_count(
         "rows": 3,
         "masked": ["contact_phone"],
     }
+
+
+def test_import_pages_are_for_registry_editors_only(client, station):
+    assert client.get(IMPORT_URL)["Location"] == f"/accounts/login/?next={IMPORT_URL}"
+    reader = UserFactory(org_unit=station, roles=[Role.LEADER])
+    sign_in(client, reader)
+    for url in (IMPORT_URL, f"{IMPORT_URL}template.xlsx"):
+        assert client.get(url).status_code == 403
+    assert AuditEvent.objects.filter(action="registry.access.denied", success=False).count() == 2
