@@ -111,3 +111,8 @@ def can_manage_roles(user: User) -> bool:
 
 def can_manage_calendar(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
+
+
+def can_manage_document_templates(user: User) -> bool:
+    """Replacing an official document's template is configuration: the system administrator."""
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)

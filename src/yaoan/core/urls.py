@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaoan.core import views, views_admin
+from yaoan.core import views, views_admin, views_documents
 
 app_name = "core"
 
@@ -21,4 +21,29 @@ urlpatterns = [
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
+    path(
+        "documents/templates/",
+        views_documents.document_template_list_view,
+        name="document_template_list",
+    ),
+    path(
+        "documents/templates/<str:code>/",
+        views_documents.document_template_view,
+        name="document_template",
+    ),
+    path(
+        "documents/templates/<str:code>/revert/",
+        views_documents.document_template_revert_view,
+        name="document_template_revert",
+    ),
+    path(
+        "documents/templates/<str:code>/<slug:which>.docx",
+        views_documents.document_template_download_view,
+        name="document_template_download",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        views_documents.document_download_view,
+        name="document_download",
+    ),
 ]

@@ -55,7 +55,7 @@ def add_run(paragraph: Paragraph, text: str, font: str, size: Pt, *, bold: bool 
     return run
 
 
-def _page_number_paragraph(paragraph: Paragraph, align: int) -> None:
+def _page_number_paragraph(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
     """ "— PAGE —" with the PAGE field, so Word fills in each page's number."""
     paragraph.alignment = align
     add_run(paragraph, f"{PAGE_NUMBER_DASH} ", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
@@ -95,7 +95,7 @@ class OfficialDocument:
         *,
         font: str = BODY_FONT,
         size: Pt = BODY_SIZE,
-        align: int | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
         indent: bool = False,
         bold: bool = False,
     ) -> Paragraph:
