@@ -90,12 +90,14 @@ def _failure(exc: Exception) -> TemplateRenderError:
 
 
 def _open(content: bytes) -> DocxTemplate:
+    document = DocxTemplate(io.BytesIO(content))
     try:
-        return DocxTemplate(io.BytesIO(content))
+        document.init_docx()  # docxtpl opens the package lazily; open it now to check it
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError):
         raise ValidationError(
             _("文件不是有效的 Word（.docx）文档"), code="template_not_docx"
         ) from None
+    return document
 
 
 def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
