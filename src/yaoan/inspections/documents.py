@@ -129,7 +129,7 @@ def _common_context(inspection: Inspection) -> dict[str, Any]:
         "station": inspection.station.name,
         "inspectors": _inspectors(inspection),
         "findings": _findings(inspection),
-        "issuer": _issuer(),
+        "issuer": _issuer() or inspection.station.name,
     }
 
 

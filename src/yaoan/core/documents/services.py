@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,15 +84,21 @@ def upload_template(*, actor: User, kind: str, content: bytes, name: str) -> Doc
     before = _template_state(active)
     now = timezone.now()
     _retire(active, now)
-    template = DocumentTemplate.objects.create(
-        kind=kind,
-        content=content,
-        sm3=audit.sm3_hex(content),
-        original_name=Path(name).name[:120],
-        size=len(content),
-        uploaded_by=actor,
-        uploaded_at=now,
-    )
+    try:
+        with transaction.atomic():
+            template = DocumentTemplate.objects.create(
+                kind=kind,
+                content=content,
+                sm3=audit.sm3_hex(content),
+                original_name=Path(name).name[:120],
+                size=len(content),
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
+    except IntegrityError:  # another upload of the same kind committed first (one active)
+        raise ValidationError(
+            _("另一位管理员刚刚替换了该模板，请刷新页面后重试。"), code="template_conflict"
+        ) from None
     audit.record(
         "core.document_template.uploaded",
         actor=actor,
@@ -185,7 +191,7 @@ def generate_document(
     if subject_type != document.subject_type:
         raise ValueError(f"{kind} is about {document.subject_type}, not {subject_type}")
     # lock the subject row: two clicks on 打印 make one document, not two versions
-    type(subject)._default_manager.select_for_update().filter(pk=subject.pk).exists()
+    list(type(subject)._default_manager.select_for_update().filter(pk=subject.pk).values("pk"))
     latest = latest_document(kind, subject)
     if latest is not None and not new_version:
         return latest
