@@ -27,6 +27,7 @@ from lxml.etree import LxmlError
 from yaoan.core.documents.kinds import DocumentKind
 
 MAX_REPEAT = 100_000  # longest string or list a template may build with * (memory)
+MAX_UNPACKED = 50 * 1024 * 1024  # an uploaded .docx's parts, unpacked (a zip bomb is refused)
 QUOTED = re.compile(r"'([^']+)'")
 
 
@@ -121,9 +122,23 @@ def _undeclared(document: DocxTemplate) -> set[str]:
         raise _failure(exc) from exc
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # _open says it is not a .docx
+    if unpacked > MAX_UNPACKED:
+        raise ValidationError(
+            _("模板文件解压后超过 %(m)d MB，不予接受") % {"m": MAX_UNPACKED // (1024 * 1024)},
+            code="template_too_large",
+        )
+
+
 def validate_template(kind: DocumentKind, content: bytes) -> None:
     """Refuse a template that uses a name the kind does not provide or that fails to render
     with the kind's sample context; the message names the placeholder (Chinese)."""
+    _check_unpacked_size(content)
     document = _open(content)
     try:
         unknown = sorted(_undeclared(document) - kind.field_names)

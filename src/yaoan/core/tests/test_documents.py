@@ -4,6 +4,7 @@ documents with their 文号 and SM3 digest, tamper detection, and the template p
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +292,12 @@ def test_template_pages_refuse_other_roles(kind: DocumentKind, db: Any) -> None:
     assert client.get("/documents/templates/").status_code == 403
     assert client.get(f"/documents/templates/{KIND}/default.docx").status_code == 403
     assert OrgUnit.objects.exists()
+
+
+def test_upload_that_unpacks_too_large_is_refused(kind: DocumentKind, sysadmin: User) -> None:
+    buffer = io.BytesIO(notice_template())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (51 * 1024 * 1024))
+    with pytest.raises(ValidationError) as caught:
+        services.upload_template(actor=sysadmin, kind=KIND, content=buffer.getvalue(), name="a")
+    assert caught.value.code == "template_too_large"
