@@ -190,6 +190,7 @@ def generate_document(
     subject_type = audit.object_label(subject)
     if subject_type != document.subject_type:
         raise ValueError(f"{kind} is about {document.subject_type}, not {subject_type}")
+    _check_context(document, context)
     # lock the subject row: two clicks on 打印 make one document, not two versions
     list(type(subject)._default_manager.select_for_update().filter(pk=subject.pk).values("pk"))
     latest = latest_document(kind, subject)
@@ -197,7 +198,6 @@ def generate_document(
         return latest
     if number_prefix:
         number = next_document_number(number_prefix, timezone.localdate().year)
-    _check_context(document, context)
     filled = _canonical({**context, "number": number})
     template = current_template(document)
     try:
