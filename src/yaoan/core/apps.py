@@ -34,3 +34,12 @@ class CoreConfig(AppConfig):
         register_nav(
             NavItem(920, _("工作日历"), "core:calendar", rules.can_manage_calendar, "/calendar")
         )
+        register_nav(
+            NavItem(
+                930,
+                _("文书模板"),
+                "core:document_template_list",
+                rules.can_manage_document_templates,
+                "/documents/templates",
+            )
+        )

@@ -1,4 +1,5 @@
-"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering."""
+"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering,
+document templates and generated documents."""
 
 from __future__ import annotations
 
@@ -561,3 +562,72 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.ERROR)
+
+
+class DocumentTemplate(models.Model):
+    """An administrator's replacement .docx template for one document kind.
+
+    At most one is active per kind; none active means the kind's default template (built
+    in code) is used. Reverting deactivates the row, so the uploads stay on record.
+    """
+
+    kind = models.CharField(_("文书种类"), max_length=60)
+    content = models.BinaryField(_("模板文件"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    is_active = models.BooleanField(_("使用中"), default=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        ordering = ["kind", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_active=True),
+                name="core_doctemplate_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+
+class GeneratedDocument(models.Model):
+    """A document as issued: the stored file (outside the web root) with its SM3 digest,
+    checked on every read (S21), the record it is about and its 文号."""
+
+    kind = models.CharField(_("文书种类"), max_length=60)
+    subject_type = models.CharField(_("对象类型"), max_length=60)
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    template_sm3 = models.CharField(_("模板 SM3 摘要"), max_length=64)
+    context = models.JSONField(_("填写内容"), default=dict)
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("生成的文书")
+        verbose_name_plural = _("生成的文书")
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "version"],
+                name="core_gendoc_version_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="core_gendoc_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()

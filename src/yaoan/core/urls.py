@@ -1,6 +1,13 @@
 from django.urls import path
 
-from yaoan.core import views, views_admin, views_deadlines, views_inbox, views_workflows
+from yaoan.core import (
+    views,
+    views_admin,
+    views_deadlines,
+    views_documents,
+    views_inbox,
+    views_workflows,
+)
 
 app_name = "core"
 
@@ -44,4 +51,29 @@ urlpatterns = [
     path("deadlines/<int:pk>/suspend/", views_deadlines.suspend_view, name="deadline_suspend"),
     path("deadlines/<int:pk>/resume/", views_deadlines.resume_view, name="deadline_resume"),
     path("workflows/", views_workflows.workflows_view, name="workflows"),
+    path(
+        "documents/templates/",
+        views_documents.document_template_list_view,
+        name="document_template_list",
+    ),
+    path(
+        "documents/templates/<str:code>/",
+        views_documents.document_template_view,
+        name="document_template",
+    ),
+    path(
+        "documents/templates/<str:code>/revert/",
+        views_documents.document_template_revert_view,
+        name="document_template_revert",
+    ),
+    path(
+        "documents/templates/<str:code>/<slug:which>.docx",
+        views_documents.document_template_download_view,
+        name="document_template_download",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        views_documents.document_download_view,
+        name="document_download",
+    ),
 ]
