@@ -154,6 +154,8 @@ def has_business_role(user: User) -> bool:
 def can_read_workflows(user: User) -> bool:
     """Signed-in staff with any role see which state changes are legal."""
     return user.is_authenticated and bool(user.role_set)
+
+
 def can_manage_document_templates(user: User) -> bool:
     """Replacing an official document's template is configuration: the system administrator."""
     return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
