@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import AreaType, DeadlineUnit, OrgUnitKind, Role, SubdistrictKind
+from yaoan.core.pii.fields import BlindIndexField, PersonalDataField
 
 
 class OrgUnit(models.Model):
@@ -79,7 +80,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = PersonalDataField(_("手机号"), kind="phone", max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone")
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)

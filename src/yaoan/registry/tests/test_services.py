@@ -364,16 +364,6 @@ def test_station_section_chief_cannot_rate_another_grid(subdistrict):
     assert elsewhere.risk_grade == ""
 
 
-def test_personal_data_view_is_audited(inspector, subdistrict):
-    entity = EntityFactory(subdistrict=subdistrict, uscc=make_uscc())
-    services.record_personal_data_view(actor=inspector, entity=entity, fields=["contact_phone"])
-    [event] = audit_rows()
-    assert (event.action, event.after) == (
-        "registry.entity.personal_data_viewed",
-        {"fields": ["contact_phone"]},
-    )
-
-
 def test_a_store_stays_rateable_after_its_headquarters_changed_type(bureau_chief, subdistrict):
     hq = EntityFactory(subdistrict=subdistrict, entity_type=EntityType.PHARMACY_CHAIN)
     store = EntityFactory(subdistrict=subdistrict, chain_headquarters=hq)
