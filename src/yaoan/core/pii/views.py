@@ -16,7 +16,11 @@ from yaoan.core.pii import services
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("查看原因"), max_length=services.REVEAL_REASON_MAX, strip=True)
+    reason = forms.CharField(
+        label=_("查看原因"),
+        max_length=services.REVEAL_REASON_MAX,
+        error_messages={"required": _("请填写查看原因。")},
+    )
 
 
 def reveal_view(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:

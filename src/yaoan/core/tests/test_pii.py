@@ -1,6 +1,7 @@
 """Personal data (S10–S12): sealing, the key ring and its rotation, the blind index,
 masking, the audited reveal, and no phone in clear anywhere in the database."""
 
+import io
 import json
 import os
 import re
@@ -118,7 +119,7 @@ def test_rotation_adds_a_key_and_reseals_every_value(file_ring):
     user = UserFactory(phone=PHONE)
     old_sealed, old_index = stored_phone(user)
     assert crypto.key_id_of(old_sealed) == "k1"
-    call_command("pii", "rotate", stdout=open(os.devnull, "w"))
+    call_command("pii", "rotate", stdout=io.StringIO())
     ring = json.loads(file_ring.read_text())
     assert ring["current"] == "k2" and set(ring["keys"]) == {"k1", "k2"}
     assert stat.S_IMODE(file_ring.stat().st_mode) == 0o600
@@ -135,7 +136,7 @@ def test_rotation_adds_a_key_and_reseals_every_value(file_ring):
 def test_prune_drops_only_keys_nothing_uses(file_ring):
     UserFactory(phone=PHONE)
     assert services.prune_keys() == []  # k1 is current and in use
-    call_command("pii", "rotate", stdout=open(os.devnull, "w"))
+    call_command("pii", "rotate", stdout=io.StringIO())
     assert services.key_usage()["k1"] == 0
     assert services.prune_keys() == ["k1"]
     assert set(json.loads(file_ring.read_text())["keys"]) == {"k2"}
@@ -230,7 +231,9 @@ def test_the_reveal_page_is_403_for_a_reader_without_the_role():
 
 # tokens that are random or keyed, where an 11-digit run means nothing: hashes, indexes,
 # ciphertexts, password hashes
-NOISE = re.compile(r"[0-9a-fA-F]{32,}|sm4\$[\w-]+\$[A-Za-z0-9+/=]+|\$argon2[^\s',)]*|pbkdf2[^\s',)]*")
+NOISE = re.compile(
+    r"[0-9a-fA-F]{32,}|sm4\$[\w-]+\$[A-Za-z0-9+/=]+|\$argon2[^\s',)]*|pbkdf2[^\s',)]*"
+)
 
 
 def database_text() -> str:

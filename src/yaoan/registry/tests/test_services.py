@@ -11,7 +11,6 @@ from yaoan.common.testing import (
     LicenceFactory,
     SubdistrictFactory,
     UserFactory,
-    make_uscc,
 )
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
