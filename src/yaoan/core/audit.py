@@ -86,7 +86,7 @@ def snapshot(instance: models.Model, fields: Sequence[str] | None = None) -> dic
 
 def personal_trace(kind: str, value: str) -> str:
     """Masked, with a keyed digest so an edit that keeps the visible digits still shows
-    as a change (138****1234#5f0c9a1e)."""
+    as a change (138****1234#L4GZQ2JX)."""
     if not value:
         return ""
     return f"{mask_personal(kind, value)}#{keyed_digest(kind, str(value))[:8]}"

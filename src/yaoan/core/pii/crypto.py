@@ -83,13 +83,15 @@ def normalise(kind: str, value: str) -> str:
 
 
 def blind_index(kind: str, value: str, ring: KeyRing | None = None) -> str:
-    """HMAC-SM3 of the normalised value, hex; empty for an empty value."""
+    """HMAC-SM3 of the normalised value; empty for an empty value."""
     normal = normalise(kind, value)
     return keyed_digest(kind, normal, ring) if normal else ""
 
 
 def keyed_digest(kind: str, value: str, ring: KeyRing | None = None) -> str:
+    """HMAC-SM3 in base32 (A–Z, 2–7; 52 characters): no run of digits in it can look like
+    a phone or an ID number to a scan of the database for personal data (S12)."""
     ring = ring or current_ring()
     mac = hmac.HMAC(ring.index_key, hashes.SM3())
     mac.update(f"{kind}:{value}".encode())
-    return mac.finalize().hex()
+    return base64.b32encode(mac.finalize()).decode().rstrip("=")
