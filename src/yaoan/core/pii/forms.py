@@ -21,9 +21,12 @@ class PersonalDataInput(forms.TextInput):
         super().__init__(attrs)
         self.kind = kind
         self.masked_initial = ""
+        self.echo_typed = False
 
     def format_value(self, value: Any) -> str | None:
-        return None
+        # what the person typed in this request comes back after an error elsewhere in
+        # the form; what is stored never does
+        return super().format_value(value) if self.echo_typed else None
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -54,6 +57,7 @@ class PersonalDataFormMixin(forms.BaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self._personal_fields():
+            field.widget.echo_typed = self.is_bound
             stored = self.initial.get(name) or ""
             field.widget.masked_initial = mask_personal(field.kind, stored) if stored else ""
             if stored:

@@ -6,7 +6,7 @@ Where it comes from, first found wins:
 * ``YAOAN_PII_KEYS_FILE``: a path to the ring's JSON file;
 * ``<YAOAN_VAR_DIR>/pii_keys.json``: created on first use (mode 600) when missing.
 
-The JSON: ``{"current": "k2", "keys": {"k1": "<base64 16 bytes>", "k2": "…"},
+The JSON: ``{"current": "k2-9c1e", "keys": {"k1-07ab": "<base64 16 bytes>", …},
 "index_key": "<base64 32 bytes>"}``. ``keys`` are SM4 keys; every ciphertext names the key
 it was sealed with, so old keys keep reading old rows until ``yaoan pii rotate`` has
 re-encrypted them and ``yaoan pii prune`` drops the keys nothing uses. The index key
@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -83,14 +84,18 @@ def _b64(data: bytes) -> str:
 
 
 def _next_key_id(keys: dict[str, bytes]) -> str:
-    numbers = [int(k[1:]) for k in keys if k[:1] == "k" and k[1:].isdigit()]
-    return f"k{max(numbers, default=0) + 1}"
+    """``k<n>-<4 hex>``: numbered in order, and never the id of a key of another ring (a
+    ring generated again after the old one was lost names its keys differently, so the
+    rows sealed under the lost one fail as "key not in the ring", not as altered)."""
+    numbers = [int(m.group(1)) for k in keys if (m := re.match(r"k(\d+)", k))]
+    return f"k{max(numbers, default=0) + 1}-{secrets.token_hex(2)}"
 
 
 def new_ring(source: Path | None = None) -> KeyRing:
+    key_id = _next_key_id({})
     return KeyRing(
-        "k1",
-        {"k1": secrets.token_bytes(SM4_KEY_BYTES)},
+        key_id,
+        {key_id: secrets.token_bytes(SM4_KEY_BYTES)},
         secrets.token_bytes(INDEX_KEY_BYTES),
         source,
     )

@@ -82,6 +82,22 @@ def field_label(obj: models.Model, field: str) -> str:
     return str(getattr(obj._meta.get_field(field), "verbose_name", field))
 
 
+def refuse_reveal(
+    *, actor: User, obj: models.Model, field: str, reason: str = ""
+) -> PermissionDenied:
+    """Record a refused reveal (S14) and return the error to raise."""
+    with transaction.atomic():
+        audit.record(
+            "core.pii.reveal_refused",
+            actor=actor,
+            obj=obj,
+            success=False,
+            after={"field": field},
+            reason=reason,
+        )
+    return PermissionDenied(_("您无权查看该个人信息。"))
+
+
 def reveal(*, actor: User, obj: models.Model, field: str, reason: str) -> str:
     """The full value of ``obj.field``, for a reader who may see it and says why."""
     reason = reason.strip()
@@ -93,16 +109,7 @@ def reveal(*, actor: User, obj: models.Model, field: str, reason: str) -> str:
         message = _("查看原因不能超过 %(n)d 个字。") % {"n": REVEAL_REASON_MAX}
         raise ValidationError({"reason": ValidationError(message, code="reason_too_long")})
     if not may_reveal(actor, obj, field):
-        with transaction.atomic():
-            audit.record(
-                "core.pii.reveal_refused",
-                actor=actor,
-                obj=obj,
-                success=False,
-                after={"field": field},
-                reason=reason,
-            )
-        raise PermissionDenied(_("您无权查看该个人信息。"))
+        raise refuse_reveal(actor=actor, obj=obj, field=field, reason=reason)
     with transaction.atomic():
         audit.record(
             "core.pii.revealed", actor=actor, obj=obj, after={"field": field}, reason=reason

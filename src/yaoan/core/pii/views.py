@@ -32,7 +32,7 @@ def reveal_view(request: HttpRequest, label: str, pk: int, field: str) -> HttpRe
         raise Http404
     obj = spec.get_object(user, pk)
     if not services.may_reveal(user, obj, field):
-        raise PermissionDenied(_("您无权查看该个人信息。"))
+        raise services.refuse_reveal(actor=user, obj=obj, field=field)
     form = RevealForm(request.POST if request.method == "POST" else None)
     plain = None
     if request.method == "POST" and form.is_valid():

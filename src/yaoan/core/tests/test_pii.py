@@ -121,15 +121,16 @@ def test_rotation_adds_a_key_and_reseals_every_value(file_ring):
     assert crypto.key_id_of(old_sealed) == "k1"
     call_command("pii", "rotate", stdout=io.StringIO())
     ring = json.loads(file_ring.read_text())
-    assert ring["current"] == "k2" and set(ring["keys"]) == {"k1", "k2"}
+    new = ring["current"]
+    assert re.fullmatch(r"k2-[0-9a-f]{4}", new) and set(ring["keys"]) == {"k1", new}
     assert stat.S_IMODE(file_ring.stat().st_mode) == 0o600
     sealed, index = stored_phone(user)
-    assert crypto.key_id_of(sealed) == "k2" and index == old_index
+    assert crypto.key_id_of(sealed) == new and index == old_index
     assert User.objects.get(pk=user.pk).phone == PHONE
     # the old ciphertext still opens while its key is in the ring
     assert crypto.unseal(old_sealed, "core.user.phone") == PHONE
     rotated = AuditEvent.objects.get(action="core.pii.keys_rotated")
-    assert rotated.after["current"] == "k2" and rotated.after["rows"] >= 1
+    assert rotated.after["current"] == new and rotated.after["rows"] >= 1
     assert PHONE not in json.dumps(rotated.after)
 
 
@@ -139,7 +140,8 @@ def test_prune_drops_only_keys_nothing_uses(file_ring):
     call_command("pii", "rotate", stdout=io.StringIO())
     assert services.key_usage()["k1"] == 0
     assert services.prune_keys() == ["k1"]
-    assert set(json.loads(file_ring.read_text())["keys"]) == {"k2"}
+    ring = json.loads(file_ring.read_text())
+    assert set(ring["keys"]) == {ring["current"]} and ring["current"].startswith("k2-")
     assert User.objects.get(phone_index=crypto.blind_index("phone", PHONE)).phone == PHONE
 
 
@@ -163,7 +165,7 @@ def test_a_missing_ring_file_is_created_readable_by_the_owner_only(tmp_path, mon
     finally:
         keyring.forget_ring()
     path = tmp_path / "pii_keys.json"
-    assert ring.current == "k1" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert ring.current.startswith("k1-") and stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 # --- the reveal -------------------------------------------------------------------------------

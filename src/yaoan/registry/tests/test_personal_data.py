@@ -101,6 +101,12 @@ def test_a_reader_without_the_role_sees_it_masked_and_cannot_reveal(entity):
     assert MASKED in page and reveal_url(entity) not in page
     assert client.post(reveal_url(entity), {"reason": "看看"}).status_code == 403
     assert not AuditEvent.objects.filter(action="core.pii.revealed").exists()
+    refused = AuditEvent.objects.get(action="core.pii.reveal_refused")
+    assert (refused.actor_id, refused.object_id, refused.success) == (
+        monitor.pk,
+        str(entity.pk),
+        False,
+    )
 
 
 def test_an_entity_outside_the_grid_cannot_be_revealed(entity):
@@ -137,6 +143,17 @@ def test_the_edit_form_shows_the_phone_masked_and_keeps_it_when_left_empty(inspe
     assert (entity.address, entity.contact_phone) == ("新地址1号", PHONE)
     updated = AuditEvent.objects.get(action="registry.entity.updated")
     assert "contact_phone" not in updated.after
+
+
+def test_a_typed_phone_comes_back_after_an_error_but_the_stored_one_never(inspector, entity):
+    client = client_for(inspector)
+    url = f"/registry/entities/{entity.pk}/edit/"
+    page = client.post(url, edit_data(entity, name="", contact_phone="13700001111"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="13700001111"' in html and PHONE not in html
+    entity.refresh_from_db()
+    assert entity.contact_phone == PHONE
 
 
 def test_the_edit_form_changes_or_clears_the_phone(inspector, entity):
