@@ -17,6 +17,7 @@ from yaoan.core.enums import (
     Role,
     SubdistrictKind,
 )
+from yaoan.core.pii.fields import BlindIndexField, PersonalDataField
 
 
 class OrgUnit(models.Model):
@@ -89,7 +90,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = PersonalDataField(_("手机号"), kind="phone", max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone")
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)

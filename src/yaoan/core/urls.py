@@ -8,6 +8,7 @@ from yaoan.core import (
     views_inbox,
     views_workflows,
 )
+from yaoan.core.pii import views as pii_views
 
 app_name = "core"
 
@@ -23,6 +24,11 @@ urlpatterns = [
     path("me/tokens/", views.api_tokens_view, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views_admin.audit_list_view, name="audit_list"),
+    path(
+        "pii/<str:label>/<int:pk>/<str:field>/reveal/",
+        pii_views.reveal_view,
+        name="pii_reveal",
+    ),
     path("admin-users/", views_admin.user_list_view, name="user_list"),
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
