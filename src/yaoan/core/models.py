@@ -1,12 +1,21 @@
-"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering."""
+"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering,
+attachments."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.core.enums import AreaType, DeadlineUnit, OrgUnitKind, Role, SubdistrictKind
+from yaoan.core.enums import (
+    AreaType,
+    AttachmentPolicy,
+    DeadlineUnit,
+    OrgUnitKind,
+    Role,
+    SubdistrictKind,
+)
 
 
 class OrgUnit(models.Model):
@@ -358,3 +367,40 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.ERROR)
+
+
+class Attachment(models.Model):
+    """A stored file belonging to one record (``subject_type`` "app_label.model" and
+    ``subject_id``): outside the web root, with the SM3 digest taken when it was stored and
+    checked on every read (S21, S22). Evidence is never changed or removed: a deletion
+    only marks the row, the file stays."""
+
+    subject_type = models.CharField(_("所属记录类型"), max_length=60)
+    subject_id = models.PositiveBigIntegerField(_("所属记录"))
+    policy = models.CharField(_("文件类别"), max_length=16, choices=AttachmentPolicy.choices)
+    label = models.CharField(_("说明"), max_length=100, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    path = models.CharField(max_length=200, unique=True)  # relative to MEDIA_ROOT
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    personal = models.BooleanField(_("含个人信息"), default=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deletion_reason = models.CharField(_("删除原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["subject_type", "subject_id", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_attach_subject")]
+
+    def __str__(self) -> str:
+        return self.label or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:attachment", args=[self.pk])

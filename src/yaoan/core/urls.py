@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaoan.core import views, views_admin
+from yaoan.core import views, views_admin, views_files
 
 app_name = "core"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
+    path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
 ]

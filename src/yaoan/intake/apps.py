@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    name = "yaoan.intake"
+    label = "intake"
+    verbose_name = _("线索与风险移交")
+
+    def ready(self) -> None:
+        from yaoan.common.panels import NavItem, register_nav
+        from yaoan.intake.rules import can_read_intake
+
+        register_nav(NavItem(35, _("移交事项"), "intake:item_list", can_read_intake, "/intake"))

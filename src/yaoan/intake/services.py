@@ -1,0 +1,296 @@
+"""The only writers of intake: the one door through which any module hands on a clue or a
+candidate risk (submit_intake), the decisions on an item (taken through the workflow
+engine, core.transitions.take), and the entity events the planning key list reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yaoan.core import audit
+from yaoan.core.models import Attachment, OrgUnit, User
+from yaoan.core.transitions import take
+from yaoan.intake.enums import EntityEventKind, IntakeError, IntakeKind, IntakeStatus, Urgency
+from yaoan.intake.models import EntityEvent, IntakeItem
+from yaoan.intake.rules import can_decide_item, can_submit_intake
+from yaoan.intake.workflow import INTAKE
+from yaoan.registry.models import Entity, Product
+
+LIVE_STATUSES = (IntakeStatus.NEW, IntakeStatus.ACCEPTED)
+
+
+def _required(field: str, value: str, message: str) -> str:
+    if not str(value).strip():
+        raise ValidationError({field: message}, code="required")
+    return str(value).strip()
+
+
+def _choice(field: str, value: str, choices: type[IntakeKind] | type[Urgency]) -> str:
+    if value not in choices.values:
+        allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
+        raise ValidationError({field: _("取值无效，可选：%(c)s") % {"c": allowed}}, code="invalid")
+    return value
+
+
+def _evidence(evidence: Sequence[Attachment]) -> list[Attachment]:
+    items = list(evidence)
+    if any(a.pk is None or a.deleted_at is not None for a in items):
+        raise ValidationError({"evidence": _("证据材料须为已保存且未删除的附件")}, code="invalid")
+    return items
+
+
+@transaction.atomic
+def submit_intake(
+    *,
+    actor: User,
+    kind: str,
+    source_app: str,
+    source_kind: str,
+    source_id: str | int,
+    source_label: str,
+    source_url: str = "",
+    entity: Entity | None = None,
+    product: Product | None = None,
+    batch: str = "",
+    summary: str,
+    urgency: str = Urgency.NORMAL,
+    evidence: Sequence[Attachment] = (),
+    org_unit: OrgUnit | None = None,
+) -> IntakeItem:
+    """Hand on a clue or a candidate risk. The calling module has decided the actor may
+    hand this source on; the item belongs to ``org_unit`` (default: the station of the
+    entity's grid). One live item per source and kind: a second is refused."""
+    if not can_submit_intake(actor):
+        raise PermissionDenied(_("您无权移交线索或风险"))
+    kind = _choice("kind", kind, IntakeKind)
+    urgency = _choice("urgency", urgency, Urgency)
+    summary = _required("summary", summary, _("请填写情况摘要"))
+    source = {
+        "source_app": _required("source_app", source_app, _("须注明来源模块")),
+        "source_kind": _required("source_kind", source_kind, _("须注明来源类型")),
+        "source_id": _required("source_id", str(source_id), _("须注明来源编号"))[:64],
+    }
+    files = _evidence(evidence)
+    if (
+        IntakeItem.objects.filter(kind=kind, **source)
+        .exclude(status=IntakeStatus.REJECTED)
+        .exists()
+    ):
+        raise ValidationError(
+            {"kind": str(IntakeError.DUPLICATE.label)}, code=IntakeError.DUPLICATE.value
+        )
+    if org_unit is None and entity is not None:
+        org_unit = entity.subdistrict.station
+    item = IntakeItem.objects.create(
+        kind=kind,
+        **source,
+        source_label=_required("source_label", source_label, _("须注明来源"))[:200],
+        source_url=source_url[:300],
+        entity=entity,
+        product=product,
+        batch=batch.strip()[:60],
+        summary=summary,
+        urgency=urgency,
+        org_unit=org_unit,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+    )
+    item.evidence.set(files)
+    audit.record(
+        "intake.intakeitem.submitted",
+        actor=actor,
+        obj=item,
+        after={
+            "kind": kind,
+            "source": f"{source['source_app']}.{source['source_kind']}:{source['source_id']}",
+            "entity": entity.pk if entity else None,
+            "urgency": urgency,
+            "evidence": [a.pk for a in files],
+        },
+        reason=summary,
+    )
+    return item
+
+
+def _decided(actor: User, reason: str) -> dict[str, object]:
+    return {"decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason.strip()}
+
+
+def _setter(values: dict[str, object]) -> object:
+    def update(obj: Model) -> list[str]:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        return list(values)
+
+    return update
+
+
+@dataclass(frozen=True)
+class TakenBy:
+    """The record that took an item over: its type ("cases.case"), id, label and page."""
+
+    type: str
+    id: str
+    label: str
+    url: str = ""
+
+
+def accept_intake(item: IntakeItem, actor: User, taken_by: TakenBy, reason: str = "") -> IntakeItem:
+    """A case, a complaint verification or a risk item takes the item over (called by the
+    receiving module's service, inside its own transaction)."""
+    if not (taken_by.type.strip() and str(taken_by.id).strip() and taken_by.label.strip()):
+        raise ValidationError(
+            {"taken_by": str(IntakeError.TAKEN_BY_MISSING.label)},
+            code=IntakeError.TAKEN_BY_MISSING.value,
+        )
+    values = _decided(actor, reason) | {
+        "taken_by_type": taken_by.type[:60],
+        "taken_by_id": str(taken_by.id)[:64],
+        "taken_by_label": taken_by.label[:200],
+        "taken_by_url": taken_by.url[:300],
+    }
+    return take(
+        INTAKE,
+        item,
+        "accept",
+        actor=actor,
+        reason=reason,
+        update=_setter(values),  # type: ignore[arg-type]
+        details={"taken_by": f"{taken_by.type}:{taken_by.id}", "label": taken_by.label},
+    )
+
+
+def reject_intake(item: IntakeItem, actor: User, reason: str) -> IntakeItem:
+    """Not taken over, with the reason (required)."""
+    return take(
+        INTAKE,
+        item,
+        "reject",
+        actor=actor,
+        reason=reason,
+        update=_setter(_decided(actor, reason)),  # type: ignore[arg-type]
+    )
+
+
+def keep_waiting(item: IntakeItem, actor: User, reason: str) -> IntakeItem:
+    """Leave the item waiting for its receiver, noting why (the note is audited)."""
+    return take(INTAKE, item, "keep", actor=actor, reason=reason)
+
+
+def _merge_target_problem(item: IntakeItem, into: IntakeItem, actor: User) -> str | None:
+    if into.pk == item.pk:
+        return _("不能合并到自身")
+    if into.kind != item.kind:
+        return _("只能合并到同一类别的事项")
+    if into.status not in LIVE_STATUSES:
+        return _("只能合并到待接收或已接收的事项")
+    if not can_decide_item(actor, into):
+        return _("目标事项不在您的管辖范围内")
+    return None
+
+
+def merge_intake(item: IntakeItem, into: IntakeItem, actor: User, reason: str) -> IntakeItem:
+    """The item is the same matter as ``into`` (same kind, still live): it is closed as
+    merged and points there."""
+    problem = _merge_target_problem(item, into, actor)
+    if problem:
+        raise ValidationError({"into": problem}, code=IntakeError.BAD_MERGE.value)
+    return take(
+        INTAKE,
+        item,
+        "merge",
+        actor=actor,
+        reason=reason,
+        update=_setter(_decided(actor, reason) | {"merged_into": into}),  # type: ignore[arg-type]
+        details={"merged_into": into.pk},
+    )
+
+
+# --- entity events for the planning key list -----------------------------------------------
+
+
+@transaction.atomic
+def report_entity_event(
+    *,
+    kind: EntityEventKind | str,
+    entity: Entity,
+    occurred_on: dt.date,
+    source_app: str,
+    source_kind: str,
+    source_id: str | int,
+    source_label: str,
+    detail: str = "",
+    actor: User | None = None,
+) -> EntityEvent:
+    """What sampling (a failed sample), complaints (a complaint about the entity) and cases
+    (a penalty decided) call: one event per source record; reporting it again updates it
+    (and brings back a withdrawn one)."""
+    kind = EntityEventKind(kind)
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("发生日期不能晚于今天")}, code="invalid")
+    key = {
+        "kind": kind,
+        "source_app": _required("source_app", source_app, _("须注明来源模块")),
+        "source_kind": _required("source_kind", source_kind, _("须注明来源类型")),
+        "source_id": _required("source_id", str(source_id), _("须注明来源编号"))[:64],
+    }
+    values = {
+        "entity": entity,
+        "occurred_on": occurred_on,
+        "source_label": _required("source_label", source_label, _("须注明来源"))[:200],
+        "detail": detail.strip()[:200],
+        "reported_at": timezone.now(),
+        "withdrawn_at": None,
+        "withdrawal_reason": "",
+    }
+    event, created = EntityEvent.objects.select_for_update().update_or_create(
+        **key, defaults=values
+    )
+    audit.record(
+        "intake.entityevent.reported",
+        actor=actor,
+        actor_username=key["source_app"],
+        obj=event,
+        after={"kind": kind, "entity": entity.pk, "occurred_on": occurred_on, "new": created},
+    )
+    return event
+
+
+@transaction.atomic
+def withdraw_entity_event(
+    *,
+    kind: EntityEventKind | str,
+    source_app: str,
+    source_kind: str,
+    source_id: str | int,
+    reason: str,
+    actor: User | None = None,
+) -> EntityEvent | None:
+    """The source was revoked (a sample result corrected, a penalty overturned): the event
+    stops counting but stays on record. None when nothing was reported."""
+    reason = _required("reason", reason, _("须填写撤回原因"))
+    event = (
+        EntityEvent.objects.select_for_update()
+        .filter(kind=kind, source_app=source_app, source_kind=source_kind, source_id=str(source_id))
+        .first()
+    )
+    if event is None or event.withdrawn_at is not None:
+        return event
+    event.withdrawn_at = timezone.now()
+    event.withdrawal_reason = reason[:200]
+    event.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    audit.record(
+        "intake.entityevent.withdrawn",
+        actor=actor,
+        actor_username=source_app,
+        obj=event,
+        reason=reason,
+    )
+    return event
