@@ -3,7 +3,10 @@
 The ``chinesecalendar`` package knows the years the State Council has published. For a
 later year an administrator loads that year's schedule (CalendarYearOverride plus its
 HolidayOverride rows). A date in a year that neither knows raises
-CalendarYearUnknownError: a deadline is never silently counted on weekends alone (S20).
+CalendarYearUnknownError: a deadline is never silently counted on weekends alone (S20) —
+unless the caller asks for a provisional count: then weekends plus the statutory holidays
+the ``holidays`` package computes by rule decide, and the calendar remembers it was used
+so the deadline is flagged 暂定 and recomputed when the official schedule is loaded.
 Single days in HolidayOverride also correct the package for a known year.
 """
 
@@ -13,6 +16,7 @@ import datetime as dt
 from functools import lru_cache
 
 import chinese_calendar
+import holidays
 from django.utils.translation import gettext as _
 
 from yaoan.core.models import CalendarYearOverride, HolidayOverride
@@ -44,12 +48,27 @@ def package_years() -> frozenset[int]:
     return frozenset(years)
 
 
-class WorkingCalendar:
-    """A snapshot of the overrides, so a long count makes two queries, not one per day."""
+@lru_cache(maxsize=16)
+def provisional_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays (and observed days) of a year by rule, without the State
+    Council's make-up workdays: a fallback for a year whose schedule is not published."""
+    return frozenset(holidays.country_holidays("CN", years=year).keys())
 
-    def __init__(self) -> None:
+
+class WorkingCalendar:
+    """A snapshot of the overrides, so a long count makes two queries, not one per day.
+
+    ``provisional=True`` counts a year without an official schedule by weekends and the
+    statutory holidays; ``provisional_used`` then says whether such a year was touched."""
+
+    def __init__(self, *, provisional: bool = False) -> None:
         self.override_years = set(CalendarYearOverride.objects.values_list("year", flat=True))
         self.overrides = dict(HolidayOverride.objects.values_list("date", "is_workday"))
+        self.provisional = provisional
+        self.provisional_used = False
+
+    def is_official(self, year: int) -> bool:
+        return year in self.override_years or year in package_years()
 
     def known_years(self) -> set[int]:
         return set(package_years()) | self.override_years
@@ -60,7 +79,10 @@ class WorkingCalendar:
         if day.year in self.override_years:
             return day.weekday() < 5
         if day.year not in package_years():
-            raise CalendarYearUnknownError(day.year)
+            if not self.provisional:
+                raise CalendarYearUnknownError(day.year)
+            self.provisional_used = True
+            return day.weekday() < 5 and day not in provisional_holidays(day.year)
         return bool(chinese_calendar.is_workday(day))
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:

@@ -57,6 +57,40 @@ class CoreError(models.TextChoices):
     DUPLICATE_USERNAME = "duplicate_username", _("用户名已存在")
 
 
+class DeadlineState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    SUSPENDED = "suspended", _("已中止计时")
+    MET = "met", _("已办结")
+    OVERDUE = "overdue", _("已逾期")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+# A deadline still running: the sweep and the "my deadlines" list look at these.
+LIVE_DEADLINE_STATES = frozenset(
+    {DeadlineState.OPEN, DeadlineState.SUSPENDED, DeadlineState.OVERDUE}
+)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("分派给您")
+    RETURNED = "returned", _("退回修改")
+    APPROVAL_REQUESTED = "approval_requested", _("待您审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    DUE_SOON = "due_soon", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+    EXTENSION_REQUESTED = "extension_requested", _("延期申请")
+    EXTENSION_DECIDED = "extension_decided", _("延期审批结果")
+    CALENDAR_MISSING = "calendar_missing", _("工作日历缺失")
+    INFO = "info", _("通知")
+
+
 class AttachmentPolicy(models.TextChoices):
     """What a stored file may be: each policy names its types and its size cap."""
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from yaoan.core.enums import OrgUnitKind, Role
 
 if TYPE_CHECKING:
-    from yaoan.core.models import User
+    from yaoan.core.models import Deadline, User
 
 DISTRICT_WIDE_UNITS = frozenset(
     {
@@ -111,3 +111,42 @@ def can_manage_roles(user: User) -> bool:
 
 def can_manage_calendar(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
+
+
+# --- deadlines -------------------------------------------------------------------------
+DEADLINE_APPROVERS = frozenset({Role.SECTION_CHIEF, Role.LEADER})
+
+
+def _in_unit(user: User, org_unit_id: int | None) -> bool:
+    """A leader answers for every unit; a chief for their own and, when it is district-wide
+    (bureau, section), for deadlines that have no unit."""
+    if user.has_role(Role.LEADER):
+        return True
+    return org_unit_id is None or user.org_unit_id == org_unit_id
+
+
+def can_approve_extension(user: User, deadline: Deadline) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_role(*DEADLINE_APPROVERS)
+        and _in_unit(user, deadline.org_unit_id)
+    )
+
+
+def can_manage_deadline(user: User, deadline: Deadline) -> bool:
+    """The assignee, or a chief/leader of the deadline's unit: may suspend, resume and ask
+    for an extension."""
+    if not user.is_authenticated:
+        return False
+    if deadline.assignee_id == user.pk:
+        return True
+    return can_approve_extension(user, deadline)
+
+
+def can_see_unit_deadlines(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*DEADLINE_APPROVERS)
+
+
+def can_read_workflows(user: User) -> bool:
+    """Signed-in staff (not the three administrators alone) see the legal state changes."""
+    return user.is_authenticated and bool(user.role_set)

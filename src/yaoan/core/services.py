@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.deadlines import recompute_provisional
 from yaoan.core.enums import ADMIN_ROLES, CoreError
 from yaoan.core.models import (
     ApiToken,
@@ -311,7 +312,8 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
 def load_calendar_year(
     *, actor: User | None, year: int, source: str, days: Iterable[tuple[dt.date, bool, str]]
 ) -> CalendarYearOverride:
-    """Load one year's official holidays and make-up workdays, replacing any earlier load."""
+    """Load one year's official holidays and make-up workdays, replacing any earlier load;
+    every deadline counted provisionally is recomputed on the official calendar."""
     days = list(days)
     for day, _is_workday, _name in days:
         if day.year != year:
@@ -332,6 +334,7 @@ def load_calendar_year(
         reason=source,
         after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
     )
+    recompute_provisional()
     return year_row
 
 

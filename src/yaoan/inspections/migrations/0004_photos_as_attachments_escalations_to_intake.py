@@ -107,7 +107,7 @@ def intake_to_escalations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_attachment"),
+        ("core", "0004_attachment"),
         ("intake", "0001_intake_items_and_entity_events"),
         ("inspections", "0003_inspection_draw"),
     ]

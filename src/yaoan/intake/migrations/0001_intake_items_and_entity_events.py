@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_attachment'),
+        ('core', '0004_attachment'),
         ('registry', '0006_entity_id_cover'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

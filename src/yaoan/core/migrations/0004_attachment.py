@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_append_only_and_deadline_rules'),
+        ('core', '0003_deadline_records_and_notifications'),
     ]
 
     operations = [
