@@ -186,7 +186,7 @@ def validate_content(content: bytes, name: str, policy: AttachmentPolicy | str) 
     if len(content) > upload_limit(policy):
         raise _too_large(name, policy)
     mime = _sniff(content)
-    if mime not in spec.types:
+    if mime is None or mime not in spec.types:
         raise _refusal(
             AttachmentError.WRONG_TYPE,
             _("“%(n)s”不是 %(t)s") % {"n": name, "t": spec.described},

@@ -12,12 +12,14 @@ from yaoan.common.paging import MAX_ID
 from yaoan.core.models import OrgUnit
 from yaoan.intake.enums import IntakeKind, IntakeStatus
 
-ANY = [("", _("全部"))]
+ANY: list[tuple[str, Any]] = [("", _("全部"))]
 
 
 class IntakeFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类别"), required=False, choices=ANY + IntakeKind.choices)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=ANY + IntakeStatus.choices)
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[*ANY, *IntakeKind.choices])
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[*ANY, *IntakeStatus.choices]
+    )
     source_app = forms.CharField(label=_("来源模块"), required=False, max_length=40)
     station = forms.ModelChoiceField(
         label=_("所属单位"), required=False, queryset=OrgUnit.objects.none()

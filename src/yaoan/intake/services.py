@@ -5,8 +5,9 @@ engine, core.transitions.take), and the entity events the planning key list read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,23 +27,27 @@ from yaoan.registry.models import Entity, Product
 LIVE_STATUSES = (IntakeStatus.NEW, IntakeStatus.ACCEPTED)
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _required(field: str, value: str, message: str) -> str:
     if not str(value).strip():
-        raise ValidationError({field: message}, code="required")
+        raise _field_error(field, message, "required")
     return str(value).strip()
 
 
 def _choice(field: str, value: str, choices: type[IntakeKind] | type[Urgency]) -> str:
     if value not in choices.values:
         allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
-        raise ValidationError({field: _("取值无效，可选：%(c)s") % {"c": allowed}}, code="invalid")
+        raise _field_error(field, _("取值无效，可选：%(c)s") % {"c": allowed}, "invalid")
     return value
 
 
 def _evidence(evidence: Sequence[Attachment]) -> list[Attachment]:
     items = list(evidence)
     if any(a.pk is None or a.deleted_at is not None for a in items):
-        raise ValidationError({"evidence": _("证据材料须为已保存且未删除的附件")}, code="invalid")
+        raise _field_error("evidence", _("证据材料须为已保存且未删除的附件"), "invalid")
     return items
 
 
@@ -83,9 +88,7 @@ def submit_intake(
         .exclude(status=IntakeStatus.REJECTED)
         .exists()
     ):
-        raise ValidationError(
-            {"kind": str(IntakeError.DUPLICATE.label)}, code=IntakeError.DUPLICATE.value
-        )
+        raise _field_error("kind", str(IntakeError.DUPLICATE.label), IntakeError.DUPLICATE.value)
     if org_unit is None and entity is not None:
         org_unit = entity.subdistrict.station
     item = IntakeItem.objects.create(
@@ -123,13 +126,27 @@ def _decided(actor: User, reason: str) -> dict[str, object]:
     return {"decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason.strip()}
 
 
-def _setter(values: dict[str, object]) -> object:
+def _setter(values: dict[str, object]) -> Callable[[Model], Iterable[str]]:
     def update(obj: Model) -> list[str]:
         for name, value in values.items():
             setattr(obj, name, value)
         return list(values)
 
     return update
+
+
+def _take(
+    item: IntakeItem,
+    action: str,
+    *,
+    actor: User,
+    reason: str,
+    update: Callable[[Model], Iterable[str]] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> IntakeItem:
+    taken = take(INTAKE, item, action, actor=actor, reason=reason, update=update, details=details)
+    assert isinstance(taken, IntakeItem)
+    return taken
 
 
 @dataclass(frozen=True)
@@ -146,9 +163,8 @@ def accept_intake(item: IntakeItem, actor: User, taken_by: TakenBy, reason: str 
     """A case, a complaint verification or a risk item takes the item over (called by the
     receiving module's service, inside its own transaction)."""
     if not (taken_by.type.strip() and str(taken_by.id).strip() and taken_by.label.strip()):
-        raise ValidationError(
-            {"taken_by": str(IntakeError.TAKEN_BY_MISSING.label)},
-            code=IntakeError.TAKEN_BY_MISSING.value,
+        raise _field_error(
+            "taken_by", str(IntakeError.TAKEN_BY_MISSING.label), IntakeError.TAKEN_BY_MISSING.value
         )
     values = _decided(actor, reason) | {
         "taken_by_type": taken_by.type[:60],
@@ -156,32 +172,30 @@ def accept_intake(item: IntakeItem, actor: User, taken_by: TakenBy, reason: str 
         "taken_by_label": taken_by.label[:200],
         "taken_by_url": taken_by.url[:300],
     }
-    return take(
-        INTAKE,
+    return _take(
         item,
         "accept",
         actor=actor,
         reason=reason,
-        update=_setter(values),  # type: ignore[arg-type]
+        update=_setter(values),
         details={"taken_by": f"{taken_by.type}:{taken_by.id}", "label": taken_by.label},
     )
 
 
 def reject_intake(item: IntakeItem, actor: User, reason: str) -> IntakeItem:
     """Not taken over, with the reason (required)."""
-    return take(
-        INTAKE,
+    return _take(
         item,
         "reject",
         actor=actor,
         reason=reason,
-        update=_setter(_decided(actor, reason)),  # type: ignore[arg-type]
+        update=_setter(_decided(actor, reason)),
     )
 
 
 def keep_waiting(item: IntakeItem, actor: User, reason: str) -> IntakeItem:
     """Leave the item waiting for its receiver, noting why (the note is audited)."""
-    return take(INTAKE, item, "keep", actor=actor, reason=reason)
+    return _take(item, "keep", actor=actor, reason=reason)
 
 
 def _merge_target_problem(item: IntakeItem, into: IntakeItem, actor: User) -> str | None:
@@ -201,14 +215,13 @@ def merge_intake(item: IntakeItem, into: IntakeItem, actor: User, reason: str) -
     merged and points there."""
     problem = _merge_target_problem(item, into, actor)
     if problem:
-        raise ValidationError({"into": problem}, code=IntakeError.BAD_MERGE.value)
-    return take(
-        INTAKE,
+        raise _field_error("into", problem, IntakeError.BAD_MERGE.value)
+    return _take(
         item,
         "merge",
         actor=actor,
         reason=reason,
-        update=_setter(_decided(actor, reason) | {"merged_into": into}),  # type: ignore[arg-type]
+        update=_setter(_decided(actor, reason) | {"merged_into": into}),
         details={"merged_into": into.pk},
     )
 
@@ -234,8 +247,8 @@ def report_entity_event(
     (and brings back a withdrawn one)."""
     kind = EntityEventKind(kind)
     if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": _("发生日期不能晚于今天")}, code="invalid")
-    key = {
+        raise _field_error("occurred_on", _("发生日期不能晚于今天"), "invalid")
+    key: dict[str, Any] = {
         "kind": kind,
         "source_app": _required("source_app", source_app, _("须注明来源模块")),
         "source_kind": _required("source_kind", source_kind, _("须注明来源类型")),

@@ -17,11 +17,9 @@ from PIL import Image
 
 import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
 from yaoan.common.testing import totp_code
-from yaoan.core.models import AuditEvent
 from yaoan.core.attachments import AttachmentTamperedError
+from yaoan.core.models import AuditEvent
 from yaoan.inspections import photos, services
-from yaoan.intake.enums import IntakeStatus
-from yaoan.intake.models import IntakeItem
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -34,6 +32,8 @@ from yaoan.inspections.enums import (
 from yaoan.inspections.models import Inspection, RectificationOrder
 from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
 from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.intake.enums import IntakeStatus
+from yaoan.intake.models import IntakeItem
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY = dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC)
