@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, visible_or_404
@@ -33,6 +34,11 @@ PAGE_SIZE = 50
 DENIED = "intake.access.denied"
 # the decisions taken on this page; "accept" belongs to the receiving module
 PAGE_ACTIONS = ("reject", "merge", "keep")
+# the history shows each audited step by its name on the buttons
+HISTORY_LABELS = {
+    "intake.intakeitem.submitted": gettext_lazy("移交"),
+    **{f"{INTAKE.name}.{t.verb or t.action}": t.label for t in INTAKE.transitions},
+}
 
 
 def _reader(request: HttpRequest) -> User:
@@ -102,7 +108,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "evidence": evidence,
             "merged_items": list(intake_visible_to(user).filter(merged_into=item)),
-            "history": list(history),
+            "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history],
             "actions": page_actions(item, user),
         },
     )
