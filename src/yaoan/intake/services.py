@@ -14,10 +14,12 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yaoan.core import audit
+from yaoan.core.enums import NotificationKind
 from yaoan.core.models import Attachment, OrgUnit, User
-from yaoan.core.transitions import take
+from yaoan.core.transitions import Notice, take
 from yaoan.intake.enums import EntityEventKind, IntakeError, IntakeKind, IntakeStatus, Urgency
 from yaoan.intake.models import EntityEvent, IntakeItem
 from yaoan.intake.rules import can_decide_item, can_submit_intake
@@ -144,9 +146,34 @@ def _take(
     update: Callable[[Model], Iterable[str]] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> IntakeItem:
-    taken = take(INTAKE, item, action, actor=actor, reason=reason, update=update, details=details)
+    taken = take(
+        INTAKE,
+        item,
+        action,
+        actor=actor,
+        reason=reason,
+        update=update,
+        details=details,
+        notify=_tell_submitter(item, action, actor),
+    )
     assert isinstance(taken, IntakeItem)
     return taken
+
+
+DECISION_NOTICES = {
+    "accept": (NotificationKind.INFO, gettext_lazy("您移交的事项已被接收")),
+    "reject": (NotificationKind.REJECTED, gettext_lazy("您移交的事项未被接收")),
+    "merge": (NotificationKind.INFO, gettext_lazy("您移交的事项已合并到另一事项")),
+}
+
+
+def _tell_submitter(item: IntakeItem, action: str, actor: User) -> list[Notice]:
+    """Whoever handed the item on learns what became of it (not of their own decision)."""
+    if action not in DECISION_NOTICES or item.submitted_by_id == actor.pk:
+        return []
+    kind, text = DECISION_NOTICES[action]
+    title = f"{text}：{item.source_label}"
+    return [Notice(item.submitted_by, kind, title, item.get_absolute_url())]
 
 
 @dataclass(frozen=True)

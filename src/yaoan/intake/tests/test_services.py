@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from yaoan.core.models import AuditEvent
+from yaoan.core.models import AuditEvent, Notification
 from yaoan.core.transitions import IllegalTransitionError, ReasonRequiredError
 from yaoan.intake import services
 from yaoan.intake.enums import EntityEventKind, IntakeError, IntakeStatus
@@ -76,6 +76,9 @@ def test_reject_needs_a_reason_and_a_decider(district: District) -> None:
     assert (rejected.decided_by, rejected.decision_reason) == (district.officer, "已由市局立案")
     event = AuditEvent.objects.get(action="intake.intakeitem.rejected")
     assert event.reason == "已由市局立案"
+    notice = Notification.objects.get(recipient=district.inspector)
+    assert (notice.kind, notice.title) == ("rejected", "您移交的事项未被接收：抽样单 CY-1")
+    assert notice.link == f"/intake/{item.pk}/"
     assert event.before["status"] == "new" and event.after["status"] == "rejected"
     with pytest.raises(IllegalTransitionError):
         services.reject_intake(rejected, district.officer, "again")

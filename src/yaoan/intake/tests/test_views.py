@@ -81,3 +81,15 @@ def test_merge_and_keep_from_the_page(district: District) -> None:
     page = client.get(f"/intake/{first.pk}/").content.decode()
     assert f'href="/intake/{second.pk}/"' in page
     assert '继续等待</td><td data-label="理由">等待案件模块' in page
+
+
+def test_dashboard_counts_what_waits_for_a_decider(district: District) -> None:
+    hand_on(district.inspector, district.pharmacy)
+    hand_on(district.inspector, district.pharmacy, source_id=2, urgency="normal")
+    home = client_for(district.officer).get("/home/").content.decode()
+    assert 'data-testid="intake-panel"' in home
+    assert "待接收</a> <b>2</b>" in home and "紧急 1" in home
+    assert (
+        'data-testid="intake-panel"'
+        not in client_for(district.inspector).get("/home/").content.decode()
+    )
