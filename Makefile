@@ -43,7 +43,8 @@ run: setup $(SECRET_FILE)
 	$(BIN)/yaoan demo; \
 	$(BIN)/yaoan demo --accounts; \
 	$(BIN)/yaoan db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/yaoan deadlines schedule --at 00:05 & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	echo "药安 yaoan: http://127.0.0.1:8000  (Ctrl-C stops the server and the task worker)"; \
 	$(BIN)/yaoan serve --listen 127.0.0.1:8000
 

@@ -8,10 +8,19 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from yaoan.common.panels import NavItem, register_nav
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.core import checks, rules  # noqa: F401  (registers system checks)
+        from yaoan.core.deadline_panels import calendar_panel, deadlines_panel
 
         register_nav(NavItem(10, _("工作台"), "core:home", lambda u: True, "/home"))
+        register_nav(
+            NavItem(15, _("期限"), "core:my_deadlines", rules.has_business_role, "/deadlines")
+        )
+        register_nav(
+            NavItem(890, _("业务流程"), "core:workflows", rules.can_read_workflows, "/workflows")
+        )
+        register_panel(Panel(1, "dashboard", calendar_panel))
+        register_panel(Panel(5, "dashboard", deadlines_panel))
         register_nav(NavItem(900, _("审计日志"), "core:audit_list", rules.can_read_audit, "/audit"))
         register_nav(
             NavItem(

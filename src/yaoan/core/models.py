@@ -486,6 +486,12 @@ class Notification(models.Model):
                 name="core_notification_unread",
                 condition=models.Q(read_at__isnull=True),
             ),
+            # the sweep asks which of its keys were already sent, across recipients
+            models.Index(
+                fields=["dedupe_key"],
+                name="core_notification_key",
+                condition=~models.Q(dedupe_key=""),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import BUSINESS_ROLES, OrgUnitKind, Role
 
 if TYPE_CHECKING:
     from yaoan.core.models import Deadline, User
@@ -147,6 +147,10 @@ def can_see_unit_deadlines(user: User) -> bool:
     return user.is_authenticated and user.has_role(*DEADLINE_APPROVERS)
 
 
+def has_business_role(user: User) -> bool:
+    return user.is_authenticated and bool(user.role_set & BUSINESS_ROLES)
+
+
 def can_read_workflows(user: User) -> bool:
-    """Signed-in staff (not the three administrators alone) see the legal state changes."""
+    """Signed-in staff with any role see which state changes are legal."""
     return user.is_authenticated and bool(user.role_set)

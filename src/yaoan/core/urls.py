@@ -1,6 +1,13 @@
 from django.urls import path
 
-from yaoan.core import views, views_admin, views_files
+from yaoan.core import (
+    views,
+    views_admin,
+    views_deadlines,
+    views_files,
+    views_inbox,
+    views_workflows,
+)
 
 app_name = "core"
 
@@ -22,4 +29,27 @@ urlpatterns = [
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
     path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
+    path("notifications/", views_inbox.notifications_view, name="notifications"),
+    path("notifications/read/", views_inbox.notifications_read_view, name="notifications_read"),
+    path(
+        "notifications/<int:pk>/open/",
+        views_inbox.notification_open_view,
+        name="notification_open",
+    ),
+    path("deadlines/", views_deadlines.my_deadlines_view, name="my_deadlines"),
+    path("deadlines/unit/", views_deadlines.unit_deadlines_view, name="unit_deadlines"),
+    path("deadlines/<int:pk>/", views_deadlines.deadline_detail_view, name="deadline_detail"),
+    path(
+        "deadlines/<int:pk>/extension/",
+        views_deadlines.extension_request_view,
+        name="deadline_extension_request",
+    ),
+    path(
+        "deadlines/<int:pk>/extension/<int:extension_pk>/decide/",
+        views_deadlines.extension_decide_view,
+        name="deadline_extension_decide",
+    ),
+    path("deadlines/<int:pk>/suspend/", views_deadlines.suspend_view, name="deadline_suspend"),
+    path("deadlines/<int:pk>/resume/", views_deadlines.resume_view, name="deadline_resume"),
+    path("workflows/", views_workflows.workflows_view, name="workflows"),
 ]

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yaoan.common.context_processors.navigation",
+                "yaoan.core.context_processors.inbox",
             ],
         },
     }
@@ -227,6 +228,15 @@ STORAGES = {
 TASKS = {
     "default": {"BACKEND": os.environ.get("YAOAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+
+# --- notifications by e-mail (YAOAN_NOTIFY_EMAIL=1): Django's mail backend, the console by
+# default; a real server is configured with Django's EMAIL_* settings through these
+EMAIL_BACKEND = os.environ.get(
+    "YAOAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("YAOAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("YAOAN_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("YAOAN_EMAIL_FROM", "yaoan@localhost")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

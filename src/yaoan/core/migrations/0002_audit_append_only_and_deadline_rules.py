@@ -47,7 +47,8 @@ def load_deadline_rules(apps, schema_editor):
     DeadlineRule = apps.get_model("core", "DeadlineRule")
     for code, label, amount, unit, basis in DEFAULT_RULES:
         DeadlineRule.objects.get_or_create(
-            code=code, defaults={"label": label, "amount": amount, "unit": str(unit), "basis": basis}
+            code=code,
+            defaults={"label": label, "amount": amount, "unit": str(unit), "basis": basis},
         )
 
 
