@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
+
 from yaoan.core.enums import Role
 from yaoan.core.rules import REGISTRY_READERS, data_scope
 
@@ -35,3 +37,7 @@ def can_decide_item(user: User, item: IntakeItem) -> bool:
     """A decider whose data scope covers the item's station (a district item: district-wide
     deciders only)."""
     return can_decide_intake(user) and data_scope(user).covers(item.org_unit_id)
+
+
+# who takes the decisions, as the generated workflow page (docs/workflows.md) shows it
+can_decide_item.label = gettext_lazy("执法人员或股室负责人（本辖区）")  # type: ignore[attr-defined]
