@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaoan.common.forms import add_service_errors
-from yaoan.core.access import allowed_user, visible_or_404
+from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, User
@@ -129,9 +129,16 @@ def _decide(item: IntakeItem, user: User, action: str, data: dict[str, Any]) -> 
 def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _reader(request)
     item = visible_item(user, pk)
-    transition = INTAKE.transition(item.status, action) if action in PAGE_ACTIONS else None
-    if transition is None:
+    if action not in PAGE_ACTIONS:
         raise Http404
+    transition = INTAKE.transition(item.status, action)
+    if transition is None:  # decided meanwhile: say so on the item's page
+        messages.error(
+            request, _("该事项当前状态为“%(s)s”，不能再处理") % {"s": item.get_status_display()}
+        )
+        return redirect(item)
+    if not transition.permission(user, item):
+        raise refusal(request, user, DENIED, _("您无权处理该事项。"))
     form_class = MergeForm if action == "merge" else ReasonForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,8 @@
 """Inspection photos become core attachments (the files stay where they are, the digests
-are copied), and the escalations waiting in inspections become intake items."""
+are copied), and the escalations waiting in inspections become intake items.
+
+Going back restores the escalations; the photo rows can only go back while there are none
+(the old columns, a unique file name among them, cannot be re-added to existing rows)."""
 
 import django.db.models.deletion
 from django.db import migrations, models

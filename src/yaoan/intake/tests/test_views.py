@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from yaoan.common.testing import sign_in
-from yaoan.core.models import User
+from yaoan.core.models import AuditEvent, User
 from yaoan.intake.tests.conftest import District
 from yaoan.intake.tests.helpers import hand_on
 
@@ -55,16 +55,20 @@ def test_list_query_count_does_not_grow_with_rows(district: District) -> None:
 
 def test_decisions_are_offered_to_deciders_only(district: District) -> None:
     item = hand_on(district.inspector, district.pharmacy)
-    officer_page = client_for(district.officer).get(f"/intake/{item.pk}/").content.decode()
+    officer = client_for(district.officer)
+    officer_page = officer.get(f"/intake/{item.pk}/").content.decode()
     assert f'href="/intake/{item.pk}/reject/"' in officer_page
     assert f'href="/intake/{item.pk}/keep/"' in officer_page
     assert f'href="/intake/{item.pk}/accept/"' not in officer_page  # the receiving module's
     inspector = client_for(district.inspector)
     page = inspector.get(f"/intake/{item.pk}/").content.decode()
     assert "抽检不合格：含量测定不符合规定" in page and "/reject/" not in page
-    refused = inspector.post(f"/intake/{item.pk}/reject/", {"reason": "x"})
-    assert refused.status_code == 200 and "您无权执行" in refused.content.decode()
+    assert inspector.post(f"/intake/{item.pk}/reject/", {"reason": "x"}).status_code == 403
+    assert AuditEvent.objects.filter(action="intake.access.denied", success=False).exists()
     assert inspector.get(f"/intake/{item.pk}/accept/").status_code == 404
+    officer.post(f"/intake/{item.pk}/reject/", {"reason": "证据不足"})
+    again = officer.get(f"/intake/{item.pk}/keep/", follow=True).content.decode()
+    assert "该事项当前状态为“不予接收”，不能再处理" in again
 
 
 def test_merge_and_keep_from_the_page(district: District) -> None:
