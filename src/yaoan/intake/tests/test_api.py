@@ -8,7 +8,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from yaoan.core.services import issue_api_token
 from yaoan.intake.tests.conftest import District
@@ -89,3 +91,14 @@ def test_merge_through_the_api(district: District) -> None:
     assert (merged["status"], merged["merged_into_id"]) == ("merged", first.pk)
     detail = call("get", f"/api/intake/{first.pk}", district.chief).json()
     assert detail["evidence"] == [] and detail["source_url"] == "/sampling/1/"
+
+
+def test_list_query_count_does_not_grow_with_rows(district: District) -> None:
+    hand_on(district.inspector, district.pharmacy)
+    with CaptureQueriesContext(connection) as few:
+        assert call("get", "/api/intake/", district.officer).status_code == 200
+    for n in range(2, 12):
+        hand_on(district.inspector, district.pharmacy, source_id=n)
+    with CaptureQueriesContext(connection) as many:
+        assert call("get", "/api/intake/", district.officer).json()["count"] == 11
+    assert len(many) == len(few)
