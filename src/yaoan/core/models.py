@@ -341,6 +341,10 @@ class Deadline(models.Model):
         on_delete=models.PROTECT,
         related_name="deadlines",
     )
+    # the rule's length when the deadline was opened: a later edit of the rule applies to
+    # deadlines opened after it, not to the running ones
+    amount = models.PositiveIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=DeadlineUnit.choices)
     started_on = models.DateField(_("起算日"))
     # the due date without extensions and suspensions, so a recomputation can start over
     base_due_on = models.DateField(_("原定期限"))
@@ -388,6 +392,8 @@ class DeadlineExtension(models.Model):
     rule = models.ForeignKey(
         DeadlineRule, verbose_name=_("延长规则"), on_delete=models.PROTECT, related_name="+"
     )
+    amount = models.PositiveIntegerField(_("延长期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=DeadlineUnit.choices)
     reason = models.TextField(_("申请理由"))
     requested_by = models.ForeignKey(
         User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
