@@ -31,7 +31,7 @@ def migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_photos_and_escalations_are_moved(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
