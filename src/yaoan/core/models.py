@@ -1,14 +1,16 @@
 """Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering,
-document templates and generated documents."""
+document templates and generated documents, attachments."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import (
     AreaType,
+    AttachmentPolicy,
     DeadlineState,
     DeadlineUnit,
     ExtensionStatus,
@@ -341,6 +343,10 @@ class Deadline(models.Model):
         on_delete=models.PROTECT,
         related_name="deadlines",
     )
+    # the rule's length when the deadline was opened: a later edit of the rule applies to
+    # deadlines opened after it, not to the running ones
+    amount = models.PositiveIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=DeadlineUnit.choices)
     started_on = models.DateField(_("起算日"))
     # the due date without extensions and suspensions, so a recomputation can start over
     base_due_on = models.DateField(_("原定期限"))
@@ -388,6 +394,8 @@ class DeadlineExtension(models.Model):
     rule = models.ForeignKey(
         DeadlineRule, verbose_name=_("延长规则"), on_delete=models.PROTECT, related_name="+"
     )
+    amount = models.PositiveIntegerField(_("延长期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=DeadlineUnit.choices)
     reason = models.TextField(_("申请理由"))
     requested_by = models.ForeignKey(
         User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
@@ -633,3 +641,40 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}".strip()
+
+
+class Attachment(models.Model):
+    """A stored file belonging to one record (``subject_type`` "app_label.model" and
+    ``subject_id``): outside the web root, with the SM3 digest taken when it was stored and
+    checked on every read (S21, S22). Evidence is never changed or removed: a deletion
+    only marks the row, the file stays."""
+
+    subject_type = models.CharField(_("所属记录类型"), max_length=60)
+    subject_id = models.PositiveBigIntegerField(_("所属记录"))
+    policy = models.CharField(_("文件类别"), max_length=16, choices=AttachmentPolicy.choices)
+    label = models.CharField(_("说明"), max_length=100, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    path = models.CharField(max_length=200, unique=True)  # relative to MEDIA_ROOT
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    personal = models.BooleanField(_("含个人信息"), default=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deletion_reason = models.CharField(_("删除原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["subject_type", "subject_id", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_attach_subject")]
+
+    def __str__(self) -> str:
+        return self.label or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:attachment", args=[self.pk])

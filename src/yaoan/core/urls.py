@@ -5,6 +5,7 @@ from yaoan.core import (
     views_admin,
     views_deadlines,
     views_documents,
+    views_files,
     views_inbox,
     views_workflows,
 )
@@ -34,6 +35,7 @@ urlpatterns = [
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
+    path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
     path("notifications/", views_inbox.notifications_view, name="notifications"),
     path("notifications/read/", views_inbox.notifications_read_view, name="notifications_read"),
     path(
