@@ -156,3 +156,10 @@ class DeadlineRuleForm(forms.Form):
     amount = forms.IntegerField(label=_("期限"), min_value=0, max_value=3650)
     unit = forms.ChoiceField(label=_("单位"), choices=DeadlineUnit.choices)
     reason = forms.CharField(label=_("调整原因"), max_length=200)
+
+
+class TemplateUploadForm(forms.Form):
+    template = forms.FileField(
+        label=_("模板文件（.docx）"),
+        help_text=_("上传前将用示例内容试填一次；任何占位符无法填写时不予接受，并指出是哪一个。"),
+    )

@@ -3,6 +3,7 @@ their state changes are small atomic writes the owner's page polls."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,34 @@ def job_dir(job: BackgroundJob) -> Path:
 
 
 @transaction.atomic
-def create_job(*, actor: User, kind: str, input_name: str, content: bytes) -> BackgroundJob:
+def create_job(
+    *,
+    actor: User,
+    kind: str,
+    input_name: str,
+    content: bytes,
+    options: Mapping[str, Any] | None = None,
+) -> BackgroundJob:
+    """``options`` are the submitter's choices for the run (e.g. an import's mode), kept
+    in the job's result and its audit row."""
     job = BackgroundJob.objects.create(kind=kind, created_by=actor, input_name=input_name[:200])
     path = job_dir(job) / "input.bin"
     path.write_bytes(content)
     job.input_path = str(path)
     job.result = {"input_sm3": audit.sm3_hex(content)}
+    chosen = {"options": dict(options)} if options else {}
+    job.result.update(chosen)
     job.save(update_fields=["input_path", "result"])
     audit.record(
         f"{kind}.submitted",
         actor=actor,
         obj=job,
-        after={"file": input_name, "bytes": len(content), "sm3": job.result["input_sm3"]},
+        after={
+            "file": input_name,
+            "bytes": len(content),
+            "sm3": job.result["input_sm3"],
+            **chosen,
+        },
     )
     return job
 

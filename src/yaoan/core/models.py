@@ -1,13 +1,16 @@
-"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering."""
+"""Org units, the grid, users and roles, the audit log, the calendar, deadlines, numbering,
+document templates and generated documents, attachments."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import (
     AreaType,
+    AttachmentPolicy,
     DeadlineState,
     DeadlineUnit,
     ExtensionStatus,
@@ -16,6 +19,7 @@ from yaoan.core.enums import (
     Role,
     SubdistrictKind,
 )
+from yaoan.core.pii.fields import BlindIndexField, PersonalDataField
 
 
 class OrgUnit(models.Model):
@@ -88,7 +92,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = PersonalDataField(_("手机号"), kind="phone", max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone")
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
@@ -571,3 +576,109 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.ERROR)
+
+
+class DocumentTemplate(models.Model):
+    """An administrator's replacement .docx template for one document kind.
+
+    At most one is active per kind; none active means the kind's default template (built
+    in code) is used. Reverting deactivates the row, so the uploads stay on record.
+    """
+
+    kind = models.CharField(_("文书种类"), max_length=60)
+    content = models.BinaryField(_("模板文件"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    is_active = models.BooleanField(_("使用中"), default=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        ordering = ["kind", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_active=True),
+                name="core_doctemplate_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+
+class GeneratedDocument(models.Model):
+    """A document as issued: the stored file (outside the web root) with its SM3 digest,
+    checked on every read (S21), the record it is about and its 文号."""
+
+    kind = models.CharField(_("文书种类"), max_length=60)
+    subject_type = models.CharField(_("对象类型"), max_length=60)
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    template_sm3 = models.CharField(_("模板 SM3 摘要"), max_length=64)
+    context = models.JSONField(_("填写内容"), default=dict)
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("生成的文书")
+        verbose_name_plural = _("生成的文书")
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "version"],
+                name="core_gendoc_version_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="core_gendoc_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()
+
+
+class Attachment(models.Model):
+    """A stored file belonging to one record (``subject_type`` "app_label.model" and
+    ``subject_id``): outside the web root, with the SM3 digest taken when it was stored and
+    checked on every read (S21, S22). Evidence is never changed or removed: a deletion
+    only marks the row, the file stays."""
+
+    subject_type = models.CharField(_("所属记录类型"), max_length=60)
+    subject_id = models.PositiveBigIntegerField(_("所属记录"))
+    policy = models.CharField(_("文件类别"), max_length=16, choices=AttachmentPolicy.choices)
+    label = models.CharField(_("说明"), max_length=100, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=120)
+    path = models.CharField(max_length=200, unique=True)  # relative to MEDIA_ROOT
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    personal = models.BooleanField(_("含个人信息"), default=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deletion_reason = models.CharField(_("删除原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["subject_type", "subject_id", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_attach_subject")]
+
+    def __str__(self) -> str:
+        return self.label or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:attachment", args=[self.pk])

@@ -35,6 +35,11 @@ REGISTRY_READERS = frozenset(
     }
 )
 REGISTRY_EDITORS = frozenset({Role.INSPECTOR, Role.SECTION_CHIEF})
+# who works with the people behind a record and may see a full phone or ID number after
+# giving a reason (S10); monitoring staff and the committee office see them masked
+PERSONAL_DATA_READERS = frozenset(
+    {Role.INSPECTOR, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER}
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,11 @@ def can_read_registry(user: User) -> bool:
 
 def can_edit_registry(user: User) -> bool:
     return user.is_authenticated and user.has_role(*REGISTRY_EDITORS) and can_read_registry(user)
+
+
+def can_reveal_personal_data(user: User) -> bool:
+    """Role only: the object's own scope is checked by whoever finds the object."""
+    return user.is_authenticated and user.has_role(*PERSONAL_DATA_READERS)
 
 
 def can_set_ratings(user: User) -> bool:
@@ -154,3 +164,8 @@ def has_business_role(user: User) -> bool:
 def can_read_workflows(user: User) -> bool:
     """Signed-in staff with any role see which state changes are legal."""
     return user.is_authenticated and bool(user.role_set)
+
+
+def can_manage_document_templates(user: User) -> bool:
+    """Replacing an official document's template is configuration: the system administrator."""
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)

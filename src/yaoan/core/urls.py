@@ -1,6 +1,15 @@
 from django.urls import path
 
-from yaoan.core import views, views_admin, views_deadlines, views_inbox, views_workflows
+from yaoan.core import (
+    views,
+    views_admin,
+    views_deadlines,
+    views_documents,
+    views_files,
+    views_inbox,
+    views_workflows,
+)
+from yaoan.core.pii import views as pii_views
 
 app_name = "core"
 
@@ -16,11 +25,17 @@ urlpatterns = [
     path("me/tokens/", views.api_tokens_view, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views_admin.audit_list_view, name="audit_list"),
+    path(
+        "pii/<str:label>/<int:pk>/<str:field>/reveal/",
+        pii_views.reveal_view,
+        name="pii_reveal",
+    ),
     path("admin-users/", views_admin.user_list_view, name="user_list"),
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
+    path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
     path("notifications/", views_inbox.notifications_view, name="notifications"),
     path("notifications/read/", views_inbox.notifications_read_view, name="notifications_read"),
     path(
@@ -44,4 +59,29 @@ urlpatterns = [
     path("deadlines/<int:pk>/suspend/", views_deadlines.suspend_view, name="deadline_suspend"),
     path("deadlines/<int:pk>/resume/", views_deadlines.resume_view, name="deadline_resume"),
     path("workflows/", views_workflows.workflows_view, name="workflows"),
+    path(
+        "documents/templates/",
+        views_documents.document_template_list_view,
+        name="document_template_list",
+    ),
+    path(
+        "documents/templates/<str:code>/",
+        views_documents.document_template_view,
+        name="document_template",
+    ),
+    path(
+        "documents/templates/<str:code>/revert/",
+        views_documents.document_template_revert_view,
+        name="document_template_revert",
+    ),
+    path(
+        "documents/templates/<str:code>/<slug:which>.docx",
+        views_documents.document_template_download_view,
+        name="document_template_download",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        views_documents.document_download_view,
+        name="document_download",
+    ),
 ]

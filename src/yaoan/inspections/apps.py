@@ -11,7 +11,7 @@ class InspectionsConfig(AppConfig):
         from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.draws.extensions import register_last_inspectors_provider
-        from yaoan.inspections import demo, hooks
+        from yaoan.inspections import demo, documents, hooks
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
         from yaoan.plans.extensions import register_done_counter, register_key_list_source
@@ -31,5 +31,6 @@ class InspectionsConfig(AppConfig):
         register_done_counter(hooks.done_counts)
         register_done_counter(hooks.joint_done_counts, joint=True)
         register_key_list_source("serious_finding", hooks.serious_findings)
+        documents.register_kinds()
         # after the draws and plans steps (their orders are 40 and 50)
         register_demo_step(DemoStep(60, "inspections", demo.load))

@@ -17,7 +17,6 @@ from yaoan.inspections.enums import (
     RectificationStatus,
 )
 from yaoan.inspections.models import (
-    Escalation,
     Inspection,
     InspectionAmendment,
     RectificationOrder,
@@ -63,12 +62,6 @@ def rectifications_visible_to(user: User) -> QuerySet[RectificationOrder]:
     """Every order the user's scope covers, with its 整改期限 (``due_on``…)."""
     qs = with_due(RectificationOrder.objects.all(), RECTIFICATION_RULE)
     condition = _station_filter(data_scope(user), "station_id")
-    return qs if condition is None else qs.filter(condition)
-
-
-def escalations_visible_to(user: User) -> QuerySet[Escalation]:
-    qs = Escalation.objects.all()
-    condition = _station_filter(data_scope(user), "finding__inspection__station_id")
     return qs if condition is None else qs.filter(condition)
 
 

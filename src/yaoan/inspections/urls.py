@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaoan.inspections import views
+from yaoan.inspections import views, views_documents
 
 app_name = "inspections"
 
@@ -16,10 +16,19 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.inspection_cancel_view, name="inspection_cancel"),
     path("<int:pk>/amend/", views.inspection_amend_view, name="inspection_amend"),
     path("amendments/<int:pk>/decide/", views.amendment_decide_view, name="amendment_decide"),
-    path("photos/<int:pk>/", views.inspection_photo_view, name="photo"),
     path("findings/<int:pk>/escalate/", views.finding_escalate_view, name="finding_escalate"),
     path("rectifications/", views.rectification_list_view, name="rectification_list"),
     path("rectifications/<int:pk>/", views.rectification_detail_view, name="rectification_detail"),
+    path(
+        "rectifications/<int:pk>/print/",
+        views_documents.rectification_print_view,
+        name="rectification_print",
+    ),
+    path(
+        "<int:pk>/record/print/",
+        views_documents.inspection_record_print_view,
+        name="inspection_record_print",
+    ),
     path("publication/", views.publication_list_view, name="publication_list"),
     path("checklists/", views.checklist_list_view, name="checklist_list"),
     path(

@@ -1,92 +1,47 @@
-"""Export of a filtered, scoped entity list to .xlsx (S25): the contact phone is masked,
-the file names its exporter and time (a first line and the document properties), and
-every export leaves an audit row with its filter and row count."""
+"""Export of a filtered, scoped entity list to .xlsx through the tabular layer (S25): the
+contact phone is masked, the file names its exporter and time, and every export leaves an
+audit row with its filter and row count."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from yaoan.common import xlsx
 from yaoan.common.masking import mask_phone
-from yaoan.core import audit
 from yaoan.core.models import User
+from yaoan.core.tabular.export import (
+    ExportColumn,
+    choice_labels,
+    export_table,
+    queryset_rows,
+    yes_no,
+)
 from yaoan.registry.models import Entity
 
 EXPORT_ACTION = "registry.entity.exported"
-MASKED_FIELDS = ("contact_phone",)
-CHUNK_SIZE = 2000
-
-
-FIELDS = (
-    "name",
-    "uscc",
-    "entity_type",
-    "medical_level",
-    "device_class",
-    "subdistrict",
-    "address",
-    "legal_representative",
-    "quality_manager",
-    "contact_phone",
-    "status",
-    "risk_grade",
-    "credit_class",
+CHOICE_FIELDS = ("entity_type", "medical_level", "device_class", "status")
+GRADE_FIELDS = ("risk_grade", "credit_class")  # blank has a label too: 未评级 / 未评定
+FLAG_FIELDS = (
     "handles_special_drugs",
     "in_volume_procurement",
     "offers_medical_beauty",
     "handles_cold_chain",
 )
-CHOICE_FIELDS = ("entity_type", "medical_level", "device_class", "status")
-GRADE_FIELDS = ("risk_grade", "credit_class")  # blank has a label too: 未评级 / 未评定
-FLAG_FIELDS = FIELDS[-4:]
-TEXT_COLUMNS = frozenset({FIELDS.index("uscc"), FIELDS.index("contact_phone")})
 
 
-def _field(name: str) -> models.Field[Any, Any]:
-    model_field = Entity._meta.get_field(name)
-    assert isinstance(model_field, models.Field)
-    return model_field
+def _header(name: str) -> str:
+    field = Entity._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
 
 
-def headers() -> list[str]:
-    return [*(str(_field(name).verbose_name) for name in FIELDS), _("市场监管所")]
-
-
-def _labels(name: str) -> dict[str, str]:
-    """Choice labels resolved once per export (get_FOO_display per cell is slow)."""
-    labels = {str(value): str(label) for value, label in _field(name).choices or ()}
-    if name not in GRADE_FIELDS:
-        labels[""] = ""
-    return labels
-
-
-def row_builder() -> Callable[[Entity], list[str]]:
-    labels = {name: _labels(name) for name in (*CHOICE_FIELDS, *GRADE_FIELDS)}
-    yes, no = _("是"), _("否")
-
-    def build(entity: Entity) -> list[str]:
-        values = []
-        for name in FIELDS:
-            value = getattr(entity, name)
-            if name in labels:
-                value = labels[name].get(value, value)
-            elif name in FLAG_FIELDS:
-                value = yes if value else no
-            elif name == "subdistrict":
-                value = value.name
-            elif name == "contact_phone":
-                value = mask_phone(value)
-            values.append(value)
-        return [*values, _station(entity)]
-
-    return build
+def _attr(name: str) -> ExportColumn[Entity]:
+    return ExportColumn(_header(name), lambda entity: getattr(entity, name))
 
 
 def _station(entity: Entity) -> str:
@@ -94,39 +49,51 @@ def _station(entity: Entity) -> str:
     return station.short_name or station.name if station else ""
 
 
-def exporter_label(user: User) -> str:
-    unit = user.org_unit.name if user.org_unit else ""
-    name = user.display_name or user.username
-    return f"{name}（{user.username}，{unit}）" if unit else f"{name}（{user.username}）"
+def entity_columns() -> list[ExportColumn[Entity]]:
+    """The columns of the export, in the import template's order (a file exported can be
+    read back by a person next to the template), then the station."""
+    labels = {name: choice_labels(Entity, name) for name in CHOICE_FIELDS}
+    labels.update({name: choice_labels(Entity, name, blank_label=True) for name in GRADE_FIELDS})
 
+    def labelled(name: str) -> ExportColumn[Entity]:
+        return ExportColumn(_header(name), labels[name])
 
-def write_entities(entities: Iterable[Entity], *, exporter: User) -> tuple[IO[bytes], int]:
-    """The workbook in a temporary file (write-only: constant memory) and its row count."""
-    at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-    who = exporter_label(exporter)
-    note = _("导出人：%(who)s　导出时间：%(at)s　联系电话已脱敏") % {"who": who, "at": at}
-    workbook = xlsx.new_workbook(creator=who, title=_("监管对象导出"), description=note)
-    sheet = workbook.create_sheet(_("监管对象"))
-    xlsx.text_row(sheet, [note])
-    xlsx.text_row(sheet, headers(), bold=True)
-    build = row_builder()
-    count = 0
-    for entity in entities:
-        xlsx.text_row(sheet, build(entity), text_columns=TEXT_COLUMNS)
-        count += 1
-    return xlsx.save_to_temp(workbook), count
+    return [
+        _attr("name"),
+        ExportColumn(_header("uscc"), lambda e: e.uscc, identifier=True),
+        labelled("entity_type"),
+        labelled("medical_level"),
+        labelled("device_class"),
+        ExportColumn(_header("subdistrict"), lambda e: e.subdistrict.name),
+        _attr("address"),
+        _attr("legal_representative"),
+        _attr("quality_manager"),
+        ExportColumn(
+            _header("contact_phone"),
+            lambda e: e.contact_phone,
+            identifier=True,
+            personal="contact_phone",
+            mask=mask_phone,
+        ),
+        labelled("status"),
+        labelled("risk_grade"),
+        labelled("credit_class"),
+        *(ExportColumn(_header(name), yes_no(name)) for name in FLAG_FIELDS),
+        ExportColumn(_("市场监管所"), _station),
+    ]
 
 
 def export_entities(
     *, actor: User, entities: QuerySet[Entity], filters: Mapping[str, Any]
 ) -> IO[bytes]:
-    """Write the file, then record who exported what (filter, row count, masked fields)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        handle, count = write_entities(entities.iterator(chunk_size=CHUNK_SIZE), exporter=actor)
-    audit.record(
-        EXPORT_ACTION,
+    """The entities given (already filtered and scoped by the caller), written and audited."""
+    return export_table(
         actor=actor,
+        action=EXPORT_ACTION,
         object_type="registry.entity",
-        after={"filter": dict(filters), "rows": count, "masked": list(MASKED_FIELDS)},
+        rows=queryset_rows(entities),
+        columns=entity_columns,
+        title=gettext_lazy("监管对象导出"),
+        sheet_name=gettext_lazy("监管对象"),
+        filters=filters,
     )
-    return handle

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from yaoan.core.tabular.views import import_urls
 from yaoan.registry import views, views_io
+from yaoan.registry.imports import ENTITY_IMPORT
 
 app_name = "registry"
 
@@ -8,16 +10,7 @@ urlpatterns = [
     path("entities/", views.entity_list_view, name="entity_list"),
     path("entities/new/", views.entity_create_view, name="entity_create"),
     path("entities/export.xlsx", views_io.entity_export_view, name="entity_export"),
-    path("entities/import/", views_io.entity_import_view, name="entity_import"),
-    path("entities/import/template.xlsx", views_io.entity_template_view, name="entity_template"),
-    path(
-        "entities/import/<int:job_id>/", views_io.entity_import_job_view, name="entity_import_job"
-    ),
-    path(
-        "entities/import/<int:job_id>/errors.xlsx",
-        views_io.entity_import_errors_view,
-        name="entity_import_errors",
-    ),
+    *import_urls(ENTITY_IMPORT, "entities/import/"),
     path("entities/<int:pk>/", views.entity_detail_view, name="entity_detail"),
     path("entities/<int:pk>/edit/", views.entity_edit_view, name="entity_edit"),
     path("entities/<int:pk>/delete/", views.entity_delete_view, name="entity_delete"),

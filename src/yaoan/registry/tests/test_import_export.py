@@ -18,7 +18,7 @@ from yaoan.core.enums import Role
 from yaoan.core.jobs import create_job
 from yaoan.core.models import AuditEvent, BackgroundJob
 from yaoan.registry import services
-from yaoan.registry.imports import IMPORT_JOB_KIND
+from yaoan.registry.imports import ENTITY_IMPORT, IMPORT_JOB_KIND
 from yaoan.registry.models import Entity, EntityRatingChange
 
 IMPORT_URL = "/registry/entities/import/"
@@ -102,8 +102,12 @@ def test_template_has_text_id_columns_dropdowns_and_instructions(client, inspect
     assert {"经营/使用特殊药品", "开展医疗美容", "风险等级", "信用分类"} <= set(headers)
     assert sheet.column_dimensions["B"].number_format == "@"
     assert sheet.max_row == 1  # no example in the data sheet
-    formulas = [dv.formula1 for dv in sheet.data_validations.dataValidation]
-    assert len(formulas) == 11
+    validations = sheet.data_validations.dataValidation
+    assert len([dv for dv in validations if dv.type == "list"]) == 11
+    lengths = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in validations if dv.type == "textLength"
+    }
+    assert lengths == {"A2": "200", "G2": "200", "H2": "50", "I2": "50"}  # the model's limits
     options = [c for col in workbook["选项"].iter_cols(values_only=True) for c in col]
     assert subdistrict.name in options and other.name not in options
     assert "药品零售企业" in options
@@ -168,7 +172,7 @@ def test_grades_in_file_are_set_with_rating_change(client, bureau_chief, subdist
 def test_inspector_cannot_set_grades_by_import(client, inspector, subdistrict):
     sign_in(client, inspector)
     errors = import_errors(client, [row_for(subdistrict, 风险等级="A级（低风险）")])
-    assert errors == [("2", "风险等级", "只有股室负责人可以设置风险等级和信用分类，请留空")]
+    assert errors == [("2", "风险等级", "只有股室负责人可以设置风险等级和信用分类")]
     assert not Entity.objects.exists()
 
 
@@ -193,14 +197,15 @@ def test_one_bad_row_writes_nothing_and_report_names_row_column_reason(
     assert "未导入：发现 1 处错误，所有数据均未写入" in page
     assert "校验位错误" in page and "hx-trigger" not in page
     report = error_report_rows(client, last_job())
-    assert report[0][:4] == ("行号", "列", "错误原因", "名称")
-    assert report[1][:4] == (
+    assert report[0][:5] == ("行号", "列", "错误原因", "原值", "名称")
+    assert report[1][:5] == (
         "3",
         "统一社会信用代码",
         f"统一社会信用代码校验位错误（第18位应为“{good[17]}”）",
+        bad,
         "坏药房",
     )
-    assert report[1][4] == bad
+    assert report[1][5] == bad
 
 
 def test_numeric_code_cell_is_a_row_error(client, inspector, subdistrict):
@@ -212,7 +217,8 @@ def test_numeric_code_cell_is_a_row_error(client, inspector, subdistrict):
     assert (row, column) == ("2", "统一社会信用代码")
     assert "文本格式" in reason
     report = error_report_rows(client, last_job())
-    assert re.match(r"^9\.15\d*e\+17$", report[1][4])  # shown as Excel left it
+    assert re.match(r"^9\.15\d*e\+17$", report[1][3])  # shown as Excel left it
+    assert report[1][5] == report[1][3]
 
 
 def test_duplicate_codes_in_file_and_against_registry(client, inspector, subdistrict):
@@ -265,7 +271,7 @@ def test_missing_required_column_is_reported(client, inspector, subdistrict):
     workbook.save(out)
     upload(client, out.getvalue())
     errors = [(e["column"], e["reason"]) for e in last_job().result["errors"]]
-    assert ("统一社会信用代码", "缺少此列，请使用导入模板") in errors
+    assert ("统一社会信用代码", "缺少必填列：统一社会信用代码") in errors
 
 
 # --- the upload itself (S22) --------------------------------------------------------------
@@ -459,7 +465,7 @@ def test_blank_rows_are_skipped_and_row_numbers_kept(client, inspector, subdistr
 
 
 def test_too_many_rows_are_refused_whole(client, inspector, subdistrict, monkeypatch):
-    monkeypatch.setattr("yaoan.registry.imports.MAX_ROWS", 2)
+    monkeypatch.setattr(ENTITY_IMPORT, "max_rows", 2)
     sign_in(client, inspector)
     rows = [row_for(subdistrict) for _ in range(3)]
     assert import_errors(client, rows) == [

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_deadline_records_and_notifications'),
-        ('inspections', '0003_inspection_draw'),
+        ('inspections', '0004_photos_as_attachments_escalations_to_intake'),
         ('registry', '0006_entity_id_cover'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
