@@ -66,7 +66,6 @@ INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 GRADING_RULE = GradingRule()
-MIN_TEAM = 2
 
 
 def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
