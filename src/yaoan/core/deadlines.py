@@ -36,6 +36,7 @@ from yaoan.core.sweep import SweepResult, sweep_deadlines
 
 __all__ = [
     "DEFAULT_RULES",
+    "LIVE",
     "SweepResult",
     "UnknownDeadlineRuleError",
     "cancel_deadlines",
