@@ -61,7 +61,6 @@ from yaoan.registry.models import Entity
 INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
 GRADING_RULE = GradingRule()
-MIN_TEAM = 2
 
 
 def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
