@@ -66,6 +66,21 @@ def deadlines_to_records(apps, schema_editor):
             )
 
 
+def records_to_deadlines(apps, schema_editor):
+    """Backwards: the date field again, from the current record (or about 15 working days after issue)."""
+    Deadline = apps.get_model("core", "Deadline")
+    Order = apps.get_model("inspections", "RectificationOrder")
+    due = {
+        int(d.subject_id): d.due_on
+        for d in Deadline.objects.filter(
+            subject_type="inspections.rectificationorder", rule__code="rectification"
+        ).exclude(state="cancelled")
+    }
+    for order in Order.objects.all():
+        order.deadline = due.get(order.pk) or order.issued_on + dt.timedelta(days=21)
+        order.save(update_fields=["deadline"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -109,6 +124,12 @@ class Migration(migrations.Migration):
             model_name='inspection',
             name='publication_due',
         ),
+        migrations.AlterField(
+            model_name='rectificationorder',
+            name='deadline',
+            field=models.DateField(null=True, verbose_name='整改期限'),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, records_to_deadlines),
         migrations.RemoveField(
             model_name='rectificationorder',
             name='deadline',
