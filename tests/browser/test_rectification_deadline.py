@@ -2,15 +2,18 @@
 opens the order issued at the inspection's submission and sees its 整改期限; three working
 days before it the daily sweep reminds the inspector, who finds "还剩 3 个工作日" in the
 inbox; once it has passed the sweep marks it overdue and the chief finds the order in the
-overdue list. (The 责令改正通知书 print button is added at merge.)"""
+overdue list. On the way the chief prints the 责令改正通知书 to serve on site."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.helpers import sign_in
@@ -65,6 +68,12 @@ def test_the_inspector_is_reminded_and_the_chief_sees_the_order_go_overdue(
     sign_in(page, live_server.url, order["chief"])
     page.goto(f"{live_server.url}{found.get_absolute_url()}")
     expect(page.get_by_test_id("due")).to_contain_text(due.isoformat())
+    with page.expect_download() as download_info:
+        page.get_by_test_id("print-notice").click()
+    notice = Path(download_info.value.path()).read_bytes()
+    lines = [p.text for p in Document(io.BytesIO(notice)).paragraphs]
+    assert lines[:3] == ["责令改正通知书", found.number, "松鹤大药房："]
+    assert f"{due.year}年{due.month}月{due.day}日前改正" in "\n".join(lines)
 
     # the daily sweep, run as if three working days before the due date
     calendar = WorkingCalendar(provisional=True)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
-from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
+from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.notifications import notify
@@ -201,20 +201,16 @@ def visit_days(
     first_day: dt.date, end: dt.date, count: int, field: str = "quarter"
 ) -> list[dt.date]:
     """``count`` dates spread evenly from ``first_day`` to ``end``, each moved to the next
-    working day (at the period's end, back to its last one). A year the calendar does
-    not know is the administrator's to load, not a weekend-only guess (S20)."""
-    calendar = WorkingCalendar()
+    working day (at the period's end, back to its last one). In a year whose official
+    schedule is not loaded yet the provisional calendar (weekends and statutory holidays)
+    places them: work never waits for the State Council's notice."""
+    calendar = WorkingCalendar(provisional=True)
     span = (end - first_day).days
-    try:
-        workdays = [
-            day
-            for day in (first_day + dt.timedelta(days=i) for i in range(span + 1))
-            if calendar.is_workday(day)
-        ]
-    except CalendarYearUnknownError as exc:
-        raise ValidationError(
-            _("无法按工作日安排检查日期：%(e)s") % {"e": exc}, code="calendar_unknown_year"
-        ) from exc
+    workdays = [
+        day
+        for day in (first_day + dt.timedelta(days=i) for i in range(span + 1))
+        if calendar.is_workday(day)
+    ]
     if not workdays:
         raise ValidationError(
             {field: _("%(a)s 至 %(b)s 之间没有工作日") % {"a": first_day, "b": end}}
