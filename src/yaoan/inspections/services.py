@@ -60,6 +60,7 @@ from yaoan.inspections.rules import (
     can_inspect,
     can_schedule_inspections,
     can_supervise_inspections,
+    may_join_team,
 )
 from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
 from yaoan.plans.enums import PlanStatus
@@ -144,7 +145,11 @@ def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
 
 
 def _check_team(
-    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity
+    inspectors: Sequence[User],
+    joint_department: OrgUnit | None,
+    entity: Entity,
+    *,
+    drawn: bool = False,
 ) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
         raise _error(
@@ -157,6 +162,23 @@ def _check_team(
         raise ValidationError(
             {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
         )
+    if not drawn:
+        # the form offers only these; the API and every other caller are held to the same
+        # rule here (S9). A verifiable draw picks from its own published pool.
+        outsiders = [
+            u.display_name or u.username
+            for u in inspectors
+            if not may_join_team(u, entity.subdistrict.station_id)
+        ]
+        if outsiders:
+            raise ValidationError(
+                {
+                    "inspectors": _(
+                        "以下人员不属于该监管对象所在的监管所或区级单位，不能参加本次检查：%(n)s"
+                    )
+                    % {"n": "、".join(outsiders)}
+                }
+            )
     if joint_department is not None and all(
         u.org_unit_id != joint_department.pk for u in inspectors
     ):
@@ -217,7 +239,7 @@ def schedule_inspection(
     if entity.is_deleted:
         raise ValidationError({"entity": _("该监管对象已删除")})
     # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
-    _check_team(inspectors, joint_department, entity)
+    _check_team(inspectors, joint_department, entity, drawn=draw is not None)
     inspection = Inspection.objects.create(
         entity=entity,
         station=entity.subdistrict.station,

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
-from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, User
 from yaoan.inspections import services
 from yaoan.inspections.enums import (
@@ -60,6 +59,7 @@ from yaoan.inspections.queries import (
     unpublished_results,
 )
 from yaoan.inspections.rules import (
+    JOINABLE_UNIT_KINDS,
     can_follow_up_rectification,
     can_inspect,
     can_read_inspections,
@@ -71,13 +71,6 @@ from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
-# besides the entity's own station, inspectors of these units may join a team
-JOINABLE_UNIT_KINDS = (
-    OrgUnitKind.BUREAU,
-    OrgUnitKind.SECTION,
-    OrgUnitKind.ENFORCEMENT_TEAM,
-    OrgUnitKind.MEMBER_DEPARTMENT,
-)
 
 
 DENIED = "inspections.access.denied"
