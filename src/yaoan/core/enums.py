@@ -43,6 +43,13 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 
 
+class ApiTokenScope(models.TextChoices):
+    """What an API token may do (S7): read only (GET) or also write."""
+
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     CALENDAR_DAYS = "calendar_days", _("自然日")

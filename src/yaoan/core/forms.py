@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.core.enums import DeadlineUnit, Role
+from yaoan.core.enums import ApiTokenScope, DeadlineUnit, Role
 from yaoan.core.models import HolidayOverride, OrgUnit
 
 
@@ -80,6 +80,12 @@ class ReasonForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=60)
+    scope = forms.ChoiceField(
+        label=_("权限"),
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        help_text=_("只读令牌只能查询；需要通过接口修改数据时才选“读写”。"),
+    )
 
 
 class AuditSearchForm(forms.Form):

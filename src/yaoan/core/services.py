@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.core import audit
 from yaoan.core.deadlines import recompute_provisional
-from yaoan.core.enums import ADMIN_ROLES, CoreError
+from yaoan.core.enums import ADMIN_ROLES, ApiTokenScope, CoreError
 from yaoan.core.models import (
     ApiToken,
     CalendarYearOverride,
@@ -100,6 +100,8 @@ def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> 
         [RoleAssignment(user=user, role=r) for r in new if r not in old]
     )
     user.__dict__.pop("_role_set", None)
+    if old != new:
+        revoke_all_api_tokens(actor=actor, user=user, reason="roles_changed")
     audit.record(
         "core.user.roles_changed",
         actor=actor,
@@ -121,6 +123,7 @@ def change_password(*, user: User, new_password: str, actor: User | None = None)
     PasswordHistory.objects.create(user=user, password=user.password)
     keep = list(user.password_history.values_list("id", flat=True)[:5])
     user.password_history.exclude(id__in=keep).delete()
+    revoke_all_api_tokens(actor=actor or user, user=user, reason="password_changed")
     # the hash is never written to the audit log, only that the change happened
     audit.record("core.user.password_changed", actor=actor or user, obj=user)
 
@@ -132,6 +135,7 @@ def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
     user.save(update_fields=["is_active"])
     if not active:
         end_all_sessions(actor=actor, user=user, reason="deactivated")
+        revoke_all_api_tokens(actor=actor, user=user, reason="deactivated")
     audit.record(
         "core.user.activated" if active else "core.user.deactivated",
         actor=actor,
@@ -256,6 +260,7 @@ def force_logout(*, actor: User, user: User, reason: str) -> int:
     """An administrator ends every session of ``user``; recorded with the reason even when
     there was none to end."""
     ended = end_all_sessions(actor=actor, user=user, reason="forced")
+    revoke_all_api_tokens(actor=actor, user=user, reason="forced_logout")
     audit.record(
         "core.user.forced_logout", actor=actor, obj=user, after={"sessions": ended}, reason=reason
     )
@@ -282,27 +287,51 @@ def end_session_by_policy(*, user: User, session_key: str, reason: str) -> None:
 
 
 @transaction.atomic
-def issue_api_token(*, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """Returns the token and its key; the key is shown to the user once and never stored."""
+def issue_api_token(
+    *, user: User, name: str, scope: str = ApiTokenScope.WRITE, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is shown to the user once and never stored.
+    Its life is ``settings.API_TOKEN_DAYS`` unless ``days`` says otherwise (S7)."""
+    from django.conf import settings
+
+    if scope not in ApiTokenScope.values:
+        raise ValidationError(_("令牌权限无效"), code="token_scope")
     key = "ya_" + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name,
+        scope=scope,
         prefix=key[3:9],
         key_digest=audit.sm3_hex(key.encode()),
         created_at=now,
-        expires_at=now + dt.timedelta(days=days),
+        expires_at=now + dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS),
     )
-    audit.record("core.api_token.issued", actor=user, obj=token, after={"name": name})
+    audit.record(
+        "core.api_token.issued",
+        actor=user,
+        obj=token,
+        after={"name": name, "scope": scope, "expires_at": token.expires_at},
+    )
     return token, key
 
 
 @transaction.atomic
-def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+def revoke_api_token(*, actor: User, token: ApiToken, reason: str = "revoked") -> None:
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit.record("core.api_token.revoked", actor=actor, obj=token)
+    token.revoked_reason = reason[:30]
+    token.save(update_fields=["revoked_at", "revoked_reason"])
+    audit.record("core.api_token.revoked", actor=actor, obj=token, reason=reason)
+
+
+def revoke_all_api_tokens(*, actor: User, user: User, reason: str) -> int:
+    """A token outlives no session (S7): every live token of ``user`` goes with them, when
+    an administrator logs the user out, deactivates them, changes their roles, or the
+    password changes. Call inside the transaction of that change."""
+    tokens = list(user.api_tokens.filter(revoked_at__isnull=True))
+    for token in tokens:
+        revoke_api_token(actor=actor, token=token, reason=reason)
+    return len(tokens)
 
 
 # --- calendar and deadline rules -------------------------------------------------------

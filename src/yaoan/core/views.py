@@ -3,6 +3,7 @@ API tokens, and the home page built from the panels apps register."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -206,10 +207,20 @@ def api_tokens_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.issue_api_token(user=user, name=form.cleaned_data["name"])
-    tokens = user.api_tokens.filter(revoked_at__isnull=True)
+        _token, new_key = services.issue_api_token(
+            user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+        )
+        form = ApiTokenForm()
+    tokens = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return render(
-        request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+        request,
+        "core/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
     )
 
 

@@ -47,8 +47,7 @@ def can_follow_up_rectification(user: User) -> bool:
 def may_join_team(inspector: User, station_id: int | None) -> bool:
     """An inspector of the entity's own station or of a district-wide unit (S9); another
     station's inspectors are not sent to a business outside their grid by hand."""
-    if inspector.org_unit_id is None:
-        return False
-    if inspector.org_unit_id == station_id:
+    if inspector.org_unit_id is not None and inspector.org_unit_id == station_id:
         return True
-    return inspector.org_unit.kind in JOINABLE_UNIT_KINDS
+    unit = inspector.org_unit
+    return unit is not None and str(unit.kind) in JOINABLE_UNIT_KINDS
