@@ -25,6 +25,31 @@ class OtpForm(forms.Form):
     )
 
 
+class EnrolForm(OtpForm):
+    """Enrolment: the TOTP code, and the security administrator's enrolment code when the
+    account needs one (S8)."""
+
+    enrolment_code = forms.RegexField(
+        label=_("登记码"),
+        regex=r"^\d{8}$",
+        max_length=8,
+        required=False,
+        help_text=_("由安全管理员交给您本人的 8 位登记码"),
+        error_messages={
+            "invalid": _("请输入 8 位数字登记码。"),
+            "required": _("请输入安全管理员交给您本人的登记码。"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, code_needed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if code_needed:
+            self.fields["enrolment_code"].required = True
+        else:
+            del self.fields["enrolment_code"]
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("当前密码"), widget=forms.PasswordInput, strip=False)
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
@@ -76,6 +101,16 @@ class RolesForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class PasswordResetForm(forms.Form):
+    new_password = forms.CharField(
+        label=_("临时密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("用户下次登录时必须修改"),
+    )
+    reason = forms.CharField(label=_("重置原因"), max_length=200)
 
 
 class ApiTokenForm(forms.Form):

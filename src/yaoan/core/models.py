@@ -95,6 +95,13 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # 三员 (S8): the first roles bind the account for good to "business" or to one
+    # administrator role; blank until then
+    account_kind = models.CharField(_("账号类别"), max_length=24, blank=True)
+    # S8: an account whose initial password an administrator set (or whose authenticator was
+    # reset) enrols only with a code the security administrator hands to its owner
+    enrolment_code_required = models.BooleanField(_("须凭登记码绑定"), default=False)
+    enrolment_code_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("用户")

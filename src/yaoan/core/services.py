@@ -72,6 +72,9 @@ def create_user(
         org_unit=org_unit,
         phone=phone,
         must_change_password=must_change_password,
+        account_kind=account_kind_of(roles),
+        # an administrator knows the initial password: enrolment needs the owner's code (S8)
+        enrolment_code_required=actor is not None,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -88,17 +91,57 @@ def create_user(
     return user
 
 
+def account_kind_of(roles: Iterable[str]) -> str:
+    """ "business", or the one administrator role (after check_role_separation); "" for none."""
+    role_set = set(roles)
+    admin = role_set & ADMIN_ROLES
+    if admin:
+        return str(next(iter(admin)))
+    return "business" if role_set else ""
+
+
+def _check_account_kind(user: User, old: Iterable[str], new: Iterable[str]) -> str:
+    """A business account never becomes an administrator, nor an administrator another
+    kind of administrator (one person, one administrator role: S8)."""
+    bound = user.account_kind or account_kind_of(old)
+    kind = account_kind_of(new)
+    if kind and bound and kind != bound:
+        raise ValidationError(str(CoreError.ACCOUNT_KIND.label), code=CoreError.ACCOUNT_KIND)
+    return kind or bound
+
+
+def _check_not_last_admin(user: User, roles_lost: Iterable[str]) -> None:
+    """The last active holder of an administrator role keeps it: without a security
+    administrator nobody could assign roles again (S8). Holders are locked, so two
+    administrators cannot remove each other at once."""
+    for role in set(roles_lost) & ADMIN_ROLES:
+        holders = User.objects.select_for_update().filter(
+            is_active=True, role_assignments__role=role
+        )
+        if not any(pk != user.pk for pk in holders.values_list("pk", flat=True)):
+            raise ValidationError(str(CoreError.LAST_ADMIN.label), code=CoreError.LAST_ADMIN)
+
+
 @transaction.atomic
 def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> None:
     new = sorted(set(roles))
     check_role_separation(new)
+    if not can_manage_roles(actor):
+        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+    if actor.pk == user.pk:
+        raise PermissionDenied(str(CoreError.OWN_ROLES.label))
     # locked, so two concurrent changes cannot each pass the check and leave both roles
     user = User.objects.select_for_update().get(pk=user.pk)
     old = sorted(user.role_set)
+    kind = _check_account_kind(user, old, new)
+    _check_not_last_admin(user, set(old) - set(new))
     user.role_assignments.exclude(role__in=new).delete()
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=r) for r in new if r not in old]
     )
+    if kind != user.account_kind:
+        user.account_kind = kind
+        user.save(update_fields=["account_kind"])
     user.__dict__.pop("_role_set", None)
     if old != new:
         revoke_all_api_tokens(actor=actor, user=user, reason="roles_changed")
@@ -130,6 +173,8 @@ def change_password(*, user: User, new_password: str, actor: User | None = None)
 
 @transaction.atomic
 def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
+    if not active:
+        _check_not_last_admin(user, user.role_set)
     before = audit.snapshot(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active"])
