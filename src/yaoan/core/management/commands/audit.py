@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yaoan.core.audit import verify_chain
@@ -40,7 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = verify_chain()
+        try:
+            result = verify_chain()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"audit chain intact: {result.checked} events"))
             return
