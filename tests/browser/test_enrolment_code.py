@@ -18,7 +18,7 @@ from yaoan.core.enums import Role
 
 pytestmark = pytest.mark.browser
 
-INITIAL = "Chu-Shi-Mi-Ma-2026!"  # noqa: S105
+INITIAL = "Chu-Shi-Mi-Ma-2026!"
 
 
 def sign_in(page, base, user, password, code):
