@@ -147,7 +147,7 @@ def test_an_edited_checkpoint_is_not_trusted():
 
 
 def test_rows_from_before_keying_still_verify_with_plain_sm3():
-    """What migration 0005 does to an existing log: rows so far stay plain SM3, keying
+    """What the keying migration does to an existing log: rows so far stay plain SM3, keying
     starts with the next row."""
     AuditChainHead.objects.create(id=1, last_seq=0, last_hash=GENESIS_HASH, keyed_from_seq=10**9)
     old = events(3)
