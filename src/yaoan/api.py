@@ -19,7 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from yaoan.core.api_auth import ApiTokenAuth, VerifiedSessionAuth
+from yaoan.core.api_auth import ApiTokenAuth, TokenScopeError, VerifiedSessionAuth
 from yaoan.registry.api.routes import router as registry_router
 
 DESCRIPTION = """药安的 JSON 接口。
@@ -153,6 +153,12 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _json(request, {"detail": str(exc) or _("您无权执行此操作。")}, 403)
+
+
+@api.exception_handler(TokenScopeError)
+def token_read_only(request: HttpRequest, exc: TokenScopeError) -> HttpResponse:
+    detail = [{"field": None, "message": str(exc), "code": exc.code}]
+    return _json(request, {"detail": detail}, 403)
 
 
 @api.exception_handler(Http404)

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from yaoan.core.enums import Role
+from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.rules import REGISTRY_READERS, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
 
 INSPECTION_READERS = REGISTRY_READERS
+# besides the entity's own station, inspectors of these units may join a team
+JOINABLE_UNIT_KINDS = frozenset(
+    {
+        OrgUnitKind.BUREAU,
+        OrgUnitKind.SECTION,
+        OrgUnitKind.ENFORCEMENT_TEAM,
+        OrgUnitKind.MEMBER_DEPARTMENT,
+    }
+)
 
 
 def can_read_inspections(user: User) -> bool:
@@ -85,3 +94,12 @@ def may_follow_up(user: User, order: Any) -> bool:
 
 def may_decide_amendment(user: User, amendment: Any) -> bool:
     return can_supervise_inspections(user) and covers(user, amendment.inspection.entity)
+
+
+def may_join_team(inspector: User, station_id: int | None) -> bool:
+    """An inspector of the entity's own station or of a district-wide unit (S9); another
+    station's inspectors are not sent to a business outside their grid by hand."""
+    if inspector.org_unit_id is not None and inspector.org_unit_id == station_id:
+        return True
+    unit = inspector.org_unit
+    return unit is not None and str(unit.kind) in JOINABLE_UNIT_KINDS

@@ -31,6 +31,7 @@ from yaoan.inspections.models import Checklist, Inspection, InspectionInspector
 from yaoan.inspections.rules import (
     can_inspect,
     can_schedule_inspections,
+    may_join_team,
 )
 from yaoan.inspections.services import _error, _require_scope
 from yaoan.inspections.workflow import INSPECTION
@@ -71,7 +72,11 @@ def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
 
 
 def _check_team(
-    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity
+    inspectors: Sequence[User],
+    joint_department: OrgUnit | None,
+    entity: Entity,
+    *,
+    drawn: bool = False,
 ) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
         raise _error(
@@ -84,6 +89,23 @@ def _check_team(
         raise ValidationError(
             {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
         )
+    if not drawn:
+        # the form offers only these; the API and every other caller are held to the same
+        # rule here (S9). A verifiable draw picks from its own published pool.
+        outsiders = [
+            u.display_name or u.username
+            for u in inspectors
+            if not may_join_team(u, entity.subdistrict.station_id)
+        ]
+        if outsiders:
+            raise ValidationError(
+                {
+                    "inspectors": _(
+                        "以下人员不属于该监管对象所在的监管所或区级单位，不能参加本次检查：%(n)s"
+                    )
+                    % {"n": "、".join(outsiders)}
+                }
+            )
     if joint_department is not None and all(
         u.org_unit_id != joint_department.pk for u in inspectors
     ):
@@ -142,7 +164,7 @@ def schedule_inspection(
         raise ValidationError({"entity": _("该监管对象已删除")})
     require_not_past(scheduled_for, "scheduled_for", _("计划检查日期"))
     # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
-    _check_team(inspectors, joint_department, entity)
+    _check_team(inspectors, joint_department, entity, drawn=draw is not None)
     inspection = Inspection.objects.create(
         entity=entity,
         station=entity.subdistrict.station,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import read_upload, upload_limit
-from yaoan.core.enums import AttachmentError, OrgUnitKind
+from yaoan.core.enums import AttachmentError
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.rules import can_manage_draws
@@ -63,6 +63,7 @@ from yaoan.inspections.queries import (
     unpublished_results,
 )
 from yaoan.inspections.rules import (
+    JOINABLE_UNIT_KINDS,
     can_inspect,
     can_read_inspections,
     can_schedule_inspections,
@@ -74,13 +75,6 @@ from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
-# besides the entity's own station, inspectors of these units may join a team
-JOINABLE_UNIT_KINDS = (
-    OrgUnitKind.BUREAU,
-    OrgUnitKind.SECTION,
-    OrgUnitKind.ENFORCEMENT_TEAM,
-    OrgUnitKind.MEMBER_DEPARTMENT,
-)
 
 
 DENIED = "inspections.access.denied"

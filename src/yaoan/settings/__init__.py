@@ -10,6 +10,12 @@ YAOAN_IDLE_TIMEOUT_MINUTES, YAOAN_SESSION_MAX_HOURS, YAOAN_AUDIT_RETENTION_DAYS,
 YAOAN_PASSWORD_MIN_LENGTH, YAOAN_PASSWORD_MAX_AGE_DAYS, YAOAN_LOCKOUT_THRESHOLD,
 YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB
 YAOAN_PLAN_APPROVER_ROLE  "leader" (default) or "chief": who approves the annual plan
+YAOAN_AUDIT_KEY        the audit chain's HMAC-SM3 key (else the file var/audit_key)
+YAOAN_AUDIT_CHECKPOINT_FILE, YAOAN_AUDIT_CHECKPOINT_EVERY (events), YAOAN_AUDIT_CHECKPOINT_MINUTES
+YAOAN_MIGRATE_DATABASE_URL  PostgreSQL: the owner role migrations run as (alias "migrate")
+YAOAN_DB_APP_ROLE      PostgreSQL: the application's role, denied UPDATE/DELETE/TRUNCATE on
+                       the audit table (default: DATABASE_URL's user when the above is set)
+YAOAN_API_TOKEN_DAYS   life of a new API token (default 90)
 """
 
 import os
@@ -140,6 +146,15 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
+# PostgreSQL (S15): the application's role may not UPDATE, DELETE or TRUNCATE the audit
+# table. Migrations run as the tables' owner through the "migrate" alias
+# (`yaoan migrate --database=migrate`), which then grants the application's role (the user of
+# DATABASE_URL, or YAOAN_DB_APP_ROLE) everything else (core.db_roles).
+AUDIT_APP_DB_ROLE = os.environ.get("YAOAN_DB_APP_ROLE", "").strip()
+if os.environ.get("YAOAN_MIGRATE_DATABASE_URL"):
+    DATABASES["migrate"] = dj_database_url.parse(os.environ["YAOAN_MIGRATE_DATABASE_URL"])
+    DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+    AUDIT_APP_DB_ROLE = AUDIT_APP_DB_ROLE or str(DATABASES["default"].get("USER") or "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions -------------------------------------------------------------
@@ -172,7 +187,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "药安 yaoan"
 
+API_TOKEN_DAYS = env_int("YAOAN_API_TOKEN_DAYS", 90)  # life of a new API token (S7)
+
 AUDIT_RETENTION_DAYS = env_int("YAOAN_AUDIT_RETENTION_DAYS", 180)
+# The audit chain's HMAC-SM3 key lives outside the database (S15): YAOAN_AUDIT_KEY, or
+# var/audit_key as `make run` writes it. Signed checkpoints of the chain's head go to a file
+# outside the database too, every N events, after M minutes and on every verify.
+AUDIT_KEY = os.environ.get("YAOAN_AUDIT_KEY", "").strip()
+if not AUDIT_KEY and (VAR_DIR / "audit_key").is_file():
+    AUDIT_KEY = (VAR_DIR / "audit_key").read_text().strip()
+if not AUDIT_KEY and DEBUG:
+    AUDIT_KEY = "development-only-audit-key"
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("YAOAN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit_checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_EVERY = env_int("YAOAN_AUDIT_CHECKPOINT_EVERY", 1000)
+AUDIT_CHECKPOINT_MINUTES = env_int("YAOAN_AUDIT_CHECKPOINT_MINUTES", 60)
 
 # --- transport security ------------------------------------------------------------
 HTTPS = env_bool("YAOAN_HTTPS")

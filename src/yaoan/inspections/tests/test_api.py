@@ -95,6 +95,27 @@ def test_random_kind_cannot_be_scheduled_by_hand(site: Site) -> None:
     assert response.json()["detail"][0]["field"] == "kind"
 
 
+def test_another_stations_inspector_is_refused_in_the_team(site: Site) -> None:
+    """S9: the API applies the rule the form applies (its choices hold only the entity's
+    station and district-wide units)."""
+    response = call(
+        "post",
+        "/api/inspections/",
+        site.chief,
+        {
+            "entity_id": site.pharmacy.pk,
+            "kind": "planned",
+            "scheduled_for": "2026-06-10",
+            "inspector_ids": [site.inspector.pk, site.outsider.pk],
+        },
+    )
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["field"] == "inspectors"
+    assert site.outsider.display_name in error["message"]
+    assert site.pharmacy.inspections.count() == 0
+
+
 def test_state_change_out_of_order_is_409(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site)))
     response = call(
