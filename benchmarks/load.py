@@ -324,6 +324,7 @@ def make_sessions(count: int) -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth import login
+    from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.db import SessionStore
     from django.http import HttpRequest
     from django.templatetags.static import static
@@ -340,6 +341,7 @@ def make_sessions(count: int) -> dict[str, Any]:
         request = HttpRequest()
         request.session = SessionStore()
         request.META["REMOTE_ADDR"] = "127.0.0.1"
+        request.user = AnonymousUser()  # login() sets it; otp_login() checks it
         login(request, user, backend="yaoan.core.backends.UserBackend")
         device = totp.confirmed_device(user)
         assert device is not None, user.username
