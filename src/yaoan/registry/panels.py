@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.db.models import Count
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
