@@ -19,7 +19,9 @@ answer within 30 s), and how many cores the server used.
 
 Targets (pages, yardsticks excluded): >= 100 requests/s, p95 < 1 s, no errors. Nothing is
 asserted: the figures depend on the machine and on whatever else runs on it, and the load
-generator shares the machine with the server.
+generator shares the machine with the server. On a busy machine the server gets only its
+share of the cores, so the report also gives the server's CPU time per request (from
+/proc) and the rate the cores would carry at that cost.
 PostgreSQL is a throw-away cluster from ``.ci/pg.sh`` started here and stopped at the end.
 """
 
@@ -294,7 +296,13 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
     head = f"{'':24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
     for backend, result in results.items():
         seconds = result["seconds"]
-        print(f"\n[{backend}] server used {result['cores']:.2f} cores")
+        total = sum(len(v) for v in result["times"].values())
+        cpu_ms = result["cores"] * seconds * 1000 / max(total, 1)
+        print(
+            f"\n[{backend}] server used {result['cores']:.2f} cores: {cpu_ms:.1f} ms of CPU per "
+            f"request (yardsticks included); at that cost {os.cpu_count()} cores free of other "
+            f"work would carry about {(os.cpu_count() or 1) * 1000 / cpu_ms:.0f} requests/s"
+        )
         print(head)
         pages: list[float] = []
         page_errors = 0

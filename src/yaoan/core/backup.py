@@ -45,8 +45,10 @@ PARTIAL = ".partial"
 VAR = "var"
 # key files kept apart from the data they protect (never copied into a backup)
 KEY_FILES = frozenset({"secret_key", "pii_keys.json", "audit_key"})
-# under YAOAN_VAR_DIR but not data: regenerated (static) or taken through the database
+# under YAOAN_VAR_DIR but not data: regenerated (static), or the benchmarks' own districts
+# (var/bench*, built by benchmarks/ and thrown away)
 SKIPPED_DIRS = frozenset({"static"})
+SKIPPED_PREFIXES = (PREFIX, "bench")
 DB_SUFFIXES = (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")
 SYSTEM_ACTOR = "system:backup"
 CHUNK = 1 << 20
@@ -96,7 +98,7 @@ def _excluded(relative: Path, outside: tuple[Path, ...], full: Path) -> bool:
     top = relative.parts[0]
     if len(relative.parts) == 1 and (top in KEY_FILES or top.endswith(DB_SUFFIXES)):
         return True
-    if top in SKIPPED_DIRS or top.startswith(PREFIX):
+    if top in SKIPPED_DIRS or (len(relative.parts) > 1 and top.startswith(SKIPPED_PREFIXES)):
         return True
     return any(full == o or o in full.parents for o in outside)
 

@@ -38,6 +38,8 @@ def var_dir(settings, tmp_path: Path) -> Path:
     (var / "files" / "documents" / "通知书.docx").write_bytes(b"PK\x03\x04 a document")
     (var / "static").mkdir()
     (var / "static" / "app.css").write_text("body{}")  # regenerated: not data
+    (var / "bench" / "sqlite").mkdir(parents=True)
+    (var / "bench" / "sqlite" / "big.bin").write_bytes(b"a benchmark's district")
     for key in ("secret_key", "pii_keys.json", "audit_key"):
         (var / key).write_text(f"{key}-do-not-copy")
     return var
@@ -64,7 +66,7 @@ def digests(var: Path) -> dict[str, str]:
         for p in sorted(var.rglob("*"))
         if p.is_file()
         and p.name not in {"secret_key", "pii_keys.json", "audit_key"}
-        and "static" not in p.relative_to(var).parts
+        and not {"static", "bench"} & set(p.relative_to(var).parts)
     }
 
 
@@ -130,7 +132,7 @@ def test_the_manifest_lists_every_file_with_digests_and_no_key_is_copied(
     } - {MANIFEST}
     assert "var/trace/events/part-0.parquet" in listed
     assert "var/files/documents/通知书.docx" in listed
-    assert not any("static" in p or "key" in p for p in listed)
+    assert not any("static" in p or "key" in p or "bench" in p for p in listed)
     entry = listed["var/trace/events/part-0.parquet"]
     found = digest_of(var_dir / "trace" / "events" / "part-0.parquet", "")
     assert (entry["sha256"], entry["sm3"], entry["size"]) == (found.sha256, found.sm3, 4096)
