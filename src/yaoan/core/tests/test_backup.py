@@ -22,7 +22,8 @@ from yaoan.core.enums import Role
 from yaoan.core.jobs import create_job
 from yaoan.core.models import AuditEvent, BackgroundJob, User
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# like the other transactional tests here: the next one then finds the migrated rows again
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
