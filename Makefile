@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export YAOAN_VAR_DIR ?= $(CURDIR)/var
+export YAOAN_BACKUP_DIR ?= $(CURDIR)/backups
 SECRET_FILE := $(YAOAN_VAR_DIR)/secret_key
 PII_KEYS_FILE := $(YAOAN_VAR_DIR)/pii_keys.json
 AUDIT_KEY_FILE := $(YAOAN_VAR_DIR)/audit_key
@@ -56,7 +57,8 @@ run: setup $(SECRET_FILE) $(PII_KEYS_FILE) $(AUDIT_KEY_FILE)
 	$(BIN)/yaoan demo --accounts; \
 	$(BIN)/yaoan db_worker --interval 1 & worker=$$!; \
 	$(BIN)/yaoan deadlines schedule --at 00:05 & scheduler=$$!; \
-	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/yaoan backup schedule --at 02:30 & backups=$$!; \
+	trap 'kill $$worker $$scheduler $$backups 2>/dev/null' EXIT INT TERM; \
 	echo "药安 yaoan: http://127.0.0.1:8000  (Ctrl-C stops the server and the task worker)"; \
 	$(BIN)/yaoan serve --listen 127.0.0.1:8000
 
@@ -80,6 +82,7 @@ bench: setup java
 	$(BIN)/python benchmarks/draw.py
 	$(BIN)/python benchmarks/signals.py
 	$(BIN)/python benchmarks/trace.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -577,6 +577,10 @@ class BackgroundJob(models.Model):
     input_path = models.CharField(max_length=300, blank=True)
     output_path = models.CharField(max_length=300, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # a running job's worker renews this (core.jobs.heartbeat); past it, the worker is
+    # presumed dead and the job is ended as interrupted, so it can be retried
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("后台任务")

@@ -11,7 +11,7 @@ class InspectionsConfig(AppConfig):
         from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.draws.extensions import register_last_inspectors_provider
-        from yaoan.inspections import demo, documents, hooks
+        from yaoan.inspections import documents, hooks
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
         from yaoan.plans.extensions import register_done_counter, register_key_list_source
@@ -33,4 +33,11 @@ class InspectionsConfig(AppConfig):
         register_key_list_source("serious_finding", hooks.serious_findings)
         documents.register_kinds()
         # after the draws and plans steps (their orders are 40 and 50)
-        register_demo_step(DemoStep(60, "inspections", demo.load))
+        register_demo_step(DemoStep(60, "inspections", load_demo))
+
+
+def load_demo() -> str:
+    # imported when the demo runs, not at start-up: the demo modules pull in faker
+    from yaoan.inspections.demo import load
+
+    return load()

@@ -1,14 +1,17 @@
 """Settings, read from environment variables only (no secrets in the repository).
 
 YAOAN_DEBUG            "1" for development; never in production
-YAOAN_SECRET_KEY       required when DEBUG is off
+YAOAN_SECRET_KEY       required when DEBUG is off, unless $YAOAN_VAR_DIR/secret_key exists
 DATABASE_URL           PostgreSQL in production; SQLite (WAL) under var/ when unset
 YAOAN_VAR_DIR          where SQLite, uploads and generated files live (default ./var)
 YAOAN_ALLOWED_HOSTS    comma-separated
 YAOAN_HTTPS            "1" behind TLS: HSTS, secure cookies, redirect http→https
 YAOAN_IDLE_TIMEOUT_MINUTES, YAOAN_SESSION_MAX_HOURS, YAOAN_AUDIT_RETENTION_DAYS,
 YAOAN_PASSWORD_MIN_LENGTH, YAOAN_PASSWORD_MAX_AGE_DAYS, YAOAN_LOCKOUT_THRESHOLD,
-YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB
+YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB, YAOAN_JOB_LEASE_SECONDS
+YAOAN_BACKUP_DIR       where `yaoan backup schedule` writes (default: backups/ beside var/)
+YAOAN_BACKUP_KEEP      how many daily backups it keeps (default 14)
+YAOAN_SERVE_WORKERS    `yaoan serve` processes (default: one per core)
 YAOAN_PLAN_APPROVER_ROLE  "leader" (default) or "chief": who approves the annual plan
 YAOAN_AUDIT_KEY        the audit chain's HMAC-SM3 key (else the file var/audit_key)
 YAOAN_AUDIT_CHECKPOINT_FILE, YAOAN_AUDIT_CHECKPOINT_EVERY (events), YAOAN_AUDIT_CHECKPOINT_MINUTES
@@ -45,7 +48,19 @@ VAR_DIR = Path(os.environ.get("YAOAN_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("YAOAN_DEBUG")
-SECRET_KEY = os.environ.get("YAOAN_SECRET_KEY", "")
+
+
+def read_secret_key() -> str:
+    """YAOAN_SECRET_KEY, else the key `make run` keeps in $YAOAN_VAR_DIR/secret_key, so a
+    command typed after `make run` uses the same key as the server."""
+    key = os.environ.get("YAOAN_SECRET_KEY", "")
+    key_file = VAR_DIR / "secret_key"
+    if not key and key_file.is_file():
+        key = key_file.read_text(encoding="utf-8").strip()
+    return key
+
+
+SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("YAOAN_SECRET_KEY must be set when YAOAN_DEBUG is off")
@@ -265,6 +280,16 @@ STORAGES = {
 TASKS = {
     "default": {"BACKEND": os.environ.get("YAOAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+# a running job's worker renews its lease at every progress report; a job not renewed for
+# this long is taken for dead (its worker was killed) and ended as interrupted
+JOB_LEASE_SECONDS = env_int("YAOAN_JOB_LEASE_SECONDS", 600)
+
+# --- backups (S23): `yaoan backup schedule` writes one a day and keeps the newest N
+BACKUP_DIR = Path(os.environ.get("YAOAN_BACKUP_DIR") or VAR_DIR.parent / "backups").resolve()
+BACKUP_KEEP = env_int("YAOAN_BACKUP_KEEP", 14)
+
+# --- serving: `yaoan serve` runs this many worker processes (gunicorn), default one a core
+SERVE_WORKERS = env_int("YAOAN_SERVE_WORKERS", os.cpu_count() or 1)
 
 # --- notifications by e-mail (YAOAN_NOTIFY_EMAIL=1): Django's mail backend, the console by
 # default; a real server is configured with Django's EMAIL_* settings through these
