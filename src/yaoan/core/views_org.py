@@ -176,6 +176,8 @@ def subdistrict_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                     return redirect("core:org_tree")
         except ValidationError as exc:
             show_errors(target, exc)
+    stations = move_form.fields["station"]
+    stations.queryset = stations.queryset.exclude(pk=sub.station_id)  # type: ignore[attr-defined]
     return render(
         request,
         "core/subdistrict_edit.html",

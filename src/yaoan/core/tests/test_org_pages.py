@@ -215,3 +215,19 @@ def test_grid_template_downloads_for_the_sysadmin(client, admin, bureau):
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     headers = [cell.value for cell in workbook.worksheets[0][1]]
     assert [h.rstrip("*") for h in headers[:5]] == HEADER
+
+
+def test_edit_pages_render_and_a_used_subdistrict_is_not_deleted(client, admin, bureau):
+    station = StationFactory(parent=bureau, name="东城市场监管所")
+    other = StationFactory(parent=bureau, name="西城市场监管所")
+    sub = SubdistrictFactory(station=station, name="江城街道")
+    EntityFactory(subdistrict=sub)
+    html = client.get(f"/org/subdistricts/{sub.pk}/").content.decode()
+    move = html.split('value="move"', 1)[1]
+    assert f'<option value="{other.pk}">' in move
+    assert f'<option value="{station.pk}">' not in move  # already its station
+    assert client.get(f"/org/units/{station.pk}/").status_code == 200
+    response = client.post(f"/org/subdistricts/{sub.pk}/", {"action": "delete", "reason": "录错"})
+    assert response.status_code == 200
+    assert "“江城街道”不能删除：已有监管对象 1 条记录。" in response.content.decode()
+    assert Subdistrict.objects.filter(pk=sub.pk).exists()
