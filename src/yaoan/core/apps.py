@@ -41,6 +41,9 @@ class CoreConfig(AppConfig):
             )
         )
         register_nav(
+            NavItem(915, _("组织机构"), "core:org_tree", rules.can_manage_org_structure, "/org")
+        )
+        register_nav(
             NavItem(920, _("工作日历"), "core:calendar", rules.can_manage_calendar, "/calendar")
         )
         register_nav(

@@ -119,6 +119,12 @@ def can_manage_roles(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECURITY_ADMIN)
 
 
+def can_manage_org_structure(user: User) -> bool:
+    """Units and the 镇街 grid are configuration (三员): the system administrator's, who
+    holds no business role and so sees none of the data the grid scopes."""
+    return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
+
+
 def can_manage_calendar(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN)
 

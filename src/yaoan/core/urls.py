@@ -7,9 +7,12 @@ from yaoan.core import (
     views_documents,
     views_files,
     views_inbox,
+    views_org,
     views_workflows,
 )
+from yaoan.core.org_imports import GRID_IMPORT
 from yaoan.core.pii import views as pii_views
+from yaoan.core.tabular.views import import_urls
 
 app_name = "core"
 
@@ -33,6 +36,12 @@ urlpatterns = [
     path("admin-users/", views_admin.user_list_view, name="user_list"),
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
+    path("org/", views_org.org_tree_view, name="org_tree"),
+    path("org/units/new/", views_org.org_unit_create_view, name="org_unit_create"),
+    path("org/units/<int:pk>/", views_org.org_unit_edit_view, name="org_unit_edit"),
+    path("org/subdistricts/new/", views_org.subdistrict_create_view, name="subdistrict_create"),
+    path("org/subdistricts/<int:pk>/", views_org.subdistrict_edit_view, name="subdistrict_edit"),
+    *import_urls(GRID_IMPORT, "org/subdistricts/import/"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
     path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
