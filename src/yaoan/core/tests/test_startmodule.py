@@ -131,3 +131,15 @@ def test_wire_edits_a_copy_of_the_project_once(tmp_path: Path) -> None:
     shutil.rmtree(package / "complaints")
     generate(package, "complaints", "--wire")  # wiring again changes nothing
     assert [p.read_text() for p in (package / "api.py", tmp_path / "pyproject.toml")] == before
+
+
+def test_wire_refuses_contracts_it_cannot_find(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "yaoan"
+    for relative in ("settings/__init__.py", "urls.py", "api.py"):
+        (package / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PACKAGE_DIR / relative, package / relative)
+    (tmp_path / "pyproject.toml").write_text("[tool.importlinter]\n")
+    with pytest.raises(CommandError, match="import-linter contracts are not where"):
+        generate(package, "complaints", "--wire")
+    assert (tmp_path / "pyproject.toml").read_text() == "[tool.importlinter]\n"
+    assert "complaints" not in (package / "api.py").read_text()  # nothing half-wired

@@ -227,13 +227,19 @@ class Command(BaseCommand):
             self.stdout.write(instructions(names))
 
     def wire(self, names: Names, root: Path) -> None:
-        if not (root / "pyproject.toml").exists():
+        pyproject = root / "pyproject.toml"
+        if not pyproject.exists():
             raise CommandError(f"--wire: {root} is not the project's root (no pyproject.toml)")
+        # checked before any file is touched: nothing half-wired
+        text = pyproject_edits(names.app, pyproject.read_text(encoding="utf-8"))
+        if text.count(f"yaoan.{names.app}") < 3:  # the layer, the containers, analytics
+            raise CommandError(
+                f"{pyproject}: the import-linter contracts are not where startmodule expects "
+                "them; add the module by hand (see the lines below)\n" + instructions(names)
+            )
         for edit in wiring(names, root):
             changed = apply(edit)
             self.stdout.write(f"{'wired' if changed else 'already wired'}: {edit.path}")
-        pyproject = root / "pyproject.toml"
-        text = pyproject.read_text(encoding="utf-8")
-        pyproject.write_text(pyproject_edits(names.app, text), "utf-8")
+        pyproject.write_text(text, "utf-8")
         self.stdout.write(f"wired: {pyproject}")
         self.stdout.write("Then:" + instructions(names).split("Then:", 1)[1])
