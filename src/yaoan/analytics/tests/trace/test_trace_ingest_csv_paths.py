@@ -16,6 +16,8 @@ import pytest
 from yaoan.analytics.tests.trace import district as d
 from yaoan.analytics.tests.trace.conftest import quiet
 from yaoan.analytics.trace import codes, ingest, ingest_csv
+from yaoan.analytics.trace.ingest_csv import columnar as csv_columnar
+from yaoan.analytics.trace.ingest_csv import writers as csv_writers
 from yaoan.analytics.trace.store import Store
 
 FALLBACK = "改用逐行兼容方式读取"
@@ -114,9 +116,9 @@ def outcome(root: Path, path: Path, duckdb_only: bool, **kw: Any) -> tuple[Any, 
         if duckdb_only:
 
             def refuse(*_args: Any) -> None:
-                raise ingest_csv._Irregular("test")
+                raise ingest_csv.Irregular("test")
 
-            patch.setattr(ingest_csv, "_load_columnar", refuse)
+            patch.setattr(csv_columnar, "load_columnar", refuse)
         (result,) = ingest.ingest(
             store, [path], run_rules=False, progress=lambda _n: messages.append, **kw
         )
@@ -149,9 +151,9 @@ def same_as_duckdb(tmp_path: Path, path: Path, **kw: Any) -> list[str]:
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Many blocks, some clean and some mixed, and the set-aside rows spilled to a file."""
-    monkeypatch.setattr(ingest_csv, "BLOCK_BYTES", 4096)
-    monkeypatch.setattr(ingest_csv, "ASIDE_IN_MEMORY", 40)
-    monkeypatch.setattr(ingest_csv, "MOSTLY_ASIDE", 1.0)
+    monkeypatch.setattr(csv_columnar, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(csv_writers, "ASIDE_IN_MEMORY", 40)
+    monkeypatch.setattr(csv_columnar, "MOSTLY_ASIDE", 1.0)
 
 
 @pytest.mark.usefixtures("small_blocks")
