@@ -105,7 +105,7 @@ def test_another_stations_inspector_is_refused_in_the_team(site: Site) -> None:
         {
             "entity_id": site.pharmacy.pk,
             "kind": "planned",
-            "scheduled_for": "2026-06-10",
+            "scheduled_for": timezone.localdate().isoformat(),
             "inspector_ids": [site.inspector.pk, site.outsider.pk],
         },
     )
