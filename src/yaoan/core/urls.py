@@ -23,6 +23,7 @@ urlpatterns = [
     path("me/tokens/", views.api_tokens_view, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views_admin.audit_list_view, name="audit_list"),
+    path("audit/export/", views_admin.audit_export_view, name="audit_export"),
     path("admin-users/", views_admin.user_list_view, name="user_list"),
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
