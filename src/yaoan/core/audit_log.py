@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
 
 from django.apps import apps as django_apps
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaoan.common.labels import field_label, model_field, shown_value
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.tabular.export import ExportColumn, export_table, queryset_rows
 from yaoan.core.workflow import all_workflows
@@ -73,33 +71,6 @@ class Change:
     after: str
 
 
-def _model_field(object_type: str, key: str) -> models.Field[Any, Any] | None:
-    try:
-        model = django_apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return None
-    for field in model._meta.concrete_fields:
-        if key in (field.name, field.attname):
-            return field
-    try:
-        found = model._meta.get_field(key)
-    except FieldDoesNotExist:
-        return None
-    return found if isinstance(found, models.Field) else None
-
-
-def _shown(value: Any, field: models.Field[Any, Any] | None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if field is not None and field.choices and not isinstance(value, list | dict):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def changes(event: AuditEvent) -> list[Change]:
     """The event's before/after as rows: field name (its verbose name when the object's
     model has the field), old value, new value; choice codes as their labels."""
@@ -107,13 +78,12 @@ def changes(event: AuditEvent) -> list[Change]:
     after: Mapping[str, Any] = event.after if isinstance(event.after, dict) else {}
     rows = []
     for key in dict.fromkeys([*before, *after]):
-        field = _model_field(event.object_type, key)
-        name = str(field.verbose_name) if field is not None else key
+        field = model_field(event.object_type, key)
         rows.append(
             Change(
-                name,
-                _shown(before.get(key), field) if key in before else "",
-                _shown(after.get(key), field) if key in after else "",
+                field_label(field, key),
+                shown_value(before.get(key), field) if key in before else "",
+                shown_value(after.get(key), field) if key in after else "",
             )
         )
     return rows

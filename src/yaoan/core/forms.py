@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.forms import year_field
 from yaoan.core.enums import DeadlineUnit, Role
 from yaoan.core.models import HolidayOverride, OrgUnit
 
@@ -116,7 +117,7 @@ HOLIDAY_NAME_MAX = HolidayOverride._meta.get_field("name").max_length or 50
 
 
 class CalendarYearForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    year = year_field(_("年份"))
     source = forms.CharField(
         label=_("依据"),
         max_length=200,
