@@ -33,7 +33,15 @@ def field_label(field: models.Field[Any, Any] | None, key: str) -> str:
     return str(field.verbose_name) if field is not None else key
 
 
-def shown_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
+# names of referenced rows already looked up while showing one page: (model label, pk) → name
+RowNames = dict[tuple[str, Any], str]
+
+
+def shown_value(
+    value: Any, field: models.Field[Any, Any] | None = None, names: RowNames | None = None
+) -> str:
+    """``value`` for a reader; ``names`` (shared across a page's calls) looks each
+    referenced row up once."""
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
@@ -44,15 +52,21 @@ def shown_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
         return str(dict(field.flatchoices).get(value, value))
     related = field.related_model if isinstance(field, models.ForeignKey) else None
     if related is not None and not isinstance(related, str):
-        row = related._default_manager.filter(pk=value).first()
-        return str(row) if row is not None else str(value)
+        names = {} if names is None else names
+        key = (related._meta.label, value)
+        if key not in names:
+            row = related._default_manager.filter(pk=value).first()
+            names[key] = str(row) if row is not None else str(value)
+        return names[key]
     return str(value)
 
 
-def labelled_values(object_type: str, values: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+def labelled_values(
+    object_type: str, values: Mapping[str, Any] | None, names: RowNames | None = None
+) -> list[tuple[str, str]]:
     """(field's name, value as shown) for each item of ``values``, in order."""
     rows = []
     for key, value in (values or {}).items():
         field = model_field(object_type, key)
-        rows.append((field_label(field, key), shown_value(value, field)))
+        rows.append((field_label(field, key), shown_value(value, field, names)))
     return rows

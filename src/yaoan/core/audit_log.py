@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yaoan.common.labels import field_label, model_field, shown_value
+from yaoan.common.labels import RowNames, field_label, model_field, shown_value
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.tabular.export import ExportColumn, export_table, queryset_rows
 from yaoan.core.workflow import all_workflows
@@ -71,7 +71,7 @@ class Change:
     after: str
 
 
-def changes(event: AuditEvent) -> list[Change]:
+def changes(event: AuditEvent, names: RowNames | None = None) -> list[Change]:
     """The event's before/after as rows: field name (its verbose name when the object's
     model has the field), old value, new value; choice codes as their labels."""
     before: Mapping[str, Any] = event.before if isinstance(event.before, dict) else {}
@@ -82,8 +82,8 @@ def changes(event: AuditEvent) -> list[Change]:
         rows.append(
             Change(
                 field_label(field, key),
-                shown_value(before.get(key), field) if key in before else "",
-                shown_value(after.get(key), field) if key in after else "",
+                shown_value(before.get(key), field, names) if key in before else "",
+                shown_value(after.get(key), field, names) if key in after else "",
             )
         )
     return rows
@@ -118,12 +118,13 @@ def search(events: QuerySet[AuditEvent], data: Mapping[str, Any]) -> QuerySet[Au
 # --- export -------------------------------------------------------------------------------
 
 
-def _changes_text(event: AuditEvent) -> str:
-    return "\n".join(f"{c.field}：{c.before} → {c.after}" for c in changes(event))
+def _changes_text(event: AuditEvent, names: RowNames) -> str:
+    return "\n".join(f"{c.field}：{c.before} → {c.after}" for c in changes(event, names))
 
 
 def audit_columns() -> list[ExportColumn[AuditEvent]]:
     local = timezone.get_current_timezone()
+    names: RowNames = {}  # one look-up per referenced row for the whole file
     return [
         ExportColumn(_("序号"), lambda e: e.seq),
         ExportColumn(
@@ -137,7 +138,7 @@ def audit_columns() -> list[ExportColumn[AuditEvent]]:
         ExportColumn(_("结果"), lambda e: _("成功") if e.success else _("失败")),
         ExportColumn(_("原因"), lambda e: e.reason),
         ExportColumn(_("IP 地址"), lambda e: e.ip_address or ""),
-        ExportColumn(_("变更"), _changes_text),
+        ExportColumn(_("变更"), lambda e: _changes_text(e, names)),
     ]
 
 

@@ -73,12 +73,13 @@ def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pk", "display_name"
         )
     )
+    rows_named: dict[tuple[str, Any], str] = {}  # referenced rows looked up once per page
     rows = [
         {
             "event": e,
             "action_label": audit_log.action_label(e.action),
             "actor_name": names.get(e.actor_id, ""),
-            "changes": audit_log.changes(e),
+            "changes": audit_log.changes(e, rows_named),
         }
         for e in page
     ]
