@@ -191,7 +191,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         error = {"field": cause.field, "message": message, "code": "invalid_text"}
         return _json(request, {"detail": [error]}, 422)
     if isinstance(cause, RequestDataTooBig):
-        return _coded(request, _("请求体过大。"), "too_large", 413)
+        return too_large(request, cause)
     if exc.status_code == 400:
         return _coded(request, _(PYDANTIC_MESSAGES["json_invalid"]), "json_invalid", 400)
     code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
@@ -214,6 +214,11 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _coded(request, _("未找到。"), "not_found", 404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _coded(request, _("请求体过大。"), "too_large", 413)
 
 
 @api.exception_handler(Exception)

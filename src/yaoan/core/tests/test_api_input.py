@@ -176,3 +176,18 @@ def test_api_refusals_carry_a_code(client: Client, headers: dict[str, str]) -> N
         404,
         {"detail": "未找到。", "code": "not_found"},
     )
+
+
+@pytest.mark.django_db
+def test_body_over_the_upload_limit_is_a_coded_413(
+    client: Client, headers: dict[str, str], settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"reason": "x" * 2000})
+    response = client.post(
+        "/api/draws/1/redraw", body, content_type="application/json", headers=headers
+    )
+    assert (response.status_code, response.json()) == (
+        413,
+        {"detail": "请求体过大。", "code": "too_large"},
+    )
