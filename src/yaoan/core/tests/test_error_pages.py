@@ -85,3 +85,9 @@ def test_api_wrong_method_is_json_405(client: Client) -> None:
     response = client.get("/api/inspections/1/submit")
     assert response.status_code == 405
     assert response.json() == {"detail": "不支持的操作", "code": "method_not_allowed"}
+
+
+def test_400_for_a_host_we_do_not_serve_is_a_chinese_page(client: Client) -> None:
+    response = client.get("/home/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
