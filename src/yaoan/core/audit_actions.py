@@ -47,4 +47,15 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "core.user.totp_enrolled": _("绑定动态口令"),
     "core.user.unlocked": _("解除锁定"),
     "core.audit.exported": _("导出审计日志"),
+    # attachments and sealed personal data (core.attachments, core.pii)
+    "core.attachment.stored": _("上传附件"),
+    "core.attachment.read": _("查看附件（含个人信息）"),
+    "core.attachment.refused": _("附件被拒绝"),
+    "core.attachment.deleted": _("删除附件"),
+    "core.attachment.tampered": _("附件摘要不符（疑被篡改）"),
+    "core.pii.revealed": _("查看完整个人信息"),
+    "core.pii.reveal_refused": _("拒绝查看个人信息"),
+    "core.pii.resealed": _("重新加密个人信息"),
+    "core.pii.keys_rotated": _("轮换个人信息密钥"),
+    "core.pii.keys_pruned": _("清理旧的个人信息密钥"),
 }
