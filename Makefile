@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export YAOAN_VAR_DIR ?= $(CURDIR)/var
 SECRET_FILE := $(YAOAN_VAR_DIR)/secret_key
+PII_KEYS_FILE := $(YAOAN_VAR_DIR)/pii_keys.json
 
 .PHONY: run test setup messages browser java lint typecheck serve demo clean bench
 
@@ -26,6 +27,10 @@ $(SECRET_FILE):
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# the personal-data key ring (SM4 keys and the blind-index key), outside the database
+$(PII_KEYS_FILE): | $(STAMP)
+	$(BIN)/python -m yaoan.core.pii.keyring $@
+
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
 # a CJK font so pages render Chinese rather than boxes in screenshots.
 browser:
@@ -36,7 +41,7 @@ browser:
 java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
-run: setup $(SECRET_FILE)
+run: setup $(SECRET_FILE) $(PII_KEYS_FILE)
 	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))" YAOAN_DEMO=1; set -e; \
 	$(BIN)/yaoan migrate --no-input -v0; \
 	$(BIN)/yaoan collectstatic --no-input -v0; \

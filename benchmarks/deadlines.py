@@ -66,7 +66,9 @@ def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    result = subprocess.run(cmd, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{' '.join(cmd[:3])} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
@@ -203,29 +205,30 @@ def build_deadlines(n: int, units: list[int], assignees: list[int], today: dt.da
         Notification.objects.filter(subject_type="core.deadline").delete()
         Deadline.objects.all().delete()
         a0, u0 = min(assignees), min(units)
+        columns = (
+            "INSERT INTO core_deadline (subject_type, subject_id, label, url, rule_id, "
+            "org_unit_id, assignee_id, amount, unit, started_on, base_due_on, due_on, "
+            "provisional, state, met_late, extended_units, suspended_units, created_at) "
+        )
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute(
-                    "WITH RECURSIVE seq(n) AS "
+                    "WITH RECURSIVE seq(n) AS "  # noqa: S608 -- constant text, values are params
                     "(SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < %s) "
-                    "INSERT INTO core_deadline (subject_type, subject_id, label, url, rule_id, "
-                    "org_unit_id, assignee_id, started_on, base_due_on, due_on, provisional, "
-                    "state, met_late, extended_units, suspended_units, created_at) "
-                    "SELECT 'bench.subject', n, '基准事项' || n, '/home/', %s, %s + (n %% %s), "
-                    "%s + (n %% %s), date(%s, '-30 days'), date(%s, ((n %% 367) - 2) || ' days'), "
+                    + columns
+                    + "SELECT 'bench.subject', n, '基准事项' || n, '/home/', %s, %s + (n %% %s), "
+                    "%s + (n %% %s), 15, 'working_days', date(%s, '-30 days'), "
+                    "date(%s, ((n %% 367) - 2) || ' days'), "
                     "date(%s, ((n %% 367) - 2) || ' days'), 0, 'open', 0, 0, 0, %s FROM seq",
                     [n - 1, rule.pk, u0, UNITS, a0, len(assignees), today, today, today, created],
                 )
             else:
                 cursor.execute(
-                    "INSERT INTO core_deadline (subject_type, subject_id, label, url, rule_id, "
-                    "org_unit_id, assignee_id, started_on, base_due_on, due_on, provisional, "
-                    "state, met_late, extended_units, suspended_units, created_at) "
-                    "SELECT 'bench.subject', n::text, '基准事项' || n, '/home/', %s, "
-                    "%s + (n %% %s), "
-                    "%s + (n %% %s), %s::date - 30, %s::date + ((n %% 367) - 2), "
-                    "%s::date + ((n %% 367) - 2), false, 'open', false, 0, 0, now() "
-                    "FROM generate_series(0, %s) AS n",
+                    columns  # noqa: S608 -- constant text, values are params
+                    + "SELECT 'bench.subject', n::text, '基准事项' || n, '/home/', %s, "
+                    "%s + (n %% %s), %s + (n %% %s), 15, 'working_days', %s::date - 30, "
+                    "%s::date + ((n %% 367) - 2), %s::date + ((n %% 367) - 2), "
+                    "false, 'open', false, 0, 0, now() FROM generate_series(0, %s) AS n",
                     [rule.pk, u0, UNITS, a0, len(assignees), today, today, today, n - 1],
                 )
                 cursor.execute("ANALYZE core_deadline")

@@ -77,6 +77,7 @@ api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
 api.add_router("/draws/", "yaoan.draws.api.routes.router")
 api.add_router("/trace/", "yaoan.trace.api.routes.router")
+api.add_router("/intake/", "yaoan.intake.api.routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------
@@ -166,12 +167,15 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 # a state change the workflow does not allow from the current state is a conflict (S19)
 CONFLICT_CODES = frozenset({"illegal_transition"})
+# a file over the upload limit is refused as too large (S22)
+TOO_LARGE_CODES = frozenset({"attachment_too_large"})
 
 
 @api.exception_handler(DjangoValidationError)
 def service_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     errors = _django_errors(exc)
-    status = 409 if any(e["code"] in CONFLICT_CODES for e in errors) else 422
+    codes = {e["code"] for e in errors}
+    status = 413 if codes & TOO_LARGE_CODES else 409 if codes & CONFLICT_CODES else 422
     return _json(request, {"detail": errors}, status)
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("public/draws/", include("yaoan.draws.urls_public")),
     path("plans/", include("yaoan.plans.urls")),
     path("inspections/", include("yaoan.inspections.urls")),
+    path("intake/", include("yaoan.intake.urls")),
     path("public/inspections/", include("yaoan.portal.urls")),
     path("api/", include("yaoan.api")),
 ]

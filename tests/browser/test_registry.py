@@ -71,7 +71,7 @@ def test_register_an_entity_then_find_it_by_pinyin_initials(
     expect(page.get_by_test_id("result-count")).to_have_text("共 4 个监管对象")
     page.screenshot(path=artifacts / "entity-list-desktop.png", full_page=True)
 
-    field(page, "名称/代码/拼音首字母").fill("qsdyf")
+    field(page, "名称/代码/拼音首字母/电话").fill("qsdyf")
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_test_id("result-count")).to_have_text("共 1 个监管对象")
     expect(rows).to_contain_text("青松大药房")
@@ -117,7 +117,7 @@ def test_on_a_phone_the_menu_opens_and_entities_are_cards(
     page.screenshot(path=artifacts / "entity-list-phone.png", full_page=True)
 
     # the search works the same with the phone's keyboard (Enter)
-    field(page, "名称/代码/拼音首字母").fill("rjdyf")
-    field(page, "名称/代码/拼音首字母").press("Enter")
+    field(page, "名称/代码/拼音首字母/电话").fill("rjdyf")
+    field(page, "名称/代码/拼音首字母/电话").press("Enter")
     expect(page.get_by_test_id("result-count")).to_have_text("共 1 个监管对象")
     expect(page.locator("#entity-rows")).to_contain_text("仁济大药房")

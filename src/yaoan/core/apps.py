@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,8 @@ class CoreConfig(AppConfig):
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.core import checks, rules  # noqa: F401  (registers system checks)
         from yaoan.core.deadline_panels import calendar_panel, deadlines_panel
+        from yaoan.core.models import User
+        from yaoan.core.pii.services import register_revealable
 
         register_nav(NavItem(10, _("工作台"), "core:home", lambda u: True, "/home"))
         register_nav(
@@ -43,3 +47,22 @@ class CoreConfig(AppConfig):
                 "/documents/templates",
             )
         )
+        # a staff phone is for the system administrator who keeps the accounts
+        register_revealable(
+            User,
+            ("phone",),
+            get_object=_account_for_admin,
+            may_reveal=lambda user, target: rules.can_manage_accounts(user),
+        )
+
+
+def _account_for_admin(user: Any, pk: int) -> Any:
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from yaoan.core import rules
+    from yaoan.core.models import User
+
+    if not rules.can_manage_accounts(user):
+        raise Http404
+    return get_object_or_404(User.objects.select_related("org_unit"), pk=pk)

@@ -18,8 +18,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from yaoan.common.masking import mask_personal
 from yaoan.core.context import current_request
 from yaoan.core.models import AuditChainHead, AuditEvent, OrgUnit, User
+from yaoan.core.pii.crypto import keyed_digest
+from yaoan.core.pii.fields import personal_fields
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -83,9 +86,26 @@ def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
 
 
 def snapshot(instance: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
-    """The before/after picture of a model instance: concrete field values by attname."""
+    """The before/after picture of a model instance: concrete field values by attname.
+    Personal data goes in masked (S12: the log must not hold it in clear)."""
     names = fields or [f.attname for f in instance._meta.concrete_fields]
-    return _canonical({name: getattr(instance, name) for name in names})
+    personal = {f.attname: f.kind for f in personal_fields(type(instance))}
+    return _canonical(
+        {
+            name: personal_trace(personal[name], getattr(instance, name))
+            if name in personal
+            else getattr(instance, name)
+            for name in names
+        }
+    )
+
+
+def personal_trace(kind: str, value: str) -> str:
+    """Masked, with a keyed digest so an edit that keeps the visible digits still shows
+    as a change (138****1234#L4GZQ2JX)."""
+    if not value:
+        return ""
+    return f"{mask_personal(kind, value)}#{keyed_digest(kind, str(value))[:8]}"
 
 
 def object_label(instance: models.Model) -> str:

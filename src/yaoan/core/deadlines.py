@@ -36,6 +36,7 @@ from yaoan.core.sweep import SweepResult, sweep_deadlines
 
 __all__ = [
     "DEFAULT_RULES",
+    "LIVE",
     "SweepResult",
     "UnknownDeadlineRuleError",
     "cancel_deadlines",
@@ -171,19 +172,18 @@ def subject_key(subject: models.Model) -> tuple[str, str]:
 
 def _recalculate(deadline: Deadline, calendar: WorkingCalendar) -> None:
     """Set base_due_on, due_on and provisional from the deadline's parts."""
-    rule = deadline.rule
-    due = _add(rule.unit, deadline.started_on, rule.amount, calendar)
+    due = _add(deadline.unit, deadline.started_on, deadline.amount, calendar)
     deadline.base_due_on = due
     approved = (
-        DeadlineExtension.objects.filter(deadline=deadline, status=ExtensionStatus.APPROVED)
-        .select_related("rule")
-        .order_by("decided_at", "id")
+        DeadlineExtension.objects.filter(
+            deadline=deadline, status=ExtensionStatus.APPROVED
+        ).order_by("decided_at", "id")
         if deadline.pk
         else []
     )
     for extension in approved:
-        due = _add(extension.rule.unit, due, extension.rule.amount, calendar)
-    deadline.due_on = _add(rule.unit, due, deadline.suspended_units, calendar)
+        due = _add(extension.unit, due, extension.amount, calendar)
+    deadline.due_on = _add(deadline.unit, due, deadline.suspended_units, calendar)
     deadline.provisional = calendar.provisional_used
 
 
@@ -207,10 +207,13 @@ def open_deadline(
     url: str = "",
 ) -> Deadline:
     subject_type, subject_id = subject_key(subject)
+    rule = _rule(rule_code)
     deadline = Deadline(
         subject_type=subject_type,
         subject_id=subject_id,
-        rule=_rule(rule_code),
+        rule=rule,
+        amount=rule.amount,
+        unit=rule.unit,
         org_unit=org_unit,
         assignee=assignee,
         started_on=start or today(),
@@ -346,7 +349,7 @@ def resume_deadline(deadline: Deadline, *, actor: User, end: dt.date | None = No
         )
     calendar = WorkingCalendar(provisional=True)
     before = _facts(deadline)
-    suspension.units = _units_between(deadline.rule.unit, suspension.started_on, end, calendar)
+    suspension.units = _units_between(deadline.unit, suspension.started_on, end, calendar)
     suspension.ended_on, suspension.ended_by = end, actor
     suspension.save(update_fields=["units", "ended_on", "ended_by"])
     deadline.suspended_units += suspension.units
@@ -397,7 +400,13 @@ def request_extension(
             _("该期限已按“%(rule)s”延长过一次") % {"rule": rule.label}, code="already_extended"
         )
     extension = DeadlineExtension.objects.create(
-        deadline=deadline, rule=rule, reason=reason, requested_by=actor, due_before=deadline.due_on
+        deadline=deadline,
+        rule=rule,
+        amount=rule.amount,
+        unit=rule.unit,
+        reason=reason,
+        requested_by=actor,
+        due_before=deadline.due_on,
     )
     audit.record(
         "core.deadline.extension_requested",
@@ -442,7 +451,7 @@ def decide_extension(
     extension.due_before = deadline.due_on
     if approve:
         extension.save()  # approved first, so the recalculation counts it
-        deadline.extended_units += extension.rule.amount
+        deadline.extended_units += extension.amount
         _recalculate(deadline, WorkingCalendar(provisional=True))
         if deadline.state == DeadlineState.OVERDUE:
             _mark_open_or_overdue(deadline)

@@ -89,3 +89,21 @@ class NotificationKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", _("延期审批结果")
     CALENDAR_MISSING = "calendar_missing", _("工作日历缺失")
     INFO = "info", _("通知")
+
+
+class AttachmentPolicy(models.TextChoices):
+    """What a stored file may be: each policy names its types and its size cap."""
+
+    IMAGE = "image", _("图片")
+    DOCUMENT = "document", _("文档")
+    E2B_XML = "e2b_xml", _("E2B 报告文件")
+
+
+class AttachmentError(models.TextChoices):
+    """Coded refusals of the attachment service, shared by pages and the API."""
+
+    TOO_LARGE = "attachment_too_large", _("文件超过大小限制")
+    WRONG_TYPE = "attachment_wrong_type", _("文件类型不符合要求")
+    DAMAGED = "attachment_damaged", _("文件已损坏，无法读取")
+    EMPTY = "attachment_empty", _("文件为空")
+    TAMPERED = "attachment_tampered", _("文件与存储时的摘要不一致")

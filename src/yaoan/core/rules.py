@@ -35,6 +35,11 @@ REGISTRY_READERS = frozenset(
     }
 )
 REGISTRY_EDITORS = frozenset({Role.INSPECTOR, Role.SECTION_CHIEF})
+# who works with the people behind a record and may see a full phone or ID number after
+# giving a reason (S10); monitoring staff and the committee office see them masked
+PERSONAL_DATA_READERS = frozenset(
+    {Role.INSPECTOR, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER}
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,11 @@ def can_read_registry(user: User) -> bool:
 
 def can_edit_registry(user: User) -> bool:
     return user.is_authenticated and user.has_role(*REGISTRY_EDITORS) and can_read_registry(user)
+
+
+def can_reveal_personal_data(user: User) -> bool:
+    """Role only: the object's own scope is checked by whoever finds the object."""
+    return user.is_authenticated and user.has_role(*PERSONAL_DATA_READERS)
 
 
 def can_set_ratings(user: User) -> bool:

@@ -1,8 +1,11 @@
 """The daily deadline sweep: mark overdue deadlines and send the reminders, each once.
 
-Set-based so it stays fast over a million open deadlines: one UPDATE … RETURNING marks the
-overdue ones, one UPDATE records which due date a reminder was sent for, and the
-notifications are bulk-inserted with dedupe keys. Running it twice changes nothing.
+Set-based so it stays fast over a million open deadlines: UPDATE … RETURNING marks the
+overdue ones, another records which due date a reminder was sent for, and the
+notifications are bulk-inserted with dedupe keys. Each step works in chunks of
+``CHUNK`` rows, each chunk one transaction with its notifications, so a day with a large
+backlog (after an outage) neither holds a million rows in memory nor one long
+transaction; an interrupted sweep is finished by the next. Running it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from yaoan.core.models import Deadline, Notification
 from yaoan.core.notifications import chief_ids_by_unit, deliver
 
 DEFAULT_REMIND_DAYS = 3
+CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,31 @@ def remind_days() -> int:
         return DEFAULT_REMIND_DAYS
 
 
-@transaction.atomic
 def sweep_deadlines(today: dt.date | None = None) -> SweepResult:
     today = today or timezone.localdate()
-    overdue_rows = _mark_overdue(today)
-    notices = _overdue_notices(overdue_rows)
-    reminded_rows = _mark_reminded(today)
-    notices += _reminder_notices(reminded_rows, today)
-    sent = deliver(notices)
-    result = SweepResult(today, len(overdue_rows), len(reminded_rows), sent)
-    if overdue_rows or reminded_rows:
+    until = WorkingCalendar(provisional=True).add_working_days(today, remind_days())
+    overdue = reminded = sent = 0
+    while True:
+        with transaction.atomic():
+            rows = _mark_overdue(today)
+            sent += deliver(_overdue_notices(rows))
+        overdue += len(rows)
+        if len(rows) < CHUNK:
+            break
+    while True:
+        with transaction.atomic():
+            rows = _mark_reminded(today, until)
+            sent += deliver(_reminder_notices(rows, today))
+        reminded += len(rows)
+        if len(rows) < CHUNK:
+            break
+    result = SweepResult(today, overdue, reminded, sent)
+    if overdue or reminded:
         audit.record(
             "core.deadline.swept",
             actor_username="system",
             object_type="core.deadline",
-            after={
-                "today": today,
-                "overdue": result.overdue,
-                "reminded": result.reminded,
-                "notifications": sent,
-            },
+            after={"today": today, "overdue": overdue, "reminded": reminded, "notifications": sent},
         )
     return result
 
@@ -67,7 +76,7 @@ def sweep_deadlines(today: dt.date | None = None) -> SweepResult:
 Row = tuple[int, int | None, int | None, str, str, dt.date]
 
 
-def _returning(sql: str, params: list[str | dt.date]) -> list[Row]:
+def _returning(sql: str, params: list[str | int | dt.date]) -> list[Row]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -84,21 +93,22 @@ COLUMNS = "id, assignee_id, org_unit_id, label, url, due_on"
 
 def _mark_overdue(today: dt.date) -> list[Row]:
     return _returning(
-        f"UPDATE {TABLE} SET state = %s WHERE state = %s AND due_on < %s RETURNING {COLUMNS}",  # noqa: S608 -- our table name
-        [DeadlineState.OVERDUE.value, DeadlineState.OPEN.value, today],
+        f"UPDATE {TABLE} SET state = %s WHERE id IN ("  # noqa: S608 -- our table name
+        f"SELECT id FROM {TABLE} WHERE state = %s AND due_on < %s ORDER BY due_on, id LIMIT %s"
+        f") RETURNING {COLUMNS}",
+        [DeadlineState.OVERDUE.value, DeadlineState.OPEN.value, today, CHUNK],
     )
 
 
-def _mark_reminded(today: dt.date) -> list[Row]:
+def _mark_reminded(today: dt.date, until: dt.date) -> list[Row]:
     """Open deadlines due within the reminder window that have had no reminder for their
     current due date (an extension moves the date and earns a new reminder)."""
-    until = WorkingCalendar(provisional=True).add_working_days(today, remind_days())
     return _returning(
-        f"UPDATE {TABLE} SET reminded_for = due_on "  # noqa: S608 -- our table name
-        "WHERE state = %s AND due_on >= %s AND due_on <= %s "
-        "AND (reminded_for IS NULL OR reminded_for <> due_on) "
-        f"RETURNING {COLUMNS}",
-        [DeadlineState.OPEN.value, today, until],
+        f"UPDATE {TABLE} SET reminded_for = due_on WHERE id IN ("  # noqa: S608 -- our table name
+        f"SELECT id FROM {TABLE} WHERE state = %s AND due_on >= %s AND due_on <= %s "
+        "AND (reminded_for IS NULL OR reminded_for <> due_on) ORDER BY due_on, id LIMIT %s"
+        f") RETURNING {COLUMNS}",
+        [DeadlineState.OPEN.value, today, until, CHUNK],
     )
 
 

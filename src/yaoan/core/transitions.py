@@ -222,14 +222,24 @@ def take(
     return locked
 
 
-def allowed_actions(workflow: Workflow, obj: Model, user: User) -> list[Transition]:
+def allowed_actions(
+    workflow: Workflow,
+    obj: Model,
+    user: User,
+    *,
+    guards: Mapping[str, Guard] | None = None,
+) -> list[Transition]:
     """What this user may do to this record now: the buttons on the page and the API's
-    ``actions``. Guards are the service's to check (they need the record's evidence)."""
+    ``actions``. With ``guards`` (the same the service passes to ``take``), a transition
+    whose guard would refuse is left out too; a guard not passed is not checked here."""
     if not user.is_authenticated:
         return []
     state = str(getattr(obj, workflow.state_field))
+    checks = guards or {}
     return [
         t
         for t in workflow.actions_from(state)
-        if t.permission(user, obj) and not _is_own_approval(workflow, t, obj, user)
+        if t.permission(user, obj)
+        and not _is_own_approval(workflow, t, obj, user)
+        and not any(name in checks and checks[name](obj) for name in t.guards)
     ]

@@ -5,9 +5,11 @@ from yaoan.core import (
     views_admin,
     views_deadlines,
     views_documents,
+    views_files,
     views_inbox,
     views_workflows,
 )
+from yaoan.core.pii import views as pii_views
 
 app_name = "core"
 
@@ -24,11 +26,17 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views_admin.audit_list_view, name="audit_list"),
     path("audit/export/", views_admin.audit_export_view, name="audit_export"),
+    path(
+        "pii/<str:label>/<int:pk>/<str:field>/reveal/",
+        pii_views.reveal_view,
+        name="pii_reveal",
+    ),
     path("admin-users/", views_admin.user_list_view, name="user_list"),
     path("admin-users/new/", views_admin.user_create_view, name="user_create"),
     path("admin-users/<int:pk>/", views_admin.user_detail_view, name="user_detail"),
     path("calendar/", views_admin.calendar_view, name="calendar"),
     path("calendar/rules/<slug:code>/", views_admin.deadline_rule_view, name="deadline_rule"),
+    path("attachments/<int:pk>/", views_files.attachment_view, name="attachment"),
     path("notifications/", views_inbox.notifications_view, name="notifications"),
     path("notifications/read/", views_inbox.notifications_read_view, name="notifications_read"),
     path(

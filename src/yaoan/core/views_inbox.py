@@ -15,7 +15,7 @@ from yaoan.common.urls import fixed_url
 from yaoan.core.enums import NotificationKind
 from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.models import Notification
-from yaoan.core.notifications import mark_read, unread_count
+from yaoan.core.notifications import mark_read
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,6 @@ def notifications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "notifications": page,
             "unread_only": unread_only,
-            "unread": unread_count(request.user),
             "next_before": page[-1].pk if has_more else None,
             "paged": before is not None,
             "inbox_url": fixed_url("core:notifications"),

@@ -1,5 +1,5 @@
-"""Checklists, inspections with their item results, findings, photos, rectification orders
-and escalations. Thin: rules live in services.py and workflow.py."""
+"""Checklists, inspections with their item results, findings, photos and rectification
+orders (escalated findings become intake items). Thin: rules live in services.py and workflow.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.inspections.enums import (
-    EscalationTarget,
     InspectionKind,
     InspectionResult,
     InspectionStatus,
@@ -202,28 +201,23 @@ class Finding(models.Model):
 
 
 class InspectionPhoto(models.Model):
-    """Evidence photo: stored outside the web root with its SM3 digest, checked on read (S21)."""
+    """An evidence photo: the file is a core attachment whose subject is the inspection
+    (stored outside the web root, SM3 digest checked on read: S21); this row places it on
+    the checklist item it shows."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
     item = models.ForeignKey(
         ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    stored_name = models.CharField(max_length=80, unique=True)
-    original_name = models.CharField(_("文件名"), max_length=120)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
-    caption = models.CharField(_("说明"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    attachment = models.OneToOneField(
+        "core.Attachment", on_delete=models.PROTECT, related_name="inspection_photo"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         ordering = ["inspection", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return f"{self.inspection_id}:{self.attachment_id}"
 
 
 class RectificationOrder(models.Model):
@@ -264,31 +258,3 @@ class RectificationOrder(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:rectification_detail", args=[self.pk])
-
-
-class Escalation(models.Model):
-    """A serious finding handed on to the cases module (as a clue) or the risk list.
-
-    Until those modules exist the record waits here, complete, for them to take over
-    (``taken_over_at``); the dashboard lists the ones waiting.
-    """
-
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="escalations")
-    target = models.CharField(_("移交去向"), max_length=8, choices=EscalationTarget.choices)
-    summary = models.TextField(_("移交说明"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("移交时间"))
-    taken_over_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
-    taken_over_ref = models.CharField(_("接收编号"), max_length=60, blank=True)
-
-    class Meta:
-        verbose_name = _("问题移交")
-        verbose_name_plural = _("问题移交")
-        constraints = [
-            models.UniqueConstraint(fields=["finding", "target"], name="escalate_once_per_target")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_target_display()}: {self.finding}"

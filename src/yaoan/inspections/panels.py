@@ -17,13 +17,14 @@ from yaoan.inspections.enums import RectificationStatus
 from yaoan.inspections.models import Finding, RectificationOrder
 from yaoan.inspections.queries import (
     due_today_for,
-    escalations_visible_to,
     inspections_visible_to,
     overdue_rectifications,
     rectifications_visible_to,
     unpublished_results,
 )
 from yaoan.inspections.rules import can_inspect, can_read_inspections, can_supervise_inspections
+from yaoan.intake.enums import IntakeStatus
+from yaoan.intake.queries import intake_visible_to
 
 
 def dashboard_panel(request: HttpRequest, obj: Any) -> str | None:
@@ -41,8 +42,8 @@ def dashboard_panel(request: HttpRequest, obj: Any) -> str | None:
             "open_orders": orders.exclude(status=RectificationStatus.CLOSED).count(),
             "publication_overdue": unpublished.filter(publication_due__lt=today).count(),
             "publication_pending": unpublished.count(),
-            "escalations_waiting": escalations_visible_to(user)
-            .filter(taken_over_at__isnull=True)
+            "escalations_waiting": intake_visible_to(user)
+            .filter(source_app="inspections", status=IntakeStatus.NEW)
             .count(),
         },
         request=request,

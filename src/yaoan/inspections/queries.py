@@ -14,7 +14,7 @@ from yaoan.inspections.enums import (
     InspectionStatus,
     RectificationStatus,
 )
-from yaoan.inspections.models import Escalation, Inspection, RectificationOrder
+from yaoan.inspections.models import Inspection, RectificationOrder
 
 OPEN_STATUSES = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
@@ -38,12 +38,6 @@ def inspections_visible_to(user: User) -> QuerySet[Inspection]:
 def rectifications_visible_to(user: User) -> QuerySet[RectificationOrder]:
     qs = RectificationOrder.objects.all()
     condition = _station_filter(data_scope(user), "station_id")
-    return qs if condition is None else qs.filter(condition)
-
-
-def escalations_visible_to(user: User) -> QuerySet[Escalation]:
-    qs = Escalation.objects.all()
-    condition = _station_filter(data_scope(user), "finding__inspection__station_id")
     return qs if condition is None else qs.filter(condition)
 
 

@@ -4,31 +4,25 @@ audited. Pages, the API, commands and the draw listener all call these."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import uuid
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from PIL import Image, UnidentifiedImageError
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
 from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
 from yaoan.core.deadlines import compute_deadline
 from yaoan.core.enums import OrgUnitKind
-from yaoan.core.models import OrgUnit, User
+from yaoan.core.models import Attachment, OrgUnit, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
 from yaoan.draws.models import InspectorConflict
@@ -46,11 +40,9 @@ from yaoan.inspections.enums import (
 from yaoan.inspections.models import (
     Checklist,
     ChecklistItem,
-    Escalation,
     Finding,
     Inspection,
     InspectionInspector,
-    InspectionPhoto,
     ItemRecord,
     RectificationOrder,
 )
@@ -62,6 +54,10 @@ from yaoan.inspections.rules import (
     can_supervise_inspections,
 )
 from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
+from yaoan.intake.enums import IntakeKind, IntakeStatus, Urgency
+from yaoan.intake.models import IntakeItem
+from yaoan.intake.queries import items_from_source
+from yaoan.intake.services import submit_intake
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.keylist import live_entities
 from yaoan.plans.models import AnnualPlan
@@ -73,7 +69,6 @@ INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
 RECTIFICATION_RULE = "rectification"
 PUBLICATION_RULE = "random_inspection_publication"
-PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 GRADING_RULE = GradingRule()
 MIN_TEAM = 2
 
@@ -592,93 +587,6 @@ def save_draft(
     return inspection
 
 
-def _photo_dir(inspection: Inspection) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "inspections" / str(inspection.pk)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def validate_photo(content: bytes, name: str) -> str:
-    """The photo's MIME type if it is a real JPEG/PNG/WebP within the size cap (S22)."""
-    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
-    if len(content) > limit:
-        raise _error(
-            InspectionError.BAD_PHOTO,
-            "photo",
-            _("照片“%(n)s”超过 %(m)d MB") % {"n": name, "m": settings.UPLOAD_MAX_MB},
-        )
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in PHOTO_TYPES:
-        raise _error(
-            InspectionError.BAD_PHOTO,
-            "photo",
-            _("“%(n)s”不是 JPEG、PNG 或 WebP 图片") % {"n": name},
-        )
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise _error(
-            InspectionError.BAD_PHOTO, "photo", _("图片“%(n)s”已损坏，无法读取") % {"n": name}
-        ) from None
-    return str(kind.mime)
-
-
-@transaction.atomic
-def add_photo(
-    *,
-    actor: User,
-    inspection: Inspection,
-    content: bytes,
-    name: str,
-    item: ChecklistItem | None = None,
-    caption: str = "",
-) -> InspectionPhoto:
-    _require_inspector_on_team(actor, inspection)
-    if inspection.status not in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS):
-        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查已提交，不能再添加照片"))
-    if item is not None and item.checklist_id != inspection.checklist_id:
-        raise ValidationError({"item": _("检查项目不属于本检查表")})
-    mime = validate_photo(content, name)
-    stored_name = f"{uuid.uuid4().hex}.{PHOTO_TYPES[mime]}"
-    path = _photo_dir(inspection) / stored_name
-    path.write_bytes(content)
-    try:
-        photo = InspectionPhoto.objects.create(
-            inspection=inspection,
-            item=item,
-            stored_name=stored_name,
-            original_name=Path(name).name[:120],
-            content_type=mime,
-            size=len(content),
-            sm3=audit.sm3_hex(content),
-            caption=caption.strip()[:100],
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        audit.record(
-            "inspections.photo.added",
-            actor=actor,
-            obj=inspection,
-            after={"photo": stored_name, "sm3": photo.sm3, "bytes": len(content)},
-        )
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    return photo
-
-
-class PhotoTamperedError(Exception):
-    """The stored file no longer matches the digest taken at upload (S21)."""
-
-
-def read_photo(photo: InspectionPhoto) -> bytes:
-    content = (_photo_dir(photo.inspection) / photo.stored_name).read_bytes()
-    if audit.sm3_hex(content) != photo.sm3:
-        raise PhotoTamperedError(photo.stored_name)
-    return content
-
-
 def missing_items(inspection: Inspection) -> list[ChecklistItem]:
     answered = set(inspection.records.values_list("item_id", flat=True))
     return [i for i in inspection.checklist.items.all() if i.pk not in answered]
@@ -1008,11 +916,26 @@ def record_reinspection(
 # --- escalation and publication ------------------------------------------------------------
 
 
+# an escalation target is the kind of intake item it becomes
+ESCALATION_KINDS = {EscalationTarget.CLUE: IntakeKind.CLUE, EscalationTarget.RISK: IntakeKind.RISK}
+FINDING_SOURCE = ("inspections", "finding")
+
+
+def _finding_evidence(finding: Finding) -> list[Attachment]:
+    """The photos of the finding's checklist item (all the visit's photos for a finding
+    recorded without an item)."""
+    photos = finding.inspection.photos.filter(attachment__deleted_at__isnull=True)
+    if finding.item_id is not None:
+        photos = photos.filter(item_id=finding.item_id)
+    return [p.attachment for p in photos.select_related("attachment")]
+
+
 @transaction.atomic
 def escalate_finding(
     *, actor: User, finding: Finding, targets: Sequence[str], summary: str
-) -> list[Escalation]:
-    """Hand a serious finding on, in one step, as a case clue and/or a risk-list entry."""
+) -> list[IntakeItem]:
+    """Hand a serious finding on, in one step, as a case clue and/or a candidate risk:
+    one intake item per target, with the photos of the item as evidence."""
     if not can_supervise_inspections(actor):
         raise PermissionDenied(_("只有股室负责人可以移交问题"))
     _require_scope(actor, finding.inspection.entity)
@@ -1023,23 +946,37 @@ def escalate_finding(
     if finding.inspection.status != InspectionStatus.SUBMITTED:
         raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查提交后才能移交问题"))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
-    done = set(finding.escalations.values_list("target", flat=True))
-    now = timezone.now()
-    created = [
-        Escalation.objects.create(
-            finding=finding, target=t, summary=summary.strip(), created_by=actor, created_at=now
-        )
-        for t in targets
-        if t not in done
-    ]
-    if not created:
+    inspection = finding.inspection
+    handed_on = items_from_source(*FINDING_SOURCE, str(finding.pk))
+    done = set(handed_on.exclude(status=IntakeStatus.REJECTED).values_list("kind", flat=True))
+    todo = [ESCALATION_KINDS[EscalationTarget(t)] for t in dict.fromkeys(targets)]
+    if all(kind in done for kind in todo):
         raise ValidationError({"targets": _("该问题已移交过所选去向")})
+    evidence = _finding_evidence(finding)
+    created = [
+        submit_intake(
+            actor=actor,
+            kind=kind,
+            source_app=FINDING_SOURCE[0],
+            source_kind=FINDING_SOURCE[1],
+            source_id=finding.pk,
+            source_label=f"{inspection.number} {finding.description[:60]}",
+            source_url=inspection.get_absolute_url(),
+            entity=inspection.entity,
+            summary=summary.strip(),
+            urgency=Urgency.URGENT if finding.severity == Severity.CRITICAL else Urgency.NORMAL,
+            evidence=evidence,
+            org_unit=inspection.station,
+        )
+        for kind in todo
+        if kind not in done
+    ]
     Finding.objects.filter(pk=finding.pk).update(escalated=True)
     audit.record(
         "inspections.finding.escalated",
         actor=actor,
-        obj=finding.inspection,
-        after={"finding": finding.pk, "targets": [e.target for e in created]},
+        obj=inspection,
+        after={"finding": finding.pk, "targets": [i.kind for i in created]},
         reason=summary.strip(),
     )
     return created

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/photos/", views.inspection_photo_upload_view, name="inspection_photo_upload"),
     path("<int:pk>/cancel/", views.inspection_cancel_view, name="inspection_cancel"),
     path("<int:pk>/amend/", views.inspection_amend_view, name="inspection_amend"),
-    path("photos/<int:pk>/", views.inspection_photo_view, name="photo"),
     path("findings/<int:pk>/escalate/", views.finding_escalate_view, name="finding_escalate"),
     path("rectifications/", views.rectification_list_view, name="rectification_list"),
     path("rectifications/<int:pk>/", views.rectification_detail_view, name="rectification_detail"),

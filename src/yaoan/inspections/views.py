@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yaoan.common.forms import add_service_errors
-from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
-from yaoan.core.enums import OrgUnitKind
+from yaoan.core.attachments import read_upload, upload_limit
+from yaoan.core.enums import AttachmentError, OrgUnitKind
 from yaoan.core.models import AuditEvent, User
-from yaoan.inspections import services
+from yaoan.inspections import photos, services
 from yaoan.inspections.enums import (
     InspectionStatus,
     RectificationStatus,
@@ -48,7 +47,6 @@ from yaoan.inspections.models import (
     Checklist,
     Finding,
     Inspection,
-    InspectionPhoto,
     RectificationOrder,
 )
 from yaoan.inspections.queries import (
@@ -67,6 +65,7 @@ from yaoan.inspections.rules import (
     can_supervise_inspections,
 )
 from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.intake.models import IntakeItem
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
@@ -253,6 +252,20 @@ def _history(inspection: Inspection) -> QuerySet[AuditEvent]:
     ).order_by("seq")
 
 
+def _findings_with_intake(inspection: Inspection) -> list[Finding]:
+    """The findings, each with ``handed_on``: the intake items it became."""
+    findings = list(inspection.findings.select_related("item"))
+    items = IntakeItem.objects.filter(
+        source_app="inspections", source_kind="finding", source_id__in=[str(f.pk) for f in findings]
+    ).order_by("id")
+    by_finding: dict[str, list[IntakeItem]] = {}
+    for item in items:
+        by_finding.setdefault(item.source_id, []).append(item)
+    for finding in findings:
+        finding.handed_on = by_finding.get(str(finding.pk), [])  # type: ignore[attr-defined]
+    return findings
+
+
 def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     inspection = visible_inspection(user, pk)
@@ -267,10 +280,8 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "team": team,
             "items": items,
-            "findings": list(
-                inspection.findings.select_related("item").prefetch_related("escalations")
-            ),
-            "photos": list(inspection.photos.all()),
+            "findings": _findings_with_intake(inspection),
+            "photos": list(photos.photos_of(inspection)),
             "order": RectificationOrder.objects.filter(inspection=inspection).first(),
             "history": list(_history(inspection)),
             "can_record": on_team
@@ -349,7 +360,7 @@ def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "submit_form": submit_form,
             "photo_form": photo_form,
-            "photos": list(inspection.photos.all()),
+            "photos": list(photos.photos_of(inspection)),
             "missing": len(services.missing_items(inspection)),
         },
     )
@@ -376,6 +387,10 @@ def inspection_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _megabytes(policy: str) -> int:
+    return upload_limit(policy) // (1024 * 1024)
+
+
 @require_POST
 def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
@@ -385,50 +400,34 @@ def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要上传的照片"))
         return redirect("inspections:inspection_record", pk=pk)
     upload = form.cleaned_data["photo"]
-    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
-    if upload.size > limit:  # refused before the file is read into memory (S22)
-        return render(
-            request,
-            "inspections/upload_refused.html",
-            {"inspection": inspection, "name": upload.name, "mb": settings.UPLOAD_MAX_MB},
-            status=413,
-        )
     item_id = form.cleaned_data["item"]
     try:
-        services.add_photo(
+        photos.add_photo(
             actor=user,
             inspection=inspection,
-            content=upload.read(),
+            content=read_upload(upload, photos.PHOTO_POLICY),  # size checked before reading
             name=upload.name,
             item=inspection.checklist.items.filter(pk=item_id).first() if item_id else None,
             caption=form.cleaned_data["caption"],
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
+        if exc.code == AttachmentError.TOO_LARGE:  # S22
+            return render(
+                request,
+                "inspections/upload_refused.html",
+                {
+                    "inspection": inspection,
+                    "name": upload.name,
+                    "mb": _megabytes(photos.PHOTO_POLICY),
+                },
+                status=413,
+            )
+        messages.error(request, _message_of(exc))
+    except PermissionDenied as exc:
         messages.error(request, _message_of(exc))
     else:
         messages.success(request, _("照片已上传"))
     return redirect("inspections:inspection_record", pk=pk)
-
-
-def inspection_photo_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
-    photo = get_object_or_404(InspectionPhoto.objects.select_related("inspection"), pk=pk)
-    visible_inspection(user, photo.inspection_id)
-    try:
-        content = services.read_photo(photo)
-    except services.PhotoTamperedError:
-        audit.record(
-            "inspections.photo.digest_mismatch",
-            actor=user,
-            obj=photo.inspection,
-            success=False,
-            after={"photo": photo.stored_name},
-        )
-        return render(request, "inspections/photo_tampered.html", {"photo": photo}, status=409)
-    response = HttpResponse(content, content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-SM3"] = photo.sm3
-    return response
 
 
 # --- after submission ----------------------------------------------------------------------

@@ -14,10 +14,14 @@ from typing import Any
 
 from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.intake.enums import EntityEventKind
+from yaoan.intake.producers import producer_installed
+from yaoan.intake.queries import entities_with_events, event_window
 from yaoan.plans.enums import EXTERNAL_CODES, EXTERNAL_SOURCE_MODULES, KeyListCode
-from yaoan.plans.extensions import KEY_LIST_SOURCES
+from yaoan.plans.extensions import KEY_LIST_SOURCES, KeyListSource
 from yaoan.plans.models import KeyListRule
 from yaoan.registry.enums import EntityStatus, EntityType, LicenceKind, LicenceStatus
 from yaoan.registry.models import Entity, Licence
@@ -114,6 +118,42 @@ def select(rule: KeyListRule, year: int, base: QuerySet[Entity] | None = None) -
     return selector(live_entities() if base is None else base, rule.parameters or {}, year)
 
 
+# the rules fed by what sampling, complaints and cases report about an entity through the
+# one function intake.services.report_entity_event
+EVENT_RULES: Mapping[str, EntityEventKind] = {
+    KeyListCode.FAILED_SAMPLE: EntityEventKind.FAILED_SAMPLE,
+    KeyListCode.REPEATED_COMPLAINTS: EntityEventKind.COMPLAINT,
+    KeyListCode.PENALTY: EntityEventKind.PENALTY,
+}
+# "较集中": this many complaints in the 12 months unless the rule's min_count says otherwise
+REPEATED_COMPLAINTS_MIN = 2
+
+
+def events_selector(kind: EntityEventKind, min_count: int = 1) -> KeyListSource:
+    """The key-list source over reported entity events: the entities with at least
+    ``min_count`` events of ``kind`` in the 12 months before the plan's year."""
+
+    def source(year: int) -> Mapping[int, str]:
+        start, end = event_window(year, timezone.localdate())
+        return entities_with_events(kind, start=start, end=end, min_count=min_count)
+
+    return source
+
+
+def _event_source(code: str, parameters: Mapping[str, Any]) -> KeyListSource | None:
+    kind = EVENT_RULES.get(code)
+    if kind is None or not producer_installed(kind):
+        return None  # "未接入" until the module that reports these events exists
+    default = REPEATED_COMPLAINTS_MIN if code == KeyListCode.REPEATED_COMPLAINTS else 1
+    return events_selector(kind, int(parameters.get("min_count", default)))
+
+
+def external_source(code: str, parameters: Mapping[str, Any] | None = None) -> KeyListSource | None:
+    """Where a rule outside the registry gets its entities: a source a module registered,
+    or the entity events its producer reports; None while neither exists."""
+    return KEY_LIST_SOURCES.get(code) or _event_source(code, parameters or {})
+
+
 @dataclass(frozen=True)
 class SourceStatus:
     """How a rule gets its entities, for the pages: built in, connected, or not yet."""
@@ -125,7 +165,7 @@ class SourceStatus:
 def source_status(code: str) -> SourceStatus:
     if code in BUILTIN_SELECTORS:
         return SourceStatus(True, _("已接入：按监管对象登记信息自动筛选"))
-    if code in KEY_LIST_SOURCES:
+    if external_source(code) is not None:
         return SourceStatus(True, _("已接入：由其他模块提供数据"))
     module = EXTERNAL_SOURCE_MODULES.get(KeyListCode(code)) if code in EXTERNAL_CODES else None
     if module:
@@ -136,7 +176,7 @@ def source_status(code: str) -> SourceStatus:
 
 
 def is_connected(code: str) -> bool:
-    return code in BUILTIN_SELECTORS or code in KEY_LIST_SOURCES
+    return code in BUILTIN_SELECTORS or external_source(code) is not None
 
 
 def _entity_type_problems(code: str, parameters: Mapping[str, Any]) -> list[str]:
@@ -171,6 +211,10 @@ def validate_parameters(code: str, parameters: Any) -> list[str]:
             a not in ("urban", "urban_fringe", "rural") for a in areas
         ):
             problems.append(_("area_types 须为 urban、urban_fringe、rural 的列表"))
+    if "min_count" in parameters:
+        count = parameters["min_count"]
+        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 1000:
+            problems.append(_("min_count 须为 1 到 1000 之间的整数，如 3"))
     if "scope_keyword" in parameters and not str(parameters["scope_keyword"]).strip():
         problems.append(_("scope_keyword 不能为空"))
     return problems

@@ -39,7 +39,6 @@ from yaoan.plans.enums import (
     PlanError,
     PlanStatus,
 )
-from yaoan.plans.extensions import KEY_LIST_SOURCES
 from yaoan.plans.models import (
     FREQUENCY_RULE_FIELDS,
     KEY_LIST_RULE_FIELDS,
@@ -260,7 +259,7 @@ def _rule_outcome(
             ), frozenset(chosen)
         ids = selected.values_list("pk", flat=True)
         return KeyListOutcome(rule.code, rule.min_visits, dict.fromkeys(ids, label)), frozenset()
-    source = KEY_LIST_SOURCES.get(rule.code)
+    source = keylist.external_source(rule.code, rule.parameters)
     if source is None:
         return None, frozenset()
     hits = {

@@ -9,8 +9,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
-        from yaoan.core.rules import can_read_registry
+        from yaoan.core.pii.services import register_revealable
+        from yaoan.core.rules import can_read_registry, can_reveal_personal_data
+        from yaoan.registry.models import Entity
         from yaoan.registry.panels import licence_expiry_panel
+        from yaoan.registry.queries import visible_entity
 
         register_nav(
             NavItem(
@@ -23,3 +26,10 @@ class RegistryConfig(AppConfig):
             )
         )
         register_panel(Panel(20, "dashboard", licence_expiry_panel))
+        # the entity is found within the reader's grid (S9); the phone needs the role too
+        register_revealable(
+            Entity,
+            ("contact_phone",),
+            get_object=lambda user, pk: visible_entity(user, pk),
+            may_reveal=lambda user, entity: can_reveal_personal_data(user),
+        )

@@ -62,7 +62,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 class EntityFilterSet(FilterSet):
     q = django_filters.CharFilter(
-        label=_("名称/代码/拼音首字母"), method="filter_q", max_length=QUERY_MAX_LENGTH
+        label=_("名称/代码/拼音首字母/电话"), method="filter_q", max_length=QUERY_MAX_LENGTH
     )
     entity_type = django_filters.ChoiceFilter(label=_("类型"), choices=EntityType.choices)
     subdistrict = ReferenceChoiceFilter(

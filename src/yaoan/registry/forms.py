@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.models import Subdistrict, User
+from yaoan.core.pii.forms import PersonalDataFormMixin
 from yaoan.core.rules import data_scope
 from yaoan.registry.enums import CreditClass, RiskGrade
 from yaoan.registry.models import (
@@ -19,7 +20,7 @@ from yaoan.registry.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EntityForm(forms.ModelForm):
+class EntityForm(PersonalDataFormMixin, forms.ModelForm):
     class Meta:
         model = Entity
         fields = list(ENTITY_EDITABLE_FIELDS)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaoan.common.validators import validate_approval_number, validate_uscc
 from yaoan.core.models import Subdistrict, User
+from yaoan.core.pii.fields import BlindIndexField, PersonalDataField
 from yaoan.registry.enums import (
     CreditClass,
     DeviceClass,
@@ -70,7 +71,8 @@ class Entity(models.Model):
     address = models.CharField(_("地址"), max_length=200)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50)
     quality_manager = models.CharField(_("质量负责人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = PersonalDataField(_("联系电话"), kind="phone", max_length=20, blank=True)
+    contact_phone_index = BlindIndexField(source="contact_phone")
     status = models.CharField(
         _("经营状态"), max_length=12, choices=EntityStatus.choices, default=EntityStatus.OPERATING
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Iterable
 
 from django.db import connections
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from yaoan.core.access import visible_or_404
 from yaoan.core.models import Subdistrict, User
+from yaoan.core.pii.fields import matches
 from yaoan.core.rules import DataScope, data_scope
 from yaoan.registry.enums import ExpiryWindow, LicenceKind, LicenceStatus
 from yaoan.registry.models import Entity, Licence, Product
@@ -102,6 +104,15 @@ def search_condition(term: str) -> Q:
     return condition
 
 
+PHONE_TERM = re.compile(r"^(\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}$|^0\d{2,3}-\d{7,8}$")
+
+
+def looks_like_phone(term: str) -> bool:
+    """A mobile (13800001234, 138 0000 1234, +86…) or a landline with its area code and
+    dash (023-12345678). Codes and names never look like this."""
+    return bool(PHONE_TERM.match(term))
+
+
 def _code_like(upper: str) -> bool:
     return upper.isascii() and upper.replace(" ", "").isalnum()
 
@@ -127,6 +138,9 @@ def entities_matching(
     term = term.strip()
     if not term:
         return qs
+    if looks_like_phone(term):
+        # phones are sealed: found by their blind index, exactly (core.pii)
+        return qs.filter(matches(Entity, "contact_phone", term))
     condition = search_condition(term)
     walk = shape is QueryShape.WALK
     if not walk and connections[qs.db].vendor == "sqlite" and len(term) >= SEARCH_INDEX_MIN_CHARS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -298,17 +298,6 @@ def create_product(*, actor: User, data: Mapping[str, Any]) -> Product:
         after=audit.snapshot(product, PRODUCT_FIELDS),
     )
     return product
-
-
-def record_personal_data_view(*, actor: User, entity: Entity, fields: Iterable[str]) -> None:
-    """Viewing the named persons' contact details is itself recorded (S14)."""
-    with transaction.atomic():
-        audit.record(
-            "registry.entity.personal_data_viewed",
-            actor=actor,
-            obj=entity,
-            after={"fields": sorted(fields)},
-        )
 
 
 # --- Excel import (registry/imports.py reads the file; these write it, all or nothing) ---

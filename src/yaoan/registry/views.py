@@ -23,7 +23,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yaoan.common.forms import add_service_errors
-from yaoan.common.masking import mask_phone
 from yaoan.common.paging import MAX_PAGE
 from yaoan.common.panels import render_panels
 from yaoan.core.access import allowed_user, refusal
@@ -363,9 +362,6 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
 def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     entity = visible_entity(user, pk)
-    reveal = request.GET.get("reveal") == "contact"
-    if reveal:
-        services.record_personal_data_view(actor=user, entity=entity, fields=["contact_phone"])
     today = timezone.localdate()
     licences = [(lic, licence_warning(lic, today)) for lic in entity.licences.all()]
     return render(
@@ -374,8 +370,6 @@ def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entity": entity,
             "licences": licences,
-            "phone": entity.contact_phone if reveal else mask_phone(entity.contact_phone),
-            "revealed": reveal,
             "rating_changes": entity.rating_changes.select_related("changed_by")[:20],
             # a chain's stores in other stations' grids are theirs to see (S9)
             "chain_stores": entities_visible_to(user).filter(chain_headquarters=entity)[:50],

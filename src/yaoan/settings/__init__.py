@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yaoan.common",
     "yaoan.core",
     "yaoan.registry",
+    "yaoan.intake",
     "yaoan.draws",
     "yaoan.plans",
     "yaoan.inspections",

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 import yaoan.urls  # noqa: F401  (URLconf built before any clock is frozen)
 from yaoan.common.testing import OrgUnitFactory, UserFactory, sign_in
 from yaoan.core.deadline_panels import next_year_missing
-from yaoan.core.deadline_tasks import next_run, run_schedule
+from yaoan.core.deadline_tasks import next_run, run_schedule, sweep_deadlines_task
 from yaoan.core.deadlines import open_deadline, request_extension, suspend_deadline
 from yaoan.core.enums import DeadlineState, NotificationKind, Role
 from yaoan.core.models import Deadline, Notification
@@ -243,3 +243,33 @@ def test_the_schedule_enqueues_now_and_at_the_daily_time():
         )
     assert done == 3
     assert [r[:16] for r in runs] == ["2026-12-07T00:04", "2026-12-07T00:05", "2026-12-08T00:05"]
+
+
+def test_the_sweep_runs_through_the_task_queue(unit, officer):
+    _deadline(unit, officer, start=D(2025, 9, 1)).__class__.objects.update(state="open")
+    result = sweep_deadlines_task.enqueue("2025-10-09")
+    assert result.return_value == {
+        "today": "2025-10-09",
+        "overdue": 1,
+        "reminded": 0,
+        "notifications": 1,
+    }
+    out = io.StringIO()
+    call_command("deadlines", "sweep", "--enqueue", stdout=out)
+    assert out.getvalue().startswith("deadline sweep enqueued (")
+
+
+def test_deadline_lists_make_the_same_queries_for_more_rows(unit, officer, chief):
+    client, chief_client = client_for(officer), client_for(chief)
+
+    def queries(c: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    _deadline(unit, officer)
+    few = queries(client, "/deadlines/"), queries(chief_client, "/deadlines/unit/?state=all")
+    for _ in range(8):
+        _deadline(unit, officer)
+    many = queries(client, "/deadlines/"), queries(chief_client, "/deadlines/unit/?state=all")
+    assert few == many

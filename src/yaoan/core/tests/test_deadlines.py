@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
 from yaoan.common.testing import OrgUnitFactory, UserFactory
-from yaoan.core import services
+from yaoan.core import services, sweep
 from yaoan.core.deadlines import (
     cancel_deadlines,
     compute_deadline,
@@ -216,3 +216,15 @@ def test_sweep_marks_overdue_and_reminds_each_once(unit, officer, chief, monkeyp
     assert Deadline.objects.get(pk=later.pk).reminded_for is None
     assert Deadline.objects.get(pk=soon.pk).reminded_for == D(2025, 9, 24)
     assert AuditEvent.objects.filter(action="core.deadline.swept").count() == 1
+
+
+@freeze_time("2025-09-22 02:00")
+def test_sweep_works_through_a_backlog_in_chunks(unit, officer, monkeypatch):
+    monkeypatch.setattr(sweep, "CHUNK", 2)
+    for start in (D(2025, 8, 1), D(2025, 8, 4), D(2025, 8, 5), D(2025, 8, 6), D(2025, 8, 7)):
+        _open(unit, officer, "rectification", start)
+    Deadline.objects.update(state=DeadlineState.OPEN)
+    result = sweep_deadlines(D(2025, 9, 22))
+    assert (result.overdue, result.notifications) == (5, 5)
+    assert set(Deadline.objects.values_list("state", flat=True)) == {DeadlineState.OVERDUE}
+    assert sweep_deadlines(D(2025, 9, 22)).notifications == 0

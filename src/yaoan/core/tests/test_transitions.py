@@ -180,6 +180,9 @@ def test_permission_reason_and_approval_separation(job, submitter, other_chief, 
 def test_allowed_actions_offer_only_what_take_accepts(job, submitter, other_chief, unit):
     inspector = UserFactory(org_unit=unit, roles=[Role.INSPECTOR])
     assert [t.action for t in allowed_actions(FLOW, job, inspector)] == ["start"]
+    job.input_name = ""
+    assert allowed_actions(FLOW, job, inspector, guards=GUARDS) == []
+    job.input_name = "a.xlsx"
     _running(job, submitter)
     job.refresh_from_db()
     assert [t.action for t in allowed_actions(FLOW, job, submitter)] == ["reject", "hold"]

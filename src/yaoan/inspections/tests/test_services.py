@@ -17,8 +17,9 @@ from PIL import Image
 
 import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
 from yaoan.common.testing import totp_code
+from yaoan.core.attachments import AttachmentTamperedError
 from yaoan.core.models import AuditEvent
-from yaoan.inspections import services
+from yaoan.inspections import photos, services
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -28,9 +29,11 @@ from yaoan.inspections.enums import (
     RectificationStatus,
     Severity,
 )
-from yaoan.inspections.models import Escalation, Inspection, RectificationOrder
+from yaoan.inspections.models import Inspection, RectificationOrder
 from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
 from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.intake.enums import IntakeStatus
+from yaoan.intake.models import IntakeItem
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY = dt.datetime(2026, 6, 10, 10, 0, tzinfo=dt.UTC)
@@ -429,8 +432,12 @@ def test_escalation_in_one_step_to_clue_and_risk(site: Site) -> None:
         targets=[EscalationTarget.CLUE, EscalationTarget.RISK],
         summary="疑似收购回流药品",
     )
-    assert {e.target for e in created} == {"clue", "risk"}
-    assert Escalation.objects.filter(taken_over_at__isnull=True).count() == 2
+    assert {i.kind for i in created} == {"clue", "risk"}
+    assert {i.status for i in created} == {IntakeStatus.NEW}
+    assert all(i.entity == site.pharmacy and i.org_unit == site.station for i in created)
+    assert (
+        IntakeItem.objects.filter(source_app="inspections", source_id=str(finding.pk)).count() == 2
+    )
     with pytest.raises(ValidationError):  # not twice to the same place
         services.escalate_finding(
             actor=site.chief, finding=finding, targets=["clue"], summary="again"
@@ -462,17 +469,19 @@ def test_publication_only_for_submitted_random_results(site: Site) -> None:
 
 def test_photo_is_stored_with_its_digest_and_checked_on_read(site: Site) -> None:
     inspection = schedule(site)
-    photo = services.add_photo(
+    photo = photos.add_photo(
         actor=site.inspector, inspection=inspection, content=png_bytes(), name="现场.png"
     )
-    assert photo.content_type == "image/png"
-    assert services.read_photo(photo) == png_bytes()
-    stored = Path(settings.MEDIA_ROOT) / "inspections" / str(inspection.pk) / photo.stored_name
+    attachment = photo.attachment
+    assert (attachment.content_type, attachment.subject_id) == ("image/png", inspection.pk)
+    assert photos.read_photo(photo, actor=site.inspector) == png_bytes()
+    stored = Path(settings.MEDIA_ROOT) / attachment.path
+    stored.chmod(0o640)
     data = bytearray(stored.read_bytes())
     data[-1] ^= 0x01
     stored.write_bytes(bytes(data))
-    with pytest.raises(services.PhotoTamperedError):
-        services.read_photo(photo)
+    with pytest.raises(AttachmentTamperedError):
+        photos.read_photo(photo, actor=site.inspector)
 
 
 @pytest.mark.parametrize(
@@ -485,9 +494,7 @@ def test_photo_is_stored_with_its_digest_and_checked_on_read(site: Site) -> None
 def test_wrong_photos_are_refused(site: Site, content: bytes, message: str) -> None:
     inspection = schedule(site)
     with pytest.raises(ValidationError) as exc:
-        services.add_photo(
-            actor=site.inspector, inspection=inspection, content=content, name="a.jpg"
-        )
+        photos.add_photo(actor=site.inspector, inspection=inspection, content=content, name="a.jpg")
     assert message in str(exc.value)
     assert not inspection.photos.exists()
 
@@ -495,10 +502,23 @@ def test_wrong_photos_are_refused(site: Site, content: bytes, message: str) -> N
 def test_oversized_photo_is_refused(site: Site, settings: object) -> None:
     settings.UPLOAD_MAX_MB = 0  # type: ignore[attr-defined]
     with pytest.raises(ValidationError) as exc:
-        services.add_photo(
+        photos.add_photo(
             actor=site.inspector, inspection=schedule(site), content=png_bytes(), name="big.png"
         )
     assert "超过" in str(exc.value)
+
+
+def test_photos_only_by_the_team_while_the_visit_is_open(site: Site) -> None:
+    inspection = schedule(site)
+    with pytest.raises(PermissionDenied):
+        photos.add_photo(
+            actor=site.outsider, inspection=inspection, content=png_bytes(), name="x.png"
+        )
+    submitted = submit(site, answer_all(site, inspection))
+    with pytest.raises(ValidationError):
+        photos.add_photo(
+            actor=site.inspector, inspection=submitted, content=png_bytes(), name="x.png"
+        )
 
 
 # --- risk grade ----------------------------------------------------------------------------

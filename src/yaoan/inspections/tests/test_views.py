@@ -151,10 +151,10 @@ def test_photo_of_the_wrong_type_gets_a_message(site: Site) -> None:
     Image.new("RGB", (4, 4)).save(buffer, "JPEG")
     real = SimpleUploadedFile("现场.jpg", buffer.getvalue(), "image/jpeg")
     client.post(f"/inspections/{inspection.pk}/photos/", {"photo": real})
-    photo = inspection.photos.get()
-    served = client.get(f"/inspections/photos/{photo.pk}/")
-    assert served.status_code == 200 and served["X-Content-SM3"] == photo.sm3
-    assert client_for(site.outsider).get(f"/inspections/photos/{photo.pk}/").status_code == 404
+    photo = inspection.photos.select_related("attachment").get()
+    served = client.get(f"/attachments/{photo.attachment_id}/")
+    assert served.status_code == 200 and served["X-Content-SM3"] == photo.attachment.sm3
+    assert client_for(site.outsider).get(f"/attachments/{photo.attachment_id}/").status_code == 404
 
 
 def test_chief_follows_an_order_to_closure(site: Site) -> None:

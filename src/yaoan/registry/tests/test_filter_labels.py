@@ -25,7 +25,7 @@ def test_entity_filters_show_names_and_labels_not_codes() -> None:
         ("类型", "药品零售企业"),
         ("风险等级", "未评级"),
         ("镇街", "城关街道"),
-        ("名称/代码/拼音首字母", "大药房"),
+        ("名称/代码/拼音首字母/电话", "大药房"),
         ("unknown_key", "x"),
     ]
 

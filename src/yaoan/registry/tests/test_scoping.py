@@ -111,10 +111,12 @@ def test_own_entity_detail_masks_the_phone_until_revealed(grid):
     page = client.get(f"/registry/entities/{entity.pk}/").content.decode()
     assert "138****1234" in page
     assert "13800001234" not in page
-    assert not AuditEvent.objects.filter(action="registry.entity.personal_data_viewed").exists()
-    page = client.get(f"/registry/entities/{entity.pk}/?reveal=contact").content.decode()
+    assert not AuditEvent.objects.filter(action="core.pii.revealed").exists()
+    reveal = f"/pii/registry.entity/{entity.pk}/contact_phone/reveal/"
+    assert reveal in page
+    page = client.post(reveal, {"reason": "核实整改情况"}).content.decode()
     assert "13800001234" in page
-    viewed = AuditEvent.objects.get(action="registry.entity.personal_data_viewed")
+    viewed = AuditEvent.objects.get(action="core.pii.revealed")
     assert (viewed.actor_id, viewed.object_id) == (inspector.pk, str(entity.pk))
 
 

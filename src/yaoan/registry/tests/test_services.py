@@ -11,7 +11,6 @@ from yaoan.common.testing import (
     LicenceFactory,
     SubdistrictFactory,
     UserFactory,
-    make_uscc,
 )
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
@@ -362,16 +361,6 @@ def test_station_section_chief_cannot_rate_another_grid(subdistrict):
         )
     elsewhere.refresh_from_db()
     assert elsewhere.risk_grade == ""
-
-
-def test_personal_data_view_is_audited(inspector, subdistrict):
-    entity = EntityFactory(subdistrict=subdistrict, uscc=make_uscc())
-    services.record_personal_data_view(actor=inspector, entity=entity, fields=["contact_phone"])
-    [event] = audit_rows()
-    assert (event.action, event.after) == (
-        "registry.entity.personal_data_viewed",
-        {"fields": ["contact_phone"]},
-    )
 
 
 def test_a_store_stays_rateable_after_its_headquarters_changed_type(bureau_chief, subdistrict):

@@ -60,3 +60,4 @@ class Command(BaseCommand):
     def _enqueue(self, today: dt.date | None = None) -> None:
         result = sweep_deadlines_task.enqueue(today.isoformat() if today else None)
         self.stdout.write(f"deadline sweep enqueued ({result.id})")
+        self.stdout.flush()  # the schedule runs for days with its output in a log

@@ -1,0 +1,158 @@
+"""The intake inbox: the clues and candidate risks handed on by every module, filtered by
+kind, state, source and station; one item with its evidence, its source and its history;
+and the decisions staff take here (not accepted, merged, kept waiting). Accepting is the
+receiving module's step (a case, a complaint verification, a risk item), not a button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yaoan.common.forms import add_service_errors
+from yaoan.core.access import allowed_user, refusal, visible_or_404
+from yaoan.core.attachments import may_see_attachment
+from yaoan.core.enums import OrgUnitKind
+from yaoan.core.models import AuditEvent, OrgUnit, User
+from yaoan.core.rules import data_scope
+from yaoan.core.transitions import allowed_actions
+from yaoan.intake import services
+from yaoan.intake.forms import IntakeFilterForm, MergeForm, ReasonForm
+from yaoan.intake.models import IntakeItem
+from yaoan.intake.queries import intake_visible_to
+from yaoan.intake.rules import can_read_intake
+from yaoan.intake.workflow import INTAKE
+
+PAGE_SIZE = 50
+DENIED = "intake.access.denied"
+# the decisions taken on this page; "accept" belongs to the receiving module
+PAGE_ACTIONS = ("reject", "merge", "keep")
+# the history shows each audited step by its name on the buttons
+HISTORY_LABELS = {
+    "intake.intakeitem.submitted": gettext_lazy("移交"),
+    **{f"{INTAKE.name}.{t.verb or t.action}": t.label for t in INTAKE.transitions},
+}
+
+
+def _reader(request: HttpRequest) -> User:
+    return allowed_user(request, can_read_intake, DENIED, _("您无权查看移交事项。"))
+
+
+def visible_item(user: User, pk: int) -> IntakeItem:
+    return visible_or_404(
+        intake_visible_to(user).select_related(
+            "entity", "product", "org_unit", "submitted_by", "merged_into", "decided_by"
+        ),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="intake.intakeitem",
+    )
+
+
+def page_actions(item: IntakeItem, user: User) -> list[Any]:
+    return [t for t in allowed_actions(INTAKE, item, user) if t.action in PAGE_ACTIONS]
+
+
+def _stations(user: User) -> QuerySet[OrgUnit]:
+    scope = data_scope(user)
+    stations = OrgUnit.objects.filter(kind=OrgUnitKind.STATION).order_by("name")
+    return stations if scope.everything else stations.filter(pk__in=scope.station_ids or ())
+
+
+def filtered_items(user: User, data: Any) -> tuple[IntakeFilterForm, QuerySet[IntakeItem]]:
+    form = IntakeFilterForm(data, stations=_stations(user))
+    qs = intake_visible_to(user).select_related("entity", "org_unit")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["kind"]:
+            qs = qs.filter(kind=d["kind"])
+        if d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["source_app"]:
+            qs = qs.filter(source_app=d["source_app"])
+        if d["station"]:
+            qs = qs.filter(org_unit=d["station"])
+    return form, qs.order_by("-submitted_at", "-id")
+
+
+def item_list_view(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    form, qs = filtered_items(user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/item_list.html",
+        {"form": form, "page_obj": page, "querystring": request.GET.urlencode()},
+    )
+
+
+def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _reader(request)
+    item = visible_item(user, pk)
+    evidence = [a for a in item.evidence.all() if may_see_attachment(user, a)]
+    history = AuditEvent.objects.filter(
+        object_type="intake.intakeitem", object_id=str(item.pk)
+    ).order_by("seq")
+    return render(
+        request,
+        "intake/item_detail.html",
+        {
+            "item": item,
+            "evidence": evidence,
+            "merged_items": list(intake_visible_to(user).filter(merged_into=item)),
+            "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history],
+            "actions": page_actions(item, user),
+        },
+    )
+
+
+def _decide(item: IntakeItem, user: User, action: str, data: dict[str, Any]) -> None:
+    if action == "reject":
+        services.reject_intake(item, user, data["reason"])
+    elif action == "keep":
+        services.keep_waiting(item, user, data["reason"])
+    else:
+        into = intake_visible_to(user).filter(pk=data["into"]).first()
+        if into is None:
+            raise ValidationError({"into": _("没有编号为 %(n)s 的事项") % {"n": data["into"]}})
+        services.merge_intake(item, into, user, data["reason"])
+
+
+def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _reader(request)
+    item = visible_item(user, pk)
+    if action not in PAGE_ACTIONS:
+        raise Http404
+    transition = INTAKE.transition(item.status, action)
+    if transition is None:  # decided meanwhile: say so on the item's page
+        messages.error(
+            request, _("该事项当前状态为“%(s)s”，不能再处理") % {"s": item.get_status_display()}
+        )
+        return redirect(item)
+    if not transition.permission(user, item):
+        raise refusal(request, user, DENIED, _("您无权处理该事项。"))
+    form_class = MergeForm if action == "merge" else ReasonForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _decide(item, user, action, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        else:
+            messages.success(request, _("已处理：%(a)s") % {"a": transition.label})
+            return redirect(item)
+    return render(
+        request,
+        "intake/item_action.html",
+        {"form": form, "item": item, "title": transition.label},
+    )
