@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 export YAOAN_VAR_DIR ?= $(CURDIR)/var
+export YAOAN_BACKUP_DIR ?= $(CURDIR)/backups
 SECRET_FILE := $(YAOAN_VAR_DIR)/secret_key
 PII_KEYS_FILE := $(YAOAN_VAR_DIR)/pii_keys.json
+AUDIT_KEY_FILE := $(YAOAN_VAR_DIR)/audit_key
 
 .PHONY: run test setup messages browser java lint typecheck serve demo clean bench
 
@@ -31,6 +33,12 @@ $(SECRET_FILE):
 $(PII_KEYS_FILE): | $(STAMP)
 	$(BIN)/python -m yaoan.core.pii.keyring $@
 
+# the audit chain's HMAC-SM3 key, outside the database (S15); settings read the file
+$(AUDIT_KEY_FILE):
+	mkdir -p $(YAOAN_VAR_DIR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
 # a CJK font so pages render Chinese rather than boxes in screenshots.
 browser:
@@ -41,7 +49,7 @@ browser:
 java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
-run: setup $(SECRET_FILE) $(PII_KEYS_FILE)
+run: setup $(SECRET_FILE) $(PII_KEYS_FILE) $(AUDIT_KEY_FILE)
 	@export YAOAN_SECRET_KEY="$$(cat $(SECRET_FILE))" YAOAN_DEMO=1; set -e; \
 	$(BIN)/yaoan migrate --no-input -v0; \
 	$(BIN)/yaoan collectstatic --no-input -v0; \
@@ -49,7 +57,8 @@ run: setup $(SECRET_FILE) $(PII_KEYS_FILE)
 	$(BIN)/yaoan demo --accounts; \
 	$(BIN)/yaoan db_worker --interval 1 & worker=$$!; \
 	$(BIN)/yaoan deadlines schedule --at 00:05 & scheduler=$$!; \
-	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/yaoan backup schedule --at 02:30 & backups=$$!; \
+	trap 'kill $$worker $$scheduler $$backups 2>/dev/null' EXIT INT TERM; \
 	echo "药安 yaoan: http://127.0.0.1:8000  (Ctrl-C stops the server and the task worker)"; \
 	$(BIN)/yaoan serve --listen 127.0.0.1:8000
 
@@ -73,6 +82,7 @@ bench: setup java
 	$(BIN)/python benchmarks/draw.py
 	$(BIN)/python benchmarks/signals.py
 	$(BIN)/python benchmarks/trace.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -22,6 +22,13 @@ def _cheap_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path):
+    """Each test's database starts empty: checkpoints of another test's chain would read as
+    a rollback (S15)."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit_checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_caches():
     """A test's rows are rolled back after it; the per-process reference caches must not
     outlive them."""

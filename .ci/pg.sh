@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster on 127.0.0.1 for tests and benchmarks.
 #   .ci/pg.sh start DIR [PORT]   installs Debian's postgresql if missing, initdb, starts;
-#                                prints the DATABASE_URL on stdout
+#                                prints the DATABASE_URL on stdout; creates the
+#                                application role yaoan_app beside the owner yaoan
 #   .ci/pg.sh stop DIR
 set -euo pipefail
 action=${1:?start|stop}
@@ -38,6 +39,12 @@ start)
   as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U yaoan -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='yaoan'" | grep -q 1 || \
     as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U yaoan yaoan
+  # the application's own role (S15): no UPDATE, DELETE or TRUNCATE on the audit table;
+  # run the suite with YAOAN_DB_APP_ROLE=yaoan_app and migrations grant it the rest
+  as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U yaoan -d postgres -tAc \
+    "SELECT 1 FROM pg_roles WHERE rolname='yaoan_app'" | grep -q 1 || \
+    as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U yaoan -d postgres -qc \
+      "CREATE ROLE yaoan_app LOGIN" >&2
   echo "postgres://yaoan@127.0.0.1:$port/yaoan"
   ;;
 stop)

@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from yaoan.common.text import find_unencodable
-from yaoan.core.api_auth import ApiTokenAuth, VerifiedSessionAuth
+from yaoan.core.api_auth import ApiTokenAuth, TokenScopeError, VerifiedSessionAuth
 from yaoan.registry.api.routes import router as registry_router
 
 DESCRIPTION = """药安的 JSON 接口。
@@ -76,6 +76,8 @@ api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
 api.add_router("/draws/", "yaoan.draws.api.routes.router")
+# executing a draw schedules its visits: inspections' route, under the draws path
+api.add_router("/draws/", "yaoan.inspections.api.draws.draw_router")
 api.add_router("/trace/", "yaoan.trace.api.routes.router")
 api.add_router("/intake/", "yaoan.intake.api.routes.router")
 
@@ -166,7 +168,7 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 
 # a state change the workflow does not allow from the current state is a conflict (S19)
-CONFLICT_CODES = frozenset({"illegal_transition"})
+CONFLICT_CODES = frozenset({"illegal_transition", "approver_is_submitter", "guard_failed"})
 # a file over the upload limit is refused as too large (S22)
 TOO_LARGE_CODES = frozenset({"attachment_too_large"})
 
@@ -213,6 +215,12 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _coded(request, str(exc) or _("您无权执行此操作。"), "permission_denied", 403)
+
+
+@api.exception_handler(TokenScopeError)
+def token_read_only(request: HttpRequest, exc: TokenScopeError) -> HttpResponse:
+    detail = [{"field": None, "message": str(exc), "code": exc.code}]
+    return _json(request, {"detail": detail}, 403)
 
 
 @api.exception_handler(Http404)

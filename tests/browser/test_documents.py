@@ -17,7 +17,7 @@ from tests.browser.helpers import sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.documents.layout import OfficialDocument
 from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def order(station, subdistrict, reference_data, settings, tmp_path):
     inspector = UserFactory(org_unit=station, display_name="张检查")
     partner = UserFactory(org_unit=station, display_name="李检查")
     pharmacy = EntityFactory(subdistrict=subdistrict, name="松鹤大药房")
-    inspection = services.schedule_inspection(
+    inspection = scheduling.schedule_inspection(
         actor=chief,
         entity=pharmacy,
         kind=InspectionKind.PLANNED,

@@ -18,6 +18,7 @@ from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, tot
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.draws import services as draw_services
 from yaoan.draws.services import DrawSpec
+from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionStatus
 from yaoan.inspections.models import Inspection, ItemRecord
 
@@ -50,7 +51,7 @@ def team(station, subdistrict, reference_data):
         pool_filters={"q": pharmacy.uscc},
         rules=frozenset(),
     )
-    drawn = draw_services.execute_draw(
+    drawn = scheduling.execute_draw(
         actor=chief, draw=draw_services.commit_draw(actor=chief, spec=spec)
     )
     inspection = Inspection.objects.get(draw=drawn)

@@ -1,9 +1,10 @@
 """Loaded with ``-p`` before pytest-django reads the settings: DEBUG off like production,
-a throw-away key, a test key ring for personal data, background tasks run inline."""
+throw-away keys, a test key ring for personal data, background tasks run inline."""
 
 import os
 
 os.environ.setdefault("YAOAN_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("YAOAN_AUDIT_KEY", "test-only-audit-key")
 os.environ.setdefault("YAOAN_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 # fixed, test-only keys of core.pii (SM4 16 bytes, index 32 bytes); never used elsewhere

@@ -3,8 +3,10 @@ same-origin pages and the API docs, a browser session that passed both factors.
 
 Tokens are looked up by their SM3 digest only (the key itself is never stored). A token
 that is presented but unknown, revoked, expired or belongs to an inactive user is refused
-with 401 and the refusal is written to the audit log (S14). A session is accepted only
-after the TOTP step, and unsafe methods then need the CSRF token as any form would.
+with 401 and the refusal is written to the audit log (S14). A read token used for a
+write (POST, PUT, PATCH, DELETE) is refused with 403 and the code ``token_read_only``,
+audited too (S7). A session is accepted only after the TOTP step, and unsafe methods then
+need the CSRF token as any form would.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from yaoan.core import audit
+from yaoan.core.enums import ApiTokenScope
 from yaoan.core.middleware import is_two_factor, password_change_due
 from yaoan.core.models import ApiToken, User
 
@@ -66,8 +69,34 @@ def _touch(token: ApiToken, now: dt.datetime) -> None:
         token.last_used_at = now
 
 
-def user_for_token(key: str) -> User:
-    """The active user a valid token belongs to; raises AuthenticationError otherwise."""
+class TokenScopeError(PermissionError):
+    """A read token used for a write; the API answers 403 with ``code``."""
+
+    code = "token_read_only"
+
+    def __init__(self) -> None:
+        super().__init__(_("该 API 令牌为只读令牌，不能用于修改数据。"))
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def check_scope(token: ApiToken, method: str) -> None:
+    if token.scope == ApiTokenScope.WRITE or method.upper() in SAFE_METHODS:
+        return
+    with transaction.atomic():
+        audit.record(
+            "core.api_token.scope_refused",
+            actor=token.user,
+            obj=token,
+            reason=method.upper(),
+            success=False,
+        )
+    raise TokenScopeError()
+
+
+def token_for_key(key: str) -> ApiToken:
+    """The valid token ``key`` stands for; raises AuthenticationError otherwise."""
     now = timezone.now()
     token = None
     if key.startswith(TOKEN_PREFIX):
@@ -81,16 +110,22 @@ def user_for_token(key: str) -> User:
         _record_rejection(token, key, reason or "unknown")
         raise AuthenticationError(401, _("API 令牌无效、已撤销或已过期。"))
     _touch(token, now)
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User:
+    """The active user a valid token belongs to; raises AuthenticationError otherwise."""
+    return token_for_key(key).user
 
 
 class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer ya_…`` — a token issued to a member of staff."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = user_for_token(token.strip())
-        request.user = user
-        return user
+        api_token = token_for_key(token.strip())
+        check_scope(api_token, request.method or "GET")
+        request.user = api_token.user
+        return api_token.user
 
 
 class VerifiedSessionAuth(APIKeyCookie):

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,9 +13,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.core import checks, rules  # noqa: F401  (registers system checks)
+        from yaoan.core.db_roles import grant_application_role
         from yaoan.core.deadline_panels import calendar_panel, deadlines_panel
         from yaoan.core.models import User
         from yaoan.core.pii.services import register_revealable
+
+        # after every migrate, so tables added later are granted too (S15)
+        post_migrate.connect(grant_application_role, sender=self)
 
         register_nav(NavItem(10, _("工作台"), "core:home", lambda u: True, "/home"))
         register_nav(

@@ -1,8 +1,13 @@
 """The hash-chained audit log: append, and verify (S14–S18).
 
 Each row's hash covers the previous row's hash and this row's own fields in a canonical
-JSON form, with SM3 (GB/T 32905). The chain head row is locked for the append, which
-serialises concurrent writers on PostgreSQL and SQLite alike.
+JSON form. Rows from ``AuditChainHead.keyed_from_seq`` on are chained with HMAC-SM3 under
+the audit key, which is kept outside the database, so someone who can rewrite the database
+cannot re-hash rows after an edit; rows written before keying was introduced keep their
+plain SM3 (GB/T 32905) hashes and verify as before. Signed checkpoints outside the database
+(``audit_checkpoints``) catch what a valid chain cannot show: its newest rows deleted and
+the head rolled back, or an older copy of the database put back. The chain head row is
+locked for the append, which serialises concurrent writers on PostgreSQL and SQLite alike.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yaoan.common.masking import mask_personal
+from yaoan.core import audit_checkpoints as checkpoints
 from yaoan.core.context import current_request
 from yaoan.core.models import AuditChainHead, AuditEvent, OrgUnit, User
 from yaoan.core.pii.crypto import keyed_digest
@@ -81,8 +87,10 @@ def _entry_payload(fields: Mapping[str, Any]) -> bytes:
     ).encode()
 
 
-def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
-    return sm3_hex(prev_hash.encode() + _entry_payload(fields))
+def entry_hash(prev_hash: str, fields: Mapping[str, Any], *, keyed: bool = True) -> str:
+    """HMAC-SM3 under the audit key; plain SM3 only for rows from before keying began."""
+    data = prev_hash.encode() + _entry_payload(fields)
+    return checkpoints.hmac_sm3_hex(checkpoints.audit_key(), data) if keyed else sm3_hex(data)
 
 
 def snapshot(instance: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
@@ -153,16 +161,27 @@ def record(
     }
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+            id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH, "keyed_from_seq": 1}
         )
         fields["seq"] = head.last_seq + 1
         fields["prev_hash"] = head.last_hash
-        fields["entry_hash"] = entry_hash(head.last_hash, fields)
+        keyed = fields["seq"] >= head.keyed_from_seq
+        fields["entry_hash"] = entry_hash(head.last_hash, fields, keyed=keyed)
         event = AuditEvent.objects.create(**fields)
         head.last_seq = event.seq
         head.last_hash = event.entry_hash
         head.save(update_fields=["last_seq", "last_hash"])
+        keyed_from = head.keyed_from_seq
+        transaction.on_commit(lambda: _checkpoint_if_due(event.seq, event.entry_hash, keyed_from))
     return event
+
+
+def _checkpoint_if_due(seq: int, head_hash: str, keyed_from: int) -> None:
+    """After the commit only: a checkpoint of a rolled-back event would accuse the chain."""
+    if checkpoints.due(seq):
+        checkpoints.write(
+            seq=seq, head_hash=head_hash, count=seq, keyed_from=keyed_from, kind="interval"
+        )
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,6 +220,7 @@ def record_refusal(action: str, *, actor: User, path: str) -> AuditEvent:
 class ChainBreak:
     seq: int
     reason: str
+    detail: str = ""  # which checkpoint, when: for the breaks only a checkpoint can show
 
 
 @dataclass(frozen=True)
@@ -219,15 +239,64 @@ def _rows(last_seq: int) -> Iterator[dict[str, Any]]:
     yield from rows.iterator(chunk_size=5000)
 
 
-def verify_chain() -> VerifyResult:
-    """Walk the chain from the first row to the head as it was when the walk began; report
-    the first row that does not link up.
+def _trusted_checkpoints() -> list[checkpoints.Checkpoint] | ChainBreak:
+    lines = checkpoints.since_last_restore(checkpoints.read_all())
+    for line in lines:
+        if line.checkpoint is None:
+            return ChainBreak(0, f"checkpoint_{line.problem}", f"line {line.lineno}")
+    return [line.checkpoint for line in lines if line.checkpoint is not None]
 
-    The head is read first: rows appended while the walk runs are newer than it and not
-    part of what is checked (read after the walk, they looked like a truncation). The last
-    row's hash must be the head's, or an edited and re-hashed last row would pass."""
+
+def _against_checkpoints(
+    marks: list[checkpoints.Checkpoint], last_seq: int, keyed_from: int
+) -> ChainBreak | None:
+    """What the database alone cannot show: keying moved, or the head behind a checkpoint."""
+    for mark in marks:
+        if mark.keyed_from != keyed_from:
+            detail = f"checkpoint of {mark.at}: keyed from #{mark.keyed_from}"
+            return ChainBreak(keyed_from, "keyed_from", detail)
+    latest = max(marks, key=lambda m: m.seq, default=None)
+    if latest is not None and latest.seq > last_seq:
+        detail = f"checkpoint of {latest.at} recorded #{latest.seq}, the log ends at #{last_seq}"
+        return ChainBreak(latest.seq, "rolled_back", detail)
+    return None
+
+
+def verify_chain(*, checkpoint: bool = True) -> VerifyResult:
+    """Walk the chain from the first row to the head as it was when the walk began; report
+    the first row that does not link up, or the first checkpoint the chain does not meet.
+    An intact chain is then checkpointed (``checkpoint=False`` to only look).
+
+    Checkpoints are read before the head: one written by an append that commits during the
+    walk is then never ahead of the head read. Rows appended while the walk runs are newer
+    than the head and not part of what is checked (read after the walk, they looked like a
+    truncation). The last row's hash must be the head's, or an edited and re-hashed last
+    row would pass."""
+    marks = _trusted_checkpoints()
+    if isinstance(marks, ChainBreak):
+        return VerifyResult(0, marks)
     head = AuditChainHead.objects.filter(id=1).first()
-    last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+    last_seq, last_hash, keyed_from = (
+        (head.last_seq, head.last_hash, head.keyed_from_seq) if head else (0, GENESIS_HASH, 1)
+    )
+    problem = _against_checkpoints(marks, last_seq, keyed_from)
+    if problem is not None:
+        return VerifyResult(0, problem)
+    result = _walk(last_seq, last_hash, keyed_from, {m.seq: m for m in marks})
+    if result.ok and checkpoint:
+        checkpoints.write(
+            seq=last_seq,
+            head_hash=last_hash,
+            count=result.checked,
+            keyed_from=keyed_from,
+            kind="verify",
+        )
+    return result
+
+
+def _walk(
+    last_seq: int, last_hash: str, keyed_from: int, marks: Mapping[int, checkpoints.Checkpoint]
+) -> VerifyResult:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -237,8 +306,12 @@ def verify_chain() -> VerifyResult:
             return VerifyResult(checked, ChainBreak(expected_seq, "missing"))
         if row["prev_hash"] != expected_prev:
             return VerifyResult(checked, ChainBreak(seq, "prev_hash"))
-        if entry_hash(row["prev_hash"], row) != row["entry_hash"]:
+        if entry_hash(row["prev_hash"], row, keyed=seq >= keyed_from) != row["entry_hash"]:
             return VerifyResult(checked, ChainBreak(seq, "content"))
+        mark = marks.get(seq)
+        if mark is not None and mark.hash != row["entry_hash"]:
+            detail = f"checkpoint of {mark.at}"
+            return VerifyResult(checked, ChainBreak(seq, "diverged", detail))
         expected_prev = row["entry_hash"]
         expected_seq = seq + 1
         checked += 1
@@ -247,3 +320,26 @@ def verify_chain() -> VerifyResult:
     if expected_prev != last_hash:
         return VerifyResult(checked, ChainBreak(last_seq, "head"))
     return VerifyResult(checked, None)
+
+
+def accept_restored_chain(*, reason: str) -> checkpoints.Checkpoint:
+    """A sanctioned restore (``yaoan restore``) puts back an older chain on purpose: verify
+    it as it stands, then start a new baseline of checkpoints from its head. A restore
+    behind the system's back has no such checkpoint, and verify reports it as a rollback."""
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_seq, last_hash, keyed_from = (
+        (head.last_seq, head.last_hash, head.keyed_from_seq) if head else (0, GENESIS_HASH, 1)
+    )
+    result = _walk(last_seq, last_hash, keyed_from, {})
+    if not result.ok:
+        raise ValueError(f"the restored audit chain is broken: {result.first_break}")
+    with transaction.atomic():
+        record("core.audit.chain_restored", actor_username="system", reason=reason)
+    head = AuditChainHead.objects.get(id=1)
+    return checkpoints.write(
+        seq=head.last_seq,
+        head_hash=head.last_hash,
+        count=head.last_seq,
+        keyed_from=head.keyed_from_seq,
+        kind="restore",
+    )

@@ -205,7 +205,9 @@ def open_deadline(
     start: dt.date | None = None,
     label: str = "",
     url: str = "",
+    due_on: dt.date | None = None,
 ) -> Deadline:
+    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改)."""
     subject_type, subject_id = subject_key(subject)
     rule = _rule(rule_code)
     deadline = Deadline(
@@ -220,6 +222,11 @@ def open_deadline(
         label=(label or str(subject))[:200],
         url=url[:300],
     )
+    if due_on is not None:
+        # kept as calendar days from the start, so a recalculation (a suspension, a
+        # provisional year loaded) starts from the official's date, not the rule's count
+        deadline.amount = max(0, (due_on - deadline.started_on).days)
+        deadline.unit = DeadlineUnit.CALENDAR_DAYS
     _recalculate(deadline, WorkingCalendar(provisional=True))
     _mark_open_or_overdue(deadline)
     deadline.save()

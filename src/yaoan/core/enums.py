@@ -43,6 +43,13 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 
 
+class ApiTokenScope(models.TextChoices):
+    """What an API token may do (S7): read only (GET) or also write."""
+
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     CALENDAR_DAYS = "calendar_days", _("自然日")
@@ -55,6 +62,15 @@ class CoreError(models.TextChoices):
     ROLE_CONFLICT = "role_conflict", _("三员角色互斥：同一人不能兼任两个管理员角色或兼任业务角色")
     CALENDAR_UNKNOWN_YEAR = "calendar_unknown_year", _("工作日历未包含该年份")
     DUPLICATE_USERNAME = "duplicate_username", _("用户名已存在")
+    OWN_ROLES = "own_roles", _("不能修改自己的角色")
+    LAST_ADMIN = "last_admin", _("这是该管理员角色的最后一名在岗人员，不能取消")
+    ACCOUNT_KIND = (
+        "account_kind",
+        _(
+            "三员分立：业务人员账号不能授予管理员角色，管理员账号只能担任原有的管理员角色；请另建账号"
+        ),
+    )
+    ENROLMENT_CODE = "enrolment_code", _("登记码不正确或已失效，请向安全管理员领取")
 
 
 class DeadlineState(models.TextChoices):

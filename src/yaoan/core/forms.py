@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.common.forms import year_field
-from yaoan.core.enums import DeadlineUnit, Role
+from yaoan.core.enums import ApiTokenScope, DeadlineUnit, Role
 from yaoan.core.models import HolidayOverride, OrgUnit
 
 
@@ -24,6 +24,31 @@ class OtpForm(forms.Form):
         error_messages={"invalid": _("请输入 6 位数字验证码。")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class EnrolForm(OtpForm):
+    """Enrolment: the TOTP code, and the security administrator's enrolment code when the
+    account needs one (S8)."""
+
+    enrolment_code = forms.RegexField(
+        label=_("登记码"),
+        regex=r"^\d{8}$",
+        max_length=8,
+        required=False,
+        help_text=_("由安全管理员交给您本人的 8 位登记码"),
+        error_messages={
+            "invalid": _("请输入 8 位数字登记码。"),
+            "required": _("请输入安全管理员交给您本人的登记码。"),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, code_needed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if code_needed:
+            self.fields["enrolment_code"].required = True
+        else:
+            del self.fields["enrolment_code"]
 
 
 class PasswordChangeForm(forms.Form):
@@ -79,8 +104,24 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
 
+class PasswordResetForm(forms.Form):
+    new_password = forms.CharField(
+        label=_("临时密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("用户下次登录时必须修改"),
+    )
+    reason = forms.CharField(label=_("重置原因"), max_length=200)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=60)
+    scope = forms.ChoiceField(
+        label=_("权限"),
+        choices=ApiTokenScope.choices,
+        initial=ApiTokenScope.READ,
+        help_text=_("只读令牌只能查询；需要通过接口修改数据时才选“读写”。"),
+    )
 
 
 class AuditSearchForm(forms.Form):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import (
+    ApiTokenScope,
     AreaType,
     AttachmentPolicy,
     DeadlineState,
@@ -98,6 +99,13 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # 三员 (S8): the first roles bind the account for good to "business" or to one
+    # administrator role; blank until then
+    account_kind = models.CharField(_("账号类别"), max_length=24, blank=True)
+    # S8: an account whose initial password an administrator set (or whose authenticator was
+    # reset) enrols only with a code the security administrator hands to its owner
+    enrolment_code_required = models.BooleanField(_("须凭登记码绑定"), default=False)
+    enrolment_code_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -177,16 +185,21 @@ class UserSession(models.Model):
 
 
 class ApiToken(models.Model):
-    """A staff member's API token. Only its SM3 digest is stored; the key is shown once."""
+    """A staff member's API token. Only its SM3 digest is stored; the key is shown once.
+    A read token may only GET; every token dies with its user's sessions (S7)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=60)
+    scope = models.CharField(
+        _("权限"), max_length=8, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
     prefix = models.CharField(max_length=8)
     key_digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"))
     expires_at = models.DateTimeField(_("有效期至"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("撤销原因"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,9 +209,10 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One entry of the append-only, SM3 hash-chained audit log (S14–S18).
+    """One entry of the append-only, hash-chained audit log (S14–S18).
 
-    ``entry_hash`` = SM3(previous entry_hash ‖ canonical JSON of this row's fields), so
+    ``entry_hash`` = HMAC-SM3 under the audit key (plain SM3 for rows from before keying)
+    of the previous entry_hash ‖ canonical JSON of this row's fields, so
     editing or deleting any row breaks every link after it. Database triggers refuse
     UPDATE and DELETE on this table.
     """
@@ -249,11 +263,16 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends to the audit chain on every database."""
+    """The single row that serialises appends to the audit chain on every database.
+
+    ``keyed_from_seq``: the first row chained with HMAC-SM3 (S15). A new database keys
+    from row 1; the migration that introduced keying set it past the rows already written,
+    which keep their plain SM3 hashes. Every checkpoint records it, so moving it is seen."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    keyed_from_seq = models.PositiveBigIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
@@ -558,6 +577,10 @@ class BackgroundJob(models.Model):
     input_path = models.CharField(max_length=300, blank=True)
     output_path = models.CharField(max_length=300, blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # a running job's worker renews this (core.jobs.heartbeat); past it, the worker is
+    # presumed dead and the job is ended as interrupted, so it can be retried
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("后台任务")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.core import audit
 from yaoan.core.deadlines import recompute_provisional
-from yaoan.core.enums import ADMIN_ROLES, CoreError
+from yaoan.core.enums import ADMIN_ROLES, ApiTokenScope, CoreError
 from yaoan.core.models import (
     ApiToken,
     CalendarYearOverride,
@@ -72,6 +72,9 @@ def create_user(
         org_unit=org_unit,
         phone=phone,
         must_change_password=must_change_password,
+        account_kind=account_kind_of(roles),
+        # an administrator knows the initial password: enrolment needs the owner's code (S8)
+        enrolment_code_required=actor is not None,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -88,18 +91,60 @@ def create_user(
     return user
 
 
+def account_kind_of(roles: Iterable[str]) -> str:
+    """ "business", or the one administrator role (after check_role_separation); "" for none."""
+    role_set = set(roles)
+    admin = role_set & ADMIN_ROLES
+    if admin:
+        return str(next(iter(admin)))
+    return "business" if role_set else ""
+
+
+def _check_account_kind(user: User, old: Iterable[str], new: Iterable[str]) -> str:
+    """A business account never becomes an administrator, nor an administrator another
+    kind of administrator (one person, one administrator role: S8)."""
+    bound = user.account_kind or account_kind_of(old)
+    kind = account_kind_of(new)
+    if kind and bound and kind != bound:
+        raise ValidationError(str(CoreError.ACCOUNT_KIND.label), code=CoreError.ACCOUNT_KIND)
+    return kind or bound
+
+
+def _check_not_last_admin(user: User, roles_lost: Iterable[str]) -> None:
+    """The last active holder of an administrator role keeps it: without a security
+    administrator nobody could assign roles again (S8). Holders are locked, so two
+    administrators cannot remove each other at once."""
+    for role in set(roles_lost) & ADMIN_ROLES:
+        holders = User.objects.select_for_update().filter(
+            is_active=True, role_assignments__role=role
+        )
+        if not any(pk != user.pk for pk in holders.values_list("pk", flat=True)):
+            raise ValidationError(str(CoreError.LAST_ADMIN.label), code=CoreError.LAST_ADMIN)
+
+
 @transaction.atomic
 def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> None:
     new = sorted(set(roles))
     check_role_separation(new)
+    if not can_manage_roles(actor):
+        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+    if actor.pk == user.pk:
+        raise PermissionDenied(str(CoreError.OWN_ROLES.label))
     # locked, so two concurrent changes cannot each pass the check and leave both roles
     user = User.objects.select_for_update().get(pk=user.pk)
     old = sorted(user.role_set)
+    kind = _check_account_kind(user, old, new)
+    _check_not_last_admin(user, set(old) - set(new))
     user.role_assignments.exclude(role__in=new).delete()
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=r) for r in new if r not in old]
     )
+    if kind != user.account_kind:
+        user.account_kind = kind
+        user.save(update_fields=["account_kind"])
     user.__dict__.pop("_role_set", None)
+    if old != new:
+        revoke_all_api_tokens(actor=actor, user=user, reason="roles_changed")
     audit.record(
         "core.user.roles_changed",
         actor=actor,
@@ -121,17 +166,21 @@ def change_password(*, user: User, new_password: str, actor: User | None = None)
     PasswordHistory.objects.create(user=user, password=user.password)
     keep = list(user.password_history.values_list("id", flat=True)[:5])
     user.password_history.exclude(id__in=keep).delete()
+    revoke_all_api_tokens(actor=actor or user, user=user, reason="password_changed")
     # the hash is never written to the audit log, only that the change happened
     audit.record("core.user.password_changed", actor=actor or user, obj=user)
 
 
 @transaction.atomic
 def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
+    if not active:
+        _check_not_last_admin(user, user.role_set)
     before = audit.snapshot(user, ["is_active"])
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
         end_all_sessions(actor=actor, user=user, reason="deactivated")
+        revoke_all_api_tokens(actor=actor, user=user, reason="deactivated")
     audit.record(
         "core.user.activated" if active else "core.user.deactivated",
         actor=actor,
@@ -256,6 +305,7 @@ def force_logout(*, actor: User, user: User, reason: str) -> int:
     """An administrator ends every session of ``user``; recorded with the reason even when
     there was none to end."""
     ended = end_all_sessions(actor=actor, user=user, reason="forced")
+    revoke_all_api_tokens(actor=actor, user=user, reason="forced_logout")
     audit.record(
         "core.user.forced_logout", actor=actor, obj=user, after={"sessions": ended}, reason=reason
     )
@@ -282,27 +332,51 @@ def end_session_by_policy(*, user: User, session_key: str, reason: str) -> None:
 
 
 @transaction.atomic
-def issue_api_token(*, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """Returns the token and its key; the key is shown to the user once and never stored."""
+def issue_api_token(
+    *, user: User, name: str, scope: str = ApiTokenScope.WRITE, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Returns the token and its key; the key is shown to the user once and never stored.
+    Its life is ``settings.API_TOKEN_DAYS`` unless ``days`` says otherwise (S7)."""
+    from django.conf import settings
+
+    if scope not in ApiTokenScope.values:
+        raise ValidationError(_("令牌权限无效"), code="token_scope")
     key = "ya_" + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name,
+        scope=scope,
         prefix=key[3:9],
         key_digest=audit.sm3_hex(key.encode()),
         created_at=now,
-        expires_at=now + dt.timedelta(days=days),
+        expires_at=now + dt.timedelta(days=days if days is not None else settings.API_TOKEN_DAYS),
     )
-    audit.record("core.api_token.issued", actor=user, obj=token, after={"name": name})
+    audit.record(
+        "core.api_token.issued",
+        actor=user,
+        obj=token,
+        after={"name": name, "scope": scope, "expires_at": token.expires_at},
+    )
     return token, key
 
 
 @transaction.atomic
-def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+def revoke_api_token(*, actor: User, token: ApiToken, reason: str = "revoked") -> None:
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit.record("core.api_token.revoked", actor=actor, obj=token)
+    token.revoked_reason = reason[:30]
+    token.save(update_fields=["revoked_at", "revoked_reason"])
+    audit.record("core.api_token.revoked", actor=actor, obj=token, reason=reason)
+
+
+def revoke_all_api_tokens(*, actor: User, user: User, reason: str) -> int:
+    """A token outlives no session (S7): every live token of ``user`` goes with them, when
+    an administrator logs the user out, deactivates them, changes their roles, or the
+    password changes. Call inside the transaction of that change."""
+    tokens = list(user.api_tokens.filter(revoked_at__isnull=True))
+    for token in tokens:
+        revoke_api_token(actor=actor, token=token, reason=reason)
+    return len(tokens)
 
 
 # --- calendar and deadline rules -------------------------------------------------------

@@ -3,11 +3,13 @@ API tokens, and the home page built from the panels apps register."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,8 +21,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.common.panels import render_panels
-from yaoan.core import services, totp
-from yaoan.core.forms import ApiTokenForm, LoginForm, OtpForm, PasswordChangeForm
+from yaoan.core import account_services, services, totp
+from yaoan.core.forms import ApiTokenForm, EnrolForm, LoginForm, OtpForm, PasswordChangeForm
 from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.middleware import client_ip
 from yaoan.core.models import User
@@ -123,14 +125,25 @@ def otp_enrol_view(request: HttpRequest) -> HttpResponse:
     if totp.confirmed_device(user) is not None:
         return redirect("core:otp_verify")
     device = totp.pending_device(user)
-    form = OtpForm(request.POST or None)
+    code_needed = account_services.enrolment_code_needed(user)
+    form = EnrolForm(request.POST or None, code_needed=code_needed)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            return _finish_login(request, user, device)
-        services.record_failed_login(username=user.username, user=user, stage="otp_enrol")
-        form.add_error("token", _("验证码不正确，请确认手机时间准确后重试。"))
+        if not device.verify_token(form.cleaned_data["token"]):
+            services.record_failed_login(username=user.username, user=user, stage="otp_enrol")
+            form.add_error("token", _("验证码不正确，请确认手机时间准确后重试。"))
+        else:
+            try:
+                account_services.enrol_authenticator(
+                    user=user, device=device, code=form.cleaned_data.get("enrolment_code", "")
+                )
+            except ValidationError as exc:
+                # a wrong code counts towards the lock like a wrong password (S5)
+                services.record_failed_login(
+                    username=user.username, user=user, stage="enrolment_code"
+                )
+                form.add_error("enrolment_code", exc.messages[0])
+            else:
+                return _finish_login(request, user, device)
     uri = totp.provisioning_uri(device)
     return render(
         request,
@@ -163,7 +176,6 @@ def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import update_session_auth_hash
-        from django.core.exceptions import ValidationError
 
         try:
             services.change_password(user=user, new_password=form.cleaned_data["new_password"])
@@ -206,10 +218,20 @@ def api_tokens_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.issue_api_token(user=user, name=form.cleaned_data["name"])
-    tokens = user.api_tokens.filter(revoked_at__isnull=True)
+        _token, new_key = services.issue_api_token(
+            user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+        )
+        form = ApiTokenForm()
+    tokens = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return render(
-        request, "core/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
+        request,
+        "core/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_key": new_key,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
     )
 
 

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
-from yaoan.core import audit, audit_log, rules, services
+from yaoan.core import account_services, audit, audit_log, rules, services, totp
 from yaoan.core.calendar import WorkingCalendar, package_years
 from yaoan.core.forms import (
     AuditSearchForm,
     CalendarYearForm,
     DeadlineRuleForm,
+    PasswordResetForm,
     ReasonForm,
     RolesForm,
     UserCreateForm,
@@ -150,61 +151,116 @@ def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/user_form.html", {"form": form})
 
 
+ACCOUNT_ACTIONS = {"unlock", "deactivate", "activate", "force_logout"}
+
+
+def _account_action(actor: User, target: User, action: str, reason: str) -> None:
+    if action == "unlock":
+        services.unlock_user(actor=actor, user=target, reason=reason)
+    elif action == "force_logout":
+        services.force_logout(actor=actor, user=target, reason=reason)
+    else:
+        services.set_active(actor=actor, user=target, active=action == "activate", reason=reason)
+
+
+def _credential_action(
+    request: AuthenticatedHttpRequest, target: User, action: str
+) -> tuple[bool, Any, str | None]:
+    """Password reset (system admin), authenticator reset and enrolment code (security
+    admin), S8. Returns (done, the bound form, a code to show once)."""
+    actor = request.user
+    if action == "reset_password":
+        form: Any = PasswordResetForm(request.POST)
+        if form.is_valid():
+            account_services.reset_password(
+                actor=actor,
+                user=target,
+                new_password=form.cleaned_data["new_password"],
+                reason=form.cleaned_data["reason"],
+            )
+            return True, form, None
+        return False, form, None
+    form = ReasonForm(request.POST, prefix="otp")
+    if not form.is_valid():
+        return False, form, None
+    issue = (
+        account_services.reset_authenticator
+        if action == "reset_otp"
+        else account_services.issue_enrolment_code
+    )
+    return True, form, issue(actor=actor, user=target, reason=form.cleaned_data["reason"])
+
+
+CREDENTIAL_ACTIONS = {
+    "reset_password": rules.can_manage_accounts,
+    "reset_otp": rules.can_manage_roles,
+    "enrolment_code": rules.can_manage_roles,
+}
+
+
 @require(lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u))
 def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
     actor = request.user
-    roles_form = RolesForm(initial={"roles": sorted(target.role_set)})
-    reason_form = ReasonForm()
+    forms: dict[str, Any] = {
+        "roles_form": RolesForm(initial={"roles": sorted(target.role_set)}),
+        "reason_form": ReasonForm(),
+        "password_form": PasswordResetForm(),
+        "otp_form": ReasonForm(prefix="otp"),
+    }
+    enrolment_code = None
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "roles" and rules.can_manage_roles(actor):
-            roles_form = RolesForm(request.POST)
-            if roles_form.is_valid():
-                try:
+        action = request.POST.get("action", "")
+        try:
+            if action == "roles" and rules.can_manage_roles(actor):
+                form: Any = RolesForm(request.POST)
+                forms["roles_form"] = form
+                if form.is_valid():
                     services.set_roles(
                         actor=actor,
                         user=target,
-                        roles=roles_form.cleaned_data["roles"],
-                        reason=roles_form.cleaned_data["reason"],
+                        roles=form.cleaned_data["roles"],
+                        reason=form.cleaned_data["reason"],
                     )
-                except ValidationError as exc:
-                    roles_form.add_error("roles", exc.messages[0])
-                else:
                     return redirect("core:user_detail", pk=pk)
-        elif action in {
-            "unlock",
-            "deactivate",
-            "activate",
-            "force_logout",
-        } and rules.can_manage_accounts(actor):
-            reason_form = ReasonForm(request.POST)
-            if reason_form.is_valid():
-                reason = reason_form.cleaned_data["reason"]
-                if action == "unlock":
-                    services.unlock_user(actor=actor, user=target, reason=reason)
-                elif action == "force_logout":
-                    services.force_logout(actor=actor, user=target, reason=reason)
-                else:
-                    services.set_active(
-                        actor=actor, user=target, active=action == "activate", reason=reason
-                    )
-                return redirect("core:user_detail", pk=pk)
-        else:
-            raise deny(request)
+            elif action in ACCOUNT_ACTIONS and rules.can_manage_accounts(actor):
+                form = forms["reason_form"] = ReasonForm(request.POST)
+                if form.is_valid():
+                    _account_action(actor, target, action, form.cleaned_data["reason"])
+                    return redirect("core:user_detail", pk=pk)
+            elif action in CREDENTIAL_ACTIONS and CREDENTIAL_ACTIONS[action](actor):
+                done, form, enrolment_code = _credential_action(request, target, action)
+                forms["password_form" if action == "reset_password" else "otp_form"] = form
+                if done and enrolment_code is None:
+                    return redirect("core:user_detail", pk=pk)
+            else:
+                raise deny(request)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied) and not str(exc):
+                raise
+            text = "；".join(_messages_of(exc))
+            if action == "roles":
+                forms["roles_form"].add_error("roles", text)
+            else:
+                messages.error(request, text)
     return render(
         request,
         "core/user_detail.html",
         {
             "target": target,
-            "roles_form": roles_form,
-            "reason_form": reason_form,
+            **forms,
+            "enrolment_code": enrolment_code,
+            "enrolled": totp.confirmed_device(target) is not None,
             "can_roles": rules.can_manage_roles(actor),
             "can_accounts": rules.can_manage_accounts(actor),
             "sessions": services.live_sessions(target),
             "now": timezone.now(),
         },
     )
+
+
+def _messages_of(exc: ValidationError | PermissionDenied) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
 
 
 @require(rules.can_manage_calendar)

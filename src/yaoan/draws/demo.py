@@ -151,7 +151,6 @@ def load_demo() -> str:
                 },
             ),
         )
-        services.execute_draw(actor=chief, draw=draw)
         services.commit_draw(
             actor=chief,
             spec=services.DrawSpec(
@@ -169,5 +168,5 @@ def load_demo() -> str:
         )
     return _(
         "双随机抽取：新增检查员 %(added)s 名，建档 %(profiles)s 名，回避事由 3 条，"
-        "已抽取 1 次（%(n)s 户），待抽取的联合抽查 1 次"
+        "已公示承诺值 1 次（%(n)s 户，由检查演示步骤执行并安排检查），待抽取的联合抽查 1 次"
     ) % {"added": added, "profiles": profiles, "n": draw.sample_size}

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws.enums import OPTIONAL_RULES, ConflictKind, DrawKind, SelectionMode
-from yaoan.draws.services import MAX_SELECTION_VALUE
+from yaoan.draws.services import MAX_SELECTION_VALUE, default_visit_period
 from yaoan.registry.enums import EntityStatus
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
@@ -89,6 +90,21 @@ class DrawForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("这些单位已建档的检查员组成检查人员库"),
     )
+    visits_from = forms.DateField(
+        label=_("检查期限（起）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("抽中对象的检查安排在此期间的工作日；默认自今日至本季度末"),
+    )
+    visits_until = forms.DateField(
+        label=_("检查期限（止）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        start, end = default_visit_period(timezone.localdate())
+        self.fields["visits_from"].initial = start
+        self.fields["visits_until"].initial = end
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -112,6 +128,20 @@ class DrawForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RedrawForm(ReasonForm):
+    visits_from = forms.DateField(
+        label=_("新的检查期限（起）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则沿用原抽取的检查期限（自今日起）"),
+    )
+    visits_until = forms.DateField(
+        label=_("新的检查期限（止）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 

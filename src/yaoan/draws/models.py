@@ -103,6 +103,10 @@ class Draw(models.Model):
         _("比例（万分比）或数量"), help_text=_("按比例时为万分比：500 = 5%")
     )
     inspectors_per_entity = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
+    # the period the drawn visits are spread over (working days); empty on draws made before
+    # draws had one, whose visits were all due the day of the draw
+    visits_from = models.DateField(_("检查期限（起）"), null=True, blank=True)
+    visits_until = models.DateField(_("检查期限（止）"), null=True, blank=True)
     avoid_grid = models.BooleanField(_("居住地或包片镇街回避"), default=True)
     avoid_conflict = models.BooleanField(_("利害关系回避"), default=True)
     avoid_last_inspection = models.BooleanField(_("上次检查人员回避"), default=True)

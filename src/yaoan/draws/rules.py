@@ -4,7 +4,7 @@ inspector about themself (自行申报回避)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from yaoan.core.enums import Role
 from yaoan.core.rules import data_scope
@@ -23,3 +23,17 @@ def can_manage_draws(user: User) -> bool:
 
 def can_declare_own_conflict(user: User) -> bool:
     return can_read_draws(user) and user.has_role(Role.INSPECTOR)
+
+
+def covers_draw(user: User, draw: Any) -> bool:
+    """The draw's stations are all in the user's scope (a district-wide unit: every draw)."""
+    scope = data_scope(user)
+    if scope.everything:
+        return True
+    stations = set(draw.stations.values_list("pk", flat=True))
+    return bool(stations) and stations <= set(scope.station_ids or ())
+
+
+def may_manage_draw(user: User, draw: Any) -> bool:
+    """Execute or redraw this draw: a section chief whose scope covers it."""
+    return can_manage_draws(user) and covers_draw(user, draw)

@@ -11,10 +11,11 @@ related to."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,22 +42,21 @@ from yaoan.analytics.draws.inputs import BASIS_POINTS
 from yaoan.core import audit
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.core.rules import data_scope
+from yaoan.core.transitions import take
 from yaoan.draws.enums import (
     MANDATORY_RULES,
     AvoidanceRule,
     ConflictKind,
     DrawError,
     DrawKind,
-    DrawStatus,
     SelectionMode,
 )
-from yaoan.draws.extensions import draw_listeners, last_inspectors_provider
+from yaoan.draws.extensions import last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
 from yaoan.draws.queries import check_draw, draws_visible_to
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
-from yaoan.draws.workflow import can_move
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
@@ -65,6 +65,7 @@ IGNORED_FILTERS = frozenset({"sort", "page"})
 # Draw.selection_value is a PositiveIntegerField: an integer column on PostgreSQL
 MAX_SELECTION_VALUE = 2**31 - 1
 CODE_KEY_PURPOSE = "yaoan.draws.inspector-codes"
+MAX_VISIT_PERIOD_DAYS = 366
 DRAW_AUDIT_FIELDS = [
     "title",
     "kind",
@@ -73,6 +74,8 @@ DRAW_AUDIT_FIELDS = [
     "selection_mode",
     "selection_value",
     "inspectors_per_entity",
+    "visits_from",
+    "visits_until",
     "avoid_grid",
     "avoid_conflict",
     "avoid_last_inspection",
@@ -99,6 +102,9 @@ class DrawSpec:
     inspectors_per_entity: int = 2
     partner_unit: OrgUnit | None = None
     rules: frozenset[str] = frozenset(AvoidanceRule.values)
+    # the inspection period of the drawn visits; empty: from today to the quarter's end
+    visits_from: dt.date | None = None
+    visits_until: dt.date | None = None
 
     def __post_init__(self) -> None:
         # whatever a form, the API or an old draw's flags say, recorded conflicts apply
@@ -121,6 +127,8 @@ class DrawSpec:
             inspectors_per_entity=draw.inspectors_per_entity,
             partner_unit=draw.partner_unit,
             rules=frozenset(str(rule) for rule, on in rules.items() if on),
+            visits_from=draw.visits_from,
+            visits_until=draw.visits_until,
         )
 
 
@@ -132,6 +140,40 @@ def _invalid(message: str, code: str = DrawError.INVALID, field_name: str | None
 def _require_manager(actor: User) -> None:
     if not can_manage_draws(actor):
         raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    last_month = (day.month - 1) // 3 * 3 + 3  # 3, 6, 9 or 12
+    if last_month == 12:
+        return dt.date(day.year, 12, 31)
+    return dt.date(day.year, last_month + 1, 1) - dt.timedelta(days=1)
+
+
+def default_visit_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The rest of the quarter: the period a draw's visits fall in unless the chief sets one."""
+    return today, quarter_end(today)
+
+
+def visit_period(spec: DrawSpec, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The spec's inspection period, defaults filled: not starting in the past, not ending
+    before it starts, at most a year long."""
+    start = spec.visits_from or today
+    end = spec.visits_until or max(quarter_end(start), start)
+    if start < today:
+        raise _invalid(
+            _("检查期限的开始日期（%(d)s）不能早于今天。") % {"d": start.isoformat()},
+            code="in_the_past",
+            field_name="visits_from",
+        )
+    if end < start:
+        raise _invalid(
+            _("检查期限的结束日期（%(e)s）不能早于开始日期（%(s)s）。")
+            % {"e": end.isoformat(), "s": start.isoformat()},
+            field_name="visits_until",
+        )
+    if (end - start).days > MAX_VISIT_PERIOD_DAYS:
+        raise _invalid(_("检查期限不能超过一年。"), field_name="visits_until")
+    return start, end
 
 
 def _check_spec(spec: DrawSpec) -> None:
@@ -280,6 +322,7 @@ def commit_draw(
     if unit is None:
         raise PermissionDenied(_("发起抽取须属于一个单位。"))
     _check_spec(spec)
+    visits_from, visits_until = visit_period(spec, timezone.localdate())
     entities, stations = _frozen_entities(actor, spec.pool_filters)
     candidates = _candidates(spec)
     has_last_data = last_inspectors_provider() is not None
@@ -291,6 +334,8 @@ def commit_draw(
         selection_mode=spec.selection_mode,
         selection_value=spec.selection_value,
         inspectors_per_entity=spec.inspectors_per_entity,
+        visits_from=visits_from,
+        visits_until=visits_until,
         avoid_grid=AvoidanceRule.GRID in spec.rules,
         avoid_conflict=AvoidanceRule.CONFLICT in spec.rules,
         avoid_last_inspection=AvoidanceRule.LAST_INSPECTION in spec.rules,
@@ -367,32 +412,23 @@ def _locked(draw: Draw) -> Draw:
     return Draw.objects.select_for_update().get(pk=draw.pk)
 
 
-def _require_status(draw: Draw, target: str) -> None:
-    if not can_move(draw.status, target):
-        raise _invalid(
-            _("该抽取当前状态为“%(status)s”，不能执行此操作。")
-            % {"status": draw.get_status_display()},
-            code=DrawError.ILLEGAL_TRANSITION,
-        )
+def _period_open(draw: Any) -> str | None:
+    """The "period_open" guard of the execute row: visits cannot be scheduled in the past."""
+    if draw.visits_until is not None and draw.visits_until < timezone.localdate():
+        return _("该抽取的检查期限已于 %(d)s 结束，不能再执行；请重新抽取并填写新的检查期限。") % {
+            "d": draw.visits_until.isoformat()
+        }
+    return None
 
 
-def _require_in_scope(actor: User, draw: Draw) -> None:
-    scope = data_scope(actor)
-    if scope.everything:
-        return
-    stations = set(draw.stations.values_list("pk", flat=True))
-    if not stations or not stations <= set(scope.station_ids or ()):
-        raise PermissionDenied(_("该抽取超出您的管辖范围。"))
+# the guards of workflow.DRAW, for take() and for the buttons (allowed_actions)
+DRAW_GUARDS = {"period_open": _period_open}
 
 
-@transaction.atomic
-def execute_draw(*, actor: User, draw: Draw) -> Draw:
-    """Reveal the seed, compute the result from the frozen inputs, save it, and let the
-    listeners (inspection tasks) act in the same transaction."""
-    _require_manager(actor)
-    draw = _locked(draw)
-    _require_in_scope(actor, draw)
-    _require_status(draw, DrawStatus.DRAWN)
+def _reveal(draw: Draw, actor: User, details: dict[str, Any]) -> list[str]:
+    """Compute the result from the frozen inputs and the seed, store its rows, and verify
+    it once, as anyone would from the published document, so the public pages serve the
+    stored outcome instead of re-deriving the draw on every visit."""
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
     frozen = {e["key"]: e for e in draw.inputs["entities"]}
     _refuse_late_conflicts(draw, result.assignments, frozen)
@@ -413,30 +449,36 @@ def execute_draw(*, actor: User, draw: Draw) -> Draw:
         for row in rows
         for code in row.inspector_codes
     )
-    draw.status = DrawStatus.DRAWN
     draw.drawn_by = actor
     draw.drawn_at = timezone.now()
-    draw.save(update_fields=["status", "drawn_by", "drawn_at"])
-    # verified once here, as anyone would from the published document, so the public pages
-    # serve the stored outcome instead of re-deriving the draw on every visit
     report, digest = check_draw(draw)
     _store_verification(draw, report, digest or "")
-    audit.record(
-        "draws.draw.executed",
-        actor=actor,
-        obj=draw,
-        before={"status": DrawStatus.COMMITTED},
-        after={
-            "status": DrawStatus.DRAWN,
-            "seed": draw.seed,
-            "selected": len(rows),
-            "verified": report.ok,
-            "document_digest": draw.document_digest,
-        },
+    details.update(
+        seed=draw.seed,
+        selected=len(rows),
+        verified=report.ok,
+        document_digest=draw.document_digest,
     )
-    for listener in draw_listeners():
-        listener(draw)
-    return draw
+    return ["drawn_by", "drawn_at"]
+
+
+def execute_draw(*, actor: User, draw: Draw) -> Draw:
+    """Reveal the seed, compute the result from the frozen inputs and save it (the
+    "execute" row of workflow.DRAW). The visits are not this app's:
+    ``yaoan.inspections.scheduling.execute_draw`` calls this and then schedules them in the
+    same transaction, and the pages and the API call that."""
+    details: dict[str, Any] = {}  # filled by _reveal, read by the transition's audit event
+    executed = take(
+        DRAW,
+        draw,
+        "execute",
+        actor=actor,
+        guards=DRAW_GUARDS,
+        update=lambda locked: _reveal(cast(Draw, locked), actor, details),
+        details=details,
+    )
+    assert isinstance(executed, Draw)
+    return executed
 
 
 def _refuse_late_conflicts(
@@ -523,30 +565,46 @@ def reverify_draw(*, actor: User, draw: Draw) -> VerifyReport:
     return report
 
 
+def _redraw_spec(old: Draw, visits_from: dt.date | None, visits_until: dt.date | None) -> DrawSpec:
+    """The old draw's conditions; its inspection period unless a new one is given, starting
+    today at the earliest. A period already over needs a new one."""
+    spec = DrawSpec.of(old)
+    today = timezone.localdate()
+    if visits_from or visits_until:
+        spec.visits_from, spec.visits_until = visits_from, visits_until
+    elif spec.visits_until is not None and spec.visits_until < today:
+        raise _invalid(
+            _("原抽取的检查期限已于 %(d)s 结束，请填写新的检查期限。")
+            % {"d": spec.visits_until.isoformat()},
+            field_name="visits_until",
+        )
+    elif spec.visits_from is not None:
+        spec.visits_from = max(spec.visits_from, today)
+    return spec
+
+
 @transaction.atomic
-def redraw(*, actor: User, draw: Draw, reason: str) -> Draw:
+def redraw(
+    *,
+    actor: User,
+    draw: Draw,
+    reason: str,
+    visits_from: dt.date | None = None,
+    visits_until: dt.date | None = None,
+) -> Draw:
     """A new draw with the same conditions over the pools as they are now, and a new seed;
     the old draw is superseded and stays visible with its result."""
-    _require_manager(actor)
     if not reason.strip():
         raise _invalid(_("重新抽取须填写原因。"), field_name="reason")
-    old = _locked(draw)
-    _require_in_scope(actor, old)
-    _require_status(old, DrawStatus.SUPERSEDED)
-    before = old.status
-    old.status = DrawStatus.SUPERSEDED
-    old.superseded_at = timezone.now()
-    old.save(update_fields=["status", "superseded_at"])
-    new = commit_draw(actor=actor, spec=DrawSpec.of(old), redraw_of=old, reason=reason.strip())
-    audit.record(
-        "draws.draw.superseded",
-        actor=actor,
-        obj=old,
-        reason=reason.strip(),
-        before={"status": before},
-        after={"status": DrawStatus.SUPERSEDED, "redrawn_as": new.pk},
-    )
-    return new
+
+    def superseded(locked: Any) -> list[str]:
+        locked.superseded_at = timezone.now()
+        return ["superseded_at"]
+
+    old = take(DRAW, draw, "supersede", actor=actor, reason=reason, update=superseded)
+    assert isinstance(old, Draw)
+    spec = _redraw_spec(old, visits_from, visits_until)
+    return commit_draw(actor=actor, spec=spec, redraw_of=old, reason=reason.strip())
 
 
 # --- conflicts and profiles -------------------------------------------------------------------

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.draw_list_view, name="draw_list"),
     path("new/", views.draw_create_view, name="draw_create"),
     path("<int:pk>/", views.draw_detail_view, name="draw_detail"),
-    path("<int:pk>/execute/", views.draw_execute_view, name="draw_execute"),
     path("<int:pk>/verify/", views.draw_verify_view, name="draw_verify"),
     path("<int:pk>/redraw/", views.draw_redraw_view, name="draw_redraw"),
     path("inspectors/", views.profile_list_view, name="profile_list"),

@@ -19,6 +19,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws import services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.extensions import last_inspectors_provider
@@ -27,6 +28,7 @@ from yaoan.draws.forms import (
     DrawForm,
     ProfileForm,
     ReasonForm,
+    RedrawForm,
     inspector_choices_for,
     pool_filters_from,
     pool_filterset,
@@ -42,6 +44,7 @@ from yaoan.draws.queries import (
     stored_report,
 )
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
@@ -115,6 +118,8 @@ def draw_create_view(request: HttpRequest) -> HttpResponse:
             inspectors_per_entity=data["inspectors_per_entity"],
             partner_unit=data["partner_unit"],
             rules=frozenset(data["rules"]),
+            visits_from=data["visits_from"],
+            visits_until=data["visits_until"],
         )
         try:
             draw = services.commit_draw(actor=user, spec=spec)
@@ -169,23 +174,13 @@ def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "problem": describe_problem(report.first) if report and report.first else "",
             "can_manage": can_manage_draws(user),
+            "actions": {
+                t.action for t in allowed_actions(DRAW, draw, user, guards=services.DRAW_GUARDS)
+            },
             "redrawn_as": Draw.objects.filter(redraw_of=draw).first(),
             "inspector_units": draw.inspector_units.all(),
         },
     )
-
-
-@require_POST
-def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
-    draw = visible_draw(user, pk)
-    try:
-        services.execute_draw(actor=user, draw=draw)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已抽取并公布种子和结果。"))
-    return redirect(draw)
 
 
 @require_POST
@@ -212,10 +207,10 @@ def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _manager(request)
     draw = visible_draw(user, pk)
-    form = ReasonForm(request.POST or None)
+    form = RedrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.redraw(actor=user, draw=draw, reason=form.cleaned_data["reason"])
+            new = services.redraw(actor=user, draw=draw, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -10,11 +10,8 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
-        from yaoan.draws.extensions import (
-            register_draw_listener,
-            register_last_inspectors_provider,
-        )
-        from yaoan.inspections import demo, documents, hooks
+        from yaoan.draws.extensions import register_last_inspectors_provider
+        from yaoan.inspections import documents, hooks
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
         from yaoan.plans.extensions import register_done_counter, register_key_list_source
@@ -31,10 +28,16 @@ class InspectionsConfig(AppConfig):
         register_panel(Panel(10, "dashboard", dashboard_panel))
         register_panel(Panel(30, "entity_profile", entity_panel))
         register_last_inspectors_provider(hooks.last_inspectors)
-        register_draw_listener(hooks.create_inspections_for_draw)
         register_done_counter(hooks.done_counts)
         register_done_counter(hooks.joint_done_counts, joint=True)
         register_key_list_source("serious_finding", hooks.serious_findings)
         documents.register_kinds()
         # after the draws and plans steps (their orders are 40 and 50)
-        register_demo_step(DemoStep(60, "inspections", demo.load))
+        register_demo_step(DemoStep(60, "inspections", load_demo))
+
+
+def load_demo() -> str:
+    # imported when the demo runs, not at start-up: the demo modules pull in faker
+    from yaoan.inspections.demo import load
+
+    return load()

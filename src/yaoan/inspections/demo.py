@@ -8,7 +8,6 @@ Idempotent: nothing happens when the demo already has inspections.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,10 @@ from django.utils.translation import gettext as _
 
 from yaoan.core.calendar import CalendarYearUnknownError
 from yaoan.core.models import OrgUnit, User
-from yaoan.inspections import services
+from yaoan.draws.demo import DEMO_DRAW_TITLE
+from yaoan.draws.enums import DrawStatus
+from yaoan.draws.models import Draw
+from yaoan.inspections import plan_visits, rectification, scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.registry.enums import EntityStatus, EntityType
@@ -85,14 +87,14 @@ def _failing_for(inspection: Inspection, rng: random.Random) -> dict[str, str]:
 
 
 def load() -> str:
-    # the draws step may already have scheduled the inspections of its demo draw
-    if Inspection.objects.filter(draw__isnull=True).exists():
+    if Inspection.objects.exists():
         return ""
     users = _users()
     if set(users) != DEMO_USERS:
         return ""
     try:
         with transaction.atomic():
+            _execute_demo_draw(users["qj.chief"])
             count = _load(users, random.Random(SEED))
     except (CalendarYearUnknownError, ValidationError) as exc:
         # from December the deadlines reach a year the calendar may not know yet (S20)
@@ -105,15 +107,22 @@ def load() -> str:
     ) % {"n": count, "p": planned}
 
 
+def _execute_demo_draw(chief: User) -> None:
+    """The draws step committed the demo draw; executing it here schedules its visits."""
+    draw = Draw.objects.filter(title=DEMO_DRAW_TITLE, status=DrawStatus.COMMITTED).first()
+    if draw is not None:
+        scheduling.execute_draw(actor=chief, draw=draw)
+
+
 def _schedule_this_quarter(chief: User) -> int:
     """The current quarter of the approved plan (the plans step approves one), per station."""
     today = timezone.localdate()
-    quarter = services.quarter_of(today)
+    quarter = plan_visits.quarter_of(today)
     total = 0
     health = OrgUnit.objects.filter(code=HEALTH_CODE).first()
     for station in OrgUnit.objects.filter(code__in=TEAMS).order_by("code"):
         try:
-            total += services.schedule_from_plan(
+            total += plan_visits.schedule_from_plan(
                 actor=chief,
                 year=today.year,
                 quarter=quarter,
@@ -141,19 +150,20 @@ def _load(users: dict[str, User], rng: random.Random) -> int:
         )
         picks = rng.sample(entities, k=min(len(entities), 8))
         for n, entity in enumerate(picks):
-            scheduled = today if n < 2 else today - dt.timedelta(days=rng.randint(10, 150))
-            inspection = services.schedule_inspection(
+            # visits are never scheduled in the past: the history is entered as paper
+            # records of visits scheduled today
+            inspection = scheduling.schedule_inspection(
                 actor=chief,
                 entity=entity,
                 kind=InspectionKind.PLANNED,
-                scheduled_for=scheduled,
+                scheduled_for=today,
                 inspectors=team,
             )
             count += 1
-            if scheduled == today:
+            if n < 2:
                 continue  # today's work, left for the inspectors
             _complete(inspection, team, chief, rng)
-    # the demo draw's random inspections (the draws step executed it): about half done
+    # the demo draw's random inspections: about half done
     for inspection in Inspection.objects.filter(draw__isnull=False).order_by("id")[::2]:
         drawn_team = list(inspection.inspectors.order_by("username"))
         _complete(inspection, drawn_team, chief, rng)
@@ -174,11 +184,11 @@ def _complete(inspection: Inspection, team: list[User], chief: User, rng: random
 def _follow_up(inspection: Inspection, inspector: User, chief: User, rng: random.Random) -> None:
     order = getattr(inspection, "rectification", None)
     if order is not None and rng.random() < 0.6:
-        order = services.record_rectification_response(
+        order = rectification.record_rectification_response(
             actor=inspector, order=order, response="已按要求整改，补充相关记录并组织培训"
         )
         if rng.random() < 0.6:
-            services.record_reinspection(
+            rectification.record_reinspection(
                 actor=inspector, order=order, passed=True, note="复查整改到位"
             )
     if inspection.publication_due and rng.random() < 0.7:

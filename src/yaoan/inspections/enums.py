@@ -53,6 +53,15 @@ class RectificationStatus(models.TextChoices):
     CLOSED = "closed", _("已整改销号")
 
 
+class AmendmentStatus(models.TextChoices):
+    """A change to a submitted record that waits for the chief's approval (the result is
+    published, or a defect's grade changes); other changes apply at once, audited."""
+
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
 class EscalationTarget(models.TextChoices):
     CLUE = "clue", _("案件线索")
     RISK = "risk", _("风险清单")
@@ -67,3 +76,5 @@ class InspectionError(models.TextChoices):
     REASON_REQUIRED = "reason_required", _("提交后修改须填写原因")
     BAD_PHOTO = "bad_photo", _("照片格式或大小不符合要求")
     NOT_ASSIGNED = "not_assigned", _("您不是该检查的检查人员")
+    APPROVER_IS_SUBMITTER = "approver_is_submitter", _("审批人不能是提出修改的人")
+    AMENDMENT_PENDING = "amendment_pending", _("该检查已有待审批的更正")

@@ -22,7 +22,7 @@ from yaoan.inspections.enums import (
     Severity,
 )
 from yaoan.inspections.models import Checklist, Finding, Inspection, ItemRecord
-from yaoan.inspections.services import quarter_of
+from yaoan.inspections.plan_visits import quarter_of
 
 # random inspections come only from a draw, re-inspections only from a rectification order
 SCHEDULABLE_KINDS = [
@@ -178,6 +178,23 @@ class ReinspectionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    new_deadline = forms.DateField(
+        label=_("新的整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("整改不到位时填写：日期，或下面的工作日数"),
+    )
+    working_days = forms.IntegerField(
+        label=_("或：整改工作日数"), required=False, min_value=1, max_value=120
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("passed") is False and not (
+            data.get("new_deadline") or data.get("working_days")
+        ):
+            self.add_error("new_deadline", _("整改不到位的，须给出新的整改期限（日期或工作日数）"))
+        return data
 
 
 class EscalateForm(forms.Form):

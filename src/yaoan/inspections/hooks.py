@@ -1,7 +1,7 @@
 """What inspections gives the modules below it through their extension points: the last
-inspection's team (draws' avoidance rule), the inspection tasks of an executed draw, the
-completed inspections a plan's coverage counts, and the entities with a serious finding
-(a key-list rule of the plan)."""
+inspection's team (draws' avoidance rule), the completed inspections a plan's coverage
+counts, and the entities with a serious finding (a key-list rule of the plan). Executing a
+draw is not among them: inspections.scheduling.execute_draw does it, called directly."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaoan.draws.queries import superseded_chain
-from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, Severity
 from yaoan.inspections.models import Finding, Inspection, InspectionInspector
 
@@ -38,38 +36,6 @@ def last_inspectors(entity_ids: Sequence[int]) -> Mapping[int, set[int]]:
         if submitted_at == latest[entity_id]:
             teams[entity_id].add(inspector_id)
     return teams
-
-
-def create_inspections_for_draw(draw: Any) -> None:
-    """An executed draw's assignments become random inspections, scheduled the day of the
-    draw. An executed redraw cancels the inspections not yet started of every draw it
-    replaces, back along the chain: a redraw of a redraw that never ran leaves the first
-    draw's inspections to it, and nobody else may cancel a drawn inspection."""
-    earlier = superseded_chain(draw)
-    if earlier:
-        reason = _("重新抽取：%(r)s") % {"r": draw.redraw_reason}
-        for old in Inspection.objects.filter(
-            draw_id__in=earlier, status=InspectionStatus.SCHEDULED
-        ).order_by("pk"):
-            services.cancel_inspection(
-                actor=draw.drawn_by, inspection=old, reason=reason, by_redraw=True
-            )
-    day = timezone.localdate(draw.drawn_at)
-    assignments = draw.assignments.select_related("entity__subdistrict__station").prefetch_related(
-        "inspectors"
-    )
-    for assignment in assignments.order_by("rank"):
-        services.schedule_inspection(
-            actor=draw.drawn_by,
-            entity=assignment.entity,
-            kind=InspectionKind.RANDOM,
-            scheduled_for=day,
-            inspectors=list(assignment.inspectors.all()),
-            reason=_("双随机抽取：%(t)s") % {"t": draw.title},
-            draw=draw,
-            joint_department=draw.partner_unit,
-            system=True,
-        )
 
 
 def _completed(year: int) -> Any:

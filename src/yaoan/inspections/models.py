@@ -3,14 +3,19 @@ orders (escalated findings become intake items). Thin: rules live in services.py
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.core.deadlines import current_deadline
+from yaoan.core.models import Deadline
 from yaoan.inspections.enums import (
+    AmendmentStatus,
     InspectionKind,
     InspectionResult,
     InspectionStatus,
@@ -18,6 +23,7 @@ from yaoan.inspections.enums import (
     RectificationStatus,
     Severity,
 )
+from yaoan.inspections.workflow import PUBLICATION_RULE, RECTIFICATION_RULE
 
 
 class Checklist(models.Model):
@@ -120,7 +126,6 @@ class Inspection(models.Model):
     result = models.CharField(
         _("检查结论"), max_length=10, choices=InspectionResult.choices, blank=True
     )
-    publication_due = models.DateField(_("公示期限"), null=True, blank=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -143,6 +148,55 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:inspection_detail", args=[self.pk])
+
+    @cached_property
+    def publication_deadline(self) -> Deadline | None:
+        """The 一公开 deadline (core.Deadline), opened when a random inspection is submitted."""
+        return current_deadline(self, PUBLICATION_RULE)
+
+    @property
+    def publication_due(self) -> dt.date | None:
+        deadline = self.publication_deadline
+        return deadline.due_on if deadline else None
+
+
+class InspectionAmendment(models.Model):
+    """A change to a submitted record with its reason (S17). A published result, or a
+    defect's grade, changes only when a section chief other than the proposer approves;
+    an approved change of a published result is shown on the public page as 更正说明."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="amendments")
+    status = models.CharField(_("状态"), max_length=10, choices=AmendmentStatus.choices)
+    reason = models.TextField(_("修改原因"))
+    # {"summary": str, "notes": {item id: note}, "severities": {finding id: severity}}
+    changes = models.JSONField(_("修改内容"))
+    before = models.JSONField(_("原值"), default=dict)
+    after = models.JSONField(_("新值"), default=dict)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    public_notice = models.BooleanField(_("公示更正说明"), default=False)
+
+    class Meta:
+        verbose_name = _("检查记录更正")
+        verbose_name_plural = _("检查记录更正")
+        ordering = ["inspection", "proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection"],
+                condition=models.Q(status="pending"),
+                name="one_pending_amendment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}: {self.get_status_display()}"
 
 
 class InspectionInspector(models.Model):
@@ -233,7 +287,6 @@ class RectificationOrder(models.Model):
         _("状态"), max_length=12, choices=RectificationStatus.choices, default="open"
     )
     issued_on = models.DateField(_("下达日期"))
-    deadline = models.DateField(_("整改期限"))
     response = models.TextField(_("企业整改情况"), blank=True)
     responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     reinspected_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
@@ -250,11 +303,23 @@ class RectificationOrder(models.Model):
     class Meta:
         verbose_name = _("整改通知")
         verbose_name_plural = _("整改通知")
-        ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="rect_status_deadline")]
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["status", "issued_on"], name="rect_status_issued")]
 
     def __str__(self) -> str:
         return self.number
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:rectification_detail", args=[self.pk])
+
+    @cached_property
+    def due(self) -> Deadline | None:
+        """The current 整改期限 (core.Deadline of rule "rectification"): opened when the order
+        is issued, met when it is closed, replaced on 重新限期整改."""
+        return current_deadline(self, RECTIFICATION_RULE)
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The due date, read-only (lists annotate it as ``due_on`` instead)."""
+        due = self.due
+        return due.due_on if due else None

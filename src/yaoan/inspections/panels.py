@@ -21,8 +21,10 @@ from yaoan.inspections.queries import (
     overdue_rectifications,
     rectifications_visible_to,
     unpublished_results,
+    with_due,
 )
 from yaoan.inspections.rules import can_inspect, can_read_inspections, can_supervise_inspections
+from yaoan.inspections.workflow import RECTIFICATION_RULE
 from yaoan.intake.enums import IntakeStatus
 from yaoan.intake.queries import intake_visible_to
 
@@ -40,7 +42,7 @@ def dashboard_panel(request: HttpRequest, obj: Any) -> str | None:
             "due_today": list(due_today_for(user, today)[:10]) if can_inspect(user) else None,
             "overdue_orders": overdue_rectifications(orders, today).count(),
             "open_orders": orders.exclude(status=RectificationStatus.CLOSED).count(),
-            "publication_overdue": unpublished.filter(publication_due__lt=today).count(),
+            "publication_overdue": unpublished.filter(due_on__lt=today).count(),
             "publication_pending": unpublished.count(),
             "escalations_waiting": intake_visible_to(user)
             .filter(source_app="inspections", status=IntakeStatus.NEW)
@@ -79,8 +81,11 @@ def entity_panel(request: HttpRequest, entity: Any) -> str | None:
                 .order_by("-created_at")[:20]
             ),
             "open_orders": list(
-                RectificationOrder.objects.filter(entity=entity).exclude(
-                    status=RectificationStatus.CLOSED
+                with_due(
+                    RectificationOrder.objects.filter(entity=entity).exclude(
+                        status=RectificationStatus.CLOSED
+                    ),
+                    RECTIFICATION_RULE,
                 )
             ),
             "today": today,

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
-from yaoan.core.enums import Role
-from yaoan.core.models import User
+from yaoan.core.enums import DeadlineState, Role
+from yaoan.core.models import Deadline, User
 from yaoan.core.rules import DataScope, data_scope
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     InspectionStatus,
     RectificationStatus,
 )
-from yaoan.inspections.models import Inspection, RectificationOrder
+from yaoan.inspections.models import (
+    Inspection,
+    InspectionAmendment,
+    RectificationOrder,
+)
+from yaoan.inspections.workflow import PUBLICATION_RULE, RECTIFICATION_RULE
 
 OPEN_STATUSES = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
@@ -35,8 +42,25 @@ def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     return qs
 
 
+def with_due(qs: QuerySet[Any], rule_code: str) -> QuerySet[Any]:
+    """Each row with its current deadline of this rule (core.Deadline, the latest one):
+    ``due_on``, ``due_state`` and ``due_provisional``, for lists and their filters."""
+    model = qs.model
+    latest = Deadline.objects.filter(
+        subject_type=f"{model._meta.app_label}.{model._meta.model_name}",
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        rule__code=rule_code,
+    ).order_by("-id")
+    return qs.annotate(
+        due_on=Subquery(latest.values("due_on")[:1]),
+        due_state=Subquery(latest.values("state")[:1]),
+        due_provisional=Subquery(latest.values("provisional")[:1]),
+    )
+
+
 def rectifications_visible_to(user: User) -> QuerySet[RectificationOrder]:
-    qs = RectificationOrder.objects.all()
+    """Every order the user's scope covers, with its 整改期限 (``due_on``…)."""
+    qs = with_due(RectificationOrder.objects.all(), RECTIFICATION_RULE)
     condition = _station_filter(data_scope(user), "station_id")
     return qs if condition is None else qs.filter(condition)
 
@@ -53,12 +77,20 @@ def due_today_for(user: User, today: dt.date) -> QuerySet[Inspection]:
 
 
 def overdue_rectifications(qs: QuerySet[RectificationOrder], today: dt.date) -> QuerySet:
-    return qs.exclude(status=RectificationStatus.CLOSED).filter(deadline__lt=today)
+    """Orders not closed whose deadline has passed (the sweep marks them overdue; one past
+    due today counts before the sweep has run)."""
+    return qs.exclude(status=RectificationStatus.CLOSED).filter(
+        Q(due_state=DeadlineState.OVERDUE) | Q(due_state=DeadlineState.OPEN, due_on__lt=today)
+    )
 
 
-def unpublished_results(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    return qs.filter(
-        kind__in=PUBLISHED_KINDS, status=InspectionStatus.SUBMITTED, published_at__isnull=True
+def unpublished_results(qs: QuerySet[Inspection]) -> QuerySet[Any]:
+    """Submitted random inspections not yet published, with their 公示期限 (``due_on``)."""
+    return with_due(
+        qs.filter(
+            kind__in=PUBLISHED_KINDS, status=InspectionStatus.SUBMITTED, published_at__isnull=True
+        ),
+        PUBLICATION_RULE,
     )
 
 
@@ -72,6 +104,15 @@ def published_results(search: str = "") -> QuerySet[Inspection]:
             published_at__isnull=False,
         )
         .select_related("entity", "rectification")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=InspectionAmendment.objects.filter(public_notice=True).order_by(
+                    "decided_at", "id"
+                ),
+                to_attr="corrections",
+            )
+        )
         .order_by("-submitted_at", "-id")
     )
     term = search.strip()[:60]

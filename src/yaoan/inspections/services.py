@@ -1,10 +1,10 @@
 """The only writers of inspections: one function per business action, each atomic and
-audited. Pages, the API, commands and the draw listener all call these."""
+audited. Pages, the API and commands call these; scheduling.py, plan_visits.py and
+amendments.py hold the scheduling and correction services."""
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -19,73 +19,54 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
 from yaoan.core import audit
-from yaoan.core.calendar import CalendarYearUnknownError, WorkingCalendar
-from yaoan.core.deadlines import compute_deadline
-from yaoan.core.enums import OrgUnitKind
-from yaoan.core.models import Attachment, OrgUnit, User
+from yaoan.core.deadlines import meet_deadlines, open_deadline
+from yaoan.core.models import Attachment, Deadline, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
-from yaoan.draws.models import InspectorConflict
+from yaoan.core.transitions import require_transition, take
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     EscalationTarget,
     InspectionError,
-    InspectionKind,
     InspectionResult,
     InspectionStatus,
     ItemResult,
-    RectificationStatus,
     Severity,
 )
 from yaoan.inspections.models import (
-    Checklist,
     ChecklistItem,
     Finding,
     Inspection,
-    InspectionInspector,
     ItemRecord,
     RectificationOrder,
 )
-from yaoan.inspections.queries import active_inspectors
+from yaoan.inspections.queries import overdue_rectifications, with_due
 from yaoan.inspections.rules import (
-    can_follow_up_rectification,
     can_inspect,
-    can_schedule_inspections,
     can_supervise_inspections,
 )
-from yaoan.inspections.workflow import next_inspection_status, next_rectification_status
+from yaoan.inspections.workflow import (
+    INSPECTION,
+    PUBLICATION_RULE,
+    RECTIFICATION_RULE,
+)
 from yaoan.intake.enums import IntakeKind, IntakeStatus, Urgency
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import items_from_source
 from yaoan.intake.services import submit_intake
-from yaoan.plans.enums import PlanStatus
-from yaoan.plans.keylist import live_entities
-from yaoan.plans.models import AnnualPlan
 from yaoan.registry import services as registry_services
 from yaoan.registry.enums import RatingKind
 from yaoan.registry.models import Entity
 
 INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
-RECTIFICATION_RULE = "rectification"
-PUBLICATION_RULE = "random_inspection_publication"
 GRADING_RULE = GradingRule()
-MIN_TEAM = 2
 
 
 def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
     text = message or str(code.label)
     error = ValidationError(text, code=code.value)
     return ValidationError({field: error}) if field else error
-
-
-def _deadline(code: str, start: dt.date) -> dt.date:
-    """A working-day deadline; a year the calendar does not know yet is a clear message
-    naming what the administrator must do, not a server error (S20)."""
-    try:
-        return compute_deadline(code, start)
-    except CalendarYearUnknownError as exc:
-        raise ValidationError(str(exc), code="calendar_unknown_year") from exc
 
 
 def _require_scope(actor: User, entity: Entity) -> None:
@@ -97,376 +78,6 @@ def _on_team(actor: User, inspection: Inspection) -> bool:
     return inspection.team.filter(inspector=actor).exists()
 
 
-def _transition(inspection: Inspection, action: str) -> str:
-    new = next_inspection_status(inspection.status, action)
-    if new is None:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("“%(s)s”状态的检查不能%(a)s")
-            % {"s": inspection.get_status_display(), "a": ACTION_LABELS.get(action, action)},
-        )
-    return new
-
-
-ACTION_LABELS = {
-    "start": _("开始检查"),
-    "submit": _("提交"),
-    "cancel": _("取消"),
-    "respond": _("登记整改回复"),
-    "reinspect_passed": _("复查销号"),
-    "reinspect_failed": _("复查不合格"),
-}
-
-
-# --- checklists ----------------------------------------------------------------------------
-
-
-def checklist_for(entity_type: str, campaign: str = "") -> Checklist:
-    current = Checklist.objects.filter(is_current=True)
-    for checklist in current.filter(campaign=campaign) if campaign else []:
-        if entity_type in checklist.entity_types:
-            return checklist
-    for checklist in current.filter(campaign=""):
-        if entity_type in checklist.entity_types:
-            return checklist
-    general = current.filter(code="general").first()
-    if general is None:
-        raise ValidationError(_("未配置适用于该类监管对象的检查表"))
-    return general
-
-
-# --- scheduling ----------------------------------------------------------------------------
-
-
-def _check_team(
-    inspectors: Sequence[User], joint_department: OrgUnit | None, entity: Entity
-) -> None:
-    if len({u.pk for u in inspectors}) < MIN_TEAM:
-        raise _error(
-            InspectionError.CONFIRMATION_MISSING,
-            "inspectors",
-            _("每次检查至少安排两名检查人员"),
-        )
-    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
-    if not_inspectors:
-        raise ValidationError(
-            {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
-        )
-    if joint_department is not None and all(
-        u.org_unit_id != joint_department.pk for u in inspectors
-    ):
-        raise ValidationError(
-            {"inspectors": _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name}}
-        )
-    conflicted = conflicted_inspectors(entity, inspectors)
-    if conflicted:
-        raise ValidationError(
-            {
-                "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
-                % {"n": "、".join(u.display_name or u.username for u in conflicted)}
-            }
-        )
-
-
-def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
-    """Inspectors with a recorded conflict of interest with the entity (回避)."""
-    people = list(inspectors)
-    ids = set(
-        InspectorConflict.objects.filter(
-            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
-        ).values_list("inspector_id", flat=True)
-    )
-    return [u for u in people if u.pk in ids]
-
-
-@transaction.atomic
-def schedule_inspection(
-    *,
-    actor: User,
-    entity: Entity,
-    kind: str,
-    scheduled_for: dt.date,
-    inspectors: Sequence[User],
-    reason: str = "",
-    campaign: str = "",
-    draw: Any = None,
-    joint_department: OrgUnit | None = None,
-    plan_year: int | None = None,
-    system: bool = False,
-) -> Inspection:
-    """Schedule one inspection. ``system`` is for the draw listener, which acts for the
-    chief who executed the draw and has already checked scope and roles."""
-    if not system:
-        if not can_schedule_inspections(actor):
-            raise PermissionDenied(_("只有股室负责人或检查员可以安排检查"))
-        _require_scope(actor, entity)
-    if kind not in InspectionKind.values or kind == InspectionKind.REINSPECTION:
-        raise ValidationError({"kind": _("检查类型无效")})
-    # 双随机 results are published as random: only a verifiable draw may choose them
-    if kind == InspectionKind.RANDOM and draw is None:
-        raise ValidationError({"kind": _("双随机抽查只能由双随机抽取产生，请使用“双随机抽取”")})
-    if kind in (InspectionKind.COMPLAINT, InspectionKind.FLYING) and not reason.strip():
-        raise ValidationError({"reason": _("投诉举报核查和飞行检查须写明检查事由")})
-    if kind == InspectionKind.CAMPAIGN and not campaign.strip():
-        raise ValidationError({"campaign": _("专项检查须填写专项名称")})
-    if entity.is_deleted:
-        raise ValidationError({"entity": _("该监管对象已删除")})
-    # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
-    _check_team(inspectors, joint_department, entity)
-    inspection = Inspection.objects.create(
-        entity=entity,
-        station=entity.subdistrict.station,
-        kind=kind,
-        campaign=campaign.strip(),
-        checklist=checklist_for(entity.entity_type, campaign.strip()),
-        scheduled_for=scheduled_for,
-        plan_year=plan_year,
-        draw=draw,
-        joint_department=joint_department,
-        reason=reason.strip(),
-        created_by=actor,
-    )
-    InspectionInspector.objects.bulk_create(
-        InspectionInspector(inspection=inspection, inspector=u)
-        for u in {u.pk: u for u in inspectors}.values()
-    )
-    audit.record(
-        "inspections.inspection.scheduled",
-        actor=actor,
-        obj=inspection,
-        after={
-            "entity": entity.pk,
-            "kind": kind,
-            "scheduled_for": scheduled_for.isoformat(),
-            "inspectors": sorted(u.username for u in inspectors),
-            "reason": reason.strip(),
-            "draw": getattr(draw, "pk", None),
-        },
-    )
-    return inspection
-
-
-@transaction.atomic
-def cancel_inspection(
-    *, actor: User, inspection: Inspection, reason: str, by_redraw: bool = False
-) -> Inspection:
-    """Cancel with a reason. An inspection a draw chose is cancelled only by a redraw: a
-    published draw cannot be quietly thinned out."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以取消检查"))
-    _require_scope(actor, inspection.entity)
-    if inspection.draw_id and not by_redraw:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("双随机抽取产生的检查不能单独取消；确需调整的，请重新抽取并说明原因"),
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("取消检查须填写原因")})
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    before = inspection.status
-    inspection.status = _transition(inspection, "cancel")
-    inspection.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "inspections.inspection.cancelled",
-        actor=actor,
-        obj=inspection,
-        reason=reason.strip(),
-        before={"status": before},
-        after={"status": inspection.status},
-    )
-    return inspection
-
-
-def quarter_of(day: dt.date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def quarter_span(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return start, end - dt.timedelta(days=1)
-
-
-def _station_teams(station: OrgUnit) -> list[list[User]]:
-    """Two-person teams for a station's plan visits: its own inspectors paired with each
-    other, or with the bureau's inspectors when the station has only one."""
-    local = list(active_inspectors().filter(org_unit=station).order_by("username"))
-    district = list(
-        active_inspectors()
-        .filter(org_unit__kind__in=[OrgUnitKind.BUREAU, OrgUnitKind.SECTION])
-        .order_by("username")
-    )
-    if len(local) >= 2:
-        return [[local[i], local[(i + 1) % len(local)]] for i in range(len(local))]
-    if local:
-        return [[local[0], other] for other in district if other.pk != local[0].pk]
-    return []
-
-
-def _team_for(entity: Entity, teams: list[list[User]], n: int) -> list[User]:
-    """The n-th team in rotation, skipping teams with a recorded conflict (回避)."""
-    for k in range(len(teams)):
-        team = teams[(n + k) % len(teams)]
-        if not conflicted_inspectors(entity, team):
-            return team
-    raise ValidationError(
-        {"station": _("%(e)s：所有检查组都有应当回避的人员，请手工安排") % {"e": entity.name}}
-    )
-
-
-def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[User]:
-    if department is None or not any(item.joint for item in visits):
-        return []
-    partners = list(active_inspectors().filter(org_unit=department).order_by("username"))
-    if not partners:
-        raise ValidationError(
-            {"joint_department": _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name}}
-        )
-    return partners
-
-
-@dataclass(frozen=True)
-class PlanScheduling:
-    """What schedule_from_plan did: visits scheduled, and the plan's entities it skipped
-    (deleted or cancelled since the plan was approved), named for the chief."""
-
-    scheduled: int
-    skipped: tuple[str, ...] = ()
-
-
-def _split_inspectable(items: list[Any]) -> tuple[list[Any], list[str]]:
-    """The items whose entity can still be inspected, and the names of the others: one
-    entity deregistered after approval must not hold up the station's whole quarter."""
-    live = set(
-        live_entities().filter(pk__in=[i.entity_id for i in items]).values_list("pk", flat=True)
-    )
-    skipped = [
-        _("%(e)s（%(why)s）")
-        % {
-            "e": i.entity.name,
-            "why": _("已删除") if i.entity.is_deleted else i.entity.get_status_display(),
-        }
-        for i in items
-        if i.entity_id not in live
-    ]
-    return [i for i in items if i.entity_id in live], skipped
-
-
-def _visit_days(first_day: dt.date, end: dt.date, count: int) -> list[dt.date]:
-    """``count`` dates spread evenly from ``first_day`` to ``end``, each moved to the next
-    working day (at the quarter's end, back to its last one). A year the calendar does
-    not know is the administrator's to load, not a weekend-only guess (S20)."""
-    calendar = WorkingCalendar()
-    span = (end - first_day).days
-    try:
-        workdays = [
-            day
-            for day in (first_day + dt.timedelta(days=i) for i in range(span + 1))
-            if calendar.is_workday(day)
-        ]
-    except CalendarYearUnknownError as exc:
-        raise ValidationError(
-            _("无法按工作日安排检查日期：%(e)s") % {"e": exc}, code="calendar_unknown_year"
-        ) from exc
-    if not workdays:
-        raise ValidationError({"quarter": _("该季度剩余的日子里没有工作日")})
-    days = []
-    for n in range(count):
-        spread = first_day + dt.timedelta(days=span * n // max(1, count))
-        days.append(workdays[min(bisect_left(workdays, spread), len(workdays) - 1)])
-    return days
-
-
-@transaction.atomic
-def schedule_from_plan(
-    *,
-    actor: User,
-    year: int,
-    quarter: int,
-    station: OrgUnit,
-    joint_department: OrgUnit | None = None,
-) -> PlanScheduling:
-    """Turn a station's quarter of the approved annual plan into planned inspections, spread
-    over the quarter's working days and over two-person teams; visits already scheduled
-    are not repeated, entities deleted or cancelled since are skipped and named. Items the
-    plan marks for a joint inspection (e.g. with 卫健委) carry ``joint_department``."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": _("季度应为 1～4")})
-    # the lock makes a second run (a double click) wait and then find the visits made
-    plan = (
-        AnnualPlan.objects.select_for_update().filter(year=year, status=PlanStatus.APPROVED).first()
-    )
-    if plan is None:
-        raise ValidationError({"year": _("%(y)s 年度重点检查清单尚未批准") % {"y": year}})
-    teams = _station_teams(station)
-    if not teams:
-        raise ValidationError(
-            {"station": _("%(s)s 没有可安排的检查员（至少两人）") % {"s": station.name}}
-        )
-    start, end = quarter_span(year, quarter)
-    first_day = max(start, timezone.localdate())
-    if first_day > end:
-        raise ValidationError({"quarter": _("该季度已结束")})
-    items, skipped = _split_inspectable(
-        list(
-            plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
-            .select_related("entity__subdistrict__station")
-            .order_by("entity_id")
-        )
-    )
-    existing = dict(
-        Inspection.objects.filter(
-            plan_year=year,
-            kind=InspectionKind.PLANNED,
-            scheduled_for__range=(start, end),
-            entity_id__in=[i.entity_id for i in items],
-        )
-        .exclude(status=InspectionStatus.CANCELLED)
-        .values("entity_id")
-        .annotate(n=Count("id"))
-        .values_list("entity_id", "n")
-    )
-    if joint_department is None and any(item.joint for item in items):
-        raise ValidationError(
-            {"joint_department": _("本季度清单中有联合检查对象，请选择联合检查部门")}
-        )
-    visits = [
-        item
-        for item in items
-        for _n in range(max(0, getattr(item, f"q{quarter}") - existing.get(item.entity_id, 0)))
-    ]
-    partners = _partner_inspectors(joint_department, visits)
-    days = _visit_days(first_day, end, len(visits)) if visits else []
-    for n, (item, day) in enumerate(zip(visits, days, strict=True)):
-        team = _team_for(item.entity, teams, n)
-        if item.joint:
-            team = [*team, partners[n % len(partners)]]
-        schedule_inspection(
-            actor=actor,
-            entity=item.entity,
-            kind=InspectionKind.PLANNED,
-            scheduled_for=day,
-            inspectors=team,
-            reason="；".join(str(r.get("text", "")) for r in item.reasons)[:500],
-            plan_year=year,
-            joint_department=joint_department if item.joint else None,
-        )
-    audit.record(
-        "inspections.plan.scheduled",
-        actor=actor,
-        obj=plan,
-        after={
-            "quarter": quarter,
-            "station": station.pk,
-            "inspections": len(visits),
-            "skipped": list(skipped),
-        },
-    )
-    return PlanScheduling(len(visits), tuple(skipped))
-
-
 # --- on site -------------------------------------------------------------------------------
 
 
@@ -475,21 +86,14 @@ def _require_inspector_on_team(actor: User, inspection: Inspection) -> None:
         raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
 
 
-@transaction.atomic
 def start_inspection(*, actor: User, inspection: Inspection) -> Inspection:
-    _require_inspector_on_team(actor, inspection)
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    inspection.status = _transition(inspection, "start")
-    inspection.started_at = timezone.now()
-    inspection.save(update_fields=["status", "started_at", "updated_at"])
-    audit.record(
-        "inspections.inspection.started",
-        actor=actor,
-        obj=inspection,
-        before={"status": InspectionStatus.SCHEDULED},
-        after={"status": inspection.status},
-    )
-    return inspection
+    def started(locked: Any) -> list[str]:
+        locked.started_at = timezone.now()
+        return ["started_at", "updated_at"]
+
+    started_inspection = take(INSPECTION, inspection, "start", actor=actor, update=started)
+    assert isinstance(started_inspection, Inspection)
+    return started_inspection
 
 
 @dataclass(frozen=True)
@@ -664,16 +268,10 @@ def submit_inspection(
     # what can be checked without the code first, so no code is spent on a record that
     # cannot be submitted; all of it is checked again under the lock below
     current = Inspection.objects.get(pk=inspection.pk)
-    _transition(current, "submit")
+    require_transition(INSPECTION, current.status, "submit")
     _check_complete(current)
     _confirm_co_inspector(current, actor, co_inspector, co_code)
-    with transaction.atomic():
-        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        new_status = _transition(inspection, "submit")
-        if summary is not None:
-            inspection.summary = summary.strip()
-        records = _check_complete(inspection)
-        return _complete(actor, inspection, new_status, records, co_inspector, by_code=True)
+    return _complete(actor, inspection, co_inspector, by_code=True, summary=summary)
 
 
 @transaction.atomic
@@ -692,225 +290,120 @@ def enter_paper_record(
             "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
         )
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    new_status = _transition(inspection, "submit")
-    records = _check_complete(inspection)
-    return _complete(
-        actor, inspection, new_status, records, co_inspector, by_code=False, reason=reason
-    )
+    return _complete(actor, inspection, co_inspector, by_code=False, reason=reason)
 
 
 def _complete(
     actor: User,
     inspection: Inspection,
-    new_status: str,
-    records: list[ItemRecord],
     co_inspector: User | None,
     *,
     by_code: bool,
     reason: str = "",
+    summary: str | None = None,
 ) -> Inspection:
-    now = timezone.now()
-    today = timezone.localdate(now)
-    findings = Finding.objects.bulk_create(
-        Finding(
-            inspection=inspection,
-            item=r.item,
-            description=f"{r.item.text}：{r.note}",
-            severity=r.item.severity,
-            created_at=now,
+    """The submit transition: under the row lock the record is checked again, findings
+    are written, the team's confirmations stamped, the number and result set; the order
+    (with its deadline) and the publication deadline follow."""
+    details: dict[str, Any] = {}
+
+    def complete(locked: Any) -> list[str]:
+        records = _check_complete(locked)
+        now = timezone.now()
+        findings = Finding.objects.bulk_create(
+            Finding(
+                inspection=locked,
+                item=r.item,
+                description=f"{r.item.text}：{r.note}",
+                severity=r.item.severity,
+                created_at=now,
+            )
+            for r in sorted(records, key=lambda r: r.item.position)
+            if r.result == ItemResult.NON_COMPLIANT
         )
-        for r in sorted(records, key=lambda r: r.item.position)
-        if r.result == ItemResult.NON_COMPLIANT
-    )
-    inspection.team.filter(inspector=actor).update(confirmed_at=now)
-    inspection.team.filter(inspector=co_inspector).update(
-        confirmed_at=now, confirmed_by_code=by_code
-    )
-    inspection.status = new_status
-    inspection.submitted_at = now
-    inspection.number = next_document_number(INSPECTION_PREFIX, today.year)
-    inspection.result = _result_of(findings)
-    if inspection.kind in PUBLISHED_KINDS:
-        inspection.publication_due = _deadline(PUBLICATION_RULE, today)
-    inspection.save()
-    order = _open_rectification(actor, inspection, today) if findings else None
-    audit.record(
-        "inspections.inspection.submitted",
+        locked.team.filter(inspector=actor).update(confirmed_at=now)
+        locked.team.filter(inspector=co_inspector).update(
+            confirmed_at=now, confirmed_by_code=by_code
+        )
+        if summary is not None:
+            locked.summary = summary.strip()
+        locked.submitted_at = now
+        locked.number = next_document_number(INSPECTION_PREFIX, timezone.localdate(now).year)
+        locked.result = _result_of(findings)
+        order = _open_rectification(actor, locked) if findings else None
+        if locked.kind in PUBLISHED_KINDS:
+            _open_publication_deadline(actor, locked)
+        # the audit event of the transition carries the record as submitted
+        details.update(
+            records={r.item.number: [r.result, r.note] for r in records},
+            findings=[[f.item.number if f.item else "", f.severity] for f in findings],
+            confirmed_by=sorted([actor.username, co_inspector.username if co_inspector else ""]),
+            confirmed_by_code=by_code,
+            rectification=order.number if order else None,
+        )
+        return ["summary", "submitted_at", "number", "result", "updated_at"]
+
+    submitted = take(
+        INSPECTION,
+        inspection,
+        "submit",
         actor=actor,
-        obj=inspection,
-        reason=reason.strip(),
-        before={"status": InspectionStatus.IN_PROGRESS},
-        after={
-            "status": inspection.status,
-            "number": inspection.number,
-            "result": inspection.result,
-            "records": {r.item.number: [r.result, r.note] for r in records},
-            "summary": inspection.summary,
-            "findings": [[f.item.number if f.item else "", f.severity] for f in findings],
-            "confirmed_by": sorted([actor.username, co_inspector.username if co_inspector else ""]),
-            "confirmed_by_code": by_code,
-            "rectification": order.number if order else None,
-        },
+        reason=reason,
+        update=complete,
+        details=details,
     )
-    return inspection
+    assert isinstance(submitted, Inspection)
+    return submitted
 
 
-def _open_rectification(actor: User, inspection: Inspection, today: dt.date) -> RectificationOrder:
+def _open_publication_deadline(actor: User, inspection: Inspection) -> None:
+    """一公开: a random inspection's result is published within the rule's working days."""
+    open_deadline(
+        subject=inspection,
+        rule_code=PUBLICATION_RULE,
+        org_unit=inspection.station,
+        assignee=None,
+        label=_("公示抽查结果：%(e)s") % {"e": inspection.entity.name},
+        url=inspection.get_absolute_url(),
+    )
+
+
+def _open_rectification(actor: User, inspection: Inspection) -> RectificationOrder:
+    """The order is issued with the inspection's submission; its 整改期限 is a Deadline
+    of rule "rectification" assigned to the inspector who submitted."""
+    today = timezone.localdate()
     order = RectificationOrder.objects.create(
         number=next_document_number(RECTIFICATION_PREFIX, today.year),
         inspection=inspection,
         entity=inspection.entity,
         station=inspection.station,
         issued_on=today,
-        deadline=_deadline(RECTIFICATION_RULE, today),
     )
+    deadline = _open_order_deadline(actor, order)
     audit.record(
-        "inspections.rectification.opened",
+        "inspections.rectificationorder.issued",
         obj=order,
         actor=actor,
-        after={"deadline": order.deadline.isoformat(), "inspection": inspection.number},
+        after={"deadline": deadline.due_on.isoformat(), "inspection": inspection.number},
     )
     return order
 
 
-EDITABLE_AFTER_SUBMISSION = ("summary",)
-
-
-@transaction.atomic
-def amend_inspection(
-    *,
-    actor: User,
-    inspection: Inspection,
-    reason: str,
-    summary: str | None = None,
-    notes: Mapping[int, str] | None = None,
-    severities: Mapping[int, str] | None = None,
-) -> Inspection:
-    """Correct a submitted record: the summary, item notes and findings' severity. Results
-    themselves are not changed after submission (a new inspection records a new fact).
-    A reason is required and the before/after values are kept (S17)."""
-    if not _on_team(actor, inspection):
-        if not can_supervise_inspections(actor):
-            raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
-        _require_scope(actor, inspection.entity)
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if inspection.status != InspectionStatus.SUBMITTED:
-        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("只能修改已提交的检查"))
-    if not reason.strip():
-        raise _error(InspectionError.REASON_REQUIRED, "reason")
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    if summary is not None and summary.strip() != inspection.summary:
-        before["summary"], after["summary"] = inspection.summary, summary.strip()
-        inspection.summary = summary.strip()
-        inspection.save(update_fields=["summary", "updated_at"])
-    for record in inspection.records.select_related("item").filter(item_id__in=list(notes or {})):
-        new_note = (notes or {})[record.item_id].strip()
-        if new_note != record.note:
-            key = f"note {record.item.number}"
-            before[key], after[key] = record.note, new_note
-            record.note = new_note
-            record.save(update_fields=["note"])
-    for finding in inspection.findings.filter(pk__in=list(severities or {})):
-        new_severity = (severities or {})[finding.pk]
-        if new_severity not in Severity.values:
-            raise ValidationError({"severity": _("缺陷等级无效")})
-        if new_severity != finding.severity:
-            key = f"finding {finding.pk} severity"
-            before[key], after[key] = finding.severity, new_severity
-            finding.severity = new_severity
-            finding.save(update_fields=["severity"])
-    if after:
-        new_result = _result_of(inspection.findings.all())
-        if new_result != inspection.result:
-            before["result"], after["result"] = inspection.result, new_result
-            inspection.result = new_result
-            inspection.save(update_fields=["result", "updated_at"])
-        audit.record(
-            "inspections.inspection.amended",
-            actor=actor,
-            obj=inspection,
-            reason=reason.strip(),
-            before=before,
-            after=after,
-        )
-    return inspection
+def _open_order_deadline(
+    assignee: User, order: RectificationOrder, due_on: dt.date | None = None
+) -> Deadline:
+    return open_deadline(
+        subject=order,
+        rule_code=RECTIFICATION_RULE,
+        org_unit=order.station,
+        assignee=assignee,
+        label=_("整改期限：%(n)s %(e)s") % {"n": order.number, "e": order.entity.name},
+        url=order.get_absolute_url(),
+        due_on=due_on,
+    )
 
 
 # --- rectification -------------------------------------------------------------------------
-
-
-def _require_follow_up(actor: User, order: RectificationOrder) -> None:
-    if not can_follow_up_rectification(actor):
-        raise PermissionDenied(_("只有检查员或股室负责人可以跟进整改"))
-    _require_scope(actor, order.entity)
-
-
-def _transition_order(order: RectificationOrder, action: str) -> str:
-    new = next_rectification_status(order.status, action)
-    if new is None:
-        raise _error(
-            InspectionError.ILLEGAL_TRANSITION,
-            message=_("“%(s)s”的整改通知不能%(a)s")
-            % {"s": order.get_status_display(), "a": ACTION_LABELS.get(action, action)},
-        )
-    return new
-
-
-@transaction.atomic
-def record_rectification_response(
-    *, actor: User, order: RectificationOrder, response: str
-) -> RectificationOrder:
-    """The business's written account of what it put right (entered by staff until the
-    business portal exists)."""
-    _require_follow_up(actor, order)
-    if not response.strip():
-        raise ValidationError({"response": _("请填写企业整改情况")})
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    before = order.status
-    order.status = _transition_order(order, "respond")
-    order.response = response.strip()
-    order.responded_at = timezone.now()
-    order.save(update_fields=["status", "response", "responded_at"])
-    audit.record(
-        "inspections.rectification.responded",
-        actor=actor,
-        obj=order,
-        before={"status": before},
-        after={"status": order.status, "response": order.response},
-    )
-    return order
-
-
-@transaction.atomic
-def record_reinspection(
-    *, actor: User, order: RectificationOrder, passed: bool, note: str
-) -> RectificationOrder:
-    """Re-inspection: passed closes the order (销号); failed reopens it with a new deadline."""
-    _require_follow_up(actor, order)
-    if not note.strip():
-        raise ValidationError({"note": _("请填写复查情况")})
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    before = {"status": order.status, "deadline": order.deadline.isoformat()}
-    order.status = _transition_order(order, "reinspect_passed" if passed else "reinspect_failed")
-    now = timezone.now()
-    order.reinspected_at, order.reinspected_by = now, actor
-    order.reinspection_note = note.strip()
-    if passed:
-        order.closed_at, order.closed_by = now, actor
-    else:
-        order.rounds += 1
-        order.deadline = _deadline(RECTIFICATION_RULE, timezone.localdate(now))
-    order.save()
-    audit.record(
-        "inspections.rectification." + ("closed" if passed else "reopened"),
-        actor=actor,
-        obj=order,
-        before=before,
-        after={"status": order.status, "deadline": order.deadline.isoformat(), "note": note},
-    )
-    return order
 
 
 # --- escalation and publication ------------------------------------------------------------
@@ -998,6 +491,7 @@ def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
             continue
         locked.published_at = now
         locked.save(update_fields=["published_at", "updated_at"])
+        meet_deadlines(locked, [PUBLICATION_RULE])
         audit.record(
             "inspections.result.published",
             actor=actor,
@@ -1027,9 +521,7 @@ def inspection_history(entity: Entity, today: dt.date, rule: GradingRule) -> Ins
         critical=counts["critical"],
         major=counts["major"],
         minor=counts["minor"],
-        overdue_orders=orders.exclude(status=RectificationStatus.CLOSED)
-        .filter(deadline__lt=today)
-        .count(),
+        overdue_orders=overdue_rectifications(with_due(orders, RECTIFICATION_RULE), today).count(),
         failed_rounds=sum(o.rounds - 1 for o in orders),
     )
 

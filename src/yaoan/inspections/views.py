@@ -20,10 +20,14 @@ from django.views.decorators.http import require_POST
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import read_upload, upload_limit
-from yaoan.core.enums import AttachmentError, OrgUnitKind
+from yaoan.core.enums import AttachmentError
 from yaoan.core.models import AuditEvent, User
-from yaoan.inspections import photos, services
+from yaoan.core.transitions import allowed_actions
+from yaoan.draws.rules import can_manage_draws
+from yaoan.draws.views import visible_draw
+from yaoan.inspections import amendments, photos, plan_visits, rectification, scheduling, services
 from yaoan.inspections.enums import (
+    AmendmentStatus,
     InspectionStatus,
     RectificationStatus,
     Severity,
@@ -47,6 +51,7 @@ from yaoan.inspections.models import (
     Checklist,
     Finding,
     Inspection,
+    InspectionAmendment,
     RectificationOrder,
 )
 from yaoan.inspections.queries import (
@@ -58,25 +63,18 @@ from yaoan.inspections.queries import (
     unpublished_results,
 )
 from yaoan.inspections.rules import (
-    can_follow_up_rectification,
+    JOINABLE_UNIT_KINDS,
     can_inspect,
     can_read_inspections,
     can_schedule_inspections,
     can_supervise_inspections,
 )
-from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.inspections.workflow import INSPECTION, RECTIFICATION
 from yaoan.intake.models import IntakeItem
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
-# besides the entity's own station, inspectors of these units may join a team
-JOINABLE_UNIT_KINDS = (
-    OrgUnitKind.BUREAU,
-    OrgUnitKind.SECTION,
-    OrgUnitKind.ENFORCEMENT_TEAM,
-    OrgUnitKind.MEMBER_DEPARTMENT,
-)
 
 
 DENIED = "inspections.access.denied"
@@ -180,7 +178,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            inspection = services.schedule_inspection(
+            inspection = scheduling.schedule_inspection(
                 actor=user,
                 entity=entity,
                 kind=data["kind"],
@@ -200,6 +198,23 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/inspection_create.html", {"form": form, "entity": entity})
 
 
+@require_POST
+def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """执行抽取 on the draw's page: publish the result and schedule the drawn visits."""
+    user = allowed_user(request, can_manage_draws, "draws.access.denied")
+    draw = visible_draw(user, pk)
+    try:
+        draw = scheduling.execute_draw(actor=user, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已抽取并公布种子和结果，已安排 %(n)d 次检查。") % {"n": draw.inspections.count()},
+        )
+    return redirect(draw)
+
+
 def from_plan_view(request: HttpRequest) -> HttpResponse:
     """The chief turns a station's quarter of the approved annual plan into inspections."""
     user = _reader(request)
@@ -209,7 +224,7 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            done = services.schedule_from_plan(
+            done = plan_visits.schedule_from_plan(
                 actor=user,
                 year=data["year"],
                 quarter=data["quarter"],
@@ -243,12 +258,20 @@ def from_plan_view(request: HttpRequest) -> HttpResponse:
 # --- detail --------------------------------------------------------------------------------
 
 
+AMENDMENT_EVENTS = (
+    "inspections.inspection.amended",
+    "inspections.inspection.amendment_proposed",
+    "inspections.inspection.amendment_approved",
+    "inspections.inspection.amendment_rejected",
+)
+
+
 def _history(inspection: Inspection) -> QuerySet[AuditEvent]:
     """Changes after submission with their reasons (S17), for everyone who sees the record."""
     return AuditEvent.objects.filter(
         object_type="inspections.inspection",
         object_id=str(inspection.pk),
-        action="inspections.inspection.amended",
+        action__in=AMENDMENT_EVENTS,
     ).order_by("seq")
 
 
@@ -273,6 +296,13 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     on_team = any(m.inspector_id == user.pk for m in team)
     records = {r.item_id: r for r in inspection.records.all()}
     items = [(i, records.get(i.pk)) for i in inspection.checklist.items.all()]
+    allowed = allowed_actions(INSPECTION, inspection, user)
+    actions = {t.action for t in allowed}
+    pending = (
+        inspection.amendments.filter(status=AmendmentStatus.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -284,14 +314,17 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": list(photos.photos_of(inspection)),
             "order": RectificationOrder.objects.filter(inspection=inspection).first(),
             "history": list(_history(inspection)),
-            "can_record": on_team
-            and can_inspect(user)
-            and inspection.status in (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS),
+            "pending": pending,
+            "can_decide": pending is not None
+            and can_supervise_inspections(user)
+            and pending.proposed_by_id != user.pk,
+            # start and submit are the record page's actions (workflow.INSPECTION)
+            "can_record": bool(actions & {"start", "submit"}),
             "can_amend": inspection.status == InspectionStatus.SUBMITTED
             and (on_team or can_supervise_inspections(user)),
             "can_supervise": can_supervise_inspections(user),
-            "can_cancel": can_supervise_inspections(user)
-            and (inspection.status, "cancel") in INSPECTION_TRANSITIONS,
+            "can_cancel": "cancel" in actions,
+            "actions": allowed,
             "serious": Severity.CRITICAL,
         },
     )
@@ -457,7 +490,9 @@ def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     done = _post_action(
         request,
         form,
-        lambda d: services.cancel_inspection(actor=user, inspection=inspection, reason=d["reason"]),
+        lambda d: scheduling.cancel_inspection(
+            actor=user, inspection=inspection, reason=d["reason"]
+        ),
         _("检查已取消"),
         inspection,
     )
@@ -472,24 +507,54 @@ def inspection_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     inspection = visible_inspection(user, pk)
     form = AmendForm(request.POST or None, inspection=inspection)
-    done = _post_action(
-        request,
-        form,
-        lambda d: services.amend_inspection(
-            actor=user,
-            inspection=inspection,
-            reason=d["reason"],
-            summary=d["summary"],
-            severities=form.severities(),
-        ),
-        _("修改已保存，原值和原因已记录"),
-        inspection,
-    )
-    return done or render(
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amendment = amendments.amend_inspection(
+                actor=user,
+                inspection=inspection,
+                reason=data["reason"],
+                summary=data["summary"],
+                severities=form.severities(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, _amended_message(amendment))
+            return redirect(inspection)
+    return render(
         request,
         "inspections/confirm_form.html",
         {"form": form, "title": _("提交后修改"), "subject": inspection, "back": inspection},
     )
+
+
+def _amended_message(amendment: InspectionAmendment | None) -> str:
+    if amendment is None:
+        return _("修改已保存，原值和原因已记录")
+    return _("更正已提交，待股室负责人审批后生效")
+
+
+@require_POST
+def amendment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chief approves or rejects a pending amendment from the inspection's page."""
+    user = _reader(request)
+    amendment = get_object_or_404(InspectionAmendment, pk=pk)
+    inspection = visible_inspection(user, amendment.inspection_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        amendments.decide_amendment(
+            actor=user, amendment=amendment, approve=approve, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(request, _("已批准更正") if approve else _("已驳回更正"))
+    return redirect(inspection)
 
 
 def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -527,7 +592,7 @@ def rectification_list_view(request: HttpRequest) -> HttpResponse:
         qs = overdue_rectifications(qs, today)
     elif status in RectificationStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("status", "deadline", "id"), PAGE_SIZE).get_page(
+    page = Paginator(qs.order_by("status", "due_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -547,7 +612,7 @@ def rectification_list_view(request: HttpRequest) -> HttpResponse:
 def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     order = visible_order(user, pk)
-    follow_up = can_follow_up_rectification(user)
+    actions = {t.action for t in allowed_actions(RECTIFICATION, order, user)}
     data = request.POST if request.method == "POST" else None
     response_form = ResponseForm(data if data and "respond" in data else None)
     reinspection_form = ReinspectionForm(data if data and "reinspect" in data else None)
@@ -555,7 +620,7 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         done = _post_action(
             request,
             response_form,
-            lambda d: services.record_rectification_response(
+            lambda d: rectification.record_rectification_response(
                 actor=user, order=order, response=d["response"]
             ),
             _("已登记整改回复"),
@@ -567,8 +632,13 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         done = _post_action(
             request,
             reinspection_form,
-            lambda d: services.record_reinspection(
-                actor=user, order=order, passed=d["passed"], note=d["note"]
+            lambda d: rectification.record_reinspection(
+                actor=user,
+                order=order,
+                passed=d["passed"],
+                note=d["note"],
+                new_deadline=None if d["passed"] else d["new_deadline"],
+                working_days=None if d["passed"] else d["working_days"],
             ),
             _("已记录复查结果"),
             order,
@@ -584,9 +654,9 @@ def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "response_form": response_form,
             "reinspection_form": reinspection_form,
-            "can_respond": follow_up and (order.status, "respond") in RECTIFICATION_TRANSITIONS,
-            "can_reinspect": follow_up
-            and (order.status, "reinspect_passed") in RECTIFICATION_TRANSITIONS,
+            "can_respond": "respond" in actions,
+            "can_reinspect": "reinspect_passed" in actions,
+            "due": order.due,
         },
     )
 
@@ -609,14 +679,14 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已公示 %(n)d 条抽查结果") % {"n": count})
         return redirect("inspections:publication_list")
-    rows = list(pending.order_by("publication_due", "id"))
+    rows: list[Any] = list(pending.order_by("due_on", "id"))
     return render(
         request,
         "inspections/publication_list.html",
         {
             "rows": rows,
             "today": today,
-            "overdue": sum(1 for r in rows if r.publication_due and r.publication_due < today),
+            "overdue": sum(bool(r.due_on and r.due_on < today) for r in rows),
             "can_publish": can_supervise_inspections(user),
         },
     )

@@ -79,6 +79,7 @@ class PlanError(models.TextChoices):
 
     ILLEGAL_TRANSITION = "illegal_transition", _("当前状态不允许此操作")
     REASON_REQUIRED = "reason_required", _("须填写原因")
+    APPROVER_IS_SUBMITTER = "approver_is_submitter", _("审批人不能是生成人或提交人")
     SUBMITTED_LOCKED = "submitted_locked", _("已提交审批的版本不能修改，请先退回")
     SUPERSEDED_LOCKED = "superseded_locked", _("已被替代的版本不能修改")
     OPEN_VERSION_EXISTS = "open_version_exists", _("该年度已有未批准的版本")

@@ -253,6 +253,23 @@ def key_list_share(rule: KeyListRule) -> float:
     return float(share) if isinstance(share, int | float) else 0.05
 
 
+def _planned_items(
+    plan: AnnualPlan | None, scope: DataScope
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The plan's items in scope per entity, all and joint, read once: the dashboard
+    counted them with a query per category (a subquery of that category's selection)."""
+    items: dict[int, int] = {}
+    joint_items: dict[int, int] = {}
+    if plan is None:
+        return items, joint_items
+    rows = scope_items(PlanItem.objects.filter(plan=plan), scope).values_list("entity_id", "joint")
+    for entity_id, joint in rows:
+        items[entity_id] = items.get(entity_id, 0) + 1
+        if joint:
+            joint_items[entity_id] = joint_items.get(entity_id, 0) + 1
+    return items, joint_items
+
+
 def coverage(
     year: int,
     done_counts: Mapping[int, int] | None,
@@ -271,7 +288,7 @@ def coverage(
         for r in KeyListRule.objects.filter(code__in=[c.code for c in COVERAGE_CATEGORIES])
     }
     base = _scoped_entities(scope)
-    planned = scope_items(PlanItem.objects.filter(plan=plan), scope) if plan else None
+    items, joint_items = _planned_items(plan, scope)
     for category in COVERAGE_CATEGORIES:
         rule = rules.get(category.code)
         if rule is None:
@@ -281,10 +298,8 @@ def coverage(
         members = member_set
         joint = category.code == KeyListCode.VACCINE_JOINT
         required = joint_count(len(members), key_list_share(rule)) if joint else len(members)
-        scheduled = 0
-        if planned is not None:
-            rows = planned.filter(entity_id__in=selected.values("pk"))
-            scheduled = rows.filter(joint=True).count() if joint else rows.count()
+        planned = joint_items if joint else items
+        scheduled = sum(planned.get(pk, 0) for pk in member_set)
         counts = joint_done if joint else done_counts
         done = None if counts is None else sum(1 for pk in member_set if counts.get(pk, 0) > 0)
         report.rows.append(

@@ -26,9 +26,10 @@ from yaoan.analytics.planning import (
     select_joint,
 )
 from yaoan.core import audit
-from yaoan.core.enums import OrgUnitKind
+from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
+from yaoan.core.transitions import Notice, take
 from yaoan.plans import defaults, keylist, workflow
 from yaoan.plans.enums import (
     MANUAL_REASON,
@@ -50,19 +51,14 @@ from yaoan.plans.models import (
     PlanItemChange,
 )
 from yaoan.plans.queries import document_prefix, key_list_share
-from yaoan.plans.rules import can_manage_plans
+from yaoan.plans.rules import authored_plan, can_manage_plans, is_plan_approver, plan_approver_role
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.models import Entity
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 BULK_BATCH = 2000
 ITEM_AUDIT_FIELDS = ("required_count", "q1", "q2", "q3", "q4", "station_id", "joint")
 SYSTEM_ACTOR = "system"
-PAST_TENSE = {
-    PlanAction.SUBMIT: "submitted",
-    PlanAction.APPROVE: "approved",
-    PlanAction.RETURN: "returned",
-    PlanAction.SUPERSEDE: "superseded",
-}
 
 
 # --- preconditions --------------------------------------------------------------------------
@@ -714,69 +710,94 @@ def remove_item(*, actor: User | None, item: PlanItem, reason: str) -> AnnualPla
 # --- workflow -------------------------------------------------------------------------------
 
 
-def _illegal(plan: AnnualPlan, action: str) -> ValidationError:
-    return _invalid(
-        None,
-        _("“%(s)s”状态的清单不能%(a)s。")
-        % {"s": plan.get_status_display(), "a": PlanAction(action).label},
-        PlanError.ILLEGAL_TRANSITION,
-    )
+def _has_items(plan: Any) -> str | None:
+    if not PlanItem.objects.filter(plan=plan).exists():
+        return _("清单没有任何对象，不能提交。")
+    return None
 
 
-def _supersede_previous(plan: AnnualPlan, actor: User | None, now: Any) -> None:
-    for old in (
-        AnnualPlan.objects.select_for_update()
-        .filter(year=plan.year, status=PlanStatus.APPROVED)
-        .exclude(pk=plan.pk)
-    ):
-        old.status = workflow.TRANSITIONS[(PlanStatus.APPROVED, PlanAction.SUPERSEDE)]
-        old.superseded_at = now
-        old.save(update_fields=["status", "superseded_at"])
-        audit.record(
-            "plans.plan.superseded",
-            obj=old,
-            before={"status": PlanStatus.APPROVED},
-            after={"status": old.status, "by": plan.pk},
-            **_audit_actor(actor, "web"),
+PLAN_GUARDS = {"has_items": _has_items}
+
+
+def _supersede_previous(plan: AnnualPlan, actor: User) -> None:
+    olds = AnnualPlan.objects.filter(year=plan.year, status=PlanStatus.APPROVED).exclude(pk=plan.pk)
+    for old in olds:
+
+        def superseded(locked: Any) -> list[str]:
+            locked.superseded_at = timezone.now()
+            return ["superseded_at"]
+
+        take(
+            PLAN,
+            old,
+            PlanAction.SUPERSEDE,
+            actor=actor,
+            update=superseded,
+            details={"by": plan.pk},
         )
 
 
-@transaction.atomic
+def _notices(plan: AnnualPlan, action: str) -> list[Notice]:
+    """Submitted: the approvers are asked; approved or returned: the author is told."""
+    link = plan.get_absolute_url()
+    title = str(plan)
+    if action == PlanAction.SUBMIT:
+        approvers = User.objects.filter(
+            is_active=True, role_assignments__role=plan_approver_role()
+        ).distinct()
+        return [
+            Notice(
+                u, NotificationKind.APPROVAL_REQUESTED, _("待您审批：%(p)s") % {"p": title}, link
+            )
+            for u in approvers
+        ]
+    kind = NotificationKind.APPROVED if action == PlanAction.APPROVE else NotificationKind.RETURNED
+    text = _("已批准：%(p)s") if action == PlanAction.APPROVE else _("退回修改：%(p)s")
+    authors = {u.pk: u for u in (plan.generated_by, plan.submitted_by) if u is not None}
+    return [Notice(u, kind, text % {"p": title}, link) for u in authors.values()]
+
+
 def transition_plan(
     *, actor: User | None, plan: AnnualPlan, action: str, reason: str = ""
 ) -> AnnualPlan:
-    """Submit, approve or return a plan version, as workflow.TRANSITIONS allows."""
-    _require_manager(actor)
-    plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
-    target = workflow.next_status(plan.status, action)
-    if target is None or action == PlanAction.SUPERSEDE:
-        raise _illegal(plan, action)
-    if action == PlanAction.RETURN:
-        reason = _require_reason(reason)
-    now = timezone.now()
-    before = {"status": plan.status}
-    fields = ["status"]
-    if action == PlanAction.SUBMIT:
-        if not PlanItem.objects.filter(plan=plan).exists():
-            raise _invalid(None, _("清单没有任何对象，不能提交。"), PlanError.ILLEGAL_TRANSITION)
-        plan.submitted_at, plan.submitted_by = now, actor
-        fields += ["submitted_at", "submitted_by"]
-    elif action == PlanAction.APPROVE:
-        _supersede_previous(plan, actor, now)
-        plan.approved_at, plan.approved_by = now, actor
-        plan.document_number = next_document_number(document_prefix(), plan.year)
-        fields += ["approved_at", "approved_by", "document_number"]
-    plan.status = target
-    plan.save(update_fields=fields)
-    audit.record(
-        f"plans.plan.{PAST_TENSE[PlanAction(action)]}",
-        obj=plan,
+    """Submit, approve or return a plan version (workflow.PLAN). Approving supersedes the
+    year's approved version and gives the plan its 文号."""
+    if actor is None:
+        raise PermissionDenied(_("年度清单的提交和审批须由具体人员办理。"))
+    if action == PlanAction.SUPERSEDE:
+        action = "supersede_by_hand"  # only an approval supersedes: not in the table by hand
+    if action != PlanAction.SUBMIT and is_plan_approver(actor) and authored_plan(actor, plan):
+        raise _invalid(
+            None,
+            _("您生成或提交了这一版本，不能自己审批；请由另一位%(r)s审批。")
+            % {"r": Role(plan_approver_role()).label},
+            PlanError.APPROVER_IS_SUBMITTER,
+        )
+
+    def update(locked: Any) -> list[str]:
+        now = timezone.now()
+        if action == PlanAction.SUBMIT:
+            locked.submitted_at, locked.submitted_by = now, actor
+            return ["submitted_at", "submitted_by"]
+        if action == PlanAction.APPROVE:
+            _supersede_previous(locked, actor)
+            locked.approved_at, locked.approved_by = now, actor
+            locked.document_number = next_document_number(document_prefix(), locked.year)
+            return ["approved_at", "approved_by", "document_number"]
+        return []
+
+    done = take(
+        PLAN,
+        plan,
+        action,
+        actor=actor,
         reason=reason,
-        before=before,
-        after={"status": target, "document_number": plan.document_number},
-        **_audit_actor(actor, "web"),
+        guards=PLAN_GUARDS,
+        update=update,
+        notify=_notices(plan, action) if action in PlanAction.values else (),
     )
-    return plan
+    assert isinstance(done, AnnualPlan)
+    return done
 
 
 def submit_plan(*, actor: User | None, plan: AnnualPlan) -> AnnualPlan:

@@ -25,6 +25,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
+from yaoan.core.transitions import allowed_actions
 from yaoan.plans import keylist, services
 from yaoan.plans.documents import plan_document
 from yaoan.plans.enums import PlanAction, PlanStatus
@@ -52,8 +53,12 @@ from yaoan.plans.queries import (
     station_loads,
     versions_with_diffs,
 )
-from yaoan.plans.rules import can_manage_plans, can_read_plans
-from yaoan.plans.workflow import allowed_actions
+from yaoan.plans.rules import (
+    can_act_on_plan,
+    can_manage_plans,
+    can_read_plans,
+)
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import CreditClass, EntityType, RiskGrade
 from yaoan.registry.models import Entity
 
@@ -74,6 +79,13 @@ def _reader(request: HttpRequest) -> User:
 
 def _manager(request: HttpRequest) -> User:
     return allowed_user(request, can_manage_plans, DENIED)
+
+
+def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
+    """The steps this user may take on this version (workflow.PLAN's permissions): a chief
+    submits; the approver, never the version's author, approves or returns."""
+    allowed = allowed_actions(PLAN, plan, user, guards=services.PLAN_GUARDS)
+    return [t.action for t in allowed if t.action != PlanAction.SUPERSEDE]
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
@@ -260,7 +272,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "loads": loads,
             "totals": load_totals(loads),
             "can_manage": manager,
-            "actions": allowed_actions(plan.status) if manager else [],
+            "actions": plan_actions_for(user, plan),
             "editable": manager and plan.status in (PlanStatus.DRAFT, PlanStatus.APPROVED),
             "reason_form": ReasonForm(),
             "scope_all": data_scope(user).everything,
@@ -270,7 +282,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def plan_transition_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, can_act_on_plan, DENIED)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     if action not in (PlanAction.SUBMIT, PlanAction.APPROVE, PlanAction.RETURN):
         raise Http404

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 
 def pinyin_initials(name: str) -> str:
+    # imported here: pypinyin loads its phrase dictionary on import (about half a second),
+    # which every process paid at start-up when this module imported it at the top
+    from pypinyin import Style, lazy_pinyin
+
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for part in letters for ch in part if ch.isalnum()).upper()

@@ -1,14 +1,24 @@
 """Settings, read from environment variables only (no secrets in the repository).
 
 YAOAN_DEBUG            "1" for development; never in production
-YAOAN_SECRET_KEY       required when DEBUG is off
+YAOAN_SECRET_KEY       required when DEBUG is off, unless $YAOAN_VAR_DIR/secret_key exists
 DATABASE_URL           PostgreSQL in production; SQLite (WAL) under var/ when unset
 YAOAN_VAR_DIR          where SQLite, uploads and generated files live (default ./var)
 YAOAN_ALLOWED_HOSTS    comma-separated
 YAOAN_HTTPS            "1" behind TLS: HSTS, secure cookies, redirect http→https
 YAOAN_IDLE_TIMEOUT_MINUTES, YAOAN_SESSION_MAX_HOURS, YAOAN_AUDIT_RETENTION_DAYS,
 YAOAN_PASSWORD_MIN_LENGTH, YAOAN_PASSWORD_MAX_AGE_DAYS, YAOAN_LOCKOUT_THRESHOLD,
-YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB
+YAOAN_LOCKOUT_MINUTES, YAOAN_UPLOAD_MAX_MB, YAOAN_JOB_LEASE_SECONDS
+YAOAN_BACKUP_DIR       where `yaoan backup schedule` writes (default: backups/ beside var/)
+YAOAN_BACKUP_KEEP      how many daily backups it keeps (default 14)
+YAOAN_SERVE_WORKERS    `yaoan serve` processes (default: one per core)
+YAOAN_PLAN_APPROVER_ROLE  "leader" (default) or "chief": who approves the annual plan
+YAOAN_AUDIT_KEY        the audit chain's HMAC-SM3 key (else the file var/audit_key)
+YAOAN_AUDIT_CHECKPOINT_FILE, YAOAN_AUDIT_CHECKPOINT_EVERY (events), YAOAN_AUDIT_CHECKPOINT_MINUTES
+YAOAN_MIGRATE_DATABASE_URL  PostgreSQL: the owner role migrations run as (alias "migrate")
+YAOAN_DB_APP_ROLE      PostgreSQL: the application's role, denied UPDATE/DELETE/TRUNCATE on
+                       the audit table (default: DATABASE_URL's user when the above is set)
+YAOAN_API_TOKEN_DAYS   life of a new API token (default 90)
 """
 
 import os
@@ -38,7 +48,19 @@ VAR_DIR = Path(os.environ.get("YAOAN_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("YAOAN_DEBUG")
-SECRET_KEY = os.environ.get("YAOAN_SECRET_KEY", "")
+
+
+def read_secret_key() -> str:
+    """YAOAN_SECRET_KEY, else the key `make run` keeps in $YAOAN_VAR_DIR/secret_key, so a
+    command typed after `make run` uses the same key as the server."""
+    key = os.environ.get("YAOAN_SECRET_KEY", "")
+    key_file = VAR_DIR / "secret_key"
+    if not key and key_file.is_file():
+        key = key_file.read_text(encoding="utf-8").strip()
+    return key
+
+
+SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("YAOAN_SECRET_KEY must be set when YAOAN_DEBUG is off")
@@ -141,6 +163,15 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
+# PostgreSQL (S15): the application's role may not UPDATE, DELETE or TRUNCATE the audit
+# table. Migrations run as the tables' owner through the "migrate" alias
+# (`yaoan migrate --database=migrate`), which then grants the application's role (the user of
+# DATABASE_URL, or YAOAN_DB_APP_ROLE) everything else (core.db_roles).
+AUDIT_APP_DB_ROLE = os.environ.get("YAOAN_DB_APP_ROLE", "").strip()
+if os.environ.get("YAOAN_MIGRATE_DATABASE_URL"):
+    DATABASES["migrate"] = dj_database_url.parse(os.environ["YAOAN_MIGRATE_DATABASE_URL"])
+    DATABASES["migrate"]["TEST"] = {"MIRROR": "default"}
+    AUDIT_APP_DB_ROLE = AUDIT_APP_DB_ROLE or str(DATABASES["default"].get("USER") or "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions -------------------------------------------------------------
@@ -173,7 +204,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "药安 yaoan"
 
+API_TOKEN_DAYS = env_int("YAOAN_API_TOKEN_DAYS", 90)  # life of a new API token (S7)
+
 AUDIT_RETENTION_DAYS = env_int("YAOAN_AUDIT_RETENTION_DAYS", 180)
+# The audit chain's HMAC-SM3 key lives outside the database (S15): YAOAN_AUDIT_KEY, or
+# var/audit_key as `make run` writes it. Signed checkpoints of the chain's head go to a file
+# outside the database too, every N events, after M minutes and on every verify.
+AUDIT_KEY = os.environ.get("YAOAN_AUDIT_KEY", "").strip()
+if not AUDIT_KEY and (VAR_DIR / "audit_key").is_file():
+    AUDIT_KEY = (VAR_DIR / "audit_key").read_text().strip()
+if not AUDIT_KEY and DEBUG:
+    AUDIT_KEY = "development-only-audit-key"
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("YAOAN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit_checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_EVERY = env_int("YAOAN_AUDIT_CHECKPOINT_EVERY", 1000)
+AUDIT_CHECKPOINT_MINUTES = env_int("YAOAN_AUDIT_CHECKPOINT_MINUTES", 60)
 
 # --- transport security ------------------------------------------------------------
 HTTPS = env_bool("YAOAN_HTTPS")
@@ -204,6 +250,12 @@ CONTENT_SECURITY_POLICY = {
 
 # --- uploads -----------------------------------------------------------------------
 UPLOAD_MAX_MB = env_int("YAOAN_UPLOAD_MAX_MB", 10)
+# who approves the annual plan besides its submitter: the leader, or another section chief
+PLAN_APPROVER_ROLE = os.environ.get("YAOAN_PLAN_APPROVER_ROLE", "leader").strip() or "leader"
+if PLAN_APPROVER_ROLE not in ("leader", "chief"):
+    raise ImproperlyConfigured(
+        f"YAOAN_PLAN_APPROVER_ROLE must be 'leader' or 'chief', got {PLAN_APPROVER_ROLE!r}"
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "files"  # outside the static root; served only through views
@@ -230,6 +282,16 @@ STORAGES = {
 TASKS = {
     "default": {"BACKEND": os.environ.get("YAOAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+# a running job's worker renews its lease at every progress report; a job not renewed for
+# this long is taken for dead (its worker was killed) and ended as interrupted
+JOB_LEASE_SECONDS = env_int("YAOAN_JOB_LEASE_SECONDS", 600)
+
+# --- backups (S23): `yaoan backup schedule` writes one a day and keeps the newest N
+BACKUP_DIR = Path(os.environ.get("YAOAN_BACKUP_DIR") or VAR_DIR.parent / "backups").resolve()
+BACKUP_KEEP = env_int("YAOAN_BACKUP_KEEP", 14)
+
+# --- serving: `yaoan serve` runs this many worker processes (gunicorn), default one a core
+SERVE_WORKERS = env_int("YAOAN_SERVE_WORKERS", os.cpu_count() or 1)
 
 # --- notifications by e-mail (YAOAN_NOTIFY_EMAIL=1): Django's mail backend, the console by
 # default; a real server is configured with Django's EMAIL_* settings through these

@@ -7,7 +7,7 @@ import logging
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from yaoan.core.jobs import JobStatus, finish_job
+from yaoan.core.jobs import JobStatus, finish_job, start_job
 from yaoan.core.models import BackgroundJob
 from yaoan.trace.services import INGEST_JOB_KIND, run_upload
 
@@ -19,6 +19,7 @@ def ingest_upload_task(job_id: int) -> None:
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id, kind=INGEST_JOB_KIND)
     if job.is_finished:
         return
+    start_job(job)
     try:
         run_upload(job)
     except Exception:

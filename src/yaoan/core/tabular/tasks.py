@@ -8,6 +8,7 @@ import logging
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from yaoan.core.jobs import start_job
 from yaoan.core.models import BackgroundJob
 from yaoan.core.tabular.runner import fail_unexpectedly, run_import
 from yaoan.core.tabular.spec import ImportSpec
@@ -28,6 +29,7 @@ def run_import_task(job_id: int, spec_path: str) -> None:
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id, kind=spec.kind)
     if job.is_finished:
         return
+    start_job(job)
     try:
         run_import(spec, job)
     except Exception:

@@ -8,14 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yaoan.common import xlsx
 from yaoan.core.access import allowed_user
-from yaoan.core.jobs import job_dir
+from yaoan.core.jobs import can_retry, enqueue_job, job_dir, refresh_if_stale, retry_job
 from yaoan.core.models import BackgroundJob, User
 from yaoan.core.tabular.forms import ImportUploadForm
 from yaoan.core.tabular.runner import job_mode, submit_import
@@ -33,6 +36,7 @@ class ImportViews:
     upload: View
     job: View
     errors: View
+    retry: View
 
 
 def import_views(spec: ImportSpec) -> ImportViews:
@@ -42,6 +46,7 @@ def import_views(spec: ImportSpec) -> ImportViews:
         upload=lambda request: upload_view(request, spec),
         job=lambda request, job_id: job_view(request, spec, job_id),
         errors=lambda request, job_id: errors_view(request, spec, job_id),
+        retry=lambda request, job_id: retry_view(request, spec, job_id),
     )
 
 
@@ -58,6 +63,7 @@ def import_urls(spec: ImportSpec, prefix: str) -> list[URLPattern]:
         path(f"{prefix}template.xlsx", views.template, name=name(spec.urls.template)),
         path(f"{prefix}<int:job_id>/", views.job, name=name(spec.urls.job)),
         path(f"{prefix}<int:job_id>/errors.xlsx", views.errors, name=name(spec.urls.errors)),
+        path(f"{prefix}<int:job_id>/retry/", views.retry, name=f"{name(spec.urls.job)}_retry"),
     ]
 
 
@@ -74,6 +80,7 @@ def _urls(spec: ImportSpec, job: BackgroundJob | None = None) -> dict[str, str]:
     if job is not None:
         urls["job"] = reverse(spec.urls.job, args=[job.pk])
         urls["errors"] = reverse(spec.urls.errors, args=[job.pk])
+        urls["retry"] = reverse(f"{spec.urls.job}_retry", args=[job.pk])
     return urls
 
 
@@ -135,7 +142,7 @@ def upload_view(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
         return _upload_page(request, spec, form, status=400)
     mode = form.cleaned_data["mode"]
     job = submit_import(spec, actor=user, name=upload.name, content=content, mode=mode)
-    run_import_task.enqueue(job.pk, spec.path)  # the job row is committed: create_job is atomic
+    enqueue_job(job, run_import_task, job.pk, spec.path)  # committed: create_job is atomic
     return redirect(spec.urls.job, job_id=job.pk)
 
 
@@ -145,11 +152,12 @@ def _own_job(request: HttpRequest, spec: ImportSpec, job_id: int) -> BackgroundJ
     job = BackgroundJob.objects.filter(pk=job_id, kind=spec.kind, created_by=user).first()
     if job is None:
         raise Http404
+    job.created_by = user  # the filter just said so; saves reading the user again
     return job
 
 
 def job_view(request: HttpRequest, spec: ImportSpec, job_id: int) -> HttpResponse:
-    job = _own_job(request, spec, job_id)
+    job = refresh_if_stale(_own_job(request, spec, job_id))
     htmx = getattr(request, "htmx", False)
     template = "core/tabular/_import_status.html" if htmx else "core/tabular/import_job.html"
     context = {
@@ -159,8 +167,20 @@ def job_view(request: HttpRequest, spec: ImportSpec, job_id: int) -> HttpRespons
         "urls": _urls(spec, job),
         "errors": job.result.get("errors", []),
         "has_report": bool(job.output_path),
+        "can_retry": can_retry(job, job.created_by),
     }
     return render(request, template, context)
+
+
+@require_POST
+def retry_view(request: HttpRequest, spec: ImportSpec, job_id: int) -> HttpResponse:
+    """The owner queues a job that ended in error again, with the same file and mode."""
+    job = refresh_if_stale(_own_job(request, spec, job_id))
+    try:
+        retry_job(job, actor=job.created_by)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(spec.urls.job, job_id=job.pk)
 
 
 def errors_view(request: HttpRequest, spec: ImportSpec, job_id: int) -> FileResponse:

@@ -244,7 +244,8 @@ def history(db):
     """Events on three days by two people; returns their seqs by name."""
     wang = UserFactory(username="wangwu")
     zhao = UserFactory(username="zhaoliu")
-    org = OrgUnitFactory(code="target", name="被查单位")
+    # an id no user of the test can have: sign-in events name the user by id
+    org = OrgUnitFactory(pk=90001, code="target", name="被查单位")
     with freeze_time("2026-03-01 09:00:00+08:00"):
         a = audit.record("registry.entity.created", actor=wang, obj=org)
     with freeze_time("2026-03-02 23:30:00+08:00"):

@@ -512,8 +512,9 @@ def test_role_conflicts_are_refused(roles):
 
 def test_business_roles_may_be_combined():
     user = UserFactory(roles=[Role.INSPECTOR])
+    secadmin = UserFactory(roles=[Role.SECURITY_ADMIN])
     services.set_roles(
-        actor=user, user=user, roles=[Role.INSPECTOR, Role.CASE_OFFICER], reason="兼任"
+        actor=secadmin, user=user, roles=[Role.INSPECTOR, Role.CASE_OFFICER], reason="兼任"
     )
     assert set(user.role_assignments.values_list("role", flat=True)) == {
         Role.INSPECTOR,

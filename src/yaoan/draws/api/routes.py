@@ -1,4 +1,6 @@
-"""Draws API (staff only): list, detail, commit, execute, redraw, verify. Routes validate
+"""Draws API (staff only): list, detail, commit, redraw, verify. Executing a draw also
+schedules its visits, so its route (POST /api/draws/{id}/execute) is inspections'
+(yaoan.inspections.api.draws). Routes validate
 and delegate: reads through draws.queries (scoped, S9), writes through draws.services.
 Paging is the registry's (``PageParams``, ``{count, page, page_size, results}``)."""
 
@@ -105,20 +107,10 @@ def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
         inspectors_per_entity=payload.inspectors_per_entity,
         partner_unit=partner,
         rules=frozenset(str(r) for r in payload.rules),
+        visits_from=payload.visits_from,
+        visits_until=payload.visits_until,
     )
     return Status(201, services.commit_draw(actor=user, spec=spec))
-
-
-@router.post(
-    "/{draw_id}/execute",
-    response={200: DrawOut, **ERRORS},
-    summary="执行抽取（公布种子和结果）",
-    description="已抽取或已被取代的抽取返回 409；公示承诺值后抽中人员又登记了利害关系的，"
-    "返回 422 且不执行，须重新抽取。",
-)
-def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
-    user = _manager(request)
-    return services.execute_draw(actor=user, draw=visible_draw(user, draw_id))
 
 
 @router.post(
@@ -129,9 +121,14 @@ def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
 )
 def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw]:
     user = _manager(request)
-    return Status(
-        201, services.redraw(actor=user, draw=visible_draw(user, draw_id), reason=payload.reason)
+    new = services.redraw(
+        actor=user,
+        draw=visible_draw(user, draw_id),
+        reason=payload.reason,
+        visits_from=payload.visits_from,
+        visits_until=payload.visits_until,
     )
+    return Status(201, new)
 
 
 @router.get(

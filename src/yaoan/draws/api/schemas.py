@@ -8,9 +8,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from yaoan.common.api_fields import QueryText, Reason, text_field
+from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.models import Draw
-from yaoan.draws.services import MAX_SELECTION_VALUE
+from yaoan.draws.services import DRAW_GUARDS, MAX_SELECTION_VALUE
+from yaoan.draws.workflow import DRAW
 from yaoan.registry.api.schemas import PageMeta, RowId
 
 # as many filters as the entity list has, with room to spare
@@ -37,6 +39,8 @@ class DrawSummaryOut(Schema):
     selection_mode: SelectionMode = Field(description="ratio=按比例（万分比）；count=按数量")
     selection_value: int = Field(description="按比例时为万分比（500 = 5%），按数量时为户数")
     inspectors_per_entity: int
+    visits_from: dt.date | None = Field(description="检查期限（起）：抽中对象的检查安排在此期间")
+    visits_until: dt.date | None = Field(description="检查期限（止）")
     avoid_grid: bool
     avoid_conflict: bool = Field(
         description="利害关系回避：依法始终适用（本规则可关闭时创建的旧抽取可能为 false）"
@@ -80,8 +84,23 @@ class AssignmentOut(Schema):
         return sorted(u.pk for u in obj.inspectors.all())
 
 
+class ActionOut(Schema):
+    action: str = Field(description="操作代码：execute=执行抽取；supersede=重新抽取")
+    label: str = Field(description="按钮文字")
+    reason_required: bool
+
+
 class DrawDetailOut(DrawOut):
     assignments: list[AssignmentOut] = Field(description="抽取结果，按抽中顺序")
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[dict[str, Any]]:
+        user = context["request"].user
+        return [
+            {"action": t.action, "label": str(t.label), "reason_required": t.reason_required}
+            for t in allowed_actions(DRAW, obj, user, guards=DRAW_GUARDS)
+        ]
 
     @staticmethod
     def resolve_assignments(obj: Any) -> list[Any]:
@@ -114,10 +133,16 @@ class DrawIn(Schema):
         "利害关系回避（conflict）依法始终适用，列出与否都不能关闭",
     )
     inspector_unit_ids: list[RowId] = Field(min_length=1, description="检查人员来源单位编号")
+    visits_from: dt.date | None = Field(None, description="检查期限（起），不早于今日；默认今日")
+    visits_until: dt.date | None = Field(
+        None, description="检查期限（止），默认开始日期所在季度的最后一天"
+    )
 
 
 class RedrawIn(Schema):
     reason: Reason = Field(min_length=1)
+    visits_from: dt.date | None = Field(None, description="新的检查期限（起）；不填则沿用原期限")
+    visits_until: dt.date | None = Field(None, description="新的检查期限（止）")
 
 
 class ProblemOut(Schema):

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_extensions(monkeypatch):
     monkeypatch.setattr(extensions, "_providers", [])
-    monkeypatch.setattr(extensions, "_listeners", [])
 
 
 def headers(user):

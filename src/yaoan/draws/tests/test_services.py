@@ -25,9 +25,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_extensions(monkeypatch):
-    """Each test starts with no provider and no listener registered by other apps."""
+    """Each test starts with no last-inspectors provider registered by other apps."""
     monkeypatch.setattr(extensions, "_providers", [])
-    monkeypatch.setattr(extensions, "_listeners", [])
 
 
 def everything(district, **overrides):
@@ -202,27 +201,6 @@ def test_a_drawn_draw_cannot_be_executed_again(district):
         services.execute_draw(actor=district.chief, draw=draw)
     assert "已抽取" in caught.value.messages[0]
     assert DrawAssignment.objects.filter(draw=draw).count() == 6
-
-
-def test_listener_runs_in_the_execution_transaction(district):
-    seen = []
-    extensions.register_draw_listener(lambda d: seen.append((d.pk, d.assignments.count())))
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
-    services.execute_draw(actor=district.chief, draw=draw)
-    assert seen == [(draw.pk, 6)]
-
-
-def test_a_failing_listener_rolls_the_execution_back(district):
-    def refuse(draw):
-        raise ValidationError("巡查任务创建失败")
-
-    extensions.register_draw_listener(refuse)
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
-    with pytest.raises(ValidationError):
-        services.execute_draw(actor=district.chief, draw=draw)
-    draw.refresh_from_db()
-    assert draw.status == DrawStatus.COMMITTED and draw.drawn_at is None
-    assert not DrawAssignment.objects.filter(draw=draw).exists()
 
 
 # --- bad input: clear message, nothing created ---------------------------------------------------

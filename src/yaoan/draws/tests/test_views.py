@@ -34,7 +34,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_extensions(monkeypatch):
     monkeypatch.setattr(extensions, "_providers", [])
-    monkeypatch.setattr(extensions, "_listeners", [])
 
 
 def client_for(user):
@@ -152,7 +151,7 @@ def test_chief_creates_and_executes_a_draw_through_the_pages(district):
     assert (draw.pool_size, draw.sample_size) == (12, 3)
     detail = client.get(f"/draws/{draw.pk}/").content.decode()
     assert draw.commitment in detail and draw.seed not in detail
-    client.post(f"/draws/{draw.pk}/execute/")
+    client.post(f"/inspections/draws/{draw.pk}/execute/")
     draw.refresh_from_db()
     assert draw.status == DrawStatus.DRAWN
     detail = client.get(f"/draws/{draw.pk}/").content.decode()

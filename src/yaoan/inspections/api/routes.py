@@ -14,7 +14,9 @@ from ninja import Query, Router, Schema, Status
 from yaoan.common.api_fields import QueryText
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
-from yaoan.inspections import services
+from yaoan.core.transitions import allowed_actions
+from yaoan.core.workflow import Workflow
+from yaoan.inspections import rectification, scheduling, services
 from yaoan.inspections.api.schemas import (
     DraftIn,
     InspectionDetailOut,
@@ -34,10 +36,13 @@ from yaoan.inspections.enums import InspectionKind, InspectionStatus, Rectificat
 from yaoan.inspections.models import Inspection, RectificationOrder
 from yaoan.inspections.queries import (
     inspections_visible_to,
+    overdue_rectifications,
     published_results,
     rectifications_visible_to,
+    with_due,
 )
 from yaoan.inspections.rules import can_read_inspections
+from yaoan.inspections.workflow import INSPECTION, PUBLICATION_RULE, RECTIFICATION
 from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams, page_of
 from yaoan.registry.api.schemas import ValidationErrorOut
 from yaoan.registry.queries import entities_visible_to
@@ -84,14 +89,23 @@ def _out(i: Inspection) -> dict[str, Any]:
         "checklist": i.checklist.title,
         "result": i.result,
         "submitted_at": i.submitted_at,
-        "publication_due": i.publication_due,
+        # lists annotate the deadline (with_due); one record reads it from core.Deadline
+        "publication_due": i.due_on if hasattr(i, "due_on") else i.publication_due,
         "published_at": i.published_at,
     }
 
 
-def _detail(i: Inspection) -> dict[str, Any]:
+def actions_out(workflow: Workflow, obj: Any, user: User) -> list[dict[str, Any]]:
+    return [
+        {"action": t.action, "label": str(t.label), "reason_required": t.reason_required}
+        for t in allowed_actions(workflow, obj, user)
+    ]
+
+
+def _detail(i: Inspection, user: User) -> dict[str, Any]:
     order = RectificationOrder.objects.filter(inspection=i).only("pk").first()
     return _out(i) | {
+        "actions": actions_out(INSPECTION, i, user),
         "summary": i.summary,
         "latitude": i.latitude,
         "longitude": i.longitude,
@@ -127,7 +141,9 @@ def list_inspections(
     request: HttpRequest, filters: Query[InspectionFilters], params: Query[PageParams]
 ) -> dict[str, Any]:
     user = _reader(request)
-    qs = inspections_visible_to(user).select_related("entity", "checklist")
+    qs = with_due(
+        inspections_visible_to(user).select_related("entity", "checklist"), PUBLICATION_RULE
+    )
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kind:
@@ -147,7 +163,7 @@ def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
     if found is None:
         raise Http404
     inspectors = list(User.objects.filter(pk__in=payload.inspector_ids, is_active=True))
-    inspection = services.schedule_inspection(
+    inspection = scheduling.schedule_inspection(
         actor=user,
         entity=found,
         kind=payload.kind,
@@ -156,12 +172,13 @@ def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
         reason=payload.reason,
         campaign=payload.campaign,
     )
-    return Status(201, _detail(inspection))
+    return Status(201, _detail(inspection, user))
 
 
 @router.get("/{int:pk}", response={200: InspectionDetailOut, **DETAIL_ERRORS}, summary="检查详情")
 def get_inspection(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _detail(_visible(_reader(request), pk))
+    user = _reader(request)
+    return _detail(_visible(user, pk), user)
 
 
 @router.put(
@@ -176,7 +193,7 @@ def save_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any
         summary=payload.summary,
         location=services.parse_location(payload.latitude, payload.longitude, payload.accuracy_m),
     )
-    return _detail(inspection)
+    return _detail(inspection, user)
 
 
 @router.post(
@@ -189,15 +206,17 @@ def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> dict[str, Any]:
     return _detail(
         services.submit_inspection(
             actor=user, inspection=inspection, co_inspector=co, co_code=payload.co_code
-        )
+        ),
+        user,
     )
 
 
 # --- rectification -------------------------------------------------------------------------
 
 
-def _order_out(o: RectificationOrder) -> dict[str, Any]:
+def _order_out(o: RectificationOrder, user: User) -> dict[str, Any]:
     today = timezone.localdate()
+    due = o.due_on if hasattr(o, "due_on") else o.deadline
     return {
         "id": o.pk,
         "number": o.number,
@@ -206,11 +225,13 @@ def _order_out(o: RectificationOrder) -> dict[str, Any]:
         "entity_name": o.entity.name,
         "status": o.status,
         "issued_on": o.issued_on,
-        "deadline": o.deadline,
-        "overdue": o.status != RectificationStatus.CLOSED and o.deadline < today,
+        "deadline": due,
+        "deadline_provisional": bool(getattr(o, "due_provisional", False)),
+        "overdue": o.status != RectificationStatus.CLOSED and due is not None and due < today,
         "rounds": o.rounds,
         "response": o.response,
         "reinspection_note": o.reinspection_note,
+        "actions": actions_out(RECTIFICATION, o, user),
     }
 
 
@@ -238,8 +259,8 @@ def list_rectifications(
     if status:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.exclude(status=RectificationStatus.CLOSED).filter(deadline__lt=timezone.localdate())
-    return page_of(qs.order_by("deadline", "id"), params, _order_out)
+        qs = overdue_rectifications(qs, timezone.localdate())
+    return page_of(qs.order_by("due_on", "id"), params, lambda o: _order_out(o, user))
 
 
 @router.post(
@@ -249,10 +270,10 @@ def list_rectifications(
 )
 def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any]:
     user = _reader(request)
-    order = services.record_rectification_response(
+    order = rectification.record_rectification_response(
         actor=user, order=_visible_order(user, pk), response=payload.response
     )
-    return _order_out(order)
+    return _order_out(order, user)
 
 
 @router.post(
@@ -262,10 +283,15 @@ def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any
 )
 def reinspect(request: HttpRequest, pk: int, payload: ReinspectionIn) -> dict[str, Any]:
     user = _reader(request)
-    order = services.record_reinspection(
-        actor=user, order=_visible_order(user, pk), passed=payload.passed, note=payload.note
+    order = rectification.record_reinspection(
+        actor=user,
+        order=_visible_order(user, pk),
+        passed=payload.passed,
+        note=payload.note,
+        new_deadline=payload.new_deadline,
+        working_days=payload.working_days,
     )
-    return _order_out(order)
+    return _order_out(order, user)
 
 
 # --- public --------------------------------------------------------------------------------
@@ -281,6 +307,10 @@ def _public_out(i: Inspection) -> dict[str, Any]:
         "result": i.get_result_display(),
         "rectification": order.status if order else "none",
         "published_on": timezone.localdate(i.published_at),
+        "corrections": [
+            {"corrected_on": timezone.localdate(c.decided_at), "reason": c.reason}
+            for c in getattr(i, "corrections", [])
+        ],
     }
 
 

@@ -55,6 +55,14 @@ class InspectionOut(Schema):
     published_at: dt.datetime | None = Field(description="公示时间")
 
 
+class ActionOut(Schema):
+    """A transition this user may take now (the same as the page's buttons)."""
+
+    action: str = Field(description="操作代码，如 start、submit、cancel")
+    label: str = Field(description="按钮文字")
+    reason_required: bool = Field(description="是否须填写理由")
+
+
 class InspectionDetailOut(InspectionOut):
     summary: str = Field(description="检查情况")
     latitude: Decimal | None = Field(description="纬度")
@@ -63,6 +71,7 @@ class InspectionDetailOut(InspectionOut):
     records: list[ItemRecordOut] = Field(description="已填写的检查项目")
     findings: list[FindingOut] = Field(description="发现的问题")
     rectification_id: int | None = Field(description="整改通知编号")
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class InspectionPage(PageMeta):
@@ -111,11 +120,13 @@ class RectificationOut(Schema):
     entity_name: str
     status: str = Field(description="状态：open/responded/closed")
     issued_on: dt.date
-    deadline: dt.date = Field(description="整改期限（按工作日计算）")
+    deadline: dt.date | None = Field(description="整改期限（期限记录，按工作日计算）")
+    deadline_provisional: bool = Field(description="期限是否为暂定（次年工作日历尚未载入）")
     overdue: bool = Field(description="是否逾期未整改")
     rounds: int = Field(description="整改轮次")
     response: str
     reinspection_note: str
+    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class RectificationPage(PageMeta):
@@ -129,6 +140,17 @@ class ResponseIn(Schema):
 class ReinspectionIn(Schema):
     passed: bool = Field(description="整改是否到位（到位则销号）")
     note: str = text_field(RectificationOrder, "reinspection_note", description="复查情况")
+    new_deadline: dt.date | None = Field(
+        None, description="整改不到位时必填其一：新的整改期限（不早于明天）"
+    )
+    working_days: int | None = Field(
+        None, ge=1, le=120, description="整改不到位时必填其一：自今日起的整改工作日数"
+    )
+
+
+class CorrectionOut(Schema):
+    corrected_on: dt.date = Field(description="更正日期")
+    reason: str = Field(description="更正原因")
 
 
 class PublicResultOut(Schema):
@@ -138,6 +160,9 @@ class PublicResultOut(Schema):
     result: str = Field(description="检查结论")
     rectification: str = Field(description="整改情况：none/open/responded/closed")
     published_on: dt.date = Field(description="公示日期")
+    corrections: list[CorrectionOut] = Field(
+        description="公示后经批准的更正说明（日期和原因），按时间先后"
+    )
 
 
 class PublicResultPage(PageMeta):

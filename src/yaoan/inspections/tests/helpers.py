@@ -13,11 +13,12 @@ from yaoan.core.models import OrgUnit, User
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorProfile
 from yaoan.draws.services import DrawSpec
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.plans import services as plan_services
 from yaoan.plans.models import AnnualPlan, PlanItem
+from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
 
 
@@ -46,9 +47,9 @@ def profile_inspectors(site: Site) -> None:
             )
 
 
-def draw(site: Site, entity: Entity | None = None) -> Draw:
+def draw(site: Site, entity: Entity | None = None, **period: Any) -> Draw:
     """A committed and executed draw of one entity (the pharmacy unless told) over the
-    station's two inspectors; its listener schedules the random inspection."""
+    station's two inspectors; executing it schedules the random inspection."""
     entity = entity or site.pharmacy
     profile_inspectors(site)
     spec = DrawSpec(
@@ -59,16 +60,17 @@ def draw(site: Site, entity: Entity | None = None) -> Draw:
         inspector_units=[site.station],
         pool_filters={"q": entity.uscc},
         rules=frozenset(),
+        **period,
     )
     committed = draw_services.commit_draw(actor=site.chief, spec=spec)
-    return draw_services.execute_draw(actor=site.chief, draw=committed)
+    return scheduling.execute_draw(actor=site.chief, draw=committed)
 
 
 def schedule(site: Site, kind: str = InspectionKind.RANDOM, **kwargs: Any) -> Inspection:
     """An inspection of ``kind``; a random one the only way there is: drawn."""
     if kind == InspectionKind.RANDOM:
         return Inspection.objects.get(draw=draw(site, kwargs.get("entity")))
-    return services.schedule_inspection(
+    return scheduling.schedule_inspection(
         actor=kwargs.pop("actor", site.chief),
         entity=kwargs.pop("entity", site.pharmacy),
         kind=kind,
@@ -104,10 +106,10 @@ def submit(site: Site, inspection: Inspection, at: dt.datetime | None = None) ->
 
 
 def approved_plan(site: Site, year: int) -> AnnualPlan:
-    """The year's plan generated, submitted and approved by the chief."""
+    """The year's plan generated and submitted by the chief, approved by the leader."""
     plan = plan_services.generate_plan(year=year, actor=site.chief)
     plan = plan_services.submit_plan(actor=site.chief, plan=plan)
-    return plan_services.approve_plan(actor=site.chief, plan=plan)
+    return plan_services.approve_plan(actor=plan_factories.leader(), plan=plan)
 
 
 def edit_quarters(plan: AnnualPlan, entity: Entity, quarters: list[int]) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from yaoan.common.testing import totp_code
 from yaoan.core.services import issue_api_token
-from yaoan.inspections import services
+from yaoan.inspections import scheduling, services
+from yaoan.inspections.enums import InspectionKind
 from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +49,13 @@ def test_schedule_record_and_submit_through_the_api(site: Site) -> None:
         {
             "entity_id": site.pharmacy.pk,
             "kind": "planned",
-            "scheduled_for": "2026-06-10",
+            "scheduled_for": timezone.localdate().isoformat(),
             "inspector_ids": [site.inspector.pk, site.partner.pk],
         },
     )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    items = services.checklist_for("retail_pharmacy").items.all()
+    items = scheduling.checklist_for("retail_pharmacy").items.all()
     records = [
         {
             "item_id": i.pk,
@@ -86,12 +87,33 @@ def test_random_kind_cannot_be_scheduled_by_hand(site: Site) -> None:
         {
             "entity_id": site.pharmacy.pk,
             "kind": "random",
-            "scheduled_for": "2026-06-10",
+            "scheduled_for": timezone.localdate().isoformat(),
             "inspector_ids": [site.inspector.pk, site.partner.pk],
         },
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "kind"
+
+
+def test_another_stations_inspector_is_refused_in_the_team(site: Site) -> None:
+    """S9: the API applies the rule the form applies (its choices hold only the entity's
+    station and district-wide units)."""
+    response = call(
+        "post",
+        "/api/inspections/",
+        site.chief,
+        {
+            "entity_id": site.pharmacy.pk,
+            "kind": "planned",
+            "scheduled_for": "2026-06-10",
+            "inspector_ids": [site.inspector.pk, site.outsider.pk],
+        },
+    )
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["field"] == "inspectors"
+    assert site.outsider.display_name in error["message"]
+    assert site.pharmacy.inspections.count() == 0
 
 
 def test_state_change_out_of_order_is_409(site: Site) -> None:
@@ -139,7 +161,7 @@ def test_ids_beyond_the_columns_are_a_422_with_a_message(
     payload = {
         "entity_id": site.pharmacy.pk,
         "kind": "planned",
-        "scheduled_for": "2026-06-10",
+        "scheduled_for": timezone.localdate().isoformat(),
         "inspector_ids": [site.inspector.pk, site.partner.pk],
     }
     response = call("post", "/api/inspections/", site.chief, payload | {field: value})
@@ -169,3 +191,25 @@ def test_refusal_to_read_is_translated(site: Site) -> None:
     assert {r.status_code for r in answers.values()} == {403}
     assert answers["zh-hans"].json()["detail"] == "您无权查看监督检查信息。"
     assert answers["en"].json()["detail"] == "You may not view inspections."
+
+
+def test_detail_lists_the_actions_and_an_illegal_step_is_409(site: Site) -> None:
+    drawn = schedule(site)
+    actions = call("get", f"/api/inspections/{drawn.pk}", site.chief).json()["actions"]
+    assert [a["action"] for a in actions] == []  # a drawn visit: no 取消检查 for the chief
+    mine = call("get", f"/api/inspections/{drawn.pk}", site.inspector).json()["actions"]
+    assert [a["action"] for a in mine] == ["start"]
+    planned = schedule(site, kind=InspectionKind.PLANNED)
+    chief_sees = call("get", f"/api/inspections/{planned.pk}", site.chief).json()["actions"]
+    assert chief_sees == [{"action": "cancel", "label": "取消检查", "reason_required": True}]
+    # submitting a visit not yet started: the table has no (scheduled, submit)
+    response = call(
+        "post",
+        f"/api/inspections/{drawn.pk}/submit",
+        site.inspector,
+        {"co_inspector_id": site.partner.pk, "co_code": "000000"},
+    )
+    assert response.status_code == 409
+    detail = response.json()["detail"][0]
+    assert detail["code"] == "illegal_transition"
+    assert detail["message"] == "现场检查当前状态为“待检查”，不能执行“提交”"

@@ -17,7 +17,7 @@ from yaoan.common.testing import sign_in
 from yaoan.core.audit import sm3_hex
 from yaoan.core.documents import services as documents
 from yaoan.core.models import AuditEvent, GeneratedDocument
-from yaoan.inspections import services
+from yaoan.inspections import amendments
 from yaoan.inspections.documents import (
     INSPECTION_RECORD,
     RECTIFICATION_NOTICE,
@@ -88,7 +88,7 @@ def test_printing_again_returns_the_stored_notice_and_a_changed_record_makes_a_v
     inspection = with_findings(site)
     first = print_inspection_record(actor=site.inspector, inspection=inspection)
     assert print_inspection_record(actor=site.partner, inspection=inspection) == first
-    services.amend_inspection(
+    amendments.amend_inspection(
         actor=site.inspector, inspection=inspection, summary="补充说明", reason="补记"
     )
     inspection.refresh_from_db()

@@ -18,8 +18,10 @@ from PIL import Image
 import yaoan.urls  # noqa: F401  (freezegun: import the URLconf before freezing time)
 from yaoan.common.testing import totp_code
 from yaoan.core.attachments import AttachmentTamperedError
+from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
-from yaoan.inspections import photos, services
+from yaoan.core.transitions import allowed_actions
+from yaoan.inspections import amendments, photos, rectification, scheduling, services
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -31,7 +33,7 @@ from yaoan.inspections.enums import (
 )
 from yaoan.inspections.models import Inspection, RectificationOrder
 from yaoan.inspections.tests.helpers import Site, answer_all, draw, schedule, submit
-from yaoan.inspections.workflow import INSPECTION_TRANSITIONS, RECTIFICATION_TRANSITIONS
+from yaoan.inspections.workflow import INSPECTION, RECTIFICATION
 from yaoan.intake.enums import IntakeStatus
 from yaoan.intake.models import IntakeItem
 
@@ -62,12 +64,12 @@ def png_bytes() -> bytes:
     ],
 )
 def test_checklist_is_chosen_by_entity_type(entity_type: str, code: str) -> None:
-    assert services.checklist_for(entity_type).code == code
+    assert scheduling.checklist_for(entity_type).code == code
 
 
 def test_shipped_checklists_cover_what_the_issue_names() -> None:
     texts = {
-        code: " ".join(i.text for i in services.checklist_for(code).items.all())
+        code: " ".join(i.text for i in scheduling.checklist_for(code).items.all())
         for code in ("retail_pharmacy", "vaccination_site", "device_dealer", "cosmetics_dealer")
     }
     assert "执业药师" in texts["retail_pharmacy"] and "凭处方" in texts["retail_pharmacy"]
@@ -89,7 +91,7 @@ def test_schedule_needs_two_inspectors(site: Site) -> None:
 
 def test_random_inspection_only_comes_from_a_draw(site: Site) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.schedule_inspection(
+        scheduling.schedule_inspection(
             actor=site.chief,
             entity=site.pharmacy,
             kind=InspectionKind.RANDOM,
@@ -101,9 +103,12 @@ def test_random_inspection_only_comes_from_a_draw(site: Site) -> None:
 
 def test_drawn_inspection_is_cancelled_only_by_a_redraw(site: Site) -> None:
     inspection = schedule(site)
-    with pytest.raises(ValidationError) as exc:
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="不想查了")
-    assert "请重新抽取" in str(exc.value)
+    # the permission of the "cancel" row refuses a drawn inspection: no button, no change
+    with pytest.raises(PermissionDenied):
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="不想查了")
+    assert "cancel" not in {t.action for t in allowed_actions(INSPECTION, inspection, site.chief)}
+    planned = schedule(site, kind=InspectionKind.PLANNED)
+    assert "cancel" in {t.action for t in allowed_actions(INSPECTION, planned, site.chief)}
 
 
 def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(site: Site) -> None:
@@ -127,14 +132,13 @@ def test_a_drawn_team_with_a_recorded_conflict_is_refused_too(site: Site) -> Non
         actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative"
     )
     with pytest.raises(ValidationError) as exc:
-        services.schedule_inspection(
+        scheduling.schedule_inspection(
             actor=site.chief,
             entity=site.pharmacy,
             kind=InspectionKind.RANDOM,
             scheduled_for=timezone.localdate(),
             inspectors=[site.inspector, site.partner],
             draw=drawn,
-            system=True,
         )
     assert "应当回避" in str(exc.value) and site.partner.display_name in str(exc.value)
 
@@ -172,17 +176,18 @@ def test_wrong_partner_codes_are_counted_and_audited(site: Site) -> None:
     )
 
 
-def test_unknown_calendar_year_is_a_message_not_an_error(site: Site) -> None:
+def test_a_deadline_in_an_unknown_year_is_provisional_and_work_goes_on(site: Site) -> None:
     from yaoan.core.models import CalendarYearOverride
 
     CalendarYearOverride.objects.all().delete()  # 2027 unknown, as it is to the package
     with freeze_time(dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.UTC)):
-        inspection = answer_all(site, schedule(site))
-        with pytest.raises(ValidationError) as exc:
-            submit(site, inspection)
-    assert "2027" in str(exc.value)
-    inspection.refresh_from_db()
-    assert inspection.status == InspectionStatus.IN_PROGRESS
+        inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
+    assert inspection.status == InspectionStatus.SUBMITTED
+    order = RectificationOrder.objects.get(inspection=inspection)
+    assert order.due is not None and order.due.provisional
+    assert order.deadline is not None and order.deadline.year == 2027
+    publication = inspection.publication_deadline
+    assert publication is not None and publication.provisional
 
 
 def test_complaint_inspection_needs_a_reason(site: Site) -> None:
@@ -341,48 +346,52 @@ def test_amendment_needs_a_reason_and_keeps_both_values(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"2.1": "不在岗"}))
     finding = inspection.findings.get()
     with pytest.raises(ValidationError) as exc:
-        services.amend_inspection(actor=site.inspector, inspection=inspection, reason=" ")
+        amendments.amend_inspection(actor=site.inspector, inspection=inspection, reason=" ")
     assert "原因" in str(exc.value)
-    services.amend_inspection(
+    pending = amendments.amend_inspection(
         actor=site.inspector,
         inspection=inspection,
         reason="复核后认定为严重缺陷",
         severities={finding.pk: Severity.CRITICAL},
     )
-    event = AuditEvent.objects.get(action="inspections.inspection.amended")
-    assert event.reason == "复核后认定为严重缺陷"
-    assert event.before[f"finding {finding.pk} severity"] == Severity.MAJOR
-    assert event.after[f"finding {finding.pk} severity"] == Severity.CRITICAL
-    assert event.after["result"] == InspectionResult.SERIOUS
+    assert pending is not None
+    proposed = AuditEvent.objects.get(action="inspections.inspection.amendment_proposed")
+    assert proposed.reason == "复核后认定为严重缺陷"
+    assert proposed.before[f"finding {finding.pk} severity"] == Severity.MAJOR
+    assert proposed.after[f"finding {finding.pk} severity"] == Severity.CRITICAL
+    decided = amendments.decide_amendment(actor=site.chief, amendment=pending, approve=True)
+    assert decided.after["result"] == InspectionResult.SERIOUS
+    assert AuditEvent.objects.filter(action="inspections.inspectionamendment.approved").exists()
 
 
 # --- workflow ------------------------------------------------------------------------------
 
 
 def test_transition_tables_list_every_legal_change() -> None:
-    assert set(INSPECTION_TRANSITIONS.values()) == {
+    assert {t.target for t in INSPECTION.transitions} == {
         InspectionStatus.IN_PROGRESS,
         InspectionStatus.SUBMITTED,
         InspectionStatus.CANCELLED,
     }
-    assert (InspectionStatus.SUBMITTED, "cancel") not in INSPECTION_TRANSITIONS
-    assert (RectificationStatus.CLOSED, "respond") not in RECTIFICATION_TRANSITIONS
+    assert INSPECTION.transition(InspectionStatus.SUBMITTED, "cancel") is None
+    assert RECTIFICATION.transition(RectificationStatus.CLOSED, "respond") is None
 
 
 def test_submitted_inspection_cannot_be_cancelled(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site, kind=InspectionKind.PLANNED)))
     with pytest.raises(ValidationError) as exc:
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
-    assert "不能取消" in str(exc.value)
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="重复")
+    assert exc.value.code == "illegal_transition"
+    assert "“已提交”，不能执行“取消检查”" in exc.value.messages[0]
 
 
 def test_cancel_needs_the_chief_and_a_reason(site: Site) -> None:
     inspection = schedule(site, kind=InspectionKind.PLANNED)
     with pytest.raises(PermissionDenied):
-        services.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
+        scheduling.cancel_inspection(actor=site.inspector, inspection=inspection, reason="x")
     with pytest.raises(ValidationError):
-        services.cancel_inspection(actor=site.chief, inspection=inspection, reason="")
-    services.cancel_inspection(actor=site.chief, inspection=inspection, reason="企业已注销")
+        scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="")
+    scheduling.cancel_inspection(actor=site.chief, inspection=inspection, reason="企业已注销")
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.CANCELLED
 
@@ -391,31 +400,73 @@ def test_rectification_cycle_fail_then_pass(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
     order = inspection.rectification
     with pytest.raises(ValidationError):  # nothing to re-inspect before a response … allowed
-        services.record_rectification_response(actor=site.inspector, order=order, response="")
-    order = services.record_rectification_response(
+        rectification.record_rectification_response(actor=site.inspector, order=order, response="")
+    order = rectification.record_rectification_response(
         actor=site.inspector, order=order, response="已配置温湿度计并建立记录"
     )
     assert order.status == RectificationStatus.RESPONDED
-    order = services.record_reinspection(
-        actor=site.inspector, order=order, passed=False, note="记录不完整"
+    with pytest.raises(ValidationError) as caught:  # 重新限期整改 needs the new deadline
+        rectification.record_reinspection(
+            actor=site.inspector, order=order, passed=False, note="记录不完整"
+        )
+    assert caught.value.message_dict["new_deadline"] == [
+        "整改不到位的，须给出新的整改期限（日期或工作日数）"
+    ]
+    order = rectification.record_reinspection(
+        actor=site.inspector, order=order, passed=False, note="记录不完整", working_days=10
     )
     assert (order.status, order.rounds) == (RectificationStatus.OPEN, 2)
-    order = services.record_rectification_response(
+    assert order.deadline == WorkingCalendar().add_working_days(timezone.localdate(), 10)
+    order = rectification.record_rectification_response(
         actor=site.inspector, order=order, response="补齐记录"
     )
-    order = services.record_reinspection(
+    order = rectification.record_reinspection(
         actor=site.partner, order=order, passed=True, note="已整改到位"
     )
     assert order.status == RectificationStatus.CLOSED
     assert order.closed_by == site.partner
     with pytest.raises(ValidationError):
-        services.record_rectification_response(actor=site.inspector, order=order, response="x")
+        rectification.record_rectification_response(actor=site.inspector, order=order, response="x")
+
+
+def test_a_failed_reinspection_takes_a_future_date_as_the_new_deadline(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
+    order = rectification.record_rectification_response(
+        actor=site.inspector, order=inspection.rectification, response="已整改"
+    )
+    today = timezone.localdate()
+    for bad in (today, today - dt.timedelta(days=3)):
+        with pytest.raises(ValidationError) as caught:
+            rectification.record_reinspection(
+                actor=site.inspector, order=order, passed=False, note="未整改", new_deadline=bad
+            )
+        assert caught.value.error_dict["new_deadline"][0].code == "in_the_past"
+        assert "须晚于今天" in caught.value.messages[0]
+    with pytest.raises(ValidationError) as caught:
+        rectification.record_reinspection(
+            actor=site.inspector,
+            order=order,
+            passed=False,
+            note="未整改",
+            new_deadline=today + dt.timedelta(days=9),
+            working_days=5,
+        )
+    assert "只填写日期或工作日数之一" in caught.value.messages[0]
+    order.refresh_from_db()
+    assert (order.status, order.rounds) == (RectificationStatus.RESPONDED, 1)
+    due = today + dt.timedelta(days=9)
+    order = rectification.record_reinspection(
+        actor=site.inspector, order=order, passed=False, note="未整改", new_deadline=due
+    )
+    assert (order.deadline, order.rounds) == (due, 2)
+    event = AuditEvent.objects.get(action="inspections.rectificationorder.reopened")
+    assert event.after["deadline"] == due.isoformat()
 
 
 def test_outsider_cannot_follow_up_an_order(site: Site) -> None:
     inspection = submit(site, answer_all(site, schedule(site), failing={"4.3": "无记录"}))
     with pytest.raises(PermissionDenied):
-        services.record_rectification_response(
+        rectification.record_rectification_response(
             actor=site.outsider, order=inspection.rectification, response="x"
         )
 

@@ -12,10 +12,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from freezegun import freeze_time
 from PIL import Image
 
 from yaoan.common.testing import sign_in, totp_code
+from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
 from yaoan.inspections import services
 from yaoan.inspections.enums import InspectionStatus, ItemResult, RectificationStatus
@@ -170,6 +172,22 @@ def test_chief_follows_an_order_to_closure(site: Site) -> None:
     assert order.status == RectificationStatus.CLOSED
     listing = client.get("/inspections/rectifications/?status=closed").content.decode()
     assert order.number in listing
+
+
+def test_reinspection_failed_on_the_page_needs_a_new_deadline(site: Site) -> None:
+    inspection = submit(site, answer_all(site, schedule(site), {"4.3": "无记录"}))
+    order = inspection.rectification
+    url = f"/inspections/rectifications/{order.pk}/"
+    client = client_for(site.inspector)
+    client.post(url, {"respond": "1", "response": "已整改"})
+    page = client.post(url, {"reinspect": "1", "passed": "0", "note": "仍无记录"})
+    assert "整改不到位的，须给出新的整改期限（日期或工作日数）" in page.content.decode()
+    order.refresh_from_db()
+    assert order.rounds == 1
+    client.post(url, {"reinspect": "1", "passed": "0", "note": "仍无记录", "working_days": "5"})
+    order.refresh_from_db()
+    assert order.rounds == 2
+    assert order.deadline == WorkingCalendar().add_working_days(timezone.localdate(), 5)
 
 
 def test_amend_without_reason_shows_the_error(site: Site) -> None:

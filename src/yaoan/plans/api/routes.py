@@ -68,6 +68,7 @@ def _conflict(exc: ValidationError) -> Status[dict[str, Any]] | None:
         PlanError.SUBMITTED_LOCKED,
         PlanError.SUPERSEDED_LOCKED,
         PlanError.OPEN_VERSION_EXISTS,
+        PlanError.APPROVER_IS_SUBMITTER,
     }
     if codes & locked:
         return Status(409, {"detail": "；".join(exc.messages), "code": sorted(codes & locked)[0]})
@@ -196,7 +197,9 @@ def list_items(request: HttpRequest, plan_id: int, paging: Query[PageParams]) ->
 
 
 def _transition(request: HttpRequest, plan_id: int, action: str, reason: str) -> Any:
-    user = _manager(request)
+    # the service decides which step this user may take (submit: a chief; approve and
+    # return: the configured approver, never the plan's author)
+    user = _reader(request)
     plan = get_object_or_404(AnnualPlan, pk=plan_id)
     try:
         services.transition_plan(actor=user, plan=plan, action=action, reason=reason)

@@ -8,8 +8,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from yaoan.common.api_fields import QueryText, Reason, text_field
-from yaoan.plans.enums import PlanStatus
+from yaoan.core.transitions import allowed_actions
+from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.models import MAX_VISITS, FrequencyRule, KeyListRule
+from yaoan.plans.services import PLAN_GUARDS
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.api.schemas import PageMeta
 
 # a rule's parameters are a handful of named numbers and codes
@@ -80,6 +83,16 @@ class PlanOut(Schema):
     based_on_id: int | None
     note: str
     items: int = Field(0, description="本人管辖范围内的对象数")
+    actions: list[str] = Field(
+        default_factory=list,
+        description="当前用户现在可执行的操作：submit=提交审批；approve=批准；return=退回修改",
+    )
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: Any) -> list[str]:
+        user = context["request"].user
+        allowed = allowed_actions(PLAN, obj, user, guards=PLAN_GUARDS)
+        return [t.action for t in allowed if t.action != PlanAction.SUPERSEDE]
 
     @staticmethod
     def resolve_approved_by(obj: Any) -> str | None:

@@ -37,6 +37,12 @@ def chief(username: str | None = None) -> User:
     return UserFactory(**kwargs)
 
 
+def leader(username: str = "test.leader") -> User:
+    """The bureau's leader: the annual plan's approver under the default configuration."""
+    found = User.objects.filter(username=username).first()
+    return found or UserFactory(username=username, org_unit=bureau(), roles=[Role.LEADER])
+
+
 def station_inspector(station: OrgUnit) -> User:
     return UserFactory(org_unit=station, roles=[Role.INSPECTOR])
 
@@ -64,8 +70,9 @@ def generated(year: int = 2027, actor: User | None = None) -> AnnualPlan:
 
 def approved(year: int = 2027, actor: User | None = None) -> AnnualPlan:
     plan = generated(year, actor)
-    services.submit_plan(actor=actor, plan=plan)
-    return services.approve_plan(actor=actor, plan=plan)
+    submitter = actor or User.objects.filter(username="plans.chief").first() or chief("plans.chief")
+    services.submit_plan(actor=submitter, plan=plan)
+    return services.approve_plan(actor=leader(), plan=plan)
 
 
 def item_of(plan: AnnualPlan, target: Entity) -> PlanItem:

@@ -12,7 +12,14 @@ from yaoan.core.models import AuditEvent
 from yaoan.core.services import issue_api_token
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.models import AnnualPlan, FrequencyRule
-from yaoan.plans.tests.factories import chief, entity, generated, grid, station_inspector
+from yaoan.plans.tests.factories import (
+    chief,
+    entity,
+    generated,
+    grid,
+    leader,
+    station_inspector,
+)
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +98,7 @@ def test_generate_submit_approve_and_409_on_illegal_steps(district):
     plan = response.json()
     assert (plan["year"], plan["version"], plan["status"], plan["items"]) == (2027, 1, "draft", 2)
     approve = f"{BASE}/annual-plans/{plan['id']}/approve"
-    response = post(client, approve, district["auth"])
+    response = post(client, approve, headers(leader()))
     assert response.status_code == 409 and response.json()["code"] == "illegal_transition"
     assert (
         post(client, f"{BASE}/annual-plans/{plan['id']}/submit", district["auth"]).status_code
@@ -100,6 +107,8 @@ def test_generate_submit_approve_and_409_on_illegal_steps(district):
     response = post(client, f"{BASE}/annual-plans/generate", district["auth"], {"year": 2027})
     assert response.status_code == 409
     response = post(client, approve, district["auth"])
+    assert response.status_code == 403  # the chief who submitted is not the approver
+    response = post(client, approve, headers(leader()))
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == PlanStatus.APPROVED and body["document_number"].endswith("〔2027〕1号")
@@ -133,3 +142,18 @@ def test_missing_plan_is_404(district):
     response = Client().get(f"{BASE}/annual-plans/999999", headers=district["auth"])
     assert response.status_code == 404
     assert not AnnualPlan.objects.exists()
+
+
+def test_the_plan_lists_the_callers_actions_and_the_author_cannot_approve(district, settings):
+    settings.PLAN_APPROVER_ROLE = "chief"
+    client = Client()
+    plan = post(client, f"{BASE}/annual-plans/generate", district["auth"], {"year": 2027}).json()
+    assert plan["actions"] == ["submit"]
+    submitted = post(client, f"{BASE}/annual-plans/{plan['id']}/submit", district["auth"]).json()
+    assert submitted["actions"] == []  # the submitter is offered no approval
+    response = post(client, f"{BASE}/annual-plans/{plan['id']}/approve", district["auth"])
+    assert response.status_code == 409 and response.json()["code"] == "approver_is_submitter"
+    other = headers(chief("other.chief"))
+    listed = client.get(f"{BASE}/annual-plans/{plan['id']}", headers=other).json()
+    assert listed["actions"] == ["approve", "return"]
+    assert post(client, f"{BASE}/annual-plans/{plan['id']}/approve", other).status_code == 200

@@ -58,6 +58,6 @@ def test_demo_step_approves_the_current_year_once():
     plan = AnnualPlan.objects.get(year=year)
     assert plan.status == PlanStatus.APPROVED
     assert plan.document_number.startswith("青江市监药检〔") and plan.document_number in note
-    assert plan.approved_by.username == "qj.devicechief"
+    assert plan.approved_by.username == "qj.leader"
     assert load_demo_plan() == ""
     assert AnnualPlan.objects.filter(year=year).count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
 from yaoan.plans import services
 from yaoan.plans.enums import PlanAction, PlanError, PlanStatus
@@ -17,9 +18,10 @@ from yaoan.plans.tests.factories import (
     generated,
     grid,
     item_of,
+    leader,
     station_inspector,
 )
-from yaoan.plans.workflow import TRANSITIONS, allowed_actions
+from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +154,7 @@ def test_generation_refused_while_submitted_and_new_draft_beside_approved(setup)
     with pytest.raises(ValidationError) as caught:
         generated(actor=setup["chief"])
     assert codes(caught.value) == {PlanError.SUBMITTED_LOCKED}
-    services.approve_plan(actor=setup["chief"], plan=plan)
+    services.approve_plan(actor=leader(), plan=plan)
     draft = generated(actor=setup["chief"])
     assert (draft.version, draft.status, draft.based_on_id) == (2, PlanStatus.DRAFT, plan.pk)
     plan.refresh_from_db()
@@ -170,11 +172,14 @@ def test_year_out_of_range_is_refused(setup):
 
 
 def test_transition_table_is_the_documented_one():
-    assert allowed_actions(PlanStatus.DRAFT) == [PlanAction.SUBMIT]
-    assert allowed_actions(PlanStatus.SUBMITTED) == [PlanAction.APPROVE, PlanAction.RETURN]
-    assert allowed_actions(PlanStatus.APPROVED) == [PlanAction.SUPERSEDE]
-    assert allowed_actions(PlanStatus.SUPERSEDED) == []
-    assert len(TRANSITIONS) == 4
+    def actions(state):
+        return [t.action for t in PLAN.actions_from(state)]
+
+    assert actions(PlanStatus.DRAFT) == [PlanAction.SUBMIT]
+    assert actions(PlanStatus.SUBMITTED) == [PlanAction.APPROVE, PlanAction.RETURN]
+    assert actions(PlanStatus.APPROVED) == [PlanAction.SUPERSEDE]
+    assert actions(PlanStatus.SUPERSEDED) == []
+    assert len(PLAN.transitions) == 4
 
 
 @pytest.mark.parametrize(
@@ -190,13 +195,16 @@ def test_transition_table_is_the_documented_one():
     ],
 )
 def test_illegal_transitions_are_refused_and_change_nothing(setup, steps, illegal):
+    def actor(step):
+        return setup["chief"] if step == PlanAction.SUBMIT else leader()
+
     plan = generated(actor=setup["chief"])
     for step in steps:
-        services.transition_plan(actor=setup["chief"], plan=plan, action=step, reason="退回")
+        services.transition_plan(actor=actor(step), plan=plan, action=step, reason="退回")
     plan.refresh_from_db()
     status = plan.status
     with pytest.raises(ValidationError) as caught:
-        services.transition_plan(actor=setup["chief"], plan=plan, action=illegal, reason="x")
+        services.transition_plan(actor=actor(illegal), plan=plan, action=illegal, reason="x")
     assert codes(caught.value) == {PlanError.ILLEGAL_TRANSITION}
     plan.refresh_from_db()
     assert plan.status == status
@@ -206,26 +214,64 @@ def test_submit_return_submit_approve_with_document_number_and_audit(setup):
     plan = generated(actor=setup["chief"])
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError):
-        services.return_plan(actor=setup["chief"], plan=plan, reason="")
-    services.return_plan(actor=setup["chief"], plan=plan, reason="石门所任务偏重")
+        services.return_plan(actor=leader(), plan=plan, reason="")
+    services.return_plan(actor=leader(), plan=plan, reason="石门所任务偏重")
     services.submit_plan(actor=setup["chief"], plan=plan)
-    plan = services.approve_plan(actor=setup["chief"], plan=plan)
-    assert plan.status == PlanStatus.APPROVED and plan.approved_by == setup["chief"]
+    plan = services.approve_plan(actor=leader(), plan=plan)
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == leader()
     assert plan.document_number == "青江市监药检〔2027〕1号"
     actions = list(
-        AuditEvent.objects.filter(action__startswith="plans.plan.")
+        AuditEvent.objects.filter(action__startswith="plans.")
         .order_by("seq")
         .values_list("action", flat=True)
     )
     assert actions == [
         "plans.plan.generated",
-        "plans.plan.submitted",
-        "plans.plan.returned",
-        "plans.plan.submitted",
-        "plans.plan.approved",
+        "plans.annualplan.submitted",
+        "plans.annualplan.returned",
+        "plans.annualplan.submitted",
+        "plans.annualplan.approved",
     ]
-    returned = AuditEvent.objects.get(action="plans.plan.returned")
+    returned = AuditEvent.objects.get(action="plans.annualplan.returned")
     assert returned.reason == "石门所任务偏重"
+
+
+def test_the_submitter_cannot_approve_their_own_plan(setup):
+    plan = generated(actor=setup["chief"])
+    services.submit_plan(actor=setup["chief"], plan=plan)
+    # a chief is not the configured approver (the leader, by default)
+    with pytest.raises(PermissionDenied):
+        services.approve_plan(actor=setup["chief"], plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and plan.document_number == ""
+
+
+def test_a_leader_who_generated_or_submitted_cannot_approve(setup):
+    """Even holding the approver role, the author of a version does not approve it."""
+    boss = leader()
+    boss.role_assignments.create(role=Role.SECTION_CHIEF)
+    plan = generated(actor=boss)
+    services.submit_plan(actor=setup["chief"], plan=plan)
+    with pytest.raises(ValidationError) as caught:
+        services.approve_plan(actor=boss, plan=plan)
+    assert codes(caught.value) == {PlanError.APPROVER_IS_SUBMITTER}
+    assert "不能自己审批" in caught.value.messages[0]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and plan.approved_by is None
+
+
+def test_with_chief_approvers_another_chief_approves(setup, settings):
+    settings.PLAN_APPROVER_ROLE = "chief"
+    plan = generated(actor=setup["chief"])
+    services.submit_plan(actor=setup["chief"], plan=plan)
+    with pytest.raises(ValidationError) as caught:
+        services.approve_plan(actor=setup["chief"], plan=plan)
+    assert codes(caught.value) == {PlanError.APPROVER_IS_SUBMITTER}
+    with pytest.raises(PermissionDenied):
+        services.approve_plan(actor=leader(), plan=plan)
+    other = chief("device.chief")
+    plan = services.approve_plan(actor=other, plan=plan)
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == other
 
 
 def test_an_empty_plan_cannot_be_submitted(setup):
@@ -239,7 +285,7 @@ def test_approving_a_new_version_supersedes_the_old_one(setup):
     first = approved(actor=setup["chief"])
     second = services.start_revision(actor=setup["chief"], plan=first, reason="年中调整")
     services.submit_plan(actor=setup["chief"], plan=second)
-    second = services.approve_plan(actor=setup["chief"], plan=second)
+    second = services.approve_plan(actor=leader(), plan=second)
     first.refresh_from_db()
     assert first.status == PlanStatus.SUPERSEDED and first.superseded_at is not None
     assert second.document_number == "青江市监药检〔2027〕2号"

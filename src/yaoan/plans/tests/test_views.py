@@ -22,6 +22,7 @@ from yaoan.plans.tests.factories import (
     generated,
     grid,
     item_of,
+    leader,
     station_inspector,
 )
 from yaoan.registry.enums import EntityType
@@ -107,9 +108,14 @@ def test_chief_generates_edits_submits_and_approves_through_the_pages(district):
     item.refresh_from_db()
     assert item.required_count == 2 and sum(item.quarters) == 2
     client.post(f"/plans/{plan.pk}/submit/")
-    client.post(f"/plans/{plan.pk}/approve/")
+    # the chief who submitted sees no approve button and cannot approve; the leader does
+    assert "批准</button>" not in client.get(f"/plans/{plan.pk}/").content.decode()
+    assert client.post(f"/plans/{plan.pk}/approve/").status_code == 403
+    boss = client_for(leader())
+    assert "批准</button>" in boss.get(f"/plans/{plan.pk}/").content.decode()
+    boss.post(f"/plans/{plan.pk}/approve/")
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.APPROVED
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == leader()
     # editing the approved plan goes to a new draft version
     response = client.post(
         url, {"required_count": 3, "station": item.station_id, "reason": "年中加检"}
@@ -125,9 +131,9 @@ def test_chief_generates_edits_submits_and_approves_through_the_pages(district):
 
 def test_illegal_transition_shows_a_message(district):
     plan = generated(actor=district["chief"])
-    client = client_for(district["chief"])
+    client = client_for(leader())
     response = client.post(f"/plans/{plan.pk}/approve/", follow=True)
-    assert "“草稿”状态的清单不能批准。" in response.content.decode()
+    assert "年度重点检查清单当前状态为“草稿”，不能执行“批准”" in response.content.decode()
 
 
 def test_rule_pages_show_sources_and_connection(district):

@@ -166,7 +166,7 @@ def test_a_role_taken_away_counts_from_the_next_page(two_grids, bureau_chief):
     client, _ = two_grids
     assert client.get("/registry/entities/").status_code == 200
     admin = UserFactory(roles=[Role.SECURITY_ADMIN])
-    set_roles(actor=admin, user=bureau_chief, roles=[Role.AUDIT_ADMIN], reason="调岗")
+    set_roles(actor=admin, user=bureau_chief, roles=[Role.LIAISON], reason="调岗")
     assert client.get("/registry/entities/").status_code == 403
 
 

@@ -19,6 +19,7 @@ from yaoan.analytics.trace.rules import RULES
 from yaoan.common.api_fields import QUERY_MAX_LENGTH
 from yaoan.core import audit
 from yaoan.core.access import allowed_user
+from yaoan.core.jobs import can_retry, enqueue_job, refresh_if_stale, retry_job, retryable
 from yaoan.core.models import BackgroundJob, User
 from yaoan.registry.api.routes import PageParams
 from yaoan.trace import services
@@ -170,12 +171,14 @@ def anomalies(request: HttpRequest, params: Query[AnomalyParams]) -> dict[str, A
 
 
 def _job_out(job: BackgroundJob) -> dict[str, Any]:
+    hidden = {"reject_file", "task"}
     return {
         "id": job.pk,
         "status": job.status,
         "file": job.input_name,
         "message": job.message,
-        "result": {k: v for k, v in job.result.items() if k != "reject_file"},
+        "result": {k: v for k, v in job.result.items() if k not in hidden},
+        "retryable": retryable(job),
     }
 
 
@@ -202,7 +205,7 @@ def upload(
     job = services.submit_upload(
         actor=user, name=file.name or "upload", content=file.read(), strict=all_or_nothing
     )
-    ingest_upload_task.enqueue(job.pk)  # the job row is committed: create_job was atomic
+    enqueue_job(job, ingest_upload_task, job.pk)  # the row is committed: create_job was atomic
     job.refresh_from_db()
     return Status(202, _job_out(job))
 
@@ -219,4 +222,23 @@ def job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     ).first()
     if found is None:
         raise Http404
-    return _job_out(found)
+    return _job_out(refresh_if_stale(found))
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response={202: JobOut, **ERRORS},
+    summary="重试出错的导入任务",
+    description="处理进程中断或系统出错的任务，由提交人用同一文件重新排队。",
+)
+def retry(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
+    user = _reader(request)
+    found = BackgroundJob.objects.filter(
+        pk=job_id, kind=services.INGEST_JOB_KIND, created_by=user
+    ).first()
+    if found is None:
+        raise Http404
+    found = refresh_if_stale(found)
+    if not can_retry(found, user):
+        raise _invalid("status", _("此任务不能重试：只有出错的任务可以重试"))
+    return Status(202, _job_out(retry_job(found, actor=user)))

@@ -134,3 +134,6 @@ class JobOut(Schema):
     file: str = Field(description="上传的文件名")
     message: str
     result: dict = Field(description="导入结果：status、events、rejected、sha256 等")
+    retryable: bool = Field(
+        default=False, description="出错（如处理进程中断）的任务可由提交人重试：POST …/retry"
+    )
