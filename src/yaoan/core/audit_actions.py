@@ -58,4 +58,12 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "core.pii.resealed": _("重新加密个人信息"),
     "core.pii.keys_rotated": _("轮换个人信息密钥"),
     "core.pii.keys_pruned": _("清理旧的个人信息密钥"),
+    # accounts, tokens, the chain, backups (security and ops)
+    "core.api_token.scope_refused": _("API 令牌权限范围不足"),
+    "core.user.password_reset": _("重置密码"),
+    "core.user.authenticator_reset": _("重置动态口令"),
+    "core.user.enrolment_code_issued": _("签发动态口令绑定码"),
+    "core.audit.chain_restored": _("恢复后重接审计链"),
+    "core.backup.created": _("创建备份"),
+    "core.backup.restored": _("从备份恢复"),
 }

@@ -25,4 +25,8 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "inspections.rectification.reinspected": _("整改复查"),
     "inspections.result.published": _("公示检查结果"),
     "inspections.rectification.reopened": _("复查未通过，重新整改"),
+    "inspections.inspection.amendment_proposed": _("提出检查记录更正"),
+    "inspections.inspection.amendment_approved": _("批准检查记录更正"),
+    "inspections.inspection.amendment_rejected": _("驳回检查记录更正"),
+    "inspections.rectificationorder.issued": _("下达责令改正通知书"),
 }
