@@ -8,17 +8,21 @@ as JSON with a Chinese ``detail``; validation errors as a list of
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
+from yaoan.common.text import find_unencodable
 from yaoan.core.api_auth import ApiTokenAuth, TokenScopeError, VerifiedSessionAuth
 from yaoan.registry.api.routes import router as registry_router
 
@@ -29,9 +33,34 @@ DESCRIPTION = """药安的 JSON 接口。
 
 **数据范围**：所有接口只返回本人管辖范围内的数据；请求其他辖区的对象返回 404，并记入审计日志。
 
-**错误**：401 未认证，403 无权限，404 不存在，422 校验失败（`detail` 为逐字段的错误列表，
-`code` 为错误代码）。联系电话等个人信息始终脱敏返回。
+**错误**：均为 JSON。400 请求体无法解析，401 未认证，403 无权限，404 不存在，413 请求体过大，
+500 服务器内部错误（`detail` 为说明，`code` 为错误代码）；422 校验失败（`detail` 为逐字段的
+错误列表，每项含 `field`、`message`、`code`；含无法识别字符的文本为 `invalid_text`）。
+联系电话等个人信息始终脱敏返回。
 """
+
+logger = logging.getLogger("yaoan.api")
+
+
+class UnencodableTextError(ValueError):
+    """A string in the request body that cannot be stored (a lone UTF-16 surrogate)."""
+
+    def __init__(self, path: tuple[str | int, ...]) -> None:
+        super().__init__(path)
+        self.field = ".".join(str(part) for part in path) or None
+
+
+class StorableJsonParser(Parser):
+    """JSON whose every string can be stored: a "\\ud800" escape is refused here, once for
+    every operation, instead of failing in the database driver as a server error."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        path = find_unencodable(data)
+        if path is not None:
+            raise UnencodableTextError(path)
+        return data
+
 
 api = NinjaAPI(
     title="药安 yaoan API",
@@ -40,6 +69,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     auth=[ApiTokenAuth(), VerifiedSessionAuth()],
+    parser=StorableJsonParser(),
 )
 api.add_router("/registry/", registry_router)
 api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
@@ -74,6 +104,15 @@ PYDANTIC_MESSAGES = {
     "json_invalid": N_("请求体不是有效的 JSON。"),
     "model_attributes_type": N_("请求体应为 JSON 对象。"),
     "dict_type": N_("请求体应为 JSON 对象。"),
+    "list_type": N_("应为列表。"),
+    "too_long": N_("最多 %(max_length)s 项。"),
+    "too_short": N_("至少 %(min_length)s 项。"),
+    "float_parsing": N_("应为数字。"),
+    "float_type": N_("应为数字。"),
+    "decimal_parsing": N_("应为数字。"),
+    "datetime_parsing": N_("时间格式应为 ISO 8601，如 2026-01-02T10:00:00+08:00。"),
+    "datetime_type": N_("时间格式应为 ISO 8601，如 2026-01-02T10:00:00+08:00。"),
+    "invalid_text": N_("含有无法识别的字符（如不成对的 UTF-16 代理项），请检查后重新输入。"),
 }
 
 
@@ -142,17 +181,40 @@ def service_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
     return _json(request, {"detail": errors}, status)
 
 
+def _coded(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
+    return _json(request, {"detail": message, "code": code}, status)
+
+
+HTTP_ERROR_CODES = {403: "permission_denied", 404: "not_found", 429: "too_many_requests"}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals (an unreadable body and the like), in Chinese and coded."""
+    cause = exc.__cause__
+    if isinstance(cause, UnencodableTextError):
+        message = _(PYDANTIC_MESSAGES["invalid_text"])
+        error = {"field": cause.field, "message": message, "code": "invalid_text"}
+        return _json(request, {"detail": [error]}, 422)
+    if isinstance(cause, RequestDataTooBig):
+        return too_large(request, cause)
+    if exc.status_code == 400:
+        return _coded(request, _(PYDANTIC_MESSAGES["json_invalid"]), "json_invalid", 400)
+    code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+    return _coded(request, str(exc), code, exc.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = exc.message if exc.message != "Unauthorized" else _("请提供有效的 API 令牌或先登录。")
-    response = _json(request, {"detail": message}, 401)
+    response = _coded(request, message, "not_authenticated", 401)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _json(request, {"detail": str(exc) or _("您无权执行此操作。")}, 403)
+    return _coded(request, str(exc) or _("您无权执行此操作。"), "permission_denied", 403)
 
 
 @api.exception_handler(TokenScopeError)
@@ -163,7 +225,19 @@ def token_read_only(request: HttpRequest, exc: TokenScopeError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _json(request, {"detail": _("未找到。")}, 404)
+    return _coded(request, _("未找到。"), "not_found", 404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _coded(request, _("请求体过大。"), "too_large", 413)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback, answered as JSON (never an HTML page)."""
+    logger.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    return _coded(request, _("服务器内部错误，请稍后再试或联系系统管理员。"), "server_error", 500)
 
 
 # included from yaoan.urls as include("yaoan.api"): app_name gives ninja its "api" namespace

@@ -11,6 +11,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# Chinese pages with navigation, JSON with a code under /api/ (common/error_views.py)
+handler400 = "yaoan.common.error_views.bad_request"
+handler403 = "yaoan.common.error_views.permission_denied"
+handler404 = "yaoan.common.error_views.page_not_found"
+handler500 = "yaoan.common.error_views.server_error"
+
 urlpatterns = [
     path("", root),
     path("healthz", healthz),

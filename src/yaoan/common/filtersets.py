@@ -101,3 +101,22 @@ class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter over a small reference table: ``options=`` its ReferenceCache."""
 
     field_class = ReferenceChoiceField
+
+
+def describe_filters(
+    filterset_class: type[django_filters.FilterSet], params: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(filter's label, value as shown) for stored filter parameters (a draw's pool): the
+    choice's label or the referenced row's name instead of a code or an id; a key the
+    filter set does not know is shown as it is."""
+    form = filterset_class(QueryDict(mutable=True)).form
+    shown = []
+    for key, value in params.items():
+        flt = filterset_class.base_filters.get(key)
+        if flt is None:
+            shown.append((str(key), str(value)))
+            continue
+        choices = getattr(form.fields.get(key), "choices", None) or ()
+        labels = {str(code): str(label) for code, label in choices}
+        shown.append((str(flt.label or key), labels.get(str(value), str(value))))
+    return shown

@@ -62,6 +62,22 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+# a before/after string longer than this is kept as its start and a marker with its length:
+# the log shows what changed without a megabyte row for every oversized value
+AUDIT_VALUE_MAX_CHARS = 2000
+
+
+def _capped(value: Any) -> Any:
+    """``value`` with every long string cut to AUDIT_VALUE_MAX_CHARS and marked."""
+    if isinstance(value, str) and len(value) > AUDIT_VALUE_MAX_CHARS:
+        return f"{value[:AUDIT_VALUE_MAX_CHARS]}…[已截断，共 {len(value)} 字符]"
+    if isinstance(value, dict):
+        return {key: _capped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_capped(item) for item in value]
+    return value
+
+
 def _entry_payload(fields: Mapping[str, Any]) -> bytes:
     payload = {name: fields[name] for name in HASHED_FIELDS}
     occurred = payload["occurred_at"]
@@ -136,8 +152,8 @@ def record(
         "object_type": object_type,
         "object_id": object_id,
         "object_repr": (str(obj) if obj is not None else "")[:200],
-        "before": _canonical(dict(before)) if before is not None else None,
-        "after": _canonical(dict(after)) if after is not None else None,
+        "before": _capped(_canonical(dict(before))) if before is not None else None,
+        "after": _capped(_canonical(dict(after))) if after is not None else None,
         "reason": reason,
         "ip_address": ctx.ip_address,
         "user_agent": ctx.user_agent[:300],

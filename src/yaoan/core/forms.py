@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.forms import year_field
 from yaoan.core.enums import ApiTokenScope, DeadlineUnit, Role
 from yaoan.core.models import HolidayOverride, OrgUnit
 
@@ -125,10 +126,20 @@ class ApiTokenForm(forms.Form):
 
 class AuditSearchForm(forms.Form):
     q_object = forms.CharField(
-        label=_("对象"), required=False, help_text=_("对象类型或编号，如 registry.entity 或 123")
+        label=_("对象"),
+        required=False,
+        max_length=200,
+        help_text=_("对象类型、编号或名称，如 registry.entity、123 或药房名称"),
     )
-    actor = forms.CharField(label=_("操作人"), required=False)
-    action = forms.CharField(label=_("操作"), required=False, help_text=_("前缀匹配，如 core.auth"))
+    actor = forms.CharField(
+        label=_("操作人"), required=False, max_length=150, help_text=_("姓名或账号")
+    )
+    action = forms.CharField(
+        label=_("操作"),
+        required=False,
+        max_length=80,
+        help_text=_("操作名称（如“提交检查”）或代码前缀（如 core.auth）"),
+    )
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -147,7 +158,7 @@ HOLIDAY_NAME_MAX = HolidayOverride._meta.get_field("name").max_length or 50
 
 
 class CalendarYearForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    year = year_field(_("年份"))
     source = forms.CharField(
         label=_("依据"),
         max_length=200,

@@ -54,7 +54,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def unauthorised(request: HttpRequest, message: str) -> HttpResponse:
     if wants_json(request):
-        return JsonResponse({"detail": message}, status=401)
+        return JsonResponse({"detail": message, "code": "not_authenticated"}, status=401)
     return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/tokens/", views.api_tokens_view, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views_admin.audit_list_view, name="audit_list"),
+    path("audit/export/", views_admin.audit_export_view, name="audit_export"),
     path(
         "pii/<str:label>/<int:pk>/<str:field>/reveal/",
         pii_views.reveal_view,

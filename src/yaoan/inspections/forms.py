@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.forms import year_field
 from yaoan.common.paging import MAX_ID
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
@@ -215,7 +216,7 @@ class InspectionFilterForm(forms.Form):
 
 
 class FromPlanForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = year_field(_("年度"))
     quarter = forms.TypedChoiceField(
         label=_("季度"),
         coerce=int,

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.forms import named_errors, year_field
+from yaoan.common.text import find_unencodable
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
 from yaoan.plans.models import MAX_VISITS, FrequencyRule, KeyListRule
@@ -63,14 +65,19 @@ class KeyListRuleForm(forms.ModelForm):
         if not text:
             return {}
         try:
-            return json.loads(text)
+            value = json.loads(text)
         except ValueError as exc:
             raise forms.ValidationError(_("参数不是有效的 JSON。")) from exc
+        if find_unencodable(value) is not None:  # a "\ud800" escape cannot be stored
+            raise forms.ValidationError(
+                _("参数含有无法识别的字符（如不成对的 UTF-16 代理项）。"), code="invalid_text"
+            )
+        return value
 
 
 class GeneratePlanForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("年度"),
+    year = year_field(
+        _("年度"),
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
         initial=lambda: timezone.localdate().year,
@@ -82,9 +89,10 @@ class CoverageYearForm(forms.Form):
     """The year of the coverage page: a year out of range is a message, not a server
     error from a date Python or the database cannot build."""
 
-    year = forms.IntegerField(label=_("年度"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = year_field(_("年度"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
+@named_errors
 class ItemEditForm(forms.Form):
     required_count = forms.IntegerField(label=_("检查次数"), min_value=1, max_value=MAX_VISITS)
     q1 = forms.IntegerField(label=_("一季度"), min_value=0, max_value=MAX_VISITS, required=False)

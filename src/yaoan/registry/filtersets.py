@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.api_fields import QUERY_MAX_LENGTH
 from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
 from yaoan.common.paging import MAX_ID
 from yaoan.core.enums import OrgUnitKind
@@ -60,7 +61,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class EntityFilterSet(FilterSet):
-    q = django_filters.CharFilter(label=_("名称/代码/拼音首字母/电话"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("名称/代码/拼音首字母/电话"), method="filter_q", max_length=QUERY_MAX_LENGTH
+    )
     entity_type = django_filters.ChoiceFilter(label=_("类型"), choices=EntityType.choices)
     subdistrict = ReferenceChoiceFilter(
         label=_("镇街"),
@@ -166,7 +169,9 @@ class LicenceFilterSet(FilterSet):
 
 
 class ProductFilterSet(FilterSet):
-    q = django_filters.CharFilter(label=_("名称/文号/注册证号"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("名称/文号/注册证号"), method="filter_q", max_length=QUERY_MAX_LENGTH
+    )
     product_class = django_filters.ChoiceFilter(label=_("产品类别"), choices=ProductClass.choices)
 
     class Meta:

@@ -111,7 +111,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yaoan.core.middleware.LoginRequiredMiddleware",
+    "yaoan.common.error_views.MethodNotAllowedPageMiddleware",
 ]
+CSRF_FAILURE_VIEW = "yaoan.common.error_views.csrf_failure"
 
 ROOT_URLCONF = "yaoan.urls"
 WSGI_APPLICATION = "yaoan.wsgi.application"

@@ -10,6 +10,7 @@ file the anomaly rules run for the units and entities it touched.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import os
@@ -66,13 +67,17 @@ def sniff(path: Path) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text[:1] in (b"{", b"[", b"<"):
         return "epcis"
+    # an incremental decoder keeps a multi-byte character cut at the end of the sniffed
+    # block for later instead of failing on it, while a bad byte anywhere (the first one
+    # included) still fails; the whole file when it is shorter than the block
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
-        first = head.decode("utf-8-sig").splitlines()[0]
+        decoded = decoder.decode(head, final=len(head) < SNIFF_BYTES)
     except UnicodeDecodeError as exc:
-        # a cut multi-byte character at the end of the sniffed block is not an error
-        if exc.start < len(head) - 4:
-            raise FileKindError("文件不是 UTF-8 编码的文本") from exc
-        first = head[: exc.start].decode("utf-8-sig").splitlines()[0]
+        raise FileKindError("文件不是 UTF-8 编码的文本") from exc
+    if not decoded.strip():  # a byte-order mark and blank lines
+        raise FileKindError("文件为空")
+    first = decoded.splitlines()[0]
     try:
         ingest_csv.check_header(first)
     except ingest_csv.CsvFileError as exc:

@@ -9,6 +9,7 @@ from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
+from yaoan.common.labels import labelled_values
 from yaoan.common.urls import fixed_url
 
 register = template.Library()
@@ -107,3 +108,10 @@ def filter_control(field: BoundField) -> str:
 def _choices(field: BoundField) -> list[tuple[str, str]]:
     choices = getattr(field.field, "choices", [])
     return [(str(getattr(key, "value", key)), str(label)) for key, label in choices]
+
+
+@register.filter
+def labelled(values: Any, object_type: str) -> list[tuple[str, str]]:
+    """``{% for name, value in change.after|labelled:"plans.planitem" %}``: a dict of field
+    values with the fields' Chinese names and the values' labels (common.labels)."""
+    return labelled_values(object_type, values if isinstance(values, dict) else None)

@@ -7,11 +7,16 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from yaoan.common.api_fields import QueryText, Reason, text_field
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
+from yaoan.draws.models import Draw
 from yaoan.draws.services import DRAW_GUARDS, MAX_SELECTION_VALUE
 from yaoan.draws.workflow import DRAW
 from yaoan.registry.api.schemas import PageMeta, RowId
+
+# as many filters as the entity list has, with room to spare
+MAX_POOL_FILTERS = 30
 
 
 class ErrorOut(Schema):
@@ -107,11 +112,12 @@ class DrawPage(PageMeta):
 
 
 class DrawIn(Schema):
-    title: str = Field(min_length=1, max_length=100)
+    title: str = text_field(Draw, "title", min_length=1)
     kind: DrawKind = DrawKind.RANDOM
     partner_unit_id: RowId | None = Field(None, description="联合抽查的成员单位编号")
-    pool_filters: dict[str, str] = Field(
+    pool_filters: dict[QueryText, QueryText] = Field(
         default_factory=dict,
+        max_length=MAX_POOL_FILTERS,
         description="对象库筛选条件，键与 /api/registry/entities 的查询参数相同",
     )
     selection_mode: SelectionMode
@@ -134,7 +140,7 @@ class DrawIn(Schema):
 
 
 class RedrawIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason = Field(min_length=1)
     visits_from: dt.date | None = Field(None, description="新的检查期限（起）；不填则沿用原期限")
     visits_until: dt.date | None = Field(None, description="新的检查期限（止）")
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from yaoan.common.api_fields import QueryText
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.transitions import allowed_actions
@@ -319,7 +320,9 @@ def _public_out(i: Inspection) -> dict[str, Any]:
     auth=None,
     summary="双随机抽查结果公示（无需认证）",
 )
-def public_results(request: HttpRequest, params: Query[PageParams], q: str = "") -> dict[str, Any]:
+def public_results(
+    request: HttpRequest, params: Query[PageParams], q: QueryText = ""
+) -> dict[str, Any]:
     return page_of(published_results(q), params, _public_out)
 
 

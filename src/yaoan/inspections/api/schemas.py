@@ -7,8 +7,14 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from yaoan.common.api_fields import text_field
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, ItemResult
+from yaoan.inspections.models import Inspection, ItemRecord, RectificationOrder
 from yaoan.registry.api.schemas import PageMeta, RowId, choices_text
+
+# a coordinate or an accuracy as the device reports it ("31.230416"); a one-time code
+COORDINATE_MAX_LENGTH = 32
+CODE_MAX_LENGTH = 16
 
 
 class TeamMemberOut(Schema):
@@ -74,32 +80,36 @@ class InspectionPage(PageMeta):
 
 class ScheduleIn(Schema):
     entity_id: RowId = Field(description="监管对象编号")
-    kind: str = Field(
-        description="检查类型：planned/complaint/campaign/flying（双随机抽查只能由抽取产生）"
+    kind: str = text_field(
+        Inspection,
+        "kind",
+        description="检查类型：planned/complaint/campaign/flying（双随机抽查只能由抽取产生）",
     )
     scheduled_for: dt.date = Field(description="计划检查日期")
     inspector_ids: list[RowId] = Field(description="检查人员用户编号，至少两名")
-    reason: str = Field("", description="检查事由（投诉举报核查和飞行检查必填）")
-    campaign: str = Field("", description="专项名称（专项检查必填）")
+    reason: str = text_field(
+        Inspection, "reason", "", description="检查事由（投诉举报核查和飞行检查必填）"
+    )
+    campaign: str = text_field(Inspection, "campaign", "", description="专项名称（专项检查必填）")
 
 
 class RecordIn(Schema):
     item_id: RowId
-    result: str = Field(description=choices_text("结果", ItemResult))
-    note: str = ""
+    result: str = text_field(ItemRecord, "result", description=choices_text("结果", ItemResult))
+    note: str = text_field(ItemRecord, "note", "")
 
 
 class DraftIn(Schema):
     records: list[RecordIn] = Field(description="本次保存的检查项目（未列出的保持不变）")
-    summary: str | None = Field(None, description="检查情况")
-    latitude: str = Field("", description="设备定位纬度")
-    longitude: str = Field("", description="设备定位经度")
-    accuracy_m: str = Field("", description="定位精度（米）")
+    summary: str | None = text_field(Inspection, "summary", None, description="检查情况")
+    latitude: str = Field("", max_length=COORDINATE_MAX_LENGTH, description="设备定位纬度")
+    longitude: str = Field("", max_length=COORDINATE_MAX_LENGTH, description="设备定位经度")
+    accuracy_m: str = Field("", max_length=COORDINATE_MAX_LENGTH, description="定位精度（米）")
 
 
 class SubmitIn(Schema):
     co_inspector_id: RowId = Field(description="同行检查人员用户编号")
-    co_code: str = Field(description="同行检查人员当前的 6 位动态口令")
+    co_code: str = Field(max_length=CODE_MAX_LENGTH, description="同行检查人员当前的 6 位动态口令")
 
 
 class RectificationOut(Schema):
@@ -124,12 +134,12 @@ class RectificationPage(PageMeta):
 
 
 class ResponseIn(Schema):
-    response: str = Field(description="企业整改情况")
+    response: str = text_field(RectificationOrder, "response", description="企业整改情况")
 
 
 class ReinspectionIn(Schema):
     passed: bool = Field(description="整改是否到位（到位则销号）")
-    note: str = Field(description="复查情况")
+    note: str = text_field(RectificationOrder, "reinspection_note", description="复查情况")
     new_deadline: dt.date | None = Field(
         None, description="整改不到位时必填其一：新的整改期限（不早于明天）"
     )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from yaoan.common.api_fields import QueryText
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.models import User
@@ -34,7 +35,7 @@ API_ACTIONS = ("reject", "merge", "keep")
 class IntakeFilters(Schema):
     kind: IntakeKind | None = None
     status: IntakeStatus | None = None
-    source_app: str | None = None
+    source_app: QueryText | None = None
     station_id: RowId | None = None
 
 

@@ -7,12 +7,16 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from yaoan.common.api_fields import QueryText, Reason, text_field
 from yaoan.core.transitions import allowed_actions
 from yaoan.plans.enums import PlanAction, PlanStatus
-from yaoan.plans.models import MAX_VISITS
+from yaoan.plans.models import MAX_VISITS, FrequencyRule, KeyListRule
 from yaoan.plans.services import PLAN_GUARDS
 from yaoan.plans.workflow import PLAN
 from yaoan.registry.api.schemas import PageMeta
+
+# a rule's parameters are a handful of named numbers and codes
+MAX_PARAMETERS = 20
 
 
 class ErrorOut(Schema):
@@ -32,8 +36,8 @@ class FrequencyRuleOut(Schema):
 
 class FrequencyRulePatch(Schema):
     min_visits: int | None = Field(None, ge=0, le=MAX_VISITS)
-    source: str | None = None
-    reason: str = Field(description="修改原因（必填，记入审计）")
+    source: str | None = text_field(FrequencyRule, "source", None)
+    reason: Reason = Field(description="修改原因（必填，记入审计）")
 
 
 class KeyListRuleOut(Schema):
@@ -50,18 +54,20 @@ class KeyListRuleOut(Schema):
 class KeyListRulePatch(Schema):
     enabled: bool | None = None
     min_visits: int | None = Field(None, ge=1, le=MAX_VISITS)
-    parameters: dict[str, Any] | None = None
-    source: str | None = None
-    reason: str = Field(description="修改原因（必填，记入审计）")
+    parameters: dict[QueryText, Any] | None = Field(None, max_length=MAX_PARAMETERS)
+    source: str | None = text_field(KeyListRule, "source", None)
+    reason: Reason = Field(description="修改原因（必填，记入审计）")
 
 
 class GenerateIn(Schema):
     year: int = Field(ge=2000, le=2100, description="年度")
-    note: str = Field("", max_length=200, description="说明")
+    note: str = Field(
+        "", max_length=200, description="说明"
+    )  # shorter than the column: a one-line note
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", description="原因（退回时必填）")
+    reason: Reason = Field("", description="原因（退回时必填）")
 
 
 class PlanOut(Schema):

@@ -93,7 +93,8 @@ def _filter_schema(flt: django_filters.Filter) -> tuple[dict[str, Any], str]:
         return {"type": "integer"}, "（编号）"
     if isinstance(flt, django_filters.BooleanFilter):
         return {"type": "boolean"}, ""
-    return {"type": "string"}, ""
+    max_length = flt.extra.get("max_length")
+    return ({"type": "string", "maxLength": max_length} if max_length else {"type": "string"}), ""
 
 
 def filter_parameters(filterset_class: type[django_filters.FilterSet]) -> list[dict[str, Any]]:

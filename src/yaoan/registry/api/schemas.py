@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from yaoan.common.api_fields import text_field
 from yaoan.common.masking import mask_phone
 from yaoan.common.paging import MAX_ID
 from yaoan.registry.enums import (
@@ -100,8 +101,8 @@ class EntityIn(Schema):
 
     model_config = ConfigDict(use_enum_values=True)
 
-    name: str = Field(min_length=1, max_length=200, description="名称")
-    uscc: str = Field(description="统一社会信用代码（18位，含校验位）")
+    name: str = text_field(Entity, "name", min_length=1, description="名称")
+    uscc: str = text_field(Entity, "uscc", description="统一社会信用代码（18位，含校验位）")
     entity_type: EntityType = Field(description=choices_text("类型", EntityType))
     medical_level: MedicalLevel | None = Field(
         None, description=choices_text("医疗机构级别（仅医疗机构）", MedicalLevel)
@@ -110,10 +111,12 @@ class EntityIn(Schema):
         None, description=choices_text("经营器械类别（仅器械经营企业）", DeviceClass)
     )
     subdistrict: int = Field(description="所在镇街编号（须在本人管辖范围内）")
-    address: str = Field(min_length=1, max_length=200, description="地址")
-    legal_representative: str = Field(min_length=1, max_length=50, description="法定代表人/负责人")
-    quality_manager: str = Field("", max_length=50, description="质量负责人")
-    contact_phone: str = Field("", max_length=20, description="联系电话")
+    address: str = text_field(Entity, "address", min_length=1, description="地址")
+    legal_representative: str = text_field(
+        Entity, "legal_representative", min_length=1, description="法定代表人/负责人"
+    )
+    quality_manager: str = text_field(Entity, "quality_manager", "", description="质量负责人")
+    contact_phone: str = text_field(Entity, "contact_phone", "", description="联系电话")
     status: EntityStatus = Field(
         EntityStatus.OPERATING, description=choices_text("经营状态", EntityStatus)
     )
@@ -130,8 +133,8 @@ class EntityPatch(Schema):
     model_config = ConfigDict(use_enum_values=True)
 
     reason: str = Field(min_length=1, max_length=200, description="修改原因（必填，记入审计）")
-    name: str | None = Field(None, min_length=1, max_length=200, description="名称")
-    uscc: str | None = Field(None, description="统一社会信用代码")
+    name: str | None = text_field(Entity, "name", None, min_length=1, description="名称")
+    uscc: str | None = text_field(Entity, "uscc", None, description="统一社会信用代码")
     entity_type: EntityType | None = Field(None, description=choices_text("类型", EntityType))
     medical_level: MedicalLevel | None = Field(
         None, description=choices_text("医疗机构级别", MedicalLevel)
@@ -140,12 +143,14 @@ class EntityPatch(Schema):
         None, description=choices_text("经营器械类别", DeviceClass)
     )
     subdistrict: int | None = Field(None, description="所在镇街编号（须在本人管辖范围内）")
-    address: str | None = Field(None, min_length=1, max_length=200, description="地址")
-    legal_representative: str | None = Field(
-        None, min_length=1, max_length=50, description="法定代表人/负责人"
+    address: str | None = text_field(Entity, "address", None, min_length=1, description="地址")
+    legal_representative: str | None = text_field(
+        Entity, "legal_representative", None, min_length=1, description="法定代表人/负责人"
     )
-    quality_manager: str | None = Field(None, max_length=50, description="质量负责人")
-    contact_phone: str | None = Field(None, max_length=20, description="联系电话")
+    quality_manager: str | None = text_field(
+        Entity, "quality_manager", None, description="质量负责人"
+    )
+    contact_phone: str | None = text_field(Entity, "contact_phone", None, description="联系电话")
     status: EntityStatus | None = Field(None, description=choices_text("经营状态", EntityStatus))
     chain_headquarters: int | None = Field(
         None, description="所属连锁总部的监管对象编号；传 null 表示解除"
@@ -185,14 +190,14 @@ class LicenceIn(Schema):
     model_config = ConfigDict(use_enum_values=True)
 
     kind: LicenceKind = Field(description=choices_text("证照类型", LicenceKind))
-    number: str = Field(min_length=1, max_length=60, description="证号/备案号")
-    scope: str = Field("", description="经营/执业范围")
+    number: str = text_field(Licence, "number", min_length=1, description="证号/备案号")
+    scope: str = text_field(Licence, "scope", "", description="经营/执业范围")
     issued_on: dt.date | None = Field(None, description="发证日期（YYYY-MM-DD）")
     valid_from: dt.date = Field(description="有效期起（YYYY-MM-DD）")
     valid_until: dt.date | None = Field(
         None, description="有效期至（YYYY-MM-DD，须晚于有效期起；备案类留空）"
     )
-    issuer: str = Field("", max_length=100, description="发证机关")
+    issuer: str = text_field(Licence, "issuer", "", description="发证机关")
     status: LicenceStatus = Field(
         LicenceStatus.VALID, description=choices_text("状态", LicenceStatus)
     )

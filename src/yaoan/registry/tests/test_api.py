@@ -74,7 +74,10 @@ def chief_key(bureau_chief):
 def test_api_without_token_is_401_in_chinese(client, db):
     response = client.get(ENTITIES)
     assert response.status_code == 401
-    assert response.json() == {"detail": "请提供有效的 API 令牌或先登录。"}
+    assert response.json() == {
+        "detail": "请提供有效的 API 令牌或先登录。",
+        "code": "not_authenticated",
+    }
 
 
 def test_api_with_unknown_token_is_401_and_audited(client, db):
@@ -210,7 +213,7 @@ def test_api_other_station_entity_is_404_and_audited(client, inspector, key):
     for path in (f"{ENTITIES}/{elsewhere.pk}", f"{ENTITIES}/{elsewhere.pk}/licences"):
         response = client.get(path, headers=auth(key))
         assert response.status_code == 404
-        assert response.json() == {"detail": "未找到。"}
+        assert response.json() == {"detail": "未找到。", "code": "not_found"}
     events = AuditEvent.objects.filter(action="registry.access.denied", object_id=str(elsewhere.pk))
     assert events.count() == 2
     assert {(e.actor_id, e.object_type, e.success) for e in events} == {
@@ -236,7 +239,7 @@ def test_api_create_in_other_grid_is_403(client, key):
     other = SubdistrictFactory(station=StationFactory())
     response = post_json(client, ENTITIES, key, entity_payload(other.pk))
     assert response.status_code == 403
-    assert response.json() == {"detail": "不在您的管辖范围内"}
+    assert response.json() == {"detail": "不在您的管辖范围内", "code": "permission_denied"}
     assert not Entity.objects.exists()
 
 

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from yaoan.analytics.trace import queries as engine
 from yaoan.analytics.trace.rules import RULES
+from yaoan.common.api_fields import QUERY_MAX_LENGTH
 from yaoan.core import audit
 from yaoan.core.access import allowed_user
 from yaoan.core.jobs import can_retry, enqueue_job, refresh_if_stale, retry_job, retryable
@@ -65,7 +66,9 @@ def _invalid(field: str, message: str) -> ValidationError:
     description="任何形式的追溯码（20位码上放心码、GS1 条码及其人读形式、GS1 数字链接、MA 码、"
     "企业自建码）。所里的用户只能查询链条中至少有一家本所辖区单位的码，可看到完整链条。",
 )
-def where(request: HttpRequest, code: str = Query(..., description="追溯码")) -> dict[str, Any]:
+def where(
+    request: HttpRequest, code: str = Query(..., max_length=QUERY_MAX_LENGTH, description="追溯码")
+) -> dict[str, Any]:
     user = _reader(request)
     con = trace_store().connect()
     try:
@@ -91,8 +94,10 @@ def where(request: HttpRequest, code: str = Query(..., description="追溯码"))
 )
 def batch(
     request: HttpRequest,
-    product: str = Query(..., description="产品标识（药品标识码、GTIN 或产品库标识）"),
-    batch: str = Query(..., description="批号"),
+    product: str = Query(
+        ..., max_length=QUERY_MAX_LENGTH, description="产品标识（药品标识码、GTIN 或产品库标识）"
+    ),
+    batch: str = Query(..., max_length=QUERY_MAX_LENGTH, description="批号"),
 ) -> list[dict[str, Any]]:
     user = _reader(request)
     con = trace_store().connect()
@@ -136,7 +141,9 @@ def entity(request: HttpRequest, uscc: str, period: Query[PeriodParams]) -> dict
 
 
 class AnomalyParams(PageParams):
-    rule: str | None = Field(None, description="规则名：" + "、".join(RULES))
+    rule: str | None = Field(
+        None, max_length=QUERY_MAX_LENGTH, description="规则名：" + "、".join(RULES)
+    )
 
 
 @router.get(

@@ -16,7 +16,7 @@ import pytest
 
 from yaoan.analytics.tests.trace import district as d
 from yaoan.analytics.tests.trace.conftest import quiet
-from yaoan.analytics.trace import ingest
+from yaoan.analytics.trace import ingest, ingest_csv
 from yaoan.analytics.trace.store import Store
 
 
@@ -154,6 +154,34 @@ def test_file_of_another_type_renamed_is_rejected_whole(store: Store, tmp_path: 
     other.write_text("name,phone\n张三,1380000\n", encoding="utf-8")
     assert load(store, other).message.startswith("CSV 表头应为 code,event,time")
     assert store.manifest().files == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff", "文件不是 UTF-8 编码的文本"),
+        (b"\xffcode,event\n", "文件不是 UTF-8 编码的文本"),
+        (b"\xfe\n" + b"a" * 70_000, "文件不是 UTF-8 编码的文本"),
+        (b"\xef\xbb\xbf", "文件为空"),
+        (b"\xef\xbb\xbf\n\n", "文件为空"),
+    ],
+)
+def test_file_starting_with_a_bad_byte_is_rejected_not_a_crash(
+    store: Store, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = load(store, path)
+    assert (result.status, result.message) == ("rejected", message)
+    assert store.manifest().files == []
+
+
+def test_character_cut_at_the_end_of_the_sniffed_block_is_not_an_error(tmp_path: Path) -> None:
+    header = (",".join(ingest_csv.COLUMNS) + "\n").encode()
+    path = tmp_path / "long.csv"
+    filler = "张".encode() * ((ingest.SNIFF_BYTES - len(header)) // 3 + 1)
+    path.write_bytes(header + filler)
+    assert ingest.sniff(path) == "csv"
 
 
 def test_failure_before_the_manifest_leaves_the_store_as_it_was(
