@@ -27,15 +27,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, on_backends, run
+
 BIN = ROOT / ".venv" / "bin"
 TARGET_SWEEP_S = 60.0
 TARGET_P95_MS = 150.0
@@ -45,31 +44,6 @@ BENCH_USER = "bench.inbox"
 
 
 # --- parent: set up each backend, run the child, print the table -----------------------
-
-
-def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "YAOAN_VAR_DIR": str(var_dir),
-            "YAOAN_DEBUG": "0",
-            "YAOAN_SECRET_KEY": "benchmark-only-not-secret",
-            "YAOAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "YAOAN_DEADLINE_REMIND_DAYS": "3",
-            "DJANGO_SETTINGS_MODULE": "yaoan.settings",
-        }
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
-    if result.returncode:
-        sys.exit(f"{' '.join(cmd[:3])} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
 
 
 def measure(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
@@ -95,21 +69,13 @@ def main() -> None:
         child(args)
         return
     var_dir = Path(args.var_dir).resolve()
-    results: dict[str, dict[str, Any]] = {}
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            results["sqlite"] = measure(bench_env(var_dir / "sqlite", None), args)
-        elif backend == "postgres":
-            pg_dir = var_dir / "pg"
-            pg = ROOT / ".ci" / "pg.sh"
-            url = run([str(pg), "start", str(pg_dir), args.pg_port], {**os.environ})
-            try:
-                env = bench_env(var_dir / "postgres", url.strip().splitlines()[-1])
-                results["postgres"] = measure(env, args)
-            finally:
-                subprocess.run([str(pg), "stop", str(pg_dir)], check=False)
-        else:
-            sys.exit(f"unknown backend {backend}")
+    results = on_backends(
+        args.backends,
+        var_dir,
+        args.pg_port,
+        lambda env, _backend: measure(env, args),
+        YAOAN_DEADLINE_REMIND_DAYS="3",
+    )
     report(results, args)
 
 

@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, on_backends, run
+
 BIN = ROOT / ".venv" / "bin"
 ACCOUNTS = ("qj.inspector", "qj.inspector1", "qj.inspector2", "qj.inspector3", "qj.chief")
 ACCOUNTS += ("qj.leader",)
@@ -55,31 +56,6 @@ WARMUP_S = 5.0
 
 
 # --- parent: prepare each backend, serve, load, report --------------------------------------
-
-
-def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "YAOAN_VAR_DIR": str(var_dir),
-            "YAOAN_DEBUG": "0",
-            "YAOAN_SECRET_KEY": "benchmark-only-not-secret",
-            "YAOAN_DEMO": "1",
-            "YAOAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "yaoan.settings",
-            # sessions of a long run must not end by the idle rule between two requests
-            "YAOAN_IDLE_TIMEOUT_MINUTES": "60",
-        }
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return result.stdout
 
 
 def prepare(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
@@ -156,21 +132,15 @@ def main() -> None:
         print(json.dumps(make_sessions(args.sessions)))
         return
     var_dir = Path(args.var_dir).resolve()
-    results: dict[str, dict[str, Any]] = {}
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            results["sqlite"] = bench_backend(bench_env(var_dir / "sqlite", None), args)
-        elif backend == "postgres":
-            pg_dir = var_dir / "pg"
-            pg = [str(ROOT / ".ci" / "pg.sh")]
-            url = run([*pg, "start", str(pg_dir), args.pg_port], {**os.environ})
-            try:
-                env = bench_env(var_dir / "postgres", url.strip().splitlines()[-1])
-                results["postgres"] = bench_backend(env, args)
-            finally:
-                subprocess.run([*pg, "stop", str(pg_dir)], check=False)
-        else:
-            sys.exit(f"unknown backend {backend}")
+    results = on_backends(
+        args.backends,
+        var_dir,
+        args.pg_port,
+        lambda env, _backend: bench_backend(env, args),
+        YAOAN_DEMO="1",
+        # sessions of a long run must not end by the idle rule between two requests
+        YAOAN_IDLE_TIMEOUT_MINUTES="60",
+    )
     report(results, args)
 
 

@@ -20,38 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, bench_env
+from harness import run as _run
+
 BIN = ROOT / ".venv" / "bin"
 TARGET_SECONDS = 10.0
 DEFAULT_VAR_DIR = ROOT / "var" / "bench" / "plan"
-
-
-def bench_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "YAOAN_VAR_DIR": str(var_dir),
-            "YAOAN_DEBUG": "0",  # production-like: no query log
-            "YAOAN_SECRET_KEY": "benchmark-only-not-secret",
-            "YAOAN_DEMO": "1",
-            "DJANGO_SETTINGS_MODULE": "yaoan.settings",
-        }
-    )
-    return env
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return result.stdout
 
 
 def prepare(env: dict[str, str], entities: int) -> float:
@@ -64,7 +44,7 @@ def prepare(env: dict[str, str], entities: int) -> float:
 
 def run(entities: int = 50_000, *, year: int = 2027, var_dir: Path | None = None) -> dict[str, Any]:
     """Prepare the district (once) and time one generation in a child process."""
-    env = bench_env(var_dir or DEFAULT_VAR_DIR)
+    env = bench_env(var_dir or DEFAULT_VAR_DIR, None, YAOAN_DEMO="1")
     setup_seconds = prepare(env, entities)
     cmd = [str(BIN / "python"), __file__, "--child", "--year", str(year)]
     result = dict(json.loads(_run(cmd, env).splitlines()[-1]))

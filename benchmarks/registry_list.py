@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, on_backends, run
+
 BIN = ROOT / ".venv" / "bin"
 TARGET_RATIO = 3.0
 TARGET_P95_MS = 150.0
@@ -41,29 +40,6 @@ FLOOR_CASE = "floor: q matches nothing"
 
 
 # --- parent: set up each backend, run the child, print the table -----------------------
-
-
-def bench_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.update(
-        {
-            "YAOAN_VAR_DIR": str(var_dir),
-            "YAOAN_DEBUG": "0",  # production-like: no query log, cached templates
-            "YAOAN_SECRET_KEY": "benchmark-only-not-secret",
-            "YAOAN_DEMO": "1",
-            "YAOAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "yaoan.settings",
-        }
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def run(cmd: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return result.stdout
 
 
 def prepare(env: dict[str, str], entities: int, label: str) -> None:
@@ -103,26 +79,12 @@ def main() -> None:
         child(args)
         return
 
+    def prepared(env: dict[str, str], backend: str) -> dict[str, Any]:
+        prepare(env, args.entities, backend)
+        return measure(env, args)
+
     var_dir = Path(args.var_dir).resolve()
-    results: dict[str, dict[str, Any]] = {}
-    for backend in args.backends.split(","):
-        if backend == "sqlite":
-            env = bench_env(var_dir / "sqlite", None)
-            prepare(env, args.entities, "sqlite")
-            results["sqlite"] = measure(env, args)
-        elif backend == "postgres":
-            pg_dir = var_dir / "pg"
-            url = run(
-                [str(ROOT / ".ci" / "pg.sh"), "start", str(pg_dir), args.pg_port], {**os.environ}
-            )
-            try:
-                env = bench_env(var_dir / "postgres", url.strip().splitlines()[-1])
-                prepare(env, args.entities, "postgres")
-                results["postgres"] = measure(env, args)
-            finally:
-                subprocess.run([str(ROOT / ".ci" / "pg.sh"), "stop", str(pg_dir)], check=False)
-        else:
-            sys.exit(f"unknown backend {backend}")
+    results = on_backends(args.backends, var_dir, args.pg_port, prepared, YAOAN_DEMO="1")
     report(results, args)
 
 
