@@ -82,6 +82,7 @@ bench: setup java
 	$(BIN)/python benchmarks/draw.py
 	$(BIN)/python benchmarks/signals.py
 	$(BIN)/python benchmarks/trace.py
+	$(BIN)/python benchmarks/deadlines.py
 	$(BIN)/python benchmarks/load.py
 
 clean:
