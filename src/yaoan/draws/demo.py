@@ -6,9 +6,9 @@ codes only (badge numbers and homes stay on the staff pages), and the executed o
 the verification outcome stored at execution that its public page shows.
 
 The demo has few inspector accounts, so this step adds inspectors for the stations and the
-卫健委. They are pool members, not sign-in accounts: they get a random password nobody
-knows and no TOTP device, so ``is_demo_account`` (a demo username with the demo's derived
-TOTP key) stays false for them and ``yaoan demo --accounts`` does not list them.
+卫健委 (``qj.draw.*``). A draw pairs them with the demo inspectors, so each is a usable demo
+account: the demo password and a confirmed TOTP device with the demo's derived key, listed
+by ``yaoan demo --accounts`` (registry.demo.POOL_PREFIX).
 
 Idempotent: nothing changes once the demo draw exists. Synthetic names from a seeded Faker.
 """
@@ -16,7 +16,6 @@ Idempotent: nothing changes once the demo draw exists. Synthetic names from a se
 from __future__ import annotations
 
 import random
-import secrets
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
 from yaoan.draws.enums import ConflictKind, DrawKind, SelectionMode
 from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.registry import demo as registry_demo
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 
@@ -51,18 +51,19 @@ def _add_inspectors(fake: Faker) -> int:
         wanted = EXTRA_HEALTH if unit.code == HEALTH_CODE else EXTRA_PER_STATION
         short = unit.code.removeprefix("qj-").replace("station-", "").replace("dept-", "")
         for n in range(1, wanted + 1):
-            username = f"qj.draw.{short}{n}"
+            username = f"{registry_demo.POOL_PREFIX}{short}{n}"
             if User.objects.filter(username=username).exists():
                 continue
-            core_services.create_user(
+            user = core_services.create_user(
                 actor=None,
                 username=username,
                 display_name=fake.name(),
                 org_unit=unit,
                 roles=[Role.INSPECTOR],
-                password=secrets.token_urlsafe(24) + "aA1!",  # known to nobody: no sign-in
-                must_change_password=True,
+                password=registry_demo.DEMO_PASSWORD,
+                must_change_password=False,
             )
+            registry_demo.enrol_demo_totp(user)
             added += 1
     return added
 

@@ -15,6 +15,7 @@ class InspectionsConfig(AppConfig):
         from yaoan.inspections.panels import dashboard_panel, entity_panel
         from yaoan.inspections.rules import can_read_inspections
         from yaoan.plans.extensions import register_done_counter, register_key_list_source
+        from yaoan.registry.extensions import register_profile_grant
 
         register_nav(
             NavItem(
@@ -31,6 +32,7 @@ class InspectionsConfig(AppConfig):
         register_done_counter(hooks.done_counts)
         register_done_counter(hooks.joint_done_counts, joint=True)
         register_key_list_source("serious_finding", hooks.serious_findings)
+        register_profile_grant(hooks.on_inspection_team)
         documents.register_kinds()
         # after the draws and plans steps (their orders are 40 and 50)
         register_demo_step(DemoStep(60, "inspections", load_demo))

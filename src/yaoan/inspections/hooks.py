@@ -79,3 +79,13 @@ def serious_findings(year: int) -> Mapping[int, str]:
         % {"n": r["n"], "d": timezone.localdate(r["last"]).isoformat()}
         for r in rows
     }
+
+
+def on_inspection_team(user: Any, entity_id: int) -> bool:
+    """registry.extensions' profile grant: a member of the team of a non-cancelled inspection
+    of the entity may read its profile, even when it lies in another station's grid."""
+    return (
+        InspectionInspector.objects.filter(inspector=user, inspection__entity_id=entity_id)
+        .exclude(inspection__status=InspectionStatus.CANCELLED)
+        .exists()
+    )

@@ -13,7 +13,7 @@ class RegistryConfig(AppConfig):
         from yaoan.core.rules import can_read_registry, can_reveal_personal_data
         from yaoan.registry.models import Entity
         from yaoan.registry.panels import licence_expiry_panel
-        from yaoan.registry.queries import visible_entity
+        from yaoan.registry.queries import entity_profile
 
         register_nav(
             NavItem(
@@ -26,10 +26,11 @@ class RegistryConfig(AppConfig):
             )
         )
         register_panel(Panel(20, "dashboard", licence_expiry_panel))
-        # the entity is found within the reader's grid (S9); the phone needs the role too
+        # the entity is found as its profile page finds it: within the reader's grid (S9) or
+        # granted from above (registry.extensions); the phone needs the role too
         register_revealable(
             Entity,
             ("contact_phone",),
-            get_object=lambda user, pk: visible_entity(user, pk),
+            get_object=lambda user, pk: entity_profile(user, pk),
             may_reveal=lambda user, entity: can_reveal_personal_data(user),
         )

@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -153,6 +153,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("qj.auditor", "qj-sec-general", (Role.AUDIT_ADMIN,), "审计管理员", True),
 ]
 DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
+# The draws step adds pool inspectors under this prefix; a draw can pair anyone in the pool
+# with a demo inspector, so they sign in like the accounts above (same password, demo TOTP).
+POOL_PREFIX = "qj.draw."
 BENCH_USERNAME = "qj.inspector"  # a bureau-level (whole-district) user
 
 
@@ -163,7 +166,7 @@ def totp_key_hex(username: str) -> str:
 
 def is_demo_account(user: User) -> bool:
     """A user the demo created: a demo username whose TOTP key is the demo's derived key."""
-    if user.username not in DEMO_USERNAMES:
+    if user.username not in DEMO_USERNAMES and not user.username.startswith(POOL_PREFIX):
         return False
     return TOTPDevice.objects.filter(
         user=user, confirmed=True, key=totp_key_hex(user.username)
@@ -1036,10 +1039,15 @@ def _create_accounts(fake: Faker) -> None:
             must_change_password=account.admin,
             phone=fake.phone_number(),
         )
-        TOTPDevice.objects.create(
-            user=user, name="TOTP", key=totp_key_hex(account.username), confirmed=True
-        )
-        audit.record("core.user.totp_enrolled", obj=user, reason=DEMO_SOURCE)
+        enrol_demo_totp(user)
+
+
+def enrol_demo_totp(user: User) -> None:
+    """Give a demo account its confirmed TOTP device with the published, derived key."""
+    TOTPDevice.objects.create(
+        user=user, name="TOTP", key=totp_key_hex(user.username), confirmed=True
+    )
+    audit.record("core.user.totp_enrolled", obj=user, reason=DEMO_SOURCE)
 
 
 def _chief() -> User:
@@ -1309,9 +1317,16 @@ def account_rows() -> list[AccountRow]:
     rows = []
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("org_unit")
+        for u in User.objects.filter(
+            Q(username__in=DEMO_USERNAMES) | Q(username__startswith=POOL_PREFIX)
+        ).select_related("org_unit")
     }
-    for account in DEMO_ACCOUNTS:
+    pool = [
+        DemoAccount(name, "", (), _pool_note(users[name]))
+        for name in sorted(users)
+        if name.startswith(POOL_PREFIX)
+    ]
+    for account in [*DEMO_ACCOUNTS, *pool]:
         user = users.get(account.username)
         if user is None:
             continue
@@ -1334,3 +1349,8 @@ def account_rows() -> list[AccountRow]:
             )
         )
     return rows
+
+
+def _pool_note(user: User) -> str:
+    unit = user.org_unit.short_name if user.org_unit else ""
+    return f"{unit}检查员（抽查库）"

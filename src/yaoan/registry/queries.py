@@ -29,6 +29,7 @@ from yaoan.core.models import Subdistrict, User
 from yaoan.core.pii.fields import matches
 from yaoan.core.rules import DataScope, data_scope
 from yaoan.registry.enums import ExpiryWindow, LicenceKind, LicenceStatus
+from yaoan.registry.extensions import profile_granted
 from yaoan.registry.models import Entity, Licence, Product
 
 EXPIRY_WARNING_DAYS = (90, 30)
@@ -247,6 +248,17 @@ def licence_warning(licence: Licence, today: dt.date) -> str:
         if licence.valid_until <= today + dt.timedelta(days=days):
             return str(days)
     return ""
+
+
+def entity_profile(user: User, pk: int) -> Entity:
+    """The entity for its profile page: in the user's scope, or outside it when an app above
+    grants this user this entity (registry.extensions); a 404 (and an audit row) otherwise."""
+    if user.is_authenticated and profile_granted(user, pk):
+        granted = Entity.objects.filter(is_deleted=False, pk=pk)
+        entity = granted.select_related("subdistrict__station").first()
+        if entity is not None:
+            return entity
+    return visible_entity(user, pk)
 
 
 def visible_entity(user: User, pk: int, *, deleted: bool = False) -> Entity:

@@ -44,6 +44,7 @@ from yaoan.registry.queries import (
     QueryShape,
     deleted_entities_visible_to,
     entities_visible_to,
+    entity_profile,
     expiry_has_counting_form,
     licence_warning,
     products_visible_to,
@@ -361,7 +362,7 @@ def entity_list_view(request: HttpRequest) -> HttpResponse:
 
 def entity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    entity = visible_entity(user, pk)
+    entity = entity_profile(user, pk)
     today = timezone.localdate()
     licences = [(lic, licence_warning(lic, today)) for lic in entity.licences.all()]
     return render(
