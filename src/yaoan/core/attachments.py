@@ -42,6 +42,7 @@ from PIL import Image, UnidentifiedImageError
 from yaoan.core import audit
 from yaoan.core.enums import AttachmentError, AttachmentPolicy
 from yaoan.core.models import Attachment, User
+from yaoan.core.stored_files import read_checked
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -296,24 +297,17 @@ def read_attachment(attachment: Attachment, *, actor: User) -> bytes:
     changed file is audited as ``core.attachment.tampered`` and raises
     AttachmentTamperedError; call this outside any transaction the error would roll back,
     or the audit row goes with it. Reads of personal files are audited too."""
-    try:
-        content: bytes | None = _file_of(attachment).read_bytes()
-    except (FileNotFoundError, AttachmentTamperedError):
-        content = None
-    found = audit.sm3_hex(content) if content is not None else "missing"
-    if found != attachment.sm3:
-        audit.record(
-            "core.attachment.tampered",
-            actor=actor,
-            obj=attachment,
-            success=False,
-            before={"sm3": attachment.sm3},
-            after={"sm3": found, "path": attachment.path},
-        )
-        raise AttachmentTamperedError(attachment)
+    content = read_checked(
+        lambda: _file_of(attachment),
+        expected_sm3=attachment.sm3,
+        actor=actor,
+        obj=attachment,
+        tampered_action="core.attachment.tampered",
+        where={"path": attachment.path},
+        error=AttachmentTamperedError(attachment),
+    )
     if attachment.personal:
         audit.record("core.attachment.read", actor=actor, obj=attachment)
-    assert content is not None
     return content
 
 

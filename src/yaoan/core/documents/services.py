@@ -25,6 +25,7 @@ from yaoan.core.documents.rendering import TemplateRenderError, render_docx, val
 from yaoan.core.models import DocumentTemplate, GeneratedDocument, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import can_manage_document_templates
+from yaoan.core.stored_files import read_checked
 
 DEFAULT_TEMPLATE = "default"
 
@@ -247,20 +248,14 @@ def read_document(doc: GeneratedDocument, *, actor: User) -> bytes:
     """The stored file after its digest checks; a mismatch or a missing file is audited as
     ``core.document.tampered`` and raises ``DocumentTamperedError``. Not atomic on purpose:
     the tamper event must stay written when the caller's request fails."""
-    try:
-        content = stored_path(doc).read_bytes()
-    except FileNotFoundError:
-        content = b""
-    found = audit.sm3_hex(content) if content else ""
-    if found != doc.sm3:
-        audit.record(
-            "core.document.tampered",
-            actor=actor,
-            obj=doc,
-            success=False,
-            before={"sm3": doc.sm3},
-            after={"sm3": found or None, "stored_name": doc.stored_name},
-        )
-        raise DocumentTamperedError(doc.stored_name)
+    content = read_checked(
+        lambda: stored_path(doc),
+        expected_sm3=doc.sm3,
+        actor=actor,
+        obj=doc,
+        tampered_action="core.document.tampered",
+        where={"stored_name": doc.stored_name},
+        error=DocumentTamperedError(doc.stored_name),
+    )
     audit.record("core.document.downloaded", actor=actor, obj=doc, after={"number": doc.number})
     return content
