@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
 from yaoan.draws.services import DrawSpec
 from yaoan.inspections import scheduling
@@ -35,7 +36,7 @@ def team(station, subdistrict, reference_data):
     pharmacy = EntityFactory(subdistrict=subdistrict, name="松鹤大药房")
     # a random inspection comes only from a draw: the station's two inspectors, this pharmacy
     for n, user in enumerate((inspector, partner)):
-        draw_services.save_profile(
+        draw_profiles.save_profile(
             actor=chief,
             user=user,
             badge_number=f"YJ9000{n}",

@@ -24,7 +24,7 @@ from faker import Faker
 from yaoan.core import services as core_services
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.draws import services
+from yaoan.draws import profiles, services
 from yaoan.draws.enums import ConflictKind, DrawKind, SelectionMode
 from yaoan.draws.models import Draw, InspectorProfile
 from yaoan.registry import demo as registry_demo
@@ -84,7 +84,7 @@ def _profiles(chief: User, rng: random.Random) -> int:
     for n, user in enumerate(inspectors, start=start + 1):
         unit = user.org_unit
         own = [g for g in grids if unit is not None and g.station_id == unit.pk]
-        services.save_profile(
+        profiles.save_profile(
             actor=chief,
             user=user,
             badge_number=f"QJ{2026000 + n}",
@@ -109,7 +109,7 @@ def _conflicts(chief: User, rng: random.Random) -> None:
     kinds = [ConflictKind.RELATIVE, ConflictKind.FORMER_EMPLOYER, ConflictKind.OTHER]
     notes = [_("配偶在该店任职"), _("2023年前在该企业任质量负责人"), _("与负责人系同学")]
     for kind, note in zip(kinds, notes, strict=True):
-        services.record_conflict(
+        profiles.record_conflict(
             actor=chief,
             inspector=rng.choice(inspectors),
             entity=rng.choice(pharmacies),

@@ -20,7 +20,7 @@ from yaoan.core import audit
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.transitions import allowed_actions
-from yaoan.draws import services
+from yaoan.draws import profiles, services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.extensions import last_inspectors_provider
 from yaoan.draws.forms import (
@@ -256,7 +256,7 @@ def profile_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_profile(actor=actor, user=inspector, **form.cleaned_data)
+            profiles.save_profile(actor=actor, user=inspector, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -281,7 +281,7 @@ def conflict_list_view(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                services.record_conflict(
+                profiles.record_conflict(
                     actor=user,
                     inspector=data["inspector"],
                     entity=data["entity_uscc"],
@@ -328,7 +328,7 @@ def conflict_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.remove_conflict(actor=user, conflict=conflict, reason=form.cleaned_data["reason"])
+        profiles.remove_conflict(actor=user, conflict=conflict, reason=form.cleaned_data["reason"])
         messages.success(request, _("回避事由已撤销。"))
         return redirect("draws:conflict_list")
     return render(request, "draws/conflict_remove.html", {"form": form, "conflict": conflict})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaoan.inspections import views, views_documents
+from yaoan.inspections import views, views_documents, views_rectification
 
 app_name = "inspections"
 
@@ -17,8 +17,12 @@ urlpatterns = [
     path("<int:pk>/amend/", views.inspection_amend_view, name="inspection_amend"),
     path("amendments/<int:pk>/decide/", views.amendment_decide_view, name="amendment_decide"),
     path("findings/<int:pk>/escalate/", views.finding_escalate_view, name="finding_escalate"),
-    path("rectifications/", views.rectification_list_view, name="rectification_list"),
-    path("rectifications/<int:pk>/", views.rectification_detail_view, name="rectification_detail"),
+    path("rectifications/", views_rectification.rectification_list_view, name="rectification_list"),
+    path(
+        "rectifications/<int:pk>/",
+        views_rectification.rectification_detail_view,
+        name="rectification_detail",
+    ),
     path(
         "rectifications/<int:pk>/print/",
         views_documents.rectification_print_view,

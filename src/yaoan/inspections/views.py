@@ -1,7 +1,8 @@
 """Inspection pages: the list with today's work, scheduling, the checklist on a phone
 (autosaved, offline-tolerant), photos, submission with a second inspector's confirmation,
-amendments, rectification follow-up, publication of random-inspection results, and the
-checklists themselves. Every queryset is scoped to the user's grid (S9)."""
+amendments, publication of random-inspection results, and the checklists themselves
+(rectification follow-up is in ``views_rectification``). Every queryset is scoped to the
+user's grid (S9)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,10 @@ from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.rules import can_manage_draws
 from yaoan.draws.views import visible_draw
-from yaoan.inspections import amendments, photos, plan_visits, rectification, scheduling, services
+from yaoan.inspections import amendments, photos, plan_visits, scheduling, services
 from yaoan.inspections.enums import (
     AmendmentStatus,
     InspectionStatus,
-    RectificationStatus,
     Severity,
 )
 from yaoan.inspections.forms import (
@@ -40,8 +40,6 @@ from yaoan.inspections.forms import (
     PhotoForm,
     ReasonForm,
     RecordForm,
-    ReinspectionForm,
-    ResponseForm,
     ScheduleForm,
     SubmitForm,
     row_id,
@@ -58,7 +56,6 @@ from yaoan.inspections.queries import (
     active_inspectors,
     due_today_for,
     inspections_visible_to,
-    overdue_rectifications,
     rectifications_visible_to,
     unpublished_results,
 )
@@ -69,7 +66,7 @@ from yaoan.inspections.rules import (
     can_schedule_inspections,
     can_supervise_inspections,
 )
-from yaoan.inspections.workflow import INSPECTION, RECTIFICATION
+from yaoan.inspections.workflow import INSPECTION
 from yaoan.intake.models import IntakeItem
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
@@ -577,87 +574,6 @@ def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "inspections/confirm_form.html",
         {"form": form, "title": _("移交问题"), "subject": finding, "back": inspection},
-    )
-
-
-# --- rectification -------------------------------------------------------------------------
-
-
-def rectification_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
-    today = timezone.localdate()
-    qs = rectifications_visible_to(user).select_related("entity", "station", "inspection")
-    status = request.GET.get("status", "")
-    if request.GET.get("overdue"):
-        qs = overdue_rectifications(qs, today)
-    elif status in RectificationStatus.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("status", "due_on", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "inspections/rectification_list.html",
-        {
-            "page_obj": page,
-            "today": today,
-            "status": status,
-            "overdue": bool(request.GET.get("overdue")),
-            "statuses": RectificationStatus.choices,
-            "querystring": request.GET.urlencode(),
-        },
-    )
-
-
-def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
-    order = visible_order(user, pk)
-    actions = {t.action for t in allowed_actions(RECTIFICATION, order, user)}
-    data = request.POST if request.method == "POST" else None
-    response_form = ResponseForm(data if data and "respond" in data else None)
-    reinspection_form = ReinspectionForm(data if data and "reinspect" in data else None)
-    if data and "respond" in data:
-        done = _post_action(
-            request,
-            response_form,
-            lambda d: rectification.record_rectification_response(
-                actor=user, order=order, response=d["response"]
-            ),
-            _("已登记整改回复"),
-            order,
-        )
-        if done:
-            return done
-    if data and "reinspect" in data:
-        done = _post_action(
-            request,
-            reinspection_form,
-            lambda d: rectification.record_reinspection(
-                actor=user,
-                order=order,
-                passed=d["passed"],
-                note=d["note"],
-                new_deadline=None if d["passed"] else d["new_deadline"],
-                working_days=None if d["passed"] else d["working_days"],
-            ),
-            _("已记录复查结果"),
-            order,
-        )
-        if done:
-            return done
-    return render(
-        request,
-        "inspections/rectification_detail.html",
-        {
-            "order": order,
-            "findings": list(order.inspection.findings.all()),
-            "today": timezone.localdate(),
-            "response_form": response_form,
-            "reinspection_form": reinspection_form,
-            "can_respond": "respond" in actions,
-            "can_reinspect": "reinspect_passed" in actions,
-            "due": order.due,
-        },
     )
 
 

@@ -13,7 +13,7 @@ from yaoan.analytics.draws import DrawInputs, commitment_of, document_digest, in
 from yaoan.common.testing import SubdistrictFactory, UserFactory
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
-from yaoan.draws import extensions, services
+from yaoan.draws import extensions, profiles, services
 from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
 from yaoan.draws.queries import published_document, stored_report, verify_draw
@@ -115,7 +115,7 @@ def test_inspectors_are_published_under_per_draw_codes_only(district):
 
 def test_conflicts_are_published_under_the_codes(district):
     inspector, entity = district.inspectors[5], district.entities[3]
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
     )
     draw = services.commit_draw(actor=district.chief, spec=district.spec())
@@ -126,7 +126,7 @@ def test_conflicts_are_published_under_the_codes(district):
 def test_a_home_outside_the_pools_subdistricts_is_not_published(district):
     elsewhere = SubdistrictFactory(station=district.east, code="500111999")
     inspector = district.inspectors[0]
-    services.save_profile(
+    profiles.save_profile(
         actor=district.chief,
         user=inspector,
         badge_number="QJ000",
@@ -220,7 +220,7 @@ def test_too_few_inspectors_names_the_entity_and_the_rules(district):
     target = district.entities[0]
     east_sub = target.subdistrict
     for inspector in district.inspectors[:4]:  # the east station's four, one home in target's grid
-        services.record_conflict(
+        profiles.record_conflict(
             actor=district.chief, inspector=inspector, entity=target, kind=ConflictKind.RELATIVE
         )
     spec = district.spec(inspector_units=[district.east])
@@ -274,7 +274,7 @@ def test_grid_rule_keeps_inspectors_out_of_their_home_subdistrict(district):
 
 def test_posted_subdistricts_count_for_the_grid_rule(district):
     inspector = district.inspectors[0]
-    services.save_profile(
+    profiles.save_profile(
         actor=district.chief,
         user=inspector,
         badge_number="QJ000",
@@ -292,12 +292,12 @@ def test_posted_subdistricts_count_for_the_grid_rule(district):
 
 def test_conflict_rule_and_its_removal(district):
     entity, inspector = district.entities[1], district.inspectors[0]
-    conflict = services.record_conflict(
+    conflict = profiles.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.FORMER_EMPLOYER
     )
     # with every other inspector in conflict too, only the rule can explain who is left
     for other in district.inspectors[1:6]:
-        services.record_conflict(actor=district.chief, inspector=other, entity=entity, kind="other")
+        profiles.record_conflict(actor=district.chief, inspector=other, entity=entity, kind="other")
     draw = services.execute_draw(
         actor=district.chief,
         draw=services.commit_draw(actor=district.chief, spec=everything(district)),
@@ -314,8 +314,8 @@ def test_conflict_rule_and_its_removal(district):
     )
     assert inspector.pk not in assignments(draw)[entity.pk]
     with pytest.raises(ValidationError):
-        services.remove_conflict(actor=district.chief, conflict=conflict, reason=" ")
-    services.remove_conflict(actor=district.chief, conflict=conflict, reason="已调离该单位")
+        profiles.remove_conflict(actor=district.chief, conflict=conflict, reason=" ")
+    profiles.remove_conflict(actor=district.chief, conflict=conflict, reason="已调离该单位")
     conflict.refresh_from_db()
     assert conflict.is_removed and conflict.removed_by == district.chief
     assert InspectorConflict.objects.filter(pk=conflict.pk).exists()  # soft: still there
@@ -323,7 +323,7 @@ def test_conflict_rule_and_its_removal(district):
 
 def test_conflict_rule_cannot_be_switched_off(district):
     inspector, entity = district.inspectors[0], district.entities[0]
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind="relative"
     )
     spec = everything(district, rules=frozenset({AvoidanceRule.GRID}))
@@ -338,7 +338,7 @@ def test_conflict_rule_cannot_be_switched_off(district):
 def test_redraw_of_a_draw_made_without_the_conflict_rule_applies_it(district):
     old = services.commit_draw(actor=district.chief, spec=district.spec())
     Draw.objects.filter(pk=old.pk).update(avoid_conflict=False)  # made when it was switchable
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief,
         inspector=district.inspectors[1],
         entity=district.entities[1],
@@ -356,7 +356,7 @@ def test_conflict_recorded_after_the_commitment_fails_the_execution(district):
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
     code = next(a.inspectors[0] for a in result.assignments if a.key == entity.uscc)
     inspector = next(u for u in district.inspectors if u.pk == draw.inspector_refs[code])
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
     )
     with pytest.raises(ValidationError) as caught:
@@ -379,13 +379,13 @@ def test_conflict_recorded_after_the_commitment_fails_the_execution(district):
 def test_inspector_declares_own_conflict_but_not_for_others(district):
     me, other = district.inspectors[0], district.inspectors[1]
     entity = district.entities[0]
-    services.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.RELATIVE)
+    profiles.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.RELATIVE)
     with pytest.raises(PermissionDenied):
-        services.record_conflict(
+        profiles.record_conflict(
             actor=me, inspector=other, entity=entity, kind=ConflictKind.RELATIVE
         )
     with pytest.raises(ValidationError):
-        services.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.OTHER)
+        profiles.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.OTHER)
 
 
 def test_last_inspection_rule_uses_the_registered_provider(district):
@@ -488,7 +488,7 @@ def test_verify_fails_when_the_assigned_people_are_changed(drawn, district):
 
 def test_profile_edits_are_audited(district):
     user = UserFactory(org_unit=district.east, roles=[Role.INSPECTOR])
-    profile = services.save_profile(
+    profile = profiles.save_profile(
         actor=district.chief,
         user=user,
         badge_number="qj777",
@@ -496,7 +496,7 @@ def test_profile_edits_are_audited(district):
         posted_subdistricts=[],
     )
     assert profile.badge_number == "QJ777"
-    services.save_profile(
+    profiles.save_profile(
         actor=district.chief,
         user=user,
         badge_number="QJ777",
@@ -510,7 +510,7 @@ def test_profile_edits_are_audited(district):
         "posted_subdistricts": [district.subdistricts[1].pk],
     }
     with pytest.raises(ValidationError) as caught:
-        services.save_profile(
+        profiles.save_profile(
             actor=district.chief,
             user=district.inspectors[0],
             badge_number="QJ777",

@@ -23,7 +23,7 @@ from yaoan.common.testing import (
 )
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
-from yaoan.draws import extensions, services
+from yaoan.draws import extensions, profiles, services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
 from yaoan.draws.tests.conftest import make_inspector
@@ -274,14 +274,14 @@ def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
 def test_nothing_published_names_an_inspector_or_their_home(district, drawn):
     """Badge numbers are shown to businesses on visits: published next to avoidance data
     they would tell where an inspector lives or whom they are related to."""
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief,
         inspector=district.inspectors[2],
         entity=district.entities[4],
         kind="relative",
     )
     away = SubdistrictFactory(station=district.west, code="500111998")  # no pool entity there
-    services.save_profile(
+    profiles.save_profile(
         actor=district.chief,
         user=district.inspectors[3],
         badge_number="QJ003",
@@ -463,7 +463,7 @@ def _queries(client, url):
 
 def test_profile_and_conflict_lists_query_counts_do_not_grow(district):
     client = client_for(district.chief)
-    services.record_conflict(
+    profiles.record_conflict(
         actor=district.chief,
         inspector=district.inspectors[0],
         entity=district.entities[0],
@@ -473,7 +473,7 @@ def test_profile_and_conflict_lists_query_counts_do_not_grow(district):
     for n in range(3):
         extra = make_inspector(district.west, f"QX{n:03d}", district.subdistricts[n])
         extra.inspector_profile.posted_subdistricts.set(district.subdistricts[:2])
-        services.record_conflict(
+        profiles.record_conflict(
             actor=district.chief, inspector=extra, entity=district.entities[n + 1], kind="other"
         )
     after = (_queries(client, "/draws/inspectors/"), _queries(client, "/draws/conflicts/"))

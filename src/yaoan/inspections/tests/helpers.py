@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yaoan.common.testing import totp_code
 from yaoan.core.models import OrgUnit, User
+from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorProfile
 from yaoan.draws.services import DrawSpec
@@ -38,7 +39,7 @@ def profile_inspectors(site: Site) -> None:
     """Draws take inspectors with a profile (a badge number) only."""
     for n, user in enumerate((site.inspector, site.partner)):
         if not InspectorProfile.objects.filter(user=user).exists():
-            draw_services.save_profile(
+            draw_profiles.save_profile(
                 actor=site.chief,
                 user=user,
                 badge_number=f"YJ{user.pk:05d}{n}",
