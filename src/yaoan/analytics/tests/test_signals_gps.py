@@ -46,9 +46,9 @@ def test_gradient_matches_finite_differences() -> None:
     n = rng.integers(1, 30, 400)
     e = rng.gamma(0.5, 4.0, 400) + 1e-3
     points, _ = gps.compress(n, e)
-    u = gps._to_internal(gps.Prior(0.3, 0.2, 2.0, 1.5, 0.3))
-    _, grad = gps._nll_and_grad(u, points)
-    numeric = optimize.approx_fprime(u, lambda x: gps._nll_and_grad(x, points)[0], 1e-7)
+    u = gps.model._to_internal(gps.Prior(0.3, 0.2, 2.0, 1.5, 0.3))
+    _, grad = gps.likelihood._nll_and_grad(u, points)
+    numeric = optimize.approx_fprime(u, lambda x: gps.likelihood._nll_and_grad(x, points)[0], 1e-7)
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-3)
 
 
@@ -83,13 +83,14 @@ def _simulate(prior: gps.Prior, pairs: int, seed: int) -> tuple[np.ndarray, np.n
 def _internal_standard_errors(fit: gps.PriorFit, n, e) -> np.ndarray:
     """Standard errors of the optimiser coordinates from the observed information."""
     points, _ = gps.compress(n, e)
-    u = gps._to_internal(fit.prior)
+    u = gps.model._to_internal(fit.prior)
     hess = np.empty((5, 5))
     for i in range(5):
         step = np.zeros(5)
         step[i] = 1e-5
         hess[i] = (
-            gps._nll_and_grad(u + step, points)[1] - gps._nll_and_grad(u - step, points)[1]
+            gps.likelihood._nll_and_grad(u + step, points)[1]
+            - gps.likelihood._nll_and_grad(u - step, points)[1]
         ) / 2e-5
     return np.sqrt(np.diag(np.linalg.inv((hess + hess.T) / 2)))
 
@@ -102,13 +103,13 @@ def test_fit_recovers_the_prior_data_were_simulated_from() -> None:
     assert fit.log_likelihood >= truth_ll
     # every coordinate (log alpha, log mean, logit P) within 4 standard errors of the truth,
     # components matched by label
-    u_hat = gps._to_internal(fit.prior)
-    if abs(u_hat[4] - gps._to_internal(TRUE_PRIOR)[4]) > abs(
-        -u_hat[4] - gps._to_internal(TRUE_PRIOR)[4]
+    u_hat = gps.model._to_internal(fit.prior)
+    if abs(u_hat[4] - gps.model._to_internal(TRUE_PRIOR)[4]) > abs(
+        -u_hat[4] - gps.model._to_internal(TRUE_PRIOR)[4]
     ):
-        u_hat = gps._swap(u_hat)
+        u_hat = gps.fit._swap(u_hat)
     se = _internal_standard_errors(fit, n, e)
-    z = np.abs(u_hat - gps._to_internal(TRUE_PRIOR)) / se
+    z = np.abs(u_hat - gps.model._to_internal(TRUE_PRIOR)) / se
     assert np.all(z < 4), (fit.prior, z)
     # and the estimates are close in plain terms too
     assert fit.prior.p == pytest.approx(TRUE_PRIOR.p, abs=0.05) or fit.prior.p == pytest.approx(

@@ -37,17 +37,20 @@ def _points(seed: int = 3, size: int = 400) -> gps.Points:
 )
 def test_hessian_matches_finite_differences_of_the_gradient(prior: gps.Prior) -> None:
     points = _points()
-    u = gps._to_internal(prior)
-    value, grad, hess = gps._nll_derivatives(u, points, 2)
+    u = gps.model._to_internal(prior)
+    value, grad, hess = gps.likelihood._nll_derivatives(u, points, 2)
     assert grad is not None and hess is not None
     assert value == pytest.approx(-gps.log_likelihood_points(prior, points), rel=1e-12)
-    np.testing.assert_allclose(grad, gps._nll_and_grad(u, points)[1], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(
+        grad, gps.likelihood._nll_and_grad(u, points)[1], rtol=1e-12, atol=1e-9
+    )
     numeric = np.empty((5, 5))
     for i in range(5):
         step = np.zeros(5)
         step[i] = 1e-5
         numeric[:, i] = (
-            gps._nll_and_grad(u + step, points)[1] - gps._nll_and_grad(u - step, points)[1]
+            gps.likelihood._nll_and_grad(u + step, points)[1]
+            - gps.likelihood._nll_and_grad(u - step, points)[1]
         ) / 2e-5
     np.testing.assert_allclose(hess, hess.T, atol=1e-9 * np.abs(hess).max())
     np.testing.assert_allclose(hess, numeric, atol=1e-5 * np.abs(hess).max())
@@ -55,10 +58,10 @@ def test_hessian_matches_finite_differences_of_the_gradient(prior: gps.Prior) ->
 
 def test_two_thread_evaluation_equals_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     points = _points(seed=8, size=3_000)
-    u = gps._to_internal(gps.Prior(0.3, 0.2, 2.0, 1.5, 0.3))
-    single = gps._nll_derivatives(u, points, 2)
-    monkeypatch.setattr(gps, "PARALLEL_ABOVE", 10)
-    split = gps._nll_derivatives(u, points, 2)
+    u = gps.model._to_internal(gps.Prior(0.3, 0.2, 2.0, 1.5, 0.3))
+    single = gps.likelihood._nll_derivatives(u, points, 2)
+    monkeypatch.setattr(gps.likelihood, "PARALLEL_ABOVE", 10)
+    split = gps.likelihood._nll_derivatives(u, points, 2)
     assert split[0] == pytest.approx(single[0], rel=1e-13)
     np.testing.assert_allclose(split[1], single[1], rtol=1e-10, atol=1e-8)  # type: ignore[arg-type]
     np.testing.assert_allclose(split[2], single[2], rtol=1e-10, atol=1e-8)  # type: ignore[arg-type]
@@ -73,16 +76,16 @@ def test_newton_polish_reaches_a_stationary_point_at_least_as_good_as_lbfgsb() -
     points, _ = gps.compress(n, e)
     fit = gps.fit_points(points, n.size)
     assert fit.converged
-    u = gps._to_internal(fit.prior)
-    _, grad, _ = gps._nll_derivatives(u, points, 2)
+    u = gps.model._to_internal(fit.prior)
+    _, grad, _ = gps.likelihood._nll_derivatives(u, points, 2)
     assert grad is not None
-    lows, highs = gps._bound_arrays()
+    lows, highs = gps.fit._bound_arrays()
     free = (u > lows + 1e-9) & (u < highs - 1e-9)
     # the projected gradient per pair is negligible
     assert np.max(np.abs(grad[free])) <= 1e-6 * n.size
     # and L-BFGS-B started there finds nothing better
     with _blas.single_threaded_blas():
-        res = gps._minimise(points, u, max_iter=2000)
+        res = gps.fit._minimise(points, u, max_iter=2000)
     assert fit.log_likelihood >= -float(res.fun) - 1e-9 * abs(float(res.fun))
 
 
@@ -243,7 +246,9 @@ def test_single_threaded_blas_sets_and_restores_the_thread_count() -> None:
     # the optimiser gives the same answer with any BLAS thread count
     points = _points()
     with _blas.single_threaded_blas():
-        res = gps._minimise(points, gps._to_internal(gps.Prior(*gps.DEFAULT_STARTS[0])), 50)
+        res = gps.fit._minimise(
+            points, gps.model._to_internal(gps.Prior(*gps.DEFAULT_STARTS[0])), 50
+        )
     assert np.isfinite(res.fun)
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from yaoan.analytics.tests.trace import district as d
 from yaoan.analytics.tests.trace.conftest import quiet
-from yaoan.analytics.trace import codes, epcis, ingest, ingest_epcis
+from yaoan.analytics.trace import codes, epcis, epcis_bulk, epcis_bulk_sql, ingest, ingest_epcis
 from yaoan.analytics.trace.store import Store
 
 W, P, S = d.WHOLESALER, d.PHARMACY, d.VACCINATION_SITE
@@ -324,7 +324,7 @@ def test_sql_conversion_of_sgtin_and_digital_link_matches_codes_parse() -> None:
     ]
     con = duckdb.connect()
     con.execute("CREATE TEMP TABLE _fr AS SELECT unnest($1) AS raw, false AS d20", [raws])
-    bulk = ingest_epcis.Bulk(con, None, "x", [])  # type: ignore[arg-type]
+    bulk = epcis_bulk.Bulk(con, None, "x", [])  # type: ignore[arg-type]
     bulk._codes()
     got = {
         r[0]: r[1:]
@@ -350,7 +350,7 @@ def test_plain_text_is_what_repr_keeps_as_it_is() -> None:
     plain = [{"a": "b", "c": ["收货：已核对", "x:y"], "d": {"e": "f"}, "quantity": 12, "g": []}]
     con = duckdb.connect()
     text = con.execute(
-        f"SELECT {ingest_epcis._REPR}, regexp_full_match(j, '{ingest_epcis.PLAIN_JSON}') "
+        f"SELECT {epcis_bulk_sql._REPR}, regexp_full_match(j, '{epcis_bulk_sql.PLAIN_JSON}') "
         "FROM (SELECT CAST($1 AS VARCHAR) AS j)",
         [orjson.dumps(plain[0]).decode()],
     ).fetchall()[0]
@@ -363,8 +363,8 @@ def test_an_event_bigger_than_duckdbs_read_buffer_loads(
     big = ev(1, **{"example:note": "x" * (40 << 20)})
     doc = {"type": "EPCISDocument", "epcisBody": {"eventList": [big, ev(2)]}}
     sized: list[str] = []
-    getsize = ingest_epcis.os.path.getsize
-    monkeypatch.setattr(ingest_epcis.os.path, "getsize", lambda p: sized.append(p) or getsize(p))
+    getsize = epcis_bulk.os.path.getsize
+    monkeypatch.setattr(epcis_bulk.os.path, "getsize", lambda p: sized.append(p) or getsize(p))
     result = ingest_with(monkeypatch, store, d.write_json(tmp_path / "big.jsonld", doc), bulk=True)
     assert (result.status, result.events, result.rejected) == ("loaded", 2, 0)
     assert sized  # read again with a buffer as big as the document
