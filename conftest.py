@@ -66,3 +66,12 @@ def bureau_chief(db):
 
     section = OrgUnitFactory(code="drug-section", name="药品安全监管股", kind=OrgUnitKind.SECTION)
     return UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF])
+
+
+@pytest.fixture
+def world(db):
+    """The shared district (yaoan.common.testing.World): bureau, section, two stations with
+    grids, an entity per station and a user per role."""
+    from yaoan.common.testing import build_world
+
+    return build_world()

@@ -7,11 +7,14 @@ import datetime as dt
 import importlib
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import factory
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -102,6 +105,48 @@ def sign_in(client: Client, user: User, password: str = TEST_PASSWORD) -> None:
     assert response.status_code == 302, response.content[:500]
     response = client.post("/accounts/otp/", {"token": totp_code(user)})
     assert response.status_code == 302, response.content[:500]
+
+
+def client_for(user: User) -> Client:
+    """A browser signed in as ``user`` (both factors)."""
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def api_client_for(user: User, scope: str = "write") -> Client:
+    """An API client sending a fresh token of ``user`` with every request."""
+    from yaoan.core.services import issue_api_token
+
+    key = issue_api_token(user=user, name="测试令牌", scope=scope)[1]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def _queries_of_get(client: Client, url: str) -> tuple[list[str], bytes]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:500])
+    return [q["sql"] for q in captured.captured_queries], response.content
+
+
+def assert_list_queries_flat(client: Client, url: str, add_item: Callable[[int], object]) -> int:
+    """The one query-count idiom for list pages and API lists: ``url`` makes as many queries
+    listing three items as listing one, so it has no N+1. ``add_item(i)`` creates the i-th
+    item the list shows (0, then 1 and 2). The three-item answer must be longer than the
+    one-item answer, so a list that never shows the items cannot pass by accident.
+    Returns the number of queries."""
+    add_item(0)
+    client.get(url)  # warm the per-process caches (reference data, filter options)
+    one, one_body = _queries_of_get(client, url)
+    add_item(1)
+    add_item(2)
+    three, three_body = _queries_of_get(client, url)
+    extra = "\n".join(three[len(one) :]) if len(three) > len(one) else ""
+    assert len(three) == len(one), (
+        f"{url}: {len(one)} queries listing 1 item, {len(three)} listing 3 (N+1?)\n{extra}"
+    )
+    assert len(three_body) > len(one_body), f"{url}: the added items are not in the list"
+    return len(one)
 
 
 class EntityFactory(factory.django.DjangoModelFactory):
@@ -225,3 +270,77 @@ def weekend_calendar_for_coming_years() -> None:
             CalendarYearOverride.objects.get_or_create(
                 year=year, defaults={"source": "测试数据：仅按周末计算（非官方节假日安排）"}
             )
+
+
+@dataclass
+class World:
+    """The one test district every app's tests share: the bureau with its leader, the drug
+    section with its chief, two stations each with a grid (镇街), an entity and inspectors,
+    the enforcement team's case officer and the three separated administrators (三员).
+
+    ``station`` is the home of the inspectors ``inspector`` and ``partner`` and of the
+    ``pharmacy``; ``other_station`` holds ``other_entity`` and ``other_inspector`` — the
+    user another station's rows must stay hidden from."""
+
+    bureau: OrgUnit
+    section: OrgUnit
+    team: OrgUnit
+    station: OrgUnit
+    other_station: OrgUnit
+    grid: Subdistrict
+    other_grid: Subdistrict
+    pharmacy: Entity
+    other_entity: Entity
+    leader: User
+    chief: User
+    officer: User
+    inspector: User
+    partner: User
+    other_inspector: User
+    system_admin: User
+    security_admin: User
+    audit_admin: User
+
+    @property
+    def outsider(self) -> User:
+        """Another station's inspector, by the name the inspections tests use."""
+        return self.other_inspector
+
+
+def build_world() -> World:
+    """The shared district, built through the factories (see ``World``)."""
+    bureau = OrgUnitFactory(
+        code="test-bureau", name="青江区市场监督管理局", short_name="区局", kind=OrgUnitKind.BUREAU
+    )
+    section = OrgUnitFactory(
+        code="test-drug-section", name="药品安全监管股", kind=OrgUnitKind.SECTION, parent=bureau
+    )
+    team = OrgUnitFactory(
+        code="test-team", name="执法支队", kind=OrgUnitKind.ENFORCEMENT_TEAM, parent=bureau
+    )
+    station = StationFactory(code="test-jiangcheng", name="江城所", parent=bureau)
+    other_station = StationFactory(code="test-shimen", name="石门所", parent=bureau)
+    grid = SubdistrictFactory(station=station, name="江城街道")
+    other_grid = SubdistrictFactory(station=other_station, name="石门镇")
+    return World(
+        bureau=bureau,
+        section=section,
+        team=team,
+        station=station,
+        other_station=other_station,
+        grid=grid,
+        other_grid=other_grid,
+        pharmacy=EntityFactory(subdistrict=grid, name="仁济大药房"),
+        other_entity=EntityFactory(subdistrict=other_grid, name="石门百姓大药房"),
+        leader=UserFactory(
+            username="test.leader", org_unit=bureau, roles=[Role.LEADER], display_name="李局长"
+        ),
+        chief=UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF], display_name="张股长"),
+        officer=UserFactory(org_unit=team, roles=[Role.CASE_OFFICER], display_name="赵执法"),
+        inspector=UserFactory(org_unit=station, display_name="甲检查员"),
+        partner=UserFactory(org_unit=station, display_name="乙检查员"),
+        other_inspector=UserFactory(org_unit=other_station, display_name="丙检查员"),
+        system_admin=UserFactory(org_unit=None, roles=[Role.SYSTEM_ADMIN]),
+        security_admin=UserFactory(org_unit=None, roles=[Role.SECURITY_ADMIN]),
+        audit_admin=UserFactory(org_unit=None, roles=[Role.AUDIT_ADMIN]),
+    )

@@ -1,36 +1,15 @@
-"""A station with a pharmacy, two of its inspectors, an inspector of another station and a
-section chief."""
+"""The inspections tests work in the shared world (root conftest): its station with the
+pharmacy and two inspectors, another station's inspector, the section chief."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from yaoan.common.testing import (
-    EntityFactory,
-    OrgUnitFactory,
-    StationFactory,
-    SubdistrictFactory,
-    UserFactory,
-    weekend_calendar_for_coming_years,
-)
-from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.inspections.tests.helpers import Site
+from yaoan.common.testing import World, weekend_calendar_for_coming_years
 
 
 @pytest.fixture
-def site(db: Any) -> Site:
+def world(world: World) -> World:
+    """Deadlines of rectification orders run weeks ahead: the calendar must know them."""
     weekend_calendar_for_coming_years()
-    station, other = StationFactory(name="江城所"), StationFactory(name="石门所")
-    section = OrgUnitFactory(kind=OrgUnitKind.SECTION, name="药品股")
-    return Site(
-        station=station,
-        other_station=other,
-        pharmacy=EntityFactory(subdistrict=SubdistrictFactory(station=station), name="仁济大药房"),
-        other_entity=EntityFactory(subdistrict=SubdistrictFactory(station=other)),
-        inspector=UserFactory(org_unit=station, display_name="甲检查员"),
-        partner=UserFactory(org_unit=station, display_name="乙检查员"),
-        outsider=UserFactory(org_unit=other),
-        chief=UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF]),
-    )
+    return world

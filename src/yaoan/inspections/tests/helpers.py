@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
-from yaoan.common.testing import totp_code
-from yaoan.core.models import OrgUnit, User
+from yaoan.common.testing import World, totp_code
 from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw, InspectorProfile
@@ -23,24 +21,12 @@ from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
 
 
-@dataclass
-class Site:
-    station: OrgUnit
-    other_station: OrgUnit
-    pharmacy: Entity
-    other_entity: Entity
-    inspector: User
-    partner: User
-    outsider: User
-    chief: User
-
-
-def profile_inspectors(site: Site) -> None:
+def profile_inspectors(world: World) -> None:
     """Draws take inspectors with a profile (a badge number) only."""
-    for n, user in enumerate((site.inspector, site.partner)):
+    for n, user in enumerate((world.inspector, world.partner)):
         if not InspectorProfile.objects.filter(user=user).exists():
             draw_profiles.save_profile(
-                actor=site.chief,
+                actor=world.chief,
                 user=user,
                 badge_number=f"YJ{user.pk:05d}{n}",
                 home_subdistrict=None,
@@ -48,41 +34,41 @@ def profile_inspectors(site: Site) -> None:
             )
 
 
-def draw(site: Site, entity: Entity | None = None, **period: Any) -> Draw:
+def draw(world: World, entity: Entity | None = None, **period: Any) -> Draw:
     """A committed and executed draw of one entity (the pharmacy unless told) over the
     station's two inspectors; executing it schedules the random inspection."""
-    entity = entity or site.pharmacy
-    profile_inspectors(site)
+    entity = entity or world.pharmacy
+    profile_inspectors(world)
     spec = DrawSpec(
         title="2026年药品零售双随机抽查",
         kind="random",
         selection_mode="count",
         selection_value=1,
-        inspector_units=[site.station],
+        inspector_units=[world.station],
         pool_filters={"q": entity.uscc},
         rules=frozenset(),
         **period,
     )
-    committed = draw_services.commit_draw(actor=site.chief, spec=spec)
-    return scheduling.execute_draw(actor=site.chief, draw=committed)
+    committed = draw_services.commit_draw(actor=world.chief, spec=spec)
+    return scheduling.execute_draw(actor=world.chief, draw=committed)
 
 
-def schedule(site: Site, kind: str = InspectionKind.RANDOM, **kwargs: Any) -> Inspection:
+def schedule(world: World, kind: str = InspectionKind.RANDOM, **kwargs: Any) -> Inspection:
     """An inspection of ``kind``; a random one the only way there is: drawn."""
     if kind == InspectionKind.RANDOM:
-        return Inspection.objects.get(draw=draw(site, kwargs.get("entity")))
+        return Inspection.objects.get(draw=draw(world, kwargs.get("entity")))
     return scheduling.schedule_inspection(
-        actor=kwargs.pop("actor", site.chief),
-        entity=kwargs.pop("entity", site.pharmacy),
+        actor=kwargs.pop("actor", world.chief),
+        entity=kwargs.pop("entity", world.pharmacy),
         kind=kind,
         scheduled_for=kwargs.pop("scheduled_for", timezone.localdate()),
-        inspectors=kwargs.pop("inspectors", [site.inspector, site.partner]),
+        inspectors=kwargs.pop("inspectors", [world.inspector, world.partner]),
         **kwargs,
     )
 
 
 def answer_all(
-    site: Site, inspection: Inspection, failing: dict[str, str] | None = None
+    world: World, inspection: Inspection, failing: dict[str, str] | None = None
 ) -> Inspection:
     """Answer every item compliant except ``failing`` (item number → note)."""
     failing = failing or {}
@@ -94,22 +80,22 @@ def answer_all(
         )
         for item in inspection.checklist.items.all()
     }
-    return services.save_draft(actor=site.inspector, inspection=inspection, records=records)
+    return services.save_draft(actor=world.inspector, inspection=inspection, records=records)
 
 
-def submit(site: Site, inspection: Inspection, at: dt.datetime | None = None) -> Inspection:
+def submit(world: World, inspection: Inspection, at: dt.datetime | None = None) -> Inspection:
     return services.submit_inspection(
-        actor=site.inspector,
+        actor=world.inspector,
         inspection=inspection,
-        co_inspector=site.partner,
-        co_code=totp_code(site.partner, at),
+        co_inspector=world.partner,
+        co_code=totp_code(world.partner, at),
     )
 
 
-def approved_plan(site: Site, year: int) -> AnnualPlan:
+def approved_plan(world: World, year: int) -> AnnualPlan:
     """The year's plan generated and submitted by the chief, approved by the leader."""
-    plan = plan_services.generate_plan(year=year, actor=site.chief)
-    plan = plan_services.submit_plan(actor=site.chief, plan=plan)
+    plan = plan_services.generate_plan(year=year, actor=world.chief)
+    plan = plan_services.submit_plan(actor=world.chief, plan=plan)
     return plan_services.approve_plan(actor=plan_factories.leader(), plan=plan)
 
 

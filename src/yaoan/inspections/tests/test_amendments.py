@@ -15,32 +15,32 @@ from yaoan.core.models import AuditEvent, Notification
 from yaoan.inspections import amendments, services
 from yaoan.inspections.enums import AmendmentStatus, InspectionResult, Severity
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def _published_serious(site: Site) -> Inspection:
-    inspection = submit(site, answer_all(site, schedule(site), failing={"2.1": "不在岗"}))
+def _published_serious(world: World) -> Inspection:
+    inspection = submit(world, answer_all(world, schedule(world), failing={"2.1": "不在岗"}))
     finding = inspection.findings.get()
     pending = amendments.amend_inspection(
-        actor=site.inspector,
+        actor=world.inspector,
         inspection=inspection,
         reason="执业药师长期不在岗，认定为严重缺陷",
         severities={finding.pk: Severity.CRITICAL},
     )
     assert pending is not None
-    amendments.decide_amendment(actor=site.chief, amendment=pending, approve=True)
-    services.publish_results(actor=site.chief, inspections=[inspection])
+    amendments.decide_amendment(actor=world.chief, amendment=pending, approve=True)
+    services.publish_results(actor=world.chief, inspections=[inspection])
     inspection.refresh_from_db()
     assert inspection.result == InspectionResult.SERIOUS
     return inspection
 
 
-def test_a_summary_change_before_publication_applies_at_once(site: Site) -> None:
-    inspection = submit(site, answer_all(site, schedule(site)))
+def test_a_summary_change_before_publication_applies_at_once(world: World) -> None:
+    inspection = submit(world, answer_all(world, schedule(world)))
     amendment = amendments.amend_inspection(
-        actor=site.inspector, inspection=inspection, reason="补充说明", summary="现场秩序良好"
+        actor=world.inspector, inspection=inspection, reason="补充说明", summary="现场秩序良好"
     )
     assert amendment is None  # applied at once, audited
     assert AuditEvent.objects.get(action="inspections.inspection.amended").reason == "补充说明"
@@ -48,23 +48,23 @@ def test_a_summary_change_before_publication_applies_at_once(site: Site) -> None
     assert inspection.summary == "现场秩序良好"
     assert (
         amendments.amend_inspection(
-            actor=site.inspector, inspection=inspection, reason="x", summary="现场秩序良好"
+            actor=world.inspector, inspection=inspection, reason="x", summary="现场秩序良好"
         )
         is None
     )
 
 
-def test_downgrading_a_published_serious_result_waits_for_another_chief(site: Site) -> None:
-    inspection = _published_serious(site)
+def test_downgrading_a_published_serious_result_waits_for_another_chief(world: World) -> None:
+    inspection = _published_serious(world)
     finding = inspection.findings.get()
     pending = amendments.amend_inspection(
-        actor=site.inspector,
+        actor=world.inspector,
         inspection=inspection,
         reason="企业提供了排班记录，改为一般缺陷",
         severities={finding.pk: Severity.MINOR},
     )
     assert pending is not None and pending.status == AmendmentStatus.PENDING
-    asked = Notification.objects.filter(recipient=site.chief, kind="approval_requested")
+    asked = Notification.objects.filter(recipient=world.chief, kind="approval_requested")
     assert asked.count() == 2  # this change and the one before publication
     assert {n.link for n in asked} == {inspection.get_absolute_url()}
     inspection.refresh_from_db()
@@ -75,21 +75,21 @@ def test_downgrading_a_published_serious_result_waits_for_another_chief(site: Si
     # no second change while one waits, the inspector cannot decide it
     with pytest.raises(ValidationError) as caught:
         amendments.amend_inspection(
-            actor=site.partner, inspection=inspection, reason="再改", summary="再改"
+            actor=world.partner, inspection=inspection, reason="再改", summary="再改"
         )
     assert caught.value.code == "amendment_pending"
     with pytest.raises(PermissionDenied):
-        amendments.decide_amendment(actor=site.partner, amendment=pending, approve=True)
+        amendments.decide_amendment(actor=world.partner, amendment=pending, approve=True)
     # a chief's own proposal needs another chief
-    pending.proposed_by = site.chief
+    pending.proposed_by = world.chief
     pending.save(update_fields=["proposed_by"])
     with pytest.raises(ValidationError) as caught:
-        amendments.decide_amendment(actor=site.chief, amendment=pending, approve=True)
+        amendments.decide_amendment(actor=world.chief, amendment=pending, approve=True)
     assert caught.value.code == "approver_is_submitter"
-    other_chief = UserFactory(org_unit=site.chief.org_unit, roles=[Role.SECTION_CHIEF])
+    other_chief = UserFactory(org_unit=world.chief.org_unit, roles=[Role.SECTION_CHIEF])
     decided = amendments.decide_amendment(actor=other_chief, amendment=pending, approve=True)
     assert decided.status == AmendmentStatus.APPROVED and decided.public_notice
-    told = Notification.objects.filter(recipient=site.chief, kind="approved")  # the proposer
+    told = Notification.objects.filter(recipient=world.chief, kind="approved")  # the proposer
     assert told.count() == 1
     inspection.refresh_from_db()
     assert inspection.result == InspectionResult.RECTIFY
@@ -104,30 +104,30 @@ def test_downgrading_a_published_serious_result_waits_for_another_chief(site: Si
     assert body["results"][0]["result"] == "发现问题，责令整改"
 
 
-def test_a_rejection_needs_a_reason_and_changes_nothing(site: Site) -> None:
-    inspection = _published_serious(site)
+def test_a_rejection_needs_a_reason_and_changes_nothing(world: World) -> None:
+    inspection = _published_serious(world)
     pending = amendments.amend_inspection(
-        actor=site.inspector, inspection=inspection, reason="措辞调整", summary="改写"
+        actor=world.inspector, inspection=inspection, reason="措辞调整", summary="改写"
     )
     assert pending is not None and pending.status == AmendmentStatus.PENDING
     with pytest.raises(ValidationError) as caught:
-        amendments.decide_amendment(actor=site.chief, amendment=pending, approve=False)
+        amendments.decide_amendment(actor=world.chief, amendment=pending, approve=False)
     assert caught.value.message_dict == {"note": ["驳回更正须填写理由"]}
     rejected = amendments.decide_amendment(
-        actor=site.chief, amendment=pending, approve=False, note="原记录准确"
+        actor=world.chief, amendment=pending, approve=False, note="原记录准确"
     )
     assert rejected.status == AmendmentStatus.REJECTED and not rejected.public_notice
     inspection.refresh_from_db()
     assert inspection.summary == ""
     with pytest.raises(ValidationError):
-        amendments.decide_amendment(actor=site.chief, amendment=rejected, approve=True)
+        amendments.decide_amendment(actor=world.chief, amendment=rejected, approve=True)
 
 
-def test_the_chief_approves_on_the_inspection_page(site: Site) -> None:
-    inspection = _published_serious(site)
+def test_the_chief_approves_on_the_inspection_page(world: World) -> None:
+    inspection = _published_serious(world)
     finding = inspection.findings.get()
     inspector = Client()
-    sign_in(inspector, site.inspector)
+    sign_in(inspector, world.inspector)
     response = inspector.post(
         f"/inspections/{inspection.pk}/amend/",
         {"reason": "补充现场情况", "summary": "补充", f"severity_{finding.pk}": finding.severity},
@@ -137,7 +137,7 @@ def test_the_chief_approves_on_the_inspection_page(site: Site) -> None:
     assert "批准更正" not in response.content.decode()
     pending = inspection.amendments.get(status=AmendmentStatus.PENDING)
     chief = Client()
-    sign_in(chief, site.chief)
+    sign_in(chief, world.chief)
     page = chief.get(f"/inspections/{inspection.pk}/").content.decode()
     assert "批准更正" in page
     chief.post(f"/inspections/amendments/{pending.pk}/decide/", {"approve": "1"})

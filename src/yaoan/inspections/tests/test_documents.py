@@ -25,7 +25,7 @@ from yaoan.inspections.documents import (
     print_rectification_notice,
 )
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
 
 pytestmark = pytest.mark.django_db
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,12 +43,12 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def with_findings(site: Site) -> Inspection:
+def with_findings(world: World) -> Inspection:
     """A drawn inspection (both inspectors have badges) submitted with two findings."""
     inspection = answer_all(
-        site, schedule(site), failing={"2.1": "执业药师不在岗", "4.3": "无温湿度<记录>&台账"}
+        world, schedule(world), failing={"2.1": "执业药师不在岗", "4.3": "无温湿度<记录>&台账"}
     )
-    return submit(site, inspection)
+    return submit(world, inspection)
 
 
 def paragraphs(content: bytes) -> list[str]:
@@ -56,22 +56,22 @@ def paragraphs(content: bytes) -> list[str]:
 
 
 def test_rectification_notice_carries_the_business_inspectors_findings_and_number(
-    site: Site,
+    world: World,
 ) -> None:
-    inspection = with_findings(site)
+    inspection = with_findings(world)
     order = inspection.rectification
-    doc = print_rectification_notice(actor=site.inspector, order=order)
+    doc = print_rectification_notice(actor=world.inspector, order=order)
     content = documents.stored_path(doc).read_bytes()
     assert sm3_hex(content) == doc.sm3
     text = "\n".join(paragraphs(content))
-    entity = site.pharmacy
+    entity = world.pharmacy
     assert doc.number == order.number and "〔" in doc.number and doc.number.endswith("号")
     assert f"\n{order.number}\n" in text
     for value in (entity.name, entity.uscc, entity.address, inspection.number):
         assert value in text
     badges = [
-        site.inspector.inspector_profile.badge_number,
-        site.partner.inspector_profile.badge_number,
+        world.inspector.inspector_profile.badge_number,
+        world.partner.inspector_profile.badge_number,
     ]
     assert f"甲检查员（执法证号：{badges[0]}）、乙检查员（执法证号：{badges[1]}）" in text
     assert "无温湿度<记录>&台账" in text  # kept as text, not markup
@@ -83,36 +83,36 @@ def test_rectification_notice_carries_the_business_inspectors_findings_and_numbe
 
 
 def test_printing_again_returns_the_stored_notice_and_a_changed_record_makes_a_version(
-    site: Site,
+    world: World,
 ) -> None:
-    inspection = with_findings(site)
-    first = print_inspection_record(actor=site.inspector, inspection=inspection)
-    assert print_inspection_record(actor=site.partner, inspection=inspection) == first
+    inspection = with_findings(world)
+    first = print_inspection_record(actor=world.inspector, inspection=inspection)
+    assert print_inspection_record(actor=world.partner, inspection=inspection) == first
     amendments.amend_inspection(
-        actor=site.inspector, inspection=inspection, summary="补充说明", reason="补记"
+        actor=world.inspector, inspection=inspection, summary="补充说明", reason="补记"
     )
     inspection.refresh_from_db()
-    second = print_inspection_record(actor=site.inspector, inspection=inspection)
+    second = print_inspection_record(actor=world.inspector, inspection=inspection)
     assert (second.version, second.number) == (2, inspection.number)
     assert "补充说明" in "\n".join(paragraphs(documents.stored_path(second).read_bytes()))
     assert AuditEvent.objects.filter(action="core.document.generated").count() == 2
 
 
-def test_record_is_printable_only_after_submission(site: Site) -> None:
+def test_record_is_printable_only_after_submission(world: World) -> None:
     with pytest.raises(ValidationError):
-        print_inspection_record(actor=site.inspector, inspection=schedule(site))
+        print_inspection_record(actor=world.inspector, inspection=schedule(world))
 
 
-def test_someone_outside_the_grid_cannot_print(site: Site) -> None:
-    order = with_findings(site).rectification
+def test_someone_outside_the_grid_cannot_print(world: World) -> None:
+    order = with_findings(world).rectification
     with pytest.raises(PermissionDenied):
-        print_rectification_notice(actor=site.outsider, order=order)
+        print_rectification_notice(actor=world.outsider, order=order)
     assert not GeneratedDocument.objects.exists()
 
 
-def test_station_inspector_prints_own_notice_and_not_another_stations(site: Site) -> None:
-    order = with_findings(site).rectification
-    inspector = client_for(site.inspector)
+def test_station_inspector_prints_own_notice_and_not_another_stations(world: World) -> None:
+    order = with_findings(world).rectification
+    inspector = client_for(world.inspector)
     response = inspector.post(f"/inspections/rectifications/{order.pk}/print/")
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
@@ -121,15 +121,15 @@ def test_station_inspector_prints_own_notice_and_not_another_stations(site: Site
     assert sm3_hex(response.content) == doc.sm3
     page = inspector.get(f"/inspections/rectifications/{order.pk}/")
     assert f"/documents/{doc.pk}/download/" in page.content.decode()
-    outsider = client_for(site.outsider)
+    outsider = client_for(world.outsider)
     assert outsider.post(f"/inspections/rectifications/{order.pk}/print/").status_code == 404
     assert outsider.get(f"/documents/{doc.pk}/download/").status_code == 404
     assert GeneratedDocument.objects.count() == 1
 
 
-def test_inspection_record_prints_from_the_inspection_page(site: Site) -> None:
-    inspection = with_findings(site)
-    client = client_for(site.chief)
+def test_inspection_record_prints_from_the_inspection_page(world: World) -> None:
+    inspection = with_findings(world)
+    client = client_for(world.chief)
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
     assert f"/inspections/{inspection.pk}/record/print/" in page
     response = client.post(f"/inspections/{inspection.pk}/record/print/")
@@ -139,24 +139,24 @@ def test_inspection_record_prints_from_the_inspection_page(site: Site) -> None:
     assert GeneratedDocument.objects.get().kind == INSPECTION_RECORD
 
 
-def test_unsubmitted_record_print_is_refused_with_a_message(site: Site) -> None:
-    inspection = schedule(site)
-    response = client_for(site.inspector).post(
+def test_unsubmitted_record_print_is_refused_with_a_message(world: World) -> None:
+    inspection = schedule(world)
+    response = client_for(world.inspector).post(
         f"/inspections/{inspection.pk}/record/print/", follow=True
     )
     assert response.status_code == 200
     assert "检查提交后才能打印现场检查笔录" in response.content.decode()
 
 
-def test_flipped_byte_in_a_stored_notice_is_refused_and_audited(site: Site) -> None:
-    order = with_findings(site).rectification
-    doc = print_rectification_notice(actor=site.inspector, order=order)
+def test_flipped_byte_in_a_stored_notice_is_refused_and_audited(world: World) -> None:
+    order = with_findings(world).rectification
+    doc = print_rectification_notice(actor=world.inspector, order=order)
     path = documents.stored_path(doc)
     data = bytearray(path.read_bytes())
     data[100] ^= 0xFF
     path.write_bytes(bytes(data))
     # the partner's code of this time step went into the submission: the chief reads it
-    response = client_for(site.chief).get(f"/documents/{doc.pk}/download/")
+    response = client_for(world.chief).get(f"/documents/{doc.pk}/download/")
     assert response.status_code == 409
     event = AuditEvent.objects.get(action="core.document.tampered")
-    assert (event.actor_id, event.object_id, event.success) == (site.chief.pk, str(doc.pk), False)
+    assert (event.actor_id, event.object_id, event.success) == (world.chief.pk, str(doc.pk), False)

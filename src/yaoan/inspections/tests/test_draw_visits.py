@@ -27,68 +27,68 @@ from yaoan.draws.workflow import DRAW
 from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionKind, InspectionStatus
 from yaoan.inspections.models import Inspection
-from yaoan.inspections.tests.helpers import Site, draw, profile_inspectors
+from yaoan.inspections.tests.helpers import World, draw, profile_inspectors
 from yaoan.registry.models import Entity
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_executed_draw_schedules_random_inspections_with_the_drawn_team(site: Site) -> None:
-    drawn = draw(site)
+def test_an_executed_draw_schedules_random_inspections_with_the_drawn_team(world: World) -> None:
+    drawn = draw(world)
     inspection = Inspection.objects.get(draw=drawn)
     assert inspection.kind == InspectionKind.RANDOM
-    assert inspection.entity == site.pharmacy
-    assert set(inspection.inspectors.all()) == {site.inspector, site.partner}
+    assert inspection.entity == world.pharmacy
+    assert set(inspection.inspectors.all()) == {world.inspector, world.partner}
     assert "双随机抽取" in inspection.reason
 
 
-def test_a_redraw_cancels_the_old_draws_waiting_inspections(site: Site) -> None:
-    old = draw(site)
-    new = draw_services.redraw(actor=site.chief, draw=old, reason="抽取范围设置有误")  # type: ignore[arg-type]
-    scheduling.execute_draw(actor=site.chief, draw=new)
+def test_a_redraw_cancels_the_old_draws_waiting_inspections(world: World) -> None:
+    old = draw(world)
+    new = draw_services.redraw(actor=world.chief, draw=old, reason="抽取范围设置有误")  # type: ignore[arg-type]
+    scheduling.execute_draw(actor=world.chief, draw=new)
     assert Inspection.objects.get(draw=old).status == InspectionStatus.CANCELLED
     assert Inspection.objects.get(draw=new).status == InspectionStatus.SCHEDULED
 
 
 def test_a_redraw_of_an_unexecuted_redraw_cancels_the_first_draws_inspections(
-    site: Site,
+    world: World,
 ) -> None:
-    first = draw(site)
-    second = draw_services.redraw(actor=site.chief, draw=first, reason="人员变动")  # type: ignore[arg-type]
+    first = draw(world)
+    second = draw_services.redraw(actor=world.chief, draw=first, reason="人员变动")  # type: ignore[arg-type]
     # the first draw's inspections stay until a redraw is executed: no gap without any
     assert Inspection.objects.get(draw=first).status == InspectionStatus.SCHEDULED
-    third = draw_services.redraw(actor=site.chief, draw=second, reason="再次调整")
-    scheduling.execute_draw(actor=site.chief, draw=third)
+    third = draw_services.redraw(actor=world.chief, draw=second, reason="再次调整")
+    scheduling.execute_draw(actor=world.chief, draw=third)
     cancelled = Inspection.objects.get(draw=first)
     assert cancelled.status == InspectionStatus.CANCELLED
-    live = Inspection.objects.filter(entity=site.pharmacy).exclude(
+    live = Inspection.objects.filter(entity=world.pharmacy).exclude(
         status=InspectionStatus.CANCELLED
     )
     assert [i.draw_id for i in live] == [third.pk]
 
 
-def _committed(site: Site, entities: list[Entity], **period: object) -> Draw:
-    profile_inspectors(site)
+def _committed(world: World, entities: list[Entity], **period: object) -> Draw:
+    profile_inspectors(world)
     spec = DrawSpec(
         title="2026年第四季度双随机抽查",
         kind="random",
         selection_mode="count",
         selection_value=len(entities),
-        inspector_units=[site.station],
-        pool_filters={"station": str(site.station.pk)},
+        inspector_units=[world.station],
+        pool_filters={"station": str(world.station.pk)},
         rules=frozenset(),
         **period,  # type: ignore[arg-type]
     )
-    return draw_services.commit_draw(actor=site.chief, spec=spec)
+    return draw_services.commit_draw(actor=world.chief, spec=spec)
 
 
 @freeze_time("2026-12-07 02:00:00")  # a Monday
-def test_drawn_visits_are_spread_over_the_working_days_of_the_period(site: Site) -> None:
-    entities = [site.pharmacy, *[_entity_like(site, n) for n in range(3)]]
+def test_drawn_visits_are_spread_over_the_working_days_of_the_period(world: World) -> None:
+    entities = [world.pharmacy, *[_entity_like(world, n) for n in range(3)]]
     committed = _committed(
-        site, entities, visits_from=dt.date(2026, 12, 8), visits_until=dt.date(2026, 12, 18)
+        world, entities, visits_from=dt.date(2026, 12, 8), visits_until=dt.date(2026, 12, 18)
     )
-    scheduling.execute_draw(actor=site.chief, draw=committed)
+    scheduling.execute_draw(actor=world.chief, draw=committed)
     days = sorted(Inspection.objects.filter(draw=committed).values_list("scheduled_for", flat=True))
     assert len(days) == 4
     assert days[0] == dt.date(2026, 12, 8) and days[-1] <= dt.date(2026, 12, 18)
@@ -98,27 +98,27 @@ def test_drawn_visits_are_spread_over_the_working_days_of_the_period(site: Site)
 
 
 @freeze_time("2026-11-16 02:00:00")
-def test_the_default_period_is_the_rest_of_the_quarter(site: Site) -> None:
-    drawn = draw(site)
+def test_the_default_period_is_the_rest_of_the_quarter(world: World) -> None:
+    drawn = draw(world)
     # the drawn team is told: "assigned to you", with a link to the visit
     visit = Inspection.objects.get(draw=drawn)
-    for user in (site.inspector, site.partner):
+    for user in (world.inspector, world.partner):
         notice = Notification.objects.get(recipient=user, kind="assigned")
         assert notice.link == visit.get_absolute_url() and "仁济大药房" in notice.title
     assert (drawn.visits_from, drawn.visits_until) == (dt.date(2026, 11, 16), dt.date(2026, 12, 31))
     assert Inspection.objects.get(draw=drawn).scheduled_for == dt.date(2026, 11, 16)
 
 
-def test_a_period_starting_in_the_past_or_ending_before_it_starts_is_refused(site: Site) -> None:
+def test_a_period_starting_in_the_past_or_ending_before_it_starts_is_refused(world: World) -> None:
     today = timezone.localdate()
     with pytest.raises(ValidationError) as caught:
-        _committed(site, [site.pharmacy], visits_from=today - dt.timedelta(days=1))
+        _committed(world, [world.pharmacy], visits_from=today - dt.timedelta(days=1))
     assert caught.value.error_dict["visits_from"][0].code == "in_the_past"
     assert "不能早于今天" in caught.value.messages[0]
     with pytest.raises(ValidationError) as caught:
         _committed(
-            site,
-            [site.pharmacy],
+            world,
+            [world.pharmacy],
             visits_from=today + dt.timedelta(days=5),
             visits_until=today + dt.timedelta(days=2),
         )
@@ -126,15 +126,15 @@ def test_a_period_starting_in_the_past_or_ending_before_it_starts_is_refused(sit
     assert not Draw.objects.exists()
 
 
-def test_a_draw_whose_period_is_over_is_not_executed(site: Site) -> None:
+def test_a_draw_whose_period_is_over_is_not_executed(world: World) -> None:
     with freeze_time("2026-11-16 02:00:00"):
-        committed = _committed(site, [site.pharmacy], visits_until=dt.date(2026, 11, 20))
+        committed = _committed(world, [world.pharmacy], visits_until=dt.date(2026, 11, 20))
     with freeze_time("2026-11-23 02:00:00"):
         # the page offers no 执行抽取 (the guard of the execute row), only 重新抽取
-        offered = allowed_actions(DRAW, committed, site.chief, guards=draw_services.DRAW_GUARDS)
+        offered = allowed_actions(DRAW, committed, world.chief, guards=draw_services.DRAW_GUARDS)
         assert [t.action for t in offered] == ["supersede"]
         with pytest.raises(ValidationError) as caught:
-            scheduling.execute_draw(actor=site.chief, draw=committed)
+            scheduling.execute_draw(actor=world.chief, draw=committed)
     assert caught.value.code == "guard_failed"
     assert "检查期限已于 2026-11-20 结束" in caught.value.messages[0]
     committed.refresh_from_db()
@@ -142,15 +142,15 @@ def test_a_draw_whose_period_is_over_is_not_executed(site: Site) -> None:
     assert not Inspection.objects.exists()
 
 
-def test_a_visit_cannot_be_scheduled_in_the_past(site: Site) -> None:
+def test_a_visit_cannot_be_scheduled_in_the_past(world: World) -> None:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         scheduling.schedule_inspection(
-            actor=site.chief,
-            entity=site.pharmacy,
+            actor=world.chief,
+            entity=world.pharmacy,
             kind=InspectionKind.PLANNED,
             scheduled_for=yesterday,
-            inspectors=[site.inspector, site.partner],
+            inspectors=[world.inspector, world.partner],
         )
     assert caught.value.message_dict["scheduled_for"] == [
         f"计划检查日期（{yesterday.isoformat()}）不能早于今天"
@@ -158,25 +158,25 @@ def test_a_visit_cannot_be_scheduled_in_the_past(site: Site) -> None:
     assert not Inspection.objects.exists()
 
 
-def test_a_failing_visit_leaves_the_draw_unexecuted(site: Site) -> None:
-    committed = _committed(site, [site.pharmacy])
+def test_a_failing_visit_leaves_the_draw_unexecuted(world: World) -> None:
+    committed = _committed(world, [world.pharmacy])
     # the drawn inspector loses the role between commitment and execution: the team check
     # of the visit refuses, and the draw's own result is rolled back with it
-    site.partner.role_assignments.all().delete()
+    world.partner.role_assignments.all().delete()
     with pytest.raises(ValidationError):
-        scheduling.execute_draw(actor=site.chief, draw=committed)
+        scheduling.execute_draw(actor=world.chief, draw=committed)
     committed.refresh_from_db()
     assert committed.status == DrawStatus.COMMITTED and not committed.assignments.exists()
 
 
-def test_the_draw_page_and_the_api_execute_and_schedule(site: Site) -> None:
-    page_draw = _committed(site, [site.pharmacy])
+def test_the_draw_page_and_the_api_execute_and_schedule(world: World) -> None:
+    page_draw = _committed(world, [world.pharmacy])
     client = Client()
-    sign_in(client, site.chief)
+    sign_in(client, world.chief)
     response = client.post(f"/inspections/draws/{page_draw.pk}/execute/", follow=True)
     assert "已安排 1 次检查" in response.content.decode()
     assert Inspection.objects.filter(draw=page_draw).count() == 1
-    api_draw = draw_services.redraw(actor=site.chief, draw=page_draw, reason="重新抽取测试")
+    api_draw = draw_services.redraw(actor=world.chief, draw=page_draw, reason="重新抽取测试")
     response = client.post(f"/api/draws/{api_draw.pk}/execute")
     assert response.status_code == 200, response.content
     assert json.loads(response.content)["status"] == DrawStatus.DRAWN
@@ -186,16 +186,16 @@ def test_the_draw_page_and_the_api_execute_and_schedule(site: Site) -> None:
     assert again.status_code == 409
 
 
-def test_an_inspector_cannot_execute_a_draw(site: Site) -> None:
-    committed = _committed(site, [site.pharmacy])
+def test_an_inspector_cannot_execute_a_draw(world: World) -> None:
+    committed = _committed(world, [world.pharmacy])
     client = Client()
-    sign_in(client, site.inspector)
+    sign_in(client, world.inspector)
     assert client.post(f"/inspections/draws/{committed.pk}/execute/").status_code == 403
     committed.refresh_from_db()
     assert committed.status == DrawStatus.COMMITTED
 
 
-def _entity_like(site: Site, n: int) -> Entity:
+def _entity_like(world: World, n: int) -> Entity:
     from yaoan.common.testing import EntityFactory
 
-    return EntityFactory(subdistrict=site.pharmacy.subdistrict, name=f"抽查药房{n}")
+    return EntityFactory(subdistrict=world.pharmacy.subdistrict, name=f"抽查药房{n}")

@@ -15,7 +15,7 @@ from PIL import Image
 from yaoan.common.testing import UserFactory, sign_in
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, User
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
 from yaoan.intake.enums import IntakeStatus
 from yaoan.intake.models import IntakeItem
 
@@ -28,23 +28,23 @@ def client_for(user: User) -> Client:
     return client
 
 
-def photo_of_item(site: Site, inspection_pk: int, item_pk: int) -> None:
+def photo_of_item(world: World, inspection_pk: int, item_pk: int) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (9, 9, 9)).save(buffer, "JPEG")
     upload = SimpleUploadedFile("回流药.jpg", buffer.getvalue(), "image/jpeg")
-    client_for(site.inspector).post(
+    client_for(world.inspector).post(
         f"/inspections/{inspection_pk}/photos/", {"photo": upload, "item": item_pk}
     )
 
 
-def test_finding_escalated_waits_in_the_inbox_and_is_rejected_with_a_reason(site: Site) -> None:
-    inspection = schedule(site)
+def test_finding_escalated_waits_in_the_inbox_and_is_rejected_with_a_reason(world: World) -> None:
+    inspection = schedule(world)
     item = inspection.checklist.items.get(number="6.2")
-    photo_of_item(site, inspection.pk, item.pk)
-    inspection = submit(site, answer_all(site, inspection, failing={"6.2": "发现回流药"}))
+    photo_of_item(world, inspection.pk, item.pk)
+    inspection = submit(world, answer_all(world, inspection, failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
 
-    chief = client_for(site.chief)
+    chief = client_for(world.chief)
     response = chief.post(
         f"/inspections/findings/{finding.pk}/escalate/",
         {"targets": ["clue", "risk"], "summary": "疑似收购回流药品"},
@@ -63,7 +63,7 @@ def test_finding_escalated_waits_in_the_inbox_and_is_rejected_with_a_reason(site
     assert f'href="/attachments/{clue.evidence.get().pk}/"' in page
     assert f'href="/intake/{clue.pk}/reject/"' in page
 
-    officer = UserFactory(org_unit=site.chief.org_unit, roles=[Role.CASE_OFFICER])
+    officer = UserFactory(org_unit=world.chief.org_unit, roles=[Role.CASE_OFFICER])
     client = client_for(officer)
     refused = client.post(f"/intake/{clue.pk}/reject/", {"reason": ""})
     assert refused.status_code == 200 and "这个字段是必填项" in refused.content.decode()
@@ -91,16 +91,16 @@ def test_finding_escalated_waits_in_the_inbox_and_is_rejected_with_a_reason(site
     assert "intake/reject" not in chief.get(f"/intake/{clue.pk}/").content.decode()
 
 
-def test_station_sees_its_items_another_station_gets_404(site: Site) -> None:
-    inspection = submit(site, answer_all(site, schedule(site), failing={"6.2": "发现回流药"}))
+def test_station_sees_its_items_another_station_gets_404(world: World) -> None:
+    inspection = submit(world, answer_all(world, schedule(world), failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
     from yaoan.inspections import services
 
     (item,) = services.escalate_finding(
-        actor=site.chief, finding=finding, targets=["risk"], summary="风险"
+        actor=world.chief, finding=finding, targets=["risk"], summary="风险"
     )
-    assert client_for(site.inspector).get(f"/intake/{item.pk}/").status_code == 200
-    outsider = client_for(site.outsider)
+    assert client_for(world.inspector).get(f"/intake/{item.pk}/").status_code == 200
+    outsider = client_for(world.outsider)
     assert outsider.get(f"/intake/{item.pk}/").status_code == 404
     assert f"/intake/{item.pk}/" not in outsider.get("/intake/").content.decode()
     assert AuditEvent.objects.filter(action="intake.access.denied", success=False).exists()

@@ -19,7 +19,7 @@ from yaoan.core import audit
 from yaoan.core.attachments import read_attachment
 from yaoan.core.models import Attachment
 from yaoan.inspections.models import InspectionPhoto
-from yaoan.inspections.tests.helpers import Site, answer_all, schedule, submit
+from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
 from yaoan.intake.models import IntakeItem
 
 BEFORE = [("inspections", "0003_inspection_draw")]
@@ -33,8 +33,8 @@ def migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_old_photos_and_escalations_are_moved(site: Site) -> None:
-    inspection = submit(site, answer_all(site, schedule(site), failing={"6.2": "发现回流药"}))
+def test_old_photos_and_escalations_are_moved(world: World) -> None:
+    inspection = submit(world, answer_all(world, schedule(world), failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
     old = migrate(BEFORE)
     buffer = io.BytesIO()
@@ -52,31 +52,31 @@ def test_old_photos_and_escalations_are_moved(site: Site) -> None:
         size=len(content),
         sm3=audit.sm3_hex(content),
         caption="货架",
-        uploaded_by_id=site.inspector.pk,
+        uploaded_by_id=world.inspector.pk,
         uploaded_at=timezone.now(),
     )
     old.get_model("inspections", "Escalation").objects.create(
         finding_id=finding.pk,
         target="clue",
         summary="疑似回流药",
-        created_by_id=site.chief.pk,
+        created_by_id=world.chief.pk,
         created_at=timezone.now(),
     )
 
     try:
         migrate([("inspections", MOVED)])
-        check_moved(site, inspection, finding, content)
+        check_moved(world, inspection, finding, content)
     finally:
         # back to the latest schema, for the tests that follow in this process
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-def check_moved(site: Site, inspection: Any, finding: Any, content: bytes) -> None:
+def check_moved(world: World, inspection: Any, finding: Any, content: bytes) -> None:
     photo = InspectionPhoto.objects.select_related("attachment").get()
     attachment = photo.attachment
     assert attachment.path == f"inspections/{inspection.pk}/old.png"
     assert (attachment.label, attachment.original_name) == ("货架", "旧照片.png")
-    assert read_attachment(attachment, actor=site.inspector) == content  # digest still checks
+    assert read_attachment(attachment, actor=world.inspector) == content  # digest still checks
     item = IntakeItem.objects.get()
     assert (item.kind, item.status, item.summary) == ("clue", "new", "疑似回流药")
     assert (item.source_app, item.source_kind, item.source_id) == (
@@ -84,6 +84,6 @@ def check_moved(site: Site, inspection: Any, finding: Any, content: bytes) -> No
         "finding",
         str(finding.pk),
     )
-    assert (item.entity_id, item.org_unit_id) == (site.pharmacy.pk, site.station.pk)
+    assert (item.entity_id, item.org_unit_id) == (world.pharmacy.pk, world.station.pk)
     assert list(item.evidence.all()) == [attachment]
     assert Attachment.objects.count() == 1
