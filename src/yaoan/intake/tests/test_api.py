@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from yaoan.common.testing import World
 from yaoan.core.services import issue_api_token
-from yaoan.intake.tests.conftest import District
 from yaoan.intake.tests.helpers import hand_on
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,10 @@ def call(method: str, path: str, user: Any, data: Any = None) -> Any:
     return getattr(Client(), method)(path, **kwargs)
 
 
-def test_list_is_scoped_filtered_and_carries_the_actions(district: District) -> None:
-    item = hand_on(district.inspector, district.pharmacy)
-    hand_on(district.other_inspector, district.other_entity, source_id=2, kind="risk")
-    officer = call("get", "/api/intake/?kind=clue&status=new", district.officer).json()
+def test_list_is_scoped_filtered_and_carries_the_actions(world: World) -> None:
+    item = hand_on(world.inspector, world.pharmacy)
+    hand_on(world.other_inspector, world.other_entity, source_id=2, kind="risk")
+    officer = call("get", "/api/intake/?kind=clue&status=new", world.officer).json()
     assert officer["count"] == 1
     row = officer["results"][0]
     assert (row["id"], row["source_label"], row["entity_name"]) == (
@@ -39,19 +39,19 @@ def test_list_is_scoped_filtered_and_carries_the_actions(district: District) -> 
         "仁济大药房",
     )
     assert [a["action"] for a in row["actions"]] == ["reject", "merge", "keep"]
-    station = call("get", "/api/intake/", district.inspector).json()
+    station = call("get", "/api/intake/", world.inspector).json()
     assert [r["id"] for r in station["results"]] == [item.pk]
     assert station["results"][0]["actions"] == []  # an inspector reads, a decider decides
-    by_station = call("get", f"/api/intake/?station_id={district.other_station.pk}", district.chief)
+    by_station = call("get", f"/api/intake/?station_id={world.other_station.pk}", world.chief)
     assert by_station.json()["count"] == 1
 
 
-def test_reject_through_the_api(district: District) -> None:
-    item = hand_on(district.inspector, district.pharmacy)
-    missing = call("post", f"/api/intake/{item.pk}/reject", district.officer, {"reason": ""})
+def test_reject_through_the_api(world: World) -> None:
+    item = hand_on(world.inspector, world.pharmacy)
+    missing = call("post", f"/api/intake/{item.pk}/reject", world.officer, {"reason": ""})
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["field"] == "reason"
-    done = call("post", f"/api/intake/{item.pk}/reject", district.officer, {"reason": "证据不足"})
+    done = call("post", f"/api/intake/{item.pk}/reject", world.officer, {"reason": "证据不足"})
     assert done.status_code == 200, done.content
     body = done.json()
     assert (body["status"], body["decision_reason"], body["actions"]) == (
@@ -59,46 +59,46 @@ def test_reject_through_the_api(district: District) -> None:
         "证据不足",
         [],
     )
-    again = call("post", f"/api/intake/{item.pk}/keep", district.officer, {"reason": "x"})
+    again = call("post", f"/api/intake/{item.pk}/keep", world.officer, {"reason": "x"})
     assert again.status_code == 409
     assert again.json()["detail"][0]["code"] == "illegal_transition"
 
 
-def test_decisions_outside_the_scope_or_role(district: District) -> None:
-    item = hand_on(district.inspector, district.pharmacy)
-    other = call("post", f"/api/intake/{item.pk}/reject", district.other_inspector, {"reason": "x"})
+def test_decisions_outside_the_scope_or_role(world: World) -> None:
+    item = hand_on(world.inspector, world.pharmacy)
+    other = call("post", f"/api/intake/{item.pk}/reject", world.other_inspector, {"reason": "x"})
     assert other.status_code == 404
-    own = call("post", f"/api/intake/{item.pk}/reject", district.inspector, {"reason": "x"})
+    own = call("post", f"/api/intake/{item.pk}/reject", world.inspector, {"reason": "x"})
     assert own.status_code == 403
 
 
-def test_merge_through_the_api(district: District) -> None:
-    first = hand_on(district.inspector, district.pharmacy)
-    second = hand_on(district.inspector, district.pharmacy, source_id=2)
+def test_merge_through_the_api(world: World) -> None:
+    first = hand_on(world.inspector, world.pharmacy)
+    second = hand_on(world.inspector, world.pharmacy, source_id=2)
     wrong = call(
         "post",
         f"/api/intake/{second.pk}/merge",
-        district.chief,
+        world.chief,
         {"into_id": second.pk, "reason": "x"},
     )
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "into"
     merged = call(
         "post",
         f"/api/intake/{second.pk}/merge",
-        district.chief,
+        world.chief,
         {"into_id": first.pk, "reason": "同批"},
     ).json()
     assert (merged["status"], merged["merged_into_id"]) == ("merged", first.pk)
-    detail = call("get", f"/api/intake/{first.pk}", district.chief).json()
+    detail = call("get", f"/api/intake/{first.pk}", world.chief).json()
     assert detail["evidence"] == [] and detail["source_url"] == "/sampling/1/"
 
 
-def test_list_query_count_does_not_grow_with_rows(district: District) -> None:
-    hand_on(district.inspector, district.pharmacy)
+def test_list_query_count_does_not_grow_with_rows(world: World) -> None:
+    hand_on(world.inspector, world.pharmacy)
     with CaptureQueriesContext(connection) as few:
-        assert call("get", "/api/intake/", district.officer).status_code == 200
+        assert call("get", "/api/intake/", world.officer).status_code == 200
     for n in range(2, 12):
-        hand_on(district.inspector, district.pharmacy, source_id=n)
+        hand_on(world.inspector, world.pharmacy, source_id=n)
     with CaptureQueriesContext(connection) as many:
-        assert call("get", "/api/intake/", district.officer).json()["count"] == 11
+        assert call("get", "/api/intake/", world.officer).json()["count"] == 11
     assert len(many) == len(few)

@@ -8,9 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from yaoan.common.testing import sign_in
+from yaoan.common.testing import World, sign_in
 from yaoan.core.models import AuditEvent, User
-from yaoan.intake.tests.conftest import District
 from yaoan.intake.tests.helpers import hand_on
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +27,10 @@ def list_queries(client: Client) -> int:
     return len(queries)
 
 
-def test_list_filters_by_kind_status_source_and_station(district: District) -> None:
-    clue = hand_on(district.inspector, district.pharmacy)
-    risk = hand_on(district.other_inspector, district.other_entity, source_id=2, kind="risk")
-    client = client_for(district.chief)
+def test_list_filters_by_kind_status_source_and_station(world: World) -> None:
+    clue = hand_on(world.inspector, world.pharmacy)
+    risk = hand_on(world.other_inspector, world.other_entity, source_id=2, kind="risk")
+    client = client_for(world.chief)
 
     def listed(query: str) -> set[int]:
         page = client.get(f"/intake/?{query}").content.decode()
@@ -41,26 +40,26 @@ def test_list_filters_by_kind_status_source_and_station(district: District) -> N
     assert listed("kind=risk") == {risk.pk}
     assert listed("status=rejected") == set()
     assert listed("source_app=sampling&status=new") == {clue.pk, risk.pk}
-    assert listed(f"station={district.station.pk}") == {clue.pk}
+    assert listed(f"station={world.station.pk}") == {clue.pk}
 
 
-def test_list_query_count_does_not_grow_with_rows(district: District) -> None:
-    hand_on(district.inspector, district.pharmacy)
-    client = client_for(district.officer)
+def test_list_query_count_does_not_grow_with_rows(world: World) -> None:
+    hand_on(world.inspector, world.pharmacy)
+    client = client_for(world.officer)
     few = list_queries(client)
     for n in range(2, 12):
-        hand_on(district.inspector, district.pharmacy, source_id=n)
+        hand_on(world.inspector, world.pharmacy, source_id=n)
     assert list_queries(client) == few
 
 
-def test_decisions_are_offered_to_deciders_only(district: District) -> None:
-    item = hand_on(district.inspector, district.pharmacy)
-    officer = client_for(district.officer)
+def test_decisions_are_offered_to_deciders_only(world: World) -> None:
+    item = hand_on(world.inspector, world.pharmacy)
+    officer = client_for(world.officer)
     officer_page = officer.get(f"/intake/{item.pk}/").content.decode()
     assert f'href="/intake/{item.pk}/reject/"' in officer_page
     assert f'href="/intake/{item.pk}/keep/"' in officer_page
     assert f'href="/intake/{item.pk}/accept/"' not in officer_page  # the receiving module's
-    inspector = client_for(district.inspector)
+    inspector = client_for(world.inspector)
     page = inspector.get(f"/intake/{item.pk}/").content.decode()
     assert "抽检不合格：含量测定不符合规定" in page and "/reject/" not in page
     assert inspector.post(f"/intake/{item.pk}/reject/", {"reason": "x"}).status_code == 403
@@ -71,10 +70,10 @@ def test_decisions_are_offered_to_deciders_only(district: District) -> None:
     assert "该事项当前状态为“不予接收”，不能再处理" in again
 
 
-def test_merge_and_keep_from_the_page(district: District) -> None:
-    first = hand_on(district.inspector, district.pharmacy)
-    second = hand_on(district.inspector, district.pharmacy, source_id=2)
-    client = client_for(district.officer)
+def test_merge_and_keep_from_the_page(world: World) -> None:
+    first = hand_on(world.inspector, world.pharmacy)
+    second = hand_on(world.inspector, world.pharmacy, source_id=2)
+    client = client_for(world.officer)
     missing = client.post(f"/intake/{second.pk}/merge/", {"into": 999999, "reason": "同批"})
     assert "没有编号为 999999 的事项" in missing.content.decode()
     assert (
@@ -87,13 +86,13 @@ def test_merge_and_keep_from_the_page(district: District) -> None:
     assert '继续等待</td><td data-label="理由">等待案件模块' in page
 
 
-def test_dashboard_counts_what_waits_for_a_decider(district: District) -> None:
-    hand_on(district.inspector, district.pharmacy)
-    hand_on(district.inspector, district.pharmacy, source_id=2, urgency="normal")
-    home = client_for(district.officer).get("/home/").content.decode()
+def test_dashboard_counts_what_waits_for_a_decider(world: World) -> None:
+    hand_on(world.inspector, world.pharmacy)
+    hand_on(world.inspector, world.pharmacy, source_id=2, urgency="normal")
+    home = client_for(world.officer).get("/home/").content.decode()
     assert 'data-testid="intake-panel"' in home
     assert "待接收</a> <b>2</b>" in home and "紧急 1" in home
     assert (
         'data-testid="intake-panel"'
-        not in client_for(district.inspector).get("/home/").content.decode()
+        not in client_for(world.inspector).get("/home/").content.decode()
     )
