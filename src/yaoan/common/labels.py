@@ -6,7 +6,8 @@ before/after, plan item history)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -70,3 +71,21 @@ def labelled_values(
         field = model_field(object_type, key)
         rows.append((field_label(field, key), shown_value(value, field, names)))
     return rows
+
+
+def row_names(object_type: str, dicts: Iterable[Mapping[str, Any] | None]) -> RowNames:
+    """The names of the rows ``dicts`` (of ``object_type`` field values) refer to by foreign
+    key, one query per referenced model: pass it as ``names`` and a page of changes looks
+    nothing up row by row."""
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for values in dicts:
+        for key, value in (values or {}).items():
+            field = model_field(object_type, key)
+            related = field.related_model if isinstance(field, models.ForeignKey) else None
+            if related is not None and not isinstance(related, str) and value not in (None, ""):
+                wanted[related].add(value)
+    names: RowNames = {}
+    for model, pks in wanted.items():
+        for row in model._default_manager.filter(pk__in=pks):
+            names[(model._meta.label, row.pk)] = str(row)
+    return names

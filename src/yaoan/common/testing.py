@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 import importlib
 import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +124,11 @@ def api_client_for(user: User, scope: str = "write") -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
+def _shape(sql: str) -> str:
+    """A query with its numbers blanked, so the same query for another row compares equal."""
+    return re.sub(r"\b\d+\b", "#", sql)
+
+
 def _queries_of_get(client: Client, url: str) -> tuple[list[str], bytes]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -141,7 +148,7 @@ def assert_list_queries_flat(client: Client, url: str, add_item: Callable[[int],
     add_item(1)
     add_item(2)
     three, three_body = _queries_of_get(client, url)
-    extra = "\n".join(three[len(one) :]) if len(three) > len(one) else ""
+    extra = "\n".join((Counter(map(_shape, three)) - Counter(map(_shape, one))).elements())
     assert len(three) == len(one), (
         f"{url}: {len(one)} queries listing 1 item, {len(three)} listing 3 (N+1?)\n{extra}"
     )

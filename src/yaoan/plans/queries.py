@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yaoan.analytics.planning import joint_count
@@ -35,6 +35,8 @@ def plans_with_counts(scope: DataScope) -> QuerySet[AnnualPlan]:
     return AnnualPlan.objects.select_related("approved_by").annotate(
         item_count=Count("items", filter=mine),
         visits=Sum("items__required_count", filter=mine),
+        # the submit guard's question, whatever the scope (services._has_items)
+        has_any_item=Exists(PlanItem.objects.filter(plan=OuterRef("pk"))),
     )
 
 
@@ -149,21 +151,21 @@ class VersionDiff:
         )
 
 
-def _item_map(
-    plan: AnnualPlan, scope: DataScope
-) -> dict[int, tuple[int, tuple[int, ...], int, bool]]:
-    rows = scope_items(PlanItem.objects.filter(plan=plan), scope).values_list(
-        "entity_id", "required_count", "q1", "q2", "q3", "q4", "station_id", "joint"
+ItemMap = dict[int, tuple[int, tuple[int, ...], int, bool]]
+
+
+def _item_maps(plans: list[AnnualPlan], scope: DataScope) -> dict[int, ItemMap]:
+    """Each plan's items the scope sees, by entity, read in one query for all the plans."""
+    maps: dict[int, ItemMap] = {plan.pk: {} for plan in plans}
+    rows = scope_items(PlanItem.objects.filter(plan__in=plans), scope).values_list(
+        "plan_id", "entity_id", "required_count", "q1", "q2", "q3", "q4", "station_id", "joint"
     )
-    return {r[0]: (r[1], (r[2], r[3], r[4], r[5]), r[6], r[7]) for r in rows}
+    for r in rows:
+        maps[r[0]][r[1]] = (r[2], (r[3], r[4], r[5], r[6]), r[7], r[8])
+    return maps
 
 
-def version_diff(
-    previous: AnnualPlan, current: AnnualPlan, scope: DataScope = WHOLE_DISTRICT
-) -> VersionDiff:
-    """What changed between two versions in the items the scope sees: an item moved to
-    another station has left this station's list."""
-    before, after = _item_map(previous, scope), _item_map(current, scope)
+def _diff(before: ItemMap, after: ItemMap) -> VersionDiff:
     diff = VersionDiff(
         added=len(after.keys() - before.keys()),
         removed=len(before.keys() - after.keys()),
@@ -179,6 +181,15 @@ def version_diff(
     return diff
 
 
+def version_diff(
+    previous: AnnualPlan, current: AnnualPlan, scope: DataScope = WHOLE_DISTRICT
+) -> VersionDiff:
+    """What changed between two versions in the items the scope sees: an item moved to
+    another station has left this station's list."""
+    maps = _item_maps([previous, current], scope)
+    return _diff(maps[previous.pk], maps[current.pk])
+
+
 def versions_with_diffs(
     year: int, scope: DataScope = WHOLE_DISTRICT
 ) -> list[tuple[AnnualPlan, VersionDiff | None]]:
@@ -188,9 +199,11 @@ def versions_with_diffs(
         .select_related("generated_by", "submitted_by")
         .order_by("version")
     )
+    maps = _item_maps(plans, scope)  # not a query per version (the versions page is a list)
     out: list[tuple[AnnualPlan, VersionDiff | None]] = []
     for index, plan in enumerate(plans):
-        out.append((plan, version_diff(plans[index - 1], plan, scope) if index else None))
+        diff = _diff(maps[plans[index - 1].pk], maps[plan.pk]) if index else None
+        out.append((plan, diff))
     return list(reversed(out))
 
 

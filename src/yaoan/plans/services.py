@@ -711,7 +711,9 @@ def remove_item(*, actor: User | None, item: PlanItem, reason: str) -> AnnualPla
 
 
 def _has_items(plan: Any) -> str | None:
-    if not PlanItem.objects.filter(plan=plan).exists():
+    # a list of plans annotates ``has_any_item`` (queries.plans_with_counts): no query a row
+    known = getattr(plan, "has_any_item", None)
+    if not (known if known is not None else PlanItem.objects.filter(plan=plan).exists()):
         return _("清单没有任何对象，不能提交。")
     return None
 

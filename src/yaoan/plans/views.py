@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
+from yaoan.common.labels import labelled_values, row_names
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
@@ -425,7 +426,20 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.everything:
         changes = changes.filter(entity__subdistrict__station_id__in=scope.station_ids or ())
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "plans/plan_history.html", {"plan": plan, "page_obj": page})
+    values = [(c.before, c.after) for c in page]
+    values = [tuple(v if isinstance(v, dict) else None for v in pair) for pair in values]
+    names = row_names("plans.planitem", [v for pair in values for v in pair])
+    rows = [
+        (
+            c,
+            labelled_values("plans.planitem", before, names),
+            labelled_values("plans.planitem", after, names),
+        )
+        for c, (before, after) in zip(page, values, strict=True)
+    ]
+    return render(
+        request, "plans/plan_history.html", {"plan": plan, "page_obj": page, "rows": rows}
+    )
 
 
 def coverage_view(request: HttpRequest) -> HttpResponse:

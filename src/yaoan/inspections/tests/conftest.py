@@ -9,7 +9,8 @@ from yaoan.common.testing import World, weekend_calendar_for_coming_years
 
 
 @pytest.fixture
-def world(world: World) -> World:
-    """Deadlines of rectification orders run weeks ahead: the calendar must know them."""
+def world(world: World, db: None) -> World:
+    """Deadlines of rectification orders run weeks ahead: the calendar must know them.
+    (``db`` named again: pytest's fixture closure reads only the overriding definition.)"""
     weekend_calendar_for_coming_years()
     return world

@@ -9,9 +9,7 @@ import io
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 from PIL import Image
@@ -231,36 +229,6 @@ def test_entity_profile_shows_inspections_and_the_risk_rule(world: World) -> Non
     assert "按检查记录评定风险等级" in page
     assert "有主要缺陷或一般缺陷达3项 → C级" in page
     assert "未销号的整改" in page
-
-
-def test_list_query_count_does_not_grow_with_rows(world: World) -> None:
-    client = client_for(world.chief)
-    schedule(world)
-    with CaptureQueriesContext(connection) as few:
-        client.get("/inspections/")
-    for _ in range(8):
-        schedule(world)
-    with CaptureQueriesContext(connection) as many:
-        client.get("/inspections/")
-    assert len(many) == len(few)
-
-
-def test_public_page_query_count_does_not_grow_with_rows(world: World) -> None:
-    import datetime as dt
-
-    from freezegun import freeze_time
-
-    start = dt.datetime(2026, 6, 10, 2, 0, tzinfo=dt.UTC)
-    for n in range(4):
-        with freeze_time(start + dt.timedelta(minutes=n)):
-            inspection = submit(
-                world, answer_all(world, schedule(world), {"4.3": "无"} if n else {})
-            )
-        services.publish_results(actor=world.chief, inspections=[inspection])
-    public = Client()
-    with CaptureQueriesContext(connection) as queries:
-        public.get("/public/inspections/")
-    assert len(queries) <= 3
 
 
 def test_from_plan_page_names_the_entities_it_skipped(world: World) -> None:
