@@ -77,9 +77,14 @@ def row_names(object_type: str, dicts: Iterable[Mapping[str, Any] | None]) -> Ro
     """The names of the rows ``dicts`` (of ``object_type`` field values) refer to by foreign
     key, one query per referenced model: pass it as ``names`` and a page of changes looks
     nothing up row by row."""
+    return row_names_of((object_type, values) for values in dicts)
+
+
+def row_names_of(typed_dicts: Iterable[tuple[str, Mapping[str, Any] | None]]) -> RowNames:
+    """``row_names`` for dicts of several object types: (object type, field values) pairs."""
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-    for values in dicts:
-        for key, value in (values or {}).items():
+    for object_type, values in typed_dicts:
+        for key, value in (values if isinstance(values, Mapping) else {}).items():
             field = model_field(object_type, key)
             related = field.related_model if isinstance(field, models.ForeignKey) else None
             if related is not None and not isinstance(related, str) and value not in (None, ""):

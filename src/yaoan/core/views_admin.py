@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
+from yaoan.common.labels import row_names_of
 from yaoan.core import account_services, audit, audit_log, rules, services, totp
 from yaoan.core.calendar import WorkingCalendar, package_years
 from yaoan.core.forms import (
@@ -74,7 +75,10 @@ def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pk", "display_name"
         )
     )
-    rows_named: dict[tuple[str, Any], str] = {}  # referenced rows looked up once per page
+    # the rows the changes refer to, one query per model for the whole page
+    rows_named = row_names_of(
+        (e.object_type, values) for e in page for values in (e.before, e.after)
+    )
     rows = [
         {
             "event": e,

@@ -257,19 +257,3 @@ def test_the_sweep_runs_through_the_task_queue(unit, officer):
     out = io.StringIO()
     call_command("deadlines", "sweep", "--enqueue", stdout=out)
     assert out.getvalue().startswith("deadline sweep enqueued (")
-
-
-def test_deadline_lists_make_the_same_queries_for_more_rows(unit, officer, chief):
-    client, chief_client = client_for(officer), client_for(chief)
-
-    def queries(c: Client, url: str) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get(url).status_code == 200
-        return len(ctx)
-
-    _deadline(unit, officer)
-    few = queries(client, "/deadlines/"), queries(chief_client, "/deadlines/unit/?state=all")
-    for _ in range(8):
-        _deadline(unit, officer)
-    many = queries(client, "/deadlines/"), queries(chief_client, "/deadlines/unit/?state=all")
-    assert few == many

@@ -5,8 +5,6 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from yaoan.common.testing import (
     EntityFactory,
@@ -126,22 +124,6 @@ def test_deactivating_a_unit_with_users_shows_why(client, admin, bureau):
     assert "仍有 1 个启用的用户" in response.content.decode()
     section.refresh_from_db()
     assert section.is_active is True
-
-
-def test_tree_queries_do_not_grow_with_the_district(client, admin, bureau):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/org/").status_code == 200
-        return len(ctx.captured_queries)
-
-    station = StationFactory(parent=bureau)
-    SubdistrictFactory(station=station)
-    one = queries()
-    for _ in range(2):
-        more = StationFactory(parent=bureau)
-        UserFactory(org_unit=more)
-        EntityFactory(subdistrict=SubdistrictFactory(station=more))
-    assert queries() == one
 
 
 # --- the grid import ----------------------------------------------------------------------
