@@ -329,7 +329,7 @@ def build_world() -> World:
     other_station = StationFactory(code="test-shimen", name="石门所", parent=bureau)
     grid = SubdistrictFactory(station=station, name="江城街道")
     other_grid = SubdistrictFactory(station=other_station, name="石门镇")
-    return World(
+    parts: dict[str, Any] = dict(
         bureau=bureau,
         section=section,
         team=team,
@@ -351,3 +351,4 @@ def build_world() -> World:
         security_admin=UserFactory(org_unit=None, roles=[Role.SECURITY_ADMIN]),
         audit_admin=UserFactory(org_unit=None, roles=[Role.AUDIT_ADMIN]),
     )
+    return World(**parts)

@@ -416,6 +416,13 @@ def plan_versions_view(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "plans/plan_versions.html", {"year": year, "versions": versions})
 
 
+HISTORY_TYPE = "plans.planitem"  # the history's before/after hold a plan item's fields
+
+
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
 def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _reader(request)
     plan = get_object_or_404(AnnualPlan, pk=pk)
@@ -426,16 +433,16 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.everything:
         changes = changes.filter(entity__subdistrict__station_id__in=scope.station_ids or ())
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
-    values = [(c.before, c.after) for c in page]
-    values = [tuple(v if isinstance(v, dict) else None for v in pair) for pair in values]
-    names = row_names("plans.planitem", [v for pair in values for v in pair])
+    shown = [(c, _dict_or_none(c.before), _dict_or_none(c.after)) for c in page]
+    # the stations the changes name, read once for the page
+    names = row_names(HISTORY_TYPE, [d for _c, b, a in shown for d in (b, a)])
     rows = [
         (
             c,
-            labelled_values("plans.planitem", before, names),
-            labelled_values("plans.planitem", after, names),
+            labelled_values("plans.planitem", b, names),
+            labelled_values("plans.planitem", a, names),
         )
-        for c, (before, after) in zip(page, values, strict=True)
+        for c, b, a in shown
     ]
     return render(
         request, "plans/plan_history.html", {"plan": plan, "page_obj": page, "rows": rows}
