@@ -262,6 +262,13 @@ def _against_checkpoints(
     return None
 
 
+def data_version() -> str:
+    """A stamp that changes with every recorded change: every state change writes an audit
+    row, which moves the chain's head (pages keep summaries until it moves)."""
+    head = AuditChainHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+    return f"{head[0]}-{head[1][:16]}" if head else "0"
+
+
 def verify_chain(*, checkpoint: bool = True) -> VerifyResult:
     """Walk the chain from the first row to the head as it was when the walk began; report
     the first row that does not link up, or the first checkpoint the chain does not meet.

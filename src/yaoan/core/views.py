@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.common.panels import render_panels
-from yaoan.core import account_services, services, totp
+from yaoan.core import account_services, audit, services, totp
 from yaoan.core.forms import ApiTokenForm, EnrolForm, LoginForm, OtpForm, PasswordChangeForm
 from yaoan.core.http import AuthenticatedHttpRequest
 from yaoan.core.middleware import client_ip
@@ -194,7 +194,8 @@ def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": render_panels("dashboard", request)})
+    panels = render_panels("dashboard", request, data_version=audit.data_version())
+    return render(request, "core/home.html", {"panels": panels})
 
 
 def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
