@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import ILLEGAL_TRANSITION, invalid
 from yaoan.core import audit
 from yaoan.core.attachments import read_attachment, store_attachment
 from yaoan.core.enums import AttachmentPolicy
@@ -26,9 +27,7 @@ def _require_open_on_team(actor: User, inspection: Inspection) -> None:
     if not can_inspect(actor) or not on_team:
         raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
     if inspection.status not in OPEN_STATUSES:
-        raise ValidationError(
-            _("检查已提交，不能再添加照片"), code=InspectionError.ILLEGAL_TRANSITION.value
-        )
+        raise invalid(ILLEGAL_TRANSITION, _("检查已提交，不能再添加照片"))
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import invalid
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import User
 from yaoan.core.transitions import take
@@ -49,12 +50,10 @@ def new_rectification_deadline(
     """The deadline a failed re-inspection sets: a date, or a number of working days from
     today; one of the two, not in the past."""
     if new_deadline is None and working_days is None:
-        raise ValidationError(
-            {
-                "new_deadline": ValidationError(
-                    _("整改不到位的，须给出新的整改期限（日期或工作日数）"), code="required"
-                )
-            }
+        raise invalid(
+            "required",
+            _("整改不到位的，须给出新的整改期限（日期或工作日数）"),
+            field="new_deadline",
         )
     if new_deadline is not None and working_days is not None:
         raise ValidationError({"new_deadline": _("新的整改期限请只填写日期或工作日数之一")})
@@ -70,13 +69,10 @@ def new_rectification_deadline(
         return WorkingCalendar(provisional=True).add_working_days(today, working_days)
     assert new_deadline is not None
     if new_deadline <= today:
-        raise ValidationError(
-            {
-                "new_deadline": ValidationError(
-                    _("新的整改期限（%(d)s）须晚于今天") % {"d": new_deadline.isoformat()},
-                    code="in_the_past",
-                )
-            }
+        raise invalid(
+            "in_the_past",
+            _("新的整改期限（%(d)s）须晚于今天") % {"d": new_deadline.isoformat()},
+            field="new_deadline",
         )
     return new_deadline
 

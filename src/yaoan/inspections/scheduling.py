@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import invalid
 from yaoan.core import audit
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import NotificationKind
@@ -33,7 +34,7 @@ from yaoan.inspections.rules import (
     can_schedule_inspections,
     may_join_team,
 )
-from yaoan.inspections.services import _error, _require_scope
+from yaoan.inspections.services import _require_scope
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
 
@@ -44,13 +45,10 @@ def require_not_past(day: dt.date, field: str, label: str) -> None:
     """A visit is planned for today or later: a date in the past is a typing error or an
     attempt to back-date, and is refused naming the field."""
     if day < timezone.localdate():
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("%(f)s（%(d)s）不能早于今天") % {"f": label, "d": day.isoformat()},
-                    code="in_the_past",
-                )
-            }
+        raise invalid(
+            "in_the_past",
+            _("%(f)s（%(d)s）不能早于今天") % {"f": label, "d": day.isoformat()},
+            field=field,
         )
 
 
@@ -79,10 +77,10 @@ def _check_team(
     drawn: bool = False,
 ) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "inspectors",
             _("每次检查至少安排两名检查人员"),
+            field="inspectors",
         )
     not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
     if not_inspectors:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
+from yaoan.common.errors import ILLEGAL_TRANSITION, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.deadlines import meet_deadlines, open_deadline
 from yaoan.core.models import Attachment, Deadline, User
@@ -61,12 +62,6 @@ from yaoan.registry.models import Entity
 INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
 GRADING_RULE = GradingRule()
-
-
-def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
-    text = message or str(code.label)
-    error = ValidationError(text, code=code.value)
-    return ValidationError({field: error}) if field else error
 
 
 def _require_scope(actor: User, entity: Entity) -> None:
@@ -140,10 +135,7 @@ def save_draft(
     if inspection.status == InspectionStatus.SCHEDULED:
         inspection = start_inspection(actor=actor, inspection=inspection)
     if inspection.status != InspectionStatus.IN_PROGRESS:
-        raise _error(
-            InspectionError.REASON_REQUIRED,
-            message=_("检查已提交，修改须走“提交后修改”并填写原因"),
-        )
+        raise invalid(REASON_REQUIRED, _("检查已提交，修改须走“提交后修改”并填写原因"))
     items = _item_map(inspection)
     now = timezone.now()
     existing = {r.item_id: r for r in inspection.records.all()}
@@ -201,10 +193,10 @@ def _confirm_co_inspector(inspection: Inspection, actor: User, co: User | None, 
     failure counter (its throttle against guessing) and the audit of a failure are kept
     even though the submission itself is refused."""
     if co is None or co.pk == actor.pk or not co.is_active or not _on_team(co, inspection):
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
+            field="co_inspector",
         )
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=co, confirmed=True).first()
@@ -219,10 +211,10 @@ def _confirm_co_inspector(inspection: Inspection, actor: User, co: User | None, 
                 after={"co_inspector": co.username},
             )
     if not confirmed:
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_code",
             _("%(n)s 的动态口令不正确或已使用") % {"n": co.display_name or co.username},
+            field="co_code",
         )
 
 
@@ -236,11 +228,11 @@ def _result_of(findings: Iterable[Finding]) -> str:
 def _check_complete(inspection: Inspection) -> list[ItemRecord]:
     missing = missing_items(inspection)
     if missing:
-        raise _error(
+        raise invalid(
             InspectionError.INCOMPLETE_CHECKLIST,
-            "records",
             _("还有 %(c)d 项未填写：%(n)s")
             % {"c": len(missing), "n": "、".join(i.number for i in missing[:10])},
+            field="records",
         )
     records = list(inspection.records.select_related("item"))
     unexplained = [
@@ -283,12 +275,12 @@ def enter_paper_record(
     and the record says it was not confirmed by code."""
     _require_inspector_on_team(actor, inspection)
     if not reason.strip():
-        raise _error(InspectionError.REASON_REQUIRED, "reason", _("补录纸质记录须写明原因"))
+        raise invalid(REASON_REQUIRED, _("补录纸质记录须写明原因"), field="reason")
     if co_inspector.pk == actor.pk or not _on_team(co_inspector, inspection):
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
+            field="co_inspector",
         )
     return _complete(actor, inspection, co_inspector, by_code=False, reason=reason)
 
@@ -437,7 +429,7 @@ def escalate_finding(
     if not summary.strip():
         raise ValidationError({"summary": _("请填写移交说明")})
     if finding.inspection.status != InspectionStatus.SUBMITTED:
-        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查提交后才能移交问题"))
+        raise invalid(ILLEGAL_TRANSITION, _("检查提交后才能移交问题"))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
     inspection = finding.inspection
     handed_on = items_from_source(*FINDING_SOURCE, str(finding.pk))

@@ -27,7 +27,7 @@ from yaoan.intake import services
 from yaoan.intake.forms import IntakeFilterForm, MergeForm, ReasonForm
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import intake_visible_to
-from yaoan.intake.rules import can_read_intake
+from yaoan.intake.rules import READ_INTAKE
 from yaoan.intake.workflow import INTAKE
 
 PAGE_SIZE = 50
@@ -39,10 +39,6 @@ HISTORY_LABELS = {
     "intake.intakeitem.submitted": gettext_lazy("移交"),
     **{f"{INTAKE.name}.{t.verb or t.action}": t.label for t in INTAKE.transitions},
 }
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_intake, DENIED, _("您无权查看移交事项。"))
 
 
 def visible_item(user: User, pk: int) -> IntakeItem:
@@ -83,7 +79,7 @@ def filtered_items(user: User, data: Any) -> tuple[IntakeFilterForm, QuerySet[In
 
 
 def item_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     form, qs = filtered_items(user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -94,7 +90,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     item = visible_item(user, pk)
     evidence = [a for a in item.evidence.all() if may_see_attachment(user, a)]
     history = AuditEvent.objects.filter(
@@ -126,7 +122,7 @@ def _decide(item: IntakeItem, user: User, action: str, data: dict[str, Any]) -> 
 
 
 def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     item = visible_item(user, pk)
     if action not in PAGE_ACTIONS:
         raise Http404

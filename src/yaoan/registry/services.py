@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import invalid
 from yaoan.core import audit
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_set_ratings, data_scope
@@ -84,16 +85,11 @@ def _refuse_a_deleted_entitys_code(entity: Entity) -> None:
     deleted = Entity.objects.filter(uscc=entity.uscc, is_deleted=True).exclude(pk=entity.pk)
     found = deleted.only("pk", "name").first()
     if found is not None:
-        raise ValidationError(
-            {
-                "uscc": ValidationError(
-                    _(
-                        "该统一社会信用代码属于已删除的监管对象“%(name)s”：请恢复该记录，不要重新登记。"
-                    )
-                    % {"name": found.name},
-                    code=RegistryError.DELETED_USCC,
-                )
-            }
+        raise invalid(
+            RegistryError.DELETED_USCC,
+            _("该统一社会信用代码属于已删除的监管对象“%(name)s”：请恢复该记录，不要重新登记。")
+            % {"name": found.name},
+            field="uscc",
         )
 
 
