@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaoan.common.errors import ILLEGAL_TRANSITION, REASON_REQUIRED, invalid
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind, Role
 from yaoan.core.models import User
@@ -49,7 +49,7 @@ def _changes(
     for finding in inspection.findings.filter(pk__in=list(severities or {})):
         new = (severities or {})[finding.pk]
         if new not in Severity.values:
-            raise ValidationError({"severity": _("缺陷等级无效")})
+            raise invalid(INVALID, _("缺陷等级无效"), field="severity")
         if new != finding.severity:
             changes.setdefault("severities", {})[str(finding.pk)] = new
             key = f"finding {finding.pk} severity"
@@ -176,7 +176,7 @@ def decide_amendment(
     published result gets its correction notice) or rejects (with a reason) a pending
     amendment: the "inspections.inspectionamendment" workflow."""
     if not approve and not note.strip():
-        raise ValidationError({"note": _("驳回更正须填写理由")})
+        raise invalid(REASON_REQUIRED, _("驳回更正须填写理由"), field="note")
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=amendment.inspection_id)
 

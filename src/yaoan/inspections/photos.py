@@ -4,12 +4,12 @@ S22); an InspectionPhoto row places it on the checklist item it shows."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from yaoan.common.errors import ILLEGAL_TRANSITION, invalid
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.attachments import read_attachment, store_attachment
 from yaoan.core.enums import AttachmentPolicy
@@ -43,7 +43,7 @@ def add_photo(
     """Store a photo taken on site by an inspector of the team, while the visit is open."""
     _require_open_on_team(actor, inspection)
     if item is not None and item.checklist_id != inspection.checklist_id:
-        raise ValidationError({"item": _("检查项目不属于本检查表")})
+        raise invalid(INVALID, _("检查项目不属于本检查表"), field="item")
     attachment = store_attachment(
         actor=actor,
         subject=inspection,

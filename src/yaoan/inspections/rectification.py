@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaoan.common.errors import invalid
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import User
 from yaoan.core.transitions import take
@@ -28,7 +27,7 @@ def record_rectification_response(
     """The business's written account of what it put right (entered by staff until the
     business portal exists)."""
     if not response.strip():
-        raise ValidationError({"response": _("请填写企业整改情况")})
+        raise invalid(INVALID, _("请填写企业整改情况"), field="response")
 
     def responded(locked: Any) -> list[str]:
         locked.response = response.strip()
@@ -56,14 +55,13 @@ def new_rectification_deadline(
             field="new_deadline",
         )
     if new_deadline is not None and working_days is not None:
-        raise ValidationError({"new_deadline": _("新的整改期限请只填写日期或工作日数之一")})
+        raise invalid(INVALID, _("新的整改期限请只填写日期或工作日数之一"), field="new_deadline")
     if working_days is not None:
         if not 1 <= working_days <= MAX_RECTIFICATION_DAYS:
-            raise ValidationError(
-                {
-                    "working_days": _("整改工作日数须在 1 到 %(m)d 之间")
-                    % {"m": MAX_RECTIFICATION_DAYS}
-                }
+            raise invalid(
+                INVALID,
+                _("整改工作日数须在 1 到 %(m)d 之间") % {"m": MAX_RECTIFICATION_DAYS},
+                field="working_days",
             )
         # into a year whose schedule is not loaded: weekends and statutory holidays
         return WorkingCalendar(provisional=True).add_working_days(today, working_days)
@@ -91,7 +89,7 @@ def record_reinspection(
     it with the new deadline the inspector sets (重新限期整改: a date or a number of
     working days), which replaces the old one."""
     if not note.strip():
-        raise ValidationError({"note": _("请填写复查情况")})
+        raise invalid(INVALID, _("请填写复查情况"), field="note")
     now = timezone.now()
     due = None
     if not passed:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
-from yaoan.common.errors import ILLEGAL_TRANSITION, REASON_REQUIRED, invalid
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.deadlines import meet_deadlines, open_deadline
 from yaoan.core.models import Attachment, Deadline, User
@@ -106,10 +106,10 @@ def parse_location(lat: str, lon: str, accuracy: str = "") -> Location | None:
         latitude, longitude = Decimal(lat), Decimal(lon)
         accuracy_m = int(float(accuracy)) if accuracy else None
     except (InvalidOperation, ValueError, OverflowError):
-        raise ValidationError({"location": _("定位数据无效")}) from None
+        raise invalid(INVALID, _("定位数据无效"), field="location") from None
     finite = latitude.is_finite() and longitude.is_finite()
     if not finite or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValidationError({"location": _("定位数据超出范围")})
+        raise invalid(INVALID, _("定位数据超出范围"), field="location")
     quantum = Decimal("0.000001")
     return Location(latitude.quantize(quantum), longitude.quantize(quantum), accuracy_m)
 
@@ -142,10 +142,12 @@ def save_draft(
     changed: dict[str, Any] = {}
     for item_id, (result, note) in records.items():
         if item_id not in items:
-            raise ValidationError({"records": _("检查项目 %(i)s 不属于本检查表") % {"i": item_id}})
+            raise invalid(
+                INVALID, _("检查项目 %(i)s 不属于本检查表") % {"i": item_id}, field="records"
+            )
         if result not in ItemResult.values:
-            raise ValidationError(
-                {"records": _("第 %(n)s 项的结果无效") % {"n": items[item_id].number}}
+            raise invalid(
+                INVALID, _("第 %(n)s 项的结果无效") % {"n": items[item_id].number}, field="records"
             )
         record = existing.get(item_id)
         if record is None:
@@ -239,8 +241,10 @@ def _check_complete(inspection: Inspection) -> list[ItemRecord]:
         r.item.number for r in records if r.result == ItemResult.NON_COMPLIANT and not r.note
     ]
     if unexplained:
-        raise ValidationError(
-            {"records": _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)}}
+        raise invalid(
+            INVALID,
+            _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)},
+            field="records",
         )
     return records
 
@@ -425,9 +429,9 @@ def escalate_finding(
         raise PermissionDenied(_("只有股室负责人可以移交问题"))
     _require_scope(actor, finding.inspection.entity)
     if not targets or any(t not in EscalationTarget.values for t in targets):
-        raise ValidationError({"targets": _("请选择移交去向")})
+        raise invalid(INVALID, _("请选择移交去向"), field="targets")
     if not summary.strip():
-        raise ValidationError({"summary": _("请填写移交说明")})
+        raise invalid(INVALID, _("请填写移交说明"), field="summary")
     if finding.inspection.status != InspectionStatus.SUBMITTED:
         raise invalid(ILLEGAL_TRANSITION, _("检查提交后才能移交问题"))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
@@ -436,7 +440,7 @@ def escalate_finding(
     done = set(handed_on.exclude(status=IntakeStatus.REJECTED).values_list("kind", flat=True))
     todo = [ESCALATION_KINDS[EscalationTarget(t)] for t in dict.fromkeys(targets)]
     if all(kind in done for kind in todo):
-        raise ValidationError({"targets": _("该问题已移交过所选去向")})
+        raise invalid(INVALID, _("该问题已移交过所选去向"), field="targets")
     evidence = _finding_evidence(finding)
     created = [
         submit_intake(

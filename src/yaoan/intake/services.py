@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yaoan.common.errors import invalid
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import Attachment, OrgUnit, User
@@ -39,14 +39,14 @@ def _required(field: str, value: str, message: str) -> str:
 def _choice(field: str, value: str, choices: type[IntakeKind] | type[Urgency]) -> str:
     if value not in choices.values:
         allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
-        raise invalid("invalid", _("取值无效，可选：%(c)s") % {"c": allowed}, field=field)
+        raise invalid(INVALID, _("取值无效，可选：%(c)s") % {"c": allowed}, field=field)
     return value
 
 
 def _evidence(evidence: Sequence[Attachment]) -> list[Attachment]:
     items = list(evidence)
     if any(a.pk is None or a.deleted_at is not None for a in items):
-        raise invalid("invalid", _("证据材料须为已保存且未删除的附件"), field="evidence")
+        raise invalid(INVALID, _("证据材料须为已保存且未删除的附件"), field="evidence")
     return items
 
 
@@ -273,7 +273,7 @@ def report_entity_event(
     (and brings back a withdrawn one)."""
     kind = EntityEventKind(kind)
     if occurred_on > timezone.localdate():
-        raise invalid("invalid", _("发生日期不能晚于今天"), field="occurred_on")
+        raise invalid(INVALID, _("发生日期不能晚于今天"), field="occurred_on")
     key: dict[str, Any] = {
         "kind": kind,
         "source_app": _required("source_app", source_app, _("须注明来源模块")),

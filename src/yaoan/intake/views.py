@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import may_see_attachment
@@ -117,7 +118,7 @@ def _decide(item: IntakeItem, user: User, action: str, data: dict[str, Any]) -> 
     else:
         into = intake_visible_to(user).filter(pk=data["into"]).first()
         if into is None:
-            raise ValidationError({"into": _("没有编号为 %(n)s 的事项") % {"n": data["into"]}})
+            raise invalid(INVALID, _("没有编号为 %(n)s 的事项") % {"n": data["into"]}, field="into")
         services.merge_intake(item, into, user, data["reason"])
 
 

@@ -25,7 +25,13 @@ from yaoan.analytics.planning import (
     place_remainder,
     select_joint,
 )
-from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION, REASON_REQUIRED, invalid
+from yaoan.common.errors import (
+    APPROVER_IS_SUBMITTER,
+    ILLEGAL_TRANSITION,
+    INVALID,
+    REASON_REQUIRED,
+    invalid,
+)
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
@@ -531,7 +537,7 @@ def _station(station: OrgUnit | int) -> OrgUnit:
         pk=station.pk if isinstance(station, OrgUnit) else station, kind=OrgUnitKind.STATION
     ).first()
     if found is None:
-        raise invalid("invalid", _("负责所须为市场监管所。"), field="station")
+        raise invalid(INVALID, _("负责所须为市场监管所。"), field="station")
     return found
 
 

@@ -14,7 +14,7 @@ from ninja import Query, Router, Status
 
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import WRITE_ERRORS
-from yaoan.common.errors import invalid
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import allowed_user
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
@@ -41,7 +41,7 @@ ERRORS = WRITE_ERRORS
 def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
     units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=kinds))
     if len(units) != len(set(ids)):
-        raise invalid("invalid", _("单位不存在或类别不符。"), field=field)
+        raise invalid(INVALID, _("单位不存在或类别不符。"), field=field)
     return units
 
 

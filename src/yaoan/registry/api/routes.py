@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from yaoan.common.api.filters import filter_parameters, filtered
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS
-from yaoan.common.errors import invalid
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import allowed_user
 from yaoan.core.models import Subdistrict
 from yaoan.core.rules import EDIT_REGISTRY, READ_REGISTRY
@@ -93,7 +93,7 @@ def _call(action: Callable[..., M], **kwargs: Any) -> M:
 def _subdistrict(pk: int) -> Subdistrict:
     found = Subdistrict.objects.select_related("station").filter(pk=pk).first()
     if found is None:
-        raise invalid("invalid", _("镇街不存在。"), field="subdistrict")
+        raise invalid(INVALID, _("镇街不存在。"), field="subdistrict")
     return found
 
 
@@ -105,7 +105,7 @@ def _chain_headquarters(pk: int | None) -> Entity | None:
     ).first()
     if found is None:
         message = _("所属连锁总部须为已登记的药品零售连锁总部。")
-        raise invalid("invalid", message, field="chain_headquarters")
+        raise invalid(INVALID, message, field="chain_headquarters")
     return found
 
 
