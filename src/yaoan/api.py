@@ -25,7 +25,6 @@ from ninja.parser import Parser
 from yaoan.common.errors import ConflictCode, ErrorCode, TooLargeCode
 from yaoan.common.text import find_unencodable
 from yaoan.core.api_auth import ApiTokenAuth, TokenScopeError, VerifiedSessionAuth
-from yaoan.registry.api.routes import router as registry_router
 
 DESCRIPTION = """药安的 JSON 接口。
 
@@ -72,7 +71,7 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), VerifiedSessionAuth()],
     parser=StorableJsonParser(),
 )
-api.add_router("/registry/", registry_router)
+api.add_router("/registry/", "yaoan.registry.api.routes.router")
 api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")

@@ -87,7 +87,7 @@ def submit_intake(
         .exclude(status=IntakeStatus.REJECTED)
         .exists()
     ):
-        raise invalid(IntakeError.DUPLICATE.value, str(IntakeError.DUPLICATE.label), field="kind")
+        raise invalid(IntakeError.DUPLICATE, field="kind")
     if org_unit is None and entity is not None:
         org_unit = entity.subdistrict.station
     item = IntakeItem.objects.create(
@@ -188,8 +188,7 @@ def accept_intake(item: IntakeItem, actor: User, taken_by: TakenBy, reason: str 
     receiving module's service, inside its own transaction)."""
     if not (taken_by.type.strip() and str(taken_by.id).strip() and taken_by.label.strip()):
         raise invalid(
-            IntakeError.TAKEN_BY_MISSING.value,
-            str(IntakeError.TAKEN_BY_MISSING.label),
+            IntakeError.TAKEN_BY_MISSING,
             field="taken_by",
         )
     values = _decided(actor, reason) | {
@@ -241,7 +240,7 @@ def merge_intake(item: IntakeItem, into: IntakeItem, actor: User, reason: str) -
     merged and points there."""
     problem = _merge_target_problem(item, into, actor)
     if problem:
-        raise invalid(IntakeError.BAD_MERGE.value, problem, field="into")
+        raise invalid(IntakeError.BAD_MERGE, problem, field="into")
     return _take(
         item,
         "merge",

@@ -120,9 +120,7 @@ def _clean_frequency_rule(rule: FrequencyRule) -> None:
         rule.full_clean()
     except ValidationError as exc:
         if "__all__" in getattr(exc, "message_dict", {}):
-            raise invalid(
-                PlanError.DUPLICATE_RULE, str(PlanError.DUPLICATE_RULE.label), field="min_visits"
-            ) from exc
+            raise invalid(PlanError.DUPLICATE_RULE, field="min_visits") from exc
         raise
 
 
@@ -638,13 +636,9 @@ def add_item(
     plan = _editable_plan(plan, actor, reason)
     entity = Entity.objects.select_related("subdistrict").get(pk=entity.pk)
     if not keylist.live_entities().filter(pk=entity.pk).exists():
-        raise invalid(
-            PlanError.ENTITY_NOT_LIVE, str(PlanError.ENTITY_NOT_LIVE.label), field="entity"
-        )
+        raise invalid(PlanError.ENTITY_NOT_LIVE, field="entity")
     if PlanItem.objects.filter(plan=plan, entity=entity).exists():
-        raise invalid(
-            PlanError.DUPLICATE_ENTITY, str(PlanError.DUPLICATE_ENTITY.label), field="entity"
-        )
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity")
     station_id = entity.subdistrict.station_id
     counts = (
         list(quarters)
@@ -670,9 +664,7 @@ def add_item(
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:
-        raise invalid(
-            PlanError.DUPLICATE_ENTITY, str(PlanError.DUPLICATE_ENTITY.label), field="entity"
-        ) from exc
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity") from exc
     _record_change(
         actor=actor,
         item=item,
