@@ -181,7 +181,10 @@ def test_provisional_2027_deadline_is_recomputed_when_the_schedule_is_loaded(uni
     deadline = _open(unit, officer, "random_inspection_publication", D(2026, 12, 20))
     assert (deadline.due_on, deadline.provisional) == (D(2027, 1, 18), True)
     services.load_calendar_year(
-        actor=None, year=2027, source="国办发明电〔2026〕X号", days=YEAR_2027
+        actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
+        year=2027,
+        source="国办发明电〔2026〕X号",
+        days=YEAR_2027,
     )
     deadline.refresh_from_db()
     # the official schedule makes Saturday 2 January a workday

@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test import Client
 
 from yaoan.common.testing import UserFactory, sign_in
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.pii import crypto, keyring, services
@@ -256,7 +257,7 @@ def test_no_staff_phone_in_clear_in_the_database(admin):
     from yaoan.core import services as core_services
 
     core_services.create_user(
-        actor=None,
+        actor=system_actor("demo-roles"),
         username="zhangsan",
         display_name="张三",
         org_unit=None,
