@@ -436,7 +436,7 @@ def load_calendar_year(
         reason=source,
         after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
     )
-    recompute_provisional()
+    recompute_provisional(actor=actor)
     return year_row
 
 
