@@ -59,14 +59,9 @@ def _spec(
 SYSTEM_ACTORS: dict[str, SystemActorSpec] = {
     s.name: s
     for s in (
-        # the demo loader's business data: registry, plans, draws, inspections (a chief's work
-        # over the whole district; entering entities is the inspector's)
-        _spec(
-            "demo",
-            _("演示数据装载"),
-            [Role.SECTION_CHIEF, Role.INSPECTOR],
-            OrgUnitKind.BUREAU,
-        ),
+        # the demo loader's business data: registry, plans, draws, scheduling (a chief's work
+        # over the whole district); visits themselves are recorded by the demo's inspectors
+        _spec("demo", _("演示数据装载"), [Role.SECTION_CHIEF], OrgUnitKind.BUREAU),
         # 三员: the demo's org structure and accounts are the system administrator's work,
         # its role assignments the security administrator's: two more actors
         _spec("demo-accounts", _("演示数据装载（单位与账号）"), [Role.SYSTEM_ADMIN]),
