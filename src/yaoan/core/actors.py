@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,13 @@ class SystemActorSpec:
     @property
     def username(self) -> str:
         return f"{USERNAME_PREFIX}{self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The label in the site's language (msgids are Chinese), whatever the language of
+        the request or command that first used the actor."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self.label)
 
 
 def _spec(
@@ -144,7 +153,7 @@ def _create(spec: SystemActorSpec, unit: OrgUnit | None) -> User:
         with transaction.atomic():
             user = User(
                 username=spec.username,
-                display_name=str(spec.label),
+                display_name=spec.display_name,
                 org_unit=unit,
                 is_active=False,
                 is_system_actor=True,
