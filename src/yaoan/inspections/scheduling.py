@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
+from yaoan.core.actors import is_system_actor
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import OrgUnit, User
@@ -82,7 +83,11 @@ def _check_team(
             _("每次检查至少安排两名检查人员"),
             field="inspectors",
         )
-    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
+    not_inspectors = [
+        u.display_name or u.username
+        for u in inspectors
+        if not can_inspect(u) or is_system_actor(u)  # a job visits nobody
+    ]
     if not_inspectors:
         raise invalid(
             INVALID,
