@@ -24,7 +24,7 @@ from yaoan.core.models import OrgUnit, User
 from yaoan.core.notifications import notify
 from yaoan.core.transitions import take
 from yaoan.draws import services as draw_services
-from yaoan.draws.models import Draw, InspectorConflict
+from yaoan.draws.models import Draw
 from yaoan.draws.queries import superseded_chain
 from yaoan.inspections.enums import InspectionError, InspectionKind, InspectionStatus
 from yaoan.inspections.models import Checklist, Inspection, InspectionInspector
@@ -36,6 +36,7 @@ from yaoan.inspections.rules import (
 from yaoan.inspections.services import _error, _require_scope
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
+from yaoan.staff.models import InspectorConflict
 
 MIN_TEAM = 2
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "yaoan.staff"
+    label = "staff"
+    verbose_name = _("执法人员")
+
+    def ready(self) -> None:
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
+        from yaoan.staff.panels import qualification_expiry_panel
+        from yaoan.staff.rules import can_read_staff
+
+        register_nav(NavItem(42, _("执法人员"), "staff:staff_list", can_read_staff, "/staff"))
+        register_panel(Panel(25, "dashboard", qualification_expiry_panel))
