@@ -171,7 +171,9 @@ def _check_product_classes(product_classes: Iterable[str]) -> list[str]:
 def _check_number_free(kind: str, number: str, except_pk: int | None = None) -> None:
     taken = Qualification.objects.filter(
         kind=kind, certificate_number=number, status=QualificationStatus.ACTIVE
-    ).exclude(pk=except_pk)
+    )
+    if except_pk is not None:
+        taken = taken.exclude(pk=except_pk)
     if taken.exists():
         raise _invalid(
             _("证书编号 %(n)s 已登记在有效的证书中。") % {"n": number},
