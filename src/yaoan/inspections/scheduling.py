@@ -36,7 +36,7 @@ from yaoan.inspections.rules import (
 from yaoan.inspections.services import _error, _require_scope
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
-from yaoan.staff.models import InspectorConflict
+from yaoan.staff.queries import conflicted_inspector_ids
 
 MIN_TEAM = 2
 
@@ -126,11 +126,7 @@ def _check_team(
 def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
     """Inspectors with a recorded conflict of interest with the entity (回避)."""
     people = list(inspectors)
-    ids = set(
-        InspectorConflict.objects.filter(
-            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
-        ).values_list("inspector_id", flat=True)
-    )
+    ids = conflicted_inspector_ids(entity, [u.pk for u in people])
     return [u for u in people if u.pk in ids]
 
 
