@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from yaoan.analytics.draws import Problem, VerifyReport, build_document, document_digest, verify
 from yaoan.core.models import User
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.draws.models import Draw, DrawAssignment
 
 RECORDS_PROBLEM = "records"  # the stored rows disagree with the published result
@@ -21,12 +21,7 @@ LIST_DEFERRED = ("inputs", "inspector_refs", "seed")
 
 
 def draws_visible_to(user: User) -> QuerySet[Draw]:
-    scope = data_scope(user)
-    if scope.nothing:
-        return Draw.objects.none()
-    if scope.everything:
-        return Draw.objects.all()
-    return Draw.objects.filter(stations__in=scope.station_ids).distinct()
+    return visible_to(user, Draw.objects.all(), station="stations")
 
 
 def published_draws() -> QuerySet[Draw]:

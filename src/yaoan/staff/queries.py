@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from yaoan.core.enums import Role
 from yaoan.core.models import User
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 from yaoan.staff.enums import QualificationKind, QualificationState, QualificationStatus
@@ -23,13 +23,12 @@ EXPIRY_WARNING_DAYS = 60
 
 def inspectors_visible_to(user: User) -> QuerySet[User]:
     """Active users holding the inspector role in the user's scope, profile or not."""
-    scope = data_scope(user)
-    qs = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
-    if scope.nothing:
-        return qs.none()
-    if not scope.everything:
-        qs = qs.filter(org_unit_id__in=scope.station_ids)
-    return qs.select_related("org_unit").order_by("org_unit__sort_order", "username")
+    inspectors = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
+    return (
+        visible_to(user, inspectors, station="org_unit")
+        .select_related("org_unit")
+        .order_by("org_unit__sort_order", "username")
+    )
 
 
 def profiles_visible_to(user: User) -> QuerySet[InspectorProfile]:
