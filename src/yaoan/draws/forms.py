@@ -88,7 +88,7 @@ class DrawForm(forms.Form):
         label=_("检查人员来源单位"),
         queryset=OrgUnit.objects.filter(kind__in=INSPECTOR_UNIT_KINDS, is_active=True),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("这些单位已建档的检查员组成检查人员库"),
+        help_text=_("这些单位已建档且执法证未失效的检查员组成检查人员库"),
     )
     visits_from = forms.DateField(
         label=_("检查期限（起）"),

@@ -3,11 +3,13 @@ avoidance rule honoured with real rows; bad input refused with nothing created."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from yaoan.analytics.draws import DrawInputs, commitment_of, document_digest, input_digests, run
 from yaoan.common.testing import SubdistrictFactory
@@ -21,6 +23,7 @@ from yaoan.registry.enums import EntityType
 from yaoan.staff import services as staff_services
 from yaoan.staff.enums import ConflictKind
 from yaoan.staff.models import InspectorConflict
+from yaoan.staff.tests.factories import QualificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +219,33 @@ def test_empty_pool_is_refused_and_nothing_is_created(district):
     assert "对象库为空" in caught.value.messages[0]
     assert not Draw.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="draws.").exists()
+
+
+def test_an_inspector_whose_certificate_lapsed_is_left_out_of_the_pool(district):
+    lapsed, revoked = district.inspectors[0], district.inspectors[1]
+    today = timezone.localdate()
+    QualificationFactory(holder=lapsed, valid_until=today - dt.timedelta(days=1))
+    staff_services.revoke_qualification(
+        actor=district.chief,
+        qualification=QualificationFactory(holder=revoked),
+        reason="调离执法岗位",
+    )
+    QualificationFactory(holder=district.inspectors[2], valid_until=today)  # last valid day
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    pooled = set(draw.inspector_refs.values())
+    assert lapsed.pk not in pooled and revoked.pk not in pooled
+    assert pooled == {p.pk for p in district.inspectors[2:]}  # no certificate on record: in
+    assert draw.inspector_pool_size == 6
+
+
+def test_a_pool_whose_every_certificate_lapsed_is_empty(district):
+    for person in [*district.inspectors, *district.partners]:
+        QualificationFactory(holder=person, valid_until=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(actor=district.chief, spec=district.spec())
+    assert caught.value.error_list[0].code == "no_inspectors"
+    assert "执法证有效" in caught.value.messages[0]
+    assert not Draw.objects.exists()
 
 
 def test_too_few_inspectors_names_the_entity_and_the_rules(district):
