@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from yaoan.core import services as core_services
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
@@ -59,7 +60,7 @@ def _add_inspectors(fake: Faker) -> int:
             if User.objects.filter(username=username).exists():
                 continue
             user = core_services.create_user(
-                actor=None,
+                actor=system_actor("demo-roles"),
                 username=username,
                 display_name=fake.name(),
                 org_unit=unit,

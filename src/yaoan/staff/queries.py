@@ -23,7 +23,8 @@ EXPIRY_WARNING_DAYS = 60
 
 def inspectors_visible_to(user: User) -> QuerySet[User]:
     """Active users holding the inspector role in the user's scope, profile or not."""
-    inspectors = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
+    # people only: a system actor (core.actors) is never offered, whatever its roles
+    inspectors = User.objects.people().filter(role_assignments__role=Role.INSPECTOR, is_active=True)
     return (
         visible_to(user, inspectors, station="org_unit")
         .select_related("org_unit")
@@ -79,6 +80,7 @@ def drawable_profiles(unit_ids: Iterable[int], on: dt.date) -> QuerySet[Inspecto
     return (
         InspectorProfile.objects.filter(
             user__is_active=True,
+            user__is_system_actor=False,  # core.actors: a job is never drawn
             user__role_assignments__role=Role.INSPECTOR,
             user__org_unit_id__in=list(unit_ids),
         )
