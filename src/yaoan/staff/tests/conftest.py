@@ -1,5 +1,6 @@
-"""A small district for the staff tests: a district-wide section chief, two stations with
-a chief and two inspectors each (the east ones with profiles), entities in both grids."""
+"""The staff tests' own small district, ``staffing`` (the shared test world has no
+station chief): a district-wide section chief, two stations with a chief and two
+inspectors each (the east ones with profiles), entities in both grids."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from yaoan.staff.tests.factories import InspectorProfileFactory
 
 
 @dataclass
-class World:
+class Staffing:
     chief: User  # district-wide (药品安全监管股)
     east: OrgUnit
     west: OrgUnit
@@ -34,7 +35,7 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def staffing(db) -> Staffing:
     section = OrgUnitFactory(code="drug-section", name="药品安全监管股", kind=OrgUnitKind.SECTION)
     chief = UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF], display_name="张股长")
     east, west = StationFactory(name="东城所"), StationFactory(name="西城所")
@@ -50,7 +51,7 @@ def world(db) -> World:
         UserFactory(org_unit=west, roles=[Role.INSPECTOR], display_name=f"西检查员{i}")
         for i in range(2)
     ]
-    return World(
+    return Staffing(
         chief=chief,
         east=east,
         west=west,

@@ -34,34 +34,34 @@ def page(client, url):
     return response.content.decode()
 
 
-def test_station_chief_sees_only_own_stations_inspectors(world):
-    client = client_for(world.east_chief)
+def test_station_chief_sees_only_own_stations_inspectors(staffing):
+    client = client_for(staffing.east_chief)
     listing = page(client, "/staff/")
-    assert all(p.display_name in listing for p in world.east_inspectors)
-    assert not any(p.display_name in listing for p in world.west_inspectors)
-    outsider = world.west_inspectors[0]
+    assert all(p.display_name in listing for p in staffing.east_inspectors)
+    assert not any(p.display_name in listing for p in staffing.west_inspectors)
+    outsider = staffing.west_inspectors[0]
     assert client.get(f"/staff/{outsider.pk}/").status_code == 404
     assert client.get(f"/staff/{outsider.pk}/profile/").status_code == 404
     refused = AuditEvent.objects.filter(action="staff.access.denied", object_id=str(outsider.pk))
     assert refused.count() == 2
-    district = page(client_for(world.chief), "/staff/")
-    assert all(p.display_name in district for p in world.west_inspectors)
+    district = page(client_for(staffing.chief), "/staff/")
+    assert all(p.display_name in district for p in staffing.west_inspectors)
 
 
-def test_list_filters_by_certificate_state_and_profile(world):
+def test_list_filters_by_certificate_state_and_profile(staffing):
     today = timezone.localdate()
-    current, expired = world.east_inspectors
+    current, expired = staffing.east_inspectors
     QualificationFactory(holder=current)
     QualificationFactory(holder=expired, valid_until=today - dt.timedelta(days=1))
-    client = client_for(world.chief)
+    client = client_for(staffing.chief)
     only_expired = page(client, "/staff/?qualification=expired")
     assert expired.display_name in only_expired and current.display_name not in only_expired
     assert "已失效，不参加抽取" in only_expired
     missing = page(client, "/staff/?qualification=missing")
-    assert world.west_inspectors[0].display_name in missing
+    assert staffing.west_inspectors[0].display_name in missing
     assert current.display_name not in missing
     unprofiled = page(client, "/staff/?profile=no")
-    assert world.west_inspectors[1].display_name in unprofiled
+    assert staffing.west_inspectors[1].display_name in unprofiled
     assert current.display_name not in unprofiled
     found = page(client, "/staff/?q=DC001")
     assert expired.display_name in found and current.display_name not in found
@@ -73,35 +73,35 @@ def _queries(client, url):
     return len(captured)
 
 
-def test_list_query_counts_do_not_grow_with_rows(world):
-    client = client_for(world.chief)
+def test_list_query_counts_do_not_grow_with_rows(staffing):
+    client = client_for(staffing.chief)
     services.record_conflict(
-        actor=world.chief,
-        inspector=world.east_inspectors[0],
-        entity=world.east_entity,
+        actor=staffing.chief,
+        inspector=staffing.east_inspectors[0],
+        entity=staffing.east_entity,
         kind="relative",
     )
-    QualificationFactory(holder=world.east_inspectors[0])
+    QualificationFactory(holder=staffing.east_inspectors[0])
     before = (_queries(client, "/staff/"), _queries(client, "/staff/conflicts/"))
     for _n in range(3):
-        person = UserFactory(org_unit=world.west, roles=[Role.INSPECTOR])
-        profile = InspectorProfileFactory(user=person, home_subdistrict=world.subdistricts[1])
-        profile.posted_subdistricts.set(world.subdistricts)
+        person = UserFactory(org_unit=staffing.west, roles=[Role.INSPECTOR])
+        profile = InspectorProfileFactory(user=person, home_subdistrict=staffing.subdistricts[1])
+        profile.posted_subdistricts.set(staffing.subdistricts)
         QualificationFactory(holder=person)
         QualificationFactory(holder=person, valid_until=timezone.localdate())
         services.record_conflict(
-            actor=world.chief, inspector=person, entity=world.west_entity, kind="other"
+            actor=staffing.chief, inspector=person, entity=staffing.west_entity, kind="other"
         )
     after = (_queries(client, "/staff/"), _queries(client, "/staff/conflicts/"))
     assert after == before
 
 
-def test_chief_keeps_a_profile_and_certificates_through_the_pages(world):
-    client = client_for(world.chief)
-    person = world.west_inspectors[0]
+def test_chief_keeps_a_profile_and_certificates_through_the_pages(staffing):
+    client = client_for(staffing.chief)
+    person = staffing.west_inspectors[0]
     response = client.post(
         f"/staff/{person.pk}/profile/",
-        {"badge_number": "xc500", "posted_subdistricts": [world.subdistricts[1].pk]},
+        {"badge_number": "xc500", "posted_subdistricts": [staffing.subdistricts[1].pk]},
     )
     assert response["Location"] == f"/staff/{person.pk}/"
     assert InspectorProfile.objects.get(user=person).badge_number == "XC500"
@@ -142,8 +142,8 @@ def test_chief_keeps_a_profile_and_certificates_through_the_pages(world):
     assert "调离执法岗位" in page(client, f"/staff/{person.pk}/")
 
 
-def test_inspector_reads_but_cannot_change_profiles(world):
-    me = world.east_inspectors[0]
+def test_inspector_reads_but_cannot_change_profiles(staffing):
+    me = staffing.east_inspectors[0]
     client = client_for(me)
     detail = page(client, f"/staff/{me.pk}/")
     assert "DC000" in detail and "修改档案" not in detail
@@ -153,9 +153,9 @@ def test_inspector_reads_but_cannot_change_profiles(world):
     assert Qualification.objects.get(pk=q.pk).status == "active"
 
 
-def test_conflict_pages_record_and_remove(world):
-    client = client_for(world.chief)
-    person = world.east_inspectors[0]
+def test_conflict_pages_record_and_remove(staffing):
+    client = client_for(staffing.chief)
+    person = staffing.east_inspectors[0]
     bad = client.post(
         "/staff/conflicts/",
         {"inspector": person.pk, "entity_uscc": "91500000MA0000000X", "kind": "relative"},
@@ -165,13 +165,13 @@ def test_conflict_pages_record_and_remove(world):
         "/staff/conflicts/",
         {
             "inspector": person.pk,
-            "entity_uscc": world.east_entity.uscc.lower(),
+            "entity_uscc": staffing.east_entity.uscc.lower(),
             "kind": "relative",
             "note": "表亲",
         },
     )
     conflict = InspectorConflict.objects.get()
-    assert conflict.entity == world.east_entity and conflict.recorded_by == world.chief
+    assert conflict.entity == staffing.east_entity and conflict.recorded_by == staffing.chief
     assert "表亲" in page(client, f"/staff/{person.pk}/")
     client.post(f"/staff/conflicts/{conflict.pk}/remove/", {"reason": "登记错误"})
     conflict.refresh_from_db()
@@ -179,14 +179,14 @@ def test_conflict_pages_record_and_remove(world):
     assert client.get(f"/staff/conflicts/{conflict.pk}/remove/").status_code == 404
 
 
-def test_station_chief_cannot_remove_another_stations_conflict(world):
+def test_station_chief_cannot_remove_another_stations_conflict(staffing):
     conflict = services.record_conflict(
-        actor=world.chief,
-        inspector=world.west_inspectors[0],
-        entity=world.west_entity,
+        actor=staffing.chief,
+        inspector=staffing.west_inspectors[0],
+        entity=staffing.west_entity,
         kind="other",
     )
-    client = client_for(world.east_chief)
+    client = client_for(staffing.east_chief)
     assert (
         client.post(f"/staff/conflicts/{conflict.pk}/remove/", {"reason": "x"}).status_code == 404
     )
@@ -196,22 +196,22 @@ def test_station_chief_cannot_remove_another_stations_conflict(world):
     ).exists()
 
 
-def test_member_department_sees_no_staff_pages(world):
+def test_member_department_sees_no_staff_pages(staffing):
     health = OrgUnitFactory(code="dept-health", kind=OrgUnitKind.MEMBER_DEPARTMENT)
     liaison = UserFactory(org_unit=health, roles=[Role.LIAISON])
     assert client_for(liaison).get("/staff/").status_code == 403
 
 
-def test_nav_and_dashboard_panel_show_certificates_running_out(world):
+def test_nav_and_dashboard_panel_show_certificates_running_out(staffing):
     soon = timezone.localdate() + dt.timedelta(days=10)
     QualificationFactory(
-        holder=world.east_inspectors[1], certificate_number="ZF777", valid_until=soon
+        holder=staffing.east_inspectors[1], certificate_number="ZF777", valid_until=soon
     )
     QualificationFactory(
-        holder=world.west_inspectors[0], certificate_number="ZF888", valid_until=soon
+        holder=staffing.west_inspectors[0], certificate_number="ZF888", valid_until=soon
     )
-    home = page(client_for(world.east_chief), "/home/")
+    home = page(client_for(staffing.east_chief), "/home/")
     assert 'href="/staff/"' in home and "执法人员" in home
     assert "执法证 60 天内到期" in home and "ZF777" in home and "ZF888" not in home
-    inspector_home = page(client_for(world.east_inspectors[0]), "/home/")
+    inspector_home = page(client_for(staffing.east_inspectors[0]), "/home/")
     assert "执法证 60 天内到期" not in inspector_home
