@@ -5,7 +5,9 @@ an inspector about themself (自行申报回避)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
 
 from yaoan.core.enums import Role
 from yaoan.core.rules import data_scope
@@ -30,3 +32,12 @@ def covers_inspector(user: User, inspector: User) -> bool:
     """The inspector's unit is within the user's scope (a district-wide unit: everyone)."""
     scope = data_scope(user)
     return not scope.nothing and scope.covers(inspector.org_unit_id)
+
+
+def may_manage_qualification(user: User, qualification: Any) -> bool:
+    """Renew or revoke this certificate: a section chief whose scope covers its holder."""
+    return can_manage_staff(user) and covers_inspector(user, qualification.holder)
+
+
+# the workflow page (/workflows/) names who may take the step
+may_manage_qualification.label = gettext_lazy("股室负责人（持证人在其辖区内）")  # type: ignore[attr-defined]

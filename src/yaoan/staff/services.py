@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from yaoan.core import audit
 from yaoan.core.enums import Role
 from yaoan.core.models import Subdistrict, User
+from yaoan.core.transitions import require_transition, take
 from yaoan.registry.enums import ProductClass
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 from yaoan.staff.enums import ConflictKind, QualificationKind, QualificationStatus, StaffError
 from yaoan.staff.models import InspectorConflict, InspectorProfile, Qualification
 from yaoan.staff.rules import can_declare_own_conflict, can_manage_staff, covers_inspector
+from yaoan.staff.workflow import QUALIFICATION
 
 QUALIFICATION_AUDIT_FIELDS = [
     "holder_id",
@@ -225,19 +227,19 @@ def add_qualification(
     return qualification
 
 
-def _locked_active(qualification: Qualification) -> Qualification:
-    locked = (
-        Qualification.objects.select_for_update().select_related("holder").get(pk=qualification.pk)
+def _replacement(old: Qualification, actor: User, fields: dict[str, Any]) -> Qualification:
+    return Qualification.objects.create(
+        holder_id=old.holder_id,
+        kind=old.kind,
+        issuing_authority=old.issuing_authority,
+        product_classes=list(old.product_classes),
+        renewal_of=old,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        **fields,
     )
-    if locked.status != QualificationStatus.ACTIVE:
-        raise _invalid(
-            _("该证书已%(state)s，不能再操作。") % {"state": locked.get_status_display()},
-            StaffError.ILLEGAL_TRANSITION,
-        )
-    return locked
 
 
-@transaction.atomic
 def renew_qualification(
     *,
     actor: User,
@@ -246,65 +248,57 @@ def renew_qualification(
     valid_until: dt.date,
     certificate_number: str = "",
 ) -> Qualification:
-    """The renewed certificate is a new row; the old one stays, marked 已换证."""
-    old = _locked_active(qualification)
-    _require_manager(actor, old.holder)
+    """The "renew" row of workflow.QUALIFICATION: the renewed certificate is a new row and
+    the old one stays, marked 已换证. Returns the new certificate."""
+    _require_manager(actor, qualification.holder)
+    # an already replaced or revoked certificate says so before its dates are looked at
+    require_transition(QUALIFICATION, qualification.status, "renew")
     _check_dates(valid_from, valid_until)
-    if valid_until <= old.valid_until:
+    if valid_until <= qualification.valid_until:
         raise _invalid(
-            _("换发后的有效期至须晚于原证书的 %(d)s。") % {"d": old.valid_until.isoformat()},
+            _("换发后的有效期至须晚于原证书的 %(d)s。")
+            % {"d": qualification.valid_until.isoformat()},
             StaffError.DATES,
             "valid_until",
         )
-    number = certificate_number.strip().upper() or old.certificate_number
-    _check_number_free(old.kind, number, except_pk=old.pk)
-    old.status = QualificationStatus.RENEWED
-    old.save(update_fields=["status"])
-    new = Qualification.objects.create(
-        holder=old.holder,
-        kind=old.kind,
-        certificate_number=number,
-        issuing_authority=old.issuing_authority,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        product_classes=list(old.product_classes),
-        renewal_of=old,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
-    )
-    audit.record(
-        "staff.qualification.renewed",
-        actor=actor,
-        obj=new,
-        before=audit.snapshot(old, ["certificate_number", "valid_from", "valid_until"]),
-        after=audit.snapshot(new, QUALIFICATION_AUDIT_FIELDS),
-    )
-    return new
+    number = certificate_number.strip().upper() or qualification.certificate_number
+    fields = {"certificate_number": number, "valid_from": valid_from, "valid_until": valid_until}
+    details: dict[str, Any] = {}  # filled by the update, read by the transition's audit event
+    renewed: list[Qualification] = []
+
+    def replace(locked: Any) -> list[str]:
+        _check_number_free(locked.kind, number, except_pk=locked.pk)
+        # the old row leaves "active" before its successor (often the same number) enters
+        # it: one active certificate per number is a database constraint
+        locked.status = QualificationStatus.RENEWED
+        locked.save(update_fields=["status"])
+        new = _replacement(locked, actor, fields)
+        renewed.append(new)
+        details.update(renewed_as=new.pk, **{k: str(v) for k, v in fields.items()})
+        return []
+
+    take(QUALIFICATION, qualification, "renew", actor=actor, update=replace, details=details)
+    return renewed[0]
 
 
-@transaction.atomic
 def revoke_qualification(
     *, actor: User, qualification: Qualification, reason: str
 ) -> Qualification:
-    """Soft: the row stays with its reason; a revoked 执法证 keeps its holder out of draws."""
+    """The "revoke" row of workflow.QUALIFICATION: the row stays with its reason; a revoked
+    执法证 keeps its holder out of draws."""
     if not reason.strip():
         raise _invalid(_("撤销证书须填写原因。"), StaffError.REASON_REQUIRED, "reason")
-    locked = _locked_active(qualification)
-    _require_manager(actor, locked.holder)
-    locked.status = QualificationStatus.REVOKED
-    locked.revoked_reason = reason.strip()
-    locked.revoked_by = actor
-    locked.revoked_at = timezone.now()
-    locked.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
-    audit.record(
-        "staff.qualification.revoked",
-        actor=actor,
-        obj=locked,
-        reason=locked.revoked_reason,
-        before={"status": QualificationStatus.ACTIVE.value},
-        after={"status": QualificationStatus.REVOKED.value},
-    )
-    return locked
+    _require_manager(actor, qualification.holder)
+
+    def stamp(locked: Any) -> list[str]:
+        locked.revoked_reason = reason.strip()
+        locked.revoked_by = actor
+        locked.revoked_at = timezone.now()
+        return ["revoked_reason", "revoked_by", "revoked_at"]
+
+    revoked = take(QUALIFICATION, qualification, "revoke", actor=actor, reason=reason, update=stamp)
+    assert isinstance(revoked, Qualification)
+    return revoked
 
 
 # --- conflicts of interest --------------------------------------------------------------

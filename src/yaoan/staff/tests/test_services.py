@@ -154,7 +154,10 @@ def test_renewal_replaces_the_certificate_and_keeps_the_old_one(staffing):
     assert old.status == QualificationStatus.RENEWED and new.renewal_of == old
     assert (new.certificate_number, new.product_classes) == ("ZF500001", ["device", "drug"])
     event = AuditEvent.objects.get(action="staff.qualification.renewed")
-    assert event.before["valid_until"] == old.valid_until.isoformat()
+    assert event.object_id == str(old.pk) and event.actor == staffing.east_chief
+    assert (event.before, event.after["status"]) == ({"status": "active"}, "renewed")
+    assert event.after["renewed_as"] == new.pk
+    assert event.after["valid_until"] == new.valid_until.isoformat()
     with pytest.raises(ValidationError) as caught:  # the old one cannot be renewed again
         services.renew_qualification(
             actor=staffing.chief, qualification=old, valid_from=TODAY, valid_until=TODAY
@@ -181,7 +184,8 @@ def test_revocation_needs_a_reason_and_keeps_the_row(staffing):
     q.refresh_from_db()
     assert (q.status, q.revoked_reason, q.revoked_by) == ("revoked", "调离执法岗位", staffing.chief)
     event = AuditEvent.objects.get(action="staff.qualification.revoked")
-    assert event.reason == "调离执法岗位" and event.after == {"status": "revoked"}
+    assert event.reason == "调离执法岗位" and event.before["status"] == "active"
+    assert (event.after["status"], event.after["revoked_by_id"]) == ("revoked", staffing.chief.pk)
 
 
 def test_station_chief_cannot_touch_another_stations_certificates(staffing):
