@@ -75,6 +75,7 @@ api.add_router("/registry/", "yaoan.registry.api.routes.router")
 api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
+api.add_router("/staff/", "yaoan.staff.api.routes.router")
 api.add_router("/draws/", "yaoan.draws.api.routes.router")
 # executing a draw schedules its visits: inspections' route, under the draws path
 api.add_router("/draws/", "yaoan.inspections.api.draws.draw_router")

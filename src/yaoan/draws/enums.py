@@ -1,4 +1,4 @@
-"""Kinds and states of draws, kinds of conflicts of interest, and coded errors."""
+"""Kinds and states of draws, the avoidance rules, and coded errors."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +20,6 @@ class DrawStatus(models.TextChoices):
 class SelectionMode(models.TextChoices):
     RATIO = "ratio", _("按比例")
     COUNT = "count", _("按数量")
-
-
-class ConflictKind(models.TextChoices):
-    RELATIVE = "relative", _("近亲属关系")
-    FORMER_EMPLOYER = "former_employer", _("曾在该单位任职")
-    OTHER = "other", _("其他利害关系")
 
 
 class AvoidanceRule(models.TextChoices):

@@ -1,6 +1,6 @@
 """Who may do what with draws. Reading follows the registry's data scope (S9); a section
-chief creates, commits, executes and redraws; conflicts are recorded by a chief, or by an
-inspector about themself (自行申报回避)."""
+chief creates, commits, executes and redraws. Inspector profiles and conflicts of interest
+are the staff app's (``yaoan.staff.rules``)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ def can_read_draws(user: User) -> bool:
 
 def can_manage_draws(user: User) -> bool:
     return can_read_draws(user) and user.has_role(Role.SECTION_CHIEF)
-
-
-def can_declare_own_conflict(user: User) -> bool:
-    return can_read_draws(user) and user.has_role(Role.INSPECTOR)
 
 
 def covers_draw(user: User, draw: Any) -> bool:

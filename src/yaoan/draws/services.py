@@ -1,6 +1,7 @@
-"""The only writers of draws: commit, execute, redraw, re-verify (conflicts and inspector
-profiles are written by ``yaoan.draws.profiles``). Each is one transaction with its audit
-record: a draw is never half-created, and a drawn draw is never silently redone.
+"""The only writers of draws: commit, execute, redraw, re-verify (inspector profiles,
+qualifications and conflicts are the staff app's: ``yaoan.staff.services``). Each is one
+transaction with its audit record: a draw is never half-created, and a drawn draw is never
+silently redone.
 
 Inspectors enter a draw's published inputs under per-draw pseudonymous codes
 (``yaoan.analytics.draws.pseudonyms``): HMAC-SM3 keyed with a key derived from SECRET_KEY
@@ -41,7 +42,7 @@ from yaoan.analytics.draws import (
 from yaoan.analytics.draws.inputs import BASIS_POINTS
 from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.transitions import take
 from yaoan.draws.enums import (
@@ -53,13 +54,15 @@ from yaoan.draws.enums import (
 )
 from yaoan.draws.extensions import last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
-from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
+from yaoan.draws.models import Draw, DrawAssignment
 from yaoan.draws.queries import check_draw, draws_visible_to
 from yaoan.draws.rules import can_manage_draws, can_read_draws
 from yaoan.draws.workflow import DRAW
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
+from yaoan.staff.models import InspectorConflict
+from yaoan.staff.queries import drawable_profiles
 
 IGNORED_FILTERS = frozenset({"sort", "page"})
 # Draw.selection_value is a PositiveIntegerField: an integer column on PostgreSQL
@@ -244,22 +247,13 @@ class _Candidate:
 
 
 def _candidates(spec: DrawSpec) -> list[_Candidate]:
+    """The inspectors of the chosen units with a profile, leaving out anyone whose
+    执法证 has lapsed today (the staff app's rule: ``staff.queries.drawable_profiles``)."""
     units = {u.pk for u in spec.inspector_units}
     if spec.partner_unit is not None:
         units.add(spec.partner_unit.pk)
-    profiles = (
-        InspectorProfile.objects.filter(
-            user__is_active=True,
-            user__is_system_actor=False,  # core.actors: a job is never drawn
-            user__role_assignments__role=Role.INSPECTOR,
-            user__org_unit_id__in=units,
-        )
-        .select_related("user__org_unit", "home_subdistrict")
-        .prefetch_related("posted_subdistricts")
-        .distinct()
-    )
     candidates = []
-    for profile in profiles:
+    for profile in drawable_profiles(units, timezone.localdate()):
         grids = {s.code for s in profile.posted_subdistricts.all()}
         if profile.home_subdistrict is not None:
             grids.add(profile.home_subdistrict.code)

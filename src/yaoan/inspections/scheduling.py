@@ -26,7 +26,7 @@ from yaoan.core.models import OrgUnit, User
 from yaoan.core.notifications import notify
 from yaoan.core.transitions import take
 from yaoan.draws import services as draw_services
-from yaoan.draws.models import Draw, InspectorConflict
+from yaoan.draws.models import Draw
 from yaoan.draws.queries import superseded_chain
 from yaoan.inspections.enums import InspectionError, InspectionKind, InspectionStatus
 from yaoan.inspections.models import Checklist, Inspection, InspectionInspector
@@ -38,6 +38,7 @@ from yaoan.inspections.rules import (
 from yaoan.inspections.services import _require_scope
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
+from yaoan.staff.queries import conflicted_inspector_ids
 
 MIN_TEAM = 2
 
@@ -130,11 +131,7 @@ def _check_team(
 def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
     """Inspectors with a recorded conflict of interest with the entity (回避)."""
     people = list(inspectors)
-    ids = set(
-        InspectorConflict.objects.filter(
-            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
-        ).values_list("inspector_id", flat=True)
-    )
+    ids = conflicted_inspector_ids(entity, [u.pk for u in people])
     return [u for u in people if u.pk in ids]
 
 

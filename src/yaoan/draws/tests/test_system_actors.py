@@ -7,8 +7,8 @@ from yaoan.core.actors import system_actor
 from yaoan.core.enums import Role
 from yaoan.core.models import RoleAssignment, User
 from yaoan.draws import services
-from yaoan.draws.queries import inspectors_visible_to
-from yaoan.draws.tests.factories import InspectorProfileFactory
+from yaoan.staff.queries import inspectors_visible_to
+from yaoan.staff.tests.factories import InspectorProfileFactory
 
 
 def planted_in(station):  # type: ignore[no-untyped-def]

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from yaoan.common.testing import totp_code
 from yaoan.core.models import OrgUnit, User
-from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
-from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.draws.models import Draw
 from yaoan.draws.services import DrawSpec
 from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
@@ -21,6 +20,8 @@ from yaoan.plans import services as plan_services
 from yaoan.plans.models import AnnualPlan, PlanItem
 from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
+from yaoan.staff import services as staff_services
+from yaoan.staff.models import InspectorProfile
 
 
 @dataclass
@@ -39,7 +40,7 @@ def profile_inspectors(site: Site) -> None:
     """Draws take inspectors with a profile (a badge number) only."""
     for n, user in enumerate((site.inspector, site.partner)):
         if not InspectorProfile.objects.filter(user=user).exists():
-            draw_profiles.save_profile(
+            staff_services.save_profile(
                 actor=site.chief,
                 user=user,
                 badge_number=f"YJ{user.pk:05d}{n}",

@@ -112,9 +112,9 @@ def test_drawn_inspection_is_cancelled_only_by_a_redraw(site: Site) -> None:
 
 
 def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(site: Site) -> None:
-    from yaoan.draws import profiles as draw_profiles
+    from yaoan.staff import services as staff_services
 
-    draw_profiles.record_conflict(
+    staff_services.record_conflict(
         actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative", note="配偶"
     )
     with pytest.raises(ValidationError) as exc:
@@ -125,10 +125,10 @@ def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(site: Site) ->
 def test_a_drawn_team_with_a_recorded_conflict_is_refused_too(site: Site) -> None:
     """A conflict recorded after a draw's commitment is not in its frozen inputs: the
     listener's scheduling must not trust the draw to have avoided it."""
-    from yaoan.draws import profiles as draw_profiles
+    from yaoan.staff import services as staff_services
 
     drawn = draw(site)
-    draw_profiles.record_conflict(
+    staff_services.record_conflict(
         actor=site.chief, inspector=site.partner, entity=site.pharmacy, kind="relative"
     )
     with pytest.raises(ValidationError) as exc:
