@@ -11,6 +11,7 @@ from yaoan.analytics.draws import Problem, VerifyReport, build_document, documen
 from yaoan.core.enums import Role
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
 from yaoan.registry.queries import entities_visible_to
 
@@ -22,12 +23,7 @@ LIST_DEFERRED = ("inputs", "inspector_refs", "seed")
 
 
 def draws_visible_to(user: User) -> QuerySet[Draw]:
-    scope = data_scope(user)
-    if scope.nothing:
-        return Draw.objects.none()
-    if scope.everything:
-        return Draw.objects.all()
-    return Draw.objects.filter(stations__in=scope.station_ids).distinct()
+    return visible_to(user, Draw.objects.all(), station="stations")
 
 
 def published_draws() -> QuerySet[Draw]:

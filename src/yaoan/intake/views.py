@@ -21,7 +21,7 @@ from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, User
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake import services
 from yaoan.intake.forms import IntakeFilterForm, MergeForm, ReasonForm
@@ -62,9 +62,8 @@ def page_actions(item: IntakeItem, user: User) -> list[Any]:
 
 
 def _stations(user: User) -> QuerySet[OrgUnit]:
-    scope = data_scope(user)
     stations = OrgUnit.objects.filter(kind=OrgUnitKind.STATION).order_by("name")
-    return stations if scope.everything else stations.filter(pk__in=scope.station_ids or ())
+    return visible_to(user, stations, station="pk")
 
 
 def filtered_items(user: User, data: Any) -> tuple[IntakeFilterForm, QuerySet[IntakeItem]]:

@@ -25,6 +25,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.plans import keylist, services
 from yaoan.plans.documents import plan_document
@@ -421,9 +422,7 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     changes = PlanItemChange.objects.filter(plan__year=plan.year).select_related(
         "entity__subdistrict", "changed_by", "plan"
     )
-    scope = data_scope(user)
-    if not scope.everything:
-        changes = changes.filter(entity__subdistrict__station_id__in=scope.station_ids or ())
+    changes = visible_to(user, changes, station="entity__subdistrict__station")
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/plan_history.html", {"plan": plan, "page_obj": page})
 

@@ -13,6 +13,7 @@ from yaoan.core.access import visible_or_404
 from yaoan.core.models import User
 from yaoan.core.pii.fields import matches
 from yaoan.core.rules import DataScope, data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.registry.enums import ExpiryWindow, LicenceKind, LicenceStatus
 from yaoan.registry.extensions import profile_granted
 from yaoan.registry.models import Entity, Licence, Product
@@ -91,16 +92,13 @@ def entities_matching(qs: QuerySet[Entity], term: str) -> QuerySet[Entity]:
 
 
 def licences_visible_to(user: User) -> QuerySet[Licence]:
-    scope = data_scope(user)
-    qs = Licence.objects.filter(entity__is_deleted=False)
-    if scope.everything:
-        return qs
-    return qs.filter(entity__subdistrict__station_id__in=scope.station_ids)
+    live = Licence.objects.filter(entity__is_deleted=False)
+    return visible_to(user, live, station="entity__subdistrict__station")
 
 
 def products_visible_to(user: User) -> QuerySet[Product]:
     """The product catalogue is district-wide reference data, for anyone who reads the registry."""
-    return Product.objects.none() if data_scope(user).nothing else Product.objects.all()
+    return visible_to(user, Product.objects.all(), station=None)
 
 
 def expiring_licences(qs: QuerySet[Licence], window: str, today: dt.date) -> QuerySet[Licence]:
