@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.core.rules import data_scope
+from yaoan.core.scoping import within
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity, Licence
 from yaoan.registry.queries import (
@@ -51,15 +52,17 @@ class QueryShape(enum.Enum):
 
 
 def listed_entities(user: User, shape: QueryShape = QueryShape.SET) -> QuerySet[Entity]:
-    """The entities ``queries.entities_visible_to(user)`` returns, with the station scope
-    written as in_stations: the list's base."""
+    """The entities ``queries.entities_visible_to(user)`` returns, the list's base: the
+    grids the user sees (core.scoping) and the entities in them, written as in_stations
+    is (``subdistrict IN (the grids)``, or the walked form), not as a join."""
     scope = data_scope(user)
     qs = Entity.objects.filter(is_deleted=False)
-    if scope.nothing:
-        return qs.none()
     if scope.everything:
         return qs
-    return in_stations(qs, scope.station_ids or (), shape)
+    if scope.nothing:
+        return qs.none()
+    grids = within(scope, Subdistrict.objects.all(), station="station")
+    return qs.filter(In(_grid_column(qs, shape), grids.values("pk")))
 
 
 def in_stations(

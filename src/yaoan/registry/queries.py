@@ -12,7 +12,6 @@ from django.utils import timezone
 from yaoan.core.access import visible_or_404
 from yaoan.core.models import User
 from yaoan.core.pii.fields import matches
-from yaoan.core.rules import DataScope, data_scope
 from yaoan.core.scoping import visible_to
 from yaoan.registry.enums import ExpiryWindow, LicenceKind, LicenceStatus
 from yaoan.registry.extensions import profile_granted
@@ -21,22 +20,20 @@ from yaoan.registry.models import Entity, Licence, Product
 EXPIRY_WARNING_DAYS = (90, 30)
 
 
+# an entity belongs to the station whose grid holds its subdistrict (core.scoping)
+ENTITY_STATION = "subdistrict__station"
+
+
 def entities_visible_to(user: User) -> QuerySet[Entity]:
     """The entities (not deleted) in the user's scope: every reader of the registry, in
     every app, starts here. The entity list writes the same scope in its own SQL forms
-    (registry.listing_sql), tested to list exactly these."""
-    return _in_scope(Entity.objects.filter(is_deleted=False), data_scope(user))
+    (registry.listing_sql.listed_entities), tested to list exactly these."""
+    return visible_to(user, Entity.objects.filter(is_deleted=False), station=ENTITY_STATION)
 
 
 def deleted_entities_visible_to(user: User) -> QuerySet[Entity]:
     """Deleted entities in the user's scope: only to restore one."""
-    return _in_scope(Entity.objects.filter(is_deleted=True), data_scope(user))
-
-
-def _in_scope(qs: QuerySet[Entity], scope: DataScope) -> QuerySet[Entity]:
-    if scope.everything:
-        return qs
-    return qs.filter(subdistrict__station_id__in=scope.station_ids or ())
+    return visible_to(user, Entity.objects.filter(is_deleted=True), station=ENTITY_STATION)
 
 
 # the trigram index (SQLite FTS5, PostgreSQL pg_trgm) finds substrings of 3+ characters;
