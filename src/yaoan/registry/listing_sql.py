@@ -3,7 +3,7 @@
 Only the list page (registry.listing) uses these. Every other reader of entities — the
 API, the export, draws, inspections, trace, plans — calls the plain
 ``queries.entities_visible_to(user)`` and ``filtersets.EntityFilterSet``; each form here
-finds exactly the same entities as those (tests/test_list_forms.py), written so that
+finds exactly the same entities as those (tests/test_list_shapes.py), written so that
 SQLite's and PostgreSQL's planners pick the plan that suits the list at 100k entities.
 """
 
