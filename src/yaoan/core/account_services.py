@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.enums import CoreError
 from yaoan.core.models import PasswordHistory, User
@@ -31,7 +32,7 @@ ENROLMENT_CODE_DIGITS = 8
 def _require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("请填写原因")}, code="reason_required")
+        raise invalid(REASON_REQUIRED, _("请填写原因"), field="reason")
     return reason
 
 

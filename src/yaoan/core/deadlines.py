@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import APPROVER_IS_SUBMITTER, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import DeadlineState, DeadlineUnit, ExtensionStatus, NotificationKind
@@ -285,7 +286,7 @@ def cancel_deadlines(subject: models.Model, codes: Iterable[str] | None = None) 
 def _need_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({field: ValidationError(_("请填写理由"), code="reason_required")})
+        raise invalid(REASON_REQUIRED, _("请填写理由"), field=field)
     return reason
 
 
@@ -307,13 +308,9 @@ def suspend_deadline(
             code="not_open",
         )
     if start < deadline.started_on or start > deadline.due_on:
-        raise ValidationError(
-            {"start": ValidationError(_("中止日须在起算日与期限之间"), code="out_of_range")}
-        )
+        raise invalid("out_of_range", _("中止日须在起算日与期限之间"), field="start")
     if deadline.suspensions.filter(ended_on__gt=start).exists():
-        raise ValidationError(
-            {"start": ValidationError(_("中止期间与已有的中止期间重叠"), code="overlap")}
-        )
+        raise invalid("overlap", _("中止期间与已有的中止期间重叠"), field="start")
     suspension = DeadlineSuspension.objects.create(
         deadline=deadline, reason=reason, started_on=start, started_by=actor
     )
@@ -351,9 +348,7 @@ def resume_deadline(deadline: Deadline, *, actor: User, end: dt.date | None = No
         raise ValidationError(_("该期限未在中止计时中"), code="not_suspended")
     end = end or today()
     if end < suspension.started_on:
-        raise ValidationError(
-            {"end": ValidationError(_("恢复日不能早于中止日"), code="out_of_range")}
-        )
+        raise invalid("out_of_range", _("恢复日不能早于中止日"), field="end")
     calendar = WorkingCalendar(provisional=True)
     before = _facts(deadline)
     suspension.units = _units_between(deadline.unit, suspension.started_on, end, calendar)
@@ -443,9 +438,8 @@ def decide_extension(
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("该延期申请已审批"), code="already_decided")
     if extension.requested_by_id == actor.pk:
-        raise ValidationError(
-            _("审批人不能是申请人本人，请由另一位有审批权限的人员审批"),
-            code="approver_is_submitter",
+        raise invalid(
+            APPROVER_IS_SUBMITTER, _("审批人不能是申请人本人，请由另一位有审批权限的人员审批")
         )
     if not can_approve_extension(actor, deadline):
         raise PermissionDenied(_("您没有审批该期限延期的权限"))

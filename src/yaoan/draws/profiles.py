@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.enums import Role
 from yaoan.core.models import Subdistrict, User
 from yaoan.draws.enums import ConflictKind
 from yaoan.draws.models import InspectorConflict, InspectorProfile
 from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws
-from yaoan.draws.services import _invalid, _require_manager
+from yaoan.draws.services import _require_manager
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
@@ -32,13 +33,13 @@ def record_conflict(
     if not entities_visible_to(actor).filter(pk=entity.pk).exists():
         raise PermissionDenied(_("该监管对象不在您的管辖范围内。"))
     if not inspector.has_role(Role.INSPECTOR):
-        raise _invalid(_("只能为检查员登记回避事由。"), field_name="inspector")
+        raise invalid(INVALID, _("只能为检查员登记回避事由。"), field="inspector")
     if kind not in ConflictKind.values:
-        raise _invalid(_("请选择回避事由。"), field_name="kind")
+        raise invalid(INVALID, _("请选择回避事由。"), field="kind")
     if InspectorConflict.objects.filter(
         inspector=inspector, entity=entity, is_removed=False
     ).exists():
-        raise _invalid(_("该检查员与该对象的回避事由已登记。"), field_name="entity")
+        raise invalid(INVALID, _("该检查员与该对象的回避事由已登记。"), field="entity")
     conflict = InspectorConflict.objects.create(
         inspector=inspector,
         entity=entity,
@@ -61,10 +62,10 @@ def remove_conflict(*, actor: User, conflict: InspectorConflict, reason: str) ->
     """Soft removal with a reason: the record stays for the auditor (S17)."""
     _require_manager(actor)
     if not reason.strip():
-        raise _invalid(_("撤销回避事由须填写原因。"), field_name="reason")
+        raise invalid(INVALID, _("撤销回避事由须填写原因。"), field="reason")
     conflict = InspectorConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.is_removed:
-        raise _invalid(_("该回避事由已撤销。"))
+        raise invalid(INVALID, _("该回避事由已撤销。"))
     conflict.is_removed = True
     conflict.removed_reason = reason.strip()
     conflict.removed_by = actor
@@ -99,7 +100,7 @@ def save_profile(
 ) -> InspectorProfile:
     _require_manager(actor)
     if not user.has_role(Role.INSPECTOR):
-        raise _invalid(_("只能为检查员建档。"))
+        raise invalid(INVALID, _("只能为检查员建档。"))
     profile = InspectorProfile.objects.select_for_update().filter(user=user).first()
     created = profile is None
     if profile is None:

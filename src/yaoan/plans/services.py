@@ -25,6 +25,13 @@ from yaoan.analytics.planning import (
     place_remainder,
     select_joint,
 )
+from yaoan.common.errors import (
+    APPROVER_IS_SUBMITTER,
+    ILLEGAL_TRANSITION,
+    INVALID,
+    REASON_REQUIRED,
+    invalid,
+)
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
@@ -38,6 +45,7 @@ from yaoan.plans.enums import (
     KeyListCode,
     PlanAction,
     PlanError,
+    PlanLock,
     PlanStatus,
 )
 from yaoan.plans.models import (
@@ -72,31 +80,21 @@ def _require_manager(actor: User | None) -> None:
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("请填写修改原因。"), code=PlanError.REASON_REQUIRED)}
-        )
+        raise invalid(REASON_REQUIRED, _("请填写修改原因。"), field="reason")
     return reason
 
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(
-            {
-                "year": ValidationError(
-                    _("年度须在 %(a)s 至 %(b)s 之间。") % {"a": MIN_YEAR, "b": MAX_YEAR},
-                    code=PlanError.BAD_YEAR,
-                )
-            }
+        raise invalid(
+            PlanError.BAD_YEAR,
+            _("年度须在 %(a)s 至 %(b)s 之间。") % {"a": MIN_YEAR, "b": MAX_YEAR},
+            field="year",
         )
 
 
 def _audit_actor(actor: User | None, source: str) -> dict[str, Any]:
     return {"actor": actor} if actor is not None else {"actor_username": f"{SYSTEM_ACTOR}:{source}"}
-
-
-def _invalid(field: str | None, message: str, code: str) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -122,9 +120,7 @@ def _clean_frequency_rule(rule: FrequencyRule) -> None:
         rule.full_clean()
     except ValidationError as exc:
         if "__all__" in getattr(exc, "message_dict", {}):
-            raise _invalid(
-                "min_visits", str(PlanError.DUPLICATE_RULE.label), PlanError.DUPLICATE_RULE
-            ) from exc
+            raise invalid(PlanError.DUPLICATE_RULE, field="min_visits") from exc
         raise
 
 
@@ -401,11 +397,10 @@ def generate_plan(
         AnnualPlan.objects.select_for_update().filter(year=year, status__in=OPEN_STATUSES).first()
     )
     if open_plan is not None and open_plan.status == PlanStatus.SUBMITTED:
-        raise _invalid(
-            None,
+        raise invalid(
+            PlanLock.SUBMITTED_LOCKED,
             _("%(y)s年度第%(v)s版已提交审批，不能重新生成；请先退回修改。")
             % {"y": year, "v": open_plan.version},
-            PlanError.SUBMITTED_LOCKED,
         )
     planned, snapshot = compute_plan(year)
     now = timezone.now()
@@ -458,14 +453,13 @@ def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> Annu
     reason = _require_reason(reason)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
-        raise _invalid(None, _("只有已批准的版本可以修订。"), PlanError.ILLEGAL_TRANSITION)
+        raise invalid(ILLEGAL_TRANSITION, _("只有已批准的版本可以修订。"))
     open_plan = AnnualPlan.objects.filter(year=plan.year, status__in=OPEN_STATUSES).first()
     if open_plan is not None:
-        raise _invalid(
-            None,
+        raise invalid(
+            PlanLock.OPEN_VERSION_EXISTS,
             _("%(y)s年度已有未批准的第%(v)s版，请在该版本上修改。")
             % {"y": plan.year, "v": open_plan.version},
-            PlanError.OPEN_VERSION_EXISTS,
         )
     draft = AnnualPlan.objects.create(
         year=plan.year,
@@ -502,8 +496,8 @@ def _editable_plan(plan: AnnualPlan, actor: User | None, reason: str) -> AnnualP
     if plan.status == PlanStatus.APPROVED:
         return start_revision(actor=actor, plan=plan, reason=reason)
     if plan.status == PlanStatus.SUBMITTED:
-        raise _invalid(None, str(PlanError.SUBMITTED_LOCKED.label), PlanError.SUBMITTED_LOCKED)
-    raise _invalid(None, str(PlanError.SUPERSEDED_LOCKED.label), PlanError.SUPERSEDED_LOCKED)
+        raise invalid(PlanLock.SUBMITTED_LOCKED)
+    raise invalid(PlanLock.SUPERSEDED_LOCKED)
 
 
 def _spread_one(plan: AnnualPlan, station_id: int, count: int, exclude: int | None) -> list[int]:
@@ -522,17 +516,17 @@ def _spread_one(plan: AnnualPlan, station_id: int, count: int, exclude: int | No
 
 def _check_counts(count: int, quarters: Sequence[int]) -> None:
     if not 1 <= count <= MAX_VISITS:
-        raise _invalid(
-            "required_count",
-            _("检查次数须在 1 至 %(n)s 之间；不再检查请移出清单。") % {"n": MAX_VISITS},
+        raise invalid(
             "invalid",
+            _("检查次数须在 1 至 %(n)s 之间；不再检查请移出清单。") % {"n": MAX_VISITS},
+            field="required_count",
         )
     if len(quarters) != 4 or any(q < 0 for q in quarters) or sum(quarters) != count:
-        raise _invalid(
-            "quarters",
+        raise invalid(
+            PlanError.QUARTERS_MISMATCH,
             _("各季度次数之和（%(s)s）须等于检查次数（%(n)s）。")
             % {"s": sum(quarters), "n": count},
-            PlanError.QUARTERS_MISMATCH,
+            field="quarters",
         )
 
 
@@ -541,7 +535,7 @@ def _station(station: OrgUnit | int) -> OrgUnit:
         pk=station.pk if isinstance(station, OrgUnit) else station, kind=OrgUnitKind.STATION
     ).first()
     if found is None:
-        raise _invalid("station", _("负责所须为市场监管所。"), "invalid")
+        raise invalid(INVALID, _("负责所须为市场监管所。"), field="station")
     return found
 
 
@@ -642,9 +636,9 @@ def add_item(
     plan = _editable_plan(plan, actor, reason)
     entity = Entity.objects.select_related("subdistrict").get(pk=entity.pk)
     if not keylist.live_entities().filter(pk=entity.pk).exists():
-        raise _invalid("entity", str(PlanError.ENTITY_NOT_LIVE.label), PlanError.ENTITY_NOT_LIVE)
+        raise invalid(PlanError.ENTITY_NOT_LIVE, field="entity")
     if PlanItem.objects.filter(plan=plan, entity=entity).exists():
-        raise _invalid("entity", str(PlanError.DUPLICATE_ENTITY.label), PlanError.DUPLICATE_ENTITY)
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity")
     station_id = entity.subdistrict.station_id
     counts = (
         list(quarters)
@@ -670,9 +664,7 @@ def add_item(
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:
-        raise _invalid(
-            "entity", str(PlanError.DUPLICATE_ENTITY.label), PlanError.DUPLICATE_ENTITY
-        ) from exc
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity") from exc
     _record_change(
         actor=actor,
         item=item,
@@ -767,11 +759,10 @@ def transition_plan(
     if action == PlanAction.SUPERSEDE:
         action = "supersede_by_hand"  # only an approval supersedes: not in the table by hand
     if action != PlanAction.SUBMIT and is_plan_approver(actor) and authored_plan(actor, plan):
-        raise _invalid(
-            None,
+        raise invalid(
+            APPROVER_IS_SUBMITTER,
             _("您生成或提交了这一版本，不能自己审批；请由另一位%(r)s审批。")
             % {"r": Role(plan_approver_role()).label},
-            PlanError.APPROVER_IS_SUBMITTER,
         )
 
     def update(locked: Any) -> list[str]:

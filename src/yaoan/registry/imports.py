@@ -38,7 +38,7 @@ class EntityImportContext:
     scope: DataScope
 
     def in_scope(self, subdistrict: Subdistrict) -> bool:
-        return self.scope.everything or subdistrict.station_id in (self.scope.station_ids or ())
+        return self.scope.covers(subdistrict.station_id)
 
 
 def build_context(actor: User) -> EntityImportContext:

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.models import User
 from yaoan.core.pii.crypto import key_id_of
@@ -102,12 +103,10 @@ def reveal(*, actor: User, obj: models.Model, field: str, reason: str) -> str:
     """The full value of ``obj.field``, for a reader who may see it and says why."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("请填写查看原因。"), code="reason_required")}
-        )
+        raise invalid(REASON_REQUIRED, _("请填写查看原因。"), field="reason")
     if len(reason) > REVEAL_REASON_MAX:
         message = _("查看原因不能超过 %(n)d 个字。") % {"n": REVEAL_REASON_MAX}
-        raise ValidationError({"reason": ValidationError(message, code="reason_too_long")})
+        raise invalid("reason_too_long", message, field="reason")
     if not may_reveal(actor, obj, field):
         raise refuse_reveal(actor=actor, obj=obj, field=field, reason=reason)
     with transaction.atomic():
