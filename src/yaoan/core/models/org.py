@@ -133,8 +133,11 @@ class User(AbstractUser):
         return cached
 
     def _read_roles(self) -> frozenset[str]:
-        """Every page reads the roles once: plain SQL takes 30 µs where building the same
-        query through the ORM took 320 µs."""
+        """The one query every signed-in request of every app runs (permissions, the menu,
+        the data scope), so it is written as plain SQL: one column by an indexed key,
+        nothing for the ORM to add. Building the same query through the ORM costs about
+        ten times as much (2026-12-07: 70 µs against 725 µs on a busy 2-core machine;
+        30 against 320 idle) — on every page, not only the entity list."""
         connection = connections[self._state.db or DEFAULT_DB_ALIAS]
         table = connection.ops.quote_name(RoleAssignment._meta.db_table)
         with connection.cursor() as cursor:
