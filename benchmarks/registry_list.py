@@ -289,13 +289,12 @@ def explain_only(connection: Any, name: str, url: str, plans: list[str]) -> None
     from django.http import QueryDict
 
     from yaoan.core.models import User
-    from yaoan.registry.filtersets import EntityFilterSet
-    from yaoan.registry.queries import entities_visible_to
+    from yaoan.registry.listing_sql import ListFilterSet, listed_entities
 
     plans.append(f"-- {name}: {url} (plan only)")
     user = User.objects.get(username="qj.inspector")
     query = url.split("?", 1)[1]
-    qs = EntityFilterSet(QueryDict(query), queryset=entities_visible_to(user)).qs
+    qs = ListFilterSet(QueryDict(query), queryset=listed_entities(user)).qs
     sql, params = qs.query.sql_with_params()
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:

@@ -22,9 +22,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from yaoan.common.errors import ConflictCode, ErrorCode, TooLargeCode
 from yaoan.common.text import find_unencodable
 from yaoan.core.api_auth import ApiTokenAuth, TokenScopeError, VerifiedSessionAuth
-from yaoan.registry.api.routes import router as registry_router
 
 DESCRIPTION = """药安的 JSON 接口。
 
@@ -71,10 +71,11 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), VerifiedSessionAuth()],
     parser=StorableJsonParser(),
 )
-api.add_router("/registry/", registry_router)
+api.add_router("/registry/", "yaoan.registry.api.routes.router")
 api.add_router("/inspections/", "yaoan.inspections.api.routes.router")
 api.add_router("/public/", "yaoan.inspections.api.routes.public_router")
 api.add_router("/plans/", "yaoan.plans.api.routes.router")
+api.add_router("/staff/", "yaoan.staff.api.routes.router")
 api.add_router("/draws/", "yaoan.draws.api.routes.router")
 # executing a draw schedules its visits: inspections' route, under the draws path
 api.add_router("/draws/", "yaoan.inspections.api.draws.draw_router")
@@ -167,17 +168,23 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _json(request, {"detail": detail}, 422)
 
 
-# a state change the workflow does not allow from the current state is a conflict (S19)
-CONFLICT_CODES = frozenset({"illegal_transition", "approver_is_submitter", "guard_failed"})
-# a file over the upload limit is refused as too large (S22)
-TOO_LARGE_CODES = frozenset({"attachment_too_large"})
+# the HTTP status of a coded error is its kind's (yaoan.common.errors), the first that
+# applies: a file over the upload limit is too large (S22), a step the current state does
+# not allow a conflict (S19); any other code is invalid input
+STATUS_OF_KIND: tuple[tuple[type[ErrorCode], int], ...] = ((TooLargeCode, 413), (ConflictCode, 409))
+
+
+def _status(codes: list[Any]) -> int:
+    for kind, status in STATUS_OF_KIND:
+        if any(isinstance(code, kind) for code in codes):
+            return status
+    return 422
 
 
 @api.exception_handler(DjangoValidationError)
 def service_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     errors = _django_errors(exc)
-    codes = {e["code"] for e in errors}
-    status = 413 if codes & TOO_LARGE_CODES else 409 if codes & CONFLICT_CODES else 422
+    status = _status([e["code"] for e in errors])
     return _json(request, {"detail": errors}, status)
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("yaoan.core.urls")),
     path("registry/", include("yaoan.registry.urls")),
+    path("staff/", include("yaoan.staff.urls")),
     path("draws/", include("yaoan.draws.urls")),
     path("public/draws/", include("yaoan.draws.urls_public")),
     path("plans/", include("yaoan.plans.urls")),

@@ -14,7 +14,7 @@ from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, StationFactory, SubdistrictFactory, UserFactory
 from yaoan.core.enums import Role
 from yaoan.draws.models import Draw
-from yaoan.draws.tests.factories import InspectorProfileFactory
+from yaoan.staff.tests.factories import InspectorProfileFactory
 
 pytestmark = pytest.mark.browser
 

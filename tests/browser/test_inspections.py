@@ -16,12 +16,12 @@ from playwright.sync_api import expect
 from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
 from yaoan.draws.services import DrawSpec
 from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionStatus
 from yaoan.inspections.models import Inspection, ItemRecord
+from yaoan.staff import services as staff_services
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def team(station, subdistrict, reference_data):
     pharmacy = EntityFactory(subdistrict=subdistrict, name="松鹤大药房")
     # a random inspection comes only from a draw: the station's two inspectors, this pharmacy
     for n, user in enumerate((inspector, partner)):
-        draw_profiles.save_profile(
+        staff_services.save_profile(
             actor=chief,
             user=user,
             badge_number=f"YJ9000{n}",

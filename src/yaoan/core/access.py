@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 
 from yaoan.core import audit
 from yaoan.core.models import User
+from yaoan.core.rules import Gate
 
 M = TypeVar("M", bound=Model)
 
@@ -24,13 +25,19 @@ def refusal(request: HttpRequest, user: User, action: str, message: str = "") ->
 
 
 def allowed_user(
-    request: HttpRequest, allowed: Callable[[User], bool], action: str, message: str = ""
+    request: HttpRequest,
+    allowed: Gate | Callable[[User], bool],
+    action: str = "",
+    message: str = "",
 ) -> User:
-    """The signed-in user (the API's token user when there is one) if ``allowed``; else an
-    audited refusal carrying ``message`` (the API shows it)."""
+    """The signed-in user (the API's token user when there is one) if they pass the app's
+    ``Gate`` (its rule, refusal action and message); else an audited refusal carrying the
+    message (the API and the 403 page show it). A bare rule with ``action`` and ``message``
+    serves a one-off check (an import's own permission)."""
+    gate = allowed if isinstance(allowed, Gate) else Gate(allowed, action, message)
     user: User = getattr(request, "auth", None) or request.user  # type: ignore[assignment]
-    if not allowed(user):
-        raise refusal(request, user, action, message)
+    if not gate.allowed(user):
+        raise refusal(request, user, gate.action, str(gate.message))
     return user
 
 

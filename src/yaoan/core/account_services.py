@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.enums import CoreError
 from yaoan.core.models import PasswordHistory, User
 from yaoan.core.rules import can_manage_accounts, can_manage_roles
-from yaoan.core.services import end_all_sessions, revoke_all_api_tokens
+from yaoan.core.services import end_all_sessions, require_person, revoke_all_api_tokens
 
 ENROLMENT_CODE_DIGITS = 8
 
@@ -31,13 +32,14 @@ ENROLMENT_CODE_DIGITS = 8
 def _require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("请填写原因")}, code="reason_required")
+        raise invalid(REASON_REQUIRED, _("请填写原因"), field="reason")
     return reason
 
 
 def _not_self(actor: User, user: User) -> None:
     if actor.pk == user.pk:
         raise PermissionDenied(_("不能为自己执行此操作，请由另一名管理员办理。"))
+    require_person(user)
 
 
 @transaction.atomic

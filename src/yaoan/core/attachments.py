@@ -39,8 +39,9 @@ from django.utils.translation import gettext_lazy
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
-from yaoan.core.enums import AttachmentError, AttachmentPolicy
+from yaoan.core.enums import AttachmentError, AttachmentLimit, AttachmentPolicy
 from yaoan.core.models import Attachment, User
 from yaoan.core.stored_files import read_checked
 
@@ -91,10 +92,6 @@ class AttachmentTamperedError(Exception):
         self.attachment = attachment
 
 
-def _refusal(code: AttachmentError, message: str) -> ValidationError:
-    return ValidationError(message, code=code.value)
-
-
 def _spec(policy: AttachmentPolicy | str) -> PolicySpec:
     try:
         return POLICIES[AttachmentPolicy(policy)]
@@ -109,7 +106,7 @@ def upload_limit(policy: AttachmentPolicy | str) -> int:
 
 def _too_large(name: str, policy: AttachmentPolicy | str) -> ValidationError:
     mb = upload_limit(policy) // (1024 * 1024)
-    return _refusal(AttachmentError.TOO_LARGE, _("文件“%(n)s”超过 %(m)d MB") % {"n": name, "m": mb})
+    return invalid(AttachmentLimit.TOO_LARGE, _("文件“%(n)s”超过 %(m)d MB") % {"n": name, "m": mb})
 
 
 def read_upload(upload: UploadedFile, policy: AttachmentPolicy | str) -> bytes:
@@ -125,7 +122,7 @@ def read_upload(upload: UploadedFile, policy: AttachmentPolicy | str) -> bytes:
 
 
 def _damaged(name: str) -> ValidationError:
-    return _refusal(AttachmentError.DAMAGED, _("文件“%(n)s”已损坏，无法读取") % {"n": name})
+    return invalid(AttachmentError.DAMAGED, _("文件“%(n)s”已损坏，无法读取") % {"n": name})
 
 
 def _check_image(content: bytes, name: str) -> None:
@@ -183,19 +180,18 @@ def validate_content(content: bytes, name: str, policy: AttachmentPolicy | str) 
     the file."""
     spec = _spec(policy)
     if not content:
-        raise _refusal(AttachmentError.EMPTY, _("文件“%(n)s”为空") % {"n": name})
+        raise invalid(AttachmentError.EMPTY, _("文件“%(n)s”为空") % {"n": name})
     if len(content) > upload_limit(policy):
         raise _too_large(name, policy)
     mime = _sniff(content)
     if mime is None or mime not in spec.types:
-        raise _refusal(
-            AttachmentError.WRONG_TYPE,
-            _("“%(n)s”不是 %(t)s") % {"n": name, "t": spec.described},
+        raise invalid(
+            AttachmentError.WRONG_TYPE, _("“%(n)s”不是 %(t)s") % {"n": name, "t": spec.described}
         )
     CONTENT_CHECKS.get(mime, lambda c, n: None)(content, name)
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in spec.types[mime]:
-        raise _refusal(
+        raise invalid(
             AttachmentError.WRONG_TYPE,
             _("“%(n)s”的扩展名与文件内容不符（内容为 .%(e)s 文件）")
             % {"n": name, "e": spec.types[mime][0]},
@@ -316,7 +312,7 @@ def delete_attachment(attachment: Attachment, *, actor: User, reason: str) -> At
     """Mark the attachment deleted (with who, when and why); the file and row stay for the
     auditor (S17). The calling app has decided the actor may do it."""
     if not reason.strip():
-        raise ValidationError({"reason": _("删除附件须填写原因")}, code="reason_required")
+        raise invalid(REASON_REQUIRED, _("删除附件须填写原因"), field="reason")
     locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
     if locked.deleted_at is not None:
         raise ValidationError(_("附件已删除"), code="already_deleted")

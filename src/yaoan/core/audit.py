@@ -262,6 +262,13 @@ def _against_checkpoints(
     return None
 
 
+def data_version() -> str:
+    """A stamp that changes with every recorded change: every state change writes an audit
+    row, which moves the chain's head (pages keep summaries until it moves)."""
+    head = AuditChainHead.objects.filter(id=1).values_list("last_seq", "last_hash").first()
+    return f"{head[0]}-{head[1][:16]}" if head else "0"
+
+
 def verify_chain(*, checkpoint: bool = True) -> VerifyResult:
     """Walk the chain from the first row to the head as it was when the walk began; report
     the first row that does not link up, or the first checkpoint the chain does not meet.
@@ -322,7 +329,7 @@ def _walk(
     return VerifyResult(checked, None)
 
 
-def accept_restored_chain(*, reason: str) -> checkpoints.Checkpoint:
+def accept_restored_chain(*, actor: User, reason: str) -> checkpoints.Checkpoint:
     """A sanctioned restore (``yaoan restore``) puts back an older chain on purpose: verify
     it as it stands, then start a new baseline of checkpoints from its head. A restore
     behind the system's back has no such checkpoint, and verify reports it as a rollback."""
@@ -334,7 +341,7 @@ def accept_restored_chain(*, reason: str) -> checkpoints.Checkpoint:
     if not result.ok:
         raise ValueError(f"the restored audit chain is broken: {result.first_break}")
     with transaction.atomic():
-        record("core.audit.chain_restored", actor_username="system", reason=reason)
+        record("core.audit.chain_restored", actor=actor, reason=reason)
     head = AuditChainHead.objects.get(id=1)
     return checkpoints.write(
         seq=head.last_seq,

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import APPROVER_IS_SUBMITTER, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import DeadlineState, DeadlineUnit, ExtensionStatus, NotificationKind
@@ -198,6 +199,7 @@ def _facts(deadline: Deadline) -> dict[str, object]:
 @transaction.atomic
 def open_deadline(
     *,
+    actor: User,
     subject: models.Model,
     rule_code: str,
     org_unit: OrgUnit | None,
@@ -207,7 +209,8 @@ def open_deadline(
     url: str = "",
     due_on: dt.date | None = None,
 ) -> Deadline:
-    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改)."""
+    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改).
+    ``actor``: whose action opens it (the audit row names them)."""
     subject_type, subject_id = subject_key(subject)
     rule = _rule(rule_code)
     deadline = Deadline(
@@ -230,7 +233,7 @@ def open_deadline(
     _recalculate(deadline, WorkingCalendar(provisional=True))
     _mark_open_or_overdue(deadline)
     deadline.save()
-    audit.record("core.deadline.opened", obj=deadline, after=_facts(deadline))
+    audit.record("core.deadline.opened", actor=actor, obj=deadline, after=_facts(deadline))
     return deadline
 
 
@@ -254,7 +257,9 @@ def _live(subject: models.Model, codes: Iterable[str] | None) -> QuerySet[Deadli
     return found.select_for_update()
 
 
-def _close(subject: models.Model, codes: Iterable[str] | None, state: str, on: dt.date) -> int:
+def _close(
+    actor: User, subject: models.Model, codes: Iterable[str] | None, state: str, on: dt.date
+) -> int:
     closed = 0
     for deadline in _live(subject, codes):
         before = _facts(deadline)
@@ -264,28 +269,40 @@ def _close(subject: models.Model, codes: Iterable[str] | None, state: str, on: d
         deadline.state, deadline.closed_on = state, on
         deadline.save(update_fields=["state", "closed_on", "met_late"])
         deadline.suspensions.filter(ended_on__isnull=True).update(ended_on=on)
-        audit.record(f"core.deadline.{state}", obj=deadline, before=before, after=_facts(deadline))
+        audit.record(
+            f"core.deadline.{state}",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after=_facts(deadline),
+        )
         closed += 1
     return closed
 
 
 @transaction.atomic
 def meet_deadlines(
-    subject: models.Model, codes: Iterable[str] | None = None, *, on: dt.date | None = None
+    subject: models.Model,
+    codes: Iterable[str] | None = None,
+    *,
+    actor: User,
+    on: dt.date | None = None,
 ) -> int:
     """Mark the subject's running deadlines (of these rules; None or "*" = all) met."""
-    return _close(subject, codes, DeadlineState.MET, on or today())
+    return _close(actor, subject, codes, DeadlineState.MET, on or today())
 
 
 @transaction.atomic
-def cancel_deadlines(subject: models.Model, codes: Iterable[str] | None = None) -> int:
-    return _close(subject, codes, DeadlineState.CANCELLED, today())
+def cancel_deadlines(
+    subject: models.Model, codes: Iterable[str] | None = None, *, actor: User
+) -> int:
+    return _close(actor, subject, codes, DeadlineState.CANCELLED, today())
 
 
 def _need_reason(reason: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({field: ValidationError(_("请填写理由"), code="reason_required")})
+        raise invalid(REASON_REQUIRED, _("请填写理由"), field=field)
     return reason
 
 
@@ -307,13 +324,9 @@ def suspend_deadline(
             code="not_open",
         )
     if start < deadline.started_on or start > deadline.due_on:
-        raise ValidationError(
-            {"start": ValidationError(_("中止日须在起算日与期限之间"), code="out_of_range")}
-        )
+        raise invalid("out_of_range", _("中止日须在起算日与期限之间"), field="start")
     if deadline.suspensions.filter(ended_on__gt=start).exists():
-        raise ValidationError(
-            {"start": ValidationError(_("中止期间与已有的中止期间重叠"), code="overlap")}
-        )
+        raise invalid("overlap", _("中止期间与已有的中止期间重叠"), field="start")
     suspension = DeadlineSuspension.objects.create(
         deadline=deadline, reason=reason, started_on=start, started_by=actor
     )
@@ -351,9 +364,7 @@ def resume_deadline(deadline: Deadline, *, actor: User, end: dt.date | None = No
         raise ValidationError(_("该期限未在中止计时中"), code="not_suspended")
     end = end or today()
     if end < suspension.started_on:
-        raise ValidationError(
-            {"end": ValidationError(_("恢复日不能早于中止日"), code="out_of_range")}
-        )
+        raise invalid("out_of_range", _("恢复日不能早于中止日"), field="end")
     calendar = WorkingCalendar(provisional=True)
     before = _facts(deadline)
     suspension.units = _units_between(deadline.unit, suspension.started_on, end, calendar)
@@ -443,9 +454,8 @@ def decide_extension(
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("该延期申请已审批"), code="already_decided")
     if extension.requested_by_id == actor.pk:
-        raise ValidationError(
-            _("审批人不能是申请人本人，请由另一位有审批权限的人员审批"),
-            code="approver_is_submitter",
+        raise invalid(
+            APPROVER_IS_SUBMITTER, _("审批人不能是申请人本人，请由另一位有审批权限的人员审批")
         )
     if not can_approve_extension(actor, deadline):
         raise PermissionDenied(_("您没有审批该期限延期的权限"))
@@ -498,7 +508,7 @@ def decide_extension(
     return extension
 
 
-def recompute_provisional() -> int:
+def recompute_provisional(*, actor: User) -> int:
     """Recompute every live provisional deadline (after an official schedule is loaded);
     returns how many changed. Call inside the loading transaction."""
     calendar = WorkingCalendar(provisional=True)
@@ -516,7 +526,11 @@ def recompute_provisional() -> int:
             update_fields=["base_due_on", "due_on", "provisional", "state", "reminded_for"]
         )
         audit.record(
-            "core.deadline.recomputed", obj=deadline, before=before, after=_facts(deadline)
+            "core.deadline.recomputed",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after=_facts(deadline),
         )
         changed += 1
     return changed

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.errors import ErrorCode, TooLargeCode
+
 
 class OrgUnitKind(models.TextChoices):
     BUREAU = "bureau", _("区市场监管局")
@@ -56,7 +58,7 @@ class DeadlineUnit(models.TextChoices):
     IMMEDIATE = "immediate", _("立即")
 
 
-class CoreError(models.TextChoices):
+class CoreError(ErrorCode):
     """Coded errors shared by the UI and the API."""
 
     ROLE_CONFLICT = "role_conflict", _("三员角色互斥：同一人不能兼任两个管理员角色或兼任业务角色")
@@ -115,11 +117,16 @@ class AttachmentPolicy(models.TextChoices):
     E2B_XML = "e2b_xml", _("E2B 报告文件")
 
 
-class AttachmentError(models.TextChoices):
+class AttachmentError(ErrorCode):
     """Coded refusals of the attachment service, shared by pages and the API."""
 
-    TOO_LARGE = "attachment_too_large", _("文件超过大小限制")
     WRONG_TYPE = "attachment_wrong_type", _("文件类型不符合要求")
     DAMAGED = "attachment_damaged", _("文件已损坏，无法读取")
     EMPTY = "attachment_empty", _("文件为空")
     TAMPERED = "attachment_tampered", _("文件与存储时的摘要不一致")
+
+
+class AttachmentLimit(TooLargeCode):
+    """A file over its upload limit: the API answers 413 (S22)."""
+
+    TOO_LARGE = "attachment_too_large", _("文件超过大小限制")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.enums import AreaType, OrgUnitKind, SubdistrictKind
 from yaoan.core.models import OrgUnit, Subdistrict, User
@@ -33,10 +34,6 @@ MAX_POPULATION = 10_000_000
 UNDER_BUREAU = frozenset({OrgUnitKind.SECTION, OrgUnitKind.STATION, OrgUnitKind.ENFORCEMENT_TEAM})
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _check_actor(actor: User) -> None:
     if not can_manage_org_structure(actor):
         raise PermissionDenied(_("只有系统管理员可以维护组织机构和镇街网格。"))
@@ -45,12 +42,12 @@ def _check_actor(actor: User) -> None:
 def _required_text(field: str, label: str, value: str, max_length: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise _invalid(field, _("请填写%(label)s。") % {"label": label}, "required")
+        raise invalid("required", _("请填写%(label)s。") % {"label": label}, field=field)
     if len(text) > max_length:
-        raise _invalid(
-            field,
-            _("%(label)s不能超过 %(n)d 个字符。") % {"label": label, "n": max_length},
+        raise invalid(
             "too_long",
+            _("%(label)s不能超过 %(n)d 个字符。") % {"label": label, "n": max_length},
+            field=field,
         )
     return text
 
@@ -58,7 +55,7 @@ def _required_text(field: str, label: str, value: str, max_length: int) -> str:
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise _invalid("reason", _("请填写原因。"), "reason_required")
+        raise invalid(REASON_REQUIRED, _("请填写原因。"), field="reason")
     return text[:500]
 
 
@@ -68,26 +65,26 @@ def _reason(reason: str) -> str:
 def _check_parent(kind: str, parent: OrgUnit | None) -> None:
     if kind in UNDER_BUREAU:
         if parent is None or parent.kind != OrgUnitKind.BUREAU:
-            raise _invalid(
-                "parent",
-                _("%(kind)s的上级单位必须是区市场监管局。") % {"kind": OrgUnitKind(kind).label},
+            raise invalid(
                 "parent_must_be_bureau",
+                _("%(kind)s的上级单位必须是区市场监管局。") % {"kind": OrgUnitKind(kind).label},
+                field="parent",
             )
     elif kind == OrgUnitKind.MEMBER_DEPARTMENT:
         if parent is not None and parent.kind != OrgUnitKind.COMMITTEE_OFFICE:
-            raise _invalid(
-                "parent",
-                _("成员单位的上级单位只能为空或食药安办。"),
+            raise invalid(
                 "parent_must_be_committee_office",
+                _("成员单位的上级单位只能为空或食药安办。"),
+                field="parent",
             )
     elif parent is not None:
-        raise _invalid(
-            "parent",
-            _("%(kind)s不设上级单位。") % {"kind": OrgUnitKind(kind).label},
+        raise invalid(
             "parent_not_allowed",
+            _("%(kind)s不设上级单位。") % {"kind": OrgUnitKind(kind).label},
+            field="parent",
         )
     if parent is not None and not parent.is_active:
-        raise _invalid("parent", _("上级单位已停用。"), "parent_inactive")
+        raise invalid("parent_inactive", _("上级单位已停用。"), field="parent")
 
 
 @transaction.atomic
@@ -104,17 +101,19 @@ def create_org_unit(
     _check_actor(actor)
     code = _required_text("code", _("编码"), code, 32)
     if not UNIT_CODE.match(code):
-        raise _invalid("code", _("编码只能包含字母、数字、“-”和“_”。"), "code_format")
+        raise invalid("code_format", _("编码只能包含字母、数字、“-”和“_”。"), field="code")
     if OrgUnit.objects.filter(code__iexact=code).exists():
-        raise _invalid("code", _("编码“%(code)s”已被使用。") % {"code": code}, "duplicate_code")
+        raise invalid(
+            "duplicate_code", _("编码“%(code)s”已被使用。") % {"code": code}, field="code"
+        )
     name = _required_text("name", _("名称"), name, 100)
     if kind not in OrgUnitKind.values:
-        raise _invalid("kind", _("请选择单位类别。"), "invalid_kind")
+        raise invalid("invalid_kind", _("请选择单位类别。"), field="kind")
     if (
         kind == OrgUnitKind.BUREAU
         and OrgUnit.objects.filter(kind=OrgUnitKind.BUREAU, is_active=True).exists()
     ):
-        raise _invalid("kind", _("本区已有区市场监管局，不能再建一个。"), "bureau_exists")
+        raise invalid("bureau_exists", _("本区已有区市场监管局，不能再建一个。"), field="kind")
     _check_parent(kind, parent)
     unit = OrgUnit.objects.create(
         code=code,
@@ -155,7 +154,8 @@ def rename_org_unit(
 
 def _deactivation_blockers(unit: OrgUnit) -> list[str]:
     blockers = []
-    users = unit.users.filter(is_active=True).count()
+    # a system actor (core.actors) follows its unit kind to another unit by itself
+    users = unit.users.filter(is_active=True, is_system_actor=False).count()
     if users:
         blockers.append(_("仍有 %(n)d 个启用的用户") % {"n": users})
     children = unit.children.filter(is_active=True).count()
@@ -179,14 +179,14 @@ def set_org_unit_active(*, actor: User, unit: OrgUnit, active: bool, reason: str
     if not active:
         blockers = _deactivation_blockers(unit)
         if blockers:
-            raise _invalid(
-                "unit",
+            raise invalid(
+                "unit_in_use",
                 _("“%(unit)s”不能停用：%(why)s。请先调整后再停用（可以改名）。")
                 % {"unit": unit.name, "why": "；".join(blockers)},
-                "unit_in_use",
+                field="unit",
             )
     elif unit.parent is not None and not unit.parent.is_active:
-        raise _invalid("unit", _("上级单位已停用，请先启用上级单位。"), "parent_inactive")
+        raise invalid("parent_inactive", _("上级单位已停用，请先启用上级单位。"), field="unit")
     before = audit.snapshot(unit, ["is_active"])
     unit.is_active = active
     unit.save(update_fields=["is_active"])
@@ -209,16 +209,20 @@ def normalise_division_code(value: str) -> str:
     A 9-digit code is the same township without the village part."""
     code = re.sub(r"\s", "", str(value or ""))
     if not code:
-        raise _invalid("code", _("请填写区划代码。"), "required")
+        raise invalid("required", _("请填写区划代码。"), field="code")
     if not code.isascii() or not code.isdigit() or len(code) not in (9, 12):
-        raise _invalid("code", _("区划代码应为 9 位或 12 位数字。"), "code_format")
+        raise invalid("code_format", _("区划代码应为 9 位或 12 位数字。"), field="code")
     if code[:2] not in PROVINCES or code[4:6] == "00":
-        raise _invalid("code", _("区划代码前 6 位应为有效的县级行政区划代码。"), "code_not_county")
+        raise invalid(
+            "code_not_county", _("区划代码前 6 位应为有效的县级行政区划代码。"), field="code"
+        )
     if code[6:9] == "000":
-        raise _invalid("code", _("区划代码第 7–9 位是镇街代码，不能为 000。"), "code_not_township")
+        raise invalid(
+            "code_not_township", _("区划代码第 7–9 位是镇街代码，不能为 000。"), field="code"
+        )
     if len(code) == 12 and code[9:] != "000":
-        raise _invalid(
-            "code", _("这是村（社区）级代码：镇街的 12 位代码以 000 结尾。"), "code_village"
+        raise invalid(
+            "code_village", _("这是村（社区）级代码：镇街的 12 位代码以 000 结尾。"), field="code"
         )
     return code[:9] + "000"
 
@@ -226,13 +230,15 @@ def normalise_division_code(value: str) -> str:
 def _check_code(code: str, exclude: Subdistrict | None = None) -> None:
     others = Subdistrict.objects.exclude(pk=exclude.pk) if exclude else Subdistrict.objects
     if others.filter(code__in=[code, code[:9]]).exists():
-        raise _invalid("code", _("区划代码“%(code)s”已存在。") % {"code": code}, "duplicate_code")
+        raise invalid(
+            "duplicate_code", _("区划代码“%(code)s”已存在。") % {"code": code}, field="code"
+        )
     county = others.values_list("code", flat=True).first()
     if county is not None and county[:6] != code[:6]:
-        raise _invalid(
-            "code",
-            _("区划代码前 6 位应为本区代码 %(county)s。") % {"county": county[:6]},
+        raise invalid(
             "code_other_county",
+            _("区划代码前 6 位应为本区代码 %(county)s。") % {"county": county[:6]},
+            field="code",
         )
 
 
@@ -240,30 +246,30 @@ def _check_name(name: str, exclude: Subdistrict | None = None) -> str:
     name = _required_text("name", _("名称"), name, 50)
     others = Subdistrict.objects.exclude(pk=exclude.pk) if exclude else Subdistrict.objects
     if others.filter(name=name).exists():
-        raise _invalid("name", _("镇街“%(name)s”已存在。") % {"name": name}, "duplicate_name")
+        raise invalid("duplicate_name", _("镇街“%(name)s”已存在。") % {"name": name}, field="name")
     return name
 
 
 def _check_station(station: OrgUnit | None) -> OrgUnit:
     if station is None or station.kind != OrgUnitKind.STATION:
-        raise _invalid("station", _("请选择所属市场监管所。"), "station_required")
+        raise invalid("station_required", _("请选择所属市场监管所。"), field="station")
     if not station.is_active:
-        raise _invalid(
-            "station", _("市场监管所“%(s)s”已停用。") % {"s": station}, "station_inactive"
+        raise invalid(
+            "station_inactive", _("市场监管所“%(s)s”已停用。") % {"s": station}, field="station"
         )
     return station
 
 
 def _check_choices(kind: str, area_type: str, population: int) -> None:
     if kind not in SubdistrictKind.values:
-        raise _invalid("kind", _("类型应为“镇”或“街道”。"), "invalid_kind")
+        raise invalid("invalid_kind", _("类型应为“镇”或“街道”。"), field="kind")
     if area_type not in AreaType.values:
-        raise _invalid("area_type", _("请选择区域类型。"), "invalid_area_type")
+        raise invalid("invalid_area_type", _("请选择区域类型。"), field="area_type")
     if population is None or not 0 <= population <= MAX_POPULATION:
-        raise _invalid(
-            "population",
-            _("常住人口应在 0 到 %(max)d 之间。") % {"max": MAX_POPULATION},
+        raise invalid(
             "population_range",
+            _("常住人口应在 0 到 %(max)d 之间。") % {"max": MAX_POPULATION},
+            field="population",
         )
 
 
@@ -366,7 +372,7 @@ def move_subdistrict(
     sub = Subdistrict.objects.select_for_update().get(pk=subdistrict.pk)
     station = _check_station(station)
     if station.pk == sub.station_id:
-        raise _invalid("station", _("该镇街已属于“%(s)s”。") % {"s": station}, "same_station")
+        raise invalid("same_station", _("该镇街已属于“%(s)s”。") % {"s": station}, field="station")
     before = {"station_id": sub.station_id, "station": str(sub.station)}
     sub.station = station
     sub.save(update_fields=["station"])
@@ -390,11 +396,11 @@ def delete_subdistrict(*, actor: User, subdistrict: Subdistrict, reason: str) ->
     counts = reference_counts(sub)
     if counts:
         used = "、".join(f"{label} {n}" for label, n in counts.items())
-        raise _invalid(
-            "subdistrict",
+        raise invalid(
+            "subdistrict_in_use",
             _("“%(name)s”不能删除：已有%(used)s 条记录。可以改名或调整所属监管所。")
             % {"name": sub.name, "used": used},
-            "subdistrict_in_use",
+            field="subdistrict",
         )
     before = audit.snapshot(sub, SUBDISTRICT_FIELDS)
     audit.record("core.subdistrict.deleted", actor=actor, obj=sub, before=before, reason=reason)

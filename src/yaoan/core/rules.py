@@ -8,8 +8,12 @@ departments and the three administrators see no registry data.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.enums import BUSINESS_ROLES, OrgUnitKind, Role
 
@@ -61,6 +65,17 @@ class DataScope:
         return self.station_ids is None or station_id in self.station_ids
 
 
+@dataclass(frozen=True)
+class Gate:
+    """The door to an app's pages and API, declared once beside its rule: who may pass,
+    the audit action a refusal is recorded as (S14), and the message the refused see.
+    ``core.access.allowed_user(request, gate)`` checks it."""
+
+    allowed: Callable[[User], bool]
+    action: str
+    message: str | Promise = ""
+
+
 NO_DATA = DataScope(frozenset())
 WHOLE_DISTRICT = DataScope(None)
 
@@ -95,6 +110,10 @@ def can_read_registry(user: User) -> bool:
 
 def can_edit_registry(user: User) -> bool:
     return user.is_authenticated and user.has_role(*REGISTRY_EDITORS) and can_read_registry(user)
+
+
+READ_REGISTRY = Gate(can_read_registry, "registry.access.denied", _("您无权查看监管对象信息。"))
+EDIT_REGISTRY = Gate(can_edit_registry, "registry.access.denied", _("您无权修改监管对象信息。"))
 
 
 def can_reveal_personal_data(user: User) -> bool:

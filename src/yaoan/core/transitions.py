@@ -18,6 +18,12 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import (
+    APPROVER_IS_SUBMITTER,
+    GUARD_FAILED,
+    ILLEGAL_TRANSITION,
+    REASON_REQUIRED,
+)
 from yaoan.core import audit
 from yaoan.core.deadlines import (
     cancel_deadlines,
@@ -38,7 +44,7 @@ Guard = Callable[[Model], "str | None"]
 class TransitionError(ValidationError):
     """A refused transition; ``code`` says why (the API maps it to 409 or 422)."""
 
-    default_code = "transition_error"
+    default_code: str = "transition_error"
 
     def __init__(self, message: str, *, state: str = "", action: str = ""):
         super().__init__(message, code=self.default_code)
@@ -47,19 +53,19 @@ class TransitionError(ValidationError):
 
 
 class IllegalTransitionError(TransitionError):
-    default_code = "illegal_transition"
+    default_code = ILLEGAL_TRANSITION
 
 
 class ReasonRequiredError(TransitionError):
-    default_code = "reason_required"
+    default_code = REASON_REQUIRED
 
 
 class SameApproverError(TransitionError):
-    default_code = "approver_is_submitter"
+    default_code = APPROVER_IS_SUBMITTER
 
 
 class GuardFailedError(TransitionError):
-    default_code = "guard_failed"
+    default_code = GUARD_FAILED
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,9 @@ def _apply_deadlines(
     t: Transition, obj: Model, actor: User, reason: str, target: DeadlineTarget | None
 ) -> list[dict[str, Any]]:
     if t.meets:
-        meet_deadlines(obj, _codes(t.meets))
+        meet_deadlines(obj, _codes(t.meets), actor=actor)
     if t.cancels:
-        cancel_deadlines(obj, _codes(t.cancels))
+        cancel_deadlines(obj, _codes(t.cancels), actor=actor)
     running = deadlines_for(obj)
     for deadline in running.filter(state=DeadlineState.OPEN, rule__code__in=t.suspends):
         suspend_deadline(deadline, actor=actor, reason=reason or str(t.label))
@@ -164,6 +170,7 @@ def _apply_deadlines(
     target = target or DeadlineTarget(org_unit=actor.org_unit, assignee=actor)
     for code in t.opens:
         deadline = open_deadline(
+            actor=actor,
             subject=obj,
             rule_code=code,
             org_unit=target.org_unit,

@@ -1,6 +1,7 @@
 """The draws part of the demo district: inspector profiles (badge numbers, home and posted
-subdistricts), a few recorded conflicts, one executed draw of retail pharmacies and one
-committed joint draw of vaccination units with the 卫健委 (yaohai 7: ~5 % joint inspections).
+subdistricts) and a few recorded conflicts (through the staff app's services), one
+executed draw of retail pharmacies and one committed joint draw of vaccination units with
+the 卫健委 (yaohai 7: ~5 % joint inspections).
 Both go through draws.services, so their published documents name inspectors by per-draw
 codes only (badge numbers and homes stay on the staff pages), and the executed one carries
 the verification outcome stored at execution that its public page shows.
@@ -22,14 +23,18 @@ from django.utils.translation import gettext as _
 from faker import Faker
 
 from yaoan.core import services as core_services
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.draws import profiles, services
-from yaoan.draws.enums import ConflictKind, DrawKind, SelectionMode
-from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.draws import services
+from yaoan.draws.enums import DrawKind, SelectionMode
+from yaoan.draws.models import Draw
 from yaoan.registry import demo as registry_demo
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
+from yaoan.staff import services as staff_services
+from yaoan.staff.enums import ConflictKind
+from yaoan.staff.models import InspectorProfile
 
 SEED = 20260401
 BUREAU_CODE = "qj-bureau"  # registry.demo's marker of a loaded demo district
@@ -55,7 +60,7 @@ def _add_inspectors(fake: Faker) -> int:
             if User.objects.filter(username=username).exists():
                 continue
             user = core_services.create_user(
-                actor=None,
+                actor=system_actor("demo-roles"),
                 username=username,
                 display_name=fake.name(),
                 org_unit=unit,
@@ -84,7 +89,7 @@ def _profiles(chief: User, rng: random.Random) -> int:
     for n, user in enumerate(inspectors, start=start + 1):
         unit = user.org_unit
         own = [g for g in grids if unit is not None and g.station_id == unit.pk]
-        profiles.save_profile(
+        staff_services.create_profile(
             actor=chief,
             user=user,
             badge_number=f"QJ{2026000 + n}",
@@ -109,7 +114,7 @@ def _conflicts(chief: User, rng: random.Random) -> None:
     kinds = [ConflictKind.RELATIVE, ConflictKind.FORMER_EMPLOYER, ConflictKind.OTHER]
     notes = [_("配偶在该店任职"), _("2023年前在该企业任质量负责人"), _("与负责人系同学")]
     for kind, note in zip(kinds, notes, strict=True):
-        profiles.record_conflict(
+        staff_services.record_conflict(
             actor=chief,
             inspector=rng.choice(inspectors),
             entity=rng.choice(pharmacies),

@@ -1,7 +1,9 @@
-"""Kinds and states of draws, kinds of conflicts of interest, and coded errors."""
+"""Kinds and states of draws, the avoidance rules, and coded errors."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yaoan.common.errors import ErrorCode
 
 
 class DrawKind(models.TextChoices):
@@ -20,12 +22,6 @@ class SelectionMode(models.TextChoices):
     COUNT = "count", _("按数量")
 
 
-class ConflictKind(models.TextChoices):
-    RELATIVE = "relative", _("近亲属关系")
-    FORMER_EMPLOYER = "former_employer", _("曾在该单位任职")
-    OTHER = "other", _("其他利害关系")
-
-
 class AvoidanceRule(models.TextChoices):
     """The avoidance rules; the values are the engine's rule names."""
 
@@ -40,11 +36,8 @@ MANDATORY_RULES = frozenset({AvoidanceRule.CONFLICT.value})
 OPTIONAL_RULES = tuple(rule for rule in AvoidanceRule if rule.value not in MANDATORY_RULES)
 
 
-class DrawError(models.TextChoices):
+class DrawError(ErrorCode):
     EMPTY_POOL = "empty_pool", _("抽取对象库为空")
     NO_INSPECTORS = "no_inspectors", _("检查人员库为空")
     INFEASIBLE = "infeasible", _("回避后可选检查人员不足")
-    # the code every app's out-of-order step carries, so the API answers 409 (S19)
-    ILLEGAL_TRANSITION = "illegal_transition", _("抽取状态不允许此操作")
     CONFLICT_OF_INTEREST = "conflict_of_interest", _("抽中的检查人员有登记的利害关系")
-    INVALID = "invalid", _("抽取条件无效")

@@ -10,9 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.draws.enums import OPTIONAL_RULES, ConflictKind, DrawKind, SelectionMode
+from yaoan.core.enums import OrgUnitKind
+from yaoan.core.models import OrgUnit
+from yaoan.draws.enums import OPTIONAL_RULES, DrawKind, SelectionMode
 from yaoan.draws.services import MAX_SELECTION_VALUE, default_visit_period
 from yaoan.registry.enums import EntityStatus
 from yaoan.registry.filtersets import EntityFilterSet
@@ -88,7 +88,7 @@ class DrawForm(forms.Form):
         label=_("检查人员来源单位"),
         queryset=OrgUnit.objects.filter(kind__in=INSPECTOR_UNIT_KINDS, is_active=True),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("这些单位已建档的检查员组成检查人员库"),
+        help_text=_("这些单位已建档且执法证未失效的检查员组成检查人员库"),
     )
     visits_from = forms.DateField(
         label=_("检查期限（起）"),
@@ -143,52 +143,3 @@ class RedrawForm(ReasonForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-
-class ProfileForm(forms.Form):
-    badge_number = forms.CharField(
-        label=_("执法证/检查员证号"),
-        max_length=30,
-        help_text=_("公开抽取结果中仅显示此编号，不显示姓名"),
-    )
-    home_subdistrict = forms.ModelChoiceField(
-        label=_("居住地镇街"), queryset=Subdistrict.objects.all(), required=False
-    )
-    posted_subdistricts = forms.ModelMultipleChoiceField(
-        label=_("包片镇街"),
-        queryset=Subdistrict.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
-class ConflictForm(forms.Form):
-    inspector = forms.ModelChoiceField(label=_("检查员"), queryset=User.objects.none())
-    entity_uscc = forms.CharField(
-        label=_("监管对象统一社会信用代码"),
-        max_length=18,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
-    )
-    kind = forms.ChoiceField(label=_("回避事由"), choices=ConflictKind.choices)
-    note = forms.CharField(label=_("说明"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, inspectors: Any, entities: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["inspector"].queryset = inspectors  # type: ignore[attr-defined]
-        self.entities = entities
-
-    def clean_entity_uscc(self) -> Entity:
-        code = self.cleaned_data["entity_uscc"].strip().upper()
-        entity = self.entities.filter(uscc=code).first()
-        if entity is None:
-            raise forms.ValidationError(
-                _("您的管辖范围内没有统一社会信用代码为 %(code)s 的监管对象。") % {"code": code}
-            )
-        return entity
-
-
-def inspector_choices_for(user: User, visible: Any) -> Any:
-    """A chief picks any visible inspector; an inspector declares only for themself."""
-    if user.has_role(Role.SECTION_CHIEF):
-        return visible
-    return visible.filter(pk=user.pk)

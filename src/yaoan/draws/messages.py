@@ -50,7 +50,7 @@ def describe_input_error(error: DrawInputError, badges: Mapping[str, str] | None
     params = error.params
     messages = {
         "empty_pool": _("按所选条件没有可抽取的监管对象（对象库为空），请调整筛选条件。"),
-        "no_inspectors": _("所选单位没有已建档的检查员（检查人员库为空）。"),
+        "no_inspectors": _("所选单位没有已建档且执法证有效的检查员（检查人员库为空）。"),
         "count_exceeds_pool": _("抽取数量 %(value)s 超过对象库数量 %(pool)s。"),
         "invalid_ratio": _("抽取比例须在 0.01% 到 100% 之间。"),
         "invalid_count": _("抽取数量须大于 0。"),

@@ -1,4 +1,5 @@
-"""Draws (双随机抽取), their assignments, inspectors' public profiles and recorded conflicts."""
+"""Draws (双随机抽取) and their assignments. Inspector profiles and conflicts of interest
+are the staff app's (``yaoan.staff.models``)."""
 
 from __future__ import annotations
 
@@ -6,84 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yaoan.core.models import OrgUnit, Subdistrict, User
-from yaoan.draws.enums import ConflictKind, DrawKind, DrawStatus, SelectionMode
+from yaoan.core.models import OrgUnit, User
+from yaoan.draws.enums import DrawKind, DrawStatus, SelectionMode
 from yaoan.registry.models import Entity
-
-
-class InspectorProfile(models.Model):
-    """What a draw needs about an inspector. Nothing of it is published: the published
-    document names an inspector by a per-draw pseudonymous code (docs/draws.md)."""
-
-    user = models.OneToOneField(
-        User, verbose_name=_("检查员"), on_delete=models.PROTECT, related_name="inspector_profile"
-    )
-    badge_number = models.CharField(
-        _("执法证/检查员证号"),
-        max_length=30,
-        unique=True,
-        help_text=_("仅工作人员可见；公开抽取结果中以每次抽取不同的代号表示检查人员"),
-        error_messages={"unique": _("该证号已被其他检查员使用")},
-    )
-    home_subdistrict = models.ForeignKey(
-        Subdistrict,
-        verbose_name=_("居住地镇街"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    posted_subdistricts = models.ManyToManyField(
-        Subdistrict, verbose_name=_("包片镇街"), blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("检查员档案")
-        verbose_name_plural = _("检查员档案")
-        ordering = ["badge_number"]
-
-    def __str__(self) -> str:
-        return self.badge_number
-
-
-class InspectorConflict(models.Model):
-    """A recorded conflict of interest (回避事由). Removed only with a reason; the row stays."""
-
-    inspector = models.ForeignKey(
-        User, verbose_name=_("检查员"), on_delete=models.PROTECT, related_name="draw_conflicts"
-    )
-    entity = models.ForeignKey(
-        Entity, verbose_name=_("监管对象"), on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(_("回避事由"), max_length=20, choices=ConflictKind.choices)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("登记时间"))
-    is_removed = models.BooleanField(_("已撤销"), default=False)
-    removed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
-    removed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("回避事由")
-        verbose_name_plural = _("回避事由")
-        ordering = ["-recorded_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["inspector", "entity"],
-                condition=models.Q(is_removed=False),
-                name="draws_conflict_once",
-                violation_error_message=_("该检查员与该对象的回避事由已登记"),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.inspector_id}↔{self.entity_id} {self.kind}"
 
 
 class Draw(models.Model):

@@ -1,18 +1,17 @@
-"""Reads: draws, inspectors and conflicts scoped to the user (S9); the published document
-of a draw; verification of a stored draw, live or as stored at execution."""
+"""Reads: draws scoped to the user (S9); the published document of a draw; verification
+of a stored draw, live or as stored at execution. Inspectors and conflicts are read
+through ``yaoan.staff.queries``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from yaoan.analytics.draws import Problem, VerifyReport, build_document, document_digest, verify
-from yaoan.core.enums import Role
 from yaoan.core.models import User
-from yaoan.core.rules import data_scope
-from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
-from yaoan.registry.queries import entities_visible_to
+from yaoan.core.scoping import visible_to
+from yaoan.draws.models import Draw, DrawAssignment
 
 RECORDS_PROBLEM = "records"  # the stored rows disagree with the published result
 # the document differs from the one verified at execution (whose digest was stored)
@@ -22,12 +21,7 @@ LIST_DEFERRED = ("inputs", "inspector_refs", "seed")
 
 
 def draws_visible_to(user: User) -> QuerySet[Draw]:
-    scope = data_scope(user)
-    if scope.nothing:
-        return Draw.objects.none()
-    if scope.everything:
-        return Draw.objects.all()
-    return Draw.objects.filter(stations__in=scope.station_ids).distinct()
+    return visible_to(user, Draw.objects.all(), station="stations")
 
 
 def published_draws() -> QuerySet[Draw]:
@@ -44,29 +38,6 @@ def superseded_chain(draw: Draw) -> list[int]:
         ids.append(current)
         current = Draw.objects.filter(pk=current).values_list("redraw_of_id", flat=True).first()
     return ids
-
-
-def inspectors_visible_to(user: User) -> QuerySet[User]:
-    scope = data_scope(user)
-    qs = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
-    if scope.nothing:
-        return qs.none()
-    if not scope.everything:
-        qs = qs.filter(org_unit_id__in=scope.station_ids)
-    return qs.select_related("org_unit").order_by("org_unit__sort_order", "username")
-
-
-def conflicts_visible_to(user: User) -> QuerySet[InspectorConflict]:
-    return InspectorConflict.objects.filter(
-        entity__in=entities_visible_to(user).values("pk")
-    ).select_related("inspector", "entity", "recorded_by", "inspector__inspector_profile")
-
-
-def profiles_of(users: QuerySet[User]) -> dict[int, InspectorProfile]:
-    profiles = InspectorProfile.objects.filter(user__in=users).prefetch_related(
-        Prefetch("posted_subdistricts")
-    )
-    return {p.user_id: p for p in profiles.select_related("home_subdistrict")}
 
 
 def assignment_rows(draw: Draw) -> QuerySet[DrawAssignment]:

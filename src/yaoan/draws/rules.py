@@ -1,13 +1,15 @@
 """Who may do what with draws. Reading follows the registry's data scope (S9); a section
-chief creates, commits, executes and redraws; conflicts are recorded by a chief, or by an
-inspector about themself (自行申报回避)."""
+chief creates, commits, executes and redraws. Inspector profiles and conflicts of interest
+are the staff app's (``yaoan.staff.rules``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy
+
 from yaoan.core.enums import Role
-from yaoan.core.rules import data_scope
+from yaoan.core.rules import Gate, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
@@ -19,10 +21,6 @@ def can_read_draws(user: User) -> bool:
 
 def can_manage_draws(user: User) -> bool:
     return can_read_draws(user) and user.has_role(Role.SECTION_CHIEF)
-
-
-def can_declare_own_conflict(user: User) -> bool:
-    return can_read_draws(user) and user.has_role(Role.INSPECTOR)
 
 
 def covers_draw(user: User, draw: Any) -> bool:
@@ -37,3 +35,12 @@ def covers_draw(user: User, draw: Any) -> bool:
 def may_manage_draw(user: User, draw: Any) -> bool:
     """Execute or redraw this draw: a section chief whose scope covers it."""
     return can_manage_draws(user) and covers_draw(user, draw)
+
+
+# the doors of the draws pages and API (core.access.allowed_user)
+READ_DRAWS = Gate(can_read_draws, "draws.access.denied", gettext_lazy("您无权查看抽取。"))
+MANAGE_DRAWS = Gate(
+    can_manage_draws,
+    "draws.access.denied",
+    gettext_lazy("只有股室负责人可以发起、执行或重新抽取。"),
+)

@@ -1,6 +1,7 @@
-"""The only writers of draws: commit, execute, redraw, re-verify (conflicts and inspector
-profiles are written by ``yaoan.draws.profiles``). Each is one transaction with its audit
-record: a draw is never half-created, and a drawn draw is never silently redone.
+"""The only writers of draws: commit, execute, redraw, re-verify (inspector profiles,
+qualifications and conflicts are the staff app's: ``yaoan.staff.services``). Each is one
+transaction with its audit record: a draw is never half-created, and a drawn draw is never
+silently redone.
 
 Inspectors enter a draw's published inputs under per-draw pseudonymous codes
 (``yaoan.analytics.draws.pseudonyms``): HMAC-SM3 keyed with a key derived from SECRET_KEY
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -39,8 +40,9 @@ from yaoan.analytics.draws import (
     run,
 )
 from yaoan.analytics.draws.inputs import BASIS_POINTS
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.transitions import take
 from yaoan.draws.enums import (
@@ -52,13 +54,15 @@ from yaoan.draws.enums import (
 )
 from yaoan.draws.extensions import last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
-from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict, InspectorProfile
+from yaoan.draws.models import Draw, DrawAssignment
 from yaoan.draws.queries import check_draw, draws_visible_to
 from yaoan.draws.rules import can_manage_draws, can_read_draws
 from yaoan.draws.workflow import DRAW
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
+from yaoan.staff.models import InspectorConflict
+from yaoan.staff.queries import drawable_profiles
 
 IGNORED_FILTERS = frozenset({"sort", "page"})
 # Draw.selection_value is a PositiveIntegerField: an integer column on PostgreSQL
@@ -131,11 +135,6 @@ class DrawSpec:
         )
 
 
-def _invalid(message: str, code: str = DrawError.INVALID, field_name: str | None = None) -> Any:
-    error = ValidationError(message, code=code)
-    return ValidationError({field_name: [error]}) if field_name else error
-
-
 def _require_manager(actor: User) -> None:
     if not can_manage_draws(actor):
         raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
@@ -159,33 +158,38 @@ def visit_period(spec: DrawSpec, today: dt.date) -> tuple[dt.date, dt.date]:
     start = spec.visits_from or today
     end = spec.visits_until or max(quarter_end(start), start)
     if start < today:
-        raise _invalid(
+        raise invalid(
+            "in_the_past",
             _("检查期限的开始日期（%(d)s）不能早于今天。") % {"d": start.isoformat()},
-            code="in_the_past",
-            field_name="visits_from",
+            field="visits_from",
         )
     if end < start:
-        raise _invalid(
+        raise invalid(
+            INVALID,
             _("检查期限的结束日期（%(e)s）不能早于开始日期（%(s)s）。")
             % {"e": end.isoformat(), "s": start.isoformat()},
-            field_name="visits_until",
+            field="visits_until",
         )
     if (end - start).days > MAX_VISIT_PERIOD_DAYS:
-        raise _invalid(_("检查期限不能超过一年。"), field_name="visits_until")
+        raise invalid(INVALID, _("检查期限不能超过一年。"), field="visits_until")
     return start, end
 
 
 def _check_spec(spec: DrawSpec) -> None:
     if not spec.title.strip():
-        raise _invalid(_("请填写抽取名称。"), field_name="title")
+        raise invalid(INVALID, _("请填写抽取名称。"), field="title")
     if not spec.inspector_units:
-        raise _invalid(_("请选择检查人员来源单位。"), field_name="inspector_units")
+        raise invalid(INVALID, _("请选择检查人员来源单位。"), field="inspector_units")
     if spec.kind == DrawKind.JOINT:
         unit = spec.partner_unit
         if unit is None or unit.kind != OrgUnitKind.MEMBER_DEPARTMENT:
-            raise _invalid(_("联合抽查须选择一个成员单位（如卫健委）。"), field_name="partner_unit")
+            raise invalid(
+                INVALID,
+                _("联合抽查须选择一个成员单位（如卫健委）。"),
+                field="partner_unit",
+            )
     elif spec.partner_unit is not None:
-        raise _invalid(_("只有联合抽查才选择成员单位。"), field_name="partner_unit")
+        raise invalid(INVALID, _("只有联合抽查才选择成员单位。"), field="partner_unit")
     _check_selection(spec)
 
 
@@ -194,11 +198,12 @@ def _check_selection(spec: DrawSpec) -> None:
     not a database error."""
     value = spec.selection_value
     if spec.selection_mode == SelectionMode.RATIO and not 1 <= value <= BASIS_POINTS:
-        raise _invalid(_("抽取比例须在 0.01% 到 100% 之间。"), field_name="selection_value")
+        raise invalid(INVALID, _("抽取比例须在 0.01% 到 100% 之间。"), field="selection_value")
     if not 1 <= value <= MAX_SELECTION_VALUE:
-        raise _invalid(
+        raise invalid(
+            INVALID,
             _("抽取数量须在 1 到 %(max)d 之间。") % {"max": MAX_SELECTION_VALUE},
-            field_name="selection_value",
+            field="selection_value",
         )
 
 
@@ -215,7 +220,7 @@ def pool_queryset(actor: User, filters: Mapping[str, str]) -> QuerySet[Entity]:
             f"{fields[name].label if name in fields else name}：{' '.join(errs)}"
             for name, errs in filterset.errors.items()
         )
-        raise _invalid(_("筛选条件无效：%(errors)s") % {"errors": messages})
+        raise invalid(INVALID, _("筛选条件无效：%(errors)s") % {"errors": messages})
     qs: QuerySet[Entity] = filterset.qs
     return qs
 
@@ -242,21 +247,13 @@ class _Candidate:
 
 
 def _candidates(spec: DrawSpec) -> list[_Candidate]:
+    """The inspectors of the chosen units with a profile, leaving out anyone whose
+    执法证 has lapsed today (the staff app's rule: ``staff.queries.drawable_profiles``)."""
     units = {u.pk for u in spec.inspector_units}
     if spec.partner_unit is not None:
         units.add(spec.partner_unit.pk)
-    profiles = (
-        InspectorProfile.objects.filter(
-            user__is_active=True,
-            user__role_assignments__role=Role.INSPECTOR,
-            user__org_unit_id__in=units,
-        )
-        .select_related("user__org_unit", "home_subdistrict")
-        .prefetch_related("posted_subdistricts")
-        .distinct()
-    )
     candidates = []
-    for profile in profiles:
+    for profile in drawable_profiles(units, timezone.localdate()):
         grids = {s.code for s in profile.posted_subdistricts.all()}
         if profile.home_subdistrict is not None:
             grids.add(profile.home_subdistrict.code)
@@ -370,7 +367,7 @@ def commit_draw(
         )
         check_feasible(inputs)
     except DrawInputError as exc:
-        raise _invalid(describe_input_error(exc, badges), code=_error_code(exc)) from exc
+        raise invalid(_error_code(exc), describe_input_error(exc, badges)) from exc
     seed = secrets.token_bytes(32)
     published, digests, commitment = commit(inputs, seed)
     draw.inputs = published
@@ -404,7 +401,7 @@ def commit_draw(
 def _error_code(exc: DrawInputError) -> str:
     if exc.code in (DrawError.EMPTY_POOL, DrawError.NO_INSPECTORS, DrawError.INFEASIBLE):
         return exc.code
-    return DrawError.INVALID
+    return INVALID
 
 
 def _locked(draw: Draw) -> Draw:
@@ -503,13 +500,13 @@ def _refuse_late_conflicts(
     if not late:
         return
     names = "；".join(f"{drawn[(c.inspector_id, c.entity_id)]}：{c.inspector}" for c in late)
-    raise _invalid(
+    raise invalid(
+        DrawError.CONFLICT_OF_INTEREST,
         _(
             "公示承诺值后又登记了利害关系，以下抽中的检查人员应当回避（%(pairs)s）。"
             "本次抽取未执行，请重新抽取并注明原因。"
         )
         % {"pairs": names},
-        code=DrawError.CONFLICT_OF_INTEREST,
     )
 
 
@@ -543,10 +540,7 @@ def reverify_draw(*, actor: User, draw: Draw) -> VerifyReport:
         raise PermissionDenied(_("该抽取超出您的管辖范围。"))
     draw = _locked(draw)
     if not draw.is_drawn:
-        raise _invalid(
-            _("尚未抽取：种子在抽取后公布，届时才能复核。"),
-            code=DrawError.ILLEGAL_TRANSITION,
-        )
+        raise invalid(ILLEGAL_TRANSITION, _("尚未抽取：种子在抽取后公布，届时才能复核。"))
     before = dict(draw.verification)
     report, digest = check_draw(draw)
     _store_verification(draw, report, digest or "")
@@ -572,10 +566,11 @@ def _redraw_spec(old: Draw, visits_from: dt.date | None, visits_until: dt.date |
     if visits_from or visits_until:
         spec.visits_from, spec.visits_until = visits_from, visits_until
     elif spec.visits_until is not None and spec.visits_until < today:
-        raise _invalid(
+        raise invalid(
+            INVALID,
             _("原抽取的检查期限已于 %(d)s 结束，请填写新的检查期限。")
             % {"d": spec.visits_until.isoformat()},
-            field_name="visits_until",
+            field="visits_until",
         )
     elif spec.visits_from is not None:
         spec.visits_from = max(spec.visits_from, today)
@@ -594,7 +589,7 @@ def redraw(
     """A new draw with the same conditions over the pools as they are now, and a new seed;
     the old draw is superseded and stays visible with its result."""
     if not reason.strip():
-        raise _invalid(_("重新抽取须填写原因。"), field_name="reason")
+        raise invalid(INVALID, _("重新抽取须填写原因。"), field="reason")
 
     def superseded(locked: Any) -> list[str]:
         locked.superseded_at = timezone.now()

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from yaoan.draws import views
 
@@ -10,8 +11,15 @@ urlpatterns = [
     path("<int:pk>/", views.draw_detail_view, name="draw_detail"),
     path("<int:pk>/verify/", views.draw_verify_view, name="draw_verify"),
     path("<int:pk>/redraw/", views.draw_redraw_view, name="draw_redraw"),
-    path("inspectors/", views.profile_list_view, name="profile_list"),
-    path("inspectors/<int:user_id>/", views.profile_edit_view, name="profile_edit"),
-    path("conflicts/", views.conflict_list_view, name="conflict_list"),
-    path("conflicts/<int:pk>/remove/", views.conflict_remove_view, name="conflict_remove"),
+    # inspector profiles and conflicts moved to the staff app: old links and bookmarks land there
+    path("inspectors/", RedirectView.as_view(pattern_name="staff:staff_list", query_string=True)),
+    path("inspectors/<int:user_id>/", RedirectView.as_view(pattern_name="staff:profile_edit")),
+    path(
+        "conflicts/",
+        RedirectView.as_view(pattern_name="staff:conflict_list", query_string=True),
+    ),
+    path(
+        "conflicts/<int:pk>/remove/",
+        RedirectView.as_view(pattern_name="staff:conflict_remove"),
+    ),
 ]

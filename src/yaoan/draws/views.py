@@ -1,69 +1,39 @@
-"""Staff pages: draws (list, new, detail, execute, redraw, re-verify), inspector profiles
-and recorded conflicts. Every queryset is scoped to the user's org unit (S9); changes go
-through draws.services. Staff see inspectors' names and badge numbers next to the per-draw
-codes the public sees."""
+"""Staff pages of draws: list, new, detail, execute, redraw, re-verify (inspector profiles
+and conflicts are the staff app's pages). Every queryset is scoped to the user's org unit
+(S9); changes go through draws.services. Staff see inspectors' names and badge numbers
+next to the per-draw codes the public sees."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yaoan.common.forms import add_service_errors
-from yaoan.core import audit
-from yaoan.core.access import allowed_user, refusal, visible_or_404
+from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.transitions import allowed_actions
-from yaoan.draws import profiles, services
+from yaoan.draws import services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.extensions import last_inspectors_provider
-from yaoan.draws.forms import (
-    ConflictForm,
-    DrawForm,
-    ProfileForm,
-    ReasonForm,
-    RedrawForm,
-    inspector_choices_for,
-    pool_filters_from,
-    pool_filterset,
-)
+from yaoan.draws.forms import DrawForm, RedrawForm, pool_filters_from, pool_filterset
 from yaoan.draws.messages import describe_problem
-from yaoan.draws.models import Draw, InspectorConflict, InspectorProfile
-from yaoan.draws.queries import (
-    LIST_DEFERRED,
-    assignment_rows,
-    conflicts_visible_to,
-    draws_visible_to,
-    inspectors_visible_to,
-    stored_report,
-)
-from yaoan.draws.rules import can_declare_own_conflict, can_manage_draws, can_read_draws
+from yaoan.draws.models import Draw
+from yaoan.draws.queries import LIST_DEFERRED, assignment_rows, draws_visible_to, stored_report
+from yaoan.draws.rules import MANAGE_DRAWS, READ_DRAWS, can_manage_draws
 from yaoan.draws.workflow import DRAW
-from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
 ASSIGNMENT_PAGE_SIZE = 100
 
 
 DENIED = "draws.access.denied"
-
-
-def _deny(request: HttpRequest, user: User) -> PermissionDenied:
-    return refusal(request, user, DENIED)
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_draws, DENIED)
-
-
-def _manager(request: HttpRequest) -> User:
-    return allowed_user(request, can_manage_draws, DENIED)
 
 
 def visible_draw(user: User, pk: int, deferred: tuple[str, ...] = ()) -> Draw:
@@ -83,7 +53,7 @@ def visible_draw(user: User, pk: int, deferred: tuple[str, ...] = ()) -> Draw:
 
 
 def draw_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_DRAWS)
     qs = draws_visible_to(user).select_related("created_by", "partner_unit").defer(*LIST_DEFERRED)
     status = request.GET.get("status", "")
     if status in DrawStatus.values:
@@ -102,7 +72,7 @@ def draw_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def draw_create_view(request: HttpRequest) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_DRAWS)
     posted = request.method == "POST"
     form = DrawForm(request.POST if posted else None)
     filterset = pool_filterset(request.POST if posted else None)
@@ -159,7 +129,7 @@ def _staff_rows(draw: Draw, rows: Any) -> list[dict[str, Any]]:
 
 
 def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_DRAWS)
     draw = visible_draw(user, pk, deferred=("inputs",))
     rows = assignment_rows(draw).prefetch_related("inspectors__inspector_profile")
     page = Paginator(rows, ASSIGNMENT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -186,7 +156,7 @@ def draw_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff's explicit re-verification: re-derive the draw now and store the outcome."""
-    user = _reader(request)
+    user = allowed_user(request, READ_DRAWS)
     draw = visible_draw(user, pk, deferred=("inputs",))
     try:
         report = services.reverify_draw(actor=user, draw=draw)
@@ -205,7 +175,7 @@ def draw_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_DRAWS)
     draw = visible_draw(user, pk)
     form = RedrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -217,118 +187,3 @@ def draw_redraw_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已发起重新抽取，原抽取保留并标记为已取代。"))
             return redirect(new)
     return render(request, "draws/draw_redraw.html", {"draw": draw, "form": form})
-
-
-# --- inspector profiles -----------------------------------------------------------------------
-
-
-def profile_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
-    inspectors = (
-        inspectors_visible_to(user)
-        .select_related("inspector_profile__home_subdistrict")
-        .prefetch_related("inspector_profile__posted_subdistricts")
-    )
-    page = Paginator(inspectors, PAGE_SIZE).get_page(request.GET.get("page"))
-    missing = inspectors_visible_to(user).filter(inspector_profile__isnull=True).count()
-    return render(
-        request,
-        "draws/profile_list.html",
-        {"page_obj": page, "missing": missing, "can_manage": can_manage_draws(user)},
-    )
-
-
-def profile_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _manager(request)
-    inspector = inspectors_visible_to(actor).filter(pk=user_id).first()
-    if inspector is None:
-        raise Http404
-    profile = InspectorProfile.objects.filter(user=inspector).first()
-    initial = (
-        {
-            "badge_number": profile.badge_number,
-            "home_subdistrict": profile.home_subdistrict_id,
-            "posted_subdistricts": list(profile.posted_subdistricts.all()),
-        }
-        if profile
-        else {}
-    )
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profiles.save_profile(actor=actor, user=inspector, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("检查员档案已保存。"))
-            return redirect("draws:profile_list")
-    return render(request, "draws/profile_form.html", {"form": form, "inspector": inspector})
-
-
-# --- conflicts ---------------------------------------------------------------------------------
-
-
-def conflict_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
-    may_record = can_manage_draws(user) or can_declare_own_conflict(user)
-    form = None
-    if may_record:
-        form = ConflictForm(
-            request.POST or None,
-            inspectors=inspector_choices_for(user, inspectors_visible_to(user)),
-            entities=entities_visible_to(user),
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                profiles.record_conflict(
-                    actor=user,
-                    inspector=data["inspector"],
-                    entity=data["entity_uscc"],
-                    kind=data["kind"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("回避事由已登记。"))
-                return redirect("draws:conflict_list")
-    elif request.method == "POST":
-        raise _deny(request, user)
-    show_removed = request.GET.get("removed") == "1"
-    qs = conflicts_visible_to(user)
-    if not show_removed:
-        qs = qs.filter(is_removed=False)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "draws/conflict_list.html",
-        {
-            "page_obj": page,
-            "form": form,
-            "show_removed": show_removed,
-            "can_manage": can_manage_draws(user),
-        },
-    )
-
-
-def conflict_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
-    conflict = conflicts_visible_to(user).filter(pk=pk, is_removed=False).first()
-    if conflict is None:
-        in_scope = conflicts_visible_to(user).filter(pk=pk).exists()
-        if not in_scope and InspectorConflict.objects.filter(pk=pk).exists():
-            audit.record(
-                "draws.access.denied",
-                actor=user,
-                success=False,
-                object_type="draws.inspectorconflict",
-                object_id=str(pk),
-            )
-        raise Http404
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        profiles.remove_conflict(actor=user, conflict=conflict, reason=form.cleaned_data["reason"])
-        messages.success(request, _("回避事由已撤销。"))
-        return redirect("draws:conflict_list")
-    return render(request, "draws/conflict_remove.html", {"form": form, "conflict": conflict})

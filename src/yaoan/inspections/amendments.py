@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind, Role
 from yaoan.core.models import User
@@ -22,7 +23,7 @@ from yaoan.core.transitions import Notice, take
 from yaoan.inspections.enums import AmendmentStatus, InspectionError, InspectionStatus, Severity
 from yaoan.inspections.models import Inspection, InspectionAmendment
 from yaoan.inspections.rules import can_supervise_inspections, covers
-from yaoan.inspections.services import _error, _on_team, _require_scope, _result_of
+from yaoan.inspections.services import _on_team, _require_scope, _result_of
 from yaoan.inspections.workflow import AMENDMENT
 
 
@@ -48,7 +49,7 @@ def _changes(
     for finding in inspection.findings.filter(pk__in=list(severities or {})):
         new = (severities or {})[finding.pk]
         if new not in Severity.values:
-            raise ValidationError({"severity": _("缺陷等级无效")})
+            raise invalid(INVALID, _("缺陷等级无效"), field="severity")
         if new != finding.severity:
             changes.setdefault("severities", {})[str(finding.pk)] = new
             key = f"finding {finding.pk} severity"
@@ -73,7 +74,8 @@ def _apply(inspection: Inspection, changes: Mapping[str, Any]) -> tuple[str, str
 def _ask_chiefs(proposer: User, inspection: Inspection) -> None:
     """The section chiefs whose scope covers the record, but not the proposer, are asked."""
     chiefs = (
-        User.objects.filter(is_active=True, role_assignments__role=Role.SECTION_CHIEF)
+        User.objects.people()
+        .filter(is_active=True, role_assignments__role=Role.SECTION_CHIEF)
         .exclude(pk=proposer.pk)
         .distinct()
     )
@@ -112,9 +114,9 @@ def amend_inspection(
         _require_scope(actor, inspection.entity)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != InspectionStatus.SUBMITTED:
-        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("只能修改已提交的检查"))
+        raise invalid(ILLEGAL_TRANSITION, _("只能修改已提交的检查"))
     if not reason.strip():
-        raise _error(InspectionError.REASON_REQUIRED, "reason")
+        raise invalid(REASON_REQUIRED, _("提交后修改须填写原因"), field="reason")
     changes, before, after = _changes(inspection, summary, notes, severities)
     if not changes:
         return None
@@ -132,9 +134,9 @@ def amend_inspection(
         )
         return None
     if inspection.amendments.filter(status=AmendmentStatus.PENDING).exists():
-        raise _error(
+        raise invalid(
             InspectionError.AMENDMENT_PENDING,
-            message=_("该检查已有待审批的更正，请待股室负责人审批后再修改"),
+            _("该检查已有待审批的更正，请待股室负责人审批后再修改"),
         )
     amendment = InspectionAmendment.objects.create(
         inspection=inspection,
@@ -175,7 +177,7 @@ def decide_amendment(
     published result gets its correction notice) or rejects (with a reason) a pending
     amendment: the "inspections.inspectionamendment" workflow."""
     if not approve and not note.strip():
-        raise ValidationError({"note": _("驳回更正须填写理由")})
+        raise invalid(REASON_REQUIRED, _("驳回更正须填写理由"), field="note")
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=amendment.inspection_id)
 

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.errors import ErrorCode
+
 
 class InspectionKind(models.TextChoices):
     PLANNED = "planned", _("计划检查")
@@ -67,14 +69,11 @@ class EscalationTarget(models.TextChoices):
     RISK = "risk", _("风险清单")
 
 
-class InspectionError(models.TextChoices):
+class InspectionError(ErrorCode):
     """Coded errors shared by the pages and the API."""
 
-    ILLEGAL_TRANSITION = "illegal_transition", _("当前状态不允许此操作")
     INCOMPLETE_CHECKLIST = "incomplete_checklist", _("检查表尚未填写完整")
     CONFIRMATION_MISSING = "confirmation_missing", _("须有两名检查人员确认")
-    REASON_REQUIRED = "reason_required", _("提交后修改须填写原因")
     BAD_PHOTO = "bad_photo", _("照片格式或大小不符合要求")
     NOT_ASSIGNED = "not_assigned", _("您不是该检查的检查人员")
-    APPROVER_IS_SUBMITTER = "approver_is_submitter", _("审批人不能是提出修改的人")
     AMENDMENT_PENDING = "amendment_pending", _("该检查已有待审批的更正")

@@ -4,11 +4,12 @@ S22); an InspectionPhoto row places it on the checklist item it shows."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.attachments import read_attachment, store_attachment
 from yaoan.core.enums import AttachmentPolicy
@@ -26,9 +27,7 @@ def _require_open_on_team(actor: User, inspection: Inspection) -> None:
     if not can_inspect(actor) or not on_team:
         raise PermissionDenied(str(InspectionError.NOT_ASSIGNED.label))
     if inspection.status not in OPEN_STATUSES:
-        raise ValidationError(
-            _("检查已提交，不能再添加照片"), code=InspectionError.ILLEGAL_TRANSITION.value
-        )
+        raise invalid(ILLEGAL_TRANSITION, _("检查已提交，不能再添加照片"))
 
 
 @transaction.atomic
@@ -44,7 +43,7 @@ def add_photo(
     """Store a photo taken on site by an inspector of the team, while the visit is open."""
     _require_open_on_team(actor, inspection)
     if item is not None and item.checklist_id != inspection.checklist_id:
-        raise ValidationError({"item": _("检查项目不属于本检查表")})
+        raise invalid(INVALID, _("检查项目不属于本检查表"), field="item")
     attachment = store_attachment(
         actor=actor,
         subject=inspection,

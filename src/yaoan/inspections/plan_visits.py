@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
@@ -59,8 +60,10 @@ def _team_for(entity: Entity, teams: list[list[User]], n: int) -> list[User]:
         team = teams[(n + k) % len(teams)]
         if not conflicted_inspectors(entity, team):
             return team
-    raise ValidationError(
-        {"station": _("%(e)s：所有检查组都有应当回避的人员，请手工安排") % {"e": entity.name}}
+    raise invalid(
+        INVALID,
+        _("%(e)s：所有检查组都有应当回避的人员，请手工安排") % {"e": entity.name},
+        field="station",
     )
 
 
@@ -69,8 +72,10 @@ def _partner_inspectors(department: OrgUnit | None, visits: list[Any]) -> list[U
         return []
     partners = list(active_inspectors().filter(org_unit=department).order_by("username"))
     if not partners:
-        raise ValidationError(
-            {"joint_department": _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name}}
+        raise invalid(
+            INVALID,
+            _("%(d)s没有检查人员，无法安排联合检查") % {"d": department.name},
+            field="joint_department",
         )
     return partners
 
@@ -118,22 +123,24 @@ def schedule_from_plan(
     if not can_supervise_inspections(actor):
         raise PermissionDenied(_("只有股室负责人可以按计划安排检查"))
     if quarter not in (1, 2, 3, 4):
-        raise ValidationError({"quarter": _("季度应为 1～4")})
+        raise invalid(INVALID, _("季度应为 1～4"), field="quarter")
     # the lock makes a second run (a double click) wait and then find the visits made
     plan = (
         AnnualPlan.objects.select_for_update().filter(year=year, status=PlanStatus.APPROVED).first()
     )
     if plan is None:
-        raise ValidationError({"year": _("%(y)s 年度重点检查清单尚未批准") % {"y": year}})
+        raise invalid(INVALID, _("%(y)s 年度重点检查清单尚未批准") % {"y": year}, field="year")
     teams = _station_teams(station)
     if not teams:
-        raise ValidationError(
-            {"station": _("%(s)s 没有可安排的检查员（至少两人）") % {"s": station.name}}
+        raise invalid(
+            INVALID,
+            _("%(s)s 没有可安排的检查员（至少两人）") % {"s": station.name},
+            field="station",
         )
     start, end = quarter_span(year, quarter)
     first_day = max(start, timezone.localdate())
     if first_day > end:
-        raise ValidationError({"quarter": _("该季度已结束")})
+        raise invalid(INVALID, _("该季度已结束"), field="quarter")
     items, skipped = _split_inspectable(
         list(
             plan.items.filter(station=station, **{f"q{quarter}__gt": 0})
@@ -154,8 +161,8 @@ def schedule_from_plan(
         .values_list("entity_id", "n")
     )
     if joint_department is None and any(item.joint for item in items):
-        raise ValidationError(
-            {"joint_department": _("本季度清单中有联合检查对象，请选择联合检查部门")}
+        raise invalid(
+            INVALID, _("本季度清单中有联合检查对象，请选择联合检查部门"), field="joint_department"
         )
     visits = [
         item

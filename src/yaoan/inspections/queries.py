@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 
 from yaoan.core.enums import DeadlineState, Role
 from yaoan.core.models import Deadline, User
-from yaoan.core.rules import DataScope, data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
     InspectionStatus,
@@ -26,20 +26,10 @@ from yaoan.inspections.workflow import PUBLICATION_RULE, RECTIFICATION_RULE
 OPEN_STATUSES = (InspectionStatus.SCHEDULED, InspectionStatus.IN_PROGRESS)
 
 
-def _station_filter(scope: DataScope, field: str) -> Q | None:
-    """None: everything; an always-false Q for no data; else the stations' filter."""
-    if scope.everything:
-        return None
-    return Q(**{f"{field}__in": scope.station_ids or ()})
-
-
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
-    qs = Inspection.objects.all()
-    condition = _station_filter(data_scope(user), "station_id")
     # an inspector always sees the inspections they are on, whichever grid (joint teams)
-    if condition is not None:
-        qs = qs.filter(condition | Q(team__inspector=user)).distinct()
-    return qs
+    own = Q(team__inspector=user)
+    return visible_to(user, Inspection.objects.all(), station="station", also=own)
 
 
 def with_due(qs: QuerySet[Any], rule_code: str) -> QuerySet[Any]:
@@ -60,9 +50,9 @@ def with_due(qs: QuerySet[Any], rule_code: str) -> QuerySet[Any]:
 
 def rectifications_visible_to(user: User) -> QuerySet[RectificationOrder]:
     """Every order the user's scope covers, with its 整改期限 (``due_on``…)."""
-    qs = with_due(RectificationOrder.objects.all(), RECTIFICATION_RULE)
-    condition = _station_filter(data_scope(user), "station_id")
-    return qs if condition is None else qs.filter(condition)
+    return visible_to(
+        user, with_due(RectificationOrder.objects.all(), RECTIFICATION_RULE), station="station"
+    )
 
 
 def due_today_for(user: User, today: dt.date) -> QuerySet[Inspection]:
@@ -122,4 +112,5 @@ def published_results(search: str = "") -> QuerySet[Inspection]:
 
 
 def active_inspectors() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role_assignments__role=Role.INSPECTOR).distinct()
+    people = User.objects.people()
+    return people.filter(is_active=True, role_assignments__role=Role.INSPECTOR).distinct()

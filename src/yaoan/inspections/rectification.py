@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import User
 from yaoan.core.transitions import take
@@ -27,7 +27,7 @@ def record_rectification_response(
     """The business's written account of what it put right (entered by staff until the
     business portal exists)."""
     if not response.strip():
-        raise ValidationError({"response": _("请填写企业整改情况")})
+        raise invalid(INVALID, _("请填写企业整改情况"), field="response")
 
     def responded(locked: Any) -> list[str]:
         locked.response = response.strip()
@@ -49,34 +49,28 @@ def new_rectification_deadline(
     """The deadline a failed re-inspection sets: a date, or a number of working days from
     today; one of the two, not in the past."""
     if new_deadline is None and working_days is None:
-        raise ValidationError(
-            {
-                "new_deadline": ValidationError(
-                    _("整改不到位的，须给出新的整改期限（日期或工作日数）"), code="required"
-                )
-            }
+        raise invalid(
+            "required",
+            _("整改不到位的，须给出新的整改期限（日期或工作日数）"),
+            field="new_deadline",
         )
     if new_deadline is not None and working_days is not None:
-        raise ValidationError({"new_deadline": _("新的整改期限请只填写日期或工作日数之一")})
+        raise invalid(INVALID, _("新的整改期限请只填写日期或工作日数之一"), field="new_deadline")
     if working_days is not None:
         if not 1 <= working_days <= MAX_RECTIFICATION_DAYS:
-            raise ValidationError(
-                {
-                    "working_days": _("整改工作日数须在 1 到 %(m)d 之间")
-                    % {"m": MAX_RECTIFICATION_DAYS}
-                }
+            raise invalid(
+                INVALID,
+                _("整改工作日数须在 1 到 %(m)d 之间") % {"m": MAX_RECTIFICATION_DAYS},
+                field="working_days",
             )
         # into a year whose schedule is not loaded: weekends and statutory holidays
         return WorkingCalendar(provisional=True).add_working_days(today, working_days)
     assert new_deadline is not None
     if new_deadline <= today:
-        raise ValidationError(
-            {
-                "new_deadline": ValidationError(
-                    _("新的整改期限（%(d)s）须晚于今天") % {"d": new_deadline.isoformat()},
-                    code="in_the_past",
-                )
-            }
+        raise invalid(
+            "in_the_past",
+            _("新的整改期限（%(d)s）须晚于今天") % {"d": new_deadline.isoformat()},
+            field="new_deadline",
         )
     return new_deadline
 
@@ -95,7 +89,7 @@ def record_reinspection(
     it with the new deadline the inspector sets (重新限期整改: a date or a number of
     working days), which replaces the old one."""
     if not note.strip():
-        raise ValidationError({"note": _("请填写复查情况")})
+        raise invalid(INVALID, _("请填写复查情况"), field="note")
     now = timezone.now()
     due = None
     if not passed:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy
+
 from yaoan.core.enums import OrgUnitKind, Role
-from yaoan.core.rules import REGISTRY_READERS, data_scope
+from yaoan.core.rules import REGISTRY_READERS, Gate, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
@@ -103,3 +105,9 @@ def may_join_team(inspector: User, station_id: int | None) -> bool:
         return True
     unit = inspector.org_unit
     return unit is not None and str(unit.kind) in JOINABLE_UNIT_KINDS
+
+
+# the door of the inspections pages and API (core.access.allowed_user)
+READ_INSPECTIONS = Gate(
+    can_read_inspections, "inspections.access.denied", gettext_lazy("您无权查看监督检查信息。")
+)

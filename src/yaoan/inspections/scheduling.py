@@ -17,14 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
+from yaoan.core.actors import is_system_actor
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.notifications import notify
 from yaoan.core.transitions import take
 from yaoan.draws import services as draw_services
-from yaoan.draws.models import Draw, InspectorConflict
+from yaoan.draws.models import Draw
 from yaoan.draws.queries import superseded_chain
 from yaoan.inspections.enums import InspectionError, InspectionKind, InspectionStatus
 from yaoan.inspections.models import Checklist, Inspection, InspectionInspector
@@ -33,9 +35,10 @@ from yaoan.inspections.rules import (
     can_schedule_inspections,
     may_join_team,
 )
-from yaoan.inspections.services import _error, _require_scope
+from yaoan.inspections.services import _require_scope
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.registry.models import Entity
+from yaoan.staff.queries import conflicted_inspector_ids
 
 MIN_TEAM = 2
 
@@ -44,13 +47,10 @@ def require_not_past(day: dt.date, field: str, label: str) -> None:
     """A visit is planned for today or later: a date in the past is a typing error or an
     attempt to back-date, and is refused naming the field."""
     if day < timezone.localdate():
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("%(f)s（%(d)s）不能早于今天") % {"f": label, "d": day.isoformat()},
-                    code="in_the_past",
-                )
-            }
+        raise invalid(
+            "in_the_past",
+            _("%(f)s（%(d)s）不能早于今天") % {"f": label, "d": day.isoformat()},
+            field=field,
         )
 
 
@@ -79,15 +79,21 @@ def _check_team(
     drawn: bool = False,
 ) -> None:
     if len({u.pk for u in inspectors}) < MIN_TEAM:
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "inspectors",
             _("每次检查至少安排两名检查人员"),
+            field="inspectors",
         )
-    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
+    not_inspectors = [
+        u.display_name or u.username
+        for u in inspectors
+        if not can_inspect(u) or is_system_actor(u)  # a job visits nobody
+    ]
     if not_inspectors:
-        raise ValidationError(
-            {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}
+        raise invalid(
+            INVALID,
+            _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)},
+            field="inspectors",
         )
     if not drawn:
         # the form offers only these; the API and every other caller are held to the same
@@ -98,38 +104,34 @@ def _check_team(
             if not may_join_team(u, entity.subdistrict.station_id)
         ]
         if outsiders:
-            raise ValidationError(
-                {
-                    "inspectors": _(
-                        "以下人员不属于该监管对象所在的监管所或区级单位，不能参加本次检查：%(n)s"
-                    )
-                    % {"n": "、".join(outsiders)}
-                }
+            raise invalid(
+                INVALID,
+                _("以下人员不属于该监管对象所在的监管所或区级单位，不能参加本次检查：%(n)s")
+                % {"n": "、".join(outsiders)},
+                field="inspectors",
             )
     if joint_department is not None and all(
         u.org_unit_id != joint_department.pk for u in inspectors
     ):
-        raise ValidationError(
-            {"inspectors": _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name}}
+        raise invalid(
+            INVALID,
+            _("联合检查须有%(d)s的检查人员参加") % {"d": joint_department.name},
+            field="inspectors",
         )
     conflicted = conflicted_inspectors(entity, inspectors)
     if conflicted:
-        raise ValidationError(
-            {
-                "inspectors": _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
-                % {"n": "、".join(u.display_name or u.username for u in conflicted)}
-            }
+        raise invalid(
+            INVALID,
+            _("以下人员与该监管对象有登记的利害关系，应当回避：%(n)s")
+            % {"n": "、".join(u.display_name or u.username for u in conflicted)},
+            field="inspectors",
         )
 
 
 def conflicted_inspectors(entity: Entity, inspectors: Iterable[User]) -> list[User]:
     """Inspectors with a recorded conflict of interest with the entity (回避)."""
     people = list(inspectors)
-    ids = set(
-        InspectorConflict.objects.filter(
-            entity=entity, inspector__in=[u.pk for u in people], is_removed=False
-        ).values_list("inspector_id", flat=True)
-    )
+    ids = conflicted_inspector_ids(entity, [u.pk for u in people])
     return [u for u in people if u.pk in ids]
 
 
@@ -152,16 +154,18 @@ def schedule_inspection(
         raise PermissionDenied(_("只有股室负责人或检查员可以安排检查"))
     _require_scope(actor, entity)
     if kind not in InspectionKind.values or kind == InspectionKind.REINSPECTION:
-        raise ValidationError({"kind": _("检查类型无效")})
+        raise invalid(INVALID, _("检查类型无效"), field="kind")
     # 双随机 results are published as random: only a verifiable draw may choose them
     if kind == InspectionKind.RANDOM and draw is None:
-        raise ValidationError({"kind": _("双随机抽查只能由双随机抽取产生，请使用“双随机抽取”")})
+        raise invalid(
+            INVALID, _("双随机抽查只能由双随机抽取产生，请使用“双随机抽取”"), field="kind"
+        )
     if kind in (InspectionKind.COMPLAINT, InspectionKind.FLYING) and not reason.strip():
-        raise ValidationError({"reason": _("投诉举报核查和飞行检查须写明检查事由")})
+        raise invalid(INVALID, _("投诉举报核查和飞行检查须写明检查事由"), field="reason")
     if kind == InspectionKind.CAMPAIGN and not campaign.strip():
-        raise ValidationError({"campaign": _("专项检查须填写专项名称")})
+        raise invalid(INVALID, _("专项检查须填写专项名称"), field="campaign")
     if entity.is_deleted:
-        raise ValidationError({"entity": _("该监管对象已删除")})
+        raise invalid(INVALID, _("该监管对象已删除"), field="entity")
     require_not_past(scheduled_for, "scheduled_for", _("计划检查日期"))
     # a drawn team too: a conflict recorded after the draw's commitment is not in its inputs
     _check_team(inspectors, joint_department, entity, drawn=draw is not None)
@@ -234,8 +238,8 @@ def visit_days(
         if calendar.is_workday(day)
     ]
     if not workdays:
-        raise ValidationError(
-            {field: _("%(a)s 至 %(b)s 之间没有工作日") % {"a": first_day, "b": end}}
+        raise invalid(
+            INVALID, _("%(a)s 至 %(b)s 之间没有工作日") % {"a": first_day, "b": end}, field=field
         )
     days = []
     for n in range(count):

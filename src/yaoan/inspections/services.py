@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.deadlines import meet_deadlines, open_deadline
 from yaoan.core.models import Attachment, Deadline, User
@@ -63,12 +64,6 @@ RECTIFICATION_PREFIX = "责改通"
 GRADING_RULE = GradingRule()
 
 
-def _error(code: InspectionError, field: str | None = None, message: str = "") -> ValidationError:
-    text = message or str(code.label)
-    error = ValidationError(text, code=code.value)
-    return ValidationError({field: error}) if field else error
-
-
 def _require_scope(actor: User, entity: Entity) -> None:
     if not data_scope(actor).covers(entity.subdistrict.station_id):
         raise PermissionDenied(_("该监管对象不在您的管辖范围内"))
@@ -111,10 +106,10 @@ def parse_location(lat: str, lon: str, accuracy: str = "") -> Location | None:
         latitude, longitude = Decimal(lat), Decimal(lon)
         accuracy_m = int(float(accuracy)) if accuracy else None
     except (InvalidOperation, ValueError, OverflowError):
-        raise ValidationError({"location": _("定位数据无效")}) from None
+        raise invalid(INVALID, _("定位数据无效"), field="location") from None
     finite = latitude.is_finite() and longitude.is_finite()
     if not finite or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValidationError({"location": _("定位数据超出范围")})
+        raise invalid(INVALID, _("定位数据超出范围"), field="location")
     quantum = Decimal("0.000001")
     return Location(latitude.quantize(quantum), longitude.quantize(quantum), accuracy_m)
 
@@ -140,20 +135,19 @@ def save_draft(
     if inspection.status == InspectionStatus.SCHEDULED:
         inspection = start_inspection(actor=actor, inspection=inspection)
     if inspection.status != InspectionStatus.IN_PROGRESS:
-        raise _error(
-            InspectionError.REASON_REQUIRED,
-            message=_("检查已提交，修改须走“提交后修改”并填写原因"),
-        )
+        raise invalid(REASON_REQUIRED, _("检查已提交，修改须走“提交后修改”并填写原因"))
     items = _item_map(inspection)
     now = timezone.now()
     existing = {r.item_id: r for r in inspection.records.all()}
     changed: dict[str, Any] = {}
     for item_id, (result, note) in records.items():
         if item_id not in items:
-            raise ValidationError({"records": _("检查项目 %(i)s 不属于本检查表") % {"i": item_id}})
+            raise invalid(
+                INVALID, _("检查项目 %(i)s 不属于本检查表") % {"i": item_id}, field="records"
+            )
         if result not in ItemResult.values:
-            raise ValidationError(
-                {"records": _("第 %(n)s 项的结果无效") % {"n": items[item_id].number}}
+            raise invalid(
+                INVALID, _("第 %(n)s 项的结果无效") % {"n": items[item_id].number}, field="records"
             )
         record = existing.get(item_id)
         if record is None:
@@ -201,10 +195,10 @@ def _confirm_co_inspector(inspection: Inspection, actor: User, co: User | None, 
     failure counter (its throttle against guessing) and the audit of a failure are kept
     even though the submission itself is refused."""
     if co is None or co.pk == actor.pk or not co.is_active or not _on_team(co, inspection):
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
+            field="co_inspector",
         )
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=co, confirmed=True).first()
@@ -219,10 +213,10 @@ def _confirm_co_inspector(inspection: Inspection, actor: User, co: User | None, 
                 after={"co_inspector": co.username},
             )
     if not confirmed:
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_code",
             _("%(n)s 的动态口令不正确或已使用") % {"n": co.display_name or co.username},
+            field="co_code",
         )
 
 
@@ -236,19 +230,21 @@ def _result_of(findings: Iterable[Finding]) -> str:
 def _check_complete(inspection: Inspection) -> list[ItemRecord]:
     missing = missing_items(inspection)
     if missing:
-        raise _error(
+        raise invalid(
             InspectionError.INCOMPLETE_CHECKLIST,
-            "records",
             _("还有 %(c)d 项未填写：%(n)s")
             % {"c": len(missing), "n": "、".join(i.number for i in missing[:10])},
+            field="records",
         )
     records = list(inspection.records.select_related("item"))
     unexplained = [
         r.item.number for r in records if r.result == ItemResult.NON_COMPLIANT and not r.note
     ]
     if unexplained:
-        raise ValidationError(
-            {"records": _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)}}
+        raise invalid(
+            INVALID,
+            _("不符合的项目须写明问题：%(n)s") % {"n": "、".join(unexplained)},
+            field="records",
         )
     return records
 
@@ -283,12 +279,12 @@ def enter_paper_record(
     and the record says it was not confirmed by code."""
     _require_inspector_on_team(actor, inspection)
     if not reason.strip():
-        raise _error(InspectionError.REASON_REQUIRED, "reason", _("补录纸质记录须写明原因"))
+        raise invalid(REASON_REQUIRED, _("补录纸质记录须写明原因"), field="reason")
     if co_inspector.pk == actor.pk or not _on_team(co_inspector, inspection):
-        raise _error(
+        raise invalid(
             InspectionError.CONFIRMATION_MISSING,
-            "co_inspector",
             _("请选择另一名本次检查的检查人员进行确认"),
+            field="co_inspector",
         )
     return _complete(actor, inspection, co_inspector, by_code=False, reason=reason)
 
@@ -359,6 +355,7 @@ def _complete(
 def _open_publication_deadline(actor: User, inspection: Inspection) -> None:
     """一公开: a random inspection's result is published within the rule's working days."""
     open_deadline(
+        actor=actor,
         subject=inspection,
         rule_code=PUBLICATION_RULE,
         org_unit=inspection.station,
@@ -392,7 +389,9 @@ def _open_rectification(actor: User, inspection: Inspection) -> RectificationOrd
 def _open_order_deadline(
     assignee: User, order: RectificationOrder, due_on: dt.date | None = None
 ) -> Deadline:
+    """Assigned to the inspector whose action (submission, a new round) sets it."""
     return open_deadline(
+        actor=assignee,
         subject=order,
         rule_code=RECTIFICATION_RULE,
         org_unit=order.station,
@@ -433,18 +432,18 @@ def escalate_finding(
         raise PermissionDenied(_("只有股室负责人可以移交问题"))
     _require_scope(actor, finding.inspection.entity)
     if not targets or any(t not in EscalationTarget.values for t in targets):
-        raise ValidationError({"targets": _("请选择移交去向")})
+        raise invalid(INVALID, _("请选择移交去向"), field="targets")
     if not summary.strip():
-        raise ValidationError({"summary": _("请填写移交说明")})
+        raise invalid(INVALID, _("请填写移交说明"), field="summary")
     if finding.inspection.status != InspectionStatus.SUBMITTED:
-        raise _error(InspectionError.ILLEGAL_TRANSITION, message=_("检查提交后才能移交问题"))
+        raise invalid(ILLEGAL_TRANSITION, _("检查提交后才能移交问题"))
     finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
     inspection = finding.inspection
     handed_on = items_from_source(*FINDING_SOURCE, str(finding.pk))
     done = set(handed_on.exclude(status=IntakeStatus.REJECTED).values_list("kind", flat=True))
     todo = [ESCALATION_KINDS[EscalationTarget(t)] for t in dict.fromkeys(targets)]
     if all(kind in done for kind in todo):
-        raise ValidationError({"targets": _("该问题已移交过所选去向")})
+        raise invalid(INVALID, _("该问题已移交过所选去向"), field="targets")
     evidence = _finding_evidence(finding)
     created = [
         submit_intake(
@@ -491,7 +490,7 @@ def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
             continue
         locked.published_at = now
         locked.save(update_fields=["published_at", "updated_at"])
-        meet_deadlines(locked, [PUBLICATION_RULE])
+        meet_deadlines(locked, [PUBLICATION_RULE], actor=actor)
         audit.record(
             "inspections.result.published",
             actor=actor,

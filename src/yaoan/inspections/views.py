@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import read_upload, upload_limit
-from yaoan.core.enums import AttachmentError
+from yaoan.core.enums import AttachmentLimit
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
-from yaoan.draws.rules import can_manage_draws
+from yaoan.draws.rules import MANAGE_DRAWS
 from yaoan.draws.views import visible_draw
 from yaoan.inspections import amendments, photos, plan_visits, scheduling, services
 from yaoan.inspections.enums import (
@@ -61,8 +61,8 @@ from yaoan.inspections.queries import (
 )
 from yaoan.inspections.rules import (
     JOINABLE_UNIT_KINDS,
+    READ_INSPECTIONS,
     can_inspect,
-    can_read_inspections,
     can_schedule_inspections,
     can_supervise_inspections,
 )
@@ -79,10 +79,6 @@ DENIED = "inspections.access.denied"
 
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
     return refusal(request, user, DENIED)
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_inspections, DENIED)
 
 
 def visible_inspection(user: User, pk: int) -> Inspection:
@@ -117,7 +113,7 @@ def _message_of(exc: ValidationError | PermissionDenied) -> str:
 
 
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     form = InspectionFilterForm(request.GET or None)
     qs = inspections_visible_to(user).select_related("entity", "station")
     if form.is_valid():
@@ -158,7 +154,7 @@ def _schedulable_inspectors(entity: Entity) -> QuerySet[User]:
 
 
 def inspection_create_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     if not can_schedule_inspections(user):
         raise _deny(request, user)
     entity_id = request.GET.get("entity") or request.POST.get("entity")
@@ -198,7 +194,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
     """执行抽取 on the draw's page: publish the result and schedule the drawn visits."""
-    user = allowed_user(request, can_manage_draws, "draws.access.denied")
+    user = allowed_user(request, MANAGE_DRAWS)
     draw = visible_draw(user, pk)
     try:
         draw = scheduling.execute_draw(actor=user, draw=draw)
@@ -214,7 +210,7 @@ def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def from_plan_view(request: HttpRequest) -> HttpResponse:
     """The chief turns a station's quarter of the approved annual plan into inspections."""
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     if not can_supervise_inspections(user):
         raise _deny(request, user)
     form = FromPlanForm(request.POST or None)
@@ -287,7 +283,7 @@ def _findings_with_intake(inspection: Inspection) -> list[Finding]:
 
 
 def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     team = list(inspection.team.select_related("inspector__org_unit"))
     on_team = any(m.inspector_id == user.pk for m in team)
@@ -358,7 +354,7 @@ def _save_from(form: RecordForm, user: User, inspection: Inspection, posted: Any
 
 
 def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     if inspection.status == InspectionStatus.SUBMITTED:
         return redirect(inspection)
@@ -399,7 +395,7 @@ def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The page's autosave: the same fields as the form, answered as JSON."""
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     form, _submit, _photo = _record_forms(request, inspection)
     if not form.is_valid():
@@ -423,7 +419,7 @@ def _megabytes(policy: str) -> int:
 
 @require_POST
 def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     form = PhotoForm(request.POST, request.FILES, checklist=inspection.checklist)
     if not form.is_valid():
@@ -441,7 +437,7 @@ def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
             caption=form.cleaned_data["caption"],
         )
     except ValidationError as exc:
-        if exc.code == AttachmentError.TOO_LARGE:  # S22
+        if exc.code == AttachmentLimit.TOO_LARGE:  # S22
             return render(
                 request,
                 "inspections/upload_refused.html",
@@ -479,7 +475,7 @@ def _post_action(request: HttpRequest, form: Any, action: Any, done: str, back: 
 
 
 def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     if not can_supervise_inspections(user):
         raise _deny(request, user)
@@ -501,7 +497,7 @@ def inspection_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def inspection_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     form = AmendForm(request.POST or None, inspection=inspection)
     if request.method == "POST" and form.is_valid():
@@ -537,7 +533,7 @@ def _amended_message(amendment: InspectionAmendment | None) -> str:
 @require_POST
 def amendment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The chief approves or rejects a pending amendment from the inspection's page."""
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     amendment = get_object_or_404(InspectionAmendment, pk=pk)
     inspection = visible_inspection(user, amendment.inspection_id)
     approve = request.POST.get("approve") == "1"
@@ -555,7 +551,7 @@ def amendment_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     finding = get_object_or_404(Finding.objects.select_related("inspection"), pk=pk)
     inspection = visible_inspection(user, finding.inspection_id)
     if not can_supervise_inspections(user):
@@ -581,7 +577,7 @@ def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def publication_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     today = timezone.localdate()
     pending = unpublished_results(inspections_visible_to(user)).select_related("entity", "station")
     if request.method == "POST":
@@ -612,14 +608,14 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def checklist_list_view(request: HttpRequest) -> HttpResponse:
-    _reader(request)
+    allowed_user(request, READ_INSPECTIONS)
     checklists = Checklist.objects.filter(is_current=True).prefetch_related("items")
     return render(request, "inspections/checklist_list.html", {"checklists": checklists})
 
 
 @require_POST
 def entity_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     entity = visible_or_404(
         entities_visible_to(user), pk, user=user, action=DENIED, object_type="registry.entity"
     )

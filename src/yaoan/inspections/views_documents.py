@@ -12,15 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yaoan.core.access import allowed_user
-from yaoan.core.models import User
 from yaoan.core.views_documents import document_response
 from yaoan.inspections import documents
-from yaoan.inspections.rules import can_read_inspections
-from yaoan.inspections.views import DENIED, visible_inspection, visible_order
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_inspections, DENIED)
+from yaoan.inspections.rules import READ_INSPECTIONS
+from yaoan.inspections.views import visible_inspection, visible_order
 
 
 def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -30,7 +25,7 @@ def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> N
 
 @require_POST
 def rectification_print_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     order = visible_order(user, pk)
     try:
         doc = documents.print_rectification_notice(actor=user, order=order)
@@ -42,7 +37,7 @@ def rectification_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def inspection_record_print_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = visible_inspection(user, pk)
     try:
         doc = documents.print_inspection_record(actor=user, inspection=inspection)

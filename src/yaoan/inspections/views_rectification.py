@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.core.access import allowed_user
 from yaoan.core.transitions import allowed_actions
 from yaoan.inspections import rectification
 from yaoan.inspections.enums import (
@@ -23,12 +24,13 @@ from yaoan.inspections.queries import (
     overdue_rectifications,
     rectifications_visible_to,
 )
-from yaoan.inspections.views import PAGE_SIZE, _post_action, _reader, visible_order
+from yaoan.inspections.rules import READ_INSPECTIONS
+from yaoan.inspections.views import PAGE_SIZE, _post_action, visible_order
 from yaoan.inspections.workflow import RECTIFICATION
 
 
 def rectification_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     today = timezone.localdate()
     qs = rectifications_visible_to(user).select_related("entity", "station", "inspection")
     status = request.GET.get("status", "")
@@ -54,7 +56,7 @@ def rectification_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def rectification_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     order = visible_order(user, pk)
     actions = {t.action for t in allowed_actions(RECTIFICATION, order, user)}
     data = request.POST if request.method == "POST" else None

@@ -4,6 +4,8 @@ and the kinds of entity events that feed the planning key list."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.errors import ErrorCode
+
 
 class IntakeKind(models.TextChoices):
     CLUE = "clue", _("案件线索")
@@ -23,7 +25,7 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("特急")
 
 
-class IntakeError(models.TextChoices):
+class IntakeError(ErrorCode):
     """Coded errors shared by the pages and the API."""
 
     DUPLICATE = "intake_duplicate", _("该来源已移交过同类事项")

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from yaoan.core.models import User
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.intake.enums import EntityEventKind, IntakeStatus
 from yaoan.intake.models import EntityEvent, IntakeItem
 from yaoan.intake.rules import can_read_intake
@@ -20,11 +20,7 @@ def intake_visible_to(user: User) -> QuerySet[IntakeItem]:
     """A station sees the items of its own station; the district-wide units see all."""
     if not can_read_intake(user):
         return IntakeItem.objects.none()
-    scope = data_scope(user)
-    qs = IntakeItem.objects.all()
-    if scope.everything:
-        return qs
-    return qs.filter(org_unit_id__in=scope.station_ids or ())
+    return visible_to(user, IntakeItem.objects.all(), station="org_unit")
 
 
 def waiting_count(user: User) -> int:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy
 
 from yaoan.core.enums import Role
-from yaoan.core.rules import REGISTRY_READERS, data_scope
+from yaoan.core.rules import REGISTRY_READERS, Gate, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
@@ -41,3 +41,7 @@ def can_decide_item(user: User, item: IntakeItem) -> bool:
 
 # who takes the decisions, as the generated workflow page (docs/workflows.md) shows it
 can_decide_item.label = gettext_lazy("执法人员或股室负责人（本辖区）")  # type: ignore[attr-defined]
+
+
+# the door of the intake pages and API (core.access.allowed_user)
+READ_INTAKE = Gate(can_read_intake, "intake.access.denied", gettext_lazy("您无权查看移交事项。"))

@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import Attachment, OrgUnit, User
@@ -29,27 +30,23 @@ from yaoan.registry.models import Entity, Product
 LIVE_STATUSES = (IntakeStatus.NEW, IntakeStatus.ACCEPTED)
 
 
-def _field_error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _required(field: str, value: str, message: str) -> str:
     if not str(value).strip():
-        raise _field_error(field, message, "required")
+        raise invalid("required", message, field=field)
     return str(value).strip()
 
 
 def _choice(field: str, value: str, choices: type[IntakeKind] | type[Urgency]) -> str:
     if value not in choices.values:
         allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
-        raise _field_error(field, _("取值无效，可选：%(c)s") % {"c": allowed}, "invalid")
+        raise invalid(INVALID, _("取值无效，可选：%(c)s") % {"c": allowed}, field=field)
     return value
 
 
 def _evidence(evidence: Sequence[Attachment]) -> list[Attachment]:
     items = list(evidence)
     if any(a.pk is None or a.deleted_at is not None for a in items):
-        raise _field_error("evidence", _("证据材料须为已保存且未删除的附件"), "invalid")
+        raise invalid(INVALID, _("证据材料须为已保存且未删除的附件"), field="evidence")
     return items
 
 
@@ -90,7 +87,7 @@ def submit_intake(
         .exclude(status=IntakeStatus.REJECTED)
         .exists()
     ):
-        raise _field_error("kind", str(IntakeError.DUPLICATE.label), IntakeError.DUPLICATE.value)
+        raise invalid(IntakeError.DUPLICATE, field="kind")
     if org_unit is None and entity is not None:
         org_unit = entity.subdistrict.station
     item = IntakeItem.objects.create(
@@ -190,8 +187,9 @@ def accept_intake(item: IntakeItem, actor: User, taken_by: TakenBy, reason: str 
     """A case, a complaint verification or a risk item takes the item over (called by the
     receiving module's service, inside its own transaction)."""
     if not (taken_by.type.strip() and str(taken_by.id).strip() and taken_by.label.strip()):
-        raise _field_error(
-            "taken_by", str(IntakeError.TAKEN_BY_MISSING.label), IntakeError.TAKEN_BY_MISSING.value
+        raise invalid(
+            IntakeError.TAKEN_BY_MISSING,
+            field="taken_by",
         )
     values = _decided(actor, reason) | {
         "taken_by_type": taken_by.type[:60],
@@ -242,7 +240,7 @@ def merge_intake(item: IntakeItem, into: IntakeItem, actor: User, reason: str) -
     merged and points there."""
     problem = _merge_target_problem(item, into, actor)
     if problem:
-        raise _field_error("into", problem, IntakeError.BAD_MERGE.value)
+        raise invalid(IntakeError.BAD_MERGE, problem, field="into")
     return _take(
         item,
         "merge",
@@ -267,14 +265,15 @@ def report_entity_event(
     source_id: str | int,
     source_label: str,
     detail: str = "",
-    actor: User | None = None,
+    actor: User,
 ) -> EntityEvent:
     """What sampling (a failed sample), complaints (a complaint about the entity) and cases
     (a penalty decided) call: one event per source record; reporting it again updates it
-    (and brings back a withdrawn one)."""
+    (and brings back a withdrawn one). ``actor`` is whoever's act produced it: the person,
+    or the producing module's system actor (core.actors) for an automatic feed."""
     kind = EntityEventKind(kind)
     if occurred_on > timezone.localdate():
-        raise _field_error("occurred_on", _("发生日期不能晚于今天"), "invalid")
+        raise invalid(INVALID, _("发生日期不能晚于今天"), field="occurred_on")
     key: dict[str, Any] = {
         "kind": kind,
         "source_app": _required("source_app", source_app, _("须注明来源模块")),
@@ -296,7 +295,6 @@ def report_entity_event(
     audit.record(
         "intake.entityevent.reported",
         actor=actor,
-        actor_username=key["source_app"],
         obj=event,
         after={"kind": kind, "entity": entity.pk, "occurred_on": occurred_on, "new": created},
     )
@@ -311,7 +309,7 @@ def withdraw_entity_event(
     source_kind: str,
     source_id: str | int,
     reason: str,
-    actor: User | None = None,
+    actor: User,
 ) -> EntityEvent | None:
     """The source was revoked (a sample result corrected, a penalty overturned): the event
     stops counting but stays on record. None when nothing was reported."""
@@ -329,7 +327,6 @@ def withdraw_entity_event(
     audit.record(
         "intake.entityevent.withdrawn",
         actor=actor,
-        actor_username=source_app,
         obj=event,
         reason=reason,
     )

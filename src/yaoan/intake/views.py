@@ -16,18 +16,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, User
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake import services
 from yaoan.intake.forms import IntakeFilterForm, MergeForm, ReasonForm
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import intake_visible_to
-from yaoan.intake.rules import can_read_intake
+from yaoan.intake.rules import READ_INTAKE
 from yaoan.intake.workflow import INTAKE
 
 PAGE_SIZE = 50
@@ -39,10 +40,6 @@ HISTORY_LABELS = {
     "intake.intakeitem.submitted": gettext_lazy("移交"),
     **{f"{INTAKE.name}.{t.verb or t.action}": t.label for t in INTAKE.transitions},
 }
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_intake, DENIED, _("您无权查看移交事项。"))
 
 
 def visible_item(user: User, pk: int) -> IntakeItem:
@@ -62,9 +59,8 @@ def page_actions(item: IntakeItem, user: User) -> list[Any]:
 
 
 def _stations(user: User) -> QuerySet[OrgUnit]:
-    scope = data_scope(user)
     stations = OrgUnit.objects.filter(kind=OrgUnitKind.STATION).order_by("name")
-    return stations if scope.everything else stations.filter(pk__in=scope.station_ids or ())
+    return visible_to(user, stations, station="pk")
 
 
 def filtered_items(user: User, data: Any) -> tuple[IntakeFilterForm, QuerySet[IntakeItem]]:
@@ -84,7 +80,7 @@ def filtered_items(user: User, data: Any) -> tuple[IntakeFilterForm, QuerySet[In
 
 
 def item_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     form, qs = filtered_items(user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -95,7 +91,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     item = visible_item(user, pk)
     evidence = [a for a in item.evidence.all() if may_see_attachment(user, a)]
     history = AuditEvent.objects.filter(
@@ -122,12 +118,12 @@ def _decide(item: IntakeItem, user: User, action: str, data: dict[str, Any]) -> 
     else:
         into = intake_visible_to(user).filter(pk=data["into"]).first()
         if into is None:
-            raise ValidationError({"into": _("没有编号为 %(n)s 的事项") % {"n": data["into"]}})
+            raise invalid(INVALID, _("没有编号为 %(n)s 的事项") % {"n": data["into"]}, field="into")
         services.merge_intake(item, into, user, data["reason"])
 
 
 def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     item = visible_item(user, pk)
     if action not in PAGE_ACTIONS:
         raise Http404

@@ -33,7 +33,7 @@ def load_demo_plan() -> str:
     if generator is None or approver is None:
         return ""
     with transaction.atomic():
-        services.ensure_default_rules(source="demo")
+        services.ensure_default_rules(actor=generator, source="demo")
         plan = services.generate_plan(
             year=year, actor=generator, note=_("演示数据：按默认规则生成"), source="demo"
         )

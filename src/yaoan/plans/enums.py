@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.errors import ConflictCode, ErrorCode
 from yaoan.registry.enums import CreditClass, RiskGrade
 
 # A frequency rule leaves a dimension blank to match any value; "none" names the entities
@@ -74,15 +75,17 @@ FREQUENCY_REASON = "frequency"
 MANUAL_REASON = "manual"
 
 
-class PlanError(models.TextChoices):
-    """Coded errors shared by the pages and the API."""
+class PlanLock(ConflictCode):
+    """A version's state refuses the change: the API answers 409 (S19)."""
 
-    ILLEGAL_TRANSITION = "illegal_transition", _("当前状态不允许此操作")
-    REASON_REQUIRED = "reason_required", _("须填写原因")
-    APPROVER_IS_SUBMITTER = "approver_is_submitter", _("审批人不能是生成人或提交人")
     SUBMITTED_LOCKED = "submitted_locked", _("已提交审批的版本不能修改，请先退回")
     SUPERSEDED_LOCKED = "superseded_locked", _("已被替代的版本不能修改")
     OPEN_VERSION_EXISTS = "open_version_exists", _("该年度已有未批准的版本")
+
+
+class PlanError(ErrorCode):
+    """Coded errors shared by the pages and the API."""
+
     QUARTERS_MISMATCH = "quarters_mismatch", _("各季度次数之和须等于检查次数")
     DUPLICATE_ENTITY = "duplicate_entity", _("该监管对象已在清单中")
     ENTITY_NOT_LIVE = "entity_not_live", _("该监管对象已注销或已删除")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yaoan.analytics.planning import joint_count
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
-from yaoan.core.rules import WHOLE_DISTRICT, DataScope, data_scope
+from yaoan.core.rules import WHOLE_DISTRICT, DataScope
+from yaoan.core.scoping import station_condition, visible_to, within
 from yaoan.plans import keylist
 from yaoan.plans.enums import KeyListCode, PlanStatus
 from yaoan.plans.models import AnnualPlan, KeyListRule, PlanItem
@@ -19,19 +20,17 @@ from yaoan.registry.models import Entity
 
 
 def scope_items(qs: QuerySet[PlanItem], scope: DataScope) -> QuerySet[PlanItem]:
-    if scope.everything:
-        return qs
-    return qs.filter(station_id__in=scope.station_ids or ())
+    return within(scope, qs, station="station")
 
 
 def items_visible_to(user: User, plan: AnnualPlan) -> QuerySet[PlanItem]:
-    return scope_items(PlanItem.objects.filter(plan=plan), data_scope(user))
+    return visible_to(user, PlanItem.objects.filter(plan=plan), station="station")
 
 
 def plans_with_counts(scope: DataScope) -> QuerySet[AnnualPlan]:
     """Plans with ``item_count`` and ``visits`` over the items the scope sees: a station
     counts its own items, not the district's (S9)."""
-    mine = None if scope.everything else Q(items__station_id__in=scope.station_ids or ())
+    mine = station_condition(scope, "items__station")
     return AnnualPlan.objects.select_related("approved_by").annotate(
         item_count=Count("items", filter=mine),
         visits=Sum("items__required_count", filter=mine),
@@ -254,10 +253,7 @@ class CoverageReport:
 
 
 def _scoped_entities(scope: DataScope) -> QuerySet[Entity]:
-    base = keylist.live_entities()
-    if scope.everything:
-        return base
-    return base.filter(subdistrict__station_id__in=scope.station_ids or ())
+    return within(scope, keylist.live_entities(), station="subdistrict__station")
 
 
 def key_list_share(rule: KeyListRule) -> float:

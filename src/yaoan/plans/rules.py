@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from yaoan.core.enums import Role
-from yaoan.core.rules import data_scope
+from yaoan.core.rules import Gate, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
@@ -65,3 +66,15 @@ def may_supersede_plan(user: User, plan: Any) -> bool:
 def can_act_on_plan(user: User) -> bool:
     """May open the plan transitions at all (the service checks the step itself)."""
     return can_manage_plans(user) or is_plan_approver(user)
+
+
+# the doors of the plans pages and API (core.access.allowed_user)
+READ_PLANS = Gate(can_read_plans, "plans.access.denied", gettext_lazy("您无权查看年度检查清单。"))
+MANAGE_PLANS = Gate(
+    can_manage_plans,
+    "plans.access.denied",
+    gettext_lazy("只有股室负责人可以修改检查规则和年度清单。"),
+)
+ACT_ON_PLAN = Gate(
+    can_act_on_plan, "plans.access.denied", gettext_lazy("您无权办理年度清单的审批。")
+)

@@ -1,7 +1,9 @@
 """The only writers of plans state: atomic, permission-checked, audited.
 
-``actor=None`` means the system itself (the ``yaoan plan`` command, the demo loader): no
-person to check, and the audit row names the source instead.
+Every writer takes the acting user: a person, or a system actor (``core.actors``: the
+``yaoan plan`` command runs as "plan-command", the demo loader as "demo") that holds the
+section chief's role and passes the same checks. Submitting and approving a plan stays a
+person's act.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from yaoan.analytics.planning import (
     place_remainder,
     select_joint,
 )
+from yaoan.common.errors import (
+    APPROVER_IS_SUBMITTER,
+    ILLEGAL_TRANSITION,
+    INVALID,
+    REASON_REQUIRED,
+    invalid,
+)
 from yaoan.core import audit
+from yaoan.core.actors import is_system_actor
 from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
@@ -38,6 +48,7 @@ from yaoan.plans.enums import (
     KeyListCode,
     PlanAction,
     PlanError,
+    PlanLock,
     PlanStatus,
 )
 from yaoan.plans.models import (
@@ -58,59 +69,46 @@ from yaoan.registry.models import Entity
 MIN_YEAR, MAX_YEAR = 2000, 2100
 BULK_BATCH = 2000
 ITEM_AUDIT_FIELDS = ("required_count", "q1", "q2", "q3", "q4", "station_id", "joint")
-SYSTEM_ACTOR = "system"
 
 
 # --- preconditions --------------------------------------------------------------------------
 
 
-def _require_manager(actor: User | None) -> None:
-    if actor is not None and not can_manage_plans(actor):
+def _require_manager(actor: User) -> None:
+    if not can_manage_plans(actor):
         raise PermissionDenied(_("只有股室负责人可以修改检查规则和年度清单。"))
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("请填写修改原因。"), code=PlanError.REASON_REQUIRED)}
-        )
+        raise invalid(REASON_REQUIRED, _("请填写修改原因。"), field="reason")
     return reason
 
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(
-            {
-                "year": ValidationError(
-                    _("年度须在 %(a)s 至 %(b)s 之间。") % {"a": MIN_YEAR, "b": MAX_YEAR},
-                    code=PlanError.BAD_YEAR,
-                )
-            }
+        raise invalid(
+            PlanError.BAD_YEAR,
+            _("年度须在 %(a)s 至 %(b)s 之间。") % {"a": MIN_YEAR, "b": MAX_YEAR},
+            field="year",
         )
-
-
-def _audit_actor(actor: User | None, source: str) -> dict[str, Any]:
-    return {"actor": actor} if actor is not None else {"actor_username": f"{SYSTEM_ACTOR}:{source}"}
-
-
-def _invalid(field: str | None, message: str, code: str) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
 
 
 # --- rules ------------------------------------------------------------------------------------
 
 
-def ensure_default_rules(*, source: str = "seed") -> tuple[int, int]:
+def ensure_default_rules(*, actor: User, source: str = "seed") -> tuple[int, int]:
     """Install missing default rules (idempotent); one audit row when anything was added."""
+    _require_manager(actor)
     with transaction.atomic():
         created = defaults.seed_defaults(FrequencyRule, KeyListRule)
         if any(created):
             audit.record(
                 "plans.rules.defaults_installed",
-                actor_username=f"{SYSTEM_ACTOR}:{source}",
+                actor=actor,
                 object_type="plans.rules",
+                reason=source,
                 after={"frequency_rules": created[0], "key_list_rules": created[1]},
             )
     return created
@@ -122,9 +120,7 @@ def _clean_frequency_rule(rule: FrequencyRule) -> None:
         rule.full_clean()
     except ValidationError as exc:
         if "__all__" in getattr(exc, "message_dict", {}):
-            raise _invalid(
-                "min_visits", str(PlanError.DUPLICATE_RULE.label), PlanError.DUPLICATE_RULE
-            ) from exc
+            raise invalid(PlanError.DUPLICATE_RULE, field="min_visits") from exc
         raise
 
 
@@ -389,9 +385,7 @@ def _clear_items(plan: AnnualPlan) -> int:
 
 
 @transaction.atomic
-def generate_plan(
-    *, year: int, actor: User | None, note: str = "", source: str = "web"
-) -> AnnualPlan:
+def generate_plan(*, year: int, actor: User, note: str = "", source: str = "web") -> AnnualPlan:
     """A draft of the year's plan from the current rules and registry. Regenerating while a
     draft exists replaces that draft's items; a submitted version must be returned first;
     an approved version is never touched (the result is a new draft version)."""
@@ -401,11 +395,10 @@ def generate_plan(
         AnnualPlan.objects.select_for_update().filter(year=year, status__in=OPEN_STATUSES).first()
     )
     if open_plan is not None and open_plan.status == PlanStatus.SUBMITTED:
-        raise _invalid(
-            None,
+        raise invalid(
+            PlanLock.SUBMITTED_LOCKED,
             _("%(y)s年度第%(v)s版已提交审批，不能重新生成；请先退回修改。")
             % {"y": year, "v": open_plan.version},
-            PlanError.SUBMITTED_LOCKED,
         )
     planned, snapshot = compute_plan(year)
     now = timezone.now()
@@ -445,27 +438,26 @@ def generate_plan(
                 r["code"] for r in snapshot["key_list"] if r["enabled"] and not r["connected"]
             ],
         },
-        **_audit_actor(actor, source),
+        actor=actor,
     )
     return plan
 
 
 @transaction.atomic
-def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> AnnualPlan:
+def start_revision(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     """A new draft version copied from an approved plan, which stays as it is until the new
     version is approved."""
     _require_manager(actor)
     reason = _require_reason(reason)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
-        raise _invalid(None, _("只有已批准的版本可以修订。"), PlanError.ILLEGAL_TRANSITION)
+        raise invalid(ILLEGAL_TRANSITION, _("只有已批准的版本可以修订。"))
     open_plan = AnnualPlan.objects.filter(year=plan.year, status__in=OPEN_STATUSES).first()
     if open_plan is not None:
-        raise _invalid(
-            None,
+        raise invalid(
+            PlanLock.OPEN_VERSION_EXISTS,
             _("%(y)s年度已有未批准的第%(v)s版，请在该版本上修改。")
             % {"y": plan.year, "v": open_plan.version},
-            PlanError.OPEN_VERSION_EXISTS,
         )
     draft = AnnualPlan.objects.create(
         year=plan.year,
@@ -486,7 +478,7 @@ def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> Annu
         obj=draft,
         reason=reason,
         after={"based_on": plan.pk, "version": draft.version, "items": len(copies)},
-        **_audit_actor(actor, "web"),
+        actor=actor,
     )
     return draft
 
@@ -494,7 +486,7 @@ def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> Annu
 # --- item edits -------------------------------------------------------------------------------
 
 
-def _editable_plan(plan: AnnualPlan, actor: User | None, reason: str) -> AnnualPlan:
+def _editable_plan(plan: AnnualPlan, actor: User, reason: str) -> AnnualPlan:
     """The plan an edit goes to: the draft itself, or a new draft version of an approved plan."""
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status in workflow.EDITABLE:
@@ -502,8 +494,8 @@ def _editable_plan(plan: AnnualPlan, actor: User | None, reason: str) -> AnnualP
     if plan.status == PlanStatus.APPROVED:
         return start_revision(actor=actor, plan=plan, reason=reason)
     if plan.status == PlanStatus.SUBMITTED:
-        raise _invalid(None, str(PlanError.SUBMITTED_LOCKED.label), PlanError.SUBMITTED_LOCKED)
-    raise _invalid(None, str(PlanError.SUPERSEDED_LOCKED.label), PlanError.SUPERSEDED_LOCKED)
+        raise invalid(PlanLock.SUBMITTED_LOCKED)
+    raise invalid(PlanLock.SUPERSEDED_LOCKED)
 
 
 def _spread_one(plan: AnnualPlan, station_id: int, count: int, exclude: int | None) -> list[int]:
@@ -522,17 +514,17 @@ def _spread_one(plan: AnnualPlan, station_id: int, count: int, exclude: int | No
 
 def _check_counts(count: int, quarters: Sequence[int]) -> None:
     if not 1 <= count <= MAX_VISITS:
-        raise _invalid(
-            "required_count",
-            _("检查次数须在 1 至 %(n)s 之间；不再检查请移出清单。") % {"n": MAX_VISITS},
+        raise invalid(
             "invalid",
+            _("检查次数须在 1 至 %(n)s 之间；不再检查请移出清单。") % {"n": MAX_VISITS},
+            field="required_count",
         )
     if len(quarters) != 4 or any(q < 0 for q in quarters) or sum(quarters) != count:
-        raise _invalid(
-            "quarters",
+        raise invalid(
+            PlanError.QUARTERS_MISMATCH,
             _("各季度次数之和（%(s)s）须等于检查次数（%(n)s）。")
             % {"s": sum(quarters), "n": count},
-            PlanError.QUARTERS_MISMATCH,
+            field="quarters",
         )
 
 
@@ -541,13 +533,13 @@ def _station(station: OrgUnit | int) -> OrgUnit:
         pk=station.pk if isinstance(station, OrgUnit) else station, kind=OrgUnitKind.STATION
     ).first()
     if found is None:
-        raise _invalid("station", _("负责所须为市场监管所。"), "invalid")
+        raise invalid(INVALID, _("负责所须为市场监管所。"), field="station")
     return found
 
 
 def _record_change(
     *,
-    actor: User | None,
+    actor: User,
     item: PlanItem,
     kind: str,
     before: dict[str, Any] | None,
@@ -572,14 +564,14 @@ def _record_change(
         reason=reason,
         before={"entity_id": item.entity_id, **(before or {})},
         after={"entity_id": item.entity_id, **(after or {})},
-        **_audit_actor(actor, "web"),
+        actor=actor,
     )
 
 
 @transaction.atomic
 def edit_item(
     *,
-    actor: User | None,
+    actor: User,
     item: PlanItem,
     reason: str,
     required_count: int | None = None,
@@ -629,7 +621,7 @@ def edit_item(
 @transaction.atomic
 def add_item(
     *,
-    actor: User | None,
+    actor: User,
     plan: AnnualPlan,
     entity: Entity,
     reason: str,
@@ -642,9 +634,9 @@ def add_item(
     plan = _editable_plan(plan, actor, reason)
     entity = Entity.objects.select_related("subdistrict").get(pk=entity.pk)
     if not keylist.live_entities().filter(pk=entity.pk).exists():
-        raise _invalid("entity", str(PlanError.ENTITY_NOT_LIVE.label), PlanError.ENTITY_NOT_LIVE)
+        raise invalid(PlanError.ENTITY_NOT_LIVE, field="entity")
     if PlanItem.objects.filter(plan=plan, entity=entity).exists():
-        raise _invalid("entity", str(PlanError.DUPLICATE_ENTITY.label), PlanError.DUPLICATE_ENTITY)
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity")
     station_id = entity.subdistrict.station_id
     counts = (
         list(quarters)
@@ -670,9 +662,7 @@ def add_item(
         with transaction.atomic():
             item.save()
     except IntegrityError as exc:
-        raise _invalid(
-            "entity", str(PlanError.DUPLICATE_ENTITY.label), PlanError.DUPLICATE_ENTITY
-        ) from exc
+        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity") from exc
     _record_change(
         actor=actor,
         item=item,
@@ -685,7 +675,7 @@ def add_item(
 
 
 @transaction.atomic
-def remove_item(*, actor: User | None, item: PlanItem, reason: str) -> AnnualPlan:
+def remove_item(*, actor: User, item: PlanItem, reason: str) -> AnnualPlan:
     """Take an entity off the list (the history keeps it); returns the plan it left."""
     _require_manager(actor)
     reason = _require_reason(reason)
@@ -744,9 +734,11 @@ def _notices(plan: AnnualPlan, action: str) -> list[Notice]:
     link = plan.get_absolute_url()
     title = str(plan)
     if action == PlanAction.SUBMIT:
-        approvers = User.objects.filter(
-            is_active=True, role_assignments__role=plan_approver_role()
-        ).distinct()
+        approvers = (
+            User.objects.people()
+            .filter(is_active=True, role_assignments__role=plan_approver_role())
+            .distinct()
+        )
         return [
             Notice(
                 u, NotificationKind.APPROVAL_REQUESTED, _("待您审批：%(p)s") % {"p": title}, link
@@ -759,21 +751,18 @@ def _notices(plan: AnnualPlan, action: str) -> list[Notice]:
     return [Notice(u, kind, text % {"p": title}, link) for u in authors.values()]
 
 
-def transition_plan(
-    *, actor: User | None, plan: AnnualPlan, action: str, reason: str = ""
-) -> AnnualPlan:
+def transition_plan(*, actor: User, plan: AnnualPlan, action: str, reason: str = "") -> AnnualPlan:
     """Submit, approve or return a plan version (workflow.PLAN). Approving supersedes the
     year's approved version and gives the plan its 文号."""
-    if actor is None:
+    if is_system_actor(actor):
         raise PermissionDenied(_("年度清单的提交和审批须由具体人员办理。"))
     if action == PlanAction.SUPERSEDE:
         action = "supersede_by_hand"  # only an approval supersedes: not in the table by hand
     if action != PlanAction.SUBMIT and is_plan_approver(actor) and authored_plan(actor, plan):
-        raise _invalid(
-            None,
+        raise invalid(
+            APPROVER_IS_SUBMITTER,
             _("您生成或提交了这一版本，不能自己审批；请由另一位%(r)s审批。")
             % {"r": Role(plan_approver_role()).label},
-            PlanError.APPROVER_IS_SUBMITTER,
         )
 
     def update(locked: Any) -> list[str]:
@@ -802,15 +791,15 @@ def transition_plan(
     return done
 
 
-def submit_plan(*, actor: User | None, plan: AnnualPlan) -> AnnualPlan:
+def submit_plan(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.SUBMIT)
 
 
-def approve_plan(*, actor: User | None, plan: AnnualPlan, reason: str = "") -> AnnualPlan:
+def approve_plan(*, actor: User, plan: AnnualPlan, reason: str = "") -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.APPROVE, reason=reason)
 
 
-def return_plan(*, actor: User | None, plan: AnnualPlan, reason: str) -> AnnualPlan:
+def return_plan(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.RETURN, reason=reason)
 
 

@@ -26,6 +26,7 @@ from yaoan.common.labels import labelled_values, row_names
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.plans import keylist, services
 from yaoan.plans.documents import plan_document
@@ -54,11 +55,7 @@ from yaoan.plans.queries import (
     station_loads,
     versions_with_diffs,
 )
-from yaoan.plans.rules import (
-    can_act_on_plan,
-    can_manage_plans,
-    can_read_plans,
-)
+from yaoan.plans.rules import ACT_ON_PLAN, MANAGE_PLANS, READ_PLANS, can_manage_plans
 from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import CreditClass, EntityType, RiskGrade
 from yaoan.registry.models import Entity
@@ -72,14 +69,6 @@ DENIED = "plans.access.denied"
 
 def _deny(request: HttpRequest, user: User) -> PermissionDenied:
     return refusal(request, user, DENIED)
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_plans, DENIED)
-
-
-def _manager(request: HttpRequest) -> User:
-    return allowed_user(request, can_manage_plans, DENIED)
 
 
 def plan_actions_for(user: User, plan: AnnualPlan) -> list[str]:
@@ -116,7 +105,7 @@ def _labels() -> dict[str, dict[str, str]]:
 
 
 def frequency_rules_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     rules = list(FrequencyRule.objects.all())
     return render(
         request,
@@ -126,7 +115,7 @@ def frequency_rules_view(request: HttpRequest) -> HttpResponse:
 
 
 def frequency_rule_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(FrequencyRule, pk=pk) if pk else None
     form = FrequencyRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +138,7 @@ def frequency_rule_form_view(request: HttpRequest, pk: int | None = None) -> Htt
 
 
 def frequency_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(FrequencyRule, pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +158,7 @@ def frequency_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def key_list_rules_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     rules = [(rule, keylist.source_status(rule.code)) for rule in KeyListRule.objects.all()]
     return render(
         request,
@@ -179,7 +168,7 @@ def key_list_rules_view(request: HttpRequest) -> HttpResponse:
 
 
 def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(KeyListRule, code=code)
     form = KeyListRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +193,7 @@ def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def plan_list_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plans = plans_with_counts(data_scope(user)).order_by("-year", "-version")
     years = sorted({p.year for p in plans}, reverse=True)
     by_year = [(year, [p for p in plans if p.year == year]) for year in years]
@@ -221,7 +210,7 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def plan_generate_view(request: HttpRequest) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     form = GeneratePlanForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -240,7 +229,7 @@ def plan_generate_view(request: HttpRequest) -> HttpResponse:
 
 
 def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plan = get_object_or_404(
         AnnualPlan.objects.select_related("approved_by", "submitted_by", "generated_by"), pk=pk
     )
@@ -283,7 +272,7 @@ def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def plan_transition_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = allowed_user(request, can_act_on_plan, DENIED)
+    user = allowed_user(request, ACT_ON_PLAN)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     if action not in (PlanAction.SUBMIT, PlanAction.APPROVE, PlanAction.RETURN):
         raise Http404
@@ -300,7 +289,7 @@ def plan_transition_view(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 @require_POST
 def plan_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     try:
         draft = services.start_revision(
@@ -326,7 +315,7 @@ def _item_done(request: HttpRequest, plan: AnnualPlan, result_plan: AnnualPlan) 
 
 
 def item_edit_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     item = visible_item(user, plan, item_pk)
     initial = {
@@ -358,7 +347,7 @@ def item_edit_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 def item_remove_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     item = visible_item(user, plan, item_pk)
     form = ReasonForm(request.POST or None)
@@ -382,7 +371,7 @@ def item_remove_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 
 def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     form = ItemAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -409,7 +398,7 @@ def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_versions_view(request: HttpRequest, year: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     versions = versions_with_diffs(year, data_scope(user))
     if not versions:
         raise Http404
@@ -424,14 +413,12 @@ def _dict_or_none(value: Any) -> dict[str, Any] | None:
 
 
 def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     changes = PlanItemChange.objects.filter(plan__year=plan.year).select_related(
         "entity__subdistrict", "changed_by", "plan"
     )
-    scope = data_scope(user)
-    if not scope.everything:
-        changes = changes.filter(entity__subdistrict__station_id__in=scope.station_ids or ())
+    changes = visible_to(user, changes, station="entity__subdistrict__station")
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [(c, _dict_or_none(c.before), _dict_or_none(c.after)) for c in page]
     # the stations the changes name, read once for the page
@@ -450,7 +437,7 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def coverage_view(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     year, status = timezone.localdate().year, 200
     if request.GET.get("year"):
         form = CoverageYearForm(request.GET)
@@ -476,7 +463,7 @@ def _export(
     file_format: str,
     build: Callable[[AnnualPlan, Any], HttpResponseBase],
 ) -> HttpResponseBase:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=pk)
     items = items_visible_to(user, plan)
     services.record_export(actor=user, plan=plan, file_format=file_format, items=items.count())

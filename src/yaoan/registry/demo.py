@@ -39,6 +39,7 @@ from faker import Faker
 from yaoan.common.identifiers import USCC_ALPHABET, gs1_check_digit, uscc_check_character
 from yaoan.core import audit
 from yaoan.core import services as core_services
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import AreaType, OrgUnitKind, Role, SubdistrictKind
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.registry import services
@@ -1029,7 +1030,7 @@ def _create_accounts(fake: Faker) -> None:
     units = {u.code: u for u in OrgUnit.objects.filter(code__startswith="qj-")}
     for account in DEMO_ACCOUNTS:
         user = core_services.create_user(
-            actor=None,
+            actor=system_actor("demo-roles"),
             username=account.username,
             display_name=fake.name(),
             org_unit=units[account.unit_code],

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.common.errors import ErrorCode
+
 
 class EntityType(models.TextChoices):
     RETAIL_PHARMACY = "retail_pharmacy", _("药品零售企业")
@@ -107,7 +109,7 @@ class ExpiryWindow(models.TextChoices):
     DAYS_90 = "90", _("90天内到期")
 
 
-class RegistryError(models.TextChoices):
+class RegistryError(ErrorCode):
     DUPLICATE_USCC = "duplicate_uscc", _("统一社会信用代码已登记")
     DELETED_USCC = "deleted_uscc", _("统一社会信用代码属于已删除的监管对象")
     INVALID_USCC = "invalid_uscc", _("统一社会信用代码无效")

@@ -25,11 +25,8 @@ from yaoan.registry.enums import (
 )
 from yaoan.registry.models import Entity, Licence, Product
 from yaoan.registry.queries import (
-    QueryShape,
     entities_matching,
     expiring_licences,
-    in_grid,
-    in_stations,
     with_expiring_licence,
 )
 
@@ -99,48 +96,28 @@ class EntityFilterSet(FilterSet):
         model = Entity
         fields: list[str] = []
 
-    # how the filters that have more than one SQL form are written (queries.QueryShape):
-    # the set-based form unless walked_qs or counting_qs asks for another
-    shape = QueryShape.SET
-
-    def walked_qs(self, base: QuerySet[Entity]) -> QuerySet[Entity]:
-        """The same filters over ``base`` (the same entities, written for walking:
-        queries.entities_visible_to), from the data already validated, written to be
-        tested while walking the name order: for when they are known to match many
-        entities (queries.entities_matching, in_grid)."""
-        return self._shaped(QueryShape.WALK, base)
-
-    def counting_qs(self) -> QuerySet[Entity]:
-        """The same filters written for counting their matches (queries.with_expiring_licence)."""
-        return self._shaped(QueryShape.COUNT)
-
-    def _shaped(self, shape: QueryShape, base: QuerySet[Entity] | None = None) -> QuerySet[Entity]:
-        self.shape = shape
-        try:
-            return self.filter_queryset((self.queryset if base is None else base).all())
-        finally:
-            self.shape = QueryShape.SET
-
     def narrowed_by(self) -> set[str]:
         """The names of the filters in use (valid form)."""
         return {name for name, value in self.form.cleaned_data.items() if value not in EMPTY}
 
+    # the search, grid and expiry filters are methods so that the entity list can write
+    # them in its own SQL forms (registry.listing_sql.ListFilterSet)
     def filter_q(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return entities_matching(qs, value, self.shape)
+        return entities_matching(qs, value)
 
     def filter_station(self, qs: QuerySet[Entity], name: str, value: OrgUnit) -> QuerySet[Entity]:
-        return in_stations(qs, [value.pk], self.shape)
+        return qs.filter(subdistrict__station=value)
 
     def filter_subdistrict(
         self, qs: QuerySet[Entity], name: str, value: Subdistrict
     ) -> QuerySet[Entity]:
-        return in_grid(qs, value.pk, self.shape)
+        return qs.filter(subdistrict=value)
 
     def filter_blankable(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
         return qs.filter(**{name: "" if value == "none" else value})
 
     def filter_expiring(self, qs: QuerySet[Entity], name: str, value: str) -> QuerySet[Entity]:
-        return with_expiring_licence(qs, value, self.shape)
+        return with_expiring_licence(qs, value)
 
 
 class LicenceFilterSet(FilterSet):

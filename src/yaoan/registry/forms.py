@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.pii.forms import PersonalDataFormMixin
-from yaoan.core.rules import data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.registry.enums import CreditClass, RiskGrade
 from yaoan.registry.models import (
     ENTITY_EDITABLE_FIELDS,
@@ -30,10 +30,8 @@ class EntityForm(PersonalDataFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        scope = data_scope(user)
         subdistricts = Subdistrict.objects.select_related("station")
-        if not scope.everything:
-            subdistricts = subdistricts.filter(station_id__in=scope.station_ids)
+        subdistricts = visible_to(user, subdistricts, station="station")
         self.fields["subdistrict"].queryset = subdistricts  # type: ignore[attr-defined]
         self.fields["chain_headquarters"].queryset = Entity.objects.filter(  # type: ignore[attr-defined]
             entity_type="pharmacy_chain", is_deleted=False

@@ -17,6 +17,7 @@ from yaoan.common import xlsx
 from yaoan.common.identifiers import uscc_check_character
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import DataScope, can_edit_registry, data_scope
+from yaoan.core.scoping import visible_to
 from yaoan.core.tabular.columns import CellProblem, Column, ColumnType, model_column
 from yaoan.core.tabular.spec import ImportSpec, ImportUrls, RowRejected
 from yaoan.registry import services
@@ -37,7 +38,7 @@ class EntityImportContext:
     scope: DataScope
 
     def in_scope(self, subdistrict: Subdistrict) -> bool:
-        return self.scope.everything or subdistrict.station_id in (self.scope.station_ids or ())
+        return self.scope.covers(subdistrict.station_id)
 
 
 def build_context(actor: User) -> EntityImportContext:
@@ -49,9 +50,7 @@ def build_context(actor: User) -> EntityImportContext:
 
 
 def subdistricts_for(actor: User) -> list[Subdistrict]:
-    scope = data_scope(actor)
-    qs = Subdistrict.objects.order_by("code")
-    return list(qs if scope.everything else qs.filter(station_id__in=scope.station_ids or ()))
+    return list(visible_to(actor, Subdistrict.objects.order_by("code"), station="station"))
 
 
 # --- the cells that need more than their column's type ---------------------------------

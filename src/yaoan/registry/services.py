@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.models import Subdistrict, User
 from yaoan.core.rules import can_edit_registry, can_set_ratings, data_scope
@@ -84,16 +85,11 @@ def _refuse_a_deleted_entitys_code(entity: Entity) -> None:
     deleted = Entity.objects.filter(uscc=entity.uscc, is_deleted=True).exclude(pk=entity.pk)
     found = deleted.only("pk", "name").first()
     if found is not None:
-        raise ValidationError(
-            {
-                "uscc": ValidationError(
-                    _(
-                        "该统一社会信用代码属于已删除的监管对象“%(name)s”：请恢复该记录，不要重新登记。"
-                    )
-                    % {"name": found.name},
-                    code=RegistryError.DELETED_USCC,
-                )
-            }
+        raise invalid(
+            RegistryError.DELETED_USCC,
+            _("该统一社会信用代码属于已删除的监管对象“%(name)s”：请恢复该记录，不要重新登记。")
+            % {"name": found.name},
+            field="uscc",
         )
 
 
@@ -145,13 +141,11 @@ def _require_chain_keeps_its_type(entity: Entity) -> None:
         return
     stores = entity.chain_stores.filter(is_deleted=False).count()
     if stores:
-        raise ValidationError(
-            {
-                "entity_type": _(
-                    "该连锁总部下还有 %(n)d 家门店，须先调整门店的所属总部，才能更改其类型。"
-                )
-                % {"n": stores}
-            }
+        raise invalid(
+            INVALID,
+            _("该连锁总部下还有 %(n)d 家门店，须先调整门店的所属总部，才能更改其类型。")
+            % {"n": stores},
+            field="entity_type",
         )
 
 
@@ -160,7 +154,7 @@ def _require_chain_keeps_its_type(entity: Entity) -> None:
 def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
     """Soft delete only (S17): the record stays for the auditor and for history."""
     if not reason.strip():
-        raise ValidationError({"reason": _("删除须填写原因")})
+        raise invalid(REASON_REQUIRED, _("删除须填写原因"), field="reason")
     _mark_deleted(actor=actor, entity=entity, deleted=True, reason=reason)
 
 
@@ -169,7 +163,7 @@ def delete_entity(*, actor: User, entity: Entity, reason: str) -> None:
 def restore_entity(*, actor: User, entity: Entity, reason: str) -> Entity:
     """Undo a deletion: the record, its licences and history come back as they were."""
     if not reason.strip():
-        raise ValidationError({"reason": _("恢复须填写原因")})
+        raise invalid(REASON_REQUIRED, _("恢复须填写原因"), field="reason")
     return _mark_deleted(actor=actor, entity=entity, deleted=False, reason=reason)
 
 
@@ -196,13 +190,14 @@ def _mark_deleted(*, actor: User, entity: Entity, deleted: bool, reason: str) ->
 def set_rating(
     *, actor: User, entity: Entity, kind: str, value: str, reason: str, source: str = "manual"
 ) -> EntityRatingChange | None:
-    """Set the risk grade or credit class; every change keeps its reason (history)."""
-    if source == "manual":
-        if not can_set_ratings(actor):
-            raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
-        _require_edit(actor, entity.subdistrict)
+    """Set the risk grade or credit class; every change keeps its reason (history).
+    ``source`` says where the value came from (a chief's hand, an import, the inspection
+    history rule); whoever the caller, the actor must be allowed to set it."""
+    if not can_set_ratings(actor):
+        raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
+    _require_edit(actor, entity.subdistrict)
     if not reason.strip():
-        raise ValidationError({"reason": _("调整等级须填写原因")})
+        raise invalid(REASON_REQUIRED, _("调整等级须填写原因"), field="reason")
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     field = "risk_grade" if kind == RatingKind.RISK else "credit_class"
     old = getattr(entity, field)
@@ -340,7 +335,7 @@ def _import_one(actor: User, data: Mapping[str, Any], source: str) -> Entity:
         if not value:
             continue
         if not can_set_ratings(actor):
-            raise ValidationError({field: _("只有股室负责人可以设置风险等级和信用分类")})
+            raise invalid(INVALID, _("只有股室负责人可以设置风险等级和信用分类"), field=field)
         set_rating(
             actor=actor,
             entity=entity,

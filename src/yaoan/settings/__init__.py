@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yaoan.core",
     "yaoan.registry",
     "yaoan.intake",
+    "yaoan.staff",
     "yaoan.draws",
     "yaoan.plans",
     "yaoan.inspections",

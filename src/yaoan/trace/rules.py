@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
+
 from yaoan.core.enums import Role
-from yaoan.core.rules import data_scope
+from yaoan.core.rules import Gate, data_scope
 
 if TYPE_CHECKING:
     from yaoan.core.models import User
@@ -26,3 +28,7 @@ def can_read_trace(user: User) -> bool:
 
 def can_ingest_trace(user: User) -> bool:
     return user.is_authenticated and user.has_role(*TRACE_LOADERS) and data_scope(user).everything
+
+
+# the door of the trace API (core.access.allowed_user)
+READ_TRACE = Gate(can_read_trace, "trace.access.denied", gettext_lazy("您无权查看追溯数据。"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TYPE_CHECKING, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,8 +70,23 @@ class Subdistrict(models.Model):
         return self.name
 
 
+if TYPE_CHECKING:
+    _UserManagerBase = UserManager["User"]
+else:  # generic in the type stubs only
+    _UserManagerBase = UserManager
+
+
+class StaffUserManager(_UserManagerBase):
+    def people(self) -> models.QuerySet[User]:
+        """Accounts of people: every picker, pool, list and count of staff starts here, so a
+        system actor (core.actors) is never offered, drawn or counted."""
+        return self.get_queryset().filter(is_system_actor=False)
+
+
 class User(AbstractUser):
-    """A member of staff. Usernames are unique; shared accounts are not allowed (S1)."""
+    """A member of staff, or a named system actor (a job or command: core.actors) that
+    acts through the same roles and rules but can never sign in. Usernames are unique;
+    shared accounts are not allowed (S1)."""
 
     display_name = models.CharField(_("姓名"), max_length=50)
     org_unit = models.ForeignKey(
@@ -93,6 +110,11 @@ class User(AbstractUser):
     # reset) enrols only with a code the security administrator hands to its owner
     enrolment_code_required = models.BooleanField(_("须凭登记码绑定"), default=False)
     enrolment_code_digest = models.CharField(max_length=64, blank=True)
+    # set only by core.actors.system_actor: such a row has no usable password, is inactive
+    # and is left out of every list of people
+    is_system_actor = models.BooleanField(_("系统执行者"), default=False, editable=False)
+
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -111,8 +133,11 @@ class User(AbstractUser):
         return cached
 
     def _read_roles(self) -> frozenset[str]:
-        """Every page reads the roles once: plain SQL takes 30 µs where building the same
-        query through the ORM took 320 µs."""
+        """The one query every signed-in request of every app runs (permissions, the menu,
+        the data scope), so it is written as plain SQL: one column by an indexed key,
+        nothing for the ORM to add. Building the same query through the ORM costs about
+        ten times as much (2026-12-07: 70 µs against 725 µs on a busy 2-core machine;
+        30 against 320 idle) — on every page, not only the entity list."""
         connection = connections[self._state.db or DEFAULT_DB_ALIAS]
         table = connection.ops.quote_name(RoleAssignment._meta.db_table)
         with connection.cursor() as cursor:

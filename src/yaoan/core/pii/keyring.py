@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,25 +142,46 @@ def ring_path() -> Path | None:
 
 
 class _Cache:
-    """One ring per process, re-read when its file's modification time changes."""
+    """One ring per process, re-read when its file's modification time changes.
+
+    The file is looked at once a second at most: resolving its path and reading its time
+    cost far more than the decryption itself, and a list page opens dozens of values. A
+    rotation by another process reaches this one within that second."""
+
+    RECHECK_SECONDS = 1.0
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.ring: KeyRing | None = None
         self.stamp: tuple[str, float] | None = None
+        self.where: tuple[str, ...] = ()
+        self.next_check = 0.0
 
     def get(self) -> KeyRing:
+        where = _where()
+        now = time.monotonic()
+        with self.lock:
+            if self.ring is not None and where == self.where and now < self.next_check:
+                return self.ring
         path = ring_path()
         stamp = (str(path or os.environ.get(ENV_RING, "")), _mtime(path))
         with self.lock:
             if self.ring is None or stamp != self.stamp:
                 self.ring = _read(path)
                 self.stamp = (stamp[0], _mtime(path))
+            self.where, self.next_check = where, now + self.RECHECK_SECONDS
             return self.ring
 
     def clear(self) -> None:
         with self.lock:
             self.ring, self.stamp = None, None
+
+
+def _where() -> tuple[str, ...]:
+    """What decides which ring applies, cheaply: the settings that name it and the
+    directory a relative default is taken from."""
+    names = (ENV_RING, ENV_FILE, "YAOAN_VAR_DIR")
+    return (*(os.environ.get(name, "") for name in names), os.getcwd())
 
 
 def _mtime(path: Path | None) -> float:

@@ -11,17 +11,18 @@ with them.
 
 from __future__ import annotations
 
-import getpass
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
+from yaoan.common.errors import REASON_REQUIRED, invalid
 from yaoan.core import audit
+from yaoan.core.actors import os_user
 from yaoan.core.models import User
 from yaoan.core.pii.crypto import key_id_of
 from yaoan.core.pii.fields import PersonalDataField, personal_fields
@@ -102,12 +103,10 @@ def reveal(*, actor: User, obj: models.Model, field: str, reason: str) -> str:
     """The full value of ``obj.field``, for a reader who may see it and says why."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("请填写查看原因。"), code="reason_required")}
-        )
+        raise invalid(REASON_REQUIRED, _("请填写查看原因。"), field="reason")
     if len(reason) > REVEAL_REASON_MAX:
         message = _("查看原因不能超过 %(n)d 个字。") % {"n": REVEAL_REASON_MAX}
-        raise ValidationError({"reason": ValidationError(message, code="reason_too_long")})
+        raise invalid("reason_too_long", message, field="reason")
     if not may_reveal(actor, obj, field):
         raise refuse_reveal(actor=actor, obj=obj, field=field, reason=reason)
     with transaction.atomic():
@@ -145,13 +144,6 @@ def key_usage() -> Counter[str]:
     return usage
 
 
-def _cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:150]
-    except (KeyError, OSError):
-        return "cli"
-
-
 def reseal_all() -> int:
     """Seal every stored personal value again with the current key; the number of rows."""
     rows = 0
@@ -177,7 +169,7 @@ def _file_ring() -> tuple[KeyRing, object]:
     return current_ring(), path
 
 
-def rotate_keys() -> tuple[str, int]:
+def rotate_keys(*, actor: User) -> tuple[str, int]:
     """A new current key, and every value re-sealed with it: (new key id, rows)."""
     ring, path = _file_ring()
     rotated = ring.with_new_key()
@@ -187,31 +179,31 @@ def rotate_keys() -> tuple[str, int]:
         rows = reseal_all()
         audit.record(
             "core.pii.keys_rotated",
-            actor_username=_cli_actor(),
+            actor=actor,
             object_type="core.pii_keyring",
             object_id=rotated.current,
             before={"current": ring.current},
-            after={"current": rotated.current, "rows": rows},
+            after={"current": rotated.current, "rows": rows, "os_user": os_user()},
         )
     return rotated.current, rows
 
 
-def reencrypt() -> int:
+def reencrypt(*, actor: User) -> int:
     """Re-seal with the ring's current key (after a rotation done in the secret store)."""
     forget_ring()
     with transaction.atomic():
         rows = reseal_all()
         audit.record(
             "core.pii.resealed",
-            actor_username=_cli_actor(),
+            actor=actor,
             object_type="core.pii_keyring",
             object_id=current_ring().current,
-            after={"rows": rows},
+            after={"rows": rows, "os_user": os_user()},
         )
     return rows
 
 
-def prune_keys() -> list[str]:
+def prune_keys(*, actor: User) -> list[str]:
     """Drop the keys no stored value uses any more; the ids dropped."""
     ring, path = _file_ring()
     used = set(key_usage())
@@ -222,9 +214,9 @@ def prune_keys() -> list[str]:
         with transaction.atomic():
             audit.record(
                 "core.pii.keys_pruned",
-                actor_username=_cli_actor(),
+                actor=actor,
                 object_type="core.pii_keyring",
                 object_id=ring.current,
-                after={"dropped": sorted(unused)},
+                after={"dropped": sorted(unused), "os_user": os_user()},
             )
     return sorted(unused)

@@ -25,7 +25,7 @@ from yaoan.core.attachments import (
     store_attachment,
     upload_limit,
 )
-from yaoan.core.enums import AttachmentError, AttachmentPolicy
+from yaoan.core.enums import AttachmentError, AttachmentLimit, AttachmentPolicy
 from yaoan.core.models import AuditEvent, OrgUnit, User
 
 pytestmark = pytest.mark.django_db
@@ -171,10 +171,10 @@ def test_size_cap_is_the_smaller_of_policy_and_setting(actor, subject, settings)
     big = SimpleUploadedFile("big.jpg", b"\xff" * (1024 * 1024 + 1), "image/jpeg")
     with pytest.raises(ValidationError) as exc:
         read_upload(big, AttachmentPolicy.IMAGE)
-    assert exc.value.code == AttachmentError.TOO_LARGE
+    assert exc.value.code == AttachmentLimit.TOO_LARGE
     with pytest.raises(ValidationError) as exc:
         store(actor, subject, b"%PDF-1.4\n" + b"0" * (1024 * 1024), "a.pdf", "document")
-    assert exc.value.code == AttachmentError.TOO_LARGE
+    assert exc.value.code == AttachmentLimit.TOO_LARGE
 
 
 def test_deletion_keeps_the_file_and_needs_a_reason(actor, subject) -> None:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from yaoan.common.api.paging import PageParams, page_of
+from yaoan.common.api.schemas import WRITE_ERRORS
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import allowed_user
 from yaoan.core.enums import OrgUnitKind
-from yaoan.core.models import OrgUnit, User
+from yaoan.core.models import OrgUnit
 from yaoan.draws import services
 from yaoan.draws.api.schemas import (
     DrawDetailOut,
     DrawIn,
     DrawOut,
     DrawPage,
-    ErrorOut,
     RedrawIn,
     VerifyOut,
 )
@@ -30,40 +31,17 @@ from yaoan.draws.forms import INSPECTOR_UNIT_KINDS
 from yaoan.draws.messages import describe_problem
 from yaoan.draws.models import Draw
 from yaoan.draws.queries import LIST_DEFERRED, draws_visible_to, verify_draw
-from yaoan.draws.rules import can_manage_draws, can_read_draws
+from yaoan.draws.rules import MANAGE_DRAWS, READ_DRAWS
 from yaoan.draws.views import visible_draw
-from yaoan.registry.api.routes import PageParams, page_of
 
 router = Router(tags=["双随机抽取"])
-ERRORS: dict[int | tuple[int, ...], Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_draws, "draws.access.denied", _("您无权查看抽取。"))
-
-
-def _manager(request: HttpRequest) -> User:
-    _reader(request)
-    return allowed_user(
-        request,
-        can_manage_draws,
-        "draws.access.denied",
-        _("只有股室负责人可以发起、执行或重新抽取。"),
-    )
+ERRORS = WRITE_ERRORS
 
 
 def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
     units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=kinds))
     if len(units) != len(set(ids)):
-        raise ValidationError(
-            {field: [ValidationError(_("单位不存在或类别不符。"), code="invalid")]}
-        )
+        raise invalid(INVALID, _("单位不存在或类别不符。"), field=field)
     return units
 
 
@@ -74,12 +52,14 @@ def _units(ids: list[int], kinds: tuple[str, ...], field: str) -> list[OrgUnit]:
     description="仅返回本人管辖范围内的抽取；种子和抽取结果见抽取详情。",
 )
 def list_draws(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    return page_of(draws_visible_to(_reader(request)).defer(*LIST_DEFERRED), paging)
+    return page_of(
+        draws_visible_to(allowed_user(request, READ_DRAWS)).defer(*LIST_DEFERRED), paging
+    )
 
 
 @router.get("/{draw_id}", response={200: DrawDetailOut, **ERRORS}, summary="抽取详情（含抽取结果）")
 def get_draw(request: HttpRequest, draw_id: int) -> Draw:
-    return visible_draw(_reader(request), draw_id)
+    return visible_draw(allowed_user(request, READ_DRAWS), draw_id)
 
 
 @router.post(
@@ -89,7 +69,7 @@ def get_draw(request: HttpRequest, draw_id: int) -> Draw:
     description="对象库为空、回避后检查人员不足等情况返回 422 及原因，不创建任何记录。",
 )
 def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_DRAWS)
     partner = None
     if payload.partner_unit_id is not None:
         partner = _units(
@@ -120,7 +100,7 @@ def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
     description="已被取代的抽取不能再重新抽取，返回 409。",
 )
 def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw]:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_DRAWS)
     new = services.redraw(
         actor=user,
         draw=visible_draw(user, draw_id),
@@ -138,7 +118,7 @@ def redraw(request: HttpRequest, draw_id: int, payload: RedrawIn) -> Status[Draw
     description="当场重新计算，不改变公开页面显示的复核结果（该结果在抽取时记录）。",
 )
 def verify(request: HttpRequest, draw_id: int) -> dict[str, Any]:
-    report = verify_draw(visible_draw(_reader(request), draw_id))
+    report = verify_draw(visible_draw(allowed_user(request, READ_DRAWS), draw_id))
     return {
         "ok": report.ok,
         "entities_checked": report.entities_checked,

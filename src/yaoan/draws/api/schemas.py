@@ -7,20 +7,17 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from yaoan.common.api.paging import PageMeta
+from yaoan.common.api.schemas import RowId
 from yaoan.common.api_fields import QueryText, Reason, text_field
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.models import Draw
 from yaoan.draws.services import DRAW_GUARDS, MAX_SELECTION_VALUE
 from yaoan.draws.workflow import DRAW
-from yaoan.registry.api.schemas import PageMeta, RowId
 
 # as many filters as the entity list has, with room to spare
 MAX_POOL_FILTERS = 30
-
-
-class ErrorOut(Schema):
-    detail: Any
 
 
 class DrawSummaryOut(Schema):

@@ -18,8 +18,8 @@ from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws.enums import DrawKind, SelectionMode
 from yaoan.draws.services import DrawSpec
-from yaoan.draws.tests.factories import InspectorProfileFactory
 from yaoan.registry.models import Entity
+from yaoan.staff.tests.factories import InspectorProfileFactory
 
 
 @dataclass

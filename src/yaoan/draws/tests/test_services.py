@@ -3,22 +3,27 @@ avoidance rule honoured with real rows; bad input refused with nothing created."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from yaoan.analytics.draws import DrawInputs, commitment_of, document_digest, input_digests, run
-from yaoan.common.testing import SubdistrictFactory, UserFactory
-from yaoan.core.enums import Role
+from yaoan.common.testing import SubdistrictFactory
 from yaoan.core.models import AuditEvent
-from yaoan.draws import extensions, profiles, services
-from yaoan.draws.enums import AvoidanceRule, ConflictKind, DrawKind, DrawStatus, SelectionMode
-from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
+from yaoan.draws import extensions, services
+from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
+from yaoan.draws.models import Draw, DrawAssignment
 from yaoan.draws.queries import published_document, stored_report, verify_draw
 from yaoan.draws.tests.conftest import make_inspector
 from yaoan.registry.enums import EntityType
+from yaoan.staff import services as staff_services
+from yaoan.staff.enums import ConflictKind
+from yaoan.staff.models import InspectorConflict
+from yaoan.staff.tests.factories import QualificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +120,7 @@ def test_inspectors_are_published_under_per_draw_codes_only(district):
 
 def test_conflicts_are_published_under_the_codes(district):
     inspector, entity = district.inspectors[5], district.entities[3]
-    profiles.record_conflict(
+    staff_services.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
     )
     draw = services.commit_draw(actor=district.chief, spec=district.spec())
@@ -126,7 +131,7 @@ def test_conflicts_are_published_under_the_codes(district):
 def test_a_home_outside_the_pools_subdistricts_is_not_published(district):
     elsewhere = SubdistrictFactory(station=district.east, code="500111999")
     inspector = district.inspectors[0]
-    profiles.save_profile(
+    staff_services.save_profile(
         actor=district.chief,
         user=inspector,
         badge_number="QJ000",
@@ -216,11 +221,38 @@ def test_empty_pool_is_refused_and_nothing_is_created(district):
     assert not AuditEvent.objects.filter(action__startswith="draws.").exists()
 
 
+def test_an_inspector_whose_certificate_lapsed_is_left_out_of_the_pool(district):
+    lapsed, revoked = district.inspectors[0], district.inspectors[1]
+    today = timezone.localdate()
+    QualificationFactory(holder=lapsed, valid_until=today - dt.timedelta(days=1))
+    staff_services.revoke_qualification(
+        actor=district.chief,
+        qualification=QualificationFactory(holder=revoked),
+        reason="调离执法岗位",
+    )
+    QualificationFactory(holder=district.inspectors[2], valid_until=today)  # last valid day
+    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+    pooled = set(draw.inspector_refs.values())
+    assert lapsed.pk not in pooled and revoked.pk not in pooled
+    assert pooled == {p.pk for p in district.inspectors[2:]}  # no certificate on record: in
+    assert draw.inspector_pool_size == 6
+
+
+def test_a_pool_whose_every_certificate_lapsed_is_empty(district):
+    for person in [*district.inspectors, *district.partners]:
+        QualificationFactory(holder=person, valid_until=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError) as caught:
+        services.commit_draw(actor=district.chief, spec=district.spec())
+    assert caught.value.error_list[0].code == "no_inspectors"
+    assert "执法证有效" in caught.value.messages[0]
+    assert not Draw.objects.exists()
+
+
 def test_too_few_inspectors_names_the_entity_and_the_rules(district):
     target = district.entities[0]
     east_sub = target.subdistrict
     for inspector in district.inspectors[:4]:  # the east station's four, one home in target's grid
-        profiles.record_conflict(
+        staff_services.record_conflict(
             actor=district.chief, inspector=inspector, entity=target, kind=ConflictKind.RELATIVE
         )
     spec = district.spec(inspector_units=[district.east])
@@ -274,7 +306,7 @@ def test_grid_rule_keeps_inspectors_out_of_their_home_subdistrict(district):
 
 def test_posted_subdistricts_count_for_the_grid_rule(district):
     inspector = district.inspectors[0]
-    profiles.save_profile(
+    staff_services.save_profile(
         actor=district.chief,
         user=inspector,
         badge_number="QJ000",
@@ -292,12 +324,14 @@ def test_posted_subdistricts_count_for_the_grid_rule(district):
 
 def test_conflict_rule_and_its_removal(district):
     entity, inspector = district.entities[1], district.inspectors[0]
-    conflict = profiles.record_conflict(
+    conflict = staff_services.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.FORMER_EMPLOYER
     )
     # with every other inspector in conflict too, only the rule can explain who is left
     for other in district.inspectors[1:6]:
-        profiles.record_conflict(actor=district.chief, inspector=other, entity=entity, kind="other")
+        staff_services.record_conflict(
+            actor=district.chief, inspector=other, entity=entity, kind="other"
+        )
     draw = services.execute_draw(
         actor=district.chief,
         draw=services.commit_draw(actor=district.chief, spec=everything(district)),
@@ -314,8 +348,8 @@ def test_conflict_rule_and_its_removal(district):
     )
     assert inspector.pk not in assignments(draw)[entity.pk]
     with pytest.raises(ValidationError):
-        profiles.remove_conflict(actor=district.chief, conflict=conflict, reason=" ")
-    profiles.remove_conflict(actor=district.chief, conflict=conflict, reason="已调离该单位")
+        staff_services.remove_conflict(actor=district.chief, conflict=conflict, reason=" ")
+    staff_services.remove_conflict(actor=district.chief, conflict=conflict, reason="已调离该单位")
     conflict.refresh_from_db()
     assert conflict.is_removed and conflict.removed_by == district.chief
     assert InspectorConflict.objects.filter(pk=conflict.pk).exists()  # soft: still there
@@ -323,7 +357,7 @@ def test_conflict_rule_and_its_removal(district):
 
 def test_conflict_rule_cannot_be_switched_off(district):
     inspector, entity = district.inspectors[0], district.entities[0]
-    profiles.record_conflict(
+    staff_services.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind="relative"
     )
     spec = everything(district, rules=frozenset({AvoidanceRule.GRID}))
@@ -338,7 +372,7 @@ def test_conflict_rule_cannot_be_switched_off(district):
 def test_redraw_of_a_draw_made_without_the_conflict_rule_applies_it(district):
     old = services.commit_draw(actor=district.chief, spec=district.spec())
     Draw.objects.filter(pk=old.pk).update(avoid_conflict=False)  # made when it was switchable
-    profiles.record_conflict(
+    staff_services.record_conflict(
         actor=district.chief,
         inspector=district.inspectors[1],
         entity=district.entities[1],
@@ -356,7 +390,7 @@ def test_conflict_recorded_after_the_commitment_fails_the_execution(district):
     result = run(DrawInputs.from_dict(draw.inputs), bytes.fromhex(draw.seed))
     code = next(a.inspectors[0] for a in result.assignments if a.key == entity.uscc)
     inspector = next(u for u in district.inspectors if u.pk == draw.inspector_refs[code])
-    profiles.record_conflict(
+    staff_services.record_conflict(
         actor=district.chief, inspector=inspector, entity=entity, kind=ConflictKind.RELATIVE
     )
     with pytest.raises(ValidationError) as caught:
@@ -374,18 +408,6 @@ def test_conflict_recorded_after_the_commitment_fails_the_execution(district):
         draw=services.redraw(actor=district.chief, draw=draw, reason="回避事由在公示后登记"),
     )
     assert inspector.pk not in assignments(new)[entity.pk]
-
-
-def test_inspector_declares_own_conflict_but_not_for_others(district):
-    me, other = district.inspectors[0], district.inspectors[1]
-    entity = district.entities[0]
-    profiles.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.RELATIVE)
-    with pytest.raises(PermissionDenied):
-        profiles.record_conflict(
-            actor=me, inspector=other, entity=entity, kind=ConflictKind.RELATIVE
-        )
-    with pytest.raises(ValidationError):
-        profiles.record_conflict(actor=me, inspector=me, entity=entity, kind=ConflictKind.OTHER)
 
 
 def test_last_inspection_rule_uses_the_registered_provider(district):
@@ -484,37 +506,3 @@ def test_verify_fails_when_the_assigned_people_are_changed(drawn, district):
     row.inspectors.add(outsider)
     report = verify_draw(drawn)
     assert report.first.code == "records" and report.first.detail["position"] == 2
-
-
-def test_profile_edits_are_audited(district):
-    user = UserFactory(org_unit=district.east, roles=[Role.INSPECTOR])
-    profile = profiles.save_profile(
-        actor=district.chief,
-        user=user,
-        badge_number="qj777",
-        home_subdistrict=None,
-        posted_subdistricts=[],
-    )
-    assert profile.badge_number == "QJ777"
-    profiles.save_profile(
-        actor=district.chief,
-        user=user,
-        badge_number="QJ777",
-        home_subdistrict=district.subdistricts[0],
-        posted_subdistricts=[district.subdistricts[1]],
-    )
-    events = AuditEvent.objects.filter(object_type="draws.inspectorprofile").order_by("seq")
-    assert [e.action for e in events] == ["draws.profile.created", "draws.profile.updated"]
-    assert events[1].after == {
-        "home_subdistrict_id": district.subdistricts[0].pk,
-        "posted_subdistricts": [district.subdistricts[1].pk],
-    }
-    with pytest.raises(ValidationError) as caught:
-        profiles.save_profile(
-            actor=district.chief,
-            user=district.inspectors[0],
-            badge_number="QJ777",
-            home_subdistrict=None,
-            posted_subdistricts=[],
-        )
-    assert "该证号已被其他检查员使用" in caught.value.messages

@@ -1,5 +1,6 @@
 """The pages: scoping (another unit's draw is a 404 with an audit row), list query counts,
-creating and executing a draw through the forms, redraw, profiles and conflicts; the public
+creating and executing a draw through the forms, redraw, the moved profile and conflict
+URLs; the public
 pages (no sign-in, no inspector names); and ``yaoan draw verify``."""
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from yaoan.common.testing import (
 )
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
-from yaoan.draws import extensions, profiles, services
+from yaoan.draws import extensions, services
 from yaoan.draws.enums import DrawStatus
-from yaoan.draws.models import Draw, DrawAssignment, InspectorConflict
+from yaoan.draws.models import Draw, DrawAssignment
 from yaoan.draws.tests.conftest import make_inspector
+from yaoan.staff import services as staff_services
 
 pytestmark = pytest.mark.django_db
 
@@ -180,41 +182,18 @@ def test_redraw_page_keeps_the_old_draw(district, drawn):
     assert DrawAssignment.objects.filter(draw=drawn).count() == 6
 
 
-def test_profile_and_conflict_pages(district):
+def test_old_profile_and_conflict_urls_redirect_to_the_staff_pages(district):
     client = client_for(district.chief)
     inspector = district.inspectors[0]
-    assert client.get("/draws/inspectors/").status_code == 200
-    response = client.post(
-        f"/draws/inspectors/{inspector.pk}/",
-        {
-            "badge_number": "QJ500",
-            "home_subdistrict": "",
-            "posted_subdistricts": [district.subdistricts[2].pk],
-        },
-    )
-    assert response.status_code == 302
-    inspector.inspector_profile.refresh_from_db()
-    assert inspector.inspector_profile.badge_number == "QJ500"
-    entity = district.entities[0]
-    bad = client.post(
-        "/draws/conflicts/",
-        {"inspector": inspector.pk, "entity_uscc": "91500000MA0000000X", "kind": "relative"},
-    )
-    assert "没有统一社会信用代码为" in bad.content.decode()
-    client.post(
-        "/draws/conflicts/",
-        {
-            "inspector": inspector.pk,
-            "entity_uscc": entity.uscc.lower(),
-            "kind": "relative",
-            "note": "表亲",
-        },
-    )
-    conflict = InspectorConflict.objects.get()
-    assert conflict.entity == entity and conflict.recorded_by == district.chief
-    client.post(f"/draws/conflicts/{conflict.pk}/remove/", {"reason": "登记错误"})
-    conflict.refresh_from_db()
-    assert conflict.is_removed and conflict.removed_reason == "登记错误"
+    moved = {
+        "/draws/inspectors/?page=2": "/staff/?page=2",
+        f"/draws/inspectors/{inspector.pk}/": f"/staff/{inspector.pk}/profile/",
+        "/draws/conflicts/?removed=1": "/staff/conflicts/?removed=1",
+        "/draws/conflicts/7/remove/": "/staff/conflicts/7/remove/",
+    }
+    for old, new in moved.items():
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (302, new)
 
 
 # --- public pages --------------------------------------------------------------------------------
@@ -248,14 +227,14 @@ def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
 def test_nothing_published_names_an_inspector_or_their_home(district, drawn):
     """Badge numbers are shown to businesses on visits: published next to avoidance data
     they would tell where an inspector lives or whom they are related to."""
-    profiles.record_conflict(
+    staff_services.record_conflict(
         actor=district.chief,
         inspector=district.inspectors[2],
         entity=district.entities[4],
         kind="relative",
     )
     away = SubdistrictFactory(station=district.west, code="500111998")  # no pool entity there
-    profiles.save_profile(
+    staff_services.save_profile(
         actor=district.chief,
         user=district.inspectors[3],
         badge_number="QJ003",

@@ -4,37 +4,19 @@ The route validates and delegates to inspections.scheduling.execute_draw."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
+from yaoan.common.api.schemas import WRITE_ERRORS
 from yaoan.core.access import allowed_user
-from yaoan.core.models import User
-from yaoan.draws.api.schemas import DrawOut, ErrorOut
+from yaoan.draws.api.schemas import DrawOut
 from yaoan.draws.models import Draw
-from yaoan.draws.rules import can_manage_draws
+from yaoan.draws.rules import MANAGE_DRAWS
 from yaoan.draws.views import visible_draw
 from yaoan.inspections import scheduling
 
 draw_router = Router(tags=["双随机抽取"])
-ERRORS: dict[int | tuple[int, ...], Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _manager(request: HttpRequest) -> User:
-    return allowed_user(
-        request,
-        can_manage_draws,
-        "draws.access.denied",
-        _("只有股室负责人可以发起、执行或重新抽取。"),
-    )
+ERRORS = WRITE_ERRORS
 
 
 @draw_router.post(
@@ -46,5 +28,5 @@ def _manager(request: HttpRequest) -> User:
     "检查期限已过、或公示承诺值后抽中人员又登记了利害关系的，返回 422 且不执行，须重新抽取。",
 )
 def execute_draw(request: HttpRequest, draw_id: int) -> Draw:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_DRAWS)
     return scheduling.execute_draw(actor=user, draw=visible_draw(user, draw_id))

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from yaoan.common.api.paging import PageParams, page_of
+from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS
 from yaoan.common.api_fields import QueryText
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.models import User
@@ -41,15 +42,12 @@ from yaoan.inspections.queries import (
     rectifications_visible_to,
     with_due,
 )
-from yaoan.inspections.rules import can_read_inspections
+from yaoan.inspections.rules import READ_INSPECTIONS
 from yaoan.inspections.workflow import INSPECTION, PUBLICATION_RULE, RECTIFICATION
-from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams, page_of
-from yaoan.registry.api.schemas import ValidationErrorOut
 from yaoan.registry.queries import entities_visible_to
 
 router = Router(tags=["监督检查"])
 public_router = Router(tags=["公示"])
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ValidationErrorOut}
 
 
 class InspectionFilters(Schema):
@@ -60,10 +58,6 @@ class InspectionFilters(Schema):
 
 
 DENIED = "inspections.access.denied"
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_inspections, DENIED, _("您无权查看监督检查信息。"))
 
 
 def _visible(user: User, pk: int) -> Inspection:
@@ -140,7 +134,7 @@ def _detail(i: Inspection, user: User) -> dict[str, Any]:
 def list_inspections(
     request: HttpRequest, filters: Query[InspectionFilters], params: Query[PageParams]
 ) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     qs = with_due(
         inspections_visible_to(user).select_related("entity", "checklist"), PUBLICATION_RULE
     )
@@ -157,7 +151,7 @@ def list_inspections(
 
 @router.post("/", response={201: InspectionDetailOut, **WRITE_ERRORS}, summary="安排检查")
 def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     entity = entities_visible_to(user).select_related("subdistrict__station")
     found = entity.filter(pk=payload.entity_id).first()
     if found is None:
@@ -177,7 +171,7 @@ def schedule(request: HttpRequest, payload: ScheduleIn) -> Status:
 
 @router.get("/{int:pk}", response={200: InspectionDetailOut, **DETAIL_ERRORS}, summary="检查详情")
 def get_inspection(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     return _detail(_visible(user, pk), user)
 
 
@@ -185,7 +179,7 @@ def get_inspection(request: HttpRequest, pk: int) -> dict[str, Any]:
     "/{int:pk}/draft", response={200: InspectionDetailOut, **WRITE_ERRORS}, summary="保存填写内容"
 )
 def save_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = services.save_draft(
         actor=user,
         inspection=_visible(user, pk),
@@ -200,7 +194,7 @@ def save_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any
     "/{int:pk}/submit", response={200: InspectionDetailOut, **WRITE_ERRORS}, summary="提交检查记录"
 )
 def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     inspection = _visible(user, pk)
     co = User.objects.filter(pk=payload.co_inspector_id).first()
     return _detail(
@@ -254,7 +248,7 @@ def list_rectifications(
     status: RectificationStatus | None = None,
     overdue: bool = False,
 ) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     # the actions' permission rules read each order's station (entity → grid): no N+1
     qs = rectifications_visible_to(user).select_related("entity__subdistrict")
     if status:
@@ -270,7 +264,7 @@ def list_rectifications(
     summary="登记企业整改回复",
 )
 def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     order = rectification.record_rectification_response(
         actor=user, order=_visible_order(user, pk), response=payload.response
     )
@@ -283,7 +277,7 @@ def respond(request: HttpRequest, pk: int, payload: ResponseIn) -> dict[str, Any
     summary="记录复查结果",
 )
 def reinspect(request: HttpRequest, pk: int, payload: ReinspectionIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INSPECTIONS)
     order = rectification.record_reinspection(
         actor=user,
         order=_visible_order(user, pk),

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from yaoan.common.api.paging import PageMeta
+from yaoan.common.api.schemas import RowId, choices_text
 from yaoan.common.api_fields import text_field
 from yaoan.inspections.enums import InspectionKind, InspectionStatus, ItemResult
 from yaoan.inspections.models import Inspection, ItemRecord, RectificationOrder
-from yaoan.registry.api.schemas import PageMeta, RowId, choices_text
 
 # a coordinate or an accuracy as the device reports it ("31.230416"); a one-time code
 COORDINATE_MAX_LENGTH = 32

@@ -8,9 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from yaoan.common.testing import World, totp_code
-from yaoan.draws import profiles as draw_profiles
 from yaoan.draws import services as draw_services
-from yaoan.draws.models import Draw, InspectorProfile
+from yaoan.draws.models import Draw
 from yaoan.draws.services import DrawSpec
 from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
@@ -19,13 +18,15 @@ from yaoan.plans import services as plan_services
 from yaoan.plans.models import AnnualPlan, PlanItem
 from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
+from yaoan.staff import services as staff_services
+from yaoan.staff.models import InspectorProfile
 
 
 def profile_inspectors(world: World) -> None:
     """Draws take inspectors with a profile (a badge number) only."""
     for n, user in enumerate((world.inspector, world.partner)):
         if not InspectorProfile.objects.filter(user=user).exists():
-            draw_profiles.save_profile(
+            staff_services.save_profile(
                 actor=world.chief,
                 user=user,
                 badge_number=f"YJ{user.pk:05d}{n}",

@@ -112,9 +112,9 @@ def test_drawn_inspection_is_cancelled_only_by_a_redraw(world: World) -> None:
 
 
 def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(world: World) -> None:
-    from yaoan.draws import profiles as draw_profiles
+    from yaoan.staff import services as staff_services
 
-    draw_profiles.record_conflict(
+    staff_services.record_conflict(
         actor=world.chief,
         inspector=world.partner,
         entity=world.pharmacy,
@@ -129,10 +129,10 @@ def test_inspector_with_a_recorded_conflict_cannot_be_on_the_team(world: World) 
 def test_a_drawn_team_with_a_recorded_conflict_is_refused_too(world: World) -> None:
     """A conflict recorded after a draw's commitment is not in its frozen inputs: the
     listener's scheduling must not trust the draw to have avoided it."""
-    from yaoan.draws import profiles as draw_profiles
+    from yaoan.staff import services as staff_services
 
     drawn = draw(world)
-    draw_profiles.record_conflict(
+    staff_services.record_conflict(
         actor=world.chief, inspector=world.partner, entity=world.pharmacy, kind="relative"
     )
     with pytest.raises(ValidationError) as exc:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from yaoan.common.api.paging import PageParams, page_of
+from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, RowId
 from yaoan.common.api_fields import QueryText
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import may_see_attachment
@@ -20,13 +21,10 @@ from yaoan.intake.api.schemas import IntakeItemDetailOut, IntakeItemPage, MergeI
 from yaoan.intake.enums import IntakeKind, IntakeStatus
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import intake_visible_to
-from yaoan.intake.rules import can_read_intake
+from yaoan.intake.rules import READ_INTAKE
 from yaoan.intake.workflow import INTAKE
-from yaoan.registry.api.routes import DETAIL_ERRORS, READ_ERRORS, PageParams, page_of
-from yaoan.registry.api.schemas import RowId, ValidationErrorOut
 
 router = Router(tags=["移交事项"])
-WRITE_ERRORS = {**DETAIL_ERRORS, 409: ValidationErrorOut}
 DENIED = "intake.access.denied"
 # the decisions taken here; "accept" is the receiving module's service call
 API_ACTIONS = ("reject", "merge", "keep")
@@ -37,10 +35,6 @@ class IntakeFilters(Schema):
     status: IntakeStatus | None = None
     source_app: QueryText | None = None
     station_id: RowId | None = None
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_intake, DENIED, _("您无权查看移交事项。"))
 
 
 def _visible(user: User, pk: int) -> IntakeItem:
@@ -112,7 +106,7 @@ def _detail(item: IntakeItem, user: User) -> dict[str, Any]:
 def list_items(
     request: HttpRequest, filters: Query[IntakeFilters], params: Query[PageParams]
 ) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     qs = intake_visible_to(user).select_related("entity")
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -129,7 +123,7 @@ def list_items(
     "/{int:pk}", response={200: IntakeItemDetailOut, **DETAIL_ERRORS}, summary="移交事项详情"
 )
 def get_item(request: HttpRequest, pk: int) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     return _detail(_visible(user, pk), user)
 
 
@@ -137,7 +131,7 @@ def get_item(request: HttpRequest, pk: int) -> dict[str, Any]:
     "/{int:pk}/reject", response={200: IntakeItemDetailOut, **WRITE_ERRORS}, summary="不予接收"
 )
 def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     return _detail(services.reject_intake(_visible(user, pk), user, payload.reason), user)
 
 
@@ -145,7 +139,7 @@ def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     "/{int:pk}/keep", response={200: IntakeItemDetailOut, **WRITE_ERRORS}, summary="继续等待"
 )
 def keep(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     return _detail(services.keep_waiting(_visible(user, pk), user, payload.reason), user)
 
 
@@ -153,7 +147,7 @@ def keep(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     "/{int:pk}/merge", response={200: IntakeItemDetailOut, **WRITE_ERRORS}, summary="合并到另一事项"
 )
 def merge(request: HttpRequest, pk: int, payload: MergeIn) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_INTAKE)
     item = _visible(user, pk)
     into = intake_visible_to(user).filter(pk=payload.into_id).first()
     if into is None:

@@ -6,8 +6,9 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from yaoan.common.api.paging import PageMeta
+from yaoan.common.api.schemas import RowId, choices_text
 from yaoan.intake.enums import IntakeKind, IntakeStatus, Urgency
-from yaoan.registry.api.schemas import PageMeta, RowId, choices_text
 
 
 class ActionOut(Schema):

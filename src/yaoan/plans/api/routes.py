@@ -9,15 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from yaoan.common.api.paging import PageParams, page_of
+from yaoan.common.api.schemas import DETAIL_ERRORS, ErrorOut
+from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION
 from yaoan.core.access import allowed_user
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
 from yaoan.plans import keylist, services
 from yaoan.plans.api.schemas import (
-    ErrorOut,
     FrequencyRuleOut,
     FrequencyRulePatch,
     GenerateIn,
@@ -27,51 +28,33 @@ from yaoan.plans.api.schemas import (
     PlanOut,
     ReasonIn,
 )
-from yaoan.plans.enums import PlanAction, PlanError
+from yaoan.plans.enums import PlanAction, PlanLock
 from yaoan.plans.filtersets import PlanItemFilterSet
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule
 from yaoan.plans.queries import items_visible_to, plans_with_counts
-from yaoan.plans.rules import can_manage_plans, can_read_plans
-from yaoan.registry.api.routes import PageParams, page_of
+from yaoan.plans.rules import MANAGE_PLANS, READ_PLANS
 
 router = Router(tags=["年度检查清单"])
-ERRORS: dict[int | tuple[int, ...], Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
+ERRORS = DETAIL_ERRORS
+# an out-of-order step on a version is a 409 with one message and its code
+WRITE_ERRORS = {**DETAIL_ERRORS, 409: ErrorOut}
 
 
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(
-        request, can_read_plans, "plans.access.denied", _("您无权查看年度检查清单。")
-    )
+# a version's step refused by its state: one message and one code (a failed guard keeps
+# the general shape, a list of errors)
+PLAN_STEP_CONFLICTS = frozenset({ILLEGAL_TRANSITION, APPROVER_IS_SUBMITTER})
 
 
-def _manager(request: HttpRequest) -> User:
-    _reader(request)
-    return allowed_user(
-        request,
-        can_manage_plans,
-        "plans.access.denied",
-        _("只有股室负责人可以修改检查规则和年度清单。"),
-    )
+def _is_plan_conflict(code: object) -> bool:
+    return isinstance(code, PlanLock) or code in PLAN_STEP_CONFLICTS
 
 
 def _conflict(exc: ValidationError) -> Status[dict[str, Any]] | None:
     """Out-of-order workflow steps are 409 (S19), other validation errors stay 422."""
-    codes = {str(e.code) for e in exc.error_list} if not hasattr(exc, "error_dict") else set()
-    locked: set[str] = {
-        PlanError.ILLEGAL_TRANSITION,
-        PlanError.SUBMITTED_LOCKED,
-        PlanError.SUPERSEDED_LOCKED,
-        PlanError.OPEN_VERSION_EXISTS,
-        PlanError.APPROVER_IS_SUBMITTER,
-    }
-    if codes & locked:
-        return Status(409, {"detail": "；".join(exc.messages), "code": sorted(codes & locked)[0]})
+    codes = [] if hasattr(exc, "error_dict") else [e.code for e in exc.error_list]
+    conflicts = sorted(str(code) for code in codes if _is_plan_conflict(code))
+    if conflicts:
+        return Status(409, {"detail": "；".join(exc.messages), "code": conflicts[0]})
     return None
 
 
@@ -100,7 +83,7 @@ def _plans_with_counts(user: User) -> QuerySet[AnnualPlan]:
     "/frequency-rules", response={200: list[FrequencyRuleOut], **ERRORS}, summary="检查频次规则"
 )
 def list_frequency_rules(request: HttpRequest) -> QuerySet[FrequencyRule]:
-    _reader(request)
+    allowed_user(request, READ_PLANS)
     return FrequencyRule.objects.all()
 
 
@@ -113,7 +96,7 @@ def list_frequency_rules(request: HttpRequest) -> QuerySet[FrequencyRule]:
 def patch_frequency_rule(
     request: HttpRequest, rule_id: int, payload: FrequencyRulePatch
 ) -> FrequencyRule:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(FrequencyRule, pk=rule_id)
     data = payload.model_dump(exclude_unset=True, exclude={"reason"}, exclude_none=True)
     return services.update_frequency_rule(actor=user, rule=rule, data=data, reason=payload.reason)
@@ -123,7 +106,7 @@ def patch_frequency_rule(
     "/key-list-rules", response={200: list[KeyListRuleOut], **ERRORS}, summary="重点清单规则"
 )
 def list_key_list_rules(request: HttpRequest) -> list[dict[str, Any]]:
-    _reader(request)
+    allowed_user(request, READ_PLANS)
     return [_key_rule_out(r) for r in KeyListRule.objects.all()]
 
 
@@ -136,7 +119,7 @@ def list_key_list_rules(request: HttpRequest) -> list[dict[str, Any]]:
 def patch_key_list_rule(
     request: HttpRequest, code: str, payload: KeyListRulePatch
 ) -> dict[str, Any]:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(KeyListRule, code=code)
     data = payload.model_dump(exclude_unset=True, exclude={"reason"}, exclude_none=True)
     rule = services.update_key_list_rule(actor=user, rule=rule, data=data, reason=payload.reason)
@@ -153,7 +136,7 @@ def patch_key_list_rule(
     description="按现行规则生成；已有草稿则替换其内容，已提交的版本须先退回，已批准的版本不受影响。",
 )
 def generate(request: HttpRequest, payload: GenerateIn) -> Any:
-    user = _manager(request)
+    user = allowed_user(request, MANAGE_PLANS)
     try:
         plan = services.generate_plan(
             year=payload.year, actor=user, note=payload.note, source="api"
@@ -168,14 +151,14 @@ def generate(request: HttpRequest, payload: GenerateIn) -> Any:
 
 @router.get("/annual-plans", response={200: list[PlanOut], **ERRORS}, summary="年度清单（各版本）")
 def list_plans(request: HttpRequest, year: int | None = None) -> QuerySet[AnnualPlan]:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plans = _plans_with_counts(user).order_by("-year", "-version")
     return plans.filter(year=year) if year else plans
 
 
 @router.get("/annual-plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="年度清单详情")
 def get_plan(request: HttpRequest, plan_id: int) -> AnnualPlan:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     return get_object_or_404(_plans_with_counts(user), pk=plan_id)
 
 
@@ -187,7 +170,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> AnnualPlan:
     "joint、q（名称/代码/拼音首字母）。仅返回本人管辖范围内的对象。",
 )
 def list_items(request: HttpRequest, plan_id: int, paging: Query[PageParams]) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=plan_id)
     filterset = PlanItemFilterSet(request.GET, queryset=items_visible_to(user, plan))
     if not filterset.is_valid():
@@ -199,7 +182,7 @@ def list_items(request: HttpRequest, plan_id: int, paging: Query[PageParams]) ->
 def _transition(request: HttpRequest, plan_id: int, action: str, reason: str) -> Any:
     # the service decides which step this user may take (submit: a chief; approve and
     # return: the configured approver, never the plan's author)
-    user = _reader(request)
+    user = allowed_user(request, READ_PLANS)
     plan = get_object_or_404(AnnualPlan, pk=plan_id)
     try:
         services.transition_plan(actor=user, plan=plan, action=action, reason=reason)

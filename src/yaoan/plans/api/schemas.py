@@ -7,21 +7,16 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from yaoan.common.api.paging import PageMeta
 from yaoan.common.api_fields import QueryText, Reason, text_field
 from yaoan.core.transitions import allowed_actions
 from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.models import MAX_VISITS, FrequencyRule, KeyListRule
 from yaoan.plans.services import PLAN_GUARDS
 from yaoan.plans.workflow import PLAN
-from yaoan.registry.api.schemas import PageMeta
 
 # a rule's parameters are a handful of named numbers and codes
 MAX_PARAMETERS = 20
-
-
-class ErrorOut(Schema):
-    detail: Any = Field(description="错误说明（中文）")
-    code: str | None = Field(None, description="错误代码（409 时：illegal_transition 等）")
 
 
 class FrequencyRuleOut(Schema):

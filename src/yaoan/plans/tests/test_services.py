@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION, REASON_REQUIRED
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
 from yaoan.plans import services
-from yaoan.plans.enums import PlanAction, PlanError, PlanStatus
+from yaoan.plans.enums import PlanAction, PlanError, PlanLock, PlanStatus
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule, PlanItem, PlanItemChange
 from yaoan.plans.tests.factories import (
     approved,
@@ -55,7 +56,7 @@ def test_frequency_rule_edit_needs_reason_and_is_audited_with_before_and_after(s
         services.update_frequency_rule(
             actor=setup["chief"], rule=rule, data={"min_visits": 6}, reason=" "
         )
-    assert codes(caught.value) == {PlanError.REASON_REQUIRED}
+    assert codes(caught.value) == {REASON_REQUIRED}
     rule.refresh_from_db()
     assert rule.min_visits == 4
     services.update_frequency_rule(
@@ -153,7 +154,7 @@ def test_generation_refused_while_submitted_and_new_draft_beside_approved(setup)
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError) as caught:
         generated(actor=setup["chief"])
-    assert codes(caught.value) == {PlanError.SUBMITTED_LOCKED}
+    assert codes(caught.value) == {PlanLock.SUBMITTED_LOCKED}
     services.approve_plan(actor=leader(), plan=plan)
     draft = generated(actor=setup["chief"])
     assert (draft.version, draft.status, draft.based_on_id) == (2, PlanStatus.DRAFT, plan.pk)
@@ -205,7 +206,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(setup, steps, illega
     status = plan.status
     with pytest.raises(ValidationError) as caught:
         services.transition_plan(actor=actor(illegal), plan=plan, action=illegal, reason="x")
-    assert codes(caught.value) == {PlanError.ILLEGAL_TRANSITION}
+    assert codes(caught.value) == {ILLEGAL_TRANSITION}
     plan.refresh_from_db()
     assert plan.status == status
 
@@ -254,7 +255,7 @@ def test_a_leader_who_generated_or_submitted_cannot_approve(setup):
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError) as caught:
         services.approve_plan(actor=boss, plan=plan)
-    assert codes(caught.value) == {PlanError.APPROVER_IS_SUBMITTER}
+    assert codes(caught.value) == {APPROVER_IS_SUBMITTER}
     assert "不能自己审批" in caught.value.messages[0]
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED and plan.approved_by is None
@@ -266,7 +267,7 @@ def test_with_chief_approvers_another_chief_approves(setup, settings):
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError) as caught:
         services.approve_plan(actor=setup["chief"], plan=plan)
-    assert codes(caught.value) == {PlanError.APPROVER_IS_SUBMITTER}
+    assert codes(caught.value) == {APPROVER_IS_SUBMITTER}
     with pytest.raises(PermissionDenied):
         services.approve_plan(actor=leader(), plan=plan)
     other = chief("device.chief")
@@ -322,7 +323,7 @@ def test_editing_an_approved_plan_creates_a_new_draft_version(setup):
     # a second edit of the approved plan while the draft is open is refused, pointing to it
     with pytest.raises(ValidationError) as caught:
         services.edit_item(actor=setup["chief"], item=item, reason="再改", required_count=3)
-    assert codes(caught.value) == {PlanError.OPEN_VERSION_EXISTS}
+    assert codes(caught.value) == {PlanLock.OPEN_VERSION_EXISTS}
 
 
 def test_item_edit_checks_reason_and_quarters(setup):
@@ -330,7 +331,7 @@ def test_item_edit_checks_reason_and_quarters(setup):
     item = item_of(plan, setup["risky"])
     with pytest.raises(ValidationError) as caught:
         services.edit_item(actor=setup["chief"], item=item, reason="", required_count=2)
-    assert codes(caught.value) == {PlanError.REASON_REQUIRED}
+    assert codes(caught.value) == {REASON_REQUIRED}
     with pytest.raises(ValidationError) as caught:
         services.edit_item(
             actor=setup["chief"], item=item, reason="调整季度", quarters=[2, 0, 0, 0]
@@ -355,7 +356,7 @@ def test_item_edit_on_submitted_plan_is_refused(setup):
         services.edit_item(
             actor=setup["chief"], item=item_of(plan, setup["risky"]), reason="改", required_count=1
         )
-    assert codes(caught.value) == {PlanError.SUBMITTED_LOCKED}
+    assert codes(caught.value) == {PlanLock.SUBMITTED_LOCKED}
 
 
 def test_add_and_remove_items_with_reasons(setup):

@@ -6,32 +6,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from yaoan.common.paging import MAX_PAGE
+from yaoan.common.api.filters import filter_parameters, filtered
+from yaoan.common.api.paging import PageParams, page_of
+from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import allowed_user
-from yaoan.core.models import Subdistrict, User
-from yaoan.core.rules import can_edit_registry, can_read_registry
+from yaoan.core.models import Subdistrict
+from yaoan.core.rules import EDIT_REGISTRY, READ_REGISTRY
 from yaoan.registry import services
 from yaoan.registry.api.schemas import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
     EntityIn,
     EntityOut,
     EntityPage,
     EntityPatch,
-    ErrorOut,
     LicenceIn,
     LicenceOut,
     LicencePage,
     ProductOut,
     ProductPage,
-    ValidationErrorOut,
 )
 from yaoan.registry.enums import EntityType, RegistryError
 from yaoan.registry.filtersets import EntityFilterSet, LicenceFilterSet, ProductFilterSet
@@ -46,100 +44,10 @@ from yaoan.registry.queries import (
 router = Router()
 
 M = TypeVar("M", bound=Model)
-READ_ERRORS: dict[int | tuple[int, ...], Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    422: ValidationErrorOut,
-}
-DETAIL_ERRORS = {**READ_ERRORS, 404: ErrorOut}
 BLANK_WHEN_NONE = ("medical_level", "device_class")
 
 
-class PageParams(Schema):
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
-    page_size: int = Field(
-        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，最多 {MAX_PAGE_SIZE}"
-    )
-
-
 # --- who is asking -------------------------------------------------------------------
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(
-        request, can_read_registry, "registry.access.denied", _("您无权查看监管对象信息。")
-    )
-
-
-def _editor(request: HttpRequest) -> User:
-    return allowed_user(
-        request, can_edit_registry, "registry.access.denied", _("您无权修改监管对象信息。")
-    )
-
-
-# --- filters: the list pages' FilterSets, documented as query parameters ------------------
-
-
-def _filter_schema(flt: django_filters.Filter) -> tuple[dict[str, Any], str]:
-    choices = flt.extra.get("choices")
-    if isinstance(flt, django_filters.OrderingFilter):
-        fields = [str(code) for code, _label in choices]
-        return {"type": "string", "enum": fields}, "（字段名，前加 - 表示降序）"
-    if choices and not callable(choices):
-        pairs = [(str(code), str(label)) for code, label in choices if code != ""]
-        listed = "；".join(f"{code}={label}" for code, label in pairs)
-        return {"type": "string", "enum": [code for code, _label in pairs]}, f"。取值：{listed}"
-    if isinstance(flt, django_filters.NumberFilter | django_filters.ModelChoiceFilter):
-        return {"type": "integer"}, "（编号）"
-    if isinstance(flt, django_filters.BooleanFilter):
-        return {"type": "boolean"}, ""
-    max_length = flt.extra.get("max_length")
-    return ({"type": "string", "maxLength": max_length} if max_length else {"type": "string"}), ""
-
-
-def filter_parameters(filterset_class: type[django_filters.FilterSet]) -> list[dict[str, Any]]:
-    """OpenAPI query parameters for every filter of a FilterSet, so the document shows
-    exactly the filters of the list page."""
-    parameters = []
-    for name, flt in filterset_class.base_filters.items():
-        schema, extra = _filter_schema(flt)
-        label = str(flt.label or name)
-        parameters.append(
-            {
-                "in": "query",
-                "name": name,
-                "required": False,
-                "schema": schema,
-                "description": f"{label}{extra}",
-            }
-        )
-    return parameters
-
-
-def _filtered(
-    filterset_class: type[django_filters.FilterSet], request: HttpRequest, qs: QuerySet[M]
-) -> QuerySet[M]:
-    filterset = filterset_class(request.GET, queryset=qs)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors.as_data())
-    result: QuerySet[M] = filterset.qs
-    return result
-
-
-def page_of(
-    qs: QuerySet[M], params: PageParams, shape: Callable[[M], Any] | None = None
-) -> dict[str, Any]:
-    """One page in the API's paging shape (count, page, page_size, results); every app's
-    list endpoints use it. ``shape`` turns a row into its JSON form when the schema
-    cannot read the model directly."""
-    start = (params.page - 1) * params.page_size
-    rows = list(qs[start : start + params.page_size])
-    return {
-        "count": qs.count(),
-        "page": params.page,
-        "page_size": params.page_size,
-        "results": [shape(row) for row in rows] if shape else rows,
-    }
 
 
 # --- coded errors from the services ---------------------------------------------------
@@ -185,7 +93,7 @@ def _call(action: Callable[..., M], **kwargs: Any) -> M:
 def _subdistrict(pk: int) -> Subdistrict:
     found = Subdistrict.objects.select_related("station").filter(pk=pk).first()
     if found is None:
-        raise ValidationError({"subdistrict": [ValidationError(_("镇街不存在。"), code="invalid")]})
+        raise invalid(INVALID, _("镇街不存在。"), field="subdistrict")
     return found
 
 
@@ -197,7 +105,7 @@ def _chain_headquarters(pk: int | None) -> Entity | None:
     ).first()
     if found is None:
         message = _("所属连锁总部须为已登记的药品零售连锁总部。")
-        raise ValidationError({"chain_headquarters": [ValidationError(message, code="invalid")]})
+        raise invalid(INVALID, message, field="chain_headquarters")
     return found
 
 
@@ -236,9 +144,9 @@ def _with_grid(entity: Entity) -> Entity:
     openapi_extra={"parameters": filter_parameters(EntityFilterSet)},
 )
 def list_entities(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_REGISTRY)
     base = entities_visible_to(user).select_related("subdistrict__station")
-    return page_of(_filtered(EntityFilterSet, request, base), paging)
+    return page_of(filtered(EntityFilterSet, request, base), paging)
 
 
 @router.get(
@@ -248,7 +156,7 @@ def list_entities(request: HttpRequest, paging: Query[PageParams]) -> dict[str, 
     summary="监管对象详情",
 )
 def get_entity(request: HttpRequest, entity_id: int) -> Entity:
-    return visible_entity(_reader(request), entity_id)
+    return visible_entity(allowed_user(request, READ_REGISTRY), entity_id)
 
 
 @router.post(
@@ -259,7 +167,7 @@ def get_entity(request: HttpRequest, entity_id: int) -> Entity:
     description="统一社会信用代码按 GB 32100 校验；镇街须在本人管辖范围内。",
 )
 def create_entity(request: HttpRequest, payload: EntityIn) -> Status[Entity]:
-    user = _editor(request)
+    user = allowed_user(request, EDIT_REGISTRY)
     data = _entity_data(payload.model_dump())
     entity = _call(services.create_entity, actor=user, data=data, source="api")
     return Status(201, _with_grid(entity))
@@ -273,7 +181,7 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Status[Entity]:
     description="只需提交要修改的字段，并填写修改原因（记入审计）。风险等级和信用分类另行调整。",
 )
 def update_entity(request: HttpRequest, entity_id: int, payload: EntityPatch) -> Entity:
-    user = _editor(request)
+    user = allowed_user(request, EDIT_REGISTRY)
     entity = visible_entity(user, entity_id)
     data = _entity_data(_patch_values(payload))
     entity = _call(
@@ -294,9 +202,9 @@ def update_entity(request: HttpRequest, entity_id: int, payload: EntityPatch) ->
     openapi_extra={"parameters": filter_parameters(LicenceFilterSet)},
 )
 def list_licences(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_REGISTRY)
     base = licences_visible_to(user).select_related("entity")
-    return page_of(_filtered(LicenceFilterSet, request, base), paging)
+    return page_of(filtered(LicenceFilterSet, request, base), paging)
 
 
 @router.get(
@@ -306,7 +214,7 @@ def list_licences(request: HttpRequest, paging: Query[PageParams]) -> dict[str, 
     summary="某监管对象的证照",
 )
 def list_entity_licences(request: HttpRequest, entity_id: int) -> QuerySet[Licence]:
-    user = _reader(request)
+    user = allowed_user(request, READ_REGISTRY)
     entity = visible_entity(user, entity_id)
     return licences_visible_to(user).filter(entity=entity).select_related("entity")
 
@@ -319,7 +227,7 @@ def list_entity_licences(request: HttpRequest, entity_id: int) -> QuerySet[Licen
     description="备案类证照没有有效期，有效期至将被清空；有效期至须晚于有效期起。",
 )
 def add_licence(request: HttpRequest, entity_id: int, payload: LicenceIn) -> Status[Licence]:
-    user = _editor(request)
+    user = allowed_user(request, EDIT_REGISTRY)
     entity = visible_entity(user, entity_id)
     licence = _call(services.add_licence, actor=user, entity=entity, data=payload.model_dump())
     return Status(201, licence)
@@ -337,8 +245,8 @@ def add_licence(request: HttpRequest, entity_id: int, payload: LicenceIn) -> Sta
     openapi_extra={"parameters": filter_parameters(ProductFilterSet)},
 )
 def list_products(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    user = _reader(request)
-    return page_of(_filtered(ProductFilterSet, request, products_visible_to(user)), paging)
+    user = allowed_user(request, READ_REGISTRY)
+    return page_of(filtered(ProductFilterSet, request, products_visible_to(user)), paging)
 
 
 @router.get(
@@ -348,7 +256,9 @@ def list_products(request: HttpRequest, paging: Query[PageParams]) -> dict[str, 
     summary="产品详情",
 )
 def get_product(request: HttpRequest, product_id: int) -> Product:
-    product = products_visible_to(_reader(request)).filter(pk=product_id).first()
+    product = (
+        products_visible_to(allowed_user(request, READ_REGISTRY)).filter(pk=product_id).first()
+    )
     if product is None:
         raise Http404
     return product

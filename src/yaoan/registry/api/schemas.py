@@ -4,16 +4,16 @@ each field's description lists the codes with their Chinese labels."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from yaoan.common.api.paging import PageMeta
+from yaoan.common.api.schemas import choices_text
 from yaoan.common.api_fields import text_field
 from yaoan.common.masking import mask_phone
-from yaoan.common.paging import MAX_ID
 from yaoan.registry.enums import (
     CreditClass,
     DeviceClass,
@@ -29,15 +29,6 @@ from yaoan.registry.enums import (
 )
 from yaoan.registry.models import Entity, Licence
 from yaoan.registry.queries import licence_warning
-
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
-
-
-def choices_text(label: str, choices: type[models.TextChoices]) -> str:
-    """“类型。取值：cdc=疾控机构；…” — the codes of an enumeration with their labels."""
-    codes = "；".join(f"{value or '空字符串'}={name}" for value, name in choices.choices)
-    return f"{label}。取值：{codes}"
 
 
 class SubdistrictRef(Schema):
@@ -226,17 +217,6 @@ class ProductOut(Schema):
     is_for_children: bool = Field(description="儿童化妆品")
 
 
-# an id in a request body or query: a larger number than the columns hold is a 422 with a
-# message, not a server error
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class PageMeta(Schema):
-    count: int = Field(description="符合条件的总条数")
-    page: int = Field(description="当前页码（从 1 开始）")
-    page_size: int = Field(description=f"每页条数（最多 {MAX_PAGE_SIZE}）")
-
-
 class EntityPage(PageMeta):
     results: list[EntityOut] = Field(description="本页的监管对象")
 
@@ -247,19 +227,3 @@ class LicencePage(PageMeta):
 
 class ProductPage(PageMeta):
     results: list[ProductOut] = Field(description="本页的产品")
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="错误说明")
-
-
-class FieldError(Schema):
-    field: str | None = Field(description="出错的字段名；与具体字段无关时为 null")
-    message: str = Field(description="错误说明（中文）")
-    code: str = Field(
-        description="错误代码，如 invalid_uscc、duplicate_uscc、deleted_uscc、dates_order、required"
-    )
-
-
-class ValidationErrorOut(Schema):
-    detail: list[FieldError] = Field(description="逐字段的校验错误")

@@ -1,7 +1,7 @@
 """Covering indexes for the entity list at district scale, per database.
 
 - The list's own columns in name order (``registry_entity_list_cover``): one page in the
-  default order, and a dense filter walked in that order (views.entity_page), read from
+  default order, and a dense filter walked in that order (listing.entity_page), read from
   the index alone instead of the wide rows (addresses, people, flags).
 - Type and risk grade within a grid (``registry_entity_type_risk``): the commonest
   combination of filters is counted from the index alone.

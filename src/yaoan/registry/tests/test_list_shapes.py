@@ -1,14 +1,16 @@
-"""Which SQL form the entity list uses for its filters, and that every form lists the
-same entities in the same order, page by page: walked and counting forms only for the
-search and expiry filters used alone, sparse matches sorted from the set, and a stable
-order when many entities share the sorted column."""
+"""Which SQL forms the entity list uses for its filters (the page's ListPlan), and that
+every form lists the same entities in the same order, page by page: walked and counting
+forms only for the search and expiry filters used alone, sparse matches sorted from the
+set, and a stable order when many entities share the sorted column."""
 
 import datetime as dt
 import itertools
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yaoan.common.testing import (
@@ -21,9 +23,16 @@ from yaoan.common.testing import (
 )
 from yaoan.core.enums import Role
 from yaoan.core.services import set_roles
-from yaoan.registry import views
+from yaoan.registry import listing
 from yaoan.registry.filtersets import EntityFilterSet
-from yaoan.registry.tests.list_pages import entity_queries, page_names, rows_query
+from yaoan.registry.listing import ListPlan
+from yaoan.registry.listing_sql import ListFilterSet, QueryShape, listed_entities
+from yaoan.registry.queries import entities_visible_to
+from yaoan.registry.tests.list_pages import page_names, page_plan
+
+SET, WALK, COUNT = QueryShape.SET, QueryShape.WALK, QueryShape.COUNT
+# the expiry filter alone is counted in its own form where that form differs (SQLite)
+EXPIRY_COUNT = COUNT if connection.vendor == "sqlite" else SET
 
 pytestmark = pytest.mark.django_db
 
@@ -56,62 +65,45 @@ def test_the_expiry_filter_alone_counts_each_entity_once(two_grids):
 
 def test_the_expiry_filter_alone_is_walked_and_counted_in_its_own_forms(two_grids, monkeypatch):
     client, _ = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 5)
     expected = sorted(f"{g}城药店{i}" for g in "东西" for i in range(6))
     pages = [page_names(client, f"?licence_expiring=30&page={n}") for n in (1, 2, 3)]
     assert pages == [expected[0:5], expected[5:10], expected[10:12]]
-    count, rows = entity_queries(client, "?licence_expiring=30")
-    assert "EXISTS" in rows
-    if connection.vendor == "sqlite":
-        assert "DISTINCT" in count and " IN (SELECT" not in count
+    assert page_plan(client, "?licence_expiring=30") == ListPlan(EXPIRY_COUNT, WALK)
 
 
-def test_the_counting_form_is_built_only_on_a_database_where_it_differs(two_grids, monkeypatch):
-    """PostgreSQL counts the set-based form, so asking for the counting form there would
-    build the same queryset twice."""
+def test_the_expiry_filter_with_a_search_is_still_counted_alone(two_grids):
     client, _ = two_grids
-    built = []
-    counting_qs = EntityFilterSet.counting_qs
-
-    def spy(self):
-        built.append(self)
-        return counting_qs(self)
-
-    monkeypatch.setattr(EntityFilterSet, "counting_qs", spy)
-    response = client.get("/registry/entities/?licence_expiring=30")
-    assert "共 12 个监管对象" in response.content.decode()
-    assert len(built) == (1 if connection.vendor == "sqlite" else 0)
+    response = client.get("/registry/entities/?licence_expiring=30&q=东城")
+    assert "共 6 个监管对象" in response.content.decode()
+    assert response.context["page_obj"].plan == ListPlan(EXPIRY_COUNT, SET, unindexed_sort=True)
 
 
 def test_with_a_station_the_expiry_filter_is_walked_and_counted_as_a_set(two_grids, monkeypatch):
-    """More matches than COUNT_LIMIT in a station: the rows walk the name order with the
-    grid written so no index serves it (else the planners start from the grid's index and
-    sort it all); the count keeps the set form, since a join per licence then costs more."""
+    """More matches than COUNT_LIMIT in a station: the rows walk the name order; the count
+    keeps the set form, since joined to the grid a join per licence costs more."""
     client, grids = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
     station = grids["西"].station_id
     query = f"?licence_expiring=30&station={station}"
     expected = [f"西城药店{i}" for i in range(6)]
     pages = [page_names(client, f"{query}&page={n}") for n in (1, 2)]
     assert pages == [expected[0:4], expected[4:6]]
-    count, rows = entity_queries(client, query)
-    assert "EXISTS" in rows and "DISTINCT" not in count and "+ 0" not in count
-    assert ('"subdistrict_id" + 0)' in rows) is (connection.vendor == "sqlite")
+    assert page_plan(client, query) == ListPlan(SET, WALK)
 
 
-def test_a_grid_with_many_entities_is_walked(two_grids, monkeypatch):
+def test_a_grid_with_many_entities_is_walked_in_name_order_only(two_grids, monkeypatch):
     client, grids = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
     sub = grids["东"].pk
     expected = [f"东城药店{i}" for i in range(9)]
     pages = [page_names(client, f"?subdistrict={sub}&sort=-name&page={n}") for n in (1, 2, 3)]
     assert pages == [expected[::-1][0:4], expected[::-1][4:8], expected[::-1][8:9]]
-    walked = '"subdistrict_id" + 0)' in rows_query(client, f"?subdistrict={sub}")
-    assert walked is (connection.vendor == "sqlite")
-    assert "+ 0" not in rows_query(client, f"?subdistrict={sub}&sort=uscc")
+    assert page_plan(client, f"?subdistrict={sub}") == ListPlan(SET, WALK)
+    assert page_plan(client, f"?subdistrict={sub}&sort=uscc") == ListPlan(SET, SET)
 
 
 def test_a_station_user_walks_their_grid(two_grids, monkeypatch):
@@ -123,13 +115,12 @@ def test_a_station_user_walks_their_grid(two_grids, monkeypatch):
     sign_in(client, user)
     expected = [f"东城药店{i}" for i in range(6)]
     assert page_names(client, "?licence_expiring=30") == expected
-    assert "+ 0" not in rows_query(client, "?licence_expiring=30")
-    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
-    count, rows = entity_queries(client, "?licence_expiring=30")
+    assert page_plan(client, "?licence_expiring=30") == ListPlan(SET, SET, unindexed_sort=True)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 2)
     assert page_names(client, "?licence_expiring=30") == expected
-    assert "EXISTS" in rows and "DISTINCT" not in count
-    assert ('"subdistrict_id" + 0)' in rows) is (connection.vendor == "sqlite")
+    assert page_plan(client, "?licence_expiring=30") == ListPlan(SET, WALK)
     assert page_names(client, "") == [f"东城药店{i}" for i in range(9)]
+    assert page_plan(client, "") == ListPlan(SET, WALK)
 
 
 @pytest.mark.parametrize("sort", ["", "&sort=name", "&sort=-name"])
@@ -137,19 +128,82 @@ def test_sparse_matches_are_sorted_from_the_set(two_grids, sort):
     client, _ = two_grids
     names = page_names(client, f"?q=东城药店{sort}")
     assert names == sorted((f"东城药店{i}" for i in range(9)), reverse="-" in sort)
-    assert "|| '')" in rows_query(client, f"?q=东城药店{sort}")
+    assert page_plan(client, f"?q=东城药店{sort}") == ListPlan(SET, SET, unindexed_sort=True)
 
 
 def test_many_matches_keep_the_indexed_order(two_grids, monkeypatch):
     client, _ = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
-    assert "|| '')" not in rows_query(client, "?q=城药店")
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    assert page_plan(client, "?q=城药店") == ListPlan(SET, WALK)
+    assert page_plan(client, "?q=城药店&sort=uscc") == ListPlan(SET, SET)
+
+
+def test_a_broad_list_with_no_filter_reads_the_set_in_its_order(two_grids, monkeypatch):
+    client, _ = two_grids
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    assert page_plan(client, "") == ListPlan(SET, SET)
+
+
+def queries_of(client, query):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/registry/entities/{query}")
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.context["page_obj"].plan
+
+
+@pytest.mark.parametrize("query", ["?licence_expiring=30", "?q=城药店", "?subdistrict={sub}", ""])
+def test_walking_or_counting_in_another_form_costs_no_query(two_grids, monkeypatch, query):
+    """A dense page (counted, then walked) runs as many queries as a sparse one: one
+    count and one read of the rows, each form built only when it is used."""
+    client, grids = two_grids
+    query = query.format(sub=grids["东"].pk)
+    queries_of(client, query)  # the filter's drop-downs are loaded once (common.refdata)
+    sparse, sparse_plan = queries_of(client, query)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
+    dense, dense_plan = queries_of(client, query)
+    assert sparse_plan.unindexed_sort and not dense_plan.unindexed_sort
+    assert dense == sparse
+
+
+# every form of the filters finds what the plain EntityFilterSet over entities_visible_to
+# finds, in the same order, for a whole-district user and a station user
+FORM_QUERIES = [
+    "",
+    "q=城药店",
+    "q=东城药店3",
+    "q=DCYD",
+    "q=药店",
+    "licence_expiring=30",
+    "licence_expiring=30&q=西城",
+    "licence_expiring=expired",
+    "sort=-name",
+    "sort=uscc&licence_expiring=30",
+    "risk_grade=none&sort=-subdistrict",
+]
+
+
+@pytest.mark.parametrize("shape", list(QueryShape))
+@pytest.mark.parametrize("query", FORM_QUERIES)
+def test_every_form_finds_what_the_plain_filters_find(two_grids, bureau_chief, shape, query):
+    _, grids = two_grids
+    station_user = UserFactory(org_unit=grids["西"].station, roles=[Role.INSPECTOR])
+    outsider = UserFactory(roles=[Role.SYSTEM_ADMIN], org_unit=None)
+    grid_queries = [f"station={grids['东'].station_id}", f"subdistrict={grids['西'].pk}"]
+    for user in (bureau_chief, station_user, outsider):
+        for params in (query, *(f"{query}&{g}" for g in grid_queries)):
+            plain = EntityFilterSet(QueryDict(params), queryset=entities_visible_to(user)).qs
+            shaped = ListFilterSet(QueryDict(params), queryset=listed_entities(user))
+            assert shaped.is_valid()
+            listed = shaped.shaped_qs(shape, listed_entities(user, shape))
+            assert list(listed.values_list("pk", flat=True)) == list(
+                plain.values_list("pk", flat=True)
+            ), (user, params)
 
 
 @pytest.mark.parametrize("direction", ["", "-"])
 def test_sorting_by_a_shared_column_pages_without_overlap(two_grids, monkeypatch, direction):
     client, _ = two_grids
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
     pages = [page_names(client, f"?sort={direction}subdistrict&page={n}") for n in range(1, 6)]
     listed = [name for page in pages for name in page]
     assert len(listed) == len(set(listed)) == 18
@@ -173,8 +227,8 @@ def test_a_role_taken_away_counts_from_the_next_page(two_grids, bureau_chief):
 @pytest.mark.parametrize("page", ["40", "99999999999999999999"])
 def test_a_page_past_the_end_of_a_capped_count_shows_the_last_page(two_grids, monkeypatch, page):
     client, _ = two_grids
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 5)
     expected = sorted(f"{g}城{kind}{i}" for g in "东西" for kind in ("药店",) for i in range(9))
     response = client.get(f"/registry/entities/?page={page}")
     assert response.status_code == 200

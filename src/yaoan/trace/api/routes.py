@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -16,31 +16,28 @@ from ninja.files import UploadedFile
 
 from yaoan.analytics.trace import queries as engine
 from yaoan.analytics.trace.rules import RULES
+from yaoan.common.api.paging import PageParams, page_from
+from yaoan.common.api.schemas import DETAIL_ERRORS
 from yaoan.common.api_fields import QUERY_MAX_LENGTH
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.access import allowed_user
 from yaoan.core.jobs import can_retry, enqueue_job, refresh_if_stale, retry_job, retryable
 from yaoan.core.models import BackgroundJob, User
-from yaoan.registry.api.routes import PageParams
 from yaoan.trace import services
 from yaoan.trace.api.schemas import (
     AnomalyPage,
     BatchRowOut,
     EntityReportOut,
-    ErrorOut,
     JobOut,
     WhereOut,
 )
 from yaoan.trace.queries import trace_store, visible_usccs
-from yaoan.trace.rules import can_ingest_trace, can_read_trace
+from yaoan.trace.rules import READ_TRACE, can_ingest_trace
 from yaoan.trace.tasks import ingest_upload_task
 
 router = Router(tags=["药品追溯"])
-ERRORS: dict[int | tuple[int, ...], Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Any}
-
-
-def _reader(request: HttpRequest) -> User:
-    return allowed_user(request, can_read_trace, "trace.access.denied", _("您无权查看追溯数据。"))
+ERRORS = DETAIL_ERRORS
 
 
 def _out_of_scope(user: User, request: HttpRequest, object_id: str) -> Http404:
@@ -55,10 +52,6 @@ def _out_of_scope(user: User, request: HttpRequest, object_id: str) -> Http404:
     return Http404()
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [ValidationError(message, code="invalid")]})
-
-
 @router.get(
     "/where",
     response={200: WhereOut, **ERRORS},
@@ -69,12 +62,12 @@ def _invalid(field: str, message: str) -> ValidationError:
 def where(
     request: HttpRequest, code: str = Query(..., max_length=QUERY_MAX_LENGTH, description="追溯码")
 ) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     con = trace_store().connect()
     try:
         result = engine.where(con, code)
     except engine.QueryError as exc:
-        raise _invalid("code", str(exc)) from exc
+        raise invalid(INVALID, str(exc), field="code") from exc
     finally:
         con.close()
     allowed = visible_usccs(user)
@@ -99,7 +92,7 @@ def batch(
     ),
     batch: str = Query(..., max_length=QUERY_MAX_LENGTH, description="批号"),
 ) -> list[dict[str, Any]]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     con = trace_store().connect()
     try:
         rows = engine.batch_reach(con, product, batch)
@@ -128,7 +121,7 @@ class PeriodParams(Schema):
     description="该单位在期间内从谁购进、出库给谁、销售了什么，以及截至截止日的各产品结存。",
 )
 def entity(request: HttpRequest, uscc: str, period: Query[PeriodParams]) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     uscc = uscc.strip().upper()
     allowed = visible_usccs(user)
     if allowed is not None and uscc not in allowed:
@@ -153,9 +146,9 @@ class AnomalyParams(PageParams):
     description="每次导入后增量更新的异常清单，按时间倒序。所里的用户只看到本所辖区单位的异常。",
 )
 def anomalies(request: HttpRequest, params: Query[AnomalyParams]) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     if params.rule and params.rule not in RULES:
-        raise _invalid("rule", _("未知的规则“%(rule)s”。") % {"rule": params.rule})
+        raise invalid(INVALID, _("未知的规则“%(rule)s”。") % {"rule": params.rule}, field="rule")
     con = trace_store().connect()
     try:
         total, rows = engine.list_anomalies(
@@ -167,7 +160,7 @@ def anomalies(request: HttpRequest, params: Query[AnomalyParams]) -> dict[str, A
         )
     finally:
         con.close()
-    return {"count": total, "page": params.page, "page_size": params.page_size, "results": rows}
+    return page_from(rows, total, params)
 
 
 def _job_out(job: BackgroundJob) -> dict[str, Any]:
@@ -194,13 +187,15 @@ def upload(
     file: File[UploadedFile],
     all_or_nothing: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     if not can_ingest_trace(user):
         raise PermissionDenied(_("您无权导入追溯数据。"))
     limit = settings.UPLOAD_MAX_MB * 1024 * 1024
     if (file.size or 0) > limit:
-        raise _invalid(
-            "file", _("文件超过 %(mb)s MB，请用命令行导入。") % {"mb": settings.UPLOAD_MAX_MB}
+        raise invalid(
+            INVALID,
+            _("文件超过 %(mb)s MB，请用命令行导入。") % {"mb": settings.UPLOAD_MAX_MB},
+            field="file",
         )
     job = services.submit_upload(
         actor=user, name=file.name or "upload", content=file.read(), strict=all_or_nothing
@@ -216,7 +211,7 @@ def upload(
     summary="导入任务进度",
 )
 def job(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     found = BackgroundJob.objects.filter(
         pk=job_id, kind=services.INGEST_JOB_KIND, created_by=user
     ).first()
@@ -232,7 +227,7 @@ def job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     description="处理进程中断或系统出错的任务，由提交人用同一文件重新排队。",
 )
 def retry(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
-    user = _reader(request)
+    user = allowed_user(request, READ_TRACE)
     found = BackgroundJob.objects.filter(
         pk=job_id, kind=services.INGEST_JOB_KIND, created_by=user
     ).first()
@@ -240,5 +235,5 @@ def retry(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
         raise Http404
     found = refresh_if_stale(found)
     if not can_retry(found, user):
-        raise _invalid("status", _("此任务不能重试：只有出错的任务可以重试"))
+        raise invalid(INVALID, _("此任务不能重试：只有出错的任务可以重试"), field="status")
     return Status(202, _job_out(retry_job(found, actor=user)))

@@ -5,16 +5,12 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from yaoan.analytics.trace.rules import RULES
-from yaoan.registry.api.schemas import PageMeta
+from yaoan.common.api.paging import PageMeta
 
 EVENT_TEXT = (
     "事件：receive=入库，ship=出库，sell=销售，dispense=调配/发药，administer=使用/接种，"
     "return=退货，destroy=销毁"
 )
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ChainEventOut(Schema):
