@@ -8,7 +8,7 @@ the verification outcome stored at execution that its public page shows.
 The demo has few inspector accounts, so this step adds inspectors for the stations and the
 卫健委 (``qj.draw.*``). A draw pairs them with the demo inspectors, so each is a usable demo
 account: the demo password and a confirmed TOTP device with the demo's derived key, listed
-by ``yaoan demo --accounts`` (registry.demo.POOL_PREFIX).
+by ``yaoan demo --accounts`` (core.demo.accounts.POOL_PREFIX).
 
 Idempotent: nothing changes once the demo draw exists. Synthetic names from a seeded Faker.
 """
@@ -21,13 +21,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from faker import Faker
 
-from yaoan.core import services as core_services
+from yaoan.core.demo.accounts import POOL_PREFIX, open_account
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import profiles, services
 from yaoan.draws.enums import ConflictKind, DrawKind, SelectionMode
 from yaoan.draws.models import Draw, InspectorProfile
-from yaoan.registry import demo as registry_demo
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 
@@ -51,19 +50,12 @@ def _add_inspectors(fake: Faker) -> int:
         wanted = EXTRA_HEALTH if unit.code == HEALTH_CODE else EXTRA_PER_STATION
         short = unit.code.removeprefix("qj-").replace("station-", "").replace("dept-", "")
         for n in range(1, wanted + 1):
-            username = f"{registry_demo.POOL_PREFIX}{short}{n}"
+            username = f"{POOL_PREFIX}{short}{n}"
             if User.objects.filter(username=username).exists():
                 continue
-            user = core_services.create_user(
-                actor=None,
-                username=username,
-                display_name=fake.name(),
-                org_unit=unit,
-                roles=[Role.INSPECTOR],
-                password=registry_demo.DEMO_PASSWORD,
-                must_change_password=False,
+            open_account(
+                username=username, display_name=fake.name(), unit=unit, roles=[Role.INSPECTOR]
             )
-            registry_demo.enrol_demo_totp(user)
             added += 1
     return added
 
