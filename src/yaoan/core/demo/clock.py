@@ -8,6 +8,7 @@ travels: the loader returns to the present when each step is done."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,21 +25,31 @@ def moment(day: dt.date, minutes: int = 0) -> dt.datetime:
 
 
 @contextmanager
-def at(day: dt.date, minutes: int = 0) -> Iterator[dt.datetime]:
-    """Run the block as if it were ``day`` (a past or present day, never the future: the
-    demo records what happened, not what will)."""
-    when = moment(day, minutes)
-    if when > timezone.now():
+def travel(when: dt.datetime) -> Iterator[dt.datetime]:
+    """Run the block as if it were ``when``, a moment of the past; a moment still to come
+    runs now instead (the demo records what happened, not what will)."""
+    if when >= timezone.now():
         yield timezone.now()
         return
     with time_machine.travel(when, tick=True):
         yield when
 
 
-def history_start(today: dt.date) -> dt.date:
+def at(day: dt.date, minutes: int = 0) -> contextlib.AbstractContextManager[dt.datetime]:
+    """``travel`` to ``day`` at the start of the working day plus ``minutes``."""
+    return travel(moment(day, minutes))
+
+
+def go_live(today: dt.date) -> dt.date:
     """The district goes live on the first Monday of the year whose plan the history
     follows: this year, or last year while this one is under a quarter old (so that the
     dashboard always shows at least a quarter of done work)."""
     year = today.year if today.month > 3 else today.year - 1
     first = dt.date(year, 1, 2)
     return first + dt.timedelta(days=(7 - first.weekday()) % 7)
+
+
+def history_day(today: dt.date, days: int) -> dt.date:
+    """A day of the history's first weeks, ``days`` after the district went live: each demo
+    step has its own, so that the steps (run one after another) stay in date order."""
+    return go_live(today) + dt.timedelta(days=days)

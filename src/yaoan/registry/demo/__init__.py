@@ -6,7 +6,7 @@ No name, phone or e-mail of a real official appears; the district, its towns and
 are fictional.
 
 The normal demo (~600 entities) is entered through the services on the day the district
-went live (``core.demo.clock.history_start``), so every entity, licence, product and rating
+went live (``core.demo.clock.go_live``), so every entity, licence, product and rating
 has its audit record, as if staff had entered it; the apps' demo steps then load a year of
 work after it. ``--entities N`` above the normal size adds entities with bulk inserts (one
 summary audit record), for benchmarks at 100k entities.
@@ -160,7 +160,7 @@ def load(
     added = licences = 0
     with transaction.atomic():
         if not is_loaded():
-            with clock.at(clock.history_start(today)):
+            with clock.at(clock.go_live(today)):
                 _set_up_district()
                 structure_created = True
                 if entities <= NORMAL_SIZE:
