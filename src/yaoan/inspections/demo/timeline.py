@@ -16,7 +16,6 @@ from django.utils import timezone
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.demo import clock
 
-
 FIRST_SLOT = 60  # minutes into the working day
 SLOT = 40
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,7 @@ from yaoan.core.demo.actors import structure_actor
 from yaoan.core.demo.district import build_structure, demo_subdistricts, is_loaded
 from yaoan.core.models import User
 from yaoan.registry import services
-from yaoan.registry.demo.entities import Context, entity_specs, make_uscc
+from yaoan.registry.demo.entities import Context, EntitySpec, entity_specs, make_uscc
 from yaoan.registry.demo.products import product_specs
 from yaoan.registry.demo.tables import AREA_CODE, DISTRICT, names, target_mix
 from yaoan.registry.demo.writers import write_bulk, write_through_services
@@ -128,9 +128,11 @@ def _counts_to_add(existing: int, entities: int) -> dict[str, int]:
     return counts
 
 
-def _add_entities(
-    today: dt.date, existing: int, entities: int, *, through_services: bool, progress: Any
-) -> tuple[int, int]:
+def generated_specs(
+    today: dt.date, existing: int, entities: int, counts: dict[str, int]
+) -> tuple[Context, Iterator[EntitySpec]]:
+    """The specifications of ``counts`` entities added to ``existing`` ones: the same on
+    every run (the generator is seeded by how many exist)."""
     ctx = _context(today, existing)
     ctx.chain_names = names().chain_trade[: target_mix(entities)[EntityType.PHARMACY_CHAIN]]
     for kind, n in (
@@ -139,7 +141,13 @@ def _add_entities(
         .annotate(n=Count("id"))
     ):
         ctx.licence_serial[kind] = n
-    specs = entity_specs(ctx, _counts_to_add(existing, entities), existing)
+    return ctx, entity_specs(ctx, counts, existing)
+
+
+def _add_entities(
+    today: dt.date, existing: int, entities: int, *, through_services: bool, progress: Any
+) -> tuple[int, int]:
+    ctx, specs = generated_specs(today, existing, entities, _counts_to_add(existing, entities))
     chief = User.objects.get(username=ENTERED_BY)
     if through_services:
         return write_through_services(ctx, specs, chief)
