@@ -23,7 +23,7 @@ from yaoan.core import audit
 from yaoan.core.enums import CoreError
 from yaoan.core.models import PasswordHistory, User
 from yaoan.core.rules import can_manage_accounts, can_manage_roles
-from yaoan.core.services import end_all_sessions, revoke_all_api_tokens
+from yaoan.core.services import end_all_sessions, require_person, revoke_all_api_tokens
 
 ENROLMENT_CODE_DIGITS = 8
 
@@ -38,6 +38,7 @@ def _require_reason(reason: str) -> str:
 def _not_self(actor: User, user: User) -> None:
     if actor.pk == user.pk:
         raise PermissionDenied(_("不能为自己执行此操作，请由另一名管理员办理。"))
+    require_person(user)
 
 
 @transaction.atomic

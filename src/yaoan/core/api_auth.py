@@ -39,7 +39,7 @@ def _rejection_reason(token: ApiToken | None, now: dt.datetime) -> str:
         return "revoked"
     if token.expires_at <= now:
         return "expired"
-    if not token.user.is_active:
+    if not token.user.is_active or token.user.is_system_actor:
         return "inactive_user"
     return ""
 

@@ -73,4 +73,4 @@ def _account_for_admin(user: Any, pk: int) -> Any:
 
     if not rules.can_manage_accounts(user):
         raise Http404
-    return get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+    return get_object_or_404(User.objects.people().select_related("org_unit"), pk=pk)

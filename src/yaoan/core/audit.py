@@ -322,7 +322,7 @@ def _walk(
     return VerifyResult(checked, None)
 
 
-def accept_restored_chain(*, reason: str) -> checkpoints.Checkpoint:
+def accept_restored_chain(*, actor: User, reason: str) -> checkpoints.Checkpoint:
     """A sanctioned restore (``yaoan restore``) puts back an older chain on purpose: verify
     it as it stands, then start a new baseline of checkpoints from its head. A restore
     behind the system's back has no such checkpoint, and verify reports it as a rollback."""
@@ -334,7 +334,7 @@ def accept_restored_chain(*, reason: str) -> checkpoints.Checkpoint:
     if not result.ok:
         raise ValueError(f"the restored audit chain is broken: {result.first_break}")
     with transaction.atomic():
-        record("core.audit.chain_restored", actor_username="system", reason=reason)
+        record("core.audit.chain_restored", actor=actor, reason=reason)
     head = AuditChainHead.objects.get(id=1)
     return checkpoints.write(
         seq=head.last_seq,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaoan.common.labels import RowNames, field_label, model_field, shown_value
+from yaoan.core.actors import label_of
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.tabular.export import ExportColumn, export_table, queryset_rows
 from yaoan.core.workflow import all_workflows
@@ -122,6 +123,12 @@ def _changes_text(event: AuditEvent, names: RowNames) -> str:
     return "\n".join(f"{c.field}：{c.before} → {c.after}" for c in changes(event, names))
 
 
+def actor_text(event: AuditEvent) -> str:
+    """The username, with a system actor's Chinese label before it (core.actors)."""
+    label = label_of(event.actor_username)
+    return f"{label} {event.actor_username}" if label else event.actor_username
+
+
 def audit_columns() -> list[ExportColumn[AuditEvent]]:
     local = timezone.get_current_timezone()
     names: RowNames = {}  # one look-up per referenced row for the whole file
@@ -130,7 +137,7 @@ def audit_columns() -> list[ExportColumn[AuditEvent]]:
         ExportColumn(
             _("时间"), lambda e: e.occurred_at.astimezone(local).strftime("%Y-%m-%d %H:%M:%S")
         ),
-        ExportColumn(_("操作人"), lambda e: e.actor_username),
+        ExportColumn(_("操作人"), lambda e: actor_text(e)),
         ExportColumn(_("操作"), lambda e: action_label(e.action)),
         ExportColumn(_("操作代码"), lambda e: e.action),
         ExportColumn(_("对象"), lambda e: f"{e.object_type} {e.object_id}".strip()),

@@ -14,6 +14,10 @@ from yaoan.core.models import User
 
 
 class UserBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        """A system actor (core.actors) never signs in, whatever its password or state."""
+        return super().user_can_authenticate(user) and not getattr(user, "is_system_actor", False)
+
     def get_user(self, user_id: Any) -> User | None:
         try:
             user = User._default_manager.select_related("org_unit").get(pk=user_id)

@@ -37,6 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from yaoan.core import audit
+from yaoan.core.actors import os_user, system_actor
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -50,7 +51,7 @@ KEY_FILES = frozenset({"secret_key", "pii_keys.json", "audit_key"})
 SKIPPED_DIRS = frozenset({"static"})
 SKIPPED_PREFIXES = (PREFIX, "bench")
 DB_SUFFIXES = (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")
-SYSTEM_ACTOR = "system:backup"
+BACKUP_ACTOR = "backup"  # the system actor (core.actors) named in the audit log
 CHUNK = 1 << 20
 
 
@@ -207,6 +208,7 @@ def create_backup(destination: Path, *, now: dt.datetime | None = None) -> Path:
     written under a ``.partial`` name and renamed when complete, so a backup cut short is
     never taken for one."""
     now = now or timezone.now()
+    actor = system_actor(BACKUP_ACTOR)  # first, so the snapshot holds its row
     var_dir = Path(settings.VAR_DIR)
     destination.mkdir(parents=True, exist_ok=True)
     final = _free_path(destination / backup_name(now))
@@ -225,10 +227,15 @@ def create_backup(destination: Path, *, now: dt.datetime | None = None) -> Path:
     with transaction.atomic():
         audit.record(
             "core.backup.created",
-            actor_username=SYSTEM_ACTOR,
+            actor=actor,
             object_type="backup",
             object_id=final.name,
-            after={"engine": engine(), "path": str(final), "files": len(digests)},
+            after={
+                "engine": engine(),
+                "path": str(final),
+                "files": len(digests),
+                "os_user": os_user(),
+            },
         )
     return final
 
@@ -318,10 +325,14 @@ def restore_backup(backup: Path) -> dict[str, Any]:
     with transaction.atomic():
         audit.record(
             "core.backup.restored",
-            actor_username=SYSTEM_ACTOR,
+            actor=system_actor(BACKUP_ACTOR),
             object_type="backup",
             object_id=backup.name,
-            after={"created_at": manifest["created_at"], "files": len(manifest["files"])},
+            after={
+                "created_at": manifest["created_at"],
+                "files": len(manifest["files"]),
+                "os_user": os_user(),
+            },
         )
     return manifest
 

@@ -198,6 +198,7 @@ def _facts(deadline: Deadline) -> dict[str, object]:
 @transaction.atomic
 def open_deadline(
     *,
+    actor: User,
     subject: models.Model,
     rule_code: str,
     org_unit: OrgUnit | None,
@@ -207,7 +208,8 @@ def open_deadline(
     url: str = "",
     due_on: dt.date | None = None,
 ) -> Deadline:
-    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改)."""
+    """``due_on``: a date an official set instead of the rule's count (e.g. 重新限期整改).
+    ``actor``: whose action opens it (the audit row names them)."""
     subject_type, subject_id = subject_key(subject)
     rule = _rule(rule_code)
     deadline = Deadline(
@@ -230,7 +232,7 @@ def open_deadline(
     _recalculate(deadline, WorkingCalendar(provisional=True))
     _mark_open_or_overdue(deadline)
     deadline.save()
-    audit.record("core.deadline.opened", obj=deadline, after=_facts(deadline))
+    audit.record("core.deadline.opened", actor=actor, obj=deadline, after=_facts(deadline))
     return deadline
 
 
@@ -254,7 +256,9 @@ def _live(subject: models.Model, codes: Iterable[str] | None) -> QuerySet[Deadli
     return found.select_for_update()
 
 
-def _close(subject: models.Model, codes: Iterable[str] | None, state: str, on: dt.date) -> int:
+def _close(
+    actor: User, subject: models.Model, codes: Iterable[str] | None, state: str, on: dt.date
+) -> int:
     closed = 0
     for deadline in _live(subject, codes):
         before = _facts(deadline)
@@ -264,22 +268,34 @@ def _close(subject: models.Model, codes: Iterable[str] | None, state: str, on: d
         deadline.state, deadline.closed_on = state, on
         deadline.save(update_fields=["state", "closed_on", "met_late"])
         deadline.suspensions.filter(ended_on__isnull=True).update(ended_on=on)
-        audit.record(f"core.deadline.{state}", obj=deadline, before=before, after=_facts(deadline))
+        audit.record(
+            f"core.deadline.{state}",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after=_facts(deadline),
+        )
         closed += 1
     return closed
 
 
 @transaction.atomic
 def meet_deadlines(
-    subject: models.Model, codes: Iterable[str] | None = None, *, on: dt.date | None = None
+    subject: models.Model,
+    codes: Iterable[str] | None = None,
+    *,
+    actor: User,
+    on: dt.date | None = None,
 ) -> int:
     """Mark the subject's running deadlines (of these rules; None or "*" = all) met."""
-    return _close(subject, codes, DeadlineState.MET, on or today())
+    return _close(actor, subject, codes, DeadlineState.MET, on or today())
 
 
 @transaction.atomic
-def cancel_deadlines(subject: models.Model, codes: Iterable[str] | None = None) -> int:
-    return _close(subject, codes, DeadlineState.CANCELLED, today())
+def cancel_deadlines(
+    subject: models.Model, codes: Iterable[str] | None = None, *, actor: User
+) -> int:
+    return _close(actor, subject, codes, DeadlineState.CANCELLED, today())
 
 
 def _need_reason(reason: str, field: str = "reason") -> str:
@@ -498,7 +514,7 @@ def decide_extension(
     return extension
 
 
-def recompute_provisional() -> int:
+def recompute_provisional(*, actor: User) -> int:
     """Recompute every live provisional deadline (after an official schedule is loaded);
     returns how many changed. Call inside the loading transaction."""
     calendar = WorkingCalendar(provisional=True)
@@ -516,7 +532,11 @@ def recompute_provisional() -> int:
             update_fields=["base_due_on", "due_on", "provisional", "state", "reminded_for"]
         )
         audit.record(
-            "core.deadline.recomputed", obj=deadline, before=before, after=_facts(deadline)
+            "core.deadline.recomputed",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after=_facts(deadline),
         )
         changed += 1
     return changed

@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.actors import system_actor
 from yaoan.core.models import BackgroundJob, User
 
 JobStatus = BackgroundJob.Status
@@ -109,7 +110,7 @@ def finish_job(
 # --- leases, interruption and retry --------------------------------------------------
 
 INTERRUPTED = "interrupted"  # result key: the job was ended because its lease ran out
-SYSTEM_ACTOR = "system:jobs"  # the audit identity of the check that ends dead jobs
+JOBS_ACTOR = "jobs"  # the system actor (core.actors) of the check that ends dead jobs
 
 
 class Enqueueable(Protocol):
@@ -195,7 +196,7 @@ def _expire(job_id: int, now: dt.datetime) -> int:
     job.save(update_fields=["status", "message", "finished_at", "lease_until", "result"])
     audit.record(
         f"{job.kind}.interrupted",
-        actor_username=SYSTEM_ACTOR,
+        actor=system_actor(JOBS_ACTOR),
         obj=job,
         success=False,
         before={"status": JobStatus.RUNNING, "lease_until": lease_until},

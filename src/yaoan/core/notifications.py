@@ -124,7 +124,7 @@ def unit_chiefs(org_unit_id: int | None) -> list[User]:
     if org_unit_id is None:
         return []
     return list(
-        User.objects.filter(
+        User.objects.people().filter(
             org_unit_id=org_unit_id,
             is_active=True,
             pk__in=RoleAssignment.objects.filter(role__in=CHIEF_ROLES).values("user_id"),
@@ -134,11 +134,15 @@ def unit_chiefs(org_unit_id: int | None) -> list[User]:
 
 def chief_ids_by_unit() -> dict[int, list[int]]:
     """Every unit's active chiefs in one query, for the sweep."""
-    rows = User.objects.filter(
-        is_active=True,
-        org_unit__isnull=False,
-        pk__in=RoleAssignment.objects.filter(role__in=CHIEF_ROLES).values("user_id"),
-    ).values_list("org_unit_id", "pk")
+    rows = (
+        User.objects.people()
+        .filter(
+            is_active=True,
+            org_unit__isnull=False,
+            pk__in=RoleAssignment.objects.filter(role__in=CHIEF_ROLES).values("user_id"),
+        )
+        .values_list("org_unit_id", "pk")
+    )
     chiefs: dict[int, list[int]] = {}
     for unit_id, user_id in rows:
         chiefs.setdefault(unit_id, []).append(user_id)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.actors import USERNAME_PREFIX as SYSTEM_USERNAME_PREFIX
 from yaoan.core.deadlines import recompute_provisional
 from yaoan.core.enums import ADMIN_ROLES, ApiTokenScope, CoreError
 from yaoan.core.models import (
@@ -28,7 +29,7 @@ from yaoan.core.models import (
     User,
     UserSession,
 )
-from yaoan.core.rules import can_manage_roles
+from yaoan.core.rules import can_manage_accounts, can_manage_calendar, can_manage_roles
 
 USER_AUDIT_FIELDS = ["username", "display_name", "org_unit_id", "is_active", "email"]
 
@@ -36,6 +37,13 @@ USER_AUDIT_FIELDS = ["username", "display_name", "org_unit_id", "is_active", "em
 class RoleConflictError(ValidationError):
     def __init__(self) -> None:
         super().__init__(str(CoreError.ROLE_CONFLICT.label), code=CoreError.ROLE_CONFLICT)
+
+
+def require_person(user: User) -> None:
+    """A system actor's account is declared in code (core.actors): no administrator signs it
+    in, gives it a password, a token or a role, or switches it on."""
+    if user.is_system_actor:
+        raise PermissionDenied(_("系统执行者的账号由系统维护，不能在此操作。"))
 
 
 def check_role_separation(roles: Iterable[str]) -> None:
@@ -49,7 +57,7 @@ def check_role_separation(roles: Iterable[str]) -> None:
 @transaction.atomic
 def create_user(
     *,
-    actor: User | None,
+    actor: User,
     username: str,
     display_name: str,
     org_unit: OrgUnit | None,
@@ -59,11 +67,21 @@ def create_user(
     phone: str = "",
 ) -> User:
     roles = list(roles)
-    if roles and actor is not None and not can_manage_roles(actor):
+    if not (can_manage_accounts(actor) or can_manage_roles(actor)):
+        raise PermissionDenied(_("只有系统管理员可以新建账号。"))
+    if roles and not can_manage_roles(actor):
         # 三员 (S8): the system administrator creates accounts, only the security
         # administrator gives them roles; otherwise he could make himself an auditor
         raise PermissionDenied(_("只有安全管理员可以分配角色。"))
     check_role_separation(roles)
+    if username.startswith(SYSTEM_USERNAME_PREFIX):
+        raise ValidationError(
+            {
+                "username": _("用户名不能以 %(p)s 开头（系统执行者专用）")
+                % {"p": SYSTEM_USERNAME_PREFIX}
+            },
+            code="reserved_username",
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(str(CoreError.DUPLICATE_USERNAME.label), code="duplicate_username")
     user = User(
@@ -73,8 +91,9 @@ def create_user(
         phone=phone,
         must_change_password=must_change_password,
         account_kind=account_kind_of(roles),
-        # an administrator knows the initial password: enrolment needs the owner's code (S8)
-        enrolment_code_required=actor is not None,
+        # an administrator knows the initial password: enrolment needs the owner's code (S8);
+        # the demo loader's accounts are for anyone to try
+        enrolment_code_required=not actor.is_system_actor,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -115,8 +134,10 @@ def _check_not_last_admin(user: User, roles_lost: Iterable[str]) -> None:
     administrator nobody could assign roles again (S8). Holders are locked, so two
     administrators cannot remove each other at once."""
     for role in set(roles_lost) & ADMIN_ROLES:
-        holders = User.objects.select_for_update().filter(
-            is_active=True, role_assignments__role=role
+        holders = (
+            User.objects.people()
+            .select_for_update()
+            .filter(is_active=True, role_assignments__role=role)
         )
         if not any(pk != user.pk for pk in holders.values_list("pk", flat=True)):
             raise ValidationError(str(CoreError.LAST_ADMIN.label), code=CoreError.LAST_ADMIN)
@@ -130,6 +151,7 @@ def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> 
         raise PermissionDenied(_("只有安全管理员可以分配角色。"))
     if actor.pk == user.pk:
         raise PermissionDenied(str(CoreError.OWN_ROLES.label))
+    require_person(user)
     # locked, so two concurrent changes cannot each pass the check and leave both roles
     user = User.objects.select_for_update().get(pk=user.pk)
     old = sorted(user.role_set)
@@ -156,8 +178,10 @@ def set_roles(*, actor: User, user: User, roles: Iterable[str], reason: str) -> 
 
 
 @transaction.atomic
-def change_password(*, user: User, new_password: str, actor: User | None = None) -> None:
-    """Validate against the policy (length, classes, weak list, last 5), then store (S2, S3)."""
+def change_password(*, user: User, new_password: str) -> None:
+    """Users change their own password: validate against the policy (length, classes, weak
+    list, last 5), then store (S2, S3). An administrator's reset is account_services'."""
+    require_person(user)
     validate_password(new_password, user)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
@@ -166,13 +190,14 @@ def change_password(*, user: User, new_password: str, actor: User | None = None)
     PasswordHistory.objects.create(user=user, password=user.password)
     keep = list(user.password_history.values_list("id", flat=True)[:5])
     user.password_history.exclude(id__in=keep).delete()
-    revoke_all_api_tokens(actor=actor or user, user=user, reason="password_changed")
+    revoke_all_api_tokens(actor=user, user=user, reason="password_changed")
     # the hash is never written to the audit log, only that the change happened
-    audit.record("core.user.password_changed", actor=actor or user, obj=user)
+    audit.record("core.user.password_changed", actor=user, obj=user)
 
 
 @transaction.atomic
 def set_active(*, actor: User, user: User, active: bool, reason: str) -> None:
+    require_person(user)
     if not active:
         _check_not_last_admin(user, user.role_set)
     before = audit.snapshot(user, ["is_active"])
@@ -339,6 +364,7 @@ def issue_api_token(
     Its life is ``settings.API_TOKEN_DAYS`` unless ``days`` says otherwise (S7)."""
     from django.conf import settings
 
+    require_person(user)
     if scope not in ApiTokenScope.values:
         raise ValidationError(_("令牌权限无效"), code="token_scope")
     key = "ya_" + secrets.token_urlsafe(32)
@@ -384,10 +410,12 @@ def revoke_all_api_tokens(*, actor: User, user: User, reason: str) -> int:
 
 @transaction.atomic
 def load_calendar_year(
-    *, actor: User | None, year: int, source: str, days: Iterable[tuple[dt.date, bool, str]]
+    *, actor: User, year: int, source: str, days: Iterable[tuple[dt.date, bool, str]]
 ) -> CalendarYearOverride:
     """Load one year's official holidays and make-up workdays, replacing any earlier load;
     every deadline counted provisionally is recomputed on the official calendar."""
+    if not can_manage_calendar(actor):
+        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
     days = list(days)
     for day, _is_workday, _name in days:
         if day.year != year:
@@ -408,7 +436,7 @@ def load_calendar_year(
         reason=source,
         after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
     )
-    recompute_provisional()
+    recompute_provisional(actor=actor)
     return year_row
 
 
@@ -416,6 +444,8 @@ def load_calendar_year(
 def update_deadline_rule(
     *, actor: User, rule: DeadlineRule, amount: int, unit: str, reason: str
 ) -> None:
+    if not can_manage_calendar(actor):
+        raise PermissionDenied(_("只有系统管理员可以修改期限规则。"))
     before = audit.snapshot(rule, ["amount", "unit"])
     rule.amount, rule.unit = amount, unit
     rule.full_clean()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.actors import system_actor
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import DeadlineState, NotificationKind
 from yaoan.core.models import Deadline, Notification
@@ -26,6 +27,7 @@ from yaoan.core.notifications import chief_ids_by_unit, deliver
 
 DEFAULT_REMIND_DAYS = 3
 CHUNK = 20_000
+SWEEP_ACTOR = "deadline-sweep"  # the system actor (core.actors) named in the audit log
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def sweep_deadlines(today: dt.date | None = None) -> SweepResult:
     if overdue or reminded:
         audit.record(
             "core.deadline.swept",
-            actor_username="system",
+            actor=system_actor(SWEEP_ACTOR),
             object_type="core.deadline",
             after={"today": today, "overdue": overdue, "reminded": reminded, "notifications": sent},
         )

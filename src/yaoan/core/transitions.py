@@ -151,9 +151,9 @@ def _apply_deadlines(
     t: Transition, obj: Model, actor: User, reason: str, target: DeadlineTarget | None
 ) -> list[dict[str, Any]]:
     if t.meets:
-        meet_deadlines(obj, _codes(t.meets))
+        meet_deadlines(obj, _codes(t.meets), actor=actor)
     if t.cancels:
-        cancel_deadlines(obj, _codes(t.cancels))
+        cancel_deadlines(obj, _codes(t.cancels), actor=actor)
     running = deadlines_for(obj)
     for deadline in running.filter(state=DeadlineState.OPEN, rule__code__in=t.suspends):
         suspend_deadline(deadline, actor=actor, reason=reason or str(t.label))
@@ -164,6 +164,7 @@ def _apply_deadlines(
     target = target or DeadlineTarget(org_unit=actor.org_unit, assignee=actor)
     for code in t.opens:
         deadline = open_deadline(
+            actor=actor,
             subject=obj,
             rule_code=code,
             org_unit=target.org_unit,

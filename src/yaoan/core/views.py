@@ -37,7 +37,8 @@ def _pending_user(request: HttpRequest) -> User | None:
     """The user who passed the password step, unless the account has since been locked
     (failed codes lock it too, and a lock holds at every step: S5)."""
     user_id = request.session.get(PENDING_USER)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    people = User.objects.people().filter(is_active=True)
+    user = people.filter(pk=user_id).first() if user_id else None
     if user is not None and _locked(user):
         services.record_locked_attempt(user=user)
         request.session.pop(PENDING_USER, None)
@@ -61,7 +62,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        user = User.objects.filter(username=username).first()
+        user = User.objects.people().filter(username=username).first()
         if user is not None and _locked(user):
             # hash anyway: an answer without the hash's cost would tell a locked account
             # from an unknown name, which pays for one (S5)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
-from yaoan.core import account_services, audit, audit_log, rules, services, totp
+from yaoan.core import account_services, actors, audit, audit_log, rules, services, totp
 from yaoan.core.calendar import WorkingCalendar, package_years
 from yaoan.core.forms import (
     AuditSearchForm,
@@ -79,7 +79,7 @@ def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "event": e,
             "action_label": audit_log.action_label(e.action),
-            "actor_name": names.get(e.actor_id, ""),
+            "actor_name": names.get(e.actor_id) or actors.label_of(e.actor_username),
             "changes": audit_log.changes(e, rows_named),
         }
         for e in page
@@ -109,7 +109,7 @@ def audit_export_view(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 
 @require(lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u))
 def user_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    users = User.objects.select_related("org_unit").prefetch_related("role_assignments")
+    users = User.objects.people().select_related("org_unit").prefetch_related("role_assignments")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
@@ -200,7 +200,7 @@ CREDENTIAL_ACTIONS = {
 
 @require(lambda u: rules.can_manage_accounts(u) or rules.can_manage_roles(u))
 def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+    target = get_object_or_404(User.objects.people().select_related("org_unit"), pk=pk)
     actor = request.user
     forms: dict[str, Any] = {
         "roles_form": RolesForm(initial={"roles": sorted(target.role_set)}),

@@ -48,7 +48,7 @@ def superseded_chain(draw: Draw) -> list[int]:
 
 def inspectors_visible_to(user: User) -> QuerySet[User]:
     scope = data_scope(user)
-    qs = User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
+    qs = User.objects.people().filter(role_assignments__role=Role.INSPECTOR, is_active=True)
     if scope.nothing:
         return qs.none()
     if not scope.everything:

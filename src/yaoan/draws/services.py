@@ -248,6 +248,7 @@ def _candidates(spec: DrawSpec) -> list[_Candidate]:
     profiles = (
         InspectorProfile.objects.filter(
             user__is_active=True,
+            user__is_system_actor=False,  # core.actors: a job is never drawn
             user__role_assignments__role=Role.INSPECTOR,
             user__org_unit_id__in=units,
         )

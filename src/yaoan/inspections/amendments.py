@@ -73,7 +73,8 @@ def _apply(inspection: Inspection, changes: Mapping[str, Any]) -> tuple[str, str
 def _ask_chiefs(proposer: User, inspection: Inspection) -> None:
     """The section chiefs whose scope covers the record, but not the proposer, are asked."""
     chiefs = (
-        User.objects.filter(is_active=True, role_assignments__role=Role.SECTION_CHIEF)
+        User.objects.people()
+        .filter(is_active=True, role_assignments__role=Role.SECTION_CHIEF)
         .exclude(pk=proposer.pk)
         .distinct()
     )

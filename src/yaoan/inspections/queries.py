@@ -122,4 +122,5 @@ def published_results(search: str = "") -> QuerySet[Inspection]:
 
 
 def active_inspectors() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role_assignments__role=Role.INSPECTOR).distinct()
+    people = User.objects.people()
+    return people.filter(is_active=True, role_assignments__role=Role.INSPECTOR).distinct()

@@ -359,6 +359,7 @@ def _complete(
 def _open_publication_deadline(actor: User, inspection: Inspection) -> None:
     """一公开: a random inspection's result is published within the rule's working days."""
     open_deadline(
+        actor=actor,
         subject=inspection,
         rule_code=PUBLICATION_RULE,
         org_unit=inspection.station,
@@ -392,7 +393,9 @@ def _open_rectification(actor: User, inspection: Inspection) -> RectificationOrd
 def _open_order_deadline(
     assignee: User, order: RectificationOrder, due_on: dt.date | None = None
 ) -> Deadline:
+    """Assigned to the inspector whose action (submission, a new round) sets it."""
     return open_deadline(
+        actor=assignee,
         subject=order,
         rule_code=RECTIFICATION_RULE,
         org_unit=order.station,
@@ -491,7 +494,7 @@ def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
             continue
         locked.published_at = now
         locked.save(update_fields=["published_at", "updated_at"])
-        meet_deadlines(locked, [PUBLICATION_RULE])
+        meet_deadlines(locked, [PUBLICATION_RULE], actor=actor)
         audit.record(
             "inspections.result.published",
             actor=actor,

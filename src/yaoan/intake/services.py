@@ -267,11 +267,12 @@ def report_entity_event(
     source_id: str | int,
     source_label: str,
     detail: str = "",
-    actor: User | None = None,
+    actor: User,
 ) -> EntityEvent:
     """What sampling (a failed sample), complaints (a complaint about the entity) and cases
     (a penalty decided) call: one event per source record; reporting it again updates it
-    (and brings back a withdrawn one)."""
+    (and brings back a withdrawn one). ``actor`` is whoever's act produced it: the person,
+    or the producing module's system actor (core.actors) for an automatic feed."""
     kind = EntityEventKind(kind)
     if occurred_on > timezone.localdate():
         raise _field_error("occurred_on", _("发生日期不能晚于今天"), "invalid")
@@ -296,7 +297,6 @@ def report_entity_event(
     audit.record(
         "intake.entityevent.reported",
         actor=actor,
-        actor_username=key["source_app"],
         obj=event,
         after={"kind": kind, "entity": entity.pk, "occurred_on": occurred_on, "new": created},
     )
@@ -311,7 +311,7 @@ def withdraw_entity_event(
     source_kind: str,
     source_id: str | int,
     reason: str,
-    actor: User | None = None,
+    actor: User,
 ) -> EntityEvent | None:
     """The source was revoked (a sample result corrected, a penalty overturned): the event
     stops counting but stays on record. None when nothing was reported."""
@@ -329,7 +329,6 @@ def withdraw_entity_event(
     audit.record(
         "intake.entityevent.withdrawn",
         actor=actor,
-        actor_username=source_app,
         obj=event,
         reason=reason,
     )

@@ -40,7 +40,7 @@ def approve_year(year: int, generate_on: dt.date, approve_on: dt.date) -> Annual
         return None
     with transaction.atomic():
         with clock.at(generate_on):
-            services.ensure_default_rules(source="demo")
+            services.ensure_default_rules(actor=generator, source="demo")
             plan = services.generate_plan(
                 year=year, actor=generator, note=_("演示数据：按默认规则生成"), source="demo"
             )

@@ -1,7 +1,9 @@
 """The only writers of plans state: atomic, permission-checked, audited.
 
-``actor=None`` means the system itself (the ``yaoan plan`` command, the demo loader): no
-person to check, and the audit row names the source instead.
+Every writer takes the acting user: a person, or a system actor (``core.actors``: the
+``yaoan plan`` command runs as "plan-command", the demo loader as "demo") that holds the
+section chief's role and passes the same checks. Submitting and approving a plan stays a
+person's act.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from yaoan.analytics.planning import (
     select_joint,
 )
 from yaoan.core import audit
+from yaoan.core.actors import is_system_actor
 from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.numbering import next_document_number
@@ -58,14 +61,13 @@ from yaoan.registry.models import Entity
 MIN_YEAR, MAX_YEAR = 2000, 2100
 BULK_BATCH = 2000
 ITEM_AUDIT_FIELDS = ("required_count", "q1", "q2", "q3", "q4", "station_id", "joint")
-SYSTEM_ACTOR = "system"
 
 
 # --- preconditions --------------------------------------------------------------------------
 
 
-def _require_manager(actor: User | None) -> None:
-    if actor is not None and not can_manage_plans(actor):
+def _require_manager(actor: User) -> None:
+    if not can_manage_plans(actor):
         raise PermissionDenied(_("只有股室负责人可以修改检查规则和年度清单。"))
 
 
@@ -90,10 +92,6 @@ def _check_year(year: int) -> None:
         )
 
 
-def _audit_actor(actor: User | None, source: str) -> dict[str, Any]:
-    return {"actor": actor} if actor is not None else {"actor_username": f"{SYSTEM_ACTOR}:{source}"}
-
-
 def _invalid(field: str | None, message: str, code: str) -> ValidationError:
     error = ValidationError(message, code=code)
     return ValidationError({field: error}) if field else error
@@ -102,15 +100,17 @@ def _invalid(field: str | None, message: str, code: str) -> ValidationError:
 # --- rules ------------------------------------------------------------------------------------
 
 
-def ensure_default_rules(*, source: str = "seed") -> tuple[int, int]:
+def ensure_default_rules(*, actor: User, source: str = "seed") -> tuple[int, int]:
     """Install missing default rules (idempotent); one audit row when anything was added."""
+    _require_manager(actor)
     with transaction.atomic():
         created = defaults.seed_defaults(FrequencyRule, KeyListRule)
         if any(created):
             audit.record(
                 "plans.rules.defaults_installed",
-                actor_username=f"{SYSTEM_ACTOR}:{source}",
+                actor=actor,
                 object_type="plans.rules",
+                reason=source,
                 after={"frequency_rules": created[0], "key_list_rules": created[1]},
             )
     return created
@@ -389,9 +389,7 @@ def _clear_items(plan: AnnualPlan) -> int:
 
 
 @transaction.atomic
-def generate_plan(
-    *, year: int, actor: User | None, note: str = "", source: str = "web"
-) -> AnnualPlan:
+def generate_plan(*, year: int, actor: User, note: str = "", source: str = "web") -> AnnualPlan:
     """A draft of the year's plan from the current rules and registry. Regenerating while a
     draft exists replaces that draft's items; a submitted version must be returned first;
     an approved version is never touched (the result is a new draft version)."""
@@ -445,13 +443,13 @@ def generate_plan(
                 r["code"] for r in snapshot["key_list"] if r["enabled"] and not r["connected"]
             ],
         },
-        **_audit_actor(actor, source),
+        actor=actor,
     )
     return plan
 
 
 @transaction.atomic
-def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> AnnualPlan:
+def start_revision(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     """A new draft version copied from an approved plan, which stays as it is until the new
     version is approved."""
     _require_manager(actor)
@@ -486,7 +484,7 @@ def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> Annu
         obj=draft,
         reason=reason,
         after={"based_on": plan.pk, "version": draft.version, "items": len(copies)},
-        **_audit_actor(actor, "web"),
+        actor=actor,
     )
     return draft
 
@@ -494,7 +492,7 @@ def start_revision(*, actor: User | None, plan: AnnualPlan, reason: str) -> Annu
 # --- item edits -------------------------------------------------------------------------------
 
 
-def _editable_plan(plan: AnnualPlan, actor: User | None, reason: str) -> AnnualPlan:
+def _editable_plan(plan: AnnualPlan, actor: User, reason: str) -> AnnualPlan:
     """The plan an edit goes to: the draft itself, or a new draft version of an approved plan."""
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status in workflow.EDITABLE:
@@ -547,7 +545,7 @@ def _station(station: OrgUnit | int) -> OrgUnit:
 
 def _record_change(
     *,
-    actor: User | None,
+    actor: User,
     item: PlanItem,
     kind: str,
     before: dict[str, Any] | None,
@@ -572,14 +570,14 @@ def _record_change(
         reason=reason,
         before={"entity_id": item.entity_id, **(before or {})},
         after={"entity_id": item.entity_id, **(after or {})},
-        **_audit_actor(actor, "web"),
+        actor=actor,
     )
 
 
 @transaction.atomic
 def edit_item(
     *,
-    actor: User | None,
+    actor: User,
     item: PlanItem,
     reason: str,
     required_count: int | None = None,
@@ -629,7 +627,7 @@ def edit_item(
 @transaction.atomic
 def add_item(
     *,
-    actor: User | None,
+    actor: User,
     plan: AnnualPlan,
     entity: Entity,
     reason: str,
@@ -685,7 +683,7 @@ def add_item(
 
 
 @transaction.atomic
-def remove_item(*, actor: User | None, item: PlanItem, reason: str) -> AnnualPlan:
+def remove_item(*, actor: User, item: PlanItem, reason: str) -> AnnualPlan:
     """Take an entity off the list (the history keeps it); returns the plan it left."""
     _require_manager(actor)
     reason = _require_reason(reason)
@@ -742,9 +740,11 @@ def _notices(plan: AnnualPlan, action: str) -> list[Notice]:
     link = plan.get_absolute_url()
     title = str(plan)
     if action == PlanAction.SUBMIT:
-        approvers = User.objects.filter(
-            is_active=True, role_assignments__role=plan_approver_role()
-        ).distinct()
+        approvers = (
+            User.objects.people()
+            .filter(is_active=True, role_assignments__role=plan_approver_role())
+            .distinct()
+        )
         return [
             Notice(
                 u, NotificationKind.APPROVAL_REQUESTED, _("待您审批：%(p)s") % {"p": title}, link
@@ -757,12 +757,10 @@ def _notices(plan: AnnualPlan, action: str) -> list[Notice]:
     return [Notice(u, kind, text % {"p": title}, link) for u in authors.values()]
 
 
-def transition_plan(
-    *, actor: User | None, plan: AnnualPlan, action: str, reason: str = ""
-) -> AnnualPlan:
+def transition_plan(*, actor: User, plan: AnnualPlan, action: str, reason: str = "") -> AnnualPlan:
     """Submit, approve or return a plan version (workflow.PLAN). Approving supersedes the
     year's approved version and gives the plan its 文号."""
-    if actor is None:
+    if is_system_actor(actor):
         raise PermissionDenied(_("年度清单的提交和审批须由具体人员办理。"))
     if action == PlanAction.SUPERSEDE:
         action = "supersede_by_hand"  # only an approval supersedes: not in the table by hand
@@ -800,15 +798,15 @@ def transition_plan(
     return done
 
 
-def submit_plan(*, actor: User | None, plan: AnnualPlan) -> AnnualPlan:
+def submit_plan(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.SUBMIT)
 
 
-def approve_plan(*, actor: User | None, plan: AnnualPlan, reason: str = "") -> AnnualPlan:
+def approve_plan(*, actor: User, plan: AnnualPlan, reason: str = "") -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.APPROVE, reason=reason)
 
 
-def return_plan(*, actor: User | None, plan: AnnualPlan, reason: str) -> AnnualPlan:
+def return_plan(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     return transition_plan(actor=actor, plan=plan, action=PlanAction.RETURN, reason=reason)
 
 

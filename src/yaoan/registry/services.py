@@ -196,11 +196,12 @@ def _mark_deleted(*, actor: User, entity: Entity, deleted: bool, reason: str) ->
 def set_rating(
     *, actor: User, entity: Entity, kind: str, value: str, reason: str, source: str = "manual"
 ) -> EntityRatingChange | None:
-    """Set the risk grade or credit class; every change keeps its reason (history)."""
-    if source == "manual":
-        if not can_set_ratings(actor):
-            raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
-        _require_edit(actor, entity.subdistrict)
+    """Set the risk grade or credit class; every change keeps its reason (history).
+    ``source`` says where the value came from (a chief's hand, an import, the inspection
+    history rule); whoever the caller, the actor must be allowed to set it."""
+    if not can_set_ratings(actor):
+        raise PermissionDenied(_("只有股室负责人可以调整风险等级和信用分类"))
+    _require_edit(actor, entity.subdistrict)
     if not reason.strip():
         raise ValidationError({"reason": _("调整等级须填写原因")})
     entity = Entity.objects.select_for_update().get(pk=entity.pk)

@@ -13,4 +13,5 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "trace.file.rejected": _("追溯数据文件被拒绝"),
     "trace.ingest.submitted": _("提交追溯数据导入"),
     "trace.ingest.finished": _("完成追溯数据导入"),
+    "trace.ingest.refused": _("拒绝追溯数据导入（无导入权限）"),
 }

@@ -1,16 +1,21 @@
 """The trace app's business actions: refresh the registry snapshot the engine reads, load
 trace files (each load audited with the file's digest and counts), and the background
 load of an uploaded file. The events themselves go to the Parquet store, never to ORM rows.
+
+Who may load (trace.rules.can_ingest_trace) is checked here, on every way in: an upload
+when it is submitted and again when the worker runs it (the uploader may have lost the
+role meanwhile), and ``yaoan trace ingest``, which acts as the system actor
+"trace-command" (core.actors) holding a loader's role.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +26,7 @@ from yaoan.core.jobs import JobStatus, create_job, finish_job, set_progress
 from yaoan.core.models import BackgroundJob, User
 from yaoan.registry.models import Entity, Licence, Product
 from yaoan.trace.queries import trace_store
+from yaoan.trace.rules import can_ingest_trace
 
 INGEST_JOB_KIND = "trace.ingest"
 ACTIONS = {
@@ -96,8 +102,14 @@ def refresh_registry_snapshot(store: Store | None = None) -> dict[str, int]:
     return {name: len(rows) for name, rows in tables.items()}
 
 
-def _audit_load(actor: User | None, result: ingest.IngestResult) -> None:
+def require_loader(actor: User) -> None:
+    if not can_ingest_trace(actor):
+        raise PermissionDenied(_("您无权导入追溯数据。"))
+
+
+def _audit_load(actor: User, result: ingest.IngestResult, detail: Mapping[str, Any] | None) -> None:
     after = {
+        **(detail or {}),
         "file": result.name,
         "sha256": result.digest,
         "kind": result.kind,
@@ -111,7 +123,6 @@ def _audit_load(actor: User | None, result: ingest.IngestResult) -> None:
         audit.record(
             ACTIONS[result.status],
             actor=actor,
-            actor_username="" if actor else f"cli:{_os_user()}",
             object_type="trace.file",
             object_id=result.digest,
             after=after,
@@ -119,25 +130,21 @@ def _audit_load(actor: User | None, result: ingest.IngestResult) -> None:
         )
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())
-
-
 def ingest_files(
     *,
-    actor: User | None,
+    actor: User,
     paths: Sequence[str | os.PathLike[str]],
     strict: bool = False,
     run_rules: bool = True,
     names: dict[str, str] | None = None,
     store: Store | None = None,
     progress: Callable[[str], Callable[[str], None]] = ingest.stderr_progress,
+    detail: Mapping[str, Any] | None = None,
 ) -> list[ingest.IngestResult]:
     """Load trace files into the store: the registry snapshot first (the rules and the
-    product-identifier check read it), then each file whole or not at all, each audited."""
+    product-identifier check read it), then each file whole or not at all, each audited
+    (with ``detail`` added, e.g. the OS user who ran the command)."""
+    require_loader(actor)
     store = store or trace_store()
     refresh_registry_snapshot(store)
     results = []
@@ -145,21 +152,26 @@ def ingest_files(
         (result,) = ingest.ingest(
             store, [path], strict=strict, run_rules=run_rules, names=names, progress=progress
         )
-        _audit_load(actor, result)
+        _audit_load(actor, result, detail)
         results.append(result)
     return results
 
 
 def submit_upload(*, actor: User, name: str, content: bytes, strict: bool) -> BackgroundJob:
     """Keep the uploaded file outside the web root and queue its load (core.jobs)."""
+    require_loader(actor)
     job = create_job(actor=actor, kind=INGEST_JOB_KIND, input_name=name, content=content)
     job.result = {**job.result, "all_or_nothing": strict}
     job.save(update_fields=["result"])
     return job
 
 
-def run_upload(job: BackgroundJob) -> ingest.IngestResult:
-    """The task worker's part: load the job's file, reporting progress on the job."""
+def run_upload(job: BackgroundJob) -> ingest.IngestResult | None:
+    """The task worker's part: load the job's file, reporting progress on the job. None
+    when the uploader may no longer load (the job fails, saying so; nothing is loaded)."""
+    if not can_ingest_trace(job.created_by):
+        _refuse(job)
+        return None
 
     def progress(_name: str) -> Callable[[str], None]:
         return lambda message: set_progress(job, 0, 0, message)
@@ -184,3 +196,17 @@ def run_upload(job: BackgroundJob) -> ingest.IngestResult:
     output = result.reject_file if result.reject_file and Path(result.reject_file).exists() else ""
     finish_job(job, status, message, output_path=output, result=result.as_dict())
     return result
+
+
+@transaction.atomic
+def _refuse(job: BackgroundJob) -> None:
+    message = _("提交人已无导入追溯数据的权限，文件未导入。")
+    finish_job(job, JobStatus.FAILED, message)
+    audit.record(
+        "trace.ingest.refused",
+        actor=job.created_by,
+        obj=job,
+        success=False,
+        reason=message,
+        after={"file": job.input_name},
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TYPE_CHECKING, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,8 +70,23 @@ class Subdistrict(models.Model):
         return self.name
 
 
+if TYPE_CHECKING:
+    _UserManagerBase = UserManager["User"]
+else:  # generic in the type stubs only
+    _UserManagerBase = UserManager
+
+
+class StaffUserManager(_UserManagerBase):
+    def people(self) -> models.QuerySet[User]:
+        """Accounts of people: every picker, pool, list and count of staff starts here, so a
+        system actor (core.actors) is never offered, drawn or counted."""
+        return self.get_queryset().filter(is_system_actor=False)
+
+
 class User(AbstractUser):
-    """A member of staff. Usernames are unique; shared accounts are not allowed (S1)."""
+    """A member of staff, or a named system actor (a job or command: core.actors) that
+    acts through the same roles and rules but can never sign in. Usernames are unique;
+    shared accounts are not allowed (S1)."""
 
     display_name = models.CharField(_("姓名"), max_length=50)
     org_unit = models.ForeignKey(
@@ -93,6 +110,11 @@ class User(AbstractUser):
     # reset) enrols only with a code the security administrator hands to its owner
     enrolment_code_required = models.BooleanField(_("须凭登记码绑定"), default=False)
     enrolment_code_digest = models.CharField(max_length=64, blank=True)
+    # set only by core.actors.system_actor: such a row has no usable password, is inactive
+    # and is left out of every list of people
+    is_system_actor = models.BooleanField(_("系统执行者"), default=False, editable=False)
+
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -11,7 +11,6 @@ with them.
 
 from __future__ import annotations
 
-import getpass
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.actors import os_user
 from yaoan.core.models import User
 from yaoan.core.pii.crypto import key_id_of
 from yaoan.core.pii.fields import PersonalDataField, personal_fields
@@ -145,13 +145,6 @@ def key_usage() -> Counter[str]:
     return usage
 
 
-def _cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:150]
-    except (KeyError, OSError):
-        return "cli"
-
-
 def reseal_all() -> int:
     """Seal every stored personal value again with the current key; the number of rows."""
     rows = 0
@@ -177,7 +170,7 @@ def _file_ring() -> tuple[KeyRing, object]:
     return current_ring(), path
 
 
-def rotate_keys() -> tuple[str, int]:
+def rotate_keys(*, actor: User) -> tuple[str, int]:
     """A new current key, and every value re-sealed with it: (new key id, rows)."""
     ring, path = _file_ring()
     rotated = ring.with_new_key()
@@ -187,31 +180,31 @@ def rotate_keys() -> tuple[str, int]:
         rows = reseal_all()
         audit.record(
             "core.pii.keys_rotated",
-            actor_username=_cli_actor(),
+            actor=actor,
             object_type="core.pii_keyring",
             object_id=rotated.current,
             before={"current": ring.current},
-            after={"current": rotated.current, "rows": rows},
+            after={"current": rotated.current, "rows": rows, "os_user": os_user()},
         )
     return rotated.current, rows
 
 
-def reencrypt() -> int:
+def reencrypt(*, actor: User) -> int:
     """Re-seal with the ring's current key (after a rotation done in the secret store)."""
     forget_ring()
     with transaction.atomic():
         rows = reseal_all()
         audit.record(
             "core.pii.resealed",
-            actor_username=_cli_actor(),
+            actor=actor,
             object_type="core.pii_keyring",
             object_id=current_ring().current,
-            after={"rows": rows},
+            after={"rows": rows, "os_user": os_user()},
         )
     return rows
 
 
-def prune_keys() -> list[str]:
+def prune_keys(*, actor: User) -> list[str]:
     """Drop the keys no stored value uses any more; the ids dropped."""
     ring, path = _file_ring()
     used = set(key_usage())
@@ -222,9 +215,9 @@ def prune_keys() -> list[str]:
         with transaction.atomic():
             audit.record(
                 "core.pii.keys_pruned",
-                actor_username=_cli_actor(),
+                actor=actor,
                 object_type="core.pii_keyring",
                 object_id=ring.current,
-                after={"dropped": sorted(unused)},
+                after={"dropped": sorted(unused), "os_user": os_user()},
             )
     return sorted(unused)

@@ -10,6 +10,7 @@ from django.db import connection
 
 from yaoan.common.testing import UserFactory
 from yaoan.core import audit, audit_checkpoints
+from yaoan.core.actors import system_actor
 from yaoan.core.audit import GENESIS_HASH, sm3_hex, verify_chain
 from yaoan.core.models import AuditChainHead, AuditEvent
 from yaoan.core.tests.test_audit import drop_audit_triggers, raw_sql
@@ -126,11 +127,16 @@ def test_a_sanctioned_restore_starts_a_new_baseline():
     drop_audit_triggers()
     raw_sql("DELETE FROM core_auditevent WHERE seq > 3")
     set_head(3, older[-1].entry_hash)
-    audit.accept_restored_chain(reason="按备份 2026-12-01 恢复")
-    assert AuditEvent.objects.get(seq=4).action == "core.audit.chain_restored"
+    # the backup actor's first use is itself recorded (seq 4), then the restore (seq 5)
+    audit.accept_restored_chain(actor=system_actor("backup"), reason="按备份 2026-12-01 恢复")
+    restored = AuditEvent.objects.get(seq=5)
+    assert (restored.action, restored.actor_username) == (
+        "core.audit.chain_restored",
+        "system:backup",
+    )
     result = verify_chain()
-    assert (result.ok, result.checked) == (True, 4)
-    assert checkpoint_seqs()[-2:] == [(4, "restore"), (4, "verify")]
+    assert (result.ok, result.checked) == (True, 5)
+    assert checkpoint_seqs()[-2:] == [(5, "restore"), (5, "verify")]
 
 
 def test_an_edited_checkpoint_is_not_trusted():

@@ -25,6 +25,7 @@ from yaoan.common.testing import (
     totp_code,
 )
 from yaoan.core import services
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import AuditEvent, PasswordHistory, User, UserSession
 
@@ -72,7 +73,7 @@ def test_create_user_refuses_a_username_differing_only_in_case():
     UserFactory(username="wangwu")
     with pytest.raises(ValidationError) as info:
         services.create_user(
-            actor=None,
+            actor=system_actor("demo-roles"),
             username="WangWu",
             display_name="王五",
             org_unit=None,
@@ -80,12 +81,12 @@ def test_create_user_refuses_a_username_differing_only_in_case():
             password="Tian-Qing-47-Lu",
         )
     assert info.value.messages == ["用户名已存在"]
-    assert User.objects.count() == 1
+    assert User.objects.people().count() == 1
 
 
 def test_seeded_admin_enrols_totp_then_must_change_password(client):
     services.create_user(
-        actor=None,
+        actor=system_actor("demo-roles"),
         username="sysadmin",
         display_name="系统管理员",
         org_unit=OrgUnitFactory(code="it"),
@@ -156,7 +157,7 @@ def test_password_too_similar_to_the_username():
 
 def test_last_five_passwords_cannot_be_reused():
     user = services.create_user(
-        actor=None,
+        actor=system_actor("demo-roles"),
         username="reuser",
         display_name="测试",
         org_unit=None,
@@ -494,7 +495,7 @@ def test_deactivating_a_user_ends_their_sessions(client, inspector):
 def test_role_conflicts_are_refused(roles):
     with pytest.raises(services.RoleConflictError) as info:
         services.create_user(
-            actor=None,
+            actor=system_actor("demo-roles"),
             username="conflict",
             display_name="测试",
             org_unit=None,

@@ -110,11 +110,15 @@ def test_drill_backup_wipe_restore(var_dir: Path, tmp_path: Path) -> None:
     call_command("restore", str(path), "--yes", stdout=io.StringIO())
 
     after = counts()
-    assert after["users"] == before_counts["users"]
+    # the backup's system actor (core.actors) is created, and its creation audited, before
+    # the snapshot, so both are in the backup
+    assert after["users"] == before_counts["users"] + 1
+    assert User.objects.filter(username="system:backup", is_system_actor=True).exists()
     assert after["jobs"] == before_counts["jobs"]
     # the backup's own event was written after it was taken; the restore adds its own
-    assert after["audit"] == before_counts["audit"] + 1
-    assert AuditEvent.objects.order_by("-seq").first().action == "core.backup.restored"
+    assert after["audit"] == before_counts["audit"] + 2
+    restored = AuditEvent.objects.order_by("-seq").first()
+    assert (restored.action, restored.actor_username) == ("core.backup.restored", "system:backup")
     assert digests(var_dir) == before_files
     assert (var_dir / "secret_key").read_text() == "secret_key-do-not-copy"  # kept in place
     call_command("audit", "verify", stdout=io.StringIO())  # raises CommandError if broken

@@ -91,7 +91,10 @@ def test_unknown_year_is_not_a_silent_weekend_count():
 
 def test_loaded_year_counts_with_its_override_days():
     services.load_calendar_year(
-        actor=None, year=2027, source="国办发明电〔2026〕1号", days=YEAR_2027
+        actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
+        year=2027,
+        source="国办发明电〔2026〕1号",
+        days=YEAR_2027,
     )
     assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 2)  # make-up Saturday
     assert add_working_days(D(2026, 12, 31), 2) == D(2027, 1, 4)
@@ -104,9 +107,14 @@ def test_loaded_year_counts_with_its_override_days():
 
 
 def test_reloading_a_year_replaces_its_days():
-    services.load_calendar_year(actor=None, year=2027, source="初版", days=YEAR_2027)
     services.load_calendar_year(
-        actor=None, year=2027, source="更正", days=[(D(2027, 1, 1), False, "元旦")]
+        actor=UserFactory(roles=[Role.SYSTEM_ADMIN]), year=2027, source="初版", days=YEAR_2027
+    )
+    services.load_calendar_year(
+        actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
+        year=2027,
+        source="更正",
+        days=[(D(2027, 1, 1), False, "元旦")],
     )
     assert list(HolidayOverride.objects.values_list("date", flat=True)) == [D(2027, 1, 1)]
     assert CalendarYearOverride.objects.get(year=2027).source == "更正"
@@ -116,7 +124,10 @@ def test_reloading_a_year_replaces_its_days():
 def test_load_refuses_a_day_from_another_year():
     with pytest.raises(services.ValidationError) as info:
         services.load_calendar_year(
-            actor=None, year=2027, source="x", days=[(D(2028, 1, 1), False, "元旦")]
+            actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
+            year=2027,
+            source="x",
+            days=[(D(2028, 1, 1), False, "元旦")],
         )
     assert info.value.messages == ["日期 2028-01-01 不属于 2027 年"]
     assert not CalendarYearOverride.objects.exists()

@@ -52,6 +52,7 @@ def chief(unit):
 
 def _deadline(unit, officer, start=None, code="rectification") -> Deadline:
     return open_deadline(
+        actor=officer,
         subject=unit,
         rule_code=code,
         org_unit=unit,
@@ -182,7 +183,7 @@ def test_a_stranger_cannot_see_a_deadline(unit, officer):
 
 def test_provisional_deadline_shows_its_badge(unit, officer):
     deadline = open_deadline(
-        subject=unit, rule_code="random_inspection_publication", org_unit=unit,
+        actor=officer, subject=unit, rule_code="random_inspection_publication", org_unit=unit,
         assignee=officer, start=D(2027, 3, 1), label="公示",
     )  # fmt: skip
     assert deadline.provisional

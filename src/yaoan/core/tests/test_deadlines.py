@@ -52,7 +52,13 @@ def chief(unit):
 def _open(unit: OrgUnit, officer, code: str, start: dt.date) -> Deadline:
     # any saved row serves as the subject; a unit is at hand
     return open_deadline(
-        subject=unit, rule_code=code, org_unit=unit, assignee=officer, start=start, label="事项"
+        actor=officer,
+        subject=unit,
+        rule_code=code,
+        org_unit=unit,
+        assignee=officer,
+        start=start,
+        label="事项",
     )
 
 
@@ -163,15 +169,17 @@ def test_suspension_stops_the_clock_and_overlaps_are_refused(unit, officer):
 def test_meet_and_cancel(unit, officer):
     first = _open(unit, officer, "rectification", D(2025, 9, 1))
     _open(unit, officer, "report_verification", D(2025, 9, 1))
-    assert meet_deadlines(unit, ["rectification"], on=D(2025, 9, 30)) == 1
+    assert meet_deadlines(unit, ["rectification"], actor=officer, on=D(2025, 9, 30)) == 1
     first.refresh_from_db()
     assert (first.state, first.closed_on, first.met_late) == (
         DeadlineState.MET,
         D(2025, 9, 30),
         True,
     )
-    assert cancel_deadlines(unit) == 1
-    assert meet_deadlines(unit) == 0
+    assert cancel_deadlines(unit, actor=officer) == 1
+    assert meet_deadlines(unit, actor=officer) == 0
+    closed = AuditEvent.objects.filter(action__in=["core.deadline.met", "core.deadline.cancelled"])
+    assert {e.actor_id for e in closed} == {officer.pk}
 
 
 @freeze_time("2026-12-07 02:00")
@@ -181,7 +189,10 @@ def test_provisional_2027_deadline_is_recomputed_when_the_schedule_is_loaded(uni
     deadline = _open(unit, officer, "random_inspection_publication", D(2026, 12, 20))
     assert (deadline.due_on, deadline.provisional) == (D(2027, 1, 18), True)
     services.load_calendar_year(
-        actor=None, year=2027, source="国办发明电〔2026〕X号", days=YEAR_2027
+        actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
+        year=2027,
+        source="国办发明电〔2026〕X号",
+        days=YEAR_2027,
     )
     deadline.refresh_from_db()
     # the official schedule makes Saturday 2 January a workday

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from yaoan.common.testing import UserFactory
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import Role
 from yaoan.core.jobs import (
     JobStatus,
@@ -80,6 +81,7 @@ def test_a_job_whose_worker_died_is_ended_as_interrupted_and_audited(inspector):
     event = AuditEvent.objects.get(action=f"{KIND}.interrupted")
     assert event.object_id == str(dead.pk)
     assert event.actor_username == "system:jobs"
+    assert event.actor == system_actor("jobs")
     assert event.success is False
     assert expire_stale_jobs() == 0  # once
 

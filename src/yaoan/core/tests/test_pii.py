@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.test import Client
 
 from yaoan.common.testing import UserFactory, sign_in
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.pii import crypto, keyring, services
@@ -136,10 +137,11 @@ def test_rotation_adds_a_key_and_reseals_every_value(file_ring):
 
 def test_prune_drops_only_keys_nothing_uses(file_ring):
     UserFactory(phone=PHONE)
-    assert services.prune_keys() == []  # k1 is current and in use
+    pii_actor = system_actor("pii-command")
+    assert services.prune_keys(actor=pii_actor) == []  # k1 is current and in use
     call_command("pii", "rotate", stdout=io.StringIO())
     assert services.key_usage()["k1"] == 0
-    assert services.prune_keys() == ["k1"]
+    assert services.prune_keys(actor=system_actor("pii-command")) == ["k1"]
     ring = json.loads(file_ring.read_text())
     assert set(ring["keys"]) == {ring["current"]} and ring["current"].startswith("k2-")
     assert User.objects.get(phone_index=crypto.blind_index("phone", PHONE)).phone == PHONE
@@ -147,7 +149,7 @@ def test_prune_drops_only_keys_nothing_uses(file_ring):
 
 def test_a_ring_from_the_environment_is_not_rewritten():
     with pytest.raises(keyring.KeyRingError, match="YAOAN_PII_KEYS"):
-        services.rotate_keys()
+        services.rotate_keys(actor=system_actor("pii-command"))
 
 
 def test_a_missing_key_is_a_clear_error():
@@ -256,7 +258,7 @@ def test_no_staff_phone_in_clear_in_the_database(admin):
     from yaoan.core import services as core_services
 
     core_services.create_user(
-        actor=None,
+        actor=system_actor("demo-roles"),
         username="zhangsan",
         display_name="张三",
         org_unit=None,

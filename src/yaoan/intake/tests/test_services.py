@@ -142,6 +142,7 @@ def report(district: District, source_id: int, days_ago: int, kind: str = "compl
         source_kind="complaint",
         source_id=source_id,
         source_label=f"投诉 TS-{source_id}",
+        actor=district.officer,
     )
 
 
@@ -162,6 +163,7 @@ def test_entity_events_count_in_the_window_once_per_source(district: District) -
         source_kind="complaint",
         source_id=2,
         reason="重复登记",
+        actor=district.officer,
     )
     assert not entities_with_events("complaint", start=start, end=end, min_count=2)
     assert AuditEvent.objects.filter(action="intake.entityevent.withdrawn").count() == 1

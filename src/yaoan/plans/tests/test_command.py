@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from yaoan.core.actors import os_user, system_actor
 from yaoan.core.models import AuditEvent
+from yaoan.plans import rules, services
+from yaoan.plans.enums import PlanStatus
 from yaoan.plans.models import AnnualPlan
 from yaoan.plans.tests.factories import chief, entity, grid, station_inspector
 from yaoan.registry.enums import EntityType
@@ -21,9 +25,31 @@ def test_command_generates_a_draft_for_a_year_the_calendar_does_not_know():
     out = io.StringIO()
     call_command("plan", "generate", "--year", "2027", stdout=out)
     plan = AnnualPlan.objects.get(year=2027)
-    assert "1 个对象" in out.getvalue() and plan.generated_by is None
+    actor = system_actor("plan-command")
+    assert "1 个对象" in out.getvalue() and plan.generated_by == actor
     event = AuditEvent.objects.get(action="plans.plan.generated")
-    assert event.actor_username == "system:cli"
+    assert (event.actor, event.actor_username) == (actor, "system:plan-command")
+    assert event.reason == f"cli:{os_user()}"
+
+
+def test_the_command_actor_holds_only_the_chiefs_plan_powers():
+    place = grid()
+    entity(place["sub"], entity_type=EntityType.VACCINATION_SITE)
+    call_command("plan", "generate", "--year", "2027", stdout=io.StringIO())
+    actor = system_actor("plan-command")
+    plan = AnnualPlan.objects.get(year=2027)
+    assert rules.can_manage_plans(actor)
+    assert not rules.is_plan_approver(actor)  # the leader approves (default configuration)
+    # submitting and approving stay a person's act, whatever the actor's roles
+    with pytest.raises(PermissionDenied):
+        services.submit_plan(actor=actor, plan=plan)
+    assert AnnualPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_without_a_district_the_command_is_refused_like_a_person_without_scope():
+    with pytest.raises(CommandError, match="只有股室负责人"):
+        call_command("plan", "generate", "--year", "2027", stdout=io.StringIO())
+    assert not AnnualPlan.objects.exists()
 
 
 def test_command_acts_as_a_user_with_their_permissions():

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from yaoan.analytics.planning import joint_count, spaced
+from yaoan.core.actors import system_actor
 from yaoan.core.demo.clock import go_live
 from yaoan.plans import services
 from yaoan.plans.demo import load_demo_plan
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_district_plan_covers_the_mandated_categories():
     demo.load()
-    plan = services.generate_plan(year=2027, actor=None)
+    plan = services.generate_plan(year=2027, actor=system_actor("plan-command"))
     items = {i.entity_id: i for i in PlanItem.objects.filter(plan=plan)}
     live = Entity.objects.filter(is_deleted=False).exclude(status=EntityStatus.CANCELLED)
     vaccine_units = set(

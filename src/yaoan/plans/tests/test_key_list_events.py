@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from yaoan.common.testing import UserFactory
 from yaoan.intake.enums import EntityEventKind
 from yaoan.intake.services import report_entity_event
 from yaoan.plans import keylist
@@ -29,6 +30,7 @@ def reported(target: Entity, kind: str, source_id: int, days_ago: int) -> None:
         source_kind=kind,
         source_id=source_id,
         source_label=f"{kind}-{source_id}",
+        actor=UserFactory(),
     )
 
 

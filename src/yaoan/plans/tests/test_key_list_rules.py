@@ -159,7 +159,7 @@ def test_cancelled_and_deleted_entities_are_left_out(urban):
     paused = entity(
         urban["sub"], entity_type=EntityType.VACCINATION_SITE, status=EntityStatus.SUSPENDED
     )
-    plan = services.generate_plan(year=2027, actor=None)
+    plan = generated(2027)
     listed = set(PlanItem.objects.filter(plan=plan).values_list("entity_id", flat=True))
     assert listed == {paused.pk}
     assert gone.pk not in listed and deleted.pk not in listed

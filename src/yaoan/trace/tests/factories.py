@@ -9,10 +9,12 @@ from yaoan.analytics.tests.trace import district as d
 from yaoan.common.testing import (
     EntityFactory,
     LicenceFactory,
+    OrgUnitFactory,
     ProductFactory,
     StationFactory,
     SubdistrictFactory,
 )
+from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
 from yaoan.registry.models import Entity
 
@@ -25,7 +27,9 @@ class District:
 
 
 def district_in_registry() -> District:
-    station, other = StationFactory(), StationFactory()
+    # the district's bureau: the unit of the ``yaoan trace`` command's actor (core.actors)
+    bureau = OrgUnitFactory(code="trace-bureau", kind=OrgUnitKind.BUREAU)
+    station, other = StationFactory(parent=bureau), StationFactory(parent=bureau)
     home, away = SubdistrictFactory(station=station), SubdistrictFactory(station=other)
     entities = {}
     for spec in d.REGISTRY["entities"]:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from yaoan.analytics.tests.trace import district as d
 from yaoan.common.testing import OrgUnitFactory, UserFactory
+from yaoan.core.actors import system_actor
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import AuditEvent, BackgroundJob
 from yaoan.core.services import issue_api_token
@@ -26,7 +27,8 @@ def district(settings, tmp_path: Path) -> District:
     settings.VAR_DIR = tmp_path / "var"
     found = district_in_registry()
     path = d.write_csv(tmp_path / "a.csv", [*d.clean_rows(), *d.anomaly_rows()])
-    services.ingest_files(actor=None, paths=[path], progress=lambda n: (lambda m: None))
+    loader = system_actor("trace-command")
+    services.ingest_files(actor=loader, paths=[path], progress=lambda n: (lambda m: None))
     return found
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yaoan.analytics.tests.trace import district as d
+from yaoan.core.actors import os_user, system_actor
 from yaoan.core.models import AuditEvent
 from yaoan.trace.services import registry_snapshot
 from yaoan.trace.tests.factories import district_in_registry
@@ -52,7 +53,11 @@ def test_ingest_loads_audits_and_is_idempotent(var: Path, tmp_path: Path) -> Non
     assert event.after["file"] == "events.csv"
     assert event.after["events"] == len(d.clean_rows()) + len(d.anomaly_rows())
     assert len(event.after["sha256"]) == 64 and event.object_id == event.after["sha256"]
-    assert event.actor_username.startswith("cli:")
+    assert (event.actor, event.actor_username) == (
+        system_actor("trace-command"),
+        "system:trace-command",
+    )
+    assert event.after["os_user"] == os_user()
     assert "duplicate" in run("ingest", str(path))
     assert AuditEvent.objects.filter(action="trace.file.duplicate").count() == 1
     assert (var / "trace" / "registry" / "entities.parquet").exists()

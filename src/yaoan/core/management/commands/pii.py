@@ -12,8 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yaoan.core.actors import system_actor
 from yaoan.core.pii import services
 from yaoan.core.pii.keyring import KeyRingError, current_ring, forget_ring
+
+PII_ACTOR = "pii-command"  # the system actor (core.actors) the audit log names
 
 
 class Command(BaseCommand):
@@ -43,15 +46,15 @@ class Command(BaseCommand):
             raise CommandError(f"values sealed with keys missing from the ring: {unknown}")
 
     def _rotate(self) -> None:
-        key_id, rows = services.rotate_keys()
+        key_id, rows = services.rotate_keys(actor=system_actor(PII_ACTOR))
         self.stdout.write(self.style.SUCCESS(f"new current key {key_id}; {rows} rows re-sealed"))
 
     def _reencrypt(self) -> None:
-        rows = services.reencrypt()
+        rows = services.reencrypt(actor=system_actor(PII_ACTOR))
         self.stdout.write(self.style.SUCCESS(f"{rows} rows re-sealed with the current key"))
 
     def _prune(self) -> None:
-        dropped = services.prune_keys()
+        dropped = services.prune_keys(actor=system_actor(PII_ACTOR))
         self.stdout.write(
             self.style.SUCCESS(f"dropped {', '.join(dropped)}" if dropped else "nothing to drop")
         )

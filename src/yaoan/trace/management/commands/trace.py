@@ -8,7 +8,8 @@
                           [--spark-master URL] [--config RULES.toml]
 
 Every subcommand first refreshes the registry snapshot the engine reads; ``ingest``
-writes an audit event per file (digest, counts). The store is ``$YAOAN_VAR_DIR/trace``.
+writes an audit event per file (digest, counts) as the system actor "trace-command",
+with the OS user who ran it. The store is ``$YAOAN_VAR_DIR/trace``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yaoan.analytics.trace import cli
+from yaoan.core.actors import os_user, system_actor
 from yaoan.trace import services
 from yaoan.trace.queries import trace_store
+
+TRACE_ACTOR = "trace-command"  # core.actors: holds a loader's role over the district
 
 
 class Command(BaseCommand):
@@ -44,12 +49,17 @@ class Command(BaseCommand):
         missing = [f for f in options["files"] if not Path(f).is_file()]
         if missing:
             raise CommandError("文件不存在：" + "、".join(missing), returncode=cli.EXIT_USAGE)
-        results = services.ingest_files(
-            actor=None,
-            paths=options["files"],
-            strict=options["all_or_nothing"],
-            run_rules=not options["no_rules"],
-        )
+        try:
+            results = services.ingest_files(
+                actor=system_actor(TRACE_ACTOR),
+                detail={"os_user": os_user()},
+                paths=options["files"],
+                strict=options["all_or_nothing"],
+                run_rules=not options["no_rules"],
+            )
+        except PermissionDenied as exc:
+            # e.g. no district set up yet: the command's actor has no unit to load for
+            raise CommandError(str(exc), returncode=cli.EXIT_USAGE) from exc
         for r in results:
             line = f"{r.name}\t{r.status}\t事件 {r.events}\t拒绝 {r.rejected}"
             self.stdout.write(line + (f"\t拒绝记录：{r.reject_file}" if r.reject_file else ""))
