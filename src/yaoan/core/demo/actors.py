@@ -1,7 +1,7 @@
 """Who the demo acts as when no demo person does: the one place the demo obtains its named
 system actors (core.actors). 三员 holds for them too: the org structure and accounts are
-the system administrator's work, role assignments the security administrator's, and the
-district's business data a section chief's."""
+the system administrator's work, role assignments the security administrator's. The
+district's business data is entered by its demo people (the chiefs and inspectors)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,3 @@ def structure_actor() -> User:
 def roles_actor() -> User:
     """Gives the demo accounts their roles and enrolment codes (安全管理员)."""
     return system_actor("demo-roles")
-
-
-def business_actor() -> User:
-    """Enters what no demo person entered (e.g. the plans' default rules)."""
-    return system_actor("demo")
