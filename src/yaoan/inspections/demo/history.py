@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -45,10 +46,10 @@ def load_history(history: History) -> None:
         start = max(plan_visits.quarter_span(year, quarter)[0], live)
         if quarter == 1 and year > live.year:  # a later year's plan, in its first week
             plan_day = timeline.first_workday(start)
-            timeline.add(plan_day, lambda y=year, d=plan_day: _approve_plan(timeline, y, d), 0)
+            timeline.add(plan_day, partial(_approve_plan, timeline, year, plan_day), 0)
             start = plan_day + dt.timedelta(days=3)
         day = timeline.first_workday(start)
-        timeline.add(day, lambda y=year, q=quarter: _open_quarter(history, y, q), 0)
+        timeline.add(day, partial(_open_quarter, history, year, quarter), 0)
     timeline.run()
 
 

@@ -133,7 +133,7 @@ def _clinic(d: Draft) -> Shape:
 
 def _vaccination_site(d: Draft) -> Shape:
     place = "社区卫生服务中心" if d.sub.kind == SubdistrictKind.STREET else "卫生院"
-    kinds = [LicenceKind.MEDICAL_PRACTICE, LicenceKind.VACCINATION]
+    kinds: list[str] = [LicenceKind.MEDICAL_PRACTICE, LicenceKind.VACCINATION]
     return Shape((d.sub.name, place, "预防接种门诊"), kinds, "12", cold=True, vbp=True)
 
 
@@ -163,7 +163,7 @@ def _cosmetics_dealer(d: Draft) -> Shape:
 
 
 def _online_seller(d: Draft) -> Shape:
-    kinds = [LicenceKind.DRUG_RETAIL, LicenceKind.ONLINE_FILING]
+    kinds: list[str] = [LicenceKind.DRUG_RETAIL, LicenceKind.ONLINE_FILING]
     return Shape((CITY_SHORT, d.trade, "大药房网络科技有限公司"), kinds, vbp=d.rng.random() < 0.3)
 
 
