@@ -6,11 +6,10 @@ visit of the past done on its day, with its follow-ups (inspections.demo.visits)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from yaoan.core.demo import clock
 from yaoan.core.models import OrgUnit
@@ -38,19 +37,32 @@ def quarters(first: dt.date, last: dt.date) -> Iterator[tuple[int, int]]:
 
 
 def load_history(history: History) -> None:
-    """Put every quarter's opening on the timeline, then run it to the present."""
-    today = timezone.localdate()
+    """Put every quarter's opening on the timeline, then run it to the present; a quarter
+    that opens today (or a plan due today) is opened now, after the history."""
     timeline = history.timeline
-    live = clock.history_day(today, OPENS_AFTER)
-    for year, quarter in quarters(live, today):
+    live = clock.history_day(timeline.today, OPENS_AFTER)
+    now: list[Callable[[], None]] = []
+    for year, quarter in quarters(live, timeline.today):
         start = max(plan_visits.quarter_span(year, quarter)[0], live)
         if quarter == 1 and year > live.year:  # a later year's plan, in its first week
             plan_day = timeline.first_workday(start)
-            timeline.add(plan_day, partial(_approve_plan, timeline, year, plan_day), 0)
+            approve = partial(_approve_plan, timeline, year, plan_day)
+            _past_or_now(timeline, plan_day, approve, now)
             start = plan_day + dt.timedelta(days=3)
         day = timeline.first_workday(start)
-        timeline.add(day, partial(_open_quarter, history, year, quarter), 0)
+        _past_or_now(timeline, day, partial(_open_quarter, history, year, quarter), now)
     timeline.run()
+    for run in now:
+        run()
+
+
+def _past_or_now(
+    timeline: Timeline, day: dt.date, run: Callable[[], None], now: list[Callable[[], None]]
+) -> None:
+    if day < timeline.today:
+        timeline.add(day, run, 0)
+    else:
+        now.append(run)
 
 
 def _approve_plan(timeline: Timeline, year: int, day: dt.date) -> None:
@@ -70,10 +82,9 @@ def _open_quarter(history: History, year: int, quarter: int) -> None:
             )
         except ValidationError:
             break  # no approved plan for the year: nothing to schedule from
-    present = timezone.localdate(history.timeline.present)
     for inspection in Inspection.objects.filter(
         scheduled_for__range=plan_visits.quarter_span(year, quarter),
-        scheduled_for__lt=present,  # today's visits are today's work
+        scheduled_for__lt=history.timeline.today,  # today's visits are today's work
         status=InspectionStatus.SCHEDULED,
     ).order_by("scheduled_for", "pk"):
         history.visit(inspection)

@@ -1,7 +1,8 @@
 """A timeline of the demo's history: events (a visit done, an order answered, a quarter
 opened …) run in date order, each with the clock set to its moment (core.demo.clock), so
 the audit log, deadlines and documents read like the year they record. An event may add
-later ones; an event that falls on or after the present does not happen."""
+later ones; an event of today or later does not happen (today's work is the user's, and
+the history is the same whatever the hour it is loaded at)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class Timeline:
         self._events: list[Event] = []
         self._seq = 0
         self._slots: Counter[dt.date] = Counter()
-        self.present = timezone.now()  # taken before any travel: the history ends here
+        # taken before any travel: the history ends with yesterday
+        self.today = timezone.localdate()
         self.calendar = WorkingCalendar(provisional=True)
 
     def add(self, day: dt.date, run: Callable[[], None], minutes: int | None = None) -> None:
@@ -42,10 +44,9 @@ class Timeline:
         if minutes is None:
             minutes = FIRST_SLOT + SLOT * self._slots[day]
             self._slots[day] += 1
-        when = clock.moment(day, minutes)
-        if when < self.present:
+        if day < self.today:
             self._seq += 1
-            heapq.heappush(self._events, Event(when, self._seq, run))
+            heapq.heappush(self._events, Event(clock.moment(day, minutes), self._seq, run))
 
     def workdays_after(self, day: dt.date, days: int) -> dt.date:
         return self.calendar.add_working_days(day, days)
