@@ -55,6 +55,7 @@ from yaoan.registry.enums import EntityType
 from yaoan.registry.models import Entity, Licence
 
 __all__ = [
+    "BENCH_USERNAME",
     "DEMO_ACCOUNTS",
     "DEMO_PASSWORD",
     "DISTRICT",
@@ -76,6 +77,7 @@ __all__ = [
 SEED = 20260101
 NORMAL_SIZE = 600
 ENTERED_BY = "qj.chief"  # the drug section's chief entered the district's register
+BENCH_USERNAME = "qj.inspector"  # a bureau-level (whole-district) user, for the benchmarks
 
 
 @dataclass
