@@ -58,15 +58,17 @@ def child(year: int) -> None:
     import django
 
     django.setup()
+    from yaoan.core.actors import system_actor
     from yaoan.plans import services
     from yaoan.plans.models import AnnualPlan, PlanItem
     from yaoan.registry.demo import demo_entities
 
     entities = demo_entities().count()
+    actor = system_actor("plan-command")  # as `yaoan plan generate` runs
     existing = AnnualPlan.objects.filter(year=year, status="draft").exists()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    plan = services.generate_plan(year=year, actor=None, source="benchmark")
+    plan = services.generate_plan(year=year, actor=actor, source="benchmark")
     seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     items = PlanItem.objects.filter(plan=plan)

@@ -122,13 +122,12 @@ def reference_data(audit_log_flushable: None) -> None:
     from django.apps import apps as django_apps
 
     from yaoan.common.testing import weekend_calendar_for_coming_years
-    from yaoan.plans.services import ensure_default_rules
 
     importlib.import_module(AUDIT_TRIGGER_MIGRATION).load_deadline_rules(django_apps, None)
     importlib.import_module(
         "yaoan.inspections.migrations.0002_default_checklists_and_deadline"
     ).load(django_apps, None)
-    ensure_default_rules()
+    importlib.import_module("yaoan.plans.migrations.0002_default_rules").install(django_apps, None)
     weekend_calendar_for_coming_years()
 
 

@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,13 @@ class SystemActorSpec:
     def username(self) -> str:
         return f"{USERNAME_PREFIX}{self.name}"
 
+    @property
+    def display_name(self) -> str:
+        """The label in the site's language (msgids are Chinese), whatever the language of
+        the request or command that first used the actor."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self.label)
+
 
 def _spec(
     name: str, label: Promise, roles: Iterable[str] = (), unit: str | None = None
@@ -59,14 +68,9 @@ def _spec(
 SYSTEM_ACTORS: dict[str, SystemActorSpec] = {
     s.name: s
     for s in (
-        # the demo loader's business data: registry, plans, draws, inspections (a chief's work
-        # over the whole district; entering entities is the inspector's)
-        _spec(
-            "demo",
-            _("演示数据装载"),
-            [Role.SECTION_CHIEF, Role.INSPECTOR],
-            OrgUnitKind.BUREAU,
-        ),
+        # the demo loader's business data: registry, plans, draws, scheduling (a chief's work
+        # over the whole district); visits themselves are recorded by the demo's inspectors
+        _spec("demo", _("演示数据装载"), [Role.SECTION_CHIEF], OrgUnitKind.BUREAU),
         # 三员: the demo's org structure and accounts are the system administrator's work,
         # its role assignments the security administrator's: two more actors
         _spec("demo-accounts", _("演示数据装载（单位与账号）"), [Role.SYSTEM_ADMIN]),
@@ -149,7 +153,7 @@ def _create(spec: SystemActorSpec, unit: OrgUnit | None) -> User:
         with transaction.atomic():
             user = User(
                 username=spec.username,
-                display_name=str(spec.label),
+                display_name=spec.display_name,
                 org_unit=unit,
                 is_active=False,
                 is_system_actor=True,

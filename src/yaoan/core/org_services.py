@@ -155,7 +155,8 @@ def rename_org_unit(
 
 def _deactivation_blockers(unit: OrgUnit) -> list[str]:
     blockers = []
-    users = unit.users.filter(is_active=True).count()
+    # a system actor (core.actors) follows its unit kind to another unit by itself
+    users = unit.users.filter(is_active=True, is_system_actor=False).count()
     if users:
         blockers.append(_("仍有 %(n)d 个启用的用户") % {"n": users})
     children = unit.children.filter(is_active=True).count()

@@ -47,7 +47,7 @@ def _tree_rows() -> list[TreeRow]:
     queries, however large the district."""
     units = list(
         OrgUnit.objects.annotate(
-            user_count=Count("users", filter=Q(users__is_active=True))
+            user_count=Count("users", filter=Q(users__is_active=True, users__is_system_actor=False))
         ).order_by("sort_order", "code")
     )
     grids: dict[int, list[Subdistrict]] = defaultdict(list)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core import audit
+from yaoan.core.actors import is_system_actor
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.enums import NotificationKind
 from yaoan.core.models import OrgUnit, User
@@ -84,7 +85,11 @@ def _check_team(
             "inspectors",
             _("每次检查至少安排两名检查人员"),
         )
-    not_inspectors = [u.display_name or u.username for u in inspectors if not can_inspect(u)]
+    not_inspectors = [
+        u.display_name or u.username
+        for u in inspectors
+        if not can_inspect(u) or is_system_actor(u)  # a job visits nobody
+    ]
     if not_inspectors:
         raise ValidationError(
             {"inspectors": _("以下人员不是检查员：%(n)s") % {"n": "、".join(not_inspectors)}}

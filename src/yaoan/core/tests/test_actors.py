@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from yaoan.common.testing import OrgUnitFactory, UserFactory, sign_in
-from yaoan.core import account_services, audit, rules, services
+from yaoan.core import account_services, actors, audit, rules, services
 from yaoan.core.actors import SYSTEM_ACTORS, is_system_actor, label_of, system_actor
 from yaoan.core.backends import UserBackend
 from yaoan.core.enums import ADMIN_ROLES, OrgUnitKind, Role
@@ -37,6 +37,15 @@ def test_first_use_creates_one_inactive_row_with_the_declared_roles(bureau):
     created = AuditEvent.objects.get(action="core.system_actor.created")
     assert (created.actor_id, created.actor_username) == (actor.pk, "system:plan-command")
     assert created.after == {"name": "plan-command", "roles": ["section_chief"]}
+
+
+def test_a_creation_that_loses_the_race_reads_the_winners_row(db):
+    winner = system_actor("jobs")
+    # a second process that looked before the first one committed tries to create it too
+    loser = actors._create(SYSTEM_ACTORS["jobs"], None)
+    assert loser.pk == winner.pk
+    assert User.objects.filter(username="system:jobs").count() == 1
+    assert AuditEvent.objects.filter(action="core.system_actor.created").count() == 1
 
 
 def test_an_unknown_name_is_refused():
