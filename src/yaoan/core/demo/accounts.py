@@ -130,7 +130,7 @@ def open_account(
 def create_accounts(people: Iterable[tuple[str, str]]) -> None:
     """The accounts of the table; ``people`` gives each a synthetic name and phone."""
     units = {u.code: u for u in OrgUnit.objects.filter(code__startswith="qj-")}
-    for account, (name, phone) in zip(DEMO_ACCOUNTS, people, strict=False):
+    for account, (name, phone) in zip(DEMO_ACCOUNTS, people, strict=True):
         open_account(
             username=account.username,
             display_name=name,

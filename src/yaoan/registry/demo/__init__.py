@@ -147,7 +147,12 @@ def generated_specs(
 
 
 def _add_entities(
-    today: dt.date, existing: int, entities: int, *, through_services: bool, progress: Any
+    today: dt.date,
+    existing: int,
+    entities: int,
+    *,
+    through_services: bool,
+    progress: Callable[[int], None] | None,
 ) -> tuple[int, int]:
     ctx, specs = generated_specs(today, existing, entities, _counts_to_add(existing, entities))
     chief = User.objects.get(username=ENTERED_BY)
