@@ -99,7 +99,9 @@ def test_the_demo_district_has_a_year_of_work_and_every_account_signs_in() -> No
         assert user.username in listed, user.username
     accounts = User.objects.filter(username__in=[a.username for a in registry_demo.DEMO_ACCOUNTS])
     assert {r for u in accounts for r in u.role_set} == set(Role.values)
-    for user in [*accounts, *team.filter(username__startswith=registry_demo.POOL_PREFIX)]:
+    pool = User.objects.filter(username__startswith=registry_demo.POOL_PREFIX)
+    assert pool.count() == 12
+    for user in [*accounts, *pool]:
         assert _signs_in(user), user.username
 
 
