@@ -1,17 +1,17 @@
 """The draws part of the demo district: inspector profiles (badge numbers, home and posted
-subdistricts) and a few recorded conflicts (through the staff app's services), one
-executed draw of retail pharmacies and one committed joint draw of vaccination units with
-the 卫健委 (yaohai 7: ~5 % joint inspections).
-Both go through draws.services, so their published documents name inspectors by per-draw
-codes only (badge numbers and homes stay on the staff pages), and the executed one carries
-the verification outcome stored at execution that its public page shows.
+subdistricts) and a few recorded conflicts, set up in the district's first week, and the
+specifications of its draws: each quarter's draw of retail pharmacies and the joint draw of
+vaccination units with the 卫健委 (yaohai 7: ~5 % joint inspections), which the inspections
+step's history commits and executes at each quarter's start through draws.services (their
+published documents name inspectors by per-draw codes only).
 
 The demo has few inspector accounts, so this step adds inspectors for the stations and the
 卫健委 (``qj.draw.*``). A draw pairs them with the demo inspectors, so each is a usable demo
 account: the demo password and a confirmed TOTP device with the demo's derived key, listed
-by ``yaoan demo --accounts`` (registry.demo.POOL_PREFIX).
+by ``yaoan demo --accounts`` (core.demo.accounts.POOL_PREFIX).
 
-Idempotent: nothing changes once the demo draw exists. Synthetic names from a seeded Faker.
+Idempotent: nothing changes once the demo's inspectors have profiles. Synthetic names from
+a seeded Faker.
 """
 
 from __future__ import annotations
@@ -19,17 +19,16 @@ from __future__ import annotations
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 
-from yaoan.core import services as core_services
-from yaoan.core.actors import system_actor
+from yaoan.core.demo import clock
+from yaoan.core.demo.accounts import POOL_PREFIX, open_account
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
 from yaoan.draws.enums import DrawKind, SelectionMode
-from yaoan.draws.models import Draw
-from yaoan.registry import demo as registry_demo
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 from yaoan.staff import services as staff_services
@@ -40,8 +39,9 @@ SEED = 20260401
 BUREAU_CODE = "qj-bureau"  # registry.demo's marker of a loaded demo district
 HEALTH_CODE = "qj-dept-health"
 CHIEF = "qj.chief"
-DEMO_DRAW_TITLE = "2026年第一批药品零售企业双随机抽查（演示）"
-JOINT_DRAW_TITLE = "2026年疫苗接种单位联合抽查（与区卫生健康委，演示）"
+DRAW_TITLE = "%(y)s年第%(q)s季度药品零售企业双随机抽查（演示）"
+JOINT_DRAW_TITLE = "%(y)s年疫苗接种单位联合抽查（与区卫生健康委，演示）"
+SET_UP_ON = 3  # days after the district went live (core.demo.clock.history_day)
 EXTRA_PER_STATION = 3
 EXTRA_HEALTH = 3
 
@@ -56,19 +56,12 @@ def _add_inspectors(fake: Faker) -> int:
         wanted = EXTRA_HEALTH if unit.code == HEALTH_CODE else EXTRA_PER_STATION
         short = unit.code.removeprefix("qj-").replace("station-", "").replace("dept-", "")
         for n in range(1, wanted + 1):
-            username = f"{registry_demo.POOL_PREFIX}{short}{n}"
+            username = f"{POOL_PREFIX}{short}{n}"
             if User.objects.filter(username=username).exists():
                 continue
-            user = core_services.create_user(
-                actor=system_actor("demo-roles"),
-                username=username,
-                display_name=fake.name(),
-                org_unit=unit,
-                roles=[Role.INSPECTOR],
-                password=registry_demo.DEMO_PASSWORD,
-                must_change_password=False,
+            open_account(
+                username=username, display_name=fake.name(), unit=unit, roles=[Role.INSPECTOR]
             )
-            registry_demo.enrol_demo_totp(user)
             added += 1
     return added
 
@@ -129,50 +122,47 @@ def _inspector_units() -> list[OrgUnit]:
     )
 
 
+def random_draw_spec(year: int, quarter: int) -> services.DrawSpec:
+    """A quarter's 双随机 draw of retail pharmacies (10 %), visits through the quarter."""
+    return services.DrawSpec(
+        title=DRAW_TITLE % {"y": year, "q": quarter},
+        kind=DrawKind.RANDOM,
+        selection_mode=SelectionMode.RATIO,
+        selection_value=1000,  # 10 %
+        inspector_units=_inspector_units(),
+        pool_filters={"entity_type": EntityType.RETAIL_PHARMACY, "status": EntityStatus.OPERATING},
+    )
+
+
+def joint_draw_spec(year: int) -> services.DrawSpec:
+    """The joint draw of vaccination units with the 卫健委 (yaohai 7: about 5 %)."""
+    return services.DrawSpec(
+        title=JOINT_DRAW_TITLE % {"y": year},
+        kind=DrawKind.JOINT,
+        partner_unit=OrgUnit.objects.get(code=HEALTH_CODE),
+        selection_mode=SelectionMode.RATIO,
+        selection_value=500,
+        inspector_units=_inspector_units(),
+        pool_filters={"entity_type": EntityType.VACCINATION_SITE, "status": EntityStatus.OPERATING},
+    )
+
+
 def load_demo() -> str:
+    """The pool's accounts, the profiles and the conflicts, in the district's first week;
+    the quarters' draws are part of the inspections step's history."""
     if not OrgUnit.objects.filter(code=BUREAU_CODE).exists():
         return ""
-    if Draw.objects.filter(title=DEMO_DRAW_TITLE).exists():
+    if InspectorProfile.objects.filter(user__username__startswith="qj.").exists():
         return ""
     rng = random.Random(SEED)
     fake = Faker("zh_CN")
     fake.seed_instance(SEED)
-    with transaction.atomic():
+    with transaction.atomic(), clock.at(clock.history_day(timezone.localdate(), SET_UP_ON)):
         chief = User.objects.get(username=CHIEF)
         added = _add_inspectors(fake)
         profiles = _profiles(chief, rng)
         _conflicts(chief, rng)
-        units = _inspector_units()
-        draw = services.commit_draw(
-            actor=chief,
-            spec=services.DrawSpec(
-                title=DEMO_DRAW_TITLE,
-                kind=DrawKind.RANDOM,
-                selection_mode=SelectionMode.RATIO,
-                selection_value=1000,  # 10 %
-                inspector_units=units,
-                pool_filters={
-                    "entity_type": EntityType.RETAIL_PHARMACY,
-                    "status": EntityStatus.OPERATING,
-                },
-            ),
-        )
-        services.commit_draw(
-            actor=chief,
-            spec=services.DrawSpec(
-                title=JOINT_DRAW_TITLE,
-                kind=DrawKind.JOINT,
-                partner_unit=OrgUnit.objects.get(code=HEALTH_CODE),
-                selection_mode=SelectionMode.RATIO,
-                selection_value=500,  # yaohai 7: about 5 % of vaccine users
-                inspector_units=units,
-                pool_filters={
-                    "entity_type": EntityType.VACCINATION_SITE,
-                    "status": EntityStatus.OPERATING,
-                },
-            ),
-        )
-    return _(
-        "双随机抽取：新增检查员 %(added)s 名，建档 %(profiles)s 名，回避事由 3 条，"
-        "已公示承诺值 1 次（%(n)s 户，由检查演示步骤执行并安排检查），待抽取的联合抽查 1 次"
-    ) % {"added": added, "profiles": profiles, "n": draw.sample_size}
+    return _("双随机抽取：新增检查员 %(added)s 名，建档 %(profiles)s 名，回避事由 3 条。") % {
+        "added": added,
+        "profiles": profiles,
+    }

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.core.demo import clock
 from yaoan.core.models import User
 from yaoan.registry.enums import ProductClass
 from yaoan.staff import services
@@ -33,6 +34,10 @@ POOL_PREFIX = "qj.draw."
 # days from today the pool inspectors' certificates at these positions run out
 EXPIRING = {0: 20, 2: 45}
 LAPSED = 4  # this pool inspector's certificate ran out 30 days ago
+# recorded on the draws step's set-up day (core.demo.clock), that afternoon: the audit log
+# stays in date order, and the history's first draws find the certificates
+SET_UP_ON = 3
+SET_UP_MINUTES = 240
 
 
 def _valid_until(profile: InspectorProfile, n: int, pool_position: int, today: dt.date) -> dt.date:
@@ -57,7 +62,8 @@ def load_demo() -> str:
         return ""
     today = timezone.localdate()
     pool = [p.pk for p in profiles if p.user.username.startswith(POOL_PREFIX)]
-    with transaction.atomic():
+    set_up = clock.at(clock.history_day(today, SET_UP_ON), SET_UP_MINUTES)
+    with transaction.atomic(), set_up:
         for n, profile in enumerate(profiles):
             position = pool.index(profile.pk) if profile.pk in pool else -1
             valid_until = _valid_until(profile, n, position, today)

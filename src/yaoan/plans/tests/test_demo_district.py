@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yaoan.analytics.planning import joint_count, spaced
 from yaoan.core.actors import system_actor
+from yaoan.core.demo.clock import go_live
 from yaoan.plans import services
 from yaoan.plans.demo import load_demo_plan
 from yaoan.plans.enums import PlanStatus
@@ -55,7 +56,7 @@ def test_demo_district_plan_covers_the_mandated_categories():
 def test_demo_step_approves_the_current_year_once():
     demo.load(60)
     note = load_demo_plan()
-    year = timezone.localdate().year
+    year = go_live(timezone.localdate()).year  # the year the demo's history begins in
     plan = AnnualPlan.objects.get(year=year)
     assert plan.status == PlanStatus.APPROVED
     assert plan.document_number.startswith("青江市监药检〔") and plan.document_number in note

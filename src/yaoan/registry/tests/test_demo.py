@@ -4,6 +4,7 @@ its TOTP helper answers only for demo accounts on a demo machine."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -144,3 +145,29 @@ def test_otp_only_for_demo_accounts_on_a_demo_machine(monkeypatch, settings):
         call_command("demo", otp="qj.inspector")
     with pytest.raises(CommandError, match="YAOAN_DEMO"):
         call_command("demo")
+
+
+@pytest.mark.django_db
+def test_the_district_is_the_same_on_every_load_and_entered_when_it_went_live():
+    """Fixed seeds: the specifications generated again are the entities in the database
+    (names, codes, addresses), and the products too; the register was entered on the
+    day the district went live, through the org services, and the chain verifies."""
+    from yaoan.core.audit import verify_chain
+    from yaoan.core.demo.clock import go_live
+    from yaoan.registry.demo import SEED, generated_specs
+    from yaoan.registry.demo.products import product_specs
+    from yaoan.registry.demo.tables import target_mix
+
+    today = timezone.localdate()
+    demo.load(SMALL)
+    stored = list(Entity.objects.order_by("pk").values_list("name", "uscc", "address"))
+    ctx, specs = generated_specs(today, 0, SMALL, target_mix(SMALL))
+    ctx.licence_serial.clear()  # numbered from the first, as in the first load
+    again = [(s.data["name"], s.data["uscc"], s.data["address"]) for s in specs]
+    assert stored == again
+    names = [p["name"] for p in product_specs(random.Random(SEED))]
+    assert list(Product.objects.order_by("pk").values_list("name", flat=True)) == names
+    first = AuditEvent.objects.order_by("seq").first()
+    assert first is not None and timezone.localdate(first.occurred_at) == go_live(today)
+    assert AuditEvent.objects.filter(action="core.subdistrict.created").count() == 8
+    assert verify_chain(checkpoint=False).ok

@@ -1,0 +1,70 @@
+"""A timeline of the demo's history: events (a visit done, an order answered, a quarter
+opened …) run in date order, each with the clock set to its moment (core.demo.clock), so
+the audit log, deadlines and documents read like the year they record. An event may add
+later ones; an event of today or later does not happen (today's work is the user's, and
+the history is the same whatever the hour it is loaded at)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from yaoan.core.calendar import WorkingCalendar
+from yaoan.core.demo import clock
+
+FIRST_SLOT = 60  # minutes into the working day
+SLOT = 40
+
+
+@dataclass(order=True)
+class Event:
+    when: dt.datetime
+    seq: int
+    run: Callable[[], None] = field(compare=False)
+
+
+class Timeline:
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+        self._seq = 0
+        self._slots: Counter[dt.date] = Counter()
+        # taken before any travel: the history ends with yesterday
+        self.today = timezone.localdate()
+        self.calendar = WorkingCalendar(provisional=True)
+
+    def add(self, day: dt.date, run: Callable[[], None], minutes: int | None = None) -> None:
+        """``run`` on ``day``: at ``minutes`` into the working day, or in the day's next
+        free slot from an hour in (40 minutes apart, so no two visits share a one-time
+        code's 30 s and each starts after whatever opened the day has finished)."""
+        if minutes is None:
+            minutes = FIRST_SLOT + SLOT * self._slots[day]
+            self._slots[day] += 1
+        if day < self.today:
+            self._seq += 1
+            heapq.heappush(self._events, Event(clock.moment(day, minutes), self._seq, run))
+
+    def workdays_after(self, day: dt.date, days: int) -> dt.date:
+        return self.calendar.add_working_days(day, days)
+
+    def first_workday(self, day: dt.date) -> dt.date:
+        while not self.calendar.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def run(self) -> int:
+        """Run the events in order; one that falls at the same moment as the one before
+        starts where that one ended, so the audit log's times never go backwards."""
+        done = 0
+        ended: dt.datetime | None = None
+        while self._events:
+            event = heapq.heappop(self._events)
+            with clock.travel(event.when if ended is None else max(event.when, ended)):
+                event.run()
+                ended = timezone.now()
+            done += 1
+        return done
