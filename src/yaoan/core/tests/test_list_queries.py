@@ -67,6 +67,7 @@ def test_notifications(world: World) -> None:
 def test_my_and_the_units_deadlines(world: World) -> None:
     def add(i: int) -> None:
         open_deadline(
+            actor=world.chief,
             subject=[world.pharmacy, world.other_entity, world.station][i],
             rule_code="rectification",
             org_unit=world.station,
