@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.core import checks, rules  # noqa: F401  (registers system checks)
         from yaoan.core.db_roles import grant_application_role
@@ -30,6 +31,8 @@ class CoreConfig(AppConfig):
         )
         register_panel(Panel(1, "dashboard", calendar_panel))
         register_panel(Panel(5, "dashboard", deadlines_panel))
+        # last: the demo's people change their first password to the published one, today
+        register_demo_step(DemoStep(90, "accounts", renew_demo_passwords))
         register_nav(NavItem(900, _("审计日志"), "core:audit_list", rules.can_read_audit, "/audit"))
         register_nav(
             NavItem(
@@ -74,3 +77,10 @@ def _account_for_admin(user: Any, pk: int) -> Any:
     if not rules.can_manage_accounts(user):
         raise Http404
     return get_object_or_404(User.objects.people().select_related("org_unit"), pk=pk)
+
+
+def renew_demo_passwords() -> str:
+    # imported when the demo runs, not at start-up (as every app's demo step)
+    from yaoan.core.demo.accounts import renew_passwords
+
+    return renew_passwords()

@@ -41,9 +41,12 @@ def _signs_in(user: User) -> bool:
     if response.status_code != 302:
         return False
     response = client.post("/accounts/otp/", {"token": registry_demo.current_code(user)})
-    return response.status_code == 302 and "/accounts/" not in response["Location"].replace(
-        "/accounts/password", ""
-    )
+    if response.status_code != 302:
+        return False
+    # a person reaches the work (no password-change page: the history opened the accounts
+    # months ago); an administrator changes the published password first (S1)
+    home = client.get("/home/")
+    return home.status_code == 302 if user.must_change_password else home.status_code == 200
 
 
 def test_the_demo_district_has_a_year_of_work_and_every_account_signs_in() -> None:

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yaoan.common.identifiers import approval_number_problem, gtin_problem, uscc_problem
 from yaoan.common.testing import UserFactory
+from yaoan.core.demo.accounts import renew_passwords
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, OrgUnit, RoleAssignment, Subdistrict, User
 from yaoan.registry import demo
@@ -85,7 +86,9 @@ def test_demo_loads_everything_and_second_run_changes_nothing(demo_machine):
         product_class=ProductClass.COSMETIC, is_for_children=True
     ).exists()
 
-    # accounts: known TOTP keys, business users ready, administrators must change password
+    # accounts: known TOTP keys, business users ready, administrators must change password;
+    # people are opened on a first password and change it to the published one last
+    renew_passwords()
     for account in demo.DEMO_ACCOUNTS:
         user = User.objects.get(username=account.username)
         assert user.check_password(demo.DEMO_PASSWORD)
