@@ -4,8 +4,10 @@ is scoped (S9: a station sees its own inspectors); changes go through staff.serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -212,55 +214,51 @@ def qualification_add_view(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-def qualification_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _qualification_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    act: Callable[[User, Qualification, dict[str, Any]], object],
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A renewal or revocation: the certificate's form, the service, back to its holder."""
     actor = allowed_user(request, MANAGE_STAFF)
     qualification = _qualification(actor, pk)
-    form = RenewForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.renew_qualification(
-                actor=actor, qualification=qualification, **form.cleaned_data
-            )
+            act(actor, qualification, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已换发证书，原证书保留并标记为已换证。"))
+            messages.success(request, done)
             return redirect("staff:staff_detail", qualification.holder_id)
-    return render(
+    context = {"form": form, "inspector": qualification.holder, "qualification": qualification}
+    return render(request, "staff/qualification_form.html", {**context, "title": title})
+
+
+def qualification_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _qualification_step(
         request,
-        "staff/qualification_form.html",
-        {
-            "form": form,
-            "inspector": qualification.holder,
-            "qualification": qualification,
-            "title": _("换发证书"),
-        },
+        pk,
+        RenewForm,
+        lambda actor, q, data: services.renew_qualification(actor=actor, qualification=q, **data),
+        _("已换发证书，原证书保留并标记为已换证。"),
+        _("换发证书"),
     )
 
 
 def qualification_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = allowed_user(request, MANAGE_STAFF)
-    qualification = _qualification(actor, pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.revoke_qualification(
-                actor=actor, qualification=qualification, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("证书已撤销。"))
-            return redirect("staff:staff_detail", qualification.holder_id)
-    return render(
+    return _qualification_step(
         request,
-        "staff/qualification_form.html",
-        {
-            "form": form,
-            "inspector": qualification.holder,
-            "qualification": qualification,
-            "title": _("撤销证书"),
-        },
+        pk,
+        ReasonForm,
+        lambda actor, q, data: services.revoke_qualification(
+            actor=actor, qualification=q, reason=data["reason"]
+        ),
+        _("证书已撤销。"),
+        _("撤销证书"),
     )
 
 
