@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from yaoan.core.demo.accounts import POOL_PREFIX, open_account
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
-from yaoan.draws.enums import DrawKind, SelectionMode
+from yaoan.draws.enums import DrawError, DrawKind, SelectionMode
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 from yaoan.staff import services as staff_services
@@ -166,3 +167,17 @@ def load_demo() -> str:
         "added": added,
         "profiles": profiles,
     }
+
+
+# a draw refused because the avoidance rules left too few inspectors: drawn again
+INFEASIBLE_CODES = frozenset({DrawError.INFEASIBLE, DrawError.CONFLICT_OF_INTEREST})
+
+
+def is_infeasible(exc: ValidationError) -> bool:
+    """Whether a draw was refused because the avoidance rules left too few inspectors."""
+    errors = (
+        [e for es in exc.error_dict.values() for e in es]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    return any(e.code in INFEASIBLE_CODES for e in errors)
