@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.core.demo import clock
 from yaoan.core.models import User
-from yaoan.plans import services
+from yaoan.plans import rule_services, services
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.models import AnnualPlan, PlanItem
 
@@ -40,7 +40,7 @@ def approve_year(year: int, generate_on: dt.date, approve_on: dt.date) -> Annual
         return None
     with transaction.atomic():
         with clock.at(generate_on):
-            services.ensure_default_rules(actor=generator, source="demo")
+            rule_services.ensure_default_rules(actor=generator, source="demo")
             plan = services.generate_plan(
                 year=year, actor=generator, note=_("演示数据：按默认规则生成"), source="demo"
             )

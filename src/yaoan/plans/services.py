@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Sum
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,27 +24,23 @@ from yaoan.analytics.planning import (
     PlannedItem,
     Reason,
     build_plan,
-    place_remainder,
     select_joint,
 )
 from yaoan.common.errors import (
     APPROVER_IS_SUBMITTER,
     ILLEGAL_TRANSITION,
-    INVALID,
     REASON_REQUIRED,
     invalid,
 )
 from yaoan.core import audit
 from yaoan.core.actors import is_system_actor
-from yaoan.core.enums import NotificationKind, OrgUnitKind, Role
-from yaoan.core.models import OrgUnit, User
+from yaoan.core.enums import NotificationKind, Role
+from yaoan.core.models import User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.transitions import Notice, take
-from yaoan.plans import defaults, keylist, workflow
+from yaoan.plans import keylist
 from yaoan.plans.enums import (
-    MANUAL_REASON,
     OPEN_STATUSES,
-    ItemChangeKind,
     KeyListCode,
     PlanAction,
     PlanError,
@@ -52,9 +48,6 @@ from yaoan.plans.enums import (
     PlanStatus,
 )
 from yaoan.plans.models import (
-    FREQUENCY_RULE_FIELDS,
-    KEY_LIST_RULE_FIELDS,
-    MAX_VISITS,
     AnnualPlan,
     FrequencyRule,
     KeyListRule,
@@ -64,7 +57,6 @@ from yaoan.plans.models import (
 from yaoan.plans.queries import document_prefix, key_list_share
 from yaoan.plans.rules import authored_plan, can_manage_plans, is_plan_approver, plan_approver_role
 from yaoan.plans.workflow import PLAN
-from yaoan.registry.models import Entity
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 BULK_BATCH = 2000
@@ -74,12 +66,12 @@ ITEM_AUDIT_FIELDS = ("required_count", "q1", "q2", "q3", "q4", "station_id", "jo
 # --- preconditions --------------------------------------------------------------------------
 
 
-def _require_manager(actor: User) -> None:
+def require_manager(actor: User) -> None:
     if not can_manage_plans(actor):
         raise PermissionDenied(_("只有股室负责人可以修改检查规则和年度清单。"))
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise invalid(REASON_REQUIRED, _("请填写修改原因。"), field="reason")
@@ -93,118 +85,6 @@ def _check_year(year: int) -> None:
             _("年度须在 %(a)s 至 %(b)s 之间。") % {"a": MIN_YEAR, "b": MAX_YEAR},
             field="year",
         )
-
-
-# --- rules ------------------------------------------------------------------------------------
-
-
-def ensure_default_rules(*, actor: User, source: str = "seed") -> tuple[int, int]:
-    """Install missing default rules (idempotent); one audit row when anything was added."""
-    _require_manager(actor)
-    with transaction.atomic():
-        created = defaults.seed_defaults(FrequencyRule, KeyListRule)
-        if any(created):
-            audit.record(
-                "plans.rules.defaults_installed",
-                actor=actor,
-                object_type="plans.rules",
-                reason=source,
-                after={"frequency_rules": created[0], "key_list_rules": created[1]},
-            )
-    return created
-
-
-def _clean_frequency_rule(rule: FrequencyRule) -> None:
-    rule.source = (rule.source or "").strip()
-    try:
-        rule.full_clean()
-    except ValidationError as exc:
-        if "__all__" in getattr(exc, "message_dict", {}):
-            raise invalid(PlanError.DUPLICATE_RULE, field="min_visits") from exc
-        raise
-
-
-@transaction.atomic
-def create_frequency_rule(*, actor: User, data: Mapping[str, Any], reason: str) -> FrequencyRule:
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    rule = FrequencyRule(**{k: v for k, v in data.items() if k in FREQUENCY_RULE_FIELDS})
-    _clean_frequency_rule(rule)
-    rule.save()
-    audit.record(
-        "plans.frequency_rule.created",
-        actor=actor,
-        obj=rule,
-        reason=reason,
-        after=audit.snapshot(rule, FREQUENCY_RULE_FIELDS),
-    )
-    return rule
-
-
-@transaction.atomic
-def update_frequency_rule(
-    *, actor: User, rule: FrequencyRule, data: Mapping[str, Any], reason: str
-) -> FrequencyRule:
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    rule = FrequencyRule.objects.select_for_update().get(pk=rule.pk)
-    before = audit.snapshot(rule, FREQUENCY_RULE_FIELDS)
-    for key, value in data.items():
-        if key in FREQUENCY_RULE_FIELDS:
-            setattr(rule, key, value)
-    _clean_frequency_rule(rule)
-    rule.save()
-    audit.record_update(
-        "plans.frequency_rule.updated",
-        actor=actor,
-        obj=rule,
-        before=before,
-        after=audit.snapshot(rule, FREQUENCY_RULE_FIELDS),
-        reason=reason,
-    )
-    return rule
-
-
-@transaction.atomic
-def delete_frequency_rule(*, actor: User, rule: FrequencyRule, reason: str) -> None:
-    """Rules are configuration; the audit row keeps the deleted rule in full."""
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    before = audit.snapshot(rule, FREQUENCY_RULE_FIELDS)
-    audit.record(
-        "plans.frequency_rule.deleted", actor=actor, obj=rule, reason=reason, before=before
-    )
-    rule.delete()
-
-
-@transaction.atomic
-def update_key_list_rule(
-    *, actor: User, rule: KeyListRule, data: Mapping[str, Any], reason: str
-) -> KeyListRule:
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    rule = KeyListRule.objects.select_for_update().get(pk=rule.pk)
-    before = audit.snapshot(rule, KEY_LIST_RULE_FIELDS)
-    for key, value in data.items():
-        if key in KEY_LIST_RULE_FIELDS:
-            setattr(rule, key, value)
-    problems = keylist.validate_parameters(rule.code, rule.parameters)
-    if problems:
-        raise ValidationError(
-            {"parameters": [ValidationError(p, code=PlanError.BAD_PARAMETERS) for p in problems]}
-        )
-    rule.source = (rule.source or "").strip()
-    rule.full_clean()
-    rule.save()
-    audit.record_update(
-        "plans.key_list_rule.updated",
-        actor=actor,
-        obj=rule,
-        before=before,
-        after=audit.snapshot(rule, KEY_LIST_RULE_FIELDS),
-        reason=reason,
-    )
-    return rule
 
 
 # --- generation -------------------------------------------------------------------------------
@@ -340,7 +220,7 @@ def _insert_items(plan: AnnualPlan, planned: Sequence[PlannedItem]) -> None:
                 q[2],
                 q[3],
                 prepared[p.reasons],
-                _codes(r.code for r in p.reasons),
+                codes_text(r.code for r in p.reasons),
                 p.joint,
                 p.frequency_rule_id,
                 "",
@@ -351,7 +231,7 @@ def _insert_items(plan: AnnualPlan, planned: Sequence[PlannedItem]) -> None:
             cursor.executemany(sql, rows[start : start + BULK_BATCH])
 
 
-def _codes(codes: Any) -> str:
+def codes_text(codes: Any) -> str:
     unique = list(dict.fromkeys(codes))
     return f",{','.join(unique)}," if unique else ""
 
@@ -389,7 +269,7 @@ def generate_plan(*, year: int, actor: User, note: str = "", source: str = "web"
     """A draft of the year's plan from the current rules and registry. Regenerating while a
     draft exists replaces that draft's items; a submitted version must be returned first;
     an approved version is never touched (the result is a new draft version)."""
-    _require_manager(actor)
+    require_manager(actor)
     _check_year(year)
     open_plan = (
         AnnualPlan.objects.select_for_update().filter(year=year, status__in=OPEN_STATUSES).first()
@@ -447,8 +327,8 @@ def generate_plan(*, year: int, actor: User, note: str = "", source: str = "web"
 def start_revision(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
     """A new draft version copied from an approved plan, which stays as it is until the new
     version is approved."""
-    _require_manager(actor)
-    reason = _require_reason(reason)
+    require_manager(actor)
+    reason = require_reason(reason)
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.APPROVED:
         raise invalid(ILLEGAL_TRANSITION, _("只有已批准的版本可以修订。"))
@@ -481,220 +361,6 @@ def start_revision(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualPlan:
         actor=actor,
     )
     return draft
-
-
-# --- item edits -------------------------------------------------------------------------------
-
-
-def _editable_plan(plan: AnnualPlan, actor: User, reason: str) -> AnnualPlan:
-    """The plan an edit goes to: the draft itself, or a new draft version of an approved plan."""
-    plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status in workflow.EDITABLE:
-        return plan
-    if plan.status == PlanStatus.APPROVED:
-        return start_revision(actor=actor, plan=plan, reason=reason)
-    if plan.status == PlanStatus.SUBMITTED:
-        raise invalid(PlanLock.SUBMITTED_LOCKED)
-    raise invalid(PlanLock.SUPERSEDED_LOCKED)
-
-
-def _spread_one(plan: AnnualPlan, station_id: int, count: int, exclude: int | None) -> list[int]:
-    """Quarters for one item with ``count`` visits, on top of its station's other items."""
-    others = PlanItem.objects.filter(plan=plan, station_id=station_id)
-    if exclude is not None:
-        others = others.exclude(pk=exclude)
-    sums = others.aggregate(a=Sum("q1"), b=Sum("q2"), c=Sum("q3"), d=Sum("q4"))
-    loads = [sums["a"] or 0, sums["b"] or 0, sums["c"] or 0, sums["d"] or 0]
-    base, remainder = divmod(count, 4)
-    counts = [base] * 4
-    for q in place_remainder(loads, remainder):
-        counts[q] += 1
-    return counts
-
-
-def _check_counts(count: int, quarters: Sequence[int]) -> None:
-    if not 1 <= count <= MAX_VISITS:
-        raise invalid(
-            "invalid",
-            _("检查次数须在 1 至 %(n)s 之间；不再检查请移出清单。") % {"n": MAX_VISITS},
-            field="required_count",
-        )
-    if len(quarters) != 4 or any(q < 0 for q in quarters) or sum(quarters) != count:
-        raise invalid(
-            PlanError.QUARTERS_MISMATCH,
-            _("各季度次数之和（%(s)s）须等于检查次数（%(n)s）。")
-            % {"s": sum(quarters), "n": count},
-            field="quarters",
-        )
-
-
-def _station(station: OrgUnit | int) -> OrgUnit:
-    found = OrgUnit.objects.filter(
-        pk=station.pk if isinstance(station, OrgUnit) else station, kind=OrgUnitKind.STATION
-    ).first()
-    if found is None:
-        raise invalid(INVALID, _("负责所须为市场监管所。"), field="station")
-    return found
-
-
-def _record_change(
-    *,
-    actor: User,
-    item: PlanItem,
-    kind: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    reason: str,
-) -> None:
-    PlanItemChange.objects.create(
-        plan_id=item.plan_id,
-        item=item if kind != ItemChangeKind.REMOVED else None,
-        entity_id=item.entity_id,
-        kind=kind,
-        before=before,
-        after=after,
-        reason=reason,
-        changed_by=actor,
-        changed_at=timezone.now(),
-    )
-    audit.record(
-        f"plans.item.{kind}",
-        obj=item.plan,
-        object_id=str(item.plan_id),
-        reason=reason,
-        before={"entity_id": item.entity_id, **(before or {})},
-        after={"entity_id": item.entity_id, **(after or {})},
-        actor=actor,
-    )
-
-
-@transaction.atomic
-def edit_item(
-    *,
-    actor: User,
-    item: PlanItem,
-    reason: str,
-    required_count: int | None = None,
-    quarters: Sequence[int] | None = None,
-    station: OrgUnit | int | None = None,
-    joint: bool | None = None,
-) -> PlanItem:
-    """Change an item's count, quarters, station or joint flag, with a reason. On an approved
-    plan the change goes to a new draft version; the returned item is the edited one."""
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    plan = _editable_plan(item.plan, actor, reason)
-    item = PlanItem.objects.select_for_update().get(plan=plan, entity_id=item.entity_id)
-    before = audit.snapshot(item, ITEM_AUDIT_FIELDS)
-    if station is not None:
-        item.station = _station(station)
-    count = item.required_count if required_count is None else int(required_count)
-    if quarters is None:
-        quarters = (
-            item.quarters
-            if count == item.required_count and station is None
-            else _spread_one(plan, item.station_id, count, item.pk)
-        )
-    quarters = [int(q) for q in quarters]
-    _check_counts(count, quarters)
-    item.required_count = count
-    item.q1, item.q2, item.q3, item.q4 = quarters
-    if joint is not None:
-        item.joint = bool(joint)
-    after = audit.snapshot(item, ITEM_AUDIT_FIELDS)
-    changed = audit.changed_fields(before, after)
-    if not changed:
-        return item
-    item.edited_note = reason
-    item.save()
-    _record_change(
-        actor=actor,
-        item=item,
-        kind=ItemChangeKind.EDITED,
-        before={k: before[k] for k in changed},
-        after=changed,
-        reason=reason,
-    )
-    return item
-
-
-@transaction.atomic
-def add_item(
-    *,
-    actor: User,
-    plan: AnnualPlan,
-    entity: Entity,
-    reason: str,
-    required_count: int = 1,
-    quarters: Sequence[int] | None = None,
-    joint: bool = False,
-) -> PlanItem:
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    plan = _editable_plan(plan, actor, reason)
-    entity = Entity.objects.select_related("subdistrict").get(pk=entity.pk)
-    if not keylist.live_entities().filter(pk=entity.pk).exists():
-        raise invalid(PlanError.ENTITY_NOT_LIVE, field="entity")
-    if PlanItem.objects.filter(plan=plan, entity=entity).exists():
-        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity")
-    station_id = entity.subdistrict.station_id
-    counts = (
-        list(quarters)
-        if quarters is not None
-        else _spread_one(plan, station_id, required_count, None)
-    )
-    _check_counts(required_count, counts)
-    item = PlanItem(
-        plan=plan,
-        entity=entity,
-        station_id=station_id,
-        required_count=required_count,
-        q1=counts[0],
-        q2=counts[1],
-        q3=counts[2],
-        q4=counts[3],
-        reasons=[{"code": MANUAL_REASON, "text": _("人工增加：%(r)s") % {"r": reason}}],
-        reason_codes=_codes([MANUAL_REASON]),
-        joint=joint,
-        edited_note=reason,
-    )
-    try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError as exc:
-        raise invalid(PlanError.DUPLICATE_ENTITY, field="entity") from exc
-    _record_change(
-        actor=actor,
-        item=item,
-        kind=ItemChangeKind.ADDED,
-        before=None,
-        after=audit.snapshot(item, ITEM_AUDIT_FIELDS),
-        reason=reason,
-    )
-    return item
-
-
-@transaction.atomic
-def remove_item(*, actor: User, item: PlanItem, reason: str) -> AnnualPlan:
-    """Take an entity off the list (the history keeps it); returns the plan it left."""
-    _require_manager(actor)
-    reason = _require_reason(reason)
-    plan = _editable_plan(item.plan, actor, reason)
-    item = PlanItem.objects.select_for_update().get(plan=plan, entity_id=item.entity_id)
-    before = {
-        **audit.snapshot(item, ITEM_AUDIT_FIELDS),
-        "reasons": [r.get("code") for r in item.reasons],
-    }
-    _record_change(
-        actor=actor,
-        item=item,
-        kind=ItemChangeKind.REMOVED,
-        before=before,
-        after=None,
-        reason=reason,
-    )
-    item.delete()
-    return plan
 
 
 # --- workflow -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from yaoan.core.models import User
 from yaoan.core.rules import data_scope
 from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
-from yaoan.plans import keylist, services
+from yaoan.plans import item_services, keylist, rule_services, services
 from yaoan.plans.documents import plan_document
 from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.exports import plan_workbook, quarter_text
@@ -122,11 +122,11 @@ def frequency_rule_form_view(request: HttpRequest, pk: int | None = None) -> Htt
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         try:
             if rule is None:
-                services.create_frequency_rule(
+                rule_services.create_frequency_rule(
                     actor=user, data=data, reason=form.cleaned_data["reason"]
                 )
             else:
-                services.update_frequency_rule(
+                rule_services.update_frequency_rule(
                     actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
                 )
         except ValidationError as exc:
@@ -142,7 +142,9 @@ def frequency_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(FrequencyRule, pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.delete_frequency_rule(actor=user, rule=rule, reason=form.cleaned_data["reason"])
+        rule_services.delete_frequency_rule(
+            actor=user, rule=rule, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("频次规则已删除。"))
         return redirect("plans:frequency_rules")
     return render(
@@ -174,7 +176,7 @@ def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         try:
-            services.update_key_list_rule(
+            rule_services.update_key_list_rule(
                 actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -330,7 +332,7 @@ def item_edit_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     form = ItemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            edited = services.edit_item(
+            edited = item_services.edit_item(
                 actor=user,
                 item=item,
                 reason=form.cleaned_data["reason"],
@@ -353,7 +355,9 @@ def item_remove_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.remove_item(actor=user, item=item, reason=form.cleaned_data["reason"])
+            result = item_services.remove_item(
+                actor=user, item=item, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -380,7 +384,7 @@ def item_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("uscc", _("没有找到该统一社会信用代码的监管对象。"))
         else:
             try:
-                item = services.add_item(
+                item = item_services.add_item(
                     actor=user,
                     plan=plan,
                     entity=entity,

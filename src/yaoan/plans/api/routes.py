@@ -17,7 +17,7 @@ from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION
 from yaoan.core.access import allowed_user
 from yaoan.core.models import User
 from yaoan.core.rules import data_scope
-from yaoan.plans import keylist, services
+from yaoan.plans import keylist, rule_services, services
 from yaoan.plans.api.schemas import (
     FrequencyRuleOut,
     FrequencyRulePatch,
@@ -99,7 +99,9 @@ def patch_frequency_rule(
     user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(FrequencyRule, pk=rule_id)
     data = payload.model_dump(exclude_unset=True, exclude={"reason"}, exclude_none=True)
-    return services.update_frequency_rule(actor=user, rule=rule, data=data, reason=payload.reason)
+    return rule_services.update_frequency_rule(
+        actor=user, rule=rule, data=data, reason=payload.reason
+    )
 
 
 @router.get(
@@ -122,7 +124,9 @@ def patch_key_list_rule(
     user = allowed_user(request, MANAGE_PLANS)
     rule = get_object_or_404(KeyListRule, code=code)
     data = payload.model_dump(exclude_unset=True, exclude={"reason"}, exclude_none=True)
-    rule = services.update_key_list_rule(actor=user, rule=rule, data=data, reason=payload.reason)
+    rule = rule_services.update_key_list_rule(
+        actor=user, rule=rule, data=data, reason=payload.reason
+    )
     return _key_rule_out(rule)
 
 

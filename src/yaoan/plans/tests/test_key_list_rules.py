@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from yaoan.common.testing import LicenceFactory
 from yaoan.core.enums import AreaType
-from yaoan.plans import services
+from yaoan.plans import rule_services
 from yaoan.plans.extensions import register_key_list_source
 from yaoan.plans.models import KeyListRule, PlanItem
 from yaoan.plans.tests.factories import chief, entity, generated, grid, item_of, reason_codes
@@ -169,7 +169,7 @@ def test_cancelled_and_deleted_entities_are_left_out(urban):
 def test_a_rule_by_entity_type_needs_its_types(urban, parameters):
     rule = KeyListRule.objects.get(code="vaccine_unit")
     with pytest.raises(ValidationError) as caught:
-        services.update_key_list_rule(
+        rule_services.update_key_list_rule(
             actor=chief(), rule=rule, data={"parameters": parameters}, reason="清空参数"
         )
     [message] = caught.value.message_dict["parameters"]
@@ -181,11 +181,13 @@ def test_a_rule_by_entity_type_needs_its_types(urban, parameters):
 def test_entity_types_stay_optional_where_another_attribute_defines_the_rule(urban):
     rule = KeyListRule.objects.get(code="special_drug")
     with pytest.raises(ValidationError) as caught:
-        services.update_key_list_rule(
+        rule_services.update_key_list_rule(
             actor=chief(), rule=rule, data={"parameters": {"entity_types": []}}, reason="改"
         )
     assert "不限对象类型时请删除该参数" in caught.value.message_dict["parameters"][0]
-    services.update_key_list_rule(actor=chief(), rule=rule, data={"parameters": {}}, reason="改")
+    rule_services.update_key_list_rule(
+        actor=chief(), rule=rule, data={"parameters": {}}, reason="改"
+    )
     holder = entity(urban["sub"], entity_type=EntityType.CLINIC, handles_special_drugs=True)
     assert "special_drug" in reason_codes(generated(), holder)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from yaoan.common.labels import labelled_values
-from yaoan.plans import services
+from yaoan.plans import item_services
 from yaoan.plans.forms import CoverageYearForm, GeneratePlanForm, ItemEditForm
 from yaoan.plans.tests.factories import chief, client_for, entity, generated, grid, item_of
 from yaoan.registry.enums import EntityType
@@ -19,7 +19,7 @@ def test_plan_history_shows_field_names_not_codes() -> None:
     target = entity(place["sub"], entity_type=EntityType.VACCINATION_SITE)
     plan = generated(2027, user)
     item = item_of(plan, target)
-    services.edit_item(
+    item_services.edit_item(
         actor=user, item=item, reason="加密检查", required_count=item.required_count + 1
     )
     html = client_for(user).get(f"/plans/{plan.pk}/history/").content.decode()

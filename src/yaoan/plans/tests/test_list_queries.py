@@ -11,7 +11,7 @@ from yaoan.common.testing import (
     assert_list_queries_flat,
     client_for,
 )
-from yaoan.plans import services
+from yaoan.plans import item_services, rule_services, services
 from yaoan.registry.enums import EntityType
 
 TYPES = [EntityType.WHOLESALER, EntityType.PHARMACY_CHAIN, EntityType.MEDICAL_INSTITUTION]
@@ -42,7 +42,7 @@ def test_plan_items_and_history(world: World) -> None:
     def add(i: int) -> None:
         grid = [world.grid, world.other_grid][i % 2]
         entity = EntityFactory(subdistrict=grid, name=f"清单药房{i}")
-        services.add_item(actor=world.chief, plan=plan, entity=entity, reason=f"专项检查{i}")
+        item_services.add_item(actor=world.chief, plan=plan, entity=entity, reason=f"专项检查{i}")
 
     clients = {user: client_for(user) for user in (world.chief, world.inspector)}
     for user, client in clients.items():
@@ -60,7 +60,7 @@ def test_frequency_rules(world: World) -> None:
         data = {"entity_type": entity_type, "risk_grade": grade, "credit_class": "D"}
         data["min_visits"] = 4
         data["source"] = "年度工作要点"
-        services.create_frequency_rule(actor=world.chief, data=data, reason="年度调整")
+        rule_services.create_frequency_rule(actor=world.chief, data=data, reason="年度调整")
 
     client = client_for(world.chief)
     assert_list_queries_flat(client, "/plans/rules/frequency/", add)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION, REASON_REQUIRED
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
-from yaoan.plans import services
+from yaoan.plans import item_services, rule_services, services
 from yaoan.plans.enums import PlanAction, PlanError, PlanLock, PlanStatus
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule, PlanItem, PlanItemChange
 from yaoan.plans.tests.factories import (
@@ -53,13 +53,13 @@ def codes(exc: ValidationError) -> set[str]:
 def test_frequency_rule_edit_needs_reason_and_is_audited_with_before_and_after(setup):
     rule = FrequencyRule.objects.get(entity_type="", risk_grade="D", credit_class="")
     with pytest.raises(ValidationError) as caught:
-        services.update_frequency_rule(
+        rule_services.update_frequency_rule(
             actor=setup["chief"], rule=rule, data={"min_visits": 6}, reason=" "
         )
     assert codes(caught.value) == {REASON_REQUIRED}
     rule.refresh_from_db()
     assert rule.min_visits == 4
-    services.update_frequency_rule(
+    rule_services.update_frequency_rule(
         actor=setup["chief"], rule=rule, data={"min_visits": 6}, reason="上级要求高风险每两月一次"
     )
     event = AuditEvent.objects.get(action="plans.frequency_rule.updated")
@@ -76,7 +76,7 @@ def test_only_a_section_chief_edits_rules(setup):
     inspector = station_inspector(setup["station"])
     rule = KeyListRule.objects.get(code="vaccine_joint")
     with pytest.raises(PermissionDenied):
-        services.update_key_list_rule(
+        rule_services.update_key_list_rule(
             actor=inspector, rule=rule, data={"min_visits": 3}, reason="试试"
         )
     assert not AuditEvent.objects.filter(action="plans.key_list_rule.updated").exists()
@@ -85,11 +85,11 @@ def test_only_a_section_chief_edits_rules(setup):
 def test_key_list_rule_parameters_are_checked_and_audited(setup):
     rule = KeyListRule.objects.get(code="vaccine_joint")
     with pytest.raises(ValidationError) as caught:
-        services.update_key_list_rule(
+        rule_services.update_key_list_rule(
             actor=setup["chief"], rule=rule, data={"parameters": {"share": 5}}, reason="改比例"
         )
     assert "parameters" in caught.value.message_dict
-    services.update_key_list_rule(
+    rule_services.update_key_list_rule(
         actor=setup["chief"],
         rule=rule,
         data={"parameters": {**rule.parameters, "share": 0.5}},
@@ -103,7 +103,7 @@ def test_key_list_rule_parameters_are_checked_and_audited(setup):
 
 def test_duplicate_frequency_rule_is_refused_with_a_message(setup):
     with pytest.raises(ValidationError) as caught:
-        services.create_frequency_rule(
+        rule_services.create_frequency_rule(
             actor=setup["chief"],
             data={
                 "entity_type": "",
@@ -115,7 +115,7 @@ def test_duplicate_frequency_rule_is_refused_with_a_message(setup):
             reason="重复",
         )
     assert caught.value.message_dict["min_visits"] == ["相同条件的频次规则已存在"]
-    created = services.create_frequency_rule(
+    created = rule_services.create_frequency_rule(
         actor=setup["chief"],
         data={
             "entity_type": "wholesaler",
@@ -126,7 +126,7 @@ def test_duplicate_frequency_rule_is_refused_with_a_message(setup):
         },
         reason="批发企业高风险加密",
     )
-    services.delete_frequency_rule(actor=setup["chief"], rule=created, reason="撤销")
+    rule_services.delete_frequency_rule(actor=setup["chief"], rule=created, reason="撤销")
     deleted = AuditEvent.objects.get(action="plans.frequency_rule.deleted")
     assert deleted.before["min_visits"] == 6 and deleted.reason == "撤销"
 
@@ -137,7 +137,7 @@ def test_duplicate_frequency_rule_is_refused_with_a_message(setup):
 def test_regenerating_a_draft_replaces_its_items_and_keeps_history(setup):
     plan = generated(actor=setup["chief"])
     item = item_of(plan, setup["sites"][0])
-    services.edit_item(actor=setup["chief"], item=item, reason="增加一次", required_count=2)
+    item_services.edit_item(actor=setup["chief"], item=item, reason="增加一次", required_count=2)
     late = entity(setup["sub"], entity_type=EntityType.COSMETICS_DEALER)
     again = generated(actor=setup["chief"])
     assert again.pk == plan.pk and again.version == 1
@@ -298,7 +298,7 @@ def test_approving_a_new_version_supersedes_the_old_one(setup):
 def test_editing_an_approved_plan_creates_a_new_draft_version(setup):
     plan = approved(actor=setup["chief"])
     item = item_of(plan, setup["risky"])
-    edited = services.edit_item(
+    edited = item_services.edit_item(
         actor=setup["chief"], item=item, reason="整改复查加一次", required_count=5
     )
     assert edited.plan.version == 2 and edited.plan.status == PlanStatus.DRAFT
@@ -322,7 +322,7 @@ def test_editing_an_approved_plan_creates_a_new_draft_version(setup):
     assert change.before["required_count"] == 4 and change.after["required_count"] == 5
     # a second edit of the approved plan while the draft is open is refused, pointing to it
     with pytest.raises(ValidationError) as caught:
-        services.edit_item(actor=setup["chief"], item=item, reason="再改", required_count=3)
+        item_services.edit_item(actor=setup["chief"], item=item, reason="再改", required_count=3)
     assert codes(caught.value) == {PlanLock.OPEN_VERSION_EXISTS}
 
 
@@ -330,19 +330,19 @@ def test_item_edit_checks_reason_and_quarters(setup):
     plan = generated(actor=setup["chief"])
     item = item_of(plan, setup["risky"])
     with pytest.raises(ValidationError) as caught:
-        services.edit_item(actor=setup["chief"], item=item, reason="", required_count=2)
+        item_services.edit_item(actor=setup["chief"], item=item, reason="", required_count=2)
     assert codes(caught.value) == {REASON_REQUIRED}
     with pytest.raises(ValidationError) as caught:
-        services.edit_item(
+        item_services.edit_item(
             actor=setup["chief"], item=item, reason="调整季度", quarters=[2, 0, 0, 0]
         )
     assert codes(caught.value) == {PlanError.QUARTERS_MISMATCH}
-    edited = services.edit_item(
+    edited = item_services.edit_item(
         actor=setup["chief"], item=item, reason="一季度集中检查", quarters=[2, 1, 1, 0]
     )
     assert edited.quarters == (2, 1, 1, 0) and edited.edited_note == "一季度集中检查"
     other = grid()
-    moved = services.edit_item(
+    moved = item_services.edit_item(
         actor=setup["chief"], item=edited, reason="划归他所", station=other["station"]
     )
     assert moved.station_id == other["station"].pk
@@ -353,7 +353,7 @@ def test_item_edit_on_submitted_plan_is_refused(setup):
     plan = generated(actor=setup["chief"])
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError) as caught:
-        services.edit_item(
+        item_services.edit_item(
             actor=setup["chief"], item=item_of(plan, setup["risky"]), reason="改", required_count=1
         )
     assert codes(caught.value) == {PlanLock.SUBMITTED_LOCKED}
@@ -362,15 +362,15 @@ def test_item_edit_on_submitted_plan_is_refused(setup):
 def test_add_and_remove_items_with_reasons(setup):
     plan = generated(actor=setup["chief"])
     quiet = entity(setup["sub"], risk_grade="A")
-    item = services.add_item(
+    item = item_services.add_item(
         actor=setup["chief"], plan=plan, entity=quiet, reason="群众反映", required_count=2
     )
     assert item.reasons == [{"code": "manual", "text": "人工增加：群众反映"}]
     assert sum(item.quarters) == 2
     with pytest.raises(ValidationError) as caught:
-        services.add_item(actor=setup["chief"], plan=plan, entity=quiet, reason="重复")
+        item_services.add_item(actor=setup["chief"], plan=plan, entity=quiet, reason="重复")
     assert codes(caught.value) == {PlanError.DUPLICATE_ENTITY}
-    services.remove_item(actor=setup["chief"], item=item, reason="核实无问题")
+    item_services.remove_item(actor=setup["chief"], item=item, reason="核实无问题")
     assert not PlanItem.objects.filter(plan=plan, entity=quiet).exists()
     kinds = list(PlanItemChange.objects.order_by("id").values_list("kind", "reason"))
     assert kinds == [("added", "群众反映"), ("removed", "核实无问题")]
