@@ -17,6 +17,7 @@ a seeded Faker.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
 from yaoan.draws.enums import DrawError, DrawKind, SelectionMode
+from yaoan.draws.models import Draw
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 from yaoan.staff import services as staff_services
@@ -181,3 +183,25 @@ def is_infeasible(exc: ValidationError) -> bool:
         else exc.error_list
     )
     return any(e.code in INFEASIBLE_CODES for e in errors)
+
+
+DRAW_ATTEMPTS = 5
+
+
+def draw_until_feasible(
+    chief: User, spec: services.DrawSpec, then: Callable[[Draw], object] = lambda draw: None
+) -> Draw:
+    """Commit a draw from ``spec`` and run ``then`` on it (the execution, say), each attempt
+    in its own savepoint. A draw is random (its seed is secret until execution), and now
+    and then its pick leaves too few inspectors after the avoidance rules: the chief then
+    draws again, as at work. The last attempt's refusal is raised."""
+    for attempt in range(DRAW_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                draw = services.commit_draw(actor=chief, spec=spec)
+                then(draw)
+            return draw
+        except ValidationError as exc:
+            if attempt == DRAW_ATTEMPTS - 1 or not is_infeasible(exc):
+                raise
+    raise AssertionError("unreachable")

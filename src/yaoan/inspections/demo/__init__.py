@@ -19,7 +19,6 @@ from yaoan.core.calendar import CalendarYearUnknownError
 from yaoan.core.models import User
 from yaoan.core.sweep import sweep_deadlines
 from yaoan.draws import demo as draws_demo
-from yaoan.draws import services as draw_services
 from yaoan.inspections import scheduling
 from yaoan.inspections.demo.history import load_history
 from yaoan.inspections.demo.timeline import Timeline
@@ -38,7 +37,6 @@ TODAY = (
     ("qj-station-shimen", "qj.inspector3", "qj.inspector"),
 )
 TODAY_VISITS = 2
-DRAW_ATTEMPTS = 5
 DEMO_USERS = {CHIEF} | {name for _s, *pair in TODAY for name in pair}
 
 
@@ -76,20 +74,15 @@ def load() -> str:
 
 
 def _pending_joint_draw(chief: User) -> int:
-    """This year's joint draw, committed and waiting for the chief to execute it. A draw is
-    random (its seed is secret until execution), and now and then its pick leaves no
-    partner inspector after the avoidance rules: the chief then draws again, as at work."""
+    """This year's joint draw, committed and waiting for the chief to execute it."""
     spec = draws_demo.joint_draw_spec(timezone.localdate().year)
-    for _attempt in range(DRAW_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                draw_services.commit_draw(actor=chief, spec=spec)
-        except ValidationError as exc:
-            if not draws_demo.is_infeasible(exc):
-                raise
-        else:
-            return 1
-    return 0
+    try:
+        draws_demo.draw_until_feasible(chief, spec)
+    except ValidationError as exc:
+        if not draws_demo.is_infeasible(exc):
+            raise
+        return 0  # left for the chief to draw by hand; the history stays
+    return 1
 
 
 def _today(users: dict[str, User], rng: random.Random) -> int:

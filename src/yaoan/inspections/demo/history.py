@@ -10,12 +10,10 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from yaoan.core.demo import clock
 from yaoan.core.models import OrgUnit, User
 from yaoan.draws import demo as draws_demo
-from yaoan.draws import services as draw_services
 from yaoan.inspections import plan_visits, scheduling
 from yaoan.inspections.demo.timeline import Timeline
 from yaoan.inspections.demo.visits import History
@@ -28,7 +26,6 @@ from yaoan.plans.models import AnnualPlan
 HEALTH_CODE = "qj-dept-health"  # the demo's 卫健委, partner of the plan's joint inspections
 STATIONS = ("qj-station-guihua", "qj-station-jiangcheng", "qj-station-shimen")
 OPENS_AFTER = 4  # days after the district went live: after the plans and draws steps
-DRAW_ATTEMPTS = 5
 
 
 def quarters(first: dt.date, last: dt.date) -> Iterator[tuple[int, int]]:
@@ -73,18 +70,11 @@ def _approve_plan(timeline: Timeline, year: int, day: dt.date) -> None:
 
 
 def _draw_quarter(chief: User, year: int, quarter: int) -> None:
-    """The quarter's random draw, executed; drawn again when its pick leaves too few
-    inspectors after the avoidance rules (a draw is random: it happens now and then)."""
+    """The quarter's random draw, executed (drawn again while infeasible)."""
     spec = draws_demo.random_draw_spec(year, quarter)
-    for attempt in range(DRAW_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                draw = draw_services.commit_draw(actor=chief, spec=spec)
-                scheduling.execute_draw(actor=chief, draw=draw)
-            return
-        except ValidationError as exc:
-            if attempt == DRAW_ATTEMPTS - 1 or not draws_demo.is_infeasible(exc):
-                raise
+    draws_demo.draw_until_feasible(
+        chief, spec, lambda draw: scheduling.execute_draw(actor=chief, draw=draw)
+    )
 
 
 def _open_quarter(history: History, year: int, quarter: int) -> None:
