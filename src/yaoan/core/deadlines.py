@@ -48,6 +48,7 @@ __all__ = [
     "decide_extension",
     "meet_deadlines",
     "open_deadline",
+    "reassign_deadlines",
     "recompute_provisional",
     "request_extension",
     "resume_deadline",
@@ -116,6 +117,27 @@ DEFAULT_RULES: tuple[tuple[str, str, int, str, str], ...] = (
         15,
         DeadlineUnit.WORKING_DAYS,
         "责令改正通知书默认整改期限15个工作日（检查发现问题，依药品管理法、化妆品监督管理条例等责令限期改正）",
+    ),
+    (
+        "clue_verification",
+        "线索核查",
+        15,
+        DeadlineUnit.WORKING_DAYS,
+        "市场监督管理行政处罚程序规定第十八条：自发现线索或者收到材料之日起15个工作日内核查，决定是否立案",
+    ),
+    (
+        "clue_verification_extension",
+        "线索核查延长",
+        15,
+        DeadlineUnit.WORKING_DAYS,
+        "同第十八条：特殊情况下经市场监督管理部门负责人批准，可以延长15个工作日",
+    ),
+    (
+        "online_sales_prompt",
+        "网售监测工作提示单办理",
+        10,
+        DeadlineUnit.WORKING_DAYS,
+        "瑶海2025要点7：监测线索及时下发工作提示单，明确办理时限，快核快处；取10个工作日，留足第十八条15个工作日内的立案决定时间",
     ),
     (
         "statement_of_defence",
@@ -534,3 +556,28 @@ def recompute_provisional(*, actor: User) -> int:
         )
         changed += 1
     return changed
+
+
+@transaction.atomic
+def reassign_deadlines(
+    subject: models.Model, codes: Iterable[str], *, actor: User, assignee: User | None
+) -> int:
+    """The subject's running deadlines of these rules now answer to ``assignee`` (a clue
+    assigned or reassigned to an officer: the reminders follow the work)."""
+    moved = 0
+    for deadline in _live(subject, codes):
+        if deadline.assignee_id == (assignee.pk if assignee else None):
+            continue
+        before = {"assignee": deadline.assignee_id}
+        deadline.assignee = assignee
+        deadline.reminded_for = None
+        deadline.save(update_fields=["assignee", "reminded_for"])
+        audit.record(
+            "core.deadline.reassigned",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after={"assignee": deadline.assignee_id},
+        )
+        moved += 1
+    return moved

@@ -1,7 +1,8 @@
 """The intake inbox: the clues and candidate risks handed on by every module, filtered by
 kind, state, source and station; one item with its evidence, its source and its history;
 and the decisions staff take here (not accepted, merged, kept waiting). Accepting is the
-receiving module's step (a case, a complaint verification, a risk item), not a button."""
+receiving module's step (a clue, a case, a risk item): its page is offered as a button
+(intake.receivers) and its service accepts the item."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,10 +27,12 @@ from yaoan.core.models import AuditEvent, OrgUnit, User
 from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake import services
+from yaoan.intake.enums import IntakeStatus
 from yaoan.intake.forms import IntakeFilterForm, MergeForm, ReasonForm
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import intake_visible_to
-from yaoan.intake.rules import READ_INTAKE
+from yaoan.intake.receivers import receivers_for
+from yaoan.intake.rules import READ_INTAKE, can_decide_item
 from yaoan.intake.workflow import INTAKE
 
 PAGE_SIZE = 50
@@ -56,6 +60,13 @@ def visible_item(user: User, pk: int) -> IntakeItem:
 
 def page_actions(item: IntakeItem, user: User) -> list[Any]:
     return [t for t in allowed_actions(INTAKE, item, user) if t.action in PAGE_ACTIONS]
+
+
+def receiver_buttons(item: IntakeItem, user: User) -> list[tuple[str, str]]:
+    """(label, url) of the modules that may take this waiting item over."""
+    if item.status != IntakeStatus.NEW or not can_decide_item(user, item):
+        return []
+    return [(str(r.label), reverse(r.url_name, args=[item.pk])) for r in receivers_for(item.kind)]
 
 
 def _stations(user: User) -> QuerySet[OrgUnit]:
@@ -106,6 +117,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "merged_items": list(intake_visible_to(user).filter(merged_into=item)),
             "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history],
             "actions": page_actions(item, user),
+            "receivers": receiver_buttons(item, user),
         },
     )
 
