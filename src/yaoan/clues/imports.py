@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,8 @@ from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.scoping import visible_to
 from yaoan.core.tabular.columns import CellProblem, Column, ColumnType
-from yaoan.core.tabular.spec import ImportSpec, ImportUrls
+from yaoan.core.tabular.reader import validation_problems
+from yaoan.core.tabular.spec import ImportSpec, ImportUrls, RowRejected
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
@@ -94,7 +96,19 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+# the service's field names that are not this file's columns
+FIELD_COLUMNS = {"org_unit": "station", "subject_name": "shop_name"}
+
+
 def write_push(context: PushImportContext, data: dict[str, Any]) -> None:
+    try:
+        _record(context, data)
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+        raise RowRejected([(FIELD_COLUMNS.get(k, k), m) for k, m in problems]) from exc
+
+
+def _record(context: PushImportContext, data: dict[str, Any]) -> None:
     record_online_push(
         actor=context.actor,
         data=PushInput(
@@ -105,8 +119,8 @@ def write_push(context: PushImportContext, data: dict[str, Any]) -> None:
             shop_url=data.get("shop_url") or "",
             product=data.get("product") or "",
             suspected_issue=data.get("suspected_issue") or "",
-            entity=data.get("entity"),
-            station=data.get("station"),
+            entity=data.get("entity") or None,
+            station=data.get("station") or None,
         ),
     )
 
