@@ -100,3 +100,18 @@ def test_entity_profile_shows_its_clues(world: World) -> None:
     clue = transferred(world)
     page = client_for(world.chief).get(world.pharmacy.get_absolute_url()).content.decode()
     assert 'data-testid="entity-clues"' in page and clue.number in page
+
+
+def test_push_page_shows_the_prompt_and_the_station_answers_it(world: World) -> None:
+    clue = push(world)
+    station = client_for(world.inspector)
+    page = station.get(f"/clues/{clue.pk}/").content.decode()
+    assert "网监提〔2026〕1号" in page and "工作提示单" in page
+    assert 'data-testid="action-feedback"' in page
+    assert 'data-testid="action-send_prompt"' not in page
+    response = station.post(
+        f"/clues/{clue.pk}/feedback/", {"outcome": "no_violation", "feedback": "核查未发现问题"}
+    )
+    assert response.status_code == 302
+    clue.refresh_from_db()
+    assert clue.status == ClueStatus.CLOSED
