@@ -12,6 +12,7 @@ from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.clues.tests.helpers import NATIONAL_DAY_WEEK, inspection_item, push, transferred
 from yaoan.common.testing import World, api_client_for, assert_list_queries_flat, client_for
+from yaoan.core.models import DeadlineExtension
 from yaoan.intake.enums import IntakeStatus
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,19 @@ def test_push_page_shows_the_prompt_and_the_station_answers_it(world: World) -> 
     assert response.status_code == 302
     clue.refresh_from_db()
     assert clue.status == ClueStatus.CLOSED
+
+
+def test_extension_is_requested_from_the_clue_page(world: World) -> None:
+    clue = services.assign_clue(
+        transferred(world, received_on=NATIONAL_DAY_WEEK), actor=world.chief, assignee=world.officer
+    )
+    officer = client_for(world.officer)
+    assert "申请延长核查期限" in officer.get(f"/clues/{clue.pk}/").content.decode()
+    response = officer.post(f"/clues/{clue.pk}/extension/", {"reason": "等待检验报告"})
+    assert response.status_code == 302
+    extension = DeadlineExtension.objects.get()
+    assert (extension.requested_by, extension.rule.code, extension.status) == (
+        world.officer,
+        "clue_verification_extension",
+        "pending",
+    )
