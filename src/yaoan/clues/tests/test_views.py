@@ -13,6 +13,7 @@ from yaoan.clues.models import Clue
 from yaoan.clues.tests.helpers import NATIONAL_DAY_WEEK, inspection_item, push, transferred
 from yaoan.common.testing import World, api_client_for, assert_list_queries_flat, client_for
 from yaoan.core.models import DeadlineExtension
+from yaoan.core.sweep import sweep_deadlines
 from yaoan.intake.enums import IntakeStatus
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,12 @@ def test_extension_is_requested_from_the_clue_page(world: World) -> None:
         "clue_verification_extension",
         "pending",
     )
+
+
+def test_dashboard_panel_counts_waiting_and_overdue(world: World) -> None:
+    transferred(world, received_on=NATIONAL_DAY_WEEK)
+    transferred(world)
+    sweep_deadlines()
+    page = client_for(world.chief).get("/home/").content.decode()
+    assert 'data-testid="clues-panel"' in page
+    assert "待分派 2" in page and "逾期 1" in page
