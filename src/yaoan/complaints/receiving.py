@@ -27,6 +27,7 @@ from yaoan.complaints.enums import (
     ComplaintStatus,
 )
 from yaoan.complaints.models import Complaint
+from yaoan.complaints.queries import lookup_digest
 from yaoan.complaints.rules import can_handle_complaint, can_receive_complaint
 from yaoan.complaints.workflow import ACCEPTANCE, VERIFICATION
 from yaoan.core import audit
@@ -77,11 +78,6 @@ class SubmittedFile:
 
     name: str
     content: bytes
-
-
-def lookup_digest(code: str) -> str:
-    """The keyed digest stored for a lookup code (the code itself is never stored)."""
-    return keyed_digest("complaint_lookup", "".join(str(code).split()))
 
 
 def _content_digest(data: ComplaintInput) -> str:
