@@ -34,8 +34,9 @@ from yaoan.core import audit
 from yaoan.core.actors import SYSTEM_ACTORS
 from yaoan.core.attachments import store_attachment
 from yaoan.core.deadlines import open_deadline, reassign_deadlines
-from yaoan.core.enums import AttachmentPolicy, OrgUnitKind
+from yaoan.core.enums import AttachmentPolicy, NotificationKind, OrgUnitKind
 from yaoan.core.models import Attachment, OrgUnit, User
+from yaoan.core.notifications import notify, unit_chiefs
 from yaoan.core.numbering import next_serial
 from yaoan.core.pii.crypto import keyed_digest, normalise
 from yaoan.intake.enums import EntityEventKind
@@ -212,6 +213,19 @@ def _report_event(complaint: Complaint, actor: User) -> None:
     )
 
 
+def _tell_unit(complaint: Complaint) -> None:
+    """The chiefs of the handling unit learn of a new record to decide on (the clock runs)."""
+    title = _("新投诉举报待受理：%(c)s") % {"c": complaint}
+    for chief in unit_chiefs(complaint.org_unit_id):
+        notify(
+            chief,
+            NotificationKind.ASSIGNED,
+            title,
+            link=complaint.get_absolute_url(),
+            subject=complaint,
+        )
+
+
 def _refuse_duplicate(digest: str) -> None:
     first = Complaint.objects.filter(content_digest=digest).values_list("number", flat=True).first()
     if first is not None:
@@ -268,6 +282,7 @@ def receive_complaint(
             "attachments": [a.pk for a in stored],
         },
     )
+    _tell_unit(complaint)
     complaint.issued_lookup_code = code  # type: ignore[attr-defined]
     return complaint
 

@@ -115,3 +115,12 @@ def test_the_lookup_needs_the_number_and_the_code(world):
     assert complaint_by_receipt(c.number.lower(), f" {code} ") == c
     assert complaint_by_receipt(c.number, "0000000000" if code != "0000000000" else "1") is None
     assert complaint_by_receipt("TJ2026999999", code) is None
+
+
+def test_the_section_chief_is_told_of_a_record_routed_to_the_section(world):
+    from yaoan.core.models import Notification
+
+    c = report(world.inspector)
+    note = Notification.objects.get(recipient=world.chief)
+    assert note.title == f"新投诉举报待受理：{c}" and note.link == c.get_absolute_url()
+    assert PHONE not in note.title
