@@ -121,6 +121,8 @@ def _checked(data: ComplaintInput) -> ComplaintInput:
     _text("reporter_address", data.reporter_address, 200)
     _text("reporter_id_number", data.reporter_id_number, 30)
     _text("external_number", data.external_number, 64)
+    if data.received_at is not None and data.received_at > timezone.now():
+        raise invalid(ComplaintError.BAD_CHOICE, _("收到时间不能晚于现在"), field="received_at")
     phone = normalise("phone", data.reporter_phone or "")
     if data.reporter_phone.strip() and not PHONE_PATTERN.match(phone):
         raise invalid(ComplaintError.BAD_PHONE, field="reporter_phone")

@@ -124,3 +124,14 @@ def test_the_section_chief_is_told_of_a_record_routed_to_the_section(world):
     note = Notification.objects.get(recipient=world.chief)
     assert note.title == f"新投诉举报待受理：{c}" and note.link == c.get_absolute_url()
     assert PHONE not in note.title
+
+
+def test_a_receipt_time_in_the_future_is_refused(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as caught:
+        receive(world.inspector, received_at=timezone.now() + dt.timedelta(days=1))
+    assert "received_at" in caught.value.error_dict
+    assert not Complaint.objects.exists()
