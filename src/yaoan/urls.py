@@ -31,5 +31,6 @@ urlpatterns = [
     path("intake/", include("yaoan.intake.urls")),
     path("public/inspections/", include("yaoan.portal.urls")),
     path("clues/", include("yaoan.clues.urls")),
+    path("complaints/", include("yaoan.complaints.urls")),
     path("api/", include("yaoan.api")),
 ]

@@ -81,6 +81,20 @@ DEFAULT_RULES: tuple[tuple[str, str, int, str, str], ...] = (
         "经批准可延长15个工作日",
     ),
     (
+        "complaint_mediation",
+        "投诉调解",
+        45,
+        DeadlineUnit.WORKING_DAYS,
+        "市场监督管理投诉举报处理暂行办法：自投诉受理之日起45个工作日内终结调解",
+    ),
+    (
+        "complaint_reply",
+        "答复投诉举报人",
+        5,
+        DeadlineUnit.WORKING_DAYS,
+        "调解终结或核查处理决定作出之日起5个工作日内告知投诉举报人",
+    ),
+    (
         "case_decision",
         "普通程序案件作出处罚决定",
         90,
@@ -560,24 +574,36 @@ def recompute_provisional(*, actor: User) -> int:
 
 @transaction.atomic
 def reassign_deadlines(
-    subject: models.Model, codes: Iterable[str], *, actor: User, assignee: User | None
+    subject: models.Model,
+    codes: Iterable[str] | None = None,
+    *,
+    actor: User,
+    assignee: User | None,
+    org_unit: OrgUnit | None = None,
 ) -> int:
-    """The subject's running deadlines of these rules now answer to ``assignee`` (a clue
-    assigned or reassigned to an officer: the reminders follow the work)."""
+    """The subject's running deadlines (of ``codes``, or all) now answer to ``assignee``
+    and, when given, to ``org_unit``: a clue assigned to an officer, a complaint whose
+    transfer the receiving unit confirmed. The reminders and overdue lists follow the work.
+    Audited per deadline."""
     moved = 0
     for deadline in _live(subject, codes):
-        if deadline.assignee_id == (assignee.pk if assignee else None):
+        unit_id = org_unit.pk if org_unit is not None else deadline.org_unit_id
+        if deadline.assignee_id == (assignee.pk if assignee else None) and (
+            deadline.org_unit_id == unit_id
+        ):
             continue
-        before = {"assignee": deadline.assignee_id}
+        before = audit.snapshot(deadline, ["org_unit_id", "assignee_id"])
         deadline.assignee = assignee
+        if org_unit is not None:
+            deadline.org_unit = org_unit
         deadline.reminded_for = None
-        deadline.save(update_fields=["assignee", "reminded_for"])
+        deadline.save(update_fields=["org_unit", "assignee", "reminded_for"])
         audit.record(
             "core.deadline.reassigned",
             actor=actor,
             obj=deadline,
             before=before,
-            after={"assignee": deadline.assignee_id},
+            after=audit.snapshot(deadline, ["org_unit_id", "assignee_id"]),
         )
         moved += 1
     return moved

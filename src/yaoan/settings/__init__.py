@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "yaoan.inspections",
     "yaoan.trace",
     "yaoan.clues",
+    "yaoan.complaints",
     "yaoan.portal",
 ]
 
