@@ -267,8 +267,8 @@ PORTAL_CONTACT_PHONE = os.environ.get("YAOAN_PORTAL_CONTACT_PHONE", "12315").str
 PORTAL_CONTACT_ADDRESS = os.environ.get("YAOAN_PORTAL_CONTACT_ADDRESS", "").strip()
 PORTAL_CONTACT_HOURS = os.environ.get("YAOAN_PORTAL_CONTACT_HOURS", "").strip()
 # proof-of-work: numbers a browser may have to try (a phone takes a second or two for
-# 100 000), and how long a solved challenge stays valid
-PORTAL_POW_MAX_NUMBER = env_int("YAOAN_PORTAL_POW_MAX_NUMBER", 100_000)
+# 50 000), and how long a solved challenge stays valid
+PORTAL_POW_MAX_NUMBER = env_int("YAOAN_PORTAL_POW_MAX_NUMBER", 50_000)
 PORTAL_POW_MINUTES = env_int("YAOAN_PORTAL_POW_MINUTES", 30)
 # per address and hour; an office behind one address shares them
 PORTAL_SUBMITS_PER_HOUR = env_int("YAOAN_PORTAL_SUBMITS_PER_HOUR", 10)

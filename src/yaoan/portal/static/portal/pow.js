@@ -5,7 +5,7 @@
    page's data-pow-refresh seconds is solved afresh before the form is sent. */
 (function () {
   "use strict";
-  var BATCH = 500;
+  var BATCH = 1000;
   var encoder = new TextEncoder();
 
   function hex(buffer) {
