@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Final
 
 import altcha
 from django.conf import settings
@@ -34,7 +35,7 @@ from yaoan.core import audit
 from yaoan.portal.enums import PortalError
 from yaoan.portal.models import RateCounter, SpentChallenge
 
-ALGORITHM = "SHA-256"
+ALGORITHM: Final = "SHA-256"
 
 
 def _challenge_key() -> str:
@@ -44,13 +45,13 @@ def _challenge_key() -> str:
 def new_challenge(*, now: dt.datetime | None = None) -> dict[str, object]:
     """A fresh challenge for the page's solver (portal/static/portal/pow.js), as JSON."""
     expires = (now or timezone.now()) + dt.timedelta(minutes=settings.PORTAL_POW_MINUTES)
-    challenge = altcha.create_challenge_v1(
+    options = altcha.ChallengeOptionsV1(
         algorithm=ALGORITHM,
         max_number=settings.PORTAL_POW_MAX_NUMBER,
         hmac_key=_challenge_key(),
         expires=expires,
     )
-    return challenge.to_dict()  # type: ignore[no-any-return]
+    return dict(altcha.create_challenge_v1(options).to_dict())
 
 
 def _expiry_of(payload: altcha.PayloadV1) -> dt.datetime | None:
@@ -149,6 +150,7 @@ def check_rate(limit: RateLimit, address: str | None, *, now: dt.datetime | None
             )
     if count > limit.per_window:
         raise invalid(PortalError.RATE_LIMITED)
+
 
 def is_rate_refusal(exc: ValidationError) -> bool:
     return getattr(exc, "code", None) == PortalError.RATE_LIMITED
