@@ -79,12 +79,18 @@ class PublicComplaintForm(forms.Form):
     anonymous = forms.BooleanField(
         label=gettext_lazy("匿名举报（不留姓名和联系方式）"), required=False
     )
-    reporter_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50, required=False)
+    reporter_name = forms.CharField(
+        label=gettext_lazy("姓名"),
+        max_length=50,
+        required=False,
+        help_text=gettext_lazy("投诉必填；匿名举报不填。"),
+    )
     reporter_phone = forms.CharField(
         label=gettext_lazy("手机号码"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=gettext_lazy("投诉必填，用于调解和答复；匿名举报不填。"),
     )
     reporter_address = forms.CharField(
         label=gettext_lazy("通讯地址"), max_length=200, required=False
