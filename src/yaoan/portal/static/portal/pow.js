@@ -48,6 +48,10 @@
     var buttons = form.querySelectorAll("button[type=submit]");
     var refreshMs = (parseInt(form.dataset.powRefresh, 10) || 600) * 1000;
     var solvedAt = 0, pending = null, sending = false;
+    // the page came back from the browser's cache (back button): it may be sent again
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { sending = false; run(); }
+    });
 
     function show(state) {
       if (status) status.textContent = status.dataset[state] || "";
@@ -65,13 +69,20 @@
       return pending;
     }
 
+    // a second tap while the first is on its way would spend the solution twice and the
+    // person would see the refusal instead of the receipt: the buttons wait once sent
+    function sent() {
+      sending = true;
+      setTimeout(function () { buttons.forEach(function (b) { b.disabled = true; }); }, 0);
+    }
+
     form.addEventListener("submit", function (event) {
-      if (sending) return;
+      if (sending) { event.preventDefault(); return; }
       var fresh = field.value && Date.now() - solvedAt < refreshMs;
-      if (fresh && !pending) { sending = true; return; }
+      if (fresh && !pending) { sent(); return; }
       event.preventDefault();
       (pending || run()).then(function () {
-        if (field.value) { sending = true; form.requestSubmit(); }
+        if (field.value) { sent(); form.submit(); }
       });
     });
     run();
