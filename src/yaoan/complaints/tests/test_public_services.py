@@ -4,9 +4,7 @@ plain words, with the reply and a notified reward — and nothing else about the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,14 +13,10 @@ from django.utils import timezone
 from PIL import Image
 
 from yaoan.complaints import services
-from yaoan.complaints.enums import (
-    Channel,
-    ComplaintKind,
-    NotAcceptedReason,
-    RewardStatus,
-)
-from yaoan.complaints.models import Complaint, ComplaintReward, RewardRule
+from yaoan.complaints.enums import Channel, ComplaintKind, NotAcceptedReason
+from yaoan.complaints.models import Complaint
 from yaoan.complaints.public_services import public_status, submit_public_complaint
+from yaoan.complaints.reward_services import approve_reward, propose_reward, record_reward_payment
 from yaoan.core.actors import system_actor
 from yaoan.core.models import Attachment
 from yaoan.registry.enums import ProductClass
@@ -120,29 +114,28 @@ def test_not_accepted_shows_the_legal_reason(world):
     assert status.status_label == "不予受理：不属于市场监督管理部门职责范围"
 
 
-def test_a_reward_is_told_only_once_notified(world):
+def test_a_reward_is_told_once_approved_then_paid(world):
     receipt = anonymous_report(anonymous=False, reporter_name="王五", reporter_phone="13900001111")
     complaint = Complaint.objects.get(number=receipt.number)
-    rule = RewardRule.objects.create(
-        code="t-grade-1",
-        label="一级",
-        percent=Decimal("5"),
-        minimum=Decimal("200"),
-        maximum=Decimal("50000"),
-        no_fine_amount=Decimal("200"),
+    complaint = services.match_entity(complaint, actor=world.chief, entity=world.pharmacy)
+    complaint = services.accept_complaint(complaint, actor=world.inspector)
+    complaint = services.verify_complaint(
+        complaint, actor=world.inspector, findings="查见无批准文号药品 2 盒。", violation_found=True
     )
-    reward = ComplaintReward.objects.create(
-        complaint=complaint,
-        status=RewardStatus.APPROVED,
-        rule=rule,
+    complaint = services.send_to_clue(complaint, actor=world.inspector)
+    reward = propose_reward(
+        complaint,
+        actor=world.inspector,
+        rule_code="grade1",
         penalty_reference="青市监罚〔2026〕12号",
-        fine_amount=Decimal("20000"),
-        amount=Decimal("1000"),
-        proposed_by=world.inspector,
-        proposed_at=timezone.now() - dt.timedelta(days=2),
-        notice_text="您的举报经查属实，奖励 1000 元，请携带身份证件到区局领取。",
+        fine_amount="20000",
     )
     assert public_status(receipt.number, receipt.lookup_code).reward_notice == ""
-    ComplaintReward.objects.filter(pk=reward.pk).update(notified_at=timezone.now())
+    reward = approve_reward(reward, actor=world.chief)
     notice = public_status(receipt.number, receipt.lookup_code).reward_notice
-    assert notice == "您的举报经查属实，奖励 1000 元，请携带身份证件到区局领取。"
+    assert notice.startswith(f"您的举报（受理编号 {receipt.number}）经查属实，经批准给予举报奖励")
+    record_reward_payment(
+        reward, actor=world.inspector, paid_on=timezone.localdate(), payment_reference="JL-001"
+    )
+    notice = public_status(receipt.number, receipt.lookup_code).reward_notice
+    assert f"已于 {timezone.localdate().isoformat()} 发放" in notice
