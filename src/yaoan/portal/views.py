@@ -44,7 +44,12 @@ def inspection_results_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/inspection_results.html",
-        {"page_obj": page, "q": q, "querystring": request.GET.urlencode()},
+        {
+            "page_obj": page,
+            "q": q,
+            "querystring": request.GET.urlencode(),
+            "bureau": bureau_contact(),
+        },
     )
 
 
