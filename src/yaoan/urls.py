@@ -29,8 +29,8 @@ urlpatterns = [
     path("plans/", include("yaoan.plans.urls")),
     path("inspections/", include("yaoan.inspections.urls")),
     path("intake/", include("yaoan.intake.urls")),
-    path("public/inspections/", include("yaoan.portal.urls")),
     path("clues/", include("yaoan.clues.urls")),
     path("complaints/", include("yaoan.complaints.urls")),
+    path("public/", include("yaoan.portal.urls")),
     path("api/", include("yaoan.api")),
 ]

@@ -5,5 +5,9 @@ from yaoan.portal import views
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.inspection_results_view, name="inspection_results"),
+    path("inspections/", views.inspection_results_view, name="inspection_results"),
+    path("complaints/", views.complaint_submit_view, name="complaint_submit"),
+    path("complaints/challenge/", views.challenge_view, name="complaint_challenge"),
+    path("complaints/receipt/", views.complaint_receipt_view, name="complaint_receipt"),
+    path("complaints/lookup/", views.complaint_lookup_view, name="complaint_lookup"),
 ]

@@ -263,6 +263,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "files"  # outside the static root; served only through views
 
+# --- the public portal (群众): its contact line and the guards of its forms ---------------
+# the bureau's contact shown on every public page (its name is the bureau org unit's)
+PORTAL_CONTACT_PHONE = os.environ.get("YAOAN_PORTAL_CONTACT_PHONE", "12315").strip()
+PORTAL_CONTACT_ADDRESS = os.environ.get("YAOAN_PORTAL_CONTACT_ADDRESS", "").strip()
+PORTAL_CONTACT_HOURS = os.environ.get("YAOAN_PORTAL_CONTACT_HOURS", "").strip()
+# proof-of-work: numbers a browser may have to try (a phone takes a second or two for
+# 50 000), and how long a solved challenge stays valid
+PORTAL_POW_MAX_NUMBER = env_int("YAOAN_PORTAL_POW_MAX_NUMBER", 50_000)
+PORTAL_POW_MINUTES = env_int("YAOAN_PORTAL_POW_MINUTES", 30)
+# per address and hour; an office behind one address shares them
+PORTAL_SUBMITS_PER_HOUR = env_int("YAOAN_PORTAL_SUBMITS_PER_HOUR", 10)
+PORTAL_LOOKUPS_PER_HOUR = env_int("YAOAN_PORTAL_LOOKUPS_PER_HOUR", 20)
+
 # --- i18n ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
