@@ -1,0 +1,85 @@
+"""Each step's page: the form's errors in Chinese on the field, and a report taken from
+receipt to its close through the pages (accept, verify with files, to clue, reply,
+evaluation, close)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yaoan.common.testing import World
+from yaoan.complaints.enums import ComplaintStatus
+from yaoan.complaints.models import Complaint
+from yaoan.complaints.tests.ui_helpers import client_for, receive
+from yaoan.core.attachments import attachments_for
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(html: str) -> list[str]:
+    return re.findall(r'<p class="error" role="alert">([^<]*)</p>', html)
+
+
+def test_not_accept_needs_its_legal_reason_on_the_field(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy)
+    client = client_for(world.inspector)
+    page = client.post(f"/complaints/{complaint.pk}/not_accept/", {"legal_reason": "", "reason": ""})
+    assert page.status_code == 200
+    assert errors_of(page.content.decode()) == ["请选择不予受理的法定理由。", "请填写说明。"]
+    bogus = client.post(
+        f"/complaints/{complaint.pk}/not_accept/", {"legal_reason": "made_up", "reason": "x"}
+    )
+    assert bogus.status_code == 200 and errors_of(bogus.content.decode())
+    done = client.post(
+        f"/complaints/{complaint.pk}/not_accept/",
+        {"legal_reason": "not_our_duty", "reason": "属于劳动争议"},
+    )
+    assert done.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.NOT_ACCEPTED
+    assert complaint.not_accepted_reason == "not_our_duty"
+
+
+def test_transfer_to_a_unit_that_does_not_exist(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy)
+    client = client_for(world.inspector)
+    page = client.post(
+        f"/complaints/{complaint.pk}/transfer/", {"to_unit": "999999", "reason": "不属本所"}
+    )
+    assert page.status_code == 200
+    assert errors_of(page.content.decode()) == ["转办单位不存在，请从列表中选择。"]
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RECEIVED
+
+
+def test_a_report_through_the_pages_to_a_clue_and_closed(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy)
+    client = client_for(world.inspector)
+    url = f"/complaints/{complaint.pk}"
+    assert client.post(f"{url}/accept/", {"reason": ""}).status_code == 302
+    missing = client.post(f"{url}/verify/", {"findings": ""})
+    assert errors_of(missing.content.decode()) == ["请选择核查结论。", "请填写核查情况。"]
+    photo = SimpleUploadedFile("现场.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    verified = client.post(
+        f"{url}/verify/",
+        {"violation_found": "1", "findings": "货架上发现过期药品 3 盒", "attachments": photo},
+    )
+    assert verified.status_code == 302, errors_of(verified.content.decode())
+    assert [a.name for a in attachments_for(Complaint.objects.get(pk=complaint.pk))] == ["现场.pdf"]
+    page = client.get(f"{url}/").content.decode()
+    assert f'href="{url}/to_clue/"' in page and f'href="{url}/mediate/"' not in page
+    assert client.post(f"{url}/to_clue/", {"summary": "销售过期药品"}).status_code == 302
+    assert (
+        client.post(
+            f"{url}/reply/", {"reply_text": "已立案调查，感谢举报。", "reply_channel": "phone"}
+        ).status_code
+        == 302
+    )
+    assert client.post(f"{url}/evaluate/", {"evaluation": "satisfied"}).status_code == 302
+    assert client.post(f"{url}/close/", {"reason": "办结"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.CLOSED
+    assert complaint.clue_item is not None
+    assert complaint.reply_text == "已立案调查，感谢举报。"

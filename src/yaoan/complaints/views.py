@@ -1,0 +1,153 @@
+"""Staff pages of 投诉举报: the list (filtered by state, kind, channel, station, overdue),
+staff entry for phone, letter, e-mail and visits, and one complaint with the buttons the
+workflow allows the reader. Each step's form is views_steps'; the export, the business
+suggestions and the overdue summary are views_io's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yaoan.common.errors import INVALID, invalid
+from yaoan.common.forms import add_service_errors
+from yaoan.common.paging import MAX_PAGE
+from yaoan.complaints import services
+from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
+from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
+from yaoan.complaints.models import Complaint
+from yaoan.complaints.queries import complaints_visible_to
+from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
+from yaoan.complaints.workflow import COMPLAINT
+from yaoan.core.access import allowed_user, visible_or_404
+from yaoan.core.attachments import attachments_for, may_see_attachment
+from yaoan.core.deadlines import deadlines_for
+from yaoan.core.models import AuditEvent, User
+from yaoan.core.transitions import allowed_actions
+from yaoan.registry.models import Entity
+from yaoan.registry.queries import entities_visible_to
+
+PAGE_SIZE = 50
+OBJECT_TYPE = "complaints.complaint"
+HISTORY_LABELS = {
+    "complaints.complaint.received": gettext_lazy("登记"),
+    "complaints.complaint.entity_matched": gettext_lazy("匹配监管对象"),
+    **{f"{COMPLAINT.name}.{t.verb or t.action}": t.label for t in COMPLAINT.transitions},
+}
+
+
+def visible_complaint(user: User, pk: int) -> Complaint:
+    return visible_or_404(
+        complaints_visible_to(user).select_related("entity", "org_unit", "created_by"),
+        pk,
+        user=user,
+        action=READ_COMPLAINT.action,
+        object_type=OBJECT_TYPE,
+    )
+
+
+def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilterSet, Any]:
+    """The list's rows, scoped and filtered: shared by the page and the export."""
+    qs = with_next_due(complaints_visible_to(user)).select_related("entity", "org_unit")
+    filterset = ComplaintFilterSet(request.GET or None, queryset=qs, request=request, user=user)
+    rows = filterset.qs if filterset.is_valid() else qs.none()
+    return filterset, rows.order_by("-received_at", "-id")
+
+
+def complaint_list_view(request: HttpRequest) -> HttpResponse:
+    user = allowed_user(request, READ_COMPLAINT)
+    filterset, rows = filtered_complaints(request, user)
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "may_create": CREATE_COMPLAINT.allowed(user),
+        },
+    )
+
+
+def _entity_in_scope(user: User, pk: int | None) -> Entity | None:
+    """The business the user picked from the suggestions; one outside their scope (or a
+    made-up id) is refused on the field, never guessed."""
+    if not pk:
+        return None
+    entity = entities_visible_to(user).filter(pk=pk).first()
+    if entity is None:
+        raise invalid(INVALID, _("所选监管对象不存在或不在您的管辖范围内。"), field="entity")
+    return entity
+
+
+def complaint_create_view(request: HttpRequest) -> HttpResponse:
+    user = allowed_user(request, CREATE_COMPLAINT)
+    form = ComplaintEntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments")
+        try:
+            data["entity"] = _entity_in_scope(user, data.get("entity"))
+            complaint = services.receive_complaint(
+                actor=user, data=services.ComplaintInput(**data), files=files
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        else:
+            messages.success(request, _("已登记，受理编号 %(n)s") % {"n": complaint.number})
+            return redirect(complaint)
+    return render(request, "complaints/complaint_form.html", {"form": form})
+
+
+def complaint_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = allowed_user(request, READ_COMPLAINT)
+    complaint = visible_complaint(user, pk)
+    attachments = [a for a in attachments_for(complaint) if may_see_attachment(user, a)]
+    history = AuditEvent.objects.filter(object_type=OBJECT_TYPE, object_id=str(complaint.pk))
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "attachments": attachments,
+            "deadlines": deadlines_for(complaint).select_related("rule").order_by("id"),
+            "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history.order_by("seq")],
+            "actions": allowed_actions(COMPLAINT, complaint, user, guards=GUARDS),
+            "may_match": can_handle_complaint(user, complaint),
+        },
+    )
+
+
+def complaint_match_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Match the business to the registry (or undo a match: "keep unmatched")."""
+    user = allowed_user(request, READ_COMPLAINT)
+    complaint = visible_complaint(user, pk)
+    form = EntityMatchForm(request.POST or None, initial={"entity": complaint.entity_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = _entity_in_scope(user, form.cleaned_data["entity"])
+            services.match_entity(complaint, actor=user, entity=entity)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        else:
+            messages.success(request, _("已保存监管对象匹配"))
+            return redirect(complaint)
+    return render(
+        request, "complaints/complaint_match.html", {"form": form, "complaint": complaint}
+    )
