@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from yaoan.complaints.models import Complaint
 
 from yaoan.common.masking import mask_name, mask_phone
-from yaoan.complaints.models import Complaint
 from yaoan.core.models import User
 from yaoan.core.tabular.export import ExportColumn, choice_labels, export_table, queryset_rows
 
@@ -26,7 +26,9 @@ def _local(value: Any) -> str:
 
 
 def complaint_columns() -> list[ExportColumn[Complaint]]:
-    labels = {n: choice_labels(Complaint, n) for n in ("kind", "channel", "product_class", "status")}
+    labels = {
+        n: choice_labels(Complaint, n) for n in ("kind", "channel", "product_class", "status")
+    }
 
     def labelled(name: str, header: str) -> ExportColumn[Complaint]:
         return ExportColumn(header, labels[name])
@@ -38,7 +40,9 @@ def complaint_columns() -> list[ExportColumn[Complaint]]:
         labelled("product_class", _("产品类别")),
         ExportColumn(_("收到时间"), lambda c: _local(c.received_at)),
         ExportColumn(_("被投诉举报单位"), lambda c: c.entity.name if c.entity else c.subject_name),
-        ExportColumn(_("统一社会信用代码"), lambda c: c.entity.uscc if c.entity else "", identifier=True),
+        ExportColumn(
+            _("统一社会信用代码"), lambda c: c.entity.uscc if c.entity else "", identifier=True
+        ),
         ExportColumn(_("匿名"), lambda c: _("是") if c.anonymous else _("否")),
         ExportColumn(
             _("反映人"),
@@ -55,7 +59,8 @@ def complaint_columns() -> list[ExportColumn[Complaint]]:
         ),
         ExportColumn(_("反映内容"), lambda c: c.content),
         ExportColumn(
-            _("承办单位"), lambda c: (c.org_unit.short_name or c.org_unit.name) if c.org_unit else ""
+            _("承办单位"),
+            lambda c: (c.org_unit.short_name or c.org_unit.name) if c.org_unit else "",
         ),
         labelled("status", _("状态")),
         ExportColumn(_("最近期限"), lambda c: str(getattr(c, "next_due_on", "") or "")),

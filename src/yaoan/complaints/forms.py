@@ -10,12 +10,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from yaoan.common.forms import named_errors
-from yaoan.common.paging import MAX_ID
 from yaoan.complaints.enums import Channel, ComplaintKind
 from yaoan.complaints.receiving import IMAGE_SUFFIXES
 from yaoan.complaints.services import SubmittedFile
+
+from yaoan.common.forms import named_errors
+from yaoan.common.paging import MAX_ID
 from yaoan.core.attachments import read_upload
 from yaoan.core.enums import AttachmentPolicy
 from yaoan.core.models import OrgUnit
@@ -53,7 +53,9 @@ class AttachmentsField(forms.FileField):
         for upload in uploads:
             upload = super().clean(upload, initial)
             suffix = PurePath(upload.name or "").suffix.lower()
-            policy = AttachmentPolicy.IMAGE if suffix in IMAGE_SUFFIXES else AttachmentPolicy.DOCUMENT
+            policy = (
+                AttachmentPolicy.IMAGE if suffix in IMAGE_SUFFIXES else AttachmentPolicy.DOCUMENT
+            )
             files.append(SubmittedFile(name=upload.name, content=read_upload(upload, policy)))
         return files
 
@@ -83,7 +85,9 @@ class ComplaintEntryForm(forms.Form):
         help_text=_("按反映人所说填写；下方可从监管对象中选择匹配的单位"),
     )
     subject_address = forms.CharField(label=_("单位地址"), max_length=300, required=False)
-    entity = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    entity = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
     reporter_name = forms.CharField(label=_("反映人姓名"), max_length=50, required=False)
     reporter_phone = forms.CharField(
@@ -178,7 +182,10 @@ class ReplyForm(forms.Form):
     text = _text(_("答复内容"), rows=6)
     channel = forms.ChoiceField(
         label=_("答复方式"),
-        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.VISIT, Channel.PORTAL)],
+        choices=[
+            (c.value, c.label)
+            for c in (Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.VISIT, Channel.PORTAL)
+        ],
     )
     replied_at = forms.DateTimeField(
         label=_("答复时间"),

@@ -17,11 +17,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from yaoan.complaints.enums import Channel, ComplaintKind
+from yaoan.complaints.rules import can_create_complaint
 
 from yaoan.common import xlsx
 from yaoan.complaints import services
-from yaoan.complaints.enums import Channel, ComplaintKind
-from yaoan.complaints.rules import can_create_complaint
 from yaoan.core.models import User
 from yaoan.core.tabular.columns import CellProblem, Column, ColumnType, choice_pairs
 from yaoan.core.tabular.spec import ImportSpec, ImportUrls, RowRejected
@@ -62,18 +62,79 @@ COLUMNS: tuple[Column, ...] = (
         choices=tuple((c.value, c.label) for c in TRANSFER_CHANNELS),
         aliases=("来源", "来源渠道"),
     ),
-    Column("external_number", gettext_lazy("原工单编号"), ColumnType.IDENTIFIER, max_length=64, unique=True, aliases=("工单编号", "转办编号")),
-    Column("kind", gettext_lazy("类别"), ColumnType.CHOICE, required=True, choices=choice_pairs(ComplaintKind), aliases=("投诉举报类别",)),
-    Column("product_class", gettext_lazy("产品类别"), ColumnType.CHOICE, required=True, choices=choice_pairs(ProductClass)),
-    Column("received_on", gettext_lazy("收到日期"), ColumnType.DATE, required=True, aliases=("转办日期", "登记日期")),
-    Column("subject_name", gettext_lazy("被投诉举报单位"), max_length=200, aliases=("被投诉单位", "被举报单位", "单位名称")),
-    Column("uscc", gettext_lazy("统一社会信用代码"), ColumnType.IDENTIFIER, max_length=18, aliases=("信用代码",), help_text=gettext_lazy("填写后按代码精确匹配监管对象；不填则保持未匹配")),
+    Column(
+        "external_number",
+        gettext_lazy("原工单编号"),
+        ColumnType.IDENTIFIER,
+        max_length=64,
+        unique=True,
+        aliases=("工单编号", "转办编号"),
+    ),
+    Column(
+        "kind",
+        gettext_lazy("类别"),
+        ColumnType.CHOICE,
+        required=True,
+        choices=choice_pairs(ComplaintKind),
+        aliases=("投诉举报类别",),
+    ),
+    Column(
+        "product_class",
+        gettext_lazy("产品类别"),
+        ColumnType.CHOICE,
+        required=True,
+        choices=choice_pairs(ProductClass),
+    ),
+    Column(
+        "received_on",
+        gettext_lazy("收到日期"),
+        ColumnType.DATE,
+        required=True,
+        aliases=("转办日期", "登记日期"),
+    ),
+    Column(
+        "subject_name",
+        gettext_lazy("被投诉举报单位"),
+        max_length=200,
+        aliases=("被投诉单位", "被举报单位", "单位名称"),
+    ),
+    Column(
+        "uscc",
+        gettext_lazy("统一社会信用代码"),
+        ColumnType.IDENTIFIER,
+        max_length=18,
+        aliases=("信用代码",),
+        help_text=gettext_lazy("填写后按代码精确匹配监管对象；不填则保持未匹配"),
+    ),
     Column("subject_address", gettext_lazy("单位地址"), max_length=300),
-    Column("content", gettext_lazy("反映内容"), required=True, max_length=5000, aliases=("诉求内容", "举报内容")),
+    Column(
+        "content",
+        gettext_lazy("反映内容"),
+        required=True,
+        max_length=5000,
+        aliases=("诉求内容", "举报内容"),
+    ),
     Column("anonymous", gettext_lazy("匿名"), ColumnType.BOOL, default=False),
-    Column("reporter_name", gettext_lazy("反映人姓名"), max_length=50, aliases=("投诉人", "举报人", "姓名")),
-    Column("reporter_phone", gettext_lazy("联系电话"), ColumnType.IDENTIFIER, parse=parse_phone, aliases=("电话", "手机号")),
-    Column("reporter_id_number", gettext_lazy("身份证号"), ColumnType.IDENTIFIER, max_length=30, aliases=("证件号码",)),
+    Column(
+        "reporter_name",
+        gettext_lazy("反映人姓名"),
+        max_length=50,
+        aliases=("投诉人", "举报人", "姓名"),
+    ),
+    Column(
+        "reporter_phone",
+        gettext_lazy("联系电话"),
+        ColumnType.IDENTIFIER,
+        parse=parse_phone,
+        aliases=("电话", "手机号"),
+    ),
+    Column(
+        "reporter_id_number",
+        gettext_lazy("身份证号"),
+        ColumnType.IDENTIFIER,
+        max_length=30,
+        aliases=("证件号码",),
+    ),
     Column("reporter_address", gettext_lazy("联系地址"), max_length=200),
 )
 
@@ -83,7 +144,15 @@ def _entity(context: ComplaintImportContext, uscc: str) -> Entity | None:
         return None
     entity = entities_visible_to(context.actor).filter(uscc=uscc.upper()).first()
     if entity is None:
-        raise RowRejected([("uscc", _("统一社会信用代码“%(c)s”不在您管辖范围内的监管对象中；不确定时请留空") % {"c": uscc})])
+        raise RowRejected(
+            [
+                (
+                    "uscc",
+                    _("统一社会信用代码“%(c)s”不在您管辖范围内的监管对象中；不确定时请留空")
+                    % {"c": uscc},
+                )
+            ]
+        )
     return entity
 
 
@@ -135,7 +204,9 @@ def example_values(context: ComplaintImportContext) -> Mapping[str, str]:
 
 def help_lines() -> Iterator[str]:
     yield _("12315 平台或上级转办的投诉举报，每行一件；匿名件的反映人信息不会保存。")
-    yield _("联系电话、身份证号、信用代码请以文本格式填写。被投诉举报单位仅按信用代码精确匹配，名称不作自动匹配。")
+    yield _(
+        "联系电话、身份证号、信用代码请以文本格式填写。被投诉举报单位仅按信用代码精确匹配，名称不作自动匹配。"
+    )
 
 
 COMPLAINT_IMPORT = ImportSpec(

@@ -14,6 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from yaoan.complaints.models import Complaint
+from yaoan.complaints.queries import complaints_visible_to
+from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
+from yaoan.complaints.workflow import COMPLAINT
 
 from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
@@ -21,10 +25,6 @@ from yaoan.common.paging import MAX_PAGE
 from yaoan.complaints import services
 from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
 from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
-from yaoan.complaints.models import Complaint
-from yaoan.complaints.queries import complaints_visible_to
-from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
-from yaoan.complaints.workflow import COMPLAINT
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import attachments_for, may_see_attachment
 from yaoan.core.deadlines import deadlines_for
@@ -44,7 +44,9 @@ HISTORY_LABELS = {
 
 def visible_complaint(user: User, pk: int) -> Complaint:
     return visible_or_404(
-        complaints_visible_to(user).select_related("entity", "org_unit", "created_by"),
+        complaints_visible_to(user).select_related(
+            "entity", "org_unit", "created_by", "assignee", "transfer_to", "transferred_from"
+        ),
         pk,
         user=user,
         action=READ_COMPLAINT.action,
@@ -125,7 +127,9 @@ def complaint_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint": complaint,
             "attachments": attachments,
             "deadlines": deadlines_for(complaint).select_related("rule").order_by("id"),
-            "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history.order_by("seq")],
+            "history": [
+                (e, HISTORY_LABELS.get(e.action, e.action)) for e in history.order_by("seq")
+            ],
             "actions": allowed_actions(COMPLAINT, complaint, user, guards=GUARDS),
             "may_match": can_handle_complaint(user, complaint),
         },

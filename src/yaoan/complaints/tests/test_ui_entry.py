@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from yaoan.complaints.models import Complaint
 
 from yaoan.common.testing import World
-from yaoan.complaints.models import Complaint
 from yaoan.complaints.tests.ui_helpers import client_for, receive
 
 pytestmark = pytest.mark.django_db

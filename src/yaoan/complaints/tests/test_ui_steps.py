@@ -8,10 +8,10 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from yaoan.common.testing import World
 from yaoan.complaints.enums import ComplaintStatus
 from yaoan.complaints.models import Complaint
+
+from yaoan.common.testing import World
 from yaoan.complaints.tests.ui_helpers import client_for, receive
 from yaoan.core.attachments import attachments_for
 
@@ -25,7 +25,9 @@ def errors_of(html: str) -> list[str]:
 def test_not_accept_needs_its_legal_reason_on_the_field(world: World) -> None:
     complaint = receive(world.inspector, world.pharmacy)
     client = client_for(world.inspector)
-    page = client.post(f"/complaints/{complaint.pk}/not_accept/", {"legal_reason": "", "reason": ""})
+    page = client.post(
+        f"/complaints/{complaint.pk}/not_accept/", {"legal_reason": "", "reason": ""}
+    )
     assert page.status_code == 200
     assert errors_of(page.content.decode()) == ["请选择不予受理的法定理由。", "请填写说明。"]
     bogus = client.post(

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.test import Client
 from django.utils import timezone
+from yaoan.complaints.enums import Channel, ComplaintKind
+from yaoan.complaints.models import Complaint
 
 from yaoan.common.testing import sign_in
 from yaoan.complaints import services
-from yaoan.complaints.enums import Channel, ComplaintKind
-from yaoan.complaints.models import Complaint
 from yaoan.core.models import User
 from yaoan.registry.models import Entity
 
