@@ -42,7 +42,7 @@ def with_next_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     nearest = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on", "id")
     return qs.annotate(
         next_due_on=Subquery(nearest.values("due_on")[:1]),
-        next_due_label=Subquery(nearest.values("rule__name")[:1]),
+        next_due_label=Subquery(nearest.values("rule__label")[:1]),
         next_due_state=Subquery(nearest.values("state")[:1]),
     )
 

@@ -57,7 +57,7 @@ def visible_complaint(user: User, pk: int) -> Complaint:
 def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilterSet, Any]:
     """The list's rows, scoped and filtered: shared by the page and the export."""
     qs = with_next_due(complaints_visible_to(user)).select_related("entity", "org_unit")
-    filterset = ComplaintFilterSet(request.GET or None, queryset=qs, request=request, user=user)
+    filterset = ComplaintFilterSet(request.GET, queryset=qs, request=request, user=user)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return filterset, rows.order_by("-received_at", "-id")
 

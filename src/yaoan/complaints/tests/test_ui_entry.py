@@ -8,8 +8,8 @@ import re
 import pytest
 from yaoan.complaints.models import Complaint
 
-from yaoan.common.testing import World
-from yaoan.complaints.tests.ui_helpers import client_for, receive
+from yaoan.common.testing import World, client_for
+from yaoan.complaints.tests.ui_helpers import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,15 @@ def test_anonymous_entry_keeps_nothing_of_the_reporter(world: World) -> None:
 
 def test_entry_errors_in_chinese_on_the_field(world: World) -> None:
     client = client_for(world.inspector)
-    page = client.post("/complaints/new/", entry(content="", reporter_name="", reporter_phone=""))
+    page = client.post("/complaints/new/", entry(content=""))
     assert page.status_code == 200
-    assert errors_of(page.content.decode()) == [
-        "请填写反映内容。",
-        "非匿名的投诉举报请至少填写反映人姓名或联系电话。",
+    assert errors_of(page.content.decode()) == ["请填写反映内容。"]
+    anonymous = client.post("/complaints/new/", entry(kind="complaint", anonymous="on"))
+    assert errors_of(anonymous.content.decode()) == [
+        "投诉须留下投诉人姓名和联系电话，只有举报可以匿名。"
     ]
+    nameless = client.post("/complaints/new/", entry(kind="complaint", reporter_name=""))
+    assert errors_of(nameless.content.decode()) == ["实名投诉举报须留联系电话"]  # the service's
     outside = client.post("/complaints/new/", entry(entity=str(world.other_entity.pk)))
     assert errors_of(outside.content.decode()) == ["所选监管对象不存在或不在您的管辖范围内。"]
     bad_date = client.post("/complaints/new/", entry(received_at="昨天"))
@@ -82,14 +85,22 @@ def test_suggestions_by_name_code_and_initials_in_scope_only(world: World) -> No
 
 
 def test_match_and_unmatch_on_the_complaint(world: World) -> None:
-    complaint = receive(world.inspector, None)
-    client = client_for(world.inspector)
-    url = f"/complaints/{complaint.pk}/entity/"
-    assert client.post(url, {"entity": str(world.pharmacy.pk)}).status_code == 302
-    complaint.refresh_from_db()
-    assert complaint.entity == world.pharmacy
-    refused = client.post(url, {"entity": str(world.other_entity.pk)})
+    unmatched = receive(world.chief, None)  # waits in the section
+    inspector = client_for(world.inspector)
+    assert inspector.get(f"/complaints/{unmatched.pk}/").status_code == 404
+    chief = client_for(world.chief)
+    url = f"/complaints/{unmatched.pk}/entity/"
+    assert chief.post(url, {"entity": str(world.pharmacy.pk)}).status_code == 302
+    unmatched.refresh_from_db()
+    assert unmatched.entity == world.pharmacy and unmatched.org_unit == world.station
+    assert chief.post(url, {"entity": ""}).status_code == 302  # keep unmatched
+    unmatched.refresh_from_db()
+    assert unmatched.entity is None
+
+    theirs = receive(world.inspector, world.pharmacy)
+    refused = inspector.post(
+        f"/complaints/{theirs.pk}/entity/", {"entity": str(world.other_entity.pk)}
+    )
     assert errors_of(refused.content.decode()) == ["所选监管对象不存在或不在您的管辖范围内。"]
-    assert client.post(url, {"entity": ""}).status_code == 302
-    complaint.refresh_from_db()
-    assert complaint.entity is None
+    theirs.refresh_from_db()
+    assert theirs.entity == world.pharmacy

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from yaoan.complaints.enums import ComplaintStatus
 from yaoan.complaints.models import Complaint
 
-from yaoan.common.testing import World
-from yaoan.complaints.tests.ui_helpers import client_for, receive
+from yaoan.common.testing import World, client_for
+from yaoan.complaints.tests.ui_helpers import receive
 from yaoan.core.attachments import attachments_for
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_transfer_to_a_unit_that_does_not_exist(world: World) -> None:
     complaint = receive(world.inspector, world.pharmacy)
     client = client_for(world.inspector)
     page = client.post(
-        f"/complaints/{complaint.pk}/transfer/", {"to_unit": "999999", "reason": "不属本所"}
+        f"/complaints/{complaint.pk}/transfer/", {"transfer_to": "999999", "reason": "不属本所"}
     )
     assert page.status_code == 200
     assert errors_of(page.content.decode()) == ["转办单位不存在，请从列表中选择。"]
@@ -69,13 +69,13 @@ def test_a_report_through_the_pages_to_a_clue_and_closed(world: World) -> None:
         {"violation_found": "1", "findings": "货架上发现过期药品 3 盒", "attachments": photo},
     )
     assert verified.status_code == 302, errors_of(verified.content.decode())
-    assert [a.name for a in attachments_for(Complaint.objects.get(pk=complaint.pk))] == ["现场.pdf"]
+    assert [a.original_name for a in attachments_for(Complaint.objects.get(pk=complaint.pk))] == ["现场.pdf"]
     page = client.get(f"{url}/").content.decode()
     assert f'href="{url}/to_clue/"' in page and f'href="{url}/mediate/"' not in page
     assert client.post(f"{url}/to_clue/", {"summary": "销售过期药品"}).status_code == 302
     assert (
         client.post(
-            f"{url}/reply/", {"reply_text": "已立案调查，感谢举报。", "reply_channel": "phone"}
+            f"{url}/reply/", {"text": "已立案调查，感谢举报。", "channel": "phone"}
         ).status_code
         == 302
     )

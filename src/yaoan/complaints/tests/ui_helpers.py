@@ -5,12 +5,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
 from yaoan.complaints.enums import Channel, ComplaintKind
 from yaoan.complaints.models import Complaint
 
-from yaoan.common.testing import sign_in
 from yaoan.complaints import services
 from yaoan.core.models import User
 from yaoan.registry.models import Entity
@@ -38,8 +36,3 @@ def receive(actor: User, entity: Entity | None, **overrides: Any) -> Complaint:
     values.update(overrides)
     return services.receive_complaint(actor=actor, data=services.ComplaintInput(**values))
 
-
-def client_for(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
