@@ -81,6 +81,7 @@ api.add_router("/draws/", "yaoan.draws.api.routes.router")
 api.add_router("/draws/", "yaoan.inspections.api.draws.draw_router")
 api.add_router("/trace/", "yaoan.trace.api.routes.router")
 api.add_router("/intake/", "yaoan.intake.api.routes.router")
+api.add_router("/complaints/", "yaoan.complaints.api.routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------

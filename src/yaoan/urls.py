@@ -30,5 +30,6 @@ urlpatterns = [
     path("inspections/", include("yaoan.inspections.urls")),
     path("intake/", include("yaoan.intake.urls")),
     path("public/inspections/", include("yaoan.portal.urls")),
+    path("complaints/", include("yaoan.complaints.urls")),
     path("api/", include("yaoan.api")),
 ]

@@ -88,6 +88,9 @@ SYSTEM_ACTORS: dict[str, SystemActorSpec] = {
         # ``yaoan trace ingest``: loading trace files is for district-wide loaders; monitoring
         # is the loader role that edits nothing else
         _spec("trace-command", _("追溯数据导入命令"), [Role.MONITORING], OrgUnitKind.BUREAU),
+        # the public portal's submissions (投诉举报): registers what the public sends; it holds
+        # no role, so it reads nothing and takes no step of the handling
+        _spec("portal", _("公众投诉举报门户")),
     )
 }
 

@@ -48,6 +48,7 @@ __all__ = [
     "decide_extension",
     "meet_deadlines",
     "open_deadline",
+    "reassign_deadlines",
     "recompute_provisional",
     "request_extension",
     "resume_deadline",
@@ -78,6 +79,20 @@ DEFAULT_RULES: tuple[tuple[str, str, int, str, str], ...] = (
         15,
         DeadlineUnit.WORKING_DAYS,
         "经批准可延长15个工作日",
+    ),
+    (
+        "complaint_mediation",
+        "投诉调解",
+        45,
+        DeadlineUnit.WORKING_DAYS,
+        "市场监督管理投诉举报处理暂行办法：自投诉受理之日起45个工作日内终结调解",
+    ),
+    (
+        "complaint_reply",
+        "答复投诉举报人",
+        5,
+        DeadlineUnit.WORKING_DAYS,
+        "调解终结或核查处理决定作出之日起5个工作日内告知投诉举报人",
     ),
     (
         "case_decision",
@@ -534,3 +549,25 @@ def recompute_provisional(*, actor: User) -> int:
         )
         changed += 1
     return changed
+
+
+@transaction.atomic
+def reassign_deadlines(
+    subject: models.Model, *, org_unit: OrgUnit | None, assignee: User | None, actor: User
+) -> int:
+    """The subject's live deadlines follow it to another unit (a transfer the receiving
+    unit confirmed): the overdue lists and reminders go to the new unit. Audited."""
+    moved = 0
+    for deadline in _live(subject, None).select_for_update():
+        before = audit.snapshot(deadline, ["org_unit_id", "assignee_id"])
+        deadline.org_unit, deadline.assignee = org_unit, assignee
+        deadline.save(update_fields=["org_unit", "assignee"])
+        audit.record(
+            "core.deadline.reassigned",
+            actor=actor,
+            obj=deadline,
+            before=before,
+            after=audit.snapshot(deadline, ["org_unit_id", "assignee_id"]),
+        )
+        moved += 1
+    return moved

@@ -15,7 +15,9 @@ def format_document_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
-def next_document_number(prefix: str, year: int) -> str:
+def next_serial(prefix: str, year: int) -> int:
+    """The next number of the series ``prefix``/``year`` (locked, gap-free); for numbers
+    formatted otherwise than a 文号, e.g. a complaint's receipt number."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -25,4 +27,8 @@ def next_document_number(prefix: str, year: int) -> str:
         seq = DocumentSequence.objects.select_for_update().get(prefix=prefix, year=year)
         seq.last_number += 1
         seq.save(update_fields=["last_number"])
-        return format_document_number(prefix, year, seq.last_number)
+        return seq.last_number
+
+
+def next_document_number(prefix: str, year: int) -> str:
+    return format_document_number(prefix, year, next_serial(prefix, year))

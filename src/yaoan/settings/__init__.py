@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "yaoan.plans",
     "yaoan.inspections",
     "yaoan.trace",
+    "yaoan.complaints",
     "yaoan.portal",
 ]
 
