@@ -21,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
-from yaoan.complaints.enums import Channel, ComplaintKind, ComplaintStatus
-from yaoan.complaints.models import Complaint
 
 from yaoan.complaints import services
+from yaoan.complaints.enums import Channel, ComplaintKind, ComplaintStatus
+from yaoan.complaints.models import Complaint
 from yaoan.core.calendar import CalendarYearUnknownError
 from yaoan.core.demo import clock
 from yaoan.core.models import OrgUnit, User
@@ -66,7 +66,7 @@ PATHS = (
     "no_evaluation",
     "transfer_refused",
 )
-CONTENTS = {
+CONTENTS: dict[str, tuple[str, ...]] = {
     ComplaintKind.COMPLAINT: (
         "在该店购买的{p}存在质量问题，要求退货退款，商家拒绝。",
         "该店销售的{p}价格与标价不符，多收费用，协商未果。",
@@ -139,6 +139,7 @@ class Loader:
         )
 
     def take(self, item: DemoComplaint, step: str) -> None:
+        assert item.complaint is not None  # received on an earlier day
         c = Complaint.objects.select_related("org_unit", "transfer_to").get(pk=item.complaint.pk)
         actor = self.handler(c)
         steps: dict[str, Callable[[], object]] = {

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from yaoan.complaints.models import Complaint
 
 from yaoan.common.masking import mask_name, mask_phone
+from yaoan.complaints.models import Complaint
 from yaoan.core.models import User
 from yaoan.core.tabular.export import ExportColumn, choice_labels, export_table, queryset_rows
 

@@ -12,11 +12,11 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from yaoan.complaints.enums import Channel, ComplaintKind, ComplaintStatus
-from yaoan.complaints.models import Complaint
 
 from yaoan.common.api_fields import QUERY_MAX_LENGTH
 from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
+from yaoan.complaints.enums import Channel, ComplaintKind, ComplaintStatus
+from yaoan.complaints.models import Complaint
 from yaoan.core.enums import DeadlineState, OrgUnitKind
 from yaoan.core.models import Deadline, OrgUnit
 from yaoan.core.pii.fields import matches

@@ -10,12 +10,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from yaoan.complaints.enums import Channel, ComplaintKind
-from yaoan.complaints.receiving import IMAGE_SUFFIXES
-from yaoan.complaints.services import SubmittedFile
 
 from yaoan.common.forms import named_errors
 from yaoan.common.paging import MAX_ID
+from yaoan.complaints.enums import Channel, ComplaintKind
+from yaoan.complaints.receiving import IMAGE_SUFFIXES
+from yaoan.complaints.services import SubmittedFile
 from yaoan.core.attachments import read_upload
 from yaoan.core.enums import AttachmentPolicy
 from yaoan.core.models import OrgUnit

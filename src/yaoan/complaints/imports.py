@@ -17,11 +17,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from yaoan.complaints.enums import Channel, ComplaintKind
-from yaoan.complaints.rules import can_create_complaint
 
 from yaoan.common import xlsx
 from yaoan.complaints import services
+from yaoan.complaints.enums import Channel, ComplaintKind
+from yaoan.complaints.rules import can_create_complaint
 from yaoan.core.models import User
 from yaoan.core.tabular.columns import CellProblem, Column, ColumnType, choice_pairs
 from yaoan.core.tabular.spec import ImportSpec, ImportUrls, RowRejected

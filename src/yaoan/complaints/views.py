@@ -14,10 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from yaoan.complaints.models import Complaint
-from yaoan.complaints.queries import complaints_visible_to
-from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
-from yaoan.complaints.workflow import COMPLAINT
 
 from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
@@ -25,7 +21,10 @@ from yaoan.common.paging import MAX_PAGE
 from yaoan.complaints import services
 from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
 from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
-from yaoan.core.access import allowed_user, visible_or_404
+from yaoan.complaints.queries import complaints_visible_to, visible_complaint
+from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
+from yaoan.complaints.workflow import COMPLAINT
+from yaoan.core.access import allowed_user
 from yaoan.core.attachments import attachments_for, may_see_attachment
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import AuditEvent, User
@@ -40,18 +39,6 @@ HISTORY_LABELS = {
     "complaints.complaint.entity_matched": gettext_lazy("匹配监管对象"),
     **{f"{COMPLAINT.name}.{t.verb or t.action}": t.label for t in COMPLAINT.transitions},
 }
-
-
-def visible_complaint(user: User, pk: int) -> Complaint:
-    return visible_or_404(
-        complaints_visible_to(user).select_related(
-            "entity", "org_unit", "created_by", "assignee", "transfer_to", "transferred_from"
-        ),
-        pk,
-        user=user,
-        action=READ_COMPLAINT.action,
-        object_type=OBJECT_TYPE,
-    )
 
 
 def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilterSet, Any]:

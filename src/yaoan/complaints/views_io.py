@@ -10,12 +10,12 @@ from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from yaoan.complaints.queries import complaints_visible_to
-from yaoan.complaints.rules import READ_COMPLAINT
 
 from yaoan.common import xlsx
 from yaoan.complaints.exports import export_complaints
 from yaoan.complaints.filtersets import overdue_condition
+from yaoan.complaints.queries import complaints_visible_to
+from yaoan.complaints.rules import READ_COMPLAINT
 from yaoan.complaints.views import filtered_complaints
 from yaoan.core.access import allowed_user
 from yaoan.registry.queries import entities_matching, entities_visible_to

@@ -16,13 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from yaoan.complaints.enums import Evaluation, MediationOutcome, NotAcceptedReason
-from yaoan.complaints.models import Complaint
-from yaoan.complaints.rules import READ_COMPLAINT, TRANSFER_UNIT_KINDS
-from yaoan.complaints.workflow import COMPLAINT
 
 from yaoan.common.forms import add_service_errors
 from yaoan.complaints import services
+from yaoan.complaints.enums import Evaluation, MediationOutcome, NotAcceptedReason
 from yaoan.complaints.forms import (
     ClueForm,
     EvaluationForm,
@@ -33,7 +30,10 @@ from yaoan.complaints.forms import (
     TransferForm,
     VerifyForm,
 )
-from yaoan.complaints.views import visible_complaint
+from yaoan.complaints.models import Complaint
+from yaoan.complaints.queries import visible_complaint
+from yaoan.complaints.rules import READ_COMPLAINT, TRANSFER_UNIT_KINDS
+from yaoan.complaints.workflow import COMPLAINT
 from yaoan.core.access import allowed_user, refusal
 from yaoan.core.models import OrgUnit, User
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from yaoan.complaints.models import Complaint
 
 from yaoan.common.testing import World, client_for
+from yaoan.complaints.models import Complaint
 from yaoan.complaints.tests.ui_helpers import receive
 
 pytestmark = pytest.mark.django_db

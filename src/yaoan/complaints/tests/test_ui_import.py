@@ -10,10 +10,10 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from yaoan.complaints.models import Complaint
 
 from yaoan.common.testing import World, client_for
 from yaoan.complaints.imports import IMPORT_JOB_KIND
+from yaoan.complaints.models import Complaint
 from yaoan.complaints.tests.ui_helpers import receive
 from yaoan.core.models import AuditEvent, BackgroundJob
 

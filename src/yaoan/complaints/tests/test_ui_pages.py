@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from yaoan.common.testing import World, client_for, assert_list_queries_flat
+from yaoan.common.testing import World, assert_list_queries_flat, client_for
 from yaoan.complaints.tests.ui_helpers import receive
 from yaoan.core.models import AuditEvent
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from yaoan.complaints.enums import ComplaintStatus
-from yaoan.complaints.models import Complaint
 
 from yaoan.common.testing import World, client_for
+from yaoan.complaints.enums import ComplaintStatus
+from yaoan.complaints.models import Complaint
 from yaoan.complaints.tests.ui_helpers import receive
 from yaoan.core.attachments import attachments_for
 
@@ -69,7 +69,9 @@ def test_a_report_through_the_pages_to_a_clue_and_closed(world: World) -> None:
         {"violation_found": "1", "findings": "货架上发现过期药品 3 盒", "attachments": photo},
     )
     assert verified.status_code == 302, errors_of(verified.content.decode())
-    assert [a.original_name for a in attachments_for(Complaint.objects.get(pk=complaint.pk))] == ["现场.pdf"]
+    assert [a.original_name for a in attachments_for(Complaint.objects.get(pk=complaint.pk))] == [
+        "现场.pdf"
+    ]
     page = client.get(f"{url}/").content.decode()
     assert f'href="{url}/to_clue/"' in page and f'href="{url}/mediate/"' not in page
     assert client.post(f"{url}/to_clue/", {"summary": "销售过期药品"}).status_code == 302

@@ -6,10 +6,10 @@ import itertools
 from typing import Any
 
 from django.utils import timezone
-from yaoan.complaints.enums import Channel, ComplaintKind
-from yaoan.complaints.models import Complaint
 
 from yaoan.complaints import services
+from yaoan.complaints.enums import Channel, ComplaintKind
+from yaoan.complaints.models import Complaint
 from yaoan.core.models import User
 from yaoan.registry.models import Entity
 
@@ -35,4 +35,3 @@ def receive(actor: User, entity: Entity | None, **overrides: Any) -> Complaint:
     }
     values.update(overrides)
     return services.receive_complaint(actor=actor, data=services.ComplaintInput(**values))
-
