@@ -65,6 +65,13 @@ PATHS = (
     "stalled_verification",
     "no_evaluation",
     "transfer_refused",
+    "awaiting_mediation",
+    "awaiting_reply",
+    "awaiting_clue",
+    "awaiting_evaluation",
+    "awaiting_transfer",
+    "clue_awaiting_reply",
+    "awaiting_close",
 )
 CONTENTS: dict[str, tuple[str, ...]] = {
     ComplaintKind.COMPLAINT: (
@@ -206,7 +213,7 @@ class Loader:
 
 def _path_steps(path: str, kind: str) -> list[str]:
     steps = _steps_of(path)
-    if kind == ComplaintKind.COMPLAINT and "verify_clean" in steps and "mediate" not in steps:
+    if kind == ComplaintKind.COMPLAINT and "reply" in steps and "mediate" not in steps:
         # a complaint is answered after its mediation, never straight after verification
         steps.insert(steps.index("verify_clean") + 1, "mediate")
     return steps
@@ -225,13 +232,20 @@ def _steps_of(path: str) -> list[str]:
         "stalled_acceptance": [],
         "stalled_verification": ["accept"],
         "no_evaluation": ["accept", "verify_clean", "reply", "close"],
+        "awaiting_mediation": ["accept", "verify_clean"],
+        "awaiting_reply": ["accept", "verify_clean", "mediate"],
+        "awaiting_clue": ["accept", "verify_violation"],
+        "awaiting_evaluation": ["accept", "verify_clean", "reply"],
+        "awaiting_transfer": ["transfer_inside"],
+        "clue_awaiting_reply": ["accept", "verify_violation", "to_clue"],
+        "awaiting_close": ["accept", "verify_clean", "reply", "evaluate"],
     }[path]
 
 
 def _kind(path: str, n: int) -> str:
-    if path == "mediation":
+    if path in ("mediation", "awaiting_mediation", "awaiting_reply"):
         return ComplaintKind.COMPLAINT
-    if path in ("clue", "stalled_verification"):
+    if path in ("clue", "stalled_verification", "awaiting_clue", "clue_awaiting_reply"):
         return ComplaintKind.REPORT
     return ComplaintKind.COMPLAINT if n % 2 else ComplaintKind.REPORT
 
