@@ -86,10 +86,12 @@ def lookup_digest(code: str) -> str:
 
 def _content_digest(data: ComplaintInput) -> str:
     # the same person sending the same text about the same business is one submission
+    # (the business as named, and as matched when staff matched it on entry)
     text = "".join(data.content.split())  # Chinese text: spacing carries no meaning
     subject = "".join(data.subject_name.split())
     phone = normalise("phone", data.reporter_phone)
-    return keyed_digest("complaint_content", f"{data.kind}\n{subject}\n{phone}\n{text}")
+    entity = data.entity.pk if data.entity is not None else ""
+    return keyed_digest("complaint_content", f"{data.kind}\n{entity}\n{subject}\n{phone}\n{text}")
 
 
 def _choice(field: str, value: str, choices: type[TextChoices]) -> str:
