@@ -37,6 +37,20 @@ def _text(label: Any, *, required: bool = True, rows: int = 4, **kwargs: Any) ->
     )
 
 
+class NamedChoicesForm(forms.Form):
+    """A choice outside the list names its field ("调解结果无效…"), not Django's stock
+    "选择一个有效的选项" (a field with its own message keeps it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                continue
+            if "请从列表中选择" not in str(field.error_messages.get("invalid_choice", "")):
+                message = _("%(label)s无效，请从列表中选择。") % {"label": field.label}
+                field.error_messages["invalid_choice"] = message
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -61,7 +75,7 @@ class AttachmentsField(forms.FileField):
 
 
 @named_errors
-class ComplaintEntryForm(forms.Form):
+class ComplaintEntryForm(NamedChoicesForm):
     """What a staff member types while on the phone or with a letter in hand: one column,
     the essentials first; the business is matched from suggestions or kept unmatched."""
 
@@ -112,19 +126,19 @@ class ComplaintEntryForm(forms.Form):
         return data
 
 
-class EntityMatchForm(forms.Form):
+class EntityMatchForm(NamedChoicesForm):
     entity = forms.IntegerField(
         label=_("监管对象"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
 
 @named_errors
-class ReasonForm(forms.Form):
+class ReasonForm(NamedChoicesForm):
     reason = _text(_("理由"), rows=3)
 
 
 @named_errors
-class NotAcceptForm(forms.Form):
+class NotAcceptForm(NamedChoicesForm):
     legal_reason = forms.ChoiceField(label=_("不予受理依据"), choices=())
     reason = _text(_("说明"), rows=3)
 
@@ -135,7 +149,7 @@ class NotAcceptForm(forms.Form):
 
 
 @named_errors
-class TransferForm(forms.Form):
+class TransferForm(NamedChoicesForm):
     """To another unit; responsibility stays here until the receiver confirms (首办负责制)."""
 
     transfer_to = forms.ModelChoiceField(
@@ -154,7 +168,7 @@ class TransferForm(forms.Form):
 
 
 @named_errors
-class VerifyForm(forms.Form):
+class VerifyForm(NamedChoicesForm):
     violation_found = forms.TypedChoiceField(
         label=_("核查结论"),
         choices=[("1", _("发现违法线索")), ("0", _("未发现违法行为"))],
@@ -167,7 +181,7 @@ class VerifyForm(forms.Form):
 
 
 @named_errors
-class MediateForm(forms.Form):
+class MediateForm(NamedChoicesForm):
     outcome = forms.ChoiceField(label=_("调解结果"), choices=())
     note = _text(_("调解情况"), rows=5)
 
@@ -178,7 +192,7 @@ class MediateForm(forms.Form):
 
 
 @named_errors
-class ReplyForm(forms.Form):
+class ReplyForm(NamedChoicesForm):
     text = _text(_("答复内容"), rows=6)
     channel = forms.ChoiceField(
         label=_("答复方式"),
@@ -197,7 +211,7 @@ class ReplyForm(forms.Form):
 
 
 @named_errors
-class EvaluationForm(forms.Form):
+class EvaluationForm(NamedChoicesForm):
     evaluation = forms.ChoiceField(label=_("反映人评价"), choices=())
     comment = _text(_("评价意见"), required=False, rows=3)
 
@@ -208,5 +222,5 @@ class EvaluationForm(forms.Form):
 
 
 @named_errors
-class ClueForm(forms.Form):
+class ClueForm(NamedChoicesForm):
     summary = _text(_("线索摘要"), rows=4, help_text=_("移交线索库的违法线索概要，不含举报人信息"))

@@ -87,3 +87,24 @@ def test_a_report_through_the_pages_to_a_clue_and_closed(world: World) -> None:
     assert complaint.status == ComplaintStatus.CLOSED
     assert complaint.clue_item is not None
     assert complaint.reply_text == "已立案调查，感谢举报。"
+
+
+def test_every_offered_step_and_the_entry_form_render(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy, kind="complaint")
+    client = client_for(world.inspector)
+    assert client.get("/complaints/new/").status_code == 200
+    url = f"/complaints/{complaint.pk}"
+    for step in ("accept", "not_accept", "transfer"):
+        assert client.get(f"{url}/{step}/").status_code == 200, step
+    client.post(f"{url}/accept/", {})
+    verify = client.get(f"{url}/verify/").content.decode()
+    assert 'enctype="multipart/form-data"' in verify
+    client.post(f"{url}/verify/", {"violation_found": "0", "findings": "属实，系质量纠纷"})
+    page = client.get(f"{url}/").content.decode()
+    assert f'href="{url}/mediate/"' in page and f'href="{url}/to_clue/"' not in page
+    assert client.get(f"{url}/mediate/").status_code == 200
+    bad = client.post(f"{url}/mediate/", {"outcome": "won", "note": ""})
+    assert errors_of(bad.content.decode()) == [
+        "调解结果无效，请从列表中选择。",
+        "请填写调解情况。",
+    ]
