@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 
+from yaoan.common.demo_steps import Schedule
 from yaoan.complaints import services
 from yaoan.complaints.enums import Channel, ComplaintKind, ComplaintStatus
 from yaoan.complaints.models import Complaint
@@ -276,17 +277,20 @@ def plan(today: dt.date, rng: random.Random) -> list[DemoComplaint]:
     return items
 
 
-def load_demo() -> str:
-    if Complaint.objects.exists():
-        return ""
+Event = tuple[dt.date, int, int, str]
+OFFICE_MINUTES = 10  # minutes into the working day: before the inspections' visit slots
+# set when the history ran on the inspections' timeline in this process: the step's summary
+_scheduled: list[int] = []
+
+
+def _events() -> tuple[Loader, list[DemoComplaint], list[Event]] | None:
     names = {CHIEF, *STATION_HANDLERS.values()}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
-    if set(users) != names:
-        return ""
+    if Complaint.objects.exists() or set(users) != names:
+        return None
     rng = random.Random(SEED)
     fake = Faker("zh_CN")
     fake.seed_instance(SEED)
-    loader = Loader(users, rng, fake)
     items = plan(timezone.localdate(), rng)
     # every arrival and every step, in date order (arrivals first on a shared day)
     events = sorted(
@@ -297,20 +301,63 @@ def load_demo() -> str:
             for k, (day, step) in enumerate(i.steps)
         ]
     )
+    return Loader(users, rng, fake), items, events
+
+
+def _runner(loader: Loader, items: list[DemoComplaint], n: int, step: str) -> Callable[[], None]:
+    def run() -> None:
+        if step == "receive":
+            loader.receive(items[n], n)
+        else:
+            loader.take(items[n], step)
+
+    return run
+
+
+def _timed(events: list[Event]) -> list[tuple[dt.date, int, Event]]:
+    """Each event with its minutes into its day: office hours, a few minutes apart."""
+    done_on: dict[dt.date, int] = {}
+    timed = []
+    for event in events:
+        done_on[event[0]] = done_on.get(event[0], 0) + 1
+        timed.append((event[0], OFFICE_MINUTES + 3 * done_on[event[0]], event))
+    return timed
+
+
+def schedule_history(add: Schedule) -> None:
+    """The year of complaints, on the demo's one timeline (common.demo_steps.DemoHistory):
+    the audit log of every module then reads in date order."""
+    found = _events()
+    if found is None:
+        return
+    loader, items, events = found
+    for day, minutes, (_day, _order, n, step) in _timed(events):
+        add(day, _runner(loader, items, n, step), minutes)
+    _scheduled.append(len(items))
+
+
+def load_demo() -> str:
+    """The summary of the history the timeline ran; on its own (the inspections' history
+    already loaded earlier), the same year run here in date order."""
+    if _scheduled and Complaint.objects.exists():
+        return _summary(_scheduled.pop())
+    found = _events()
+    if found is None:
+        return ""
+    loader, items, events = found
     try:
         with transaction.atomic():
-            done_on: dict[dt.date, int] = {}
-            for day, _order, n, step in events:
-                done_on[day] = done_on.get(day, 0) + 1
-                with clock.at(day, 3 * done_on[day]):  # a few minutes apart, in order
-                    if step == "receive":
-                        loader.receive(items[n], n)
-                    else:
-                        loader.take(items[n], step)
+            for day, minutes, (_day, _order, n, step) in _timed(events):
+                with clock.at(day, minutes):
+                    _runner(loader, items, n, step)()
     except (CalendarYearUnknownError, ValidationError) as exc:
         message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         return _("演示投诉举报未生成：%(e)s") % {"e": message}
     sweep_deadlines()
+    return _summary(len(items))
+
+
+def _summary(count: int) -> str:
     by_state = {s: Complaint.objects.filter(status=s).count() for s in ComplaintStatus}
-    shown = "，".join(f"{s.label} {count}" for s, count in by_state.items() if count)
-    return _("演示投诉举报 %(n)d 件：%(s)s。") % {"n": len(items), "s": shown}
+    shown = "，".join(f"{s.label} {n}" for s, n in by_state.items() if n)
+    return _("演示投诉举报 %(n)d 件：%(s)s。") % {"n": count, "s": shown}
