@@ -30,9 +30,11 @@ from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 from yaoan.registry.models import Entity
-from yaoan.registry.queries import entities_visible_to
+from yaoan.registry.queries import entities_matching, entities_visible_to
 
 PAGE_SIZE = 50
+SUGGESTIONS = 8
+MIN_TERM = 2
 OBJECT_TYPE = "complaints.complaint"
 HISTORY_LABELS = {
     "complaints.complaint.received": gettext_lazy("登记"),
@@ -79,6 +81,20 @@ def _entity_in_scope(user: User, pk: int | None) -> Entity | None:
     if entity is None:
         raise invalid(INVALID, _("所选监管对象不存在或不在您的管辖范围内。"), field="entity")
     return entity
+
+
+def suggestions(user: User, term: str) -> dict[str, Any]:
+    """Registry entities in the user's scope for a name, credit code or pinyin initials
+    (registry.queries.entities_matching), for the suggestions partial."""
+    term = term.strip()[:60]
+    entities: list[Entity] = []
+    if len(term) >= MIN_TERM:
+        entities = list(
+            entities_matching(entities_visible_to(user), term)
+            .select_related("subdistrict")
+            .order_by("name", "id")[:SUGGESTIONS]
+        )
+    return {"entities": entities, "term": term, "short": 0 < len(term) < MIN_TERM}
 
 
 def complaint_create_view(request: HttpRequest) -> HttpResponse:
@@ -139,6 +155,9 @@ def complaint_match_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存监管对象匹配"))
             return redirect(complaint)
+    term = request.GET.get("q", complaint.subject_name)
     return render(
-        request, "complaints/complaint_match.html", {"form": form, "complaint": complaint}
+        request,
+        "complaints/complaint_match.html",
+        {"form": form, "complaint": complaint, "q": term[:60], **suggestions(user, term)},
     )

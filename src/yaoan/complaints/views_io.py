@@ -16,12 +16,8 @@ from yaoan.complaints.exports import export_complaints
 from yaoan.complaints.filtersets import overdue_condition
 from yaoan.complaints.queries import complaints_visible_to
 from yaoan.complaints.rules import READ_COMPLAINT
-from yaoan.complaints.views import filtered_complaints
+from yaoan.complaints.views import filtered_complaints, suggestions
 from yaoan.core.access import allowed_user
-from yaoan.registry.queries import entities_matching, entities_visible_to
-
-SUGGESTIONS = 8
-MIN_TERM = 2
 
 
 def complaint_export_view(request: HttpRequest) -> FileResponse:
@@ -36,19 +32,8 @@ def entity_suggestions_view(request: HttpRequest) -> HttpResponse:
     """A few registry entities for what was typed (htmx partial): the staff member picks
     one, or keeps the complaint unmatched. Only entities in the reader's scope."""
     user = allowed_user(request, READ_COMPLAINT)
-    term = (request.GET.get("subject_name") or request.GET.get("q") or "").strip()[:60]
-    entities = []
-    if len(term) >= MIN_TERM:
-        entities = list(
-            entities_matching(entities_visible_to(user), term)
-            .select_related("subdistrict")
-            .order_by("name", "id")[:SUGGESTIONS]
-        )
-    return render(
-        request,
-        "complaints/_entity_suggestions.html",
-        {"entities": entities, "term": term, "short": 0 < len(term) < MIN_TERM},
-    )
+    term = request.GET.get("subject_name") or request.GET.get("q") or ""
+    return render(request, "complaints/_entity_suggestions.html", suggestions(user, term))
 
 
 def overdue_by_station_view(request: HttpRequest) -> HttpResponse:

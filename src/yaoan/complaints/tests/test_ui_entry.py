@@ -90,6 +90,8 @@ def test_match_and_unmatch_on_the_complaint(world: World) -> None:
     assert inspector.get(f"/complaints/{unmatched.pk}/").status_code == 404
     chief = client_for(world.chief)
     url = f"/complaints/{unmatched.pk}/entity/"
+    found = chief.get(url, {"q": "仁济"}).content.decode()  # works without JavaScript
+    assert f'value="{world.pharmacy.pk}"' in found and "保持未匹配" in found
     assert chief.post(url, {"entity": str(world.pharmacy.pk)}).status_code == 302
     unmatched.refresh_from_db()
     assert unmatched.entity == world.pharmacy and unmatched.org_unit == world.station
