@@ -48,9 +48,12 @@ def test_staff_entry_gives_the_lookup_code_once_and_masks_the_reporter(world):
 
 
 def test_entry_without_content_is_422_and_writes_nothing(world):
-    response = _post(api_client_for(world.inspector), "/api/complaints/", {**ENTRY, "content": " "})
+    client = api_client_for(world.inspector)
+    response = _post(client, "/api/complaints/", {**ENTRY, "content": " "})
     assert response.status_code == 422
     assert response.json()["detail"][0]["code"] == "complaint_no_content"
+    unknown = _post(client, "/api/complaints/", {**ENTRY, "entity_id": 987654})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "entity_id"
     assert not Complaint.objects.exists()
 
 
