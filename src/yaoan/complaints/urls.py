@@ -15,5 +15,6 @@ urlpatterns = [
     *import_urls(COMPLAINT_IMPORT, "import/"),
     path("<int:pk>/", views.complaint_detail_view, name="complaint_detail"),
     path("<int:pk>/entity/", views.complaint_match_view, name="complaint_match"),
+    path("<int:pk>/print/<str:kind>/", views.complaint_print_view, name="complaint_print"),
     path("<int:pk>/<slug:action>/", views_steps.complaint_step_view, name="complaint_action"),
 ]

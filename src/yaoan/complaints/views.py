@@ -14,13 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import MAX_PAGE
-from yaoan.complaints import services
+from yaoan.complaints import documents, services
 from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
 from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
+from yaoan.complaints.models import Complaint
 from yaoan.complaints.queries import complaints_visible_to, visible_complaint
 from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
 from yaoan.complaints.workflow import COMPLAINT
@@ -28,6 +30,7 @@ from yaoan.core.access import allowed_user
 from yaoan.core.attachments import attachments_for, may_see_attachment
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import AuditEvent, User
+from yaoan.core.rules import can_manage_deadline
 from yaoan.core.transitions import allowed_actions
 from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_matching, entities_visible_to
@@ -129,12 +132,16 @@ def complaint_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "complaint": complaint,
             "attachments": attachments,
-            "deadlines": deadlines_for(complaint).select_related("rule").order_by("id"),
+            "deadlines": [
+                (d, can_manage_deadline(user, d))
+                for d in deadlines_for(complaint).select_related("rule").order_by("id")
+            ],
             "history": [
                 (e, HISTORY_LABELS.get(e.action, e.action)) for e in history.order_by("seq")
             ],
             "actions": allowed_actions(COMPLAINT, complaint, user, guards=GUARDS),
             "may_match": can_handle_complaint(user, complaint),
+            "printable": printable(complaint),
         },
     )
 
@@ -161,3 +168,33 @@ def complaint_match_view(request: HttpRequest, pk: int) -> HttpResponse:
         "complaints/complaint_match.html",
         {"form": form, "complaint": complaint, "q": term[:60], **suggestions(user, term)},
     )
+
+
+# the documents offered on the page, with the button's name
+PRINT_LABELS = {
+    documents.ACCEPTANCE_NOTICE: gettext_lazy("受理告知书"),
+    documents.NON_ACCEPTANCE_NOTICE: gettext_lazy("不予受理告知书"),
+    documents.VERIFICATION_NOTICE: gettext_lazy("核查通知书（致被投诉举报单位）"),
+    documents.REPLY_LETTER: gettext_lazy("答复函"),
+}
+
+
+def printable(complaint: Complaint) -> list[tuple[str, Any]]:
+    return [
+        (kind, label)
+        for kind, label in PRINT_LABELS.items()
+        if complaint.status in documents.PRINTABLE[kind]
+    ]
+
+
+@require_POST
+def complaint_print_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Print (or fetch the stored) document and download it; a refusal is said on the page."""
+    user = allowed_user(request, READ_COMPLAINT)
+    complaint = visible_complaint(user, pk)
+    try:
+        doc = documents.print_document(actor=user, complaint=complaint, kind=kind)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(complaint)
+    return redirect("core:document_download", doc.pk)

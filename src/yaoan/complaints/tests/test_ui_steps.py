@@ -108,3 +108,32 @@ def test_every_offered_step_and_the_entry_form_render(world: World) -> None:
         "调解结果无效，请从列表中选择。",
         "请填写调解情况。",
     ]
+
+
+def test_print_a_document_from_the_page(world: World, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    complaint = receive(world.inspector, world.pharmacy)
+    client = client_for(world.inspector)
+    url = f"/complaints/{complaint.pk}"
+    too_early = client.post(f"{url}/print/complaints.acceptance_notice/", follow=True)
+    assert "当前状态不能打印该文书" in too_early.content.decode()
+    client.post(f"{url}/accept/", {})
+    page = client.get(f"{url}/").content.decode()
+    assert "打印受理告知书" in page and "打印答复函" not in page
+    printed = client.post(f"{url}/print/complaints.acceptance_notice/")
+    assert printed.status_code == 302 and "/documents/" in printed["Location"]
+    assert client.get(printed["Location"]).status_code == 200
+    assert "尚未打印文书" not in client.get(f"{url}/").content.decode()
+    assert client.get(f"{url}/print/complaints.acceptance_notice/").status_code == 405
+
+
+def test_extension_is_asked_on_the_deadline_platform(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy)
+    inspector = client_for(world.inspector)
+    page = inspector.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert 'data-testid="deadline-link"' not in page  # not theirs until accepted by them
+    leader = client_for(world.leader)  # approves extensions in every unit
+    page = leader.get(f"/complaints/{complaint.pk}/").content.decode()
+    links = re.findall(r'href="(/deadlines/\d+/)" data-testid="deadline-link"', page)
+    assert len(links) == 2  # the acceptance and verification clocks of a report
+    assert leader.get(links[0]).status_code == 200
