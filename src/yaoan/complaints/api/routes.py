@@ -185,6 +185,10 @@ STEPS: dict[str, tuple[type[Schema], Step]] = {
         s.ReasonIn,
         lambda c, u, p: services.refuse_transfer(c, actor=u, reason=p.reason),
     ),
+    "withdraw_transfer": (
+        s.ReasonIn,
+        lambda c, u, p: services.withdraw_transfer(c, actor=u, reason=p.reason),
+    ),
     "confirm_handover": (
         s.ReasonIn,
         lambda c, u, p: services.confirm_handover(c, actor=u, reason=p.reason),
