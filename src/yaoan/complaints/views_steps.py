@@ -89,6 +89,10 @@ STEPS: dict[str, Step] = {
         lambda c, data, files: ReasonForm(data),
         lambda c, user, d: services.refuse_transfer(c, actor=user, reason=d["reason"]),
     ),
+    "withdraw_transfer": Step(
+        lambda c, data, files: ReasonForm(data),
+        lambda c, user, d: services.withdraw_transfer(c, actor=user, reason=d["reason"]),
+    ),
     "confirm_handover": Step(
         lambda c, data, files: ReasonForm(data),
         lambda c, user, d: services.confirm_handover(c, actor=user, reason=d["reason"]),

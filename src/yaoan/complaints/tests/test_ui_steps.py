@@ -137,3 +137,27 @@ def test_extension_is_asked_on_the_deadline_platform(world: World) -> None:
     links = re.findall(r'href="(/deadlines/\d+/)" data-testid="deadline-link"', page)
     assert len(links) == 2  # the acceptance and verification clocks of a report
     assert leader.get(links[0]).status_code == 200
+
+
+def test_every_workflow_action_has_its_page() -> None:
+    from yaoan.complaints.views_steps import STEPS
+    from yaoan.complaints.workflow import COMPLAINT
+
+    assert {t.action for t in COMPLAINT.transitions} == set(STEPS)
+
+
+def test_a_transfer_confirmed_by_the_receiving_station(world: World) -> None:
+    complaint = receive(world.inspector, world.pharmacy)
+    url = f"/complaints/{complaint.pk}"
+    sender = client_for(world.inspector)
+    sent = sender.post(
+        f"{url}/transfer/", {"transfer_to": str(world.other_station.pk), "reason": "属石门所"}
+    )
+    assert sent.status_code == 302, errors_of(sent.content.decode())
+    receiver = client_for(world.other_inspector)
+    offered = receiver.get(f"{url}/").content.decode()
+    assert f'href="{url}/confirm_transfer/"' in offered
+    assert receiver.post(f"{url}/confirm_transfer/", {"reason": ""}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.org_unit == world.other_station
+    assert sender.get(f"{url}/").status_code == 404  # now the other station's
