@@ -3,7 +3,6 @@ record and the notice the reporter reads; and matching a subject after receipt."
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -62,7 +61,7 @@ def test_reward_is_proposed_approved_by_another_and_paid_with_a_notice(world):
     assert reward.status == RewardStatus.APPROVED and "2000.00" in reward.notice_text
     with pytest.raises(ValidationError):
         reward_services.record_reward_payment(
-            reward, actor=world.inspector, paid_on=dt.date(2026, 12, 1), payment_reference=" "
+            reward, actor=world.inspector, paid_on=timezone.localdate(), payment_reference=" "
         )
     paid_on = timezone.localdate()
     reward = reward_services.record_reward_payment(
@@ -109,3 +108,45 @@ def test_matching_later_routes_to_the_station_and_reports_the_event(world):
     assert EntityEvent.objects.get().entity == world.pharmacy
     r = services.match_entity(r, actor=world.inspector, entity=None)
     assert EntityEvent.objects.get().withdrawn_at is not None
+
+
+def test_rewards_through_the_api(world):
+    from yaoan.common.testing import UserFactory, api_client_for
+    from yaoan.core.enums import Role
+
+    r = _clue(world)
+    proposer = api_client_for(world.chief)
+    created = proposer.post(
+        f"/api/complaints/{r.pk}/rewards",
+        {
+            "rule_code": "grade3",
+            "penalty_reference": "青市监药罚〔2026〕3号",
+            "fine_amount": "20000",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    reward = created.json()
+    assert (reward["amount"], reward["actions"]) == ("400.00", [])  # not one's own approval
+    own = proposer.post(
+        f"/api/complaints/rewards/{reward['id']}/approve", {}, content_type="application/json"
+    )
+    assert own.status_code == 409
+    second = api_client_for(UserFactory(org_unit=world.section, roles=[Role.SECTION_CHIEF]))
+    approved = second.post(
+        f"/api/complaints/rewards/{reward['id']}/approve", {}, content_type="application/json"
+    )
+    assert approved.json()["status"] == "approved"
+    outsider = api_client_for(world.other_inspector)
+    hidden = outsider.post(
+        f"/api/complaints/rewards/{reward['id']}/pay",
+        {"paid_on": "2026-12-01", "payment_reference": "x"},
+        content_type="application/json",
+    )
+    assert hidden.status_code == 404
+    paid = api_client_for(world.inspector).post(
+        f"/api/complaints/rewards/{reward['id']}/pay",
+        {"paid_on": timezone.localdate().isoformat(), "payment_reference": "财付-1"},
+        content_type="application/json",
+    )
+    assert paid.json()["status"] == "paid"
