@@ -9,9 +9,17 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         # UI composition and data only: what the module does is called, not registered
-        from yaoan.common.panels import NavItem, register_nav
+        from yaoan.common.demo_steps import (
+            DemoHistory,
+            DemoStep,
+            register_demo_history,
+            register_demo_step,
+        )
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.complaints import documents
+        from yaoan.complaints.demo import load_demo, schedule_history
         from yaoan.complaints.models import Complaint
+        from yaoan.complaints.panels import dashboard_panel, entity_panel
         from yaoan.complaints.queries import visible_complaint
         from yaoan.complaints.rules import can_read_complaint, can_reveal_reporter
         from yaoan.core.pii.services import register_revealable
@@ -28,3 +36,7 @@ class ComplaintsConfig(AppConfig):
             get_object=visible_complaint,
             may_reveal=can_reveal_reporter,  # type: ignore[arg-type]
         )
+        register_panel(Panel(17, "dashboard", dashboard_panel))
+        register_panel(Panel(40, "entity_profile", entity_panel))
+        register_demo_history(DemoHistory("complaints", schedule_history))
+        register_demo_step(DemoStep(70, "complaints", load_demo))

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 
+from yaoan.common.demo_steps import DEMO_HISTORIES
 from yaoan.core.demo import clock
 from yaoan.core.models import OrgUnit, User
 from yaoan.draws import demo as draws_demo
@@ -50,6 +51,8 @@ def load_history(history: History) -> None:
             start = plan_day + dt.timedelta(days=3)
         day = timeline.first_workday(start)
         _past_or_now(timeline, day, partial(_open_quarter, history, year, quarter), now)
+    for other in DEMO_HISTORIES:  # the other modules' past, in the same date order
+        other.schedule(timeline.add)
     timeline.run()
     for run in now:
         run()
