@@ -26,7 +26,16 @@ from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.rules import MANAGE_DRAWS
 from yaoan.draws.views import visible_draw
-from yaoan.inspections import amendments, photos, plan_visits, scheduling, services
+from yaoan.inspections import (
+    amendments,
+    escalation,
+    grading,
+    photos,
+    plan_visits,
+    publication,
+    scheduling,
+    services,
+)
 from yaoan.inspections.enums import (
     AmendmentStatus,
     InspectionStatus,
@@ -560,7 +569,7 @@ def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     done = _post_action(
         request,
         form,
-        lambda d: services.escalate_finding(
+        lambda d: escalation.escalate_finding(
             actor=user, finding=finding, targets=d["targets"], summary=d["summary"]
         ),
         _("已移交"),
@@ -585,7 +594,7 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
             raise _deny(request, user)
         chosen = pending.filter(pk__in=row_ids(request.POST.getlist("inspection")))
         try:
-            count = services.publish_results(actor=user, inspections=list(chosen))
+            count = publication.publish_results(actor=user, inspections=list(chosen))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _message_of(exc))
         else:
@@ -620,7 +629,7 @@ def entity_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
         entities_visible_to(user), pk, user=user, action=DENIED, object_type="registry.entity"
     )
     try:
-        grade, _basis = services.recompute_risk_grade(actor=user, entity=entity)
+        grade, _basis = grading.recompute_risk_grade(actor=user, entity=entity)
     except PermissionDenied as exc:
         messages.error(request, _message_of(exc))
     else:
