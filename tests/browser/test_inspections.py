@@ -17,7 +17,7 @@ from tests.browser.helpers import field, sign_in
 from yaoan.common.testing import EntityFactory, OrgUnitFactory, UserFactory, totp_code
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.draws import services as draw_services
-from yaoan.draws.services import DrawSpec
+from yaoan.draws.specs import DrawSpec
 from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionStatus
 from yaoan.inspections.models import Inspection, ItemRecord

@@ -1,4 +1,7 @@
-"""The only writers of core state. Each function is one business action, atomic and audited."""
+"""The only writers of core state. Each function is one business action, atomic and audited.
+This module holds accounts and roles, sign-in, sessions and API tokens; org structure is in
+``org_services``, administrators' help with credentials in ``account_services``, the
+working calendar and deadline rules in ``calendar_services``."""
 
 from __future__ import annotations
 
@@ -16,20 +19,16 @@ from django.utils.translation import gettext as _
 
 from yaoan.core import audit
 from yaoan.core.actors import USERNAME_PREFIX as SYSTEM_USERNAME_PREFIX
-from yaoan.core.deadlines import recompute_provisional
 from yaoan.core.enums import ADMIN_ROLES, ApiTokenScope, CoreError
 from yaoan.core.models import (
     ApiToken,
-    CalendarYearOverride,
-    DeadlineRule,
-    HolidayOverride,
     OrgUnit,
     PasswordHistory,
     RoleAssignment,
     User,
     UserSession,
 )
-from yaoan.core.rules import can_manage_accounts, can_manage_calendar, can_manage_roles
+from yaoan.core.rules import can_manage_accounts, can_manage_roles
 
 USER_AUDIT_FIELDS = ["username", "display_name", "org_unit_id", "is_active", "email"]
 
@@ -403,58 +402,3 @@ def revoke_all_api_tokens(*, actor: User, user: User, reason: str) -> int:
     for token in tokens:
         revoke_api_token(actor=actor, token=token, reason=reason)
     return len(tokens)
-
-
-# --- calendar and deadline rules -------------------------------------------------------
-
-
-@transaction.atomic
-def load_calendar_year(
-    *, actor: User, year: int, source: str, days: Iterable[tuple[dt.date, bool, str]]
-) -> CalendarYearOverride:
-    """Load one year's official holidays and make-up workdays, replacing any earlier load;
-    every deadline counted provisionally is recomputed on the official calendar."""
-    if not can_manage_calendar(actor):
-        raise PermissionDenied(_("只有系统管理员可以载入工作日历。"))
-    days = list(days)
-    for day, _is_workday, _name in days:
-        if day.year != year:
-            raise ValidationError(
-                _("日期 %(day)s 不属于 %(year)s 年") % {"day": day, "year": year}, code="year"
-            )
-    HolidayOverride.objects.filter(date__year=year).delete()
-    HolidayOverride.objects.bulk_create(
-        [HolidayOverride(date=d, is_workday=w, name=n) for d, w, n in days]
-    )
-    year_row, _created = CalendarYearOverride.objects.update_or_create(
-        year=year, defaults={"source": source}
-    )
-    audit.record(
-        "core.calendar.year_loaded",
-        actor=actor,
-        obj=year_row,
-        reason=source,
-        after={"year": year, "days": [[d.isoformat(), w, n] for d, w, n in days]},
-    )
-    recompute_provisional(actor=actor)
-    return year_row
-
-
-@transaction.atomic
-def update_deadline_rule(
-    *, actor: User, rule: DeadlineRule, amount: int, unit: str, reason: str
-) -> None:
-    if not can_manage_calendar(actor):
-        raise PermissionDenied(_("只有系统管理员可以修改期限规则。"))
-    before = audit.snapshot(rule, ["amount", "unit"])
-    rule.amount, rule.unit = amount, unit
-    rule.full_clean()
-    rule.save(update_fields=["amount", "unit"])
-    audit.record(
-        "core.deadline_rule.changed",
-        actor=actor,
-        obj=rule,
-        before=before,
-        after=audit.snapshot(rule, ["amount", "unit"]),
-        reason=reason,
-    )

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
 from yaoan.common.labels import row_names_of
-from yaoan.core import account_services, actors, audit, audit_log, rules, services, totp
+from yaoan.core import (
+    account_services,
+    actors,
+    audit,
+    audit_log,
+    calendar_services,
+    rules,
+    services,
+    totp,
+)
 from yaoan.core.calendar import WorkingCalendar, package_years
 from yaoan.core.forms import (
     AuditSearchForm,
@@ -272,7 +281,7 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CalendarYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.load_calendar_year(
+            calendar_services.load_calendar_year(
                 actor=request.user,
                 year=form.cleaned_data["year"],
                 source=form.cleaned_data["source"],
@@ -307,7 +316,7 @@ def deadline_rule_view(request: AuthenticatedHttpRequest, code: str) -> HttpResp
         request.POST or None, initial={"amount": rule.amount, "unit": rule.unit}
     )
     if request.method == "POST" and form.is_valid():
-        services.update_deadline_rule(
+        calendar_services.update_deadline_rule(
             actor=request.user,
             rule=rule,
             amount=form.cleaned_data["amount"],

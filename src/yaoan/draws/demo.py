@@ -32,6 +32,7 @@ from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws import services
 from yaoan.draws.enums import DrawError, DrawKind, SelectionMode
 from yaoan.draws.models import Draw
+from yaoan.draws.specs import DrawSpec
 from yaoan.registry.enums import EntityStatus, EntityType
 from yaoan.registry.models import Entity
 from yaoan.staff import services as staff_services
@@ -125,9 +126,9 @@ def _inspector_units() -> list[OrgUnit]:
     )
 
 
-def random_draw_spec(year: int, quarter: int) -> services.DrawSpec:
+def random_draw_spec(year: int, quarter: int) -> DrawSpec:
     """A quarter's 双随机 draw of retail pharmacies (10 %), visits through the quarter."""
-    return services.DrawSpec(
+    return DrawSpec(
         title=DRAW_TITLE % {"y": year, "q": quarter},
         kind=DrawKind.RANDOM,
         selection_mode=SelectionMode.RATIO,
@@ -137,9 +138,9 @@ def random_draw_spec(year: int, quarter: int) -> services.DrawSpec:
     )
 
 
-def joint_draw_spec(year: int) -> services.DrawSpec:
+def joint_draw_spec(year: int) -> DrawSpec:
     """The joint draw of vaccination units with the 卫健委 (yaohai 7: about 5 %)."""
-    return services.DrawSpec(
+    return DrawSpec(
         title=JOINT_DRAW_TITLE % {"y": year},
         kind=DrawKind.JOINT,
         partner_unit=OrgUnit.objects.get(code=HEALTH_CODE),
@@ -189,7 +190,7 @@ DRAW_ATTEMPTS = 5
 
 
 def draw_until_feasible(
-    chief: User, spec: services.DrawSpec, then: Callable[[Draw], object] = lambda draw: None
+    chief: User, spec: DrawSpec, then: Callable[[Draw], object] = lambda draw: None
 ) -> Draw:
     """Commit a draw from ``spec`` and run ``then`` on it (the execution, say), each attempt
     in its own savepoint. A draw is random (its seed is secret until execution), and now

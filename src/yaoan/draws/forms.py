@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit
 from yaoan.draws.enums import OPTIONAL_RULES, DrawKind, SelectionMode
-from yaoan.draws.services import MAX_SELECTION_VALUE, default_visit_period
+from yaoan.draws.specs import MAX_SELECTION_VALUE, default_visit_period
 from yaoan.registry.enums import EntityStatus
 from yaoan.registry.filtersets import EntityFilterSet
 from yaoan.registry.models import Entity

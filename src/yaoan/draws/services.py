@@ -1,5 +1,6 @@
 """The only writers of draws: commit, execute, redraw, re-verify (inspector profiles,
-qualifications and conflicts are the staff app's: ``yaoan.staff.services``). Each is one
+qualifications and conflicts are the staff app's: ``yaoan.staff.services``; what the chief
+asks for and its checks are in ``specs``, the frozen pools in ``pools``). Each is one
 transaction with its audit record: a draw is never half-created, and a drawn draw is never
 silently redone.
 
@@ -15,13 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,46 +27,27 @@ from yaoan.analytics.draws import (
     Assignment,
     DrawInputError,
     DrawInputs,
-    PoolEntity,
-    PoolInspector,
     VerifyReport,
     check_feasible,
     commit,
-    derive_key,
     make_inputs,
-    pseudonymous_codes,
     run,
 )
-from yaoan.analytics.draws.inputs import BASIS_POINTS
 from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
-from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.transitions import take
-from yaoan.draws.enums import (
-    MANDATORY_RULES,
-    AvoidanceRule,
-    DrawError,
-    DrawKind,
-    SelectionMode,
-)
+from yaoan.draws.enums import AvoidanceRule, DrawError
 from yaoan.draws.extensions import last_inspectors_provider
 from yaoan.draws.messages import describe_input_error
 from yaoan.draws.models import Draw, DrawAssignment
+from yaoan.draws.pools import _candidates, _frozen_entities, _pairs, _pseudonymise
 from yaoan.draws.queries import check_draw, draws_visible_to
 from yaoan.draws.rules import can_manage_draws, can_read_draws
+from yaoan.draws.specs import DrawSpec, _check_spec, visit_period
 from yaoan.draws.workflow import DRAW
-from yaoan.registry.filtersets import EntityFilterSet
-from yaoan.registry.models import Entity
-from yaoan.registry.queries import entities_visible_to
 from yaoan.staff.models import InspectorConflict
-from yaoan.staff.queries import drawable_profiles
 
-IGNORED_FILTERS = frozenset({"sort", "page"})
-# Draw.selection_value is a PositiveIntegerField: an integer column on PostgreSQL
-MAX_SELECTION_VALUE = 2**31 - 1
-CODE_KEY_PURPOSE = "yaoan.draws.inspector-codes"
-MAX_VISIT_PERIOD_DAYS = 366
 DRAW_AUDIT_FIELDS = [
     "title",
     "kind",
@@ -92,217 +71,9 @@ DRAW_AUDIT_FIELDS = [
 ]
 
 
-@dataclass
-class DrawSpec:
-    """What a section chief asks for; everything else is frozen from the database."""
-
-    title: str
-    kind: str
-    selection_mode: str
-    selection_value: int
-    inspector_units: list[OrgUnit]
-    pool_filters: dict[str, str] = field(default_factory=dict)
-    inspectors_per_entity: int = 2
-    partner_unit: OrgUnit | None = None
-    rules: frozenset[str] = frozenset(AvoidanceRule.values)
-    # the inspection period of the drawn visits; empty: from today to the quarter's end
-    visits_from: dt.date | None = None
-    visits_until: dt.date | None = None
-
-    def __post_init__(self) -> None:
-        # whatever a form, the API or an old draw's flags say, recorded conflicts apply
-        self.rules = frozenset(str(rule) for rule in self.rules) | MANDATORY_RULES
-
-    @classmethod
-    def of(cls, draw: Draw) -> DrawSpec:
-        rules = {
-            AvoidanceRule.GRID: draw.avoid_grid,
-            AvoidanceRule.CONFLICT: draw.avoid_conflict,
-            AvoidanceRule.LAST_INSPECTION: draw.avoid_last_inspection,
-        }
-        return cls(
-            title=draw.title,
-            kind=draw.kind,
-            selection_mode=draw.selection_mode,
-            selection_value=draw.selection_value,
-            inspector_units=list(draw.inspector_units.all()),
-            pool_filters=dict(draw.pool_filters),
-            inspectors_per_entity=draw.inspectors_per_entity,
-            partner_unit=draw.partner_unit,
-            rules=frozenset(str(rule) for rule, on in rules.items() if on),
-            visits_from=draw.visits_from,
-            visits_until=draw.visits_until,
-        )
-
-
 def _require_manager(actor: User) -> None:
     if not can_manage_draws(actor):
         raise PermissionDenied(_("只有股室负责人可以发起、执行或重新抽取。"))
-
-
-def quarter_end(day: dt.date) -> dt.date:
-    last_month = (day.month - 1) // 3 * 3 + 3  # 3, 6, 9 or 12
-    if last_month == 12:
-        return dt.date(day.year, 12, 31)
-    return dt.date(day.year, last_month + 1, 1) - dt.timedelta(days=1)
-
-
-def default_visit_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The rest of the quarter: the period a draw's visits fall in unless the chief sets one."""
-    return today, quarter_end(today)
-
-
-def visit_period(spec: DrawSpec, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The spec's inspection period, defaults filled: not starting in the past, not ending
-    before it starts, at most a year long."""
-    start = spec.visits_from or today
-    end = spec.visits_until or max(quarter_end(start), start)
-    if start < today:
-        raise invalid(
-            "in_the_past",
-            _("检查期限的开始日期（%(d)s）不能早于今天。") % {"d": start.isoformat()},
-            field="visits_from",
-        )
-    if end < start:
-        raise invalid(
-            INVALID,
-            _("检查期限的结束日期（%(e)s）不能早于开始日期（%(s)s）。")
-            % {"e": end.isoformat(), "s": start.isoformat()},
-            field="visits_until",
-        )
-    if (end - start).days > MAX_VISIT_PERIOD_DAYS:
-        raise invalid(INVALID, _("检查期限不能超过一年。"), field="visits_until")
-    return start, end
-
-
-def _check_spec(spec: DrawSpec) -> None:
-    if not spec.title.strip():
-        raise invalid(INVALID, _("请填写抽取名称。"), field="title")
-    if not spec.inspector_units:
-        raise invalid(INVALID, _("请选择检查人员来源单位。"), field="inspector_units")
-    if spec.kind == DrawKind.JOINT:
-        unit = spec.partner_unit
-        if unit is None or unit.kind != OrgUnitKind.MEMBER_DEPARTMENT:
-            raise invalid(
-                INVALID,
-                _("联合抽查须选择一个成员单位（如卫健委）。"),
-                field="partner_unit",
-            )
-    elif spec.partner_unit is not None:
-        raise invalid(INVALID, _("只有联合抽查才选择成员单位。"), field="partner_unit")
-    _check_selection(spec)
-
-
-def _check_selection(spec: DrawSpec) -> None:
-    """Before the draw row is written: a value its column cannot hold is a clear refusal,
-    not a database error."""
-    value = spec.selection_value
-    if spec.selection_mode == SelectionMode.RATIO and not 1 <= value <= BASIS_POINTS:
-        raise invalid(INVALID, _("抽取比例须在 0.01% 到 100% 之间。"), field="selection_value")
-    if not 1 <= value <= MAX_SELECTION_VALUE:
-        raise invalid(
-            INVALID,
-            _("抽取数量须在 1 到 %(max)d 之间。") % {"max": MAX_SELECTION_VALUE},
-            field="selection_value",
-        )
-
-
-# --- freezing the pools -----------------------------------------------------------------------
-
-
-def pool_queryset(actor: User, filters: Mapping[str, str]) -> QuerySet[Entity]:
-    """The entity pool: the registry's own FilterSet over what the actor may see."""
-    params = {k: v for k, v in filters.items() if k not in IGNORED_FILTERS and v not in ("", None)}
-    filterset = EntityFilterSet(params, queryset=entities_visible_to(actor))
-    if not filterset.is_valid():
-        fields = filterset.form.fields
-        messages = "；".join(
-            f"{fields[name].label if name in fields else name}：{' '.join(errs)}"
-            for name, errs in filterset.errors.items()
-        )
-        raise invalid(INVALID, _("筛选条件无效：%(errors)s") % {"errors": messages})
-    qs: QuerySet[Entity] = filterset.qs
-    return qs
-
-
-def _frozen_entities(actor: User, filters: Mapping[str, str]) -> tuple[list[PoolEntity], set[int]]:
-    rows = pool_queryset(actor, filters).values_list(
-        "id", "uscc", "name", "subdistrict__code", "subdistrict__station_id"
-    )
-    entities, stations = [], set()
-    for pk, uscc, name, grid, station in rows.order_by():
-        entities.append(PoolEntity(key=uscc, id=pk, name=name, grid=grid))
-        stations.add(station)
-    return entities, stations
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """An inspector of the pool as the database knows them, before they get a code."""
-
-    user_id: int
-    badge_number: str
-    unit: str
-    avoid_grids: tuple[str, ...]
-
-
-def _candidates(spec: DrawSpec) -> list[_Candidate]:
-    """The inspectors of the chosen units with a profile, leaving out anyone whose
-    执法证 has lapsed today (the staff app's rule: ``staff.queries.drawable_profiles``)."""
-    units = {u.pk for u in spec.inspector_units}
-    if spec.partner_unit is not None:
-        units.add(spec.partner_unit.pk)
-    candidates = []
-    for profile in drawable_profiles(units, timezone.localdate()):
-        grids = {s.code for s in profile.posted_subdistricts.all()}
-        if profile.home_subdistrict is not None:
-            grids.add(profile.home_subdistrict.code)
-        unit = profile.user.org_unit
-        candidates.append(
-            _Candidate(
-                profile.user_id,
-                profile.badge_number,
-                unit.code if unit else "",
-                tuple(sorted(grids)),
-            )
-        )
-    return candidates
-
-
-def _code_key() -> bytes:
-    return derive_key(settings.SECRET_KEY.encode("utf-8"), CODE_KEY_PURPOSE)
-
-
-def _pseudonymise(
-    draw_id: int, candidates: list[_Candidate]
-) -> tuple[list[PoolInspector], dict[str, int], dict[str, str]]:
-    """The pool under this draw's codes, code → user id (kept, never published) and
-    code → badge number (for the chief's messages only)."""
-    salt = f"draw:{draw_id}:{secrets.token_hex(16)}"
-    codes = pseudonymous_codes(_code_key(), salt, [c.user_id for c in candidates])
-    inspectors = [PoolInspector(codes[c.user_id], c.unit, c.avoid_grids) for c in candidates]
-    refs = {codes[c.user_id]: c.user_id for c in candidates}
-    badges = {codes[c.user_id]: c.badge_number for c in candidates}
-    return inspectors, refs, badges
-
-
-def _pairs(
-    spec: DrawSpec, refs: Mapping[str, int], entities: list[PoolEntity]
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Conflicts (always: avoiding them is mandatory) and, when that rule is on, last
-    inspectors, as (code, entity key) pairs."""
-    codes = {uid: code for code, uid in refs.items()}
-    keys = {e.id: e.key for e in entities}
-    rows = InspectorConflict.objects.filter(
-        is_removed=False, inspector_id__in=list(codes)
-    ).values_list("inspector_id", "entity_id")
-    conflicts = [(codes[u], keys[e]) for u, e in rows if e in keys]
-    last: list[tuple[str, str]] = []
-    provider = last_inspectors_provider()
-    if AvoidanceRule.LAST_INSPECTION in spec.rules and provider is not None:
-        for entity_id, user_ids in provider(list(keys)).items():
-            last.extend((codes[u], keys[entity_id]) for u in user_ids if u in codes)
-    return conflicts, last
 
 
 # --- draws ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from yaoan.draws.messages import describe_problem
 from yaoan.draws.models import Draw
 from yaoan.draws.queries import LIST_DEFERRED, assignment_rows, draws_visible_to, stored_report
 from yaoan.draws.rules import MANAGE_DRAWS, READ_DRAWS, can_manage_draws
+from yaoan.draws.specs import DrawSpec
 from yaoan.draws.workflow import DRAW
 
 PAGE_SIZE = 50
@@ -78,7 +79,7 @@ def draw_create_view(request: HttpRequest) -> HttpResponse:
     filterset = pool_filterset(request.POST if posted else None)
     if posted and form.is_valid() and filterset.form.is_valid():
         data = form.cleaned_data
-        spec = services.DrawSpec(
+        spec = DrawSpec(
             title=data["title"],
             kind=data["kind"],
             selection_mode=data["selection_mode"],

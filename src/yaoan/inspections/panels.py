@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.analytics.inspection_risk import grade_from_history
-from yaoan.inspections import services
 from yaoan.inspections.enums import RectificationStatus
+from yaoan.inspections.grading import GRADING_RULE, inspection_history
 from yaoan.inspections.models import Finding, RectificationOrder
 from yaoan.inspections.queries import (
     due_today_for,
@@ -66,8 +66,8 @@ def entity_panel(request: HttpRequest, entity: Any) -> str | None:
     if not can_read_inspections(user):
         return None
     today = timezone.localdate()
-    history = services.inspection_history(entity, today, services.GRADING_RULE)
-    grading = grade_from_history(history, services.GRADING_RULE)
+    history = inspection_history(entity, today, GRADING_RULE)
+    grading = grade_from_history(history, GRADING_RULE)
     return render_to_string(
         "inspections/_entity_panel.html",
         {
@@ -92,7 +92,7 @@ def entity_panel(request: HttpRequest, entity: Any) -> str | None:
             "history": history,
             "grading": grading,
             "basis_label": BASIS_LABELS[grading.basis],
-            "rule": services.GRADING_RULE,
+            "rule": GRADING_RULE,
             "can_schedule": can_inspect(user) or can_supervise_inspections(user),
             "can_recompute": can_supervise_inspections(user),
         },

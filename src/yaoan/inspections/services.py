@@ -1,33 +1,35 @@
 """The only writers of inspections: one function per business action, each atomic and
-audited. Pages, the API and commands call these; scheduling.py, plan_visits.py and
-amendments.py hold the scheduling and correction services."""
+audited. This module holds the inspection on site: starting it, the autosaved draft, the
+submission with a second inspector's confirmation (or the back-entry of a paper record),
+and what the submission opens (the rectification order and the publication deadline).
+Pages, the API and commands call these; scheduling.py and plan_visits.py hold scheduling,
+amendments.py the corrections after submission, rectification.py the order's follow-up,
+escalation.py the findings handed on, publication.py 一公开 and grading.py the risk
+grade."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yaoan.analytics.inspection_risk import GradingRule, InspectionHistory, grade_from_history
-from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, REASON_REQUIRED, invalid
+from yaoan.common.errors import INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
-from yaoan.core.deadlines import meet_deadlines, open_deadline
-from yaoan.core.models import Attachment, Deadline, User
+from yaoan.core.deadlines import open_deadline
+from yaoan.core.models import Deadline, User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.rules import data_scope
 from yaoan.core.transitions import require_transition, take
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
-    EscalationTarget,
     InspectionError,
     InspectionResult,
     InspectionStatus,
@@ -41,27 +43,16 @@ from yaoan.inspections.models import (
     ItemRecord,
     RectificationOrder,
 )
-from yaoan.inspections.queries import overdue_rectifications, with_due
-from yaoan.inspections.rules import (
-    can_inspect,
-    can_supervise_inspections,
-)
+from yaoan.inspections.rules import can_inspect
 from yaoan.inspections.workflow import (
     INSPECTION,
     PUBLICATION_RULE,
     RECTIFICATION_RULE,
 )
-from yaoan.intake.enums import IntakeKind, IntakeStatus, Urgency
-from yaoan.intake.models import IntakeItem
-from yaoan.intake.queries import items_from_source
-from yaoan.intake.services import submit_intake
-from yaoan.registry import services as registry_services
-from yaoan.registry.enums import RatingKind
 from yaoan.registry.models import Entity
 
 INSPECTION_PREFIX = "药检记"
 RECTIFICATION_PREFIX = "责改通"
-GRADING_RULE = GradingRule()
 
 
 def _require_scope(actor: User, entity: Entity) -> None:
@@ -400,146 +391,3 @@ def _open_order_deadline(
         url=order.get_absolute_url(),
         due_on=due_on,
     )
-
-
-# --- rectification -------------------------------------------------------------------------
-
-
-# --- escalation and publication ------------------------------------------------------------
-
-
-# an escalation target is the kind of intake item it becomes
-ESCALATION_KINDS = {EscalationTarget.CLUE: IntakeKind.CLUE, EscalationTarget.RISK: IntakeKind.RISK}
-FINDING_SOURCE = ("inspections", "finding")
-
-
-def _finding_evidence(finding: Finding) -> list[Attachment]:
-    """The photos of the finding's checklist item (all the visit's photos for a finding
-    recorded without an item)."""
-    photos = finding.inspection.photos.filter(attachment__deleted_at__isnull=True)
-    if finding.item_id is not None:
-        photos = photos.filter(item_id=finding.item_id)
-    return [p.attachment for p in photos.select_related("attachment")]
-
-
-@transaction.atomic
-def escalate_finding(
-    *, actor: User, finding: Finding, targets: Sequence[str], summary: str
-) -> list[IntakeItem]:
-    """Hand a serious finding on, in one step, as a case clue and/or a candidate risk:
-    one intake item per target, with the photos of the item as evidence."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以移交问题"))
-    _require_scope(actor, finding.inspection.entity)
-    if not targets or any(t not in EscalationTarget.values for t in targets):
-        raise invalid(INVALID, _("请选择移交去向"), field="targets")
-    if not summary.strip():
-        raise invalid(INVALID, _("请填写移交说明"), field="summary")
-    if finding.inspection.status != InspectionStatus.SUBMITTED:
-        raise invalid(ILLEGAL_TRANSITION, _("检查提交后才能移交问题"))
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)  # one at a time
-    inspection = finding.inspection
-    handed_on = items_from_source(*FINDING_SOURCE, str(finding.pk))
-    done = set(handed_on.exclude(status=IntakeStatus.REJECTED).values_list("kind", flat=True))
-    todo = [ESCALATION_KINDS[EscalationTarget(t)] for t in dict.fromkeys(targets)]
-    if all(kind in done for kind in todo):
-        raise invalid(INVALID, _("该问题已移交过所选去向"), field="targets")
-    evidence = _finding_evidence(finding)
-    created = [
-        submit_intake(
-            actor=actor,
-            kind=kind,
-            source_app=FINDING_SOURCE[0],
-            source_kind=FINDING_SOURCE[1],
-            source_id=finding.pk,
-            source_label=f"{inspection.number} {finding.description[:60]}",
-            source_url=inspection.get_absolute_url(),
-            entity=inspection.entity,
-            summary=summary.strip(),
-            urgency=Urgency.URGENT if finding.severity == Severity.CRITICAL else Urgency.NORMAL,
-            evidence=evidence,
-            org_unit=inspection.station,
-        )
-        for kind in todo
-        if kind not in done
-    ]
-    Finding.objects.filter(pk=finding.pk).update(escalated=True)
-    audit.record(
-        "inspections.finding.escalated",
-        actor=actor,
-        obj=inspection,
-        after={"finding": finding.pk, "targets": [i.kind for i in created]},
-        reason=summary.strip(),
-    )
-    return created
-
-
-@transaction.atomic
-def publish_results(*, actor: User, inspections: Iterable[Inspection]) -> int:
-    """Publish random-inspection results on the portal (一公开); returns how many."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以公示抽查结果"))
-    now = timezone.now()
-    published = 0
-    for inspection in inspections:
-        _require_scope(actor, inspection.entity)
-        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-        if locked.kind not in PUBLISHED_KINDS or locked.status != InspectionStatus.SUBMITTED:
-            raise ValidationError(_("只能公示已提交的双随机抽查结果：%(n)s") % {"n": locked})
-        if locked.published_at:
-            continue
-        locked.published_at = now
-        locked.save(update_fields=["published_at", "updated_at"])
-        meet_deadlines(locked, [PUBLICATION_RULE], actor=actor)
-        audit.record(
-            "inspections.result.published",
-            actor=actor,
-            obj=locked,
-            after={"published_at": now.isoformat(), "due": str(locked.publication_due)},
-        )
-        published += 1
-    return published
-
-
-# --- risk grade ----------------------------------------------------------------------------
-
-
-def inspection_history(entity: Entity, today: dt.date, rule: GradingRule) -> InspectionHistory:
-    since = today - dt.timedelta(days=rule.window_months * 365 // 12)
-    submitted = Inspection.objects.filter(
-        entity=entity, status=InspectionStatus.SUBMITTED, submitted_at__date__gte=since
-    )
-    counts = Finding.objects.filter(inspection__in=submitted).aggregate(
-        critical=Count("pk", filter=Q(severity=Severity.CRITICAL)),
-        major=Count("pk", filter=Q(severity=Severity.MAJOR)),
-        minor=Count("pk", filter=Q(severity=Severity.MINOR)),
-    )
-    orders = RectificationOrder.objects.filter(entity=entity, issued_on__gte=since)
-    return InspectionHistory(
-        inspections=submitted.count(),
-        critical=counts["critical"],
-        major=counts["major"],
-        minor=counts["minor"],
-        overdue_orders=overdue_rectifications(with_due(orders, RECTIFICATION_RULE), today).count(),
-        failed_rounds=sum(o.rounds - 1 for o in orders),
-    )
-
-
-@transaction.atomic
-def recompute_risk_grade(*, actor: User, entity: Entity) -> tuple[str | None, str]:
-    """Apply the inspection-history rule; returns (new grade or None, the rule's basis)."""
-    if not can_supervise_inspections(actor):
-        raise PermissionDenied(_("只有股室负责人可以重新评定风险等级"))
-    _require_scope(actor, entity)
-    history = inspection_history(entity, timezone.localdate(), GRADING_RULE)
-    grading = grade_from_history(history, GRADING_RULE)
-    if grading.grade is not None and grading.grade != entity.risk_grade:
-        registry_services.set_rating(
-            actor=actor,
-            entity=entity,
-            kind=RatingKind.RISK,
-            value=grading.grade,
-            reason=_("按检查记录重新评定（%(b)s）") % {"b": grading.basis},
-            source="inspections",
-        )
-    return grading.grade, grading.basis

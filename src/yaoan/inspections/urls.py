@@ -1,18 +1,28 @@
 from django.urls import path
 
-from yaoan.inspections import views, views_documents, views_rectification
+from yaoan.inspections import (
+    views,
+    views_documents,
+    views_record,
+    views_rectification,
+    views_scheduling,
+)
 
 app_name = "inspections"
 
 urlpatterns = [
     path("", views.inspection_list_view, name="inspection_list"),
-    path("new/", views.inspection_create_view, name="inspection_create"),
-    path("from-plan/", views.from_plan_view, name="from_plan"),
-    path("draws/<int:pk>/execute/", views.draw_execute_view, name="draw_execute"),
+    path("new/", views_scheduling.inspection_create_view, name="inspection_create"),
+    path("from-plan/", views_scheduling.from_plan_view, name="from_plan"),
+    path("draws/<int:pk>/execute/", views_scheduling.draw_execute_view, name="draw_execute"),
     path("<int:pk>/", views.inspection_detail_view, name="inspection_detail"),
-    path("<int:pk>/record/", views.inspection_record_view, name="inspection_record"),
-    path("<int:pk>/draft/", views.inspection_draft_view, name="inspection_draft"),
-    path("<int:pk>/photos/", views.inspection_photo_upload_view, name="inspection_photo_upload"),
+    path("<int:pk>/record/", views_record.inspection_record_view, name="inspection_record"),
+    path("<int:pk>/draft/", views_record.inspection_draft_view, name="inspection_draft"),
+    path(
+        "<int:pk>/photos/",
+        views_record.inspection_photo_upload_view,
+        name="inspection_photo_upload",
+    ),
     path("<int:pk>/cancel/", views.inspection_cancel_view, name="inspection_cancel"),
     path("<int:pk>/amend/", views.inspection_amend_view, name="inspection_amend"),
     path("amendments/<int:pk>/decide/", views.amendment_decide_view, name="amendment_decide"),

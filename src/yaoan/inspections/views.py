@@ -1,8 +1,9 @@
-"""Inspection pages: the list with today's work, scheduling, the checklist on a phone
-(autosaved, offline-tolerant), photos, submission with a second inspector's confirmation,
-amendments, publication of random-inspection results, and the checklists themselves
-(rectification follow-up is in ``views_rectification``). Every queryset is scoped to the
-user's grid (S9)."""
+"""Inspection pages: the list with today's work, an inspection's page, what follows the
+submission (cancel, amendments, escalation), publication of random-inspection results, and
+the checklists themselves; the access helpers the other inspection pages share. Scheduling
+is in ``views_scheduling``, the checklist on a phone (autosaved, offline-tolerant, photos,
+submission with a second inspector's confirmation) in ``views_record``, rectification
+follow-up in ``views_rectification``. Every queryset is scoped to the user's grid (S9)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,29 +21,15 @@ from django.views.decorators.http import require_POST
 
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal, visible_or_404
-from yaoan.core.attachments import read_upload, upload_limit
-from yaoan.core.enums import AttachmentLimit
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
-from yaoan.draws.rules import MANAGE_DRAWS
-from yaoan.draws.views import visible_draw
-from yaoan.inspections import amendments, photos, plan_visits, scheduling, services
-from yaoan.inspections.enums import (
-    AmendmentStatus,
-    InspectionStatus,
-    Severity,
-)
+from yaoan.inspections import amendments, escalation, grading, photos, publication, scheduling
+from yaoan.inspections.enums import AmendmentStatus, InspectionStatus, Severity
 from yaoan.inspections.forms import (
     AmendForm,
     EscalateForm,
-    FromPlanForm,
     InspectionFilterForm,
-    PhotoForm,
     ReasonForm,
-    RecordForm,
-    ScheduleForm,
-    SubmitForm,
-    row_id,
     row_ids,
 )
 from yaoan.inspections.models import (
@@ -53,22 +40,14 @@ from yaoan.inspections.models import (
     RectificationOrder,
 )
 from yaoan.inspections.queries import (
-    active_inspectors,
     due_today_for,
     inspections_visible_to,
     rectifications_visible_to,
     unpublished_results,
 )
-from yaoan.inspections.rules import (
-    JOINABLE_UNIT_KINDS,
-    READ_INSPECTIONS,
-    can_inspect,
-    can_schedule_inspections,
-    can_supervise_inspections,
-)
+from yaoan.inspections.rules import READ_INSPECTIONS, can_inspect, can_supervise_inspections
 from yaoan.inspections.workflow import INSPECTION
 from yaoan.intake.models import IntakeItem
-from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
@@ -109,7 +88,7 @@ def _message_of(exc: ValidationError | PermissionDenied) -> str:
     return "；".join(exc.messages)
 
 
-# --- list and scheduling -------------------------------------------------------------------
+# --- list ---------------------------------------------------------------------------------
 
 
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
@@ -140,111 +119,6 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
             "can_supervise": can_supervise_inspections(user),
             "querystring": request.GET.urlencode(),
         },
-    )
-
-
-def _schedulable_inspectors(entity: Entity) -> QuerySet[User]:
-    """Inspectors of the entity's station and of district-wide units."""
-    return (
-        active_inspectors()
-        .filter(Q(org_unit=entity.subdistrict.station) | Q(org_unit__kind__in=JOINABLE_UNIT_KINDS))
-        .select_related("org_unit")
-        .order_by("org_unit__code", "username")
-    )
-
-
-def inspection_create_view(request: HttpRequest) -> HttpResponse:
-    user = allowed_user(request, READ_INSPECTIONS)
-    if not can_schedule_inspections(user):
-        raise _deny(request, user)
-    entity_id = request.GET.get("entity") or request.POST.get("entity")
-    entity = (
-        entities_visible_to(user)
-        .select_related("subdistrict__station")
-        .filter(pk=row_id(entity_id) or 0)
-        .first()
-    )
-    if entity is None:
-        messages.error(request, _("请先在监管对象页面选择要检查的对象"))
-        return redirect("registry:entity_list")
-    form = ScheduleForm(request.POST or None, inspectors=_schedulable_inspectors(entity))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            inspection = scheduling.schedule_inspection(
-                actor=user,
-                entity=entity,
-                kind=data["kind"],
-                scheduled_for=data["scheduled_for"],
-                inspectors=list(data["inspectors"]),
-                reason=data["reason"],
-                campaign=data["campaign"],
-                joint_department=data["joint_department"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("已安排检查：%(e)s") % {"e": entity.name})
-            return redirect(inspection)
-    return render(request, "inspections/inspection_create.html", {"form": form, "entity": entity})
-
-
-@require_POST
-def draw_execute_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """执行抽取 on the draw's page: publish the result and schedule the drawn visits."""
-    user = allowed_user(request, MANAGE_DRAWS)
-    draw = visible_draw(user, pk)
-    try:
-        draw = scheduling.execute_draw(actor=user, draw=draw)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("已抽取并公布种子和结果，已安排 %(n)d 次检查。") % {"n": draw.inspections.count()},
-        )
-    return redirect(draw)
-
-
-def from_plan_view(request: HttpRequest) -> HttpResponse:
-    """The chief turns a station's quarter of the approved annual plan into inspections."""
-    user = allowed_user(request, READ_INSPECTIONS)
-    if not can_supervise_inspections(user):
-        raise _deny(request, user)
-    form = FromPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            done = plan_visits.schedule_from_plan(
-                actor=user,
-                year=data["year"],
-                quarter=data["quarter"],
-                station=data["station"],
-                joint_department=data["joint_department"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(
-                request,
-                _("已按年度重点检查清单安排 %(n)d 次检查（%(s)s，第%(q)d季度）")
-                % {"n": done.scheduled, "s": data["station"].name, "q": data["quarter"]},
-            )
-            if done.skipped:
-                messages.warning(
-                    request,
-                    _("以下对象已删除或已注销，未安排检查，请在年度清单中调整：%(names)s")
-                    % {"names": "、".join(done.skipped)},
-                )
-            return redirect("inspections:inspection_list")
-    return render(
-        request,
-        "inspections/confirm_form.html",
-        {"form": form, "title": _("按年度清单安排检查"), "subject": "", "back": None},
     )
 
 
@@ -321,139 +195,6 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "serious": Severity.CRITICAL,
         },
     )
-
-
-# --- on site -------------------------------------------------------------------------------
-
-
-def _record_forms(
-    request: HttpRequest, inspection: Inspection
-) -> tuple[RecordForm, SubmitForm, PhotoForm]:
-    records = {r.item_id: r for r in inspection.records.all()}
-    data = request.POST if request.method == "POST" else None
-    team = User.objects.filter(pk__in=inspection.team.values("inspector_id"))
-    return (
-        RecordForm(data, inspection=inspection, records=records),
-        SubmitForm(data, team=team.exclude(pk=request.user.pk or 0)),
-        PhotoForm(checklist=inspection.checklist),
-    )
-
-
-def _save_from(form: RecordForm, user: User, inspection: Inspection, posted: Any) -> Inspection:
-    """Save what was posted. The autosave posts only the fields changed on this phone, so
-    two inspectors filling in parts of one checklist do not overwrite each other."""
-    data = form.cleaned_data
-    location = services.parse_location(data["lat"], data["lon"], data["acc"])
-    return services.save_draft(
-        actor=user,
-        inspection=inspection,
-        records=form.records(),
-        summary=data["summary"] if "summary" in posted else None,
-        location=location,
-    )
-
-
-def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = allowed_user(request, READ_INSPECTIONS)
-    inspection = visible_inspection(user, pk)
-    if inspection.status == InspectionStatus.SUBMITTED:
-        return redirect(inspection)
-    form, submit_form, photo_form = _record_forms(request, inspection)
-    if request.method == "POST" and form.is_valid() and submit_form.is_valid():
-        try:
-            inspection = _save_from(form, user, inspection, request.POST)
-            if "submit" in request.POST:
-                services.submit_inspection(
-                    actor=user,
-                    inspection=inspection,
-                    co_inspector=submit_form.cleaned_data["co_inspector"],
-                    co_code=submit_form.cleaned_data["co_code"],
-                )
-                messages.success(request, _("检查记录已提交"))
-                return redirect(inspection)
-            messages.success(request, _("已保存"))
-            return redirect("inspections:inspection_record", pk=inspection.pk)
-        except ValidationError as exc:
-            add_service_errors(submit_form if "submit" in request.POST else form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, _message_of(exc))
-    inspection.refresh_from_db()
-    return render(
-        request,
-        "inspections/inspection_record.html",
-        {
-            "inspection": inspection,
-            "form": form,
-            "submit_form": submit_form,
-            "photo_form": photo_form,
-            "photos": list(photos.photos_of(inspection)),
-            "missing": len(services.missing_items(inspection)),
-        },
-    )
-
-
-@require_POST
-def inspection_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The page's autosave: the same fields as the form, answered as JSON."""
-    user = allowed_user(request, READ_INSPECTIONS)
-    inspection = visible_inspection(user, pk)
-    form, _submit, _photo = _record_forms(request, inspection)
-    if not form.is_valid():
-        return JsonResponse({"ok": False, "error": _("填写内容无效")}, status=422)
-    try:
-        inspection = _save_from(form, user, inspection, request.POST)
-    except (ValidationError, PermissionDenied) as exc:
-        return JsonResponse({"ok": False, "error": _message_of(exc)}, status=409)
-    return JsonResponse(
-        {
-            "ok": True,
-            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-            "missing": len(services.missing_items(inspection)),
-        }
-    )
-
-
-def _megabytes(policy: str) -> int:
-    return upload_limit(policy) // (1024 * 1024)
-
-
-@require_POST
-def inspection_photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = allowed_user(request, READ_INSPECTIONS)
-    inspection = visible_inspection(user, pk)
-    form = PhotoForm(request.POST, request.FILES, checklist=inspection.checklist)
-    if not form.is_valid():
-        messages.error(request, _("请选择要上传的照片"))
-        return redirect("inspections:inspection_record", pk=pk)
-    upload = form.cleaned_data["photo"]
-    item_id = form.cleaned_data["item"]
-    try:
-        photos.add_photo(
-            actor=user,
-            inspection=inspection,
-            content=read_upload(upload, photos.PHOTO_POLICY),  # size checked before reading
-            name=upload.name,
-            item=inspection.checklist.items.filter(pk=item_id).first() if item_id else None,
-            caption=form.cleaned_data["caption"],
-        )
-    except ValidationError as exc:
-        if exc.code == AttachmentLimit.TOO_LARGE:  # S22
-            return render(
-                request,
-                "inspections/upload_refused.html",
-                {
-                    "inspection": inspection,
-                    "name": upload.name,
-                    "mb": _megabytes(photos.PHOTO_POLICY),
-                },
-                status=413,
-            )
-        messages.error(request, _message_of(exc))
-    except PermissionDenied as exc:
-        messages.error(request, _message_of(exc))
-    else:
-        messages.success(request, _("照片已上传"))
-    return redirect("inspections:inspection_record", pk=pk)
 
 
 # --- after submission ----------------------------------------------------------------------
@@ -560,7 +301,7 @@ def finding_escalate_view(request: HttpRequest, pk: int) -> HttpResponse:
     done = _post_action(
         request,
         form,
-        lambda d: services.escalate_finding(
+        lambda d: escalation.escalate_finding(
             actor=user, finding=finding, targets=d["targets"], summary=d["summary"]
         ),
         _("已移交"),
@@ -585,7 +326,7 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
             raise _deny(request, user)
         chosen = pending.filter(pk__in=row_ids(request.POST.getlist("inspection")))
         try:
-            count = services.publish_results(actor=user, inspections=list(chosen))
+            count = publication.publish_results(actor=user, inspections=list(chosen))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _message_of(exc))
         else:
@@ -620,7 +361,7 @@ def entity_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
         entities_visible_to(user), pk, user=user, action=DENIED, object_type="registry.entity"
     )
     try:
-        grade, _basis = services.recompute_risk_grade(actor=user, entity=entity)
+        grade, _basis = grading.recompute_risk_grade(actor=user, entity=entity)
     except PermissionDenied as exc:
         messages.error(request, _message_of(exc))
     else:

@@ -1,4 +1,6 @@
-"""The only writers of plans state: atomic, permission-checked, audited.
+"""The only writers of plans state: atomic, permission-checked, audited. This module holds
+the plan's generation (the plan ``computation`` gives, written) and its workflow; the rules
+are in ``rule_services``, the changes to a plan's items in ``item_services``.
 
 Every writer takes the acting user: a person, or a system actor (``core.actors``: the
 ``yaoan plan`` command runs as "plan-command", the demo loader as "demo") that holds the
@@ -8,7 +10,7 @@ person's act.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,15 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yaoan.analytics.planning import (
-    EntityRecord,
-    FrequencyRuleSpec,
-    KeyListOutcome,
-    PlannedItem,
-    Reason,
-    build_plan,
-    select_joint,
-)
+from yaoan.analytics.planning import PlannedItem, Reason
 from yaoan.common.errors import (
     APPROVER_IS_SUBMITTER,
     ILLEGAL_TRANSITION,
@@ -38,23 +32,16 @@ from yaoan.core.enums import NotificationKind, Role
 from yaoan.core.models import User
 from yaoan.core.numbering import next_document_number
 from yaoan.core.transitions import Notice, take
-from yaoan.plans import keylist
+from yaoan.plans.computation import compute_plan
 from yaoan.plans.enums import (
     OPEN_STATUSES,
-    KeyListCode,
     PlanAction,
     PlanError,
     PlanLock,
     PlanStatus,
 )
-from yaoan.plans.models import (
-    AnnualPlan,
-    FrequencyRule,
-    KeyListRule,
-    PlanItem,
-    PlanItemChange,
-)
-from yaoan.plans.queries import document_prefix, key_list_share
+from yaoan.plans.models import AnnualPlan, PlanItem, PlanItemChange
+from yaoan.plans.queries import document_prefix
 from yaoan.plans.rules import authored_plan, can_manage_plans, is_plan_approver, plan_approver_role
 from yaoan.plans.workflow import PLAN
 
@@ -88,87 +75,6 @@ def _check_year(year: int) -> None:
 
 
 # --- generation -------------------------------------------------------------------------------
-
-
-def _frequency_specs(rules: Sequence[FrequencyRule]) -> list[FrequencyRuleSpec]:
-    return [
-        FrequencyRuleSpec(
-            rule_id=r.pk,
-            entity_type=r.entity_type,
-            risk_grade=r.risk_grade,
-            credit_class=r.credit_class,
-            min_visits=r.min_visits,
-            label=_("频次规则（%(c)s）：每年至少%(n)s次")
-            % {"c": r.condition_label, "n": r.min_visits},
-        )
-        for r in rules
-    ]
-
-
-def _entity_records() -> dict[int, EntityRecord]:
-    rows = (
-        keylist.live_entities()
-        .order_by()
-        .values_list("id", "entity_type", "subdistrict__station_id", "risk_grade", "credit_class")
-    )
-    return {
-        r[0]: EntityRecord(r[0], r[1], r[2], r[3], r[4]) for r in rows.iterator(chunk_size=5000)
-    }
-
-
-def _rule_outcome(
-    rule: KeyListRule, year: int, records: Mapping[int, EntityRecord]
-) -> tuple[KeyListOutcome | None, frozenset[int]]:
-    """The entities a rule selects (only live ones), and for the joint rule its choice."""
-    label = rule.label
-    if rule.code in keylist.BUILTIN_SELECTORS:
-        selected = keylist.select(rule, year).order_by()
-        if rule.code == KeyListCode.VACCINE_JOINT:
-            candidates = selected.values_list("pk", "risk_grade")
-            chosen = select_joint(candidates, share=key_list_share(rule), year=year)
-            return KeyListOutcome(
-                rule.code, rule.min_visits, dict.fromkeys(chosen, label)
-            ), frozenset(chosen)
-        ids = selected.values_list("pk", flat=True)
-        return KeyListOutcome(rule.code, rule.min_visits, dict.fromkeys(ids, label)), frozenset()
-    source = keylist.external_source(rule.code, rule.parameters)
-    if source is None:
-        return None, frozenset()
-    hits = {
-        int(pk): f"{label}：{text}" if text else label
-        for pk, text in source(year).items()
-        if int(pk) in records
-    }
-    return KeyListOutcome(rule.code, rule.min_visits, hits), frozenset()
-
-
-def _rules_snapshot(
-    frequency: Sequence[FrequencyRule], key_rules: Sequence[KeyListRule], entities: int
-) -> dict[str, Any]:
-    return {
-        "entities": entities,
-        "frequency": [
-            {
-                "id": r.pk,
-                "entity_type": r.entity_type,
-                "risk_grade": r.risk_grade,
-                "credit_class": r.credit_class,
-                "min_visits": r.min_visits,
-            }
-            for r in frequency
-        ],
-        "key_list": [
-            {
-                "code": r.code,
-                "label": r.label,
-                "enabled": r.enabled,
-                "min_visits": r.min_visits,
-                "parameters": r.parameters,
-                "connected": keylist.is_connected(r.code),
-            }
-            for r in key_rules
-        ],
-    }
 
 
 ITEM_COLUMNS = (
@@ -234,24 +140,6 @@ def _insert_items(plan: AnnualPlan, planned: Sequence[PlannedItem]) -> None:
 def codes_text(codes: Any) -> str:
     unique = list(dict.fromkeys(codes))
     return f",{','.join(unique)}," if unique else ""
-
-
-def compute_plan(year: int) -> tuple[list[PlannedItem], dict[str, Any]]:
-    """The plan the current rules and registry give for ``year``, without writing it."""
-    frequency = list(FrequencyRule.objects.all())
-    key_rules = list(KeyListRule.objects.all())
-    records = _entity_records()
-    outcomes: list[KeyListOutcome] = []
-    joint_ids: frozenset[int] = frozenset()
-    for rule in key_rules:
-        if not rule.enabled:
-            continue
-        outcome, chosen = _rule_outcome(rule, year, records)
-        if outcome is not None:
-            outcomes.append(outcome)
-            joint_ids |= chosen
-    planned = build_plan(records.values(), _frequency_specs(frequency), outcomes, joint_ids)
-    return planned, _rules_snapshot(frequency, key_rules, len(records))
 
 
 def _next_version(year: int) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yaoan.plans import views
+from yaoan.plans import views, views_rules
 
 app_name = "plans"
 
@@ -8,16 +8,26 @@ urlpatterns = [
     path("", views.plan_list_view, name="plan_list"),
     path("generate/", views.plan_generate_view, name="plan_generate"),
     path("coverage/", views.coverage_view, name="coverage"),
-    path("rules/frequency/", views.frequency_rules_view, name="frequency_rules"),
-    path("rules/frequency/new/", views.frequency_rule_form_view, name="frequency_rule_create"),
-    path("rules/frequency/<int:pk>/", views.frequency_rule_form_view, name="frequency_rule_edit"),
+    path("rules/frequency/", views_rules.frequency_rules_view, name="frequency_rules"),
+    path(
+        "rules/frequency/new/", views_rules.frequency_rule_form_view, name="frequency_rule_create"
+    ),
+    path(
+        "rules/frequency/<int:pk>/",
+        views_rules.frequency_rule_form_view,
+        name="frequency_rule_edit",
+    ),
     path(
         "rules/frequency/<int:pk>/delete/",
-        views.frequency_rule_delete_view,
+        views_rules.frequency_rule_delete_view,
         name="frequency_rule_delete",
     ),
-    path("rules/key-list/", views.key_list_rules_view, name="key_list_rules"),
-    path("rules/key-list/<slug:code>/", views.key_list_rule_edit_view, name="key_list_rule_edit"),
+    path("rules/key-list/", views_rules.key_list_rules_view, name="key_list_rules"),
+    path(
+        "rules/key-list/<slug:code>/",
+        views_rules.key_list_rule_edit_view,
+        name="key_list_rule_edit",
+    ),
     path("year/<int:year>/versions/", views.plan_versions_view, name="plan_versions"),
     path("<int:pk>/", views.plan_detail_view, name="plan_detail"),
     path("<int:pk>/history/", views.plan_history_view, name="plan_history"),

@@ -1,5 +1,6 @@
-"""Plan pages: frequency and key-list rules, plans by year, plan detail with filters and the
-station × quarter load table, item edits with reasons, workflow, versions, history, exports.
+"""Plan pages: plans by year, plan detail with filters and the station × quarter load
+table, item edits with reasons, workflow, versions, history, exports (the frequency and
+key-list rules' pages are in ``views_rules``).
 
 Reading follows the data scope (a station sees its own items, S9); every change is the
 section chief's and goes through plans.services.
@@ -28,7 +29,7 @@ from yaoan.core.models import User
 from yaoan.core.rules import data_scope
 from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
-from yaoan.plans import item_services, keylist, rule_services, services
+from yaoan.plans import item_services, services
 from yaoan.plans.documents import plan_document
 from yaoan.plans.enums import PlanAction, PlanStatus
 from yaoan.plans.exports import plan_workbook, quarter_text
@@ -37,14 +38,12 @@ from yaoan.plans.forms import (
     MAX_YEAR,
     MIN_YEAR,
     CoverageYearForm,
-    FrequencyRuleForm,
     GeneratePlanForm,
     ItemAddForm,
     ItemEditForm,
-    KeyListRuleForm,
     ReasonForm,
 )
-from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule, PlanItem, PlanItemChange
+from yaoan.plans.models import AnnualPlan, PlanItem, PlanItemChange
 from yaoan.plans.panels import coverage_context
 from yaoan.plans.queries import (
     issuer_name,
@@ -99,96 +98,6 @@ def _labels() -> dict[str, dict[str, str]]:
         "risks": {k: str(v) for k, v in RiskGrade.choices},
         "credits": {k: str(v) for k, v in CreditClass.choices},
     }
-
-
-# --- rules ----------------------------------------------------------------------------------
-
-
-def frequency_rules_view(request: HttpRequest) -> HttpResponse:
-    user = allowed_user(request, READ_PLANS)
-    rules = list(FrequencyRule.objects.all())
-    return render(
-        request,
-        "plans/frequency_rules.html",
-        {"rules": rules, "can_manage": can_manage_plans(user)},
-    )
-
-
-def frequency_rule_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = allowed_user(request, MANAGE_PLANS)
-    rule = get_object_or_404(FrequencyRule, pk=pk) if pk else None
-    form = FrequencyRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        try:
-            if rule is None:
-                rule_services.create_frequency_rule(
-                    actor=user, data=data, reason=form.cleaned_data["reason"]
-                )
-            else:
-                rule_services.update_frequency_rule(
-                    actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("频次规则已保存。"))
-            return redirect("plans:frequency_rules")
-    return render(request, "plans/frequency_rule_form.html", {"form": form, "rule": rule})
-
-
-def frequency_rule_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = allowed_user(request, MANAGE_PLANS)
-    rule = get_object_or_404(FrequencyRule, pk=pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        rule_services.delete_frequency_rule(
-            actor=user, rule=rule, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("频次规则已删除。"))
-        return redirect("plans:frequency_rules")
-    return render(
-        request,
-        "plans/confirm.html",
-        {
-            "form": form,
-            "title": _("删除频次规则"),
-            "subject": rule.condition_label,
-            "back": "plans:frequency_rules",
-        },
-    )
-
-
-def key_list_rules_view(request: HttpRequest) -> HttpResponse:
-    user = allowed_user(request, READ_PLANS)
-    rules = [(rule, keylist.source_status(rule.code)) for rule in KeyListRule.objects.all()]
-    return render(
-        request,
-        "plans/key_list_rules.html",
-        {"rules": rules, "can_manage": can_manage_plans(user)},
-    )
-
-
-def key_list_rule_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    user = allowed_user(request, MANAGE_PLANS)
-    rule = get_object_or_404(KeyListRule, code=code)
-    form = KeyListRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        try:
-            rule_services.update_key_list_rule(
-                actor=user, rule=rule, data=data, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("重点清单规则已保存。"))
-            return redirect("plans:key_list_rules")
-    return render(
-        request,
-        "plans/key_list_rule_form.html",
-        {"form": form, "rule": rule, "status": keylist.source_status(rule.code)},
-    )
 
 
 # --- plans -----------------------------------------------------------------------------------

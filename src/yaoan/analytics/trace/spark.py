@@ -1,5 +1,5 @@
 # ruff: noqa: S608 - SQL built from the rule definitions and configuration
-"""The anomaly rules on Apache Spark: the same SQL text (rules.py, Spark dialect) over the
+"""The anomaly rules on Apache Spark: the same SQL text (the rules package, Spark dialect) over the
 same Parquet files, for stores beyond one machine.
 
 The master is ``master`` if given, else $YAOAN_SPARK_MASTER, else the one spark-submit

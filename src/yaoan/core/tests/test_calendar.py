@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 import yaoan.urls  # noqa: F401  (URLconf and API schemas built before any clock is frozen)
 from yaoan.common.testing import OrgUnitFactory, UserFactory, sign_in
-from yaoan.core import services
+from yaoan.core import calendar_services, services
 from yaoan.core.calendar import (
     CalendarYearUnknownError,
     WorkingCalendar,
@@ -90,7 +90,7 @@ def test_unknown_year_is_not_a_silent_weekend_count():
 
 
 def test_loaded_year_counts_with_its_override_days():
-    services.load_calendar_year(
+    calendar_services.load_calendar_year(
         actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
         year=2027,
         source="国办发明电〔2026〕1号",
@@ -107,10 +107,10 @@ def test_loaded_year_counts_with_its_override_days():
 
 
 def test_reloading_a_year_replaces_its_days():
-    services.load_calendar_year(
+    calendar_services.load_calendar_year(
         actor=UserFactory(roles=[Role.SYSTEM_ADMIN]), year=2027, source="初版", days=YEAR_2027
     )
-    services.load_calendar_year(
+    calendar_services.load_calendar_year(
         actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
         year=2027,
         source="更正",
@@ -123,7 +123,7 @@ def test_reloading_a_year_replaces_its_days():
 
 def test_load_refuses_a_day_from_another_year():
     with pytest.raises(services.ValidationError) as info:
-        services.load_calendar_year(
+        calendar_services.load_calendar_year(
             actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
             year=2027,
             source="x",
@@ -168,7 +168,7 @@ def test_compute_deadline(code, start, deadline):
 def test_compute_deadline_follows_an_edited_rule():
     rule = DeadlineRule.objects.get(code="statement_of_defence")
     admin = UserFactory(roles=[Role.SYSTEM_ADMIN])
-    services.update_deadline_rule(
+    calendar_services.update_deadline_rule(
         actor=admin, rule=rule, amount=3, unit="working_days", reason="测试"
     )
     assert compute_deadline("statement_of_defence", D(2025, 9, 26)) == D(2025, 9, 30)

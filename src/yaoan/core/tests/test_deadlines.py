@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
 from yaoan.common.testing import OrgUnitFactory, UserFactory
-from yaoan.core import services, sweep
+from yaoan.core import calendar_services, sweep
 from yaoan.core.deadlines import (
     cancel_deadlines,
     compute_deadline,
@@ -188,7 +188,7 @@ def test_provisional_2027_deadline_is_recomputed_when_the_schedule_is_loaded(uni
     assert compute_due("random_inspection_publication", D(2026, 11, 2)) == (D(2026, 11, 30), False)
     deadline = _open(unit, officer, "random_inspection_publication", D(2026, 12, 20))
     assert (deadline.due_on, deadline.provisional) == (D(2027, 1, 18), True)
-    services.load_calendar_year(
+    calendar_services.load_calendar_year(
         actor=UserFactory(roles=[Role.SYSTEM_ADMIN]),
         year=2027,
         source="国办发明电〔2026〕X号",

@@ -32,6 +32,7 @@ from yaoan.draws.messages import describe_problem
 from yaoan.draws.models import Draw
 from yaoan.draws.queries import LIST_DEFERRED, draws_visible_to, verify_draw
 from yaoan.draws.rules import MANAGE_DRAWS, READ_DRAWS
+from yaoan.draws.specs import DrawSpec
 from yaoan.draws.views import visible_draw
 
 router = Router(tags=["双随机抽取"])
@@ -75,7 +76,7 @@ def commit_draw(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
         partner = _units(
             [payload.partner_unit_id], (OrgUnitKind.MEMBER_DEPARTMENT,), "partner_unit_id"
         )[0]
-    spec = services.DrawSpec(
+    spec = DrawSpec(
         title=payload.title,
         kind=payload.kind,
         selection_mode=payload.selection_mode,

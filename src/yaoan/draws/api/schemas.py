@@ -13,7 +13,8 @@ from yaoan.common.api_fields import QueryText, Reason, text_field
 from yaoan.core.transitions import allowed_actions
 from yaoan.draws.enums import AvoidanceRule, DrawKind, DrawStatus, SelectionMode
 from yaoan.draws.models import Draw
-from yaoan.draws.services import DRAW_GUARDS, MAX_SELECTION_VALUE
+from yaoan.draws.services import DRAW_GUARDS
+from yaoan.draws.specs import MAX_SELECTION_VALUE
 from yaoan.draws.workflow import DRAW
 
 # as many filters as the entity list has, with room to spare

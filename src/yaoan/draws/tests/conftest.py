@@ -17,7 +17,7 @@ from yaoan.common.testing import (
 from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.models import OrgUnit, Subdistrict, User
 from yaoan.draws.enums import DrawKind, SelectionMode
-from yaoan.draws.services import DrawSpec
+from yaoan.draws.specs import DrawSpec
 from yaoan.registry.models import Entity
 from yaoan.staff.tests.factories import InspectorProfileFactory
 

@@ -27,6 +27,7 @@ from yaoan.core.models import AuditEvent
 from yaoan.draws import extensions, services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw, DrawAssignment
+from yaoan.draws.specs import DrawSpec
 from yaoan.draws.tests.conftest import make_inspector
 from yaoan.staff import services as staff_services
 
@@ -60,7 +61,7 @@ def elsewhere(district):
     chief = UserFactory(org_unit=north, roles=[Role.SECTION_CHIEF])
     for i in range(3):
         make_inspector(north, f"BC{i:03d}")
-    spec = services.DrawSpec(
+    spec = DrawSpec(
         title="北城所抽查",
         kind="random",
         selection_mode="count",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yaoan.core.demo.accounts import current_code
 from yaoan.core.models import User
-from yaoan.inspections import rectification, services
+from yaoan.inspections import publication, rectification, services
 from yaoan.inspections.demo.timeline import Timeline
 from yaoan.inspections.enums import InspectionStatus, ItemResult
 from yaoan.inspections.models import Inspection, RectificationOrder
@@ -135,4 +135,6 @@ class History:
 
     def _publish(self, pk: int) -> None:
         inspection = Inspection.objects.get(pk=pk)
-        self.tally.published += services.publish_results(actor=self.chief, inspections=[inspection])
+        self.tally.published += publication.publish_results(
+            actor=self.chief, inspections=[inspection]
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from yaoan.common.testing import World, totp_code
 from yaoan.draws import services as draw_services
 from yaoan.draws.models import Draw
-from yaoan.draws.services import DrawSpec
+from yaoan.draws.specs import DrawSpec
 from yaoan.inspections import scheduling, services
 from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection

@@ -12,7 +12,7 @@ from django.utils import timezone
 from yaoan.common.testing import UserFactory, sign_in
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, Notification
-from yaoan.inspections import amendments, services
+from yaoan.inspections import amendments, publication
 from yaoan.inspections.enums import AmendmentStatus, InspectionResult, Severity
 from yaoan.inspections.models import Inspection
 from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
@@ -31,7 +31,7 @@ def _published_serious(world: World) -> Inspection:
     )
     assert pending is not None
     amendments.decide_amendment(actor=world.chief, amendment=pending, approve=True)
-    services.publish_results(actor=world.chief, inspections=[inspection])
+    publication.publish_results(actor=world.chief, inspections=[inspection])
     inspection.refresh_from_db()
     assert inspection.result == InspectionResult.SERIOUS
     return inspection

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from yaoan.common.testing import totp_code
 from yaoan.core.services import issue_api_token
-from yaoan.inspections import scheduling, services
+from yaoan.inspections import publication, scheduling, services
 from yaoan.inspections.enums import InspectionKind
 from yaoan.inspections.tests.helpers import World, answer_all, schedule, submit
 
@@ -143,7 +143,7 @@ def test_incomplete_submission_is_422_with_the_field(world: World) -> None:
 
 def test_public_results_need_no_token(world: World) -> None:
     inspection = submit(world, answer_all(world, schedule(world)))
-    services.publish_results(actor=world.chief, inspections=[inspection])
+    publication.publish_results(actor=world.chief, inspections=[inspection])
     body = Client().get("/api/public/inspection-results").json()
     assert body["count"] == 1
     row = body["results"][0]

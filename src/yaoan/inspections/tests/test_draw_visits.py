@@ -22,7 +22,7 @@ from yaoan.core.transitions import allowed_actions
 from yaoan.draws import services as draw_services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw
-from yaoan.draws.services import DrawSpec
+from yaoan.draws.specs import DrawSpec
 from yaoan.draws.workflow import DRAW
 from yaoan.inspections import scheduling
 from yaoan.inspections.enums import InspectionKind, InspectionStatus

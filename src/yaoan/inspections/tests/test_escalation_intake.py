@@ -94,9 +94,9 @@ def test_finding_escalated_waits_in_the_inbox_and_is_rejected_with_a_reason(worl
 def test_station_sees_its_items_another_station_gets_404(world: World) -> None:
     inspection = submit(world, answer_all(world, schedule(world), failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
-    from yaoan.inspections import services
+    from yaoan.inspections import escalation
 
-    (item,) = services.escalate_finding(
+    (item,) = escalation.escalate_finding(
         actor=world.chief, finding=finding, targets=["risk"], summary="风险"
     )
     assert client_for(world.inspector).get(f"/intake/{item.pk}/").status_code == 200

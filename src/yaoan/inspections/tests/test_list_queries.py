@@ -14,7 +14,7 @@ from freezegun import freeze_time
 from PIL import Image
 
 from yaoan.common.testing import World, api_client_for, assert_list_queries_flat, client_for
-from yaoan.inspections import photos, services
+from yaoan.inspections import photos, publication
 from yaoan.inspections.enums import InspectionKind
 from yaoan.inspections.models import Inspection
 from yaoan.inspections.tests.helpers import answer_all, schedule, submit
@@ -63,7 +63,7 @@ def test_publication_and_the_public_results(world: World) -> None:
     assert_list_queries_flat(client_for(world.chief), "/inspections/publication/", add)
 
     def published(i: int) -> None:
-        services.publish_results(actor=world.chief, inspections=[add(i)])
+        publication.publish_results(actor=world.chief, inspections=[add(i)])
 
     assert_list_queries_flat(Client(), "/public/inspections/", published)
     assert_list_queries_flat(Client(), "/api/public/inspection-results", published)

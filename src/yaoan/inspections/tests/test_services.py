@@ -21,7 +21,16 @@ from yaoan.core.attachments import AttachmentTamperedError
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.models import AuditEvent
 from yaoan.core.transitions import allowed_actions
-from yaoan.inspections import amendments, photos, rectification, scheduling, services
+from yaoan.inspections import (
+    amendments,
+    escalation,
+    grading,
+    photos,
+    publication,
+    rectification,
+    scheduling,
+    services,
+)
 from yaoan.inspections.enums import (
     EscalationTarget,
     InspectionKind,
@@ -486,7 +495,7 @@ def test_outsider_cannot_follow_up_an_order(world: World) -> None:
 def test_escalation_in_one_step_to_clue_and_risk(world: World) -> None:
     inspection = submit(world, answer_all(world, schedule(world), failing={"6.2": "发现回流药"}))
     finding = inspection.findings.get()
-    created = services.escalate_finding(
+    created = escalation.escalate_finding(
         actor=world.chief,
         finding=finding,
         targets=[EscalationTarget.CLUE, EscalationTarget.RISK],
@@ -499,11 +508,11 @@ def test_escalation_in_one_step_to_clue_and_risk(world: World) -> None:
         IntakeItem.objects.filter(source_app="inspections", source_id=str(finding.pk)).count() == 2
     )
     with pytest.raises(ValidationError):  # not twice to the same place
-        services.escalate_finding(
+        escalation.escalate_finding(
             actor=world.chief, finding=finding, targets=["clue"], summary="again"
         )
     with pytest.raises(PermissionDenied):
-        services.escalate_finding(
+        escalation.escalate_finding(
             actor=world.inspector, finding=finding, targets=["risk"], summary="x"
         )
 
@@ -515,13 +524,13 @@ def test_publication_only_for_submitted_random_results(world: World) -> None:
         planned = submit(world, answer_all(world, schedule(world, kind=InspectionKind.PLANNED)))
     assert planned.publication_due is None
     with pytest.raises(ValidationError):
-        services.publish_results(actor=world.chief, inspections=[planned])
-    assert services.publish_results(actor=world.chief, inspections=[random]) == 1
-    assert services.publish_results(actor=world.chief, inspections=[random]) == 0
+        publication.publish_results(actor=world.chief, inspections=[planned])
+    assert publication.publish_results(actor=world.chief, inspections=[random]) == 1
+    assert publication.publish_results(actor=world.chief, inspections=[random]) == 0
     random.refresh_from_db()
     assert random.published_at is not None
     with pytest.raises(PermissionDenied):
-        services.publish_results(actor=world.inspector, inspections=[random])
+        publication.publish_results(actor=world.inspector, inspections=[random])
 
 
 # --- photos --------------------------------------------------------------------------------
@@ -588,22 +597,22 @@ def test_photos_only_by_the_team_while_the_visit_is_open(world: World) -> None:
 
 def test_risk_grade_recomputed_from_history(world: World) -> None:
     submit(world, answer_all(world, schedule(world), failing={"2.1": "不在岗"}))
-    grade, basis = services.recompute_risk_grade(actor=world.chief, entity=world.pharmacy)
+    grade, basis = grading.recompute_risk_grade(actor=world.chief, entity=world.pharmacy)
     assert (grade, basis) == ("C", "major_or_many_minor")
     world.pharmacy.refresh_from_db()
     assert world.pharmacy.risk_grade == "C"
     change = world.pharmacy.rating_changes.get()
     assert change.source == "inspections"
     with pytest.raises(PermissionDenied):
-        services.recompute_risk_grade(actor=world.inspector, entity=world.pharmacy)
+        grading.recompute_risk_grade(actor=world.inspector, entity=world.pharmacy)
 
 
 def test_overdue_order_makes_grade_d(world: World) -> None:
     with freeze_time(WEDNESDAY):
         submit(world, answer_all(world, schedule(world), failing={"4.3": "无记录"}))
     with freeze_time(WEDNESDAY + dt.timedelta(days=40)):
-        history = services.inspection_history(
-            world.pharmacy, timezone.localdate(), services.GRADING_RULE
+        history = grading.inspection_history(
+            world.pharmacy, timezone.localdate(), grading.GRADING_RULE
         )
         assert history.overdue_orders == 1
-        assert services.recompute_risk_grade(actor=world.chief, entity=world.pharmacy)[0] == "D"
+        assert grading.recompute_risk_grade(actor=world.chief, entity=world.pharmacy)[0] == "D"
