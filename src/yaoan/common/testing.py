@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import factory
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -289,7 +289,7 @@ def make_inspector(
     """An inspector of ``unit`` with a profile (badge, home grid) and no TOTP device: the
     shape a draw's inspector pool is made of."""
     fields.setdefault("totp", False)
-    user = UserFactory(org_unit=unit, roles=[Role.INSPECTOR], **fields)
+    user = cast(User, UserFactory(org_unit=unit, roles=[Role.INSPECTOR], **fields))
     give_profile(user, badge, home)
     return user
 
@@ -342,12 +342,15 @@ class World:
     @cached_property
     def station_chief(self) -> User:
         """The head of ``station`` (所长): chief's role, but scoped to his station."""
-        return UserFactory(org_unit=self.station, roles=[Role.SECTION_CHIEF], display_name="江所长")
+        chief = UserFactory(
+            org_unit=self.station, roles=[Role.SECTION_CHIEF], display_name="江所长"
+        )
+        return cast(User, chief)
 
     @cached_property
     def other_partner(self) -> User:
         """``other_station``'s second inspector (no profile unless ``inspector_pool`` is read)."""
-        return UserFactory(org_unit=self.other_station, display_name="丁检查员")
+        return cast(User, UserFactory(org_unit=self.other_station, display_name="丁检查员"))
 
     @cached_property
     def station_profiles(self) -> list[InspectorProfile]:
@@ -362,11 +365,13 @@ class World:
     def grids(self) -> list[Subdistrict]:
         """Four grids, two per station: ``grid``, a second of ``station``'s, ``other_grid``,
         a second of ``other_station``'s."""
+        second = SubdistrictFactory(station=self.station, name="江北街道")
+        other_second = SubdistrictFactory(station=self.other_station, name="石门乡")
         return [
             self.grid,
-            SubdistrictFactory(station=self.station, name="江北街道"),
+            cast(Subdistrict, second),
             self.other_grid,
-            SubdistrictFactory(station=self.other_station, name="石门乡"),
+            cast(Subdistrict, other_second),
         ]
 
     @cached_property
@@ -376,7 +381,8 @@ class World:
         grids = self.grids
         made = {0: self.pharmacy, 2: self.other_entity}
         return [
-            made.get(i) or EntityFactory(subdistrict=grids[i % 4], name=f"测试药房{i:02d}")
+            made.get(i)
+            or cast(Entity, EntityFactory(subdistrict=grids[i % 4], name=f"测试药房{i:02d}"))
             for i in range(12)
         ]
 
@@ -400,9 +406,10 @@ class World:
     @cached_property
     def health(self) -> OrgUnit:
         """A member department of joint draws (区卫生健康委)."""
-        return OrgUnitFactory(
+        health = OrgUnitFactory(
             code="test-health", name="区卫生健康委", kind=OrgUnitKind.MEMBER_DEPARTMENT
         )
+        return cast(OrgUnit, health)
 
     @cached_property
     def health_inspectors(self) -> list[User]:
