@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from yaoan.staff.models import InspectorProfile
 
 TEST_PASSWORD = "Yaoan-Test-Pass-2026!"  # noqa: S105
-_serial = itertools.count(1)
+# serials below 1000 are left to fixtures that name their own codes in the same shape (the
+# trace engine's district: yaoan.analytics.tests.trace.district.uscc(1…100))
+_serial = itertools.count(1000)
 
 
 def make_uscc(serial: int | None = None, authority: str = "9", category: str = "1") -> str:
