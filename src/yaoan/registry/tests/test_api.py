@@ -247,11 +247,13 @@ def test_api_create_in_other_grid_is_403(client, key):
 
 
 @pytest.fixture
-def district(bureau_chief):
-    """Entities over two stations with a mix of types, grades and licence expiries."""
+def district(world, bureau_chief):
+    """The shared world's two grids with a mix of types, grades and licence expiries: the
+    north one (``world.grid``) holds the world's pharmacy (仁济大药房, graded C here), the
+    south one (``world.other_grid``) its other_entity (石门百姓大药房, ungraded)."""
     today = timezone.localdate()
-    north, south = SubdistrictFactory(), SubdistrictFactory()
-    EntityFactory(subdistrict=north, name="仁济大药房", risk_grade="C")
+    north, south = world.grid, world.other_grid
+    Entity.objects.filter(pk=world.pharmacy.pk).update(risk_grade="C")
     EntityFactory(subdistrict=north, name="仁和诊所", entity_type=EntityType.CLINIC)
     EntityFactory(subdistrict=south, name="康宁医疗器械", entity_type=EntityType.DEVICE_DEALER)
     soon = EntityFactory(subdistrict=south, name="百姓大药房", risk_grade="A")
@@ -293,7 +295,7 @@ def test_api_entity_filter_examples(client, chief_key, district):
         body = client.get(f"{ENTITIES}?{query}", headers=auth(chief_key)).json()
         return [row["name"] for row in body["results"]]
 
-    assert names("q=dyf") == ["仁济大药房", "百姓大药房"]
+    assert names("q=dyf") == ["仁济大药房", "百姓大药房", "石门百姓大药房"]
     assert names("q=rj") == ["仁济大药房"]
     assert names("licence_expiring=30") == ["百姓大药房"]
     assert names("risk_grade=C&station={}".format(district["north"].station_id)) == [

@@ -40,7 +40,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_grids(bureau_chief):
     """Two stations; in each, six shops with a licence expiring within 30 days (one shop
-    with two such licences) and three without."""
+    with two such licences) and three without.
+
+    Not the shared test world: these tests count and page every entity a district-wide
+    user lists (18, one grid after the other), which the world's own two entities would
+    change — the district here is exactly these rows."""
     soon = timezone.localdate() + dt.timedelta(days=10)
     grids = {}
     for label in ("东", "西"):
