@@ -419,6 +419,11 @@ class World:
         return [make_inspector(self.health, f"WJ00{i}") for i in range(2)]
 
 
+# the entities ``build_world`` registers (``pharmacy`` and ``other_entity``): a test that
+# checks nothing was written counts the registry down to these
+WORLD_ENTITIES = 2
+
+
 def build_world() -> World:
     """The shared district, built through the factories (see ``World``)."""
     bureau = OrgUnitFactory(

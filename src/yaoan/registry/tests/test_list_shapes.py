@@ -16,12 +16,13 @@ from django.utils import timezone
 from yaoan.common.testing import (
     EntityFactory,
     LicenceFactory,
+    OrgUnitFactory,
     StationFactory,
     SubdistrictFactory,
     UserFactory,
     sign_in,
 )
-from yaoan.core.enums import Role
+from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.services import set_roles
 from yaoan.registry import listing
 from yaoan.registry.filtersets import EntityFilterSet
@@ -35,6 +36,13 @@ SET, WALK, COUNT = QueryShape.SET, QueryShape.WALK, QueryShape.COUNT
 EXPIRY_COUNT = COUNT if connection.vendor == "sqlite" else SET
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bureau_chief(db):
+    """A district-wide chief without the shared world (see ``two_grids``)."""
+    section = OrgUnitFactory(code="drug-section", name="药品安全监管股", kind=OrgUnitKind.SECTION)
+    return UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF])
 
 
 @pytest.fixture
