@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
 
 import factory
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -27,8 +28,13 @@ from yaoan.core.models import OrgUnit, RoleAssignment, Subdistrict, User
 from yaoan.registry.enums import EntityType, LicenceKind
 from yaoan.registry.models import Entity, Licence, Product
 
+if TYPE_CHECKING:
+    from yaoan.staff.models import InspectorProfile
+
 TEST_PASSWORD = "Yaoan-Test-Pass-2026!"  # noqa: S105
-_serial = itertools.count(1)
+# serials below 1000 are left to fixtures that name their own codes in the same shape (the
+# trace engine's district: yaoan.analytics.tests.trace.district.uscc(1…100))
+_serial = itertools.count(1000)
 
 
 def make_uscc(serial: int | None = None, authority: str = "9", category: str = "1") -> str:
@@ -279,6 +285,23 @@ def weekend_calendar_for_coming_years() -> None:
             )
 
 
+def make_inspector(
+    unit: OrgUnit, badge: str, home: Subdistrict | None = None, **fields: Any
+) -> User:
+    """An inspector of ``unit`` with a profile (badge, home grid) and no TOTP device: the
+    shape a draw's inspector pool is made of."""
+    fields.setdefault("totp", False)
+    user = cast(User, UserFactory(org_unit=unit, roles=[Role.INSPECTOR], **fields))
+    give_profile(user, badge, home)
+    return user
+
+
+def give_profile(user: User, badge: str, home: Subdistrict | None = None) -> InspectorProfile:
+    from yaoan.staff.models import InspectorProfile
+
+    return InspectorProfile.objects.create(user=user, badge_number=badge, home_subdistrict=home)
+
+
 @dataclass
 class World:
     """The one test district every app's tests share: the bureau with its leader, the drug
@@ -287,7 +310,12 @@ class World:
 
     ``station`` is the home of the inspectors ``inspector`` and ``partner`` and of the
     ``pharmacy``; ``other_station`` holds ``other_entity`` and ``other_inspector`` — the
-    user another station's rows must stay hidden from."""
+    user another station's rows must stay hidden from.
+
+    The fields are built with the world. The properties below them add what only some
+    apps' tests need (a station chief, more grids and entities, the inspector pool a draw
+    is made of, a member department); each is built the first time a test reads it, so a
+    test that does not read it pays nothing and sees none of its rows."""
 
     bureau: OrgUnit
     section: OrgUnit
@@ -312,6 +340,88 @@ class World:
     def outsider(self) -> User:
         """Another station's inspector, by the name the inspections tests use."""
         return self.other_inspector
+
+    @cached_property
+    def station_chief(self) -> User:
+        """The head of ``station`` (所长): chief's role, but scoped to his station."""
+        chief = UserFactory(
+            org_unit=self.station, roles=[Role.SECTION_CHIEF], display_name="江所长"
+        )
+        return cast(User, chief)
+
+    @cached_property
+    def other_partner(self) -> User:
+        """``other_station``'s second inspector (no profile unless ``inspector_pool`` is read)."""
+        return cast(User, UserFactory(org_unit=self.other_station, display_name="丁检查员"))
+
+    @cached_property
+    def station_profiles(self) -> list[InspectorProfile]:
+        """Profiles of ``inspector`` (badge QJ000) and ``partner`` (QJ001), both living in
+        ``grid``; the other station's inspectors keep none."""
+        return [
+            give_profile(self.inspector, "QJ000", self.grid),
+            give_profile(self.partner, "QJ001", self.grid),
+        ]
+
+    @cached_property
+    def grids(self) -> list[Subdistrict]:
+        """Four grids, two per station: ``grid``, a second of ``station``'s, ``other_grid``,
+        a second of ``other_station``'s."""
+        second = SubdistrictFactory(station=self.station, name="江北街道")
+        other_second = SubdistrictFactory(station=self.other_station, name="石门乡")
+        return [
+            self.grid,
+            cast(Subdistrict, second),
+            self.other_grid,
+            cast(Subdistrict, other_second),
+        ]
+
+    @cached_property
+    def entities(self) -> list[Entity]:
+        """Twelve entities, the i-th in ``grids[i % 4]``: ``pharmacy`` and ``other_entity``
+        are the first and the third, the rest are named 测试药房NN."""
+        grids = self.grids
+        made = {0: self.pharmacy, 2: self.other_entity}
+        return [
+            made.get(i)
+            or cast(Entity, EntityFactory(subdistrict=grids[i % 4], name=f"测试药房{i:02d}"))
+            for i in range(12)
+        ]
+
+    @cached_property
+    def inspector_pool(self) -> list[User]:
+        """Eight inspectors with profiles (badges QJ000…QJ007), the first four of
+        ``station`` (``inspector``, ``partner`` and two more), the next four of
+        ``other_station`` (``other_inspector``, ``other_partner`` and two more); the i-th
+        lives in ``grids[i % 4]`` except the first two, who live in ``grid``
+        (``station_profiles``)."""
+        self.station_profiles  # noqa: B018 - builds inspector's and partner's profiles
+        grids = self.grids
+        pool = [self.inspector, self.partner]
+        pool += [make_inspector(self.station, f"QJ00{i}", grids[i]) for i in (2, 3)]
+        give_profile(self.other_inspector, "QJ004", grids[0])
+        give_profile(self.other_partner, "QJ005", grids[1])
+        pool += [self.other_inspector, self.other_partner]
+        pool += [make_inspector(self.other_station, f"QJ00{i}", grids[i % 4]) for i in (6, 7)]
+        return pool
+
+    @cached_property
+    def health(self) -> OrgUnit:
+        """A member department of joint draws (区卫生健康委)."""
+        health = OrgUnitFactory(
+            code="test-health", name="区卫生健康委", kind=OrgUnitKind.MEMBER_DEPARTMENT
+        )
+        return cast(OrgUnit, health)
+
+    @cached_property
+    def health_inspectors(self) -> list[User]:
+        """``health``'s two inspectors with profiles (WJ000, WJ001): a joint draw's partners."""
+        return [make_inspector(self.health, f"WJ00{i}") for i in range(2)]
+
+
+# the entities ``build_world`` registers (``pharmacy`` and ``other_entity``): a test that
+# checks nothing was written counts the registry down to these
+WORLD_ENTITIES = 2
 
 
 def build_world() -> World:

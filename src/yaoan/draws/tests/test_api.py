@@ -24,21 +24,21 @@ def headers(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=user, name='测试')[1]}"}
 
 
-def body(district, **overrides):
+def body(world, **overrides):
     data = {
         "title": "接口发起的抽查",
         "selection_mode": "count",
         "selection_value": 4,
-        "inspector_unit_ids": [district.east.pk, district.west.pk],
+        "inspector_unit_ids": [world.station.pk, world.other_station.pk],
         "pool_filters": {"status": "operating"},
     }
     data.update(overrides)
     return data
 
 
-def test_commit_execute_verify_and_read(district):
-    client, auth = Client(), headers(district.chief)
-    created = client.post("/api/draws/", body(district), content_type="application/json", **auth)
+def test_commit_execute_verify_and_read(world):
+    client, auth = Client(), headers(world.chief)
+    created = client.post("/api/draws/", body(world), content_type="application/json", **auth)
     assert created.status_code == 201, created.content
     draw_id = created.json()["id"]
     assert created.json()["seed"] is None and created.json()["sample_size"] == 4
@@ -62,12 +62,12 @@ def test_commit_execute_verify_and_read(district):
     assert "seed" not in listed["results"][0]  # the list never loads the seed
 
 
-def test_empty_pool_is_a_422_and_nothing_is_created(district):
+def test_empty_pool_is_a_422_and_nothing_is_created(world):
     response = Client().post(
         "/api/draws/",
-        body(district, pool_filters={"entity_type": "cosmetics_dealer"}),
+        body(world, pool_filters={"entity_type": "cosmetics_dealer"}),
         content_type="application/json",
-        **headers(district.chief),
+        **headers(world.chief),
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["code"] == "empty_pool"
@@ -75,31 +75,32 @@ def test_empty_pool_is_a_422_and_nothing_is_created(district):
     assert not Draw.objects.exists()
 
 
-def test_an_inspector_cannot_commit(district):
-    inspector = UserFactory(org_unit=district.east, roles=[Role.INSPECTOR])
+def test_an_inspector_cannot_commit(world):
+    inspector = world.inspector
     response = Client().post(
-        "/api/draws/", body(district), content_type="application/json", **headers(inspector)
+        "/api/draws/", body(world), content_type="application/json", **headers(inspector)
     )
     assert response.status_code == 403
 
 
-def test_another_units_draw_is_a_404(district):
+def test_another_units_draw_is_a_404(world):
     from yaoan.common.testing import StationFactory
 
     client = Client()
     created = client.post(
-        "/api/draws/", body(district), content_type="application/json", **headers(district.chief)
+        "/api/draws/", body(world), content_type="application/json", **headers(world.chief)
     )
+    # the draw covers both of the world's stations: a stranger works in a third
     stranger = UserFactory(org_unit=StationFactory(), roles=[Role.INSPECTOR])
     draw_id = created.json()["id"]
     assert client.get(f"/api/draws/{draw_id}", **headers(stranger)).status_code == 404
     assert client.get(f"/api/draws/{draw_id}/verify", **headers(stranger)).status_code == 404
 
 
-def test_redraw_needs_a_reason(district):
-    client, auth = Client(), headers(district.chief)
+def test_redraw_needs_a_reason(world):
+    client, auth = Client(), headers(world.chief)
     draw_id = client.post(
-        "/api/draws/", body(district), content_type="application/json", **auth
+        "/api/draws/", body(world), content_type="application/json", **auth
     ).json()["id"]
     missing = client.post(
         f"/api/draws/{draw_id}/redraw", {"reason": ""}, content_type="application/json", **auth
@@ -115,11 +116,11 @@ def test_redraw_needs_a_reason(district):
     assert Draw.objects.get(pk=draw_id).status == "superseded"
 
 
-def test_list_uses_the_registry_paging(district):
-    client, auth = Client(), headers(district.chief)
+def test_list_uses_the_registry_paging(world):
+    client, auth = Client(), headers(world.chief)
     for n in range(4):
         client.post(
-            "/api/draws/", body(district, title=f"第{n}批"), content_type="application/json", **auth
+            "/api/draws/", body(world, title=f"第{n}批"), content_type="application/json", **auth
         )
     too_big = client.get("/api/draws/?page_size=201", **auth)
     assert too_big.status_code == 422
@@ -128,10 +129,10 @@ def test_list_uses_the_registry_paging(district):
     assert len(second["results"]) == 1
 
 
-def test_steps_out_of_order_are_409(district):
-    client, auth = Client(), headers(district.chief)
+def test_steps_out_of_order_are_409(world):
+    client, auth = Client(), headers(world.chief)
     draw_id = client.post(
-        "/api/draws/", body(district), content_type="application/json", **auth
+        "/api/draws/", body(world), content_type="application/json", **auth
     ).json()["id"]
     assert client.post(f"/api/draws/{draw_id}/execute", **auth).status_code == 200
     again = client.post(f"/api/draws/{draw_id}/execute", **auth)
@@ -166,12 +167,12 @@ def test_steps_out_of_order_are_409(district):
         ("selection_value", 2**31),
     ],
 )
-def test_numbers_beyond_the_columns_are_a_422_with_a_message(district, field, value):
+def test_numbers_beyond_the_columns_are_a_422_with_a_message(world, field, value):
     response = Client().post(
         "/api/draws/",
-        body(district, **{field: value}),
+        body(world, **{field: value}),
         content_type="application/json",
-        **headers(district.chief),
+        **headers(world.chief),
     )
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -179,12 +180,12 @@ def test_numbers_beyond_the_columns_are_a_422_with_a_message(district, field, va
     assert not Draw.objects.exists()
 
 
-def test_the_api_cannot_switch_the_conflict_rule_off(district):
+def test_the_api_cannot_switch_the_conflict_rule_off(world):
     response = Client().post(
         "/api/draws/",
-        body(district, rules=["grid"]),
+        body(world, rules=["grid"]),
         content_type="application/json",
-        **headers(district.chief),
+        **headers(world.chief),
     )
     assert response.status_code == 201
     assert response.json()["avoid_conflict"] is True and response.json()["avoid_grid"] is True

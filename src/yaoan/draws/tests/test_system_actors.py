@@ -7,6 +7,7 @@ from yaoan.core.actors import system_actor
 from yaoan.core.enums import Role
 from yaoan.core.models import RoleAssignment, User
 from yaoan.draws import services
+from yaoan.draws.tests.conftest import spec
 from yaoan.staff.queries import inspectors_visible_to
 from yaoan.staff.tests.factories import InspectorProfileFactory
 
@@ -20,16 +21,16 @@ def planted_in(station):  # type: ignore[no-untyped-def]
     return actor
 
 
-def test_a_system_actor_is_not_in_the_draws_inspector_pool(district):
-    actor = planted_in(district.east)
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
-    assert draw.inspector_pool_size == 8  # the district's eight station inspectors only
-    draw = services.execute_draw(actor=district.chief, draw=draw)
+def test_a_system_actor_is_not_in_the_draws_inspector_pool(world):
+    actor = planted_in(world.station)
+    draw = services.commit_draw(actor=world.chief, spec=spec(world))
+    assert draw.inspector_pool_size == 8  # the world's eight station inspectors only
+    draw = services.execute_draw(actor=world.chief, draw=draw)
     drawn = {u.pk for a in draw.assignments.all() for u in a.inspectors.all()}
     assert drawn and actor.pk not in drawn
 
 
-def test_a_system_actor_is_not_offered_as_an_inspector(district):
-    actor = planted_in(district.east)
-    offered = set(inspectors_visible_to(district.chief).values_list("pk", flat=True))
-    assert offered == {u.pk for u in district.inspectors + district.partners} - {actor.pk}
+def test_a_system_actor_is_not_offered_as_an_inspector(world):
+    actor = planted_in(world.station)
+    offered = set(inspectors_visible_to(world.chief).values_list("pk", flat=True))
+    assert offered == {u.pk for u in world.inspector_pool + world.health_inspectors} - {actor.pk}

@@ -20,6 +20,7 @@ from yaoan.common.testing import (
     StationFactory,
     SubdistrictFactory,
     UserFactory,
+    make_inspector,
     sign_in,
 )
 from yaoan.core.enums import Role
@@ -28,7 +29,7 @@ from yaoan.draws import extensions, services
 from yaoan.draws.enums import DrawStatus
 from yaoan.draws.models import Draw, DrawAssignment
 from yaoan.draws.specs import DrawSpec
-from yaoan.draws.tests.conftest import make_inspector
+from yaoan.draws.tests.conftest import spec
 from yaoan.staff import services as staff_services
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +47,13 @@ def client_for(user):
 
 
 @pytest.fixture
-def drawn(district):
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
-    return services.execute_draw(actor=district.chief, draw=draw)
+def drawn(world):
+    draw = services.commit_draw(actor=world.chief, spec=spec(world))
+    return services.execute_draw(actor=world.chief, draw=draw)
 
 
 @pytest.fixture
-def elsewhere(district):
+def elsewhere(world):
     """A draw over a third station's grid only, made by a chief of that station."""
     north = StationFactory(name="北城所")
     sub = SubdistrictFactory(station=north)
@@ -74,8 +75,8 @@ def elsewhere(district):
 # --- scoping -----------------------------------------------------------------------------------
 
 
-def test_station_inspector_sees_only_draws_of_their_grid(district, drawn, elsewhere):
-    client = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+def test_station_inspector_sees_only_draws_of_their_grid(world, drawn, elsewhere):
+    client = client_for(world.inspector)
     listed = [d.pk for d in client.get("/draws/").context["page_obj"]]
     assert listed == [drawn.pk]
     assert client.get(f"/draws/{drawn.pk}/").status_code == 200
@@ -86,23 +87,23 @@ def test_station_inspector_sees_only_draws_of_their_grid(district, drawn, elsewh
     ).exists()
 
 
-def test_member_department_sees_no_draw_pages(district):
-    liaison = UserFactory(org_unit=district.health, roles=[Role.LIAISON])
+def test_member_department_sees_no_draw_pages(world):
+    liaison = UserFactory(org_unit=world.health, roles=[Role.LIAISON])
     assert client_for(liaison).get("/draws/").status_code == 403
 
 
-def test_inspector_cannot_create_or_execute(district, drawn):
-    client = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+def test_inspector_cannot_create_or_execute(world, drawn):
+    client = client_for(world.inspector)
     assert client.get("/draws/new/").status_code == 403
     assert client.post(f"/draws/{drawn.pk}/redraw/", {"reason": "x"}).status_code == 403
 
 
-def test_draw_list_does_not_load_the_pools_the_refs_or_the_seed(district, drawn):
-    listed = client_for(district.chief).get("/draws/").context["page_obj"]
+def test_draw_list_does_not_load_the_pools_the_refs_or_the_seed(world, drawn):
+    listed = client_for(world.chief).get("/draws/").context["page_obj"]
     assert {"inputs", "inspector_refs", "seed"} <= listed[0].get_deferred_fields()
 
 
-def form_data(district, **overrides):
+def form_data(world, **overrides):
     data = {
         "title": "2026年第二批抽查",
         "kind": "random",
@@ -110,18 +111,18 @@ def form_data(district, **overrides):
         "ratio_percent": "25",
         "inspectors_per_entity": "2",
         "rules": ["grid", "last_inspection"],
-        "inspector_units": [district.east.pk, district.west.pk],
+        "inspector_units": [world.station.pk, world.other_station.pk],
         "pool-status": "operating",
     }
     data.update(overrides)
     return data
 
 
-def test_chief_creates_and_executes_a_draw_through_the_pages(district):
-    client = client_for(district.chief)
+def test_chief_creates_and_executes_a_draw_through_the_pages(world):
+    client = client_for(world.chief)
     page = client.get("/draws/new/")
     assert "系统中尚无检查记录" in page.content.decode()
-    response = client.post("/draws/new/", form_data(district))
+    response = client.post("/draws/new/", form_data(world))
     draw = Draw.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/draws/{draw.pk}/"
     assert draw.pool_filters == {"status": "operating"}
@@ -142,24 +143,24 @@ def test_chief_creates_and_executes_a_draw_through_the_pages(district):
     assert f"{user.display_name}（{badge}） <code>{code}</code>" in detail
 
 
-def test_empty_pool_on_the_form_shows_the_message_and_creates_nothing(district):
-    client = client_for(district.chief)
+def test_empty_pool_on_the_form_shows_the_message_and_creates_nothing(world):
+    client = client_for(world.chief)
     response = client.post(
-        "/draws/new/", form_data(district, **{"pool-entity_type": "cosmetics_dealer"})
+        "/draws/new/", form_data(world, **{"pool-entity_type": "cosmetics_dealer"})
     )
     assert response.status_code == 200
     assert "对象库为空" in response.content.decode()
     assert not Draw.objects.exists()
 
 
-def test_the_form_has_no_switch_for_the_conflict_rule(district):
-    client = client_for(district.chief)
+def test_the_form_has_no_switch_for_the_conflict_rule(world):
+    client = client_for(world.chief)
     page = client.get("/draws/new/").content.decode()
     assert 'value="grid"' in page and 'value="conflict"' not in page
     assert "依法一律回避，不能关闭" in page
-    refused = client.post("/draws/new/", form_data(district, rules=["grid", "conflict"]))
+    refused = client.post("/draws/new/", form_data(world, rules=["grid", "conflict"]))
     assert refused.status_code == 200 and not Draw.objects.exists()
-    client.post("/draws/new/", form_data(district, rules=[]))
+    client.post("/draws/new/", form_data(world, rules=[]))
     draw = Draw.objects.get()
     assert (draw.avoid_grid, draw.avoid_conflict, draw.avoid_last_inspection) == (
         False,
@@ -168,13 +169,13 @@ def test_the_form_has_no_switch_for_the_conflict_rule(district):
     )
 
 
-def test_ratio_is_required_in_ratio_mode(district):
-    response = client_for(district.chief).post("/draws/new/", form_data(district, ratio_percent=""))
+def test_ratio_is_required_in_ratio_mode(world):
+    response = client_for(world.chief).post("/draws/new/", form_data(world, ratio_percent=""))
     assert "请填写抽取比例" in response.content.decode()
 
 
-def test_redraw_page_keeps_the_old_draw(district, drawn):
-    client = client_for(district.chief)
+def test_redraw_page_keeps_the_old_draw(world, drawn):
+    client = client_for(world.chief)
     response = client.post(f"/draws/{drawn.pk}/redraw/", {"reason": "对象库有误"})
     new = Draw.objects.get(redraw_of=drawn)
     assert response["Location"] == f"/draws/{new.pk}/"
@@ -183,9 +184,9 @@ def test_redraw_page_keeps_the_old_draw(district, drawn):
     assert DrawAssignment.objects.filter(draw=drawn).count() == 6
 
 
-def test_old_profile_and_conflict_urls_redirect_to_the_staff_pages(district):
-    client = client_for(district.chief)
-    inspector = district.inspectors[0]
+def test_old_profile_and_conflict_urls_redirect_to_the_staff_pages(world):
+    client = client_for(world.chief)
+    inspector = world.inspector_pool[0]
     moved = {
         "/draws/inspectors/?page=2": "/staff/?page=2",
         f"/draws/inspectors/{inspector.pk}/": f"/staff/{inspector.pk}/profile/",
@@ -200,15 +201,15 @@ def test_old_profile_and_conflict_urls_redirect_to_the_staff_pages(district):
 # --- public pages --------------------------------------------------------------------------------
 
 
-def test_public_page_before_drawing_shows_the_commitment_only(district):
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+def test_public_page_before_drawing_shows_the_commitment_only(world):
+    draw = services.commit_draw(actor=world.chief, spec=spec(world))
     page = Client().get(f"/public/draws/{draw.pk}/").content.decode()
     assert draw.commitment in page and draw.seed not in page
     document = json.loads(Client().get(f"/public/draws/{draw.pk}/draw.json").content)
     assert document["seed"] is None and document["commitment"] == draw.commitment
 
 
-def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
+def test_public_page_shows_codes_and_verification_but_no_names(world, drawn):
     response = Client().get(f"/public/draws/{drawn.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -216,38 +217,38 @@ def test_public_page_shows_codes_and_verification_but_no_names(district, drawn):
     row = drawn.assignments.select_related("entity").first()
     assert row.entity.name in page and row.entity.uscc in page
     assert all(code in page for code in row.inspector_codes)
-    for person in [*district.inspectors, district.chief]:
+    for person in [*world.inspector_pool, world.chief]:
         assert person.display_name not in page
         assert person.username not in page
     document = Client().get(f"/public/draws/{drawn.pk}/draw.json").content.decode()
-    for person in [*district.inspectors, district.chief]:
+    for person in [*world.inspector_pool, world.chief]:
         assert person.display_name not in document
         assert not person.phone or person.phone not in document
 
 
-def test_nothing_published_names_an_inspector_or_their_home(district, drawn):
+def test_nothing_published_names_an_inspector_or_their_home(world, drawn):
     """Badge numbers are shown to businesses on visits: published next to avoidance data
     they would tell where an inspector lives or whom they are related to."""
     staff_services.record_conflict(
-        actor=district.chief,
-        inspector=district.inspectors[2],
-        entity=district.entities[4],
+        actor=world.chief,
+        inspector=world.inspector_pool[2],
+        entity=world.entities[4],
         kind="relative",
     )
-    away = SubdistrictFactory(station=district.west, code="500111998")  # no pool entity there
+    away = SubdistrictFactory(station=world.other_station, code="500111998")  # no pool entity there
     staff_services.save_profile(
-        actor=district.chief,
-        user=district.inspectors[3],
+        actor=world.chief,
+        user=world.inspector_pool[3],
         badge_number="QJ003",
         home_subdistrict=away,
         posted_subdistricts=[],
     )
     draw = services.execute_draw(
-        actor=district.chief,
-        draw=services.commit_draw(actor=district.chief, spec=district.spec(title="第三批")),
+        actor=world.chief,
+        draw=services.commit_draw(actor=world.chief, spec=spec(world, title="第三批")),
     )
     assert draw.inputs["conflicts"]  # the conflict is published, under a code
-    people = [*district.inspectors, *district.partners]
+    people = [*world.inspector_pool, *world.health_inspectors]
     for pk in (drawn.pk, draw.pk):
         page = Client().get(f"/public/draws/{pk}/").content.decode()
         document = Client().get(f"/public/draws/{pk}/draw.json").content.decode()
@@ -263,7 +264,7 @@ def test_nothing_published_names_an_inspector_or_their_home(district, drawn):
     assert not any(p.inspector_profile.badge_number in listing for p in people)
 
 
-def test_public_page_serves_the_outcome_stored_at_execution(drawn, district):
+def test_public_page_serves_the_outcome_stored_at_execution(drawn, world):
     row = drawn.assignments.get(rank=1)
     DrawAssignment.objects.filter(pk=row.pk).update(
         inspector_codes=list(reversed(row.inspector_codes))
@@ -273,7 +274,7 @@ def test_public_page_serves_the_outcome_stored_at_execution(drawn, district):
     assert f"系统于 {timezone.localtime(drawn.verified_at):%Y-%m-%d %H:%M:%S} 复核" in page
     assert drawn.document_digest in page
     # staff re-verify explicitly; the stored outcome then shows the difference
-    client = client_for(district.chief)
+    client = client_for(world.chief)
     response = client.post(f"/draws/{drawn.pk}/verify/")
     assert response.status_code == 302
     page = Client().get(f"/public/draws/{drawn.pk}/").content.decode()
@@ -290,21 +291,21 @@ def test_public_page_does_not_re_derive_the_draw(drawn, monkeypatch):
     assert response.status_code == 200 and "复核一致" in response.content.decode()
 
 
-def small_and_large_draws(district):
+def small_and_large_draws(world):
     """Two executed draws, of 2 and of 10 entities: a page's query count must not differ."""
     draws = [
         services.commit_draw(
-            actor=district.chief, spec=district.spec(selection_mode="count", selection_value=n)
+            actor=world.chief, spec=spec(world, selection_mode="count", selection_value=n)
         )
         for n in (2, 10)
     ]
     for draw in draws:
-        services.execute_draw(actor=district.chief, draw=draw)
+        services.execute_draw(actor=world.chief, draw=draw)
     return draws
 
 
-def test_public_detail_query_count_does_not_grow_with_assignments(district):
-    small, large = small_and_large_draws(district)
+def test_public_detail_query_count_does_not_grow_with_assignments(world):
+    small, large = small_and_large_draws(world)
     client = Client()
     assert _queries(client, f"/public/draws/{small.pk}/") == _queries(
         client, f"/public/draws/{large.pk}/"
@@ -317,10 +318,11 @@ def test_a_draw_without_a_stored_outcome_says_so(drawn):
     assert "尚未记录复核结果" in page and "复核一致" not in page
 
 
-def test_staff_re_verify_is_scoped(district, drawn, elsewhere):
+def test_staff_re_verify_is_scoped(world, drawn, elsewhere):
+    # the draw covers both of the world's stations: a stranger works in a third
     stranger = client_for(UserFactory(org_unit=StationFactory(), roles=[Role.INSPECTOR]))
     assert stranger.post(f"/draws/{drawn.pk}/verify/").status_code == 404
-    inspector = client_for(UserFactory(org_unit=district.east, roles=[Role.INSPECTOR]))
+    inspector = client_for(world.inspector)
     response = inspector.post(f"/draws/{drawn.pk}/verify/", follow=True)
     assert "已重新复核" in response.content.decode()
     assert inspector.get(f"/draws/{drawn.pk}/verify/").status_code == 405
@@ -372,8 +374,8 @@ def test_command_verifies_a_downloaded_file(drawn, tmp_path, capsys):
     assert "inspectors" in capsys.readouterr().out
 
 
-def test_command_on_an_undrawn_draw_fails(district, capsys):
-    draw = services.commit_draw(actor=district.chief, spec=district.spec())
+def test_command_on_an_undrawn_draw_fails(world, capsys):
+    draw = services.commit_draw(actor=world.chief, spec=spec(world))
     with pytest.raises(SystemExit) as caught:
         call_command("draw", "verify", str(draw.pk))
     assert caught.value.code == 1
@@ -415,7 +417,7 @@ def _queries(client, url):
     return len(captured)
 
 
-def test_draw_detail_query_count_does_not_grow_with_assignments(district):
-    client = client_for(district.chief)
-    small, large = small_and_large_draws(district)
+def test_draw_detail_query_count_does_not_grow_with_assignments(world):
+    client = client_for(world.chief)
+    small, large = small_and_large_draws(world)
     assert _queries(client, f"/draws/{small.pk}/") == _queries(client, f"/draws/{large.pk}/")

@@ -16,7 +16,6 @@ from yaoan.inspections.enums import InspectionKind, ItemResult
 from yaoan.inspections.models import Inspection
 from yaoan.plans import services as plan_services
 from yaoan.plans.models import AnnualPlan, PlanItem
-from yaoan.plans.tests import factories as plan_factories
 from yaoan.registry.models import Entity
 from yaoan.staff import services as staff_services
 from yaoan.staff.models import InspectorProfile
@@ -97,7 +96,7 @@ def approved_plan(world: World, year: int) -> AnnualPlan:
     """The year's plan generated and submitted by the chief, approved by the leader."""
     plan = plan_services.generate_plan(year=year, actor=world.chief)
     plan = plan_services.submit_plan(actor=world.chief, plan=plan)
-    return plan_services.approve_plan(actor=plan_factories.leader(), plan=plan)
+    return plan_services.approve_plan(actor=world.leader, plan=plan)
 
 
 def edit_quarters(plan: AnnualPlan, entity: Entity, quarters: list[int]) -> None:

@@ -8,18 +8,13 @@ import json
 import pytest
 from django.test import Client
 
+from yaoan.common.testing import UserFactory
+from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
 from yaoan.core.services import issue_api_token
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.models import AnnualPlan, FrequencyRule
-from yaoan.plans.tests.factories import (
-    chief,
-    entity,
-    generated,
-    grid,
-    leader,
-    station_inspector,
-)
+from yaoan.plans.tests.factories import entity, generated, grid_of
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +27,12 @@ def headers(user):
 
 
 @pytest.fixture
-def district():
-    east, west = grid(), grid()
+def district(world):
+    east, west = grid_of(world), grid_of(world, other=True)
     entity(east["sub"], entity_type=EntityType.VACCINATION_SITE, name="东城接种门诊")
     entity(west["sub"], entity_type=EntityType.COSMETICS_DEALER, name="西城美妆店")
-    boss = chief()
-    return {"east": east, "west": west, "chief": boss, "auth": headers(boss)}
+    boss = world.chief
+    return {"east": east, "west": west, "chief": boss, "auth": headers(boss), "world": world}
 
 
 def post(client, url, auth, data=None):
@@ -71,7 +66,7 @@ def test_rule_patch_needs_a_reason_and_the_chief(district):
         "message": "请填写修改原因。",
         "code": "reason_required",
     }
-    inspector = station_inspector(district["east"]["station"])
+    inspector = district["world"].inspector
     response = client.patch(
         url,
         json.dumps({"min_visits": 2, "reason": "x"}),
@@ -98,7 +93,7 @@ def test_generate_submit_approve_and_409_on_illegal_steps(district):
     plan = response.json()
     assert (plan["year"], plan["version"], plan["status"], plan["items"]) == (2027, 1, "draft", 2)
     approve = f"{BASE}/annual-plans/{plan['id']}/approve"
-    response = post(client, approve, headers(leader()))
+    response = post(client, approve, headers(district["world"].leader))
     assert response.status_code == 409 and response.json()["code"] == "illegal_transition"
     assert (
         post(client, f"{BASE}/annual-plans/{plan['id']}/submit", district["auth"]).status_code
@@ -108,7 +103,7 @@ def test_generate_submit_approve_and_409_on_illegal_steps(district):
     assert response.status_code == 409
     response = post(client, approve, district["auth"])
     assert response.status_code == 403  # the chief who submitted is not the approver
-    response = post(client, approve, headers(leader()))
+    response = post(client, approve, headers(district["world"].leader))
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == PlanStatus.APPROVED and body["document_number"].endswith("〔2027〕1号")
@@ -120,7 +115,7 @@ def test_generate_submit_approve_and_409_on_illegal_steps(district):
 
 def test_items_are_scoped_and_filtered(district, django_assert_max_num_queries):
     plan = generated(actor=district["chief"])
-    inspector = station_inspector(district["east"]["station"])
+    inspector = district["world"].inspector
     client = Client()
     own = client.get(f"{BASE}/annual-plans/{plan.pk}/items", headers=headers(inspector)).json()
     assert [i["entity_name"] for i in own["results"]] == ["东城接种门诊"]
@@ -153,7 +148,7 @@ def test_the_plan_lists_the_callers_actions_and_the_author_cannot_approve(distri
     assert submitted["actions"] == []  # the submitter is offered no approval
     response = post(client, f"{BASE}/annual-plans/{plan['id']}/approve", district["auth"])
     assert response.status_code == 409 and response.json()["code"] == "approver_is_submitter"
-    other = headers(chief("other.chief"))
+    other = headers(UserFactory(org_unit=district["world"].section, roles=[Role.SECTION_CHIEF]))
     listed = client.get(f"{BASE}/annual-plans/{plan['id']}", headers=other).json()
     assert listed["actions"] == ["approve", "return"]
     assert post(client, f"{BASE}/annual-plans/{plan['id']}/approve", other).status_code == 200

@@ -10,16 +10,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from yaoan.common.testing import client_for
 from yaoan.core.models import AuditEvent
-from yaoan.plans.tests.factories import (
-    approved,
-    chief,
-    client_for,
-    entity,
-    generated,
-    grid,
-    station_inspector,
-)
+from yaoan.plans.tests.factories import approved, entity, generated, grid_of
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +20,8 @@ TITLE = "青江区2027年度药品安全重点检查清单"
 
 
 @pytest.fixture
-def district():
-    east, west = grid(), grid()
+def district(world):
+    east, west = grid_of(world), grid_of(world, other=True)
     for place in (east, west):
         entity(
             place["sub"],
@@ -36,7 +29,7 @@ def district():
             name=f"{place['sub'].name}接种门诊",
         )
         entity(place["sub"], risk_grade="D", name=f"{place['sub'].name}大药房")
-    return {"east": east, "west": west, "chief": chief()}
+    return {"east": east, "west": west, "chief": world.chief, "world": world}
 
 
 def workbook_rows(response):
@@ -46,7 +39,7 @@ def workbook_rows(response):
 
 
 def test_xlsx_has_title_items_and_loads(district):
-    plan = approved(actor=district["chief"])
+    plan = approved(district["world"])
     response = client_for(district["chief"]).get(f"/plans/{plan.pk}/export.xlsx")
     assert response.status_code == 200
     workbook, rows = workbook_rows(response)
@@ -65,7 +58,7 @@ def test_xlsx_has_title_items_and_loads(district):
 
 def test_station_exports_only_its_items(district):
     plan = generated(actor=district["chief"])
-    inspector = station_inspector(district["east"]["station"])
+    inspector = district["world"].inspector
     response = client_for(inspector).get(f"/plans/{plan.pk}/export.xlsx")
     _workbook, rows = workbook_rows(response)
     assert len(rows) == 3 + 2
@@ -73,7 +66,7 @@ def test_station_exports_only_its_items(district):
 
 
 def test_docx_has_the_title_in_the_east_asian_font_and_the_number(district):
-    plan = approved(actor=district["chief"])
+    plan = approved(district["world"])
     response = client_for(district["chief"]).get(f"/plans/{plan.pk}/export.docx")
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")

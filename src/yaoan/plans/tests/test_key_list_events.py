@@ -15,7 +15,7 @@ from yaoan.intake.enums import EntityEventKind
 from yaoan.intake.services import report_entity_event
 from yaoan.plans import keylist
 from yaoan.plans.extensions import register_key_list_source
-from yaoan.plans.tests.factories import entity, generated, grid, item_of, reason_codes
+from yaoan.plans.tests.factories import entity, generated, grid_of, item_of, reason_codes
 from yaoan.registry.models import Entity
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +50,8 @@ def test_sources_show_not_connected_until_their_producer_is_installed() -> None:
         assert keylist.external_source(code) is None
 
 
-def test_reported_events_select_entities_for_the_plan() -> None:
-    place = grid()
+def test_reported_events_select_entities_for_the_plan(world) -> None:
+    place = grid_of(world)
     failed, complained, once, old = (entity(place["sub"]) for _ in range(4))
     reported(failed, EntityEventKind.FAILED_SAMPLE, 1, 30)
     reported(complained, EntityEventKind.COMPLAINT, 2, 20)

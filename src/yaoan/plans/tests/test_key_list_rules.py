@@ -8,20 +8,21 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from yaoan.common.testing import LicenceFactory
+from yaoan.common.testing import LicenceFactory, SubdistrictFactory
 from yaoan.core.enums import AreaType
 from yaoan.plans import rule_services
 from yaoan.plans.extensions import register_key_list_source
 from yaoan.plans.models import KeyListRule, PlanItem
-from yaoan.plans.tests.factories import chief, entity, generated, grid, item_of, reason_codes
+from yaoan.plans.tests.factories import entity, generated, grid_of, item_of, reason_codes
 from yaoan.registry.enums import EntityStatus, EntityType, LicenceKind
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def urban():
-    return grid()
+def urban(world):
+    """The world's station and grid (an urban one), with the world itself."""
+    return {**grid_of(world), "world": world}
 
 
 def test_vaccine_units_and_cosmetics_dealers_are_always_listed(urban):
@@ -93,12 +94,15 @@ def test_new_licence_last_year_needs_two_visits(urban):
     assert not PlanItem.objects.filter(plan=plan, entity=old).exists()  # renewal, not new
 
 
-def test_rural_and_urban_fringe_pharmacies_and_clinics():
-    rural, fringe, town = grid(AreaType.RURAL), grid(AreaType.URBAN_FRINGE), grid(AreaType.URBAN)
-    a = entity(rural["sub"])
-    b = entity(fringe["sub"], entity_type=EntityType.CLINIC)
-    c = entity(town["sub"])
-    d = entity(rural["sub"], entity_type=EntityType.DEVICE_DEALER)
+def test_rural_and_urban_fringe_pharmacies_and_clinics(world):
+    # the world's grids are urban: this test adds a rural and an urban-fringe one
+    rural = SubdistrictFactory(station=world.station, area_type=AreaType.RURAL)
+    fringe = SubdistrictFactory(station=world.other_station, area_type=AreaType.URBAN_FRINGE)
+    town = SubdistrictFactory(station=world.station, area_type=AreaType.URBAN)
+    a = entity(rural)
+    b = entity(fringe, entity_type=EntityType.CLINIC)
+    c = entity(town)
+    d = entity(rural, entity_type=EntityType.DEVICE_DEALER)
     plan = generated()
     assert reason_codes(plan, a) == ["rural_fringe"]
     assert reason_codes(plan, b) == ["rural_fringe"]
@@ -170,7 +174,10 @@ def test_a_rule_by_entity_type_needs_its_types(urban, parameters):
     rule = KeyListRule.objects.get(code="vaccine_unit")
     with pytest.raises(ValidationError) as caught:
         rule_services.update_key_list_rule(
-            actor=chief(), rule=rule, data={"parameters": parameters}, reason="清空参数"
+            actor=urban["world"].chief,
+            rule=rule,
+            data={"parameters": parameters},
+            reason="清空参数",
         )
     [message] = caught.value.message_dict["parameters"]
     assert message.startswith("参数 entity_types 不能为空") and "vaccination_site" in message
@@ -182,11 +189,14 @@ def test_entity_types_stay_optional_where_another_attribute_defines_the_rule(urb
     rule = KeyListRule.objects.get(code="special_drug")
     with pytest.raises(ValidationError) as caught:
         rule_services.update_key_list_rule(
-            actor=chief(), rule=rule, data={"parameters": {"entity_types": []}}, reason="改"
+            actor=urban["world"].chief,
+            rule=rule,
+            data={"parameters": {"entity_types": []}},
+            reason="改",
         )
     assert "不限对象类型时请删除该参数" in caught.value.message_dict["parameters"][0]
     rule_services.update_key_list_rule(
-        actor=chief(), rule=rule, data={"parameters": {}}, reason="改"
+        actor=urban["world"].chief, rule=rule, data={"parameters": {}}, reason="改"
     )
     holder = entity(urban["sub"], entity_type=EntityType.CLINIC, handles_special_drugs=True)
     assert "special_drug" in reason_codes(generated(), holder)

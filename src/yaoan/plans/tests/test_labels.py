@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 
 from yaoan.common.labels import labelled_values
+from yaoan.common.testing import client_for
 from yaoan.plans import item_services
 from yaoan.plans.forms import CoverageYearForm, GeneratePlanForm, ItemEditForm
-from yaoan.plans.tests.factories import chief, client_for, entity, generated, grid, item_of
+from yaoan.plans.tests.factories import entity, generated, grid_of, item_of
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
 
 
-def test_plan_history_shows_field_names_not_codes() -> None:
-    user = chief()
-    place = grid()
+def test_plan_history_shows_field_names_not_codes(world) -> None:
+    user = world.chief
+    place = grid_of(world)
     target = entity(place["sub"], entity_type=EntityType.VACCINATION_SITE)
     plan = generated(2027, user)
     item = item_of(plan, target)
@@ -27,8 +28,8 @@ def test_plan_history_shows_field_names_not_codes() -> None:
     assert f"检查次数：{item.required_count + 1}" in html
 
 
-def test_item_values_are_labelled_with_verbose_names_and_names_of_rows() -> None:
-    station = grid()["station"]
+def test_item_values_are_labelled_with_verbose_names_and_names_of_rows(world) -> None:
+    station = world.station
     values = {"required_count": 2, "q1": 0, "joint": True, "station_id": station.pk}
     assert labelled_values("plans.planitem", values) == [
         ("检查次数", "2"),

@@ -18,6 +18,7 @@ TYPES = [EntityType.WHOLESALER, EntityType.PHARMACY_CHAIN, EntityType.MEDICAL_IN
 
 
 def test_plan_list_and_versions(world: World) -> None:
+    EntityFactory(subdistrict=world.grid, name="清单药房")  # a plan of no entity is not submitted
     years = itertools.count(2027)
     client = client_for(world.chief)
 

@@ -7,21 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yaoan.common.errors import APPROVER_IS_SUBMITTER, ILLEGAL_TRANSITION, REASON_REQUIRED
+from yaoan.common.testing import UserFactory
 from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent
 from yaoan.plans import item_services, rule_services, services
 from yaoan.plans.enums import PlanAction, PlanError, PlanLock, PlanStatus
 from yaoan.plans.models import AnnualPlan, FrequencyRule, KeyListRule, PlanItem, PlanItemChange
-from yaoan.plans.tests.factories import (
-    approved,
-    chief,
-    entity,
-    generated,
-    grid,
-    item_of,
-    leader,
-    station_inspector,
-)
+from yaoan.plans.tests.factories import approved, entity, generated, grid_of, item_of
 from yaoan.plans.workflow import PLAN
 from yaoan.registry.enums import EntityType
 
@@ -29,11 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup():
-    place = grid()
+def setup(world):
+    place = grid_of(world)
     return {
         **place,
-        "chief": chief(),
+        "world": world,
+        "chief": world.chief,
         "sites": [entity(place["sub"], entity_type=EntityType.VACCINATION_SITE) for _ in range(3)],
         "risky": entity(place["sub"], risk_grade="D"),
     }
@@ -73,7 +66,7 @@ def test_frequency_rule_edit_needs_reason_and_is_audited_with_before_and_after(s
 
 
 def test_only_a_section_chief_edits_rules(setup):
-    inspector = station_inspector(setup["station"])
+    inspector = setup["world"].inspector
     rule = KeyListRule.objects.get(code="vaccine_joint")
     with pytest.raises(PermissionDenied):
         rule_services.update_key_list_rule(
@@ -155,7 +148,7 @@ def test_generation_refused_while_submitted_and_new_draft_beside_approved(setup)
     with pytest.raises(ValidationError) as caught:
         generated(actor=setup["chief"])
     assert codes(caught.value) == {PlanLock.SUBMITTED_LOCKED}
-    services.approve_plan(actor=leader(), plan=plan)
+    services.approve_plan(actor=setup["world"].leader, plan=plan)
     draft = generated(actor=setup["chief"])
     assert (draft.version, draft.status, draft.based_on_id) == (2, PlanStatus.DRAFT, plan.pk)
     plan.refresh_from_db()
@@ -197,7 +190,7 @@ def test_transition_table_is_the_documented_one():
 )
 def test_illegal_transitions_are_refused_and_change_nothing(setup, steps, illegal):
     def actor(step):
-        return setup["chief"] if step == PlanAction.SUBMIT else leader()
+        return setup["chief"] if step == PlanAction.SUBMIT else setup["world"].leader
 
     plan = generated(actor=setup["chief"])
     for step in steps:
@@ -215,11 +208,11 @@ def test_submit_return_submit_approve_with_document_number_and_audit(setup):
     plan = generated(actor=setup["chief"])
     services.submit_plan(actor=setup["chief"], plan=plan)
     with pytest.raises(ValidationError):
-        services.return_plan(actor=leader(), plan=plan, reason="")
-    services.return_plan(actor=leader(), plan=plan, reason="石门所任务偏重")
+        services.return_plan(actor=setup["world"].leader, plan=plan, reason="")
+    services.return_plan(actor=setup["world"].leader, plan=plan, reason="石门所任务偏重")
     services.submit_plan(actor=setup["chief"], plan=plan)
-    plan = services.approve_plan(actor=leader(), plan=plan)
-    assert plan.status == PlanStatus.APPROVED and plan.approved_by == leader()
+    plan = services.approve_plan(actor=setup["world"].leader, plan=plan)
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == setup["world"].leader
     assert plan.document_number == "青江市监药检〔2027〕1号"
     actions = list(
         AuditEvent.objects.filter(action__startswith="plans.")
@@ -249,7 +242,7 @@ def test_the_submitter_cannot_approve_their_own_plan(setup):
 
 def test_a_leader_who_generated_or_submitted_cannot_approve(setup):
     """Even holding the approver role, the author of a version does not approve it."""
-    boss = leader()
+    boss = setup["world"].leader
     boss.role_assignments.create(role=Role.SECTION_CHIEF)
     plan = generated(actor=boss)
     services.submit_plan(actor=setup["chief"], plan=plan)
@@ -269,8 +262,10 @@ def test_with_chief_approvers_another_chief_approves(setup, settings):
         services.approve_plan(actor=setup["chief"], plan=plan)
     assert codes(caught.value) == {APPROVER_IS_SUBMITTER}
     with pytest.raises(PermissionDenied):
-        services.approve_plan(actor=leader(), plan=plan)
-    other = chief("device.chief")
+        services.approve_plan(actor=setup["world"].leader, plan=plan)
+    other = UserFactory(
+        username="device.chief", org_unit=setup["world"].section, roles=[Role.SECTION_CHIEF]
+    )
     plan = services.approve_plan(actor=other, plan=plan)
     assert plan.status == PlanStatus.APPROVED and plan.approved_by == other
 
@@ -283,10 +278,10 @@ def test_an_empty_plan_cannot_be_submitted(setup):
 
 
 def test_approving_a_new_version_supersedes_the_old_one(setup):
-    first = approved(actor=setup["chief"])
+    first = approved(setup["world"])
     second = services.start_revision(actor=setup["chief"], plan=first, reason="年中调整")
     services.submit_plan(actor=setup["chief"], plan=second)
-    second = services.approve_plan(actor=leader(), plan=second)
+    second = services.approve_plan(actor=setup["world"].leader, plan=second)
     first.refresh_from_db()
     assert first.status == PlanStatus.SUPERSEDED and first.superseded_at is not None
     assert second.document_number == "青江市监药检〔2027〕2号"
@@ -296,7 +291,7 @@ def test_approving_a_new_version_supersedes_the_old_one(setup):
 
 
 def test_editing_an_approved_plan_creates_a_new_draft_version(setup):
-    plan = approved(actor=setup["chief"])
+    plan = approved(setup["world"])
     item = item_of(plan, setup["risky"])
     edited = item_services.edit_item(
         actor=setup["chief"], item=item, reason="整改复查加一次", required_count=5
@@ -341,7 +336,7 @@ def test_item_edit_checks_reason_and_quarters(setup):
         actor=setup["chief"], item=item, reason="一季度集中检查", quarters=[2, 1, 1, 0]
     )
     assert edited.quarters == (2, 1, 1, 0) and edited.edited_note == "一季度集中检查"
-    other = grid()
+    other = grid_of(setup["world"], other=True)
     moved = item_services.edit_item(
         actor=setup["chief"], item=edited, reason="划归他所", station=other["station"]
     )

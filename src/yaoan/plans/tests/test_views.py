@@ -6,31 +6,20 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from yaoan.common.testing import UserFactory
-from yaoan.core.enums import Role
+from yaoan.common.testing import client_for
 from yaoan.core.models import AuditEvent
 from yaoan.plans.enums import PlanStatus
 from yaoan.plans.extensions import register_done_counter, register_key_list_source
 from yaoan.plans.models import AnnualPlan, FrequencyRule, PlanItem
-from yaoan.plans.tests.factories import (
-    approved,
-    chief,
-    client_for,
-    entity,
-    generated,
-    grid,
-    item_of,
-    leader,
-    station_inspector,
-)
+from yaoan.plans.tests.factories import approved, entity, generated, grid_of, item_of
 from yaoan.registry.enums import EntityType
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district():
-    east, west = grid(), grid()
+def district(world):
+    east, west = grid_of(world), grid_of(world, other=True)
     east_site = entity(east["sub"], entity_type=EntityType.VACCINATION_SITE, name="东城接种门诊")
     west_site = entity(west["sub"], entity_type=EntityType.VACCINATION_SITE, name="西城接种门诊")
     return {
@@ -38,13 +27,14 @@ def district():
         "west": west,
         "east_site": east_site,
         "west_site": west_site,
-        "chief": chief(),
+        "chief": world.chief,
+        "world": world,
     }
 
 
 def test_station_sees_only_its_items_and_loads(district):
     plan = generated(actor=district["chief"])
-    inspector = station_inspector(district["east"]["station"])
+    inspector = district["world"].inspector
     response = client_for(inspector).get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert [i.entity.name for i in response.context["page_obj"]] == ["东城接种门诊"]
@@ -57,7 +47,7 @@ def test_station_sees_only_its_items_and_loads(district):
 def test_other_stations_item_is_404_and_audited(district):
     plan = generated(actor=district["chief"])
     west_item = item_of(plan, district["west_site"])
-    east_chief = UserFactory(org_unit=district["east"]["station"], roles=[Role.SECTION_CHIEF])
+    east_chief = district["world"].station_chief
     client = client_for(east_chief)
     # a station-level chief cannot change the district plan at all
     assert client.get(f"/plans/{plan.pk}/items/{west_item.pk}/edit/").status_code == 403
@@ -66,7 +56,7 @@ def test_other_stations_item_is_404_and_audited(district):
 
 def test_inspector_cannot_edit_or_approve(district):
     plan = generated(actor=district["chief"])
-    inspector = station_inspector(district["east"]["station"])
+    inspector = district["world"].inspector
     client = client_for(inspector)
     item = item_of(plan, district["east_site"])
     assert client.get(f"/plans/{plan.pk}/items/{item.pk}/edit/").status_code == 403
@@ -109,11 +99,11 @@ def test_chief_generates_edits_submits_and_approves_through_the_pages(district):
     # the chief who submitted sees no approve button and cannot approve; the leader does
     assert "批准</button>" not in client.get(f"/plans/{plan.pk}/").content.decode()
     assert client.post(f"/plans/{plan.pk}/approve/").status_code == 403
-    boss = client_for(leader())
+    boss = client_for(district["world"].leader)
     assert "批准</button>" in boss.get(f"/plans/{plan.pk}/").content.decode()
     boss.post(f"/plans/{plan.pk}/approve/")
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.APPROVED and plan.approved_by == leader()
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == district["world"].leader
     # editing the approved plan goes to a new draft version
     response = client.post(
         url, {"required_count": 3, "station": item.station_id, "reason": "年中加检"}
@@ -129,7 +119,7 @@ def test_chief_generates_edits_submits_and_approves_through_the_pages(district):
 
 def test_illegal_transition_shows_a_message(district):
     plan = generated(actor=district["chief"])
-    client = client_for(leader())
+    client = client_for(district["world"].leader)
     response = client.post(f"/plans/{plan.pk}/approve/", follow=True)
     assert "年度重点检查清单当前状态为“草稿”，不能执行“批准”" in response.content.decode()
 
@@ -182,7 +172,7 @@ def test_dashboard_panel_shows_dash_without_done_counter(district):
 
 
 def test_coverage_counts_required_scheduled_and_done(district):
-    plan = approved(year=2026, actor=district["chief"])
+    plan = approved(district["world"], year=2026)
     register_done_counter(lambda year: {district["east_site"].pk: 2} if year == 2026 else {})
     client = client_for(district["chief"])
     response = client.get("/plans/coverage/?year=2026")
@@ -195,7 +185,7 @@ def test_coverage_counts_required_scheduled_and_done(district):
     PlanItem.objects.filter(plan=plan, entity=district["west_site"]).delete()
     rows = {r.code: r for r in client.get("/plans/coverage/?year=2026").context["report"].rows}
     assert rows["vaccine_unit"].scheduled == 1 and rows["vaccine_unit"].scheduled_short == 1
-    inspector = station_inspector(district["west"]["station"])
+    inspector = district["world"].other_inspector
     rows = {
         r.code: r
         for r in client_for(inspector).get("/plans/coverage/?year=2026").context["report"].rows
@@ -244,10 +234,10 @@ def test_station_sees_plan_totals_and_version_changes_of_its_own_items(district)
     boss = district["chief"]
     for n in range(3):
         entity(district["west"]["sub"], entity_type=EntityType.VACCINATION_SITE, name=f"西{n}")
-    first = approved(actor=boss)
+    first = approved(district["world"])
     entity(district["west"]["sub"], entity_type=EntityType.VACCINATION_SITE, name="西城新门诊")
     second = generated(actor=boss)
-    east = client_for(station_inspector(district["east"]["station"]))
+    east = client_for(district["world"].inspector)
     listed = east.get("/plans/").context["by_year"]
     assert [(p.version, p.item_count, p.visits) for _year, plans in listed for p in plans] == [
         (second.version, 1, 1),

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from yaoan.common.testing import (
+    WORLD_ENTITIES,
     EntityFactory,
     LicenceFactory,
     ProductFactory,
@@ -129,8 +130,8 @@ def test_api_token_last_used_written_at_most_once_a_minute(client, inspector):
     assert token.last_used_at > first
 
 
-def test_api_accepts_two_factor_session(client, inspector, subdistrict):
-    entity = EntityFactory(subdistrict=subdistrict)
+def test_api_accepts_two_factor_session(client, world, inspector):
+    entity = world.pharmacy  # the one entity of the inspector's station
     sign_in(client, inspector)
     response = client.get(ENTITIES)
     assert response.status_code == 200
@@ -150,7 +151,7 @@ def test_api_session_post_needs_csrf(inspector, subdistrict):
     response = client.post(ENTITIES, payload, content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     token = client.cookies["csrftoken"].value
     response = client.post(
         ENTITIES, payload, content_type="application/json", headers={"X-CSRFToken": token}
@@ -188,7 +189,7 @@ def test_api_refuses_a_reader_who_may_not_edit_and_audits_it(client, station, su
     assert AuditEvent.objects.filter(
         action="registry.access.denied", actor=monitor, success=False
     ).exists()
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 @pytest.mark.parametrize(
@@ -221,8 +222,8 @@ def test_api_other_station_entity_is_404_and_audited(client, inspector, key):
     }
 
 
-def test_api_list_shows_only_own_grid(client, subdistrict, key):
-    own = EntityFactory(subdistrict=subdistrict)
+def test_api_list_shows_only_own_grid(client, world, key):
+    own = world.pharmacy  # the world's other_entity is in the other station's grid
     EntityFactory(subdistrict=SubdistrictFactory(station=StationFactory()))
     body = client.get(ENTITIES, headers=auth(key)).json()
     assert (body["count"], [row["id"] for row in body["results"]]) == (1, [own.pk])
@@ -240,18 +241,20 @@ def test_api_create_in_other_grid_is_403(client, key):
     response = post_json(client, ENTITIES, key, entity_payload(other.pk))
     assert response.status_code == 403
     assert response.json() == {"detail": "不在您的管辖范围内", "code": "permission_denied"}
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 # --- filters: the list page's FilterSet -----------------------------------------------------
 
 
 @pytest.fixture
-def district(bureau_chief):
-    """Entities over two stations with a mix of types, grades and licence expiries."""
+def district(world, bureau_chief):
+    """The shared world's two grids with a mix of types, grades and licence expiries: the
+    north one (``world.grid``) holds the world's pharmacy (仁济大药房, graded C here), the
+    south one (``world.other_grid``) its other_entity (石门百姓大药房, ungraded)."""
     today = timezone.localdate()
-    north, south = SubdistrictFactory(), SubdistrictFactory()
-    EntityFactory(subdistrict=north, name="仁济大药房", risk_grade="C")
+    north, south = world.grid, world.other_grid
+    Entity.objects.filter(pk=world.pharmacy.pk).update(risk_grade="C")
     EntityFactory(subdistrict=north, name="仁和诊所", entity_type=EntityType.CLINIC)
     EntityFactory(subdistrict=south, name="康宁医疗器械", entity_type=EntityType.DEVICE_DEALER)
     soon = EntityFactory(subdistrict=south, name="百姓大药房", risk_grade="A")
@@ -293,7 +296,7 @@ def test_api_entity_filter_examples(client, chief_key, district):
         body = client.get(f"{ENTITIES}?{query}", headers=auth(chief_key)).json()
         return [row["name"] for row in body["results"]]
 
-    assert names("q=dyf") == ["仁济大药房", "百姓大药房"]
+    assert names("q=dyf") == ["仁济大药房", "百姓大药房", "石门百姓大药房"]
     assert names("q=rj") == ["仁济大药房"]
     assert names("licence_expiring=30") == ["百姓大药房"]
     assert names("risk_grade=C&station={}".format(district["north"].station_id)) == [
@@ -309,7 +312,7 @@ def test_api_invalid_filter_is_422_naming_it(client, chief_key, db):
 
 
 def test_api_paging(client, subdistrict, key):
-    EntityFactory.create_batch(5, subdistrict=subdistrict)
+    EntityFactory.create_batch(4, subdistrict=subdistrict)  # and the world's pharmacy: five
     body = client.get(f"{ENTITIES}?page=2&page_size=2", headers=auth(key)).json()
     assert (body["count"], body["page"], body["page_size"], len(body["results"])) == (5, 2, 2, 2)
     response = client.get(f"{ENTITIES}?page_size=201", headers=auth(key))
@@ -340,7 +343,7 @@ def test_api_create_with_bad_credit_code_is_422_naming_uscc(client, subdistrict,
     [error] = response.json()["detail"]
     assert (error["field"], error["code"]) == ("uscc", "invalid_uscc")
     assert "校验位" in error["message"]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 def test_api_create_with_duplicate_credit_code_is_422(client, subdistrict, key):

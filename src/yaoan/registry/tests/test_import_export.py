@@ -13,7 +13,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from yaoan.common.testing import EntityFactory, SubdistrictFactory, UserFactory, make_uscc, sign_in
+from yaoan.common.testing import (
+    WORLD_ENTITIES,
+    EntityFactory,
+    SubdistrictFactory,
+    UserFactory,
+    make_uscc,
+    sign_in,
+)
 from yaoan.core.enums import Role
 from yaoan.core.jobs import create_job
 from yaoan.core.models import AuditEvent, BackgroundJob
@@ -173,7 +180,7 @@ def test_inspector_cannot_set_grades_by_import(client, inspector, subdistrict):
     sign_in(client, inspector)
     errors = import_errors(client, [row_for(subdistrict, 风险等级="A级（低风险）")])
     assert errors == [("2", "风险等级", "只有股室负责人可以设置风险等级和信用分类")]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 # --- all or nothing, row errors ---------------------------------------------------------
@@ -191,7 +198,7 @@ def test_one_bad_row_writes_nothing_and_report_names_row_column_reason(
         row_for(subdistrict, 名称="好药房二"),
     ]
     response = upload(client, filled_template(client, rows))
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     assert not AuditEvent.objects.filter(action="registry.entity.created").exists()
     page = client.get(response["Location"]).content.decode()
     assert "未导入：发现 1 处错误，所有数据均未写入" in page
@@ -234,7 +241,7 @@ def test_duplicate_codes_in_file_and_against_registry(client, inspector, subdist
         ("2", "统一社会信用代码", "该统一社会信用代码已登记"),
         ("4", "统一社会信用代码", "与第 3 行的统一社会信用代码重复"),
     ]
-    assert Entity.objects.count() == 1
+    assert Entity.objects.count() == WORLD_ENTITIES + 1
 
 
 def test_subdistrict_outside_scope_and_unknown_labels(client, inspector, subdistrict):
@@ -378,9 +385,9 @@ def _export(client, query: str) -> tuple[list[tuple[Any, ...]], openpyxl.Workboo
 
 
 def test_export_respects_filter_and_scope_masks_phone_and_is_audited(
-    client, inspector, subdistrict
+    client, world, inspector, subdistrict
 ):
-    mine = EntityFactory(subdistrict=subdistrict, name="仁济大药房", contact_phone="13812345678")
+    mine = world.pharmacy  # 仁济大药房, phone 13800001234
     EntityFactory(subdistrict=subdistrict, name="康宁诊所", entity_type="clinic")
     EntityFactory(subdistrict=SubdistrictFactory(), name="仁济大药房二店")  # other grid
     sign_in(client, inspector)
@@ -389,7 +396,7 @@ def test_export_respects_filter_and_scope_masks_phone_and_is_audited(
     assert workbook.properties.creator.startswith(inspector.display_name)
     assert rows[1][:3] == ("名称", "统一社会信用代码", "类型")
     assert [r[0] for r in rows[2:]] == ["仁济大药房"]
-    assert rows[2][1] == mine.uscc and rows[2][9] == "138****5678"
+    assert rows[2][1] == mine.uscc and rows[2][9] == "138****1234"
     code_cell = workbook.worksheets[0]["B3"]
     assert (code_cell.data_type, code_cell.number_format) == ("s", "@")
     event = AuditEvent.objects.get(action="registry.entity.exported")
@@ -440,7 +447,7 @@ def test_import_entities_is_all_or_nothing_and_lists_every_bad_row(inspector, su
         (2, "subdistrict"),
         (3, "risk_grade"),
     ]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     assert not AuditEvent.objects.filter(action="registry.entity.created").exists()
 
 
@@ -471,4 +478,4 @@ def test_too_many_rows_are_refused_whole(client, inspector, subdistrict, monkeyp
     assert import_errors(client, rows) == [
         ("None", "—", "单个文件最多 2 行数据，请拆分后分批导入。")
     ]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written

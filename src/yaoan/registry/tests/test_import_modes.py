@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yaoan.common.identifiers import uscc_check_character
 from yaoan.common.testing import (
+    WORLD_ENTITIES,
     EntityFactory,
     SubdistrictFactory,
     UserFactory,
@@ -70,7 +71,7 @@ def test_upload_page_offers_both_modes_with_all_or_nothing_checked(client, inspe
 def test_bad_row_all_or_nothing_writes_nothing_and_reports_the_row(client, inspector, subdistrict):
     sign_in(client, inspector)
     response = upload(client, filled_template(client, rows_with_one_bad(subdistrict)), "all")
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     job = last_job()
     assert job.status == BackgroundJob.Status.FAILED
     assert job.result["mode"] == "all" and job.result["written"] == 0
@@ -86,7 +87,13 @@ def test_bad_row_valid_rows_mode_writes_the_others_and_reports_the_row(
 ):
     sign_in(client, inspector)
     response = upload(client, filled_template(client, rows_with_one_bad(subdistrict)), "valid")
-    assert sorted(Entity.objects.values_list("name", flat=True)) == ["好药房一", "好药房二"]
+    registered = sorted(Entity.objects.values_list("name", flat=True))
+    assert registered == [
+        "仁济大药房",
+        "好药房一",
+        "好药房二",
+        "石门百姓大药房",
+    ]  # with the world's
     assert AuditEvent.objects.filter(action="registry.entity.created").count() == 2
     job = last_job()
     assert job.status == BackgroundJob.Status.SUCCEEDED
@@ -111,7 +118,7 @@ def test_header_mismatch_is_named_and_nothing_is_written(client, inspector, subd
         ("信用代码号", "无法识别的列：信用代码号"),
         ("统一社会信用代码", "缺少必填列：统一社会信用代码"),
     ]
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 def _all_digit_uscc() -> str:
@@ -128,7 +135,8 @@ def test_an_18_digit_code_in_a_text_cell_is_read_exactly(client, inspector, subd
     sign_in(client, inspector)
     upload(client, filled_template(client, [row_for(subdistrict, 统一社会信用代码=code)]))
     assert last_job().status == BackgroundJob.Status.SUCCEEDED
-    assert Entity.objects.get().uscc == code
+    assert Entity.objects.count() == WORLD_ENTITIES + 1
+    assert Entity.objects.filter(uscc=code).count() == 1
 
 
 # --- export of the filtered list ----------------------------------------------------------

@@ -16,12 +16,13 @@ from django.utils import timezone
 from yaoan.common.testing import (
     EntityFactory,
     LicenceFactory,
+    OrgUnitFactory,
     StationFactory,
     SubdistrictFactory,
     UserFactory,
     sign_in,
 )
-from yaoan.core.enums import Role
+from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.services import set_roles
 from yaoan.registry import listing
 from yaoan.registry.filtersets import EntityFilterSet
@@ -38,9 +39,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def bureau_chief(db):
+    """A district-wide chief without the shared world (see ``two_grids``)."""
+    section = OrgUnitFactory(code="drug-section", name="药品安全监管股", kind=OrgUnitKind.SECTION)
+    return UserFactory(org_unit=section, roles=[Role.SECTION_CHIEF])
+
+
+@pytest.fixture
 def two_grids(bureau_chief):
     """Two stations; in each, six shops with a licence expiring within 30 days (one shop
-    with two such licences) and three without."""
+    with two such licences) and three without.
+
+    Not the shared test world: these tests count and page every entity a district-wide
+    user lists (18, one grid after the other), which the world's own two entities would
+    change — the district here is exactly these rows."""
     soon = timezone.localdate() + dt.timedelta(days=10)
     grids = {}
     for label in ("东", "西"):

@@ -27,23 +27,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def grid(db):
-    """Two stations, each with one subdistrict and two entities."""
-    east, west = StationFactory(name="东城所"), StationFactory(name="西城所")
-    east_sub = SubdistrictFactory(station=east, name="东城街道")
-    west_sub = SubdistrictFactory(station=west, name="西城街道")
+def grid(world):
+    """The shared world's two stations with their grids: the east one holds the world's
+    pharmacy (仁济大药房) and a clinic, the west one two more entities beside the world's
+    other_entity (石门百姓大药房)."""
     return {
-        "east": east,
-        "west": west,
-        "east_sub": east_sub,
-        "west_sub": west_sub,
+        "world": world,
+        "east": world.station,
+        "west": world.other_station,
+        "east_sub": world.grid,
+        "west_sub": world.other_grid,
         "east_entities": [
-            EntityFactory(subdistrict=east_sub, name="仁济大药房"),
-            EntityFactory(subdistrict=east_sub, name="东城诊所"),
+            world.pharmacy,
+            EntityFactory(subdistrict=world.grid, name="东城诊所"),
         ],
         "west_entities": [
-            EntityFactory(subdistrict=west_sub, name="同仁堂药店"),
-            EntityFactory(subdistrict=west_sub, name="西城卫生室"),
+            EntityFactory(subdistrict=world.other_grid, name="同仁堂药店"),
+            EntityFactory(subdistrict=world.other_grid, name="西城卫生室"),
         ],
     }
 
@@ -67,7 +67,7 @@ def denials(user):
 
 
 def test_station_inspector_lists_only_their_grid(grid):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     assert listed(client) == ["东城诊所", "仁济大药房"]
     assert listed(client, f"?station={grid['west'].pk}") == []
@@ -84,7 +84,7 @@ def test_station_inspector_lists_only_their_grid(grid):
     ],
 )
 def test_other_stations_entity_is_404_and_audited(grid, path):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     target = grid["west_entities"][0]
     url = path.format(pk=target.pk)
@@ -98,14 +98,14 @@ def test_other_stations_entity_is_404_and_audited(grid, path):
 
 
 def test_missing_entity_is_404_without_a_denial(grid):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     assert client.get("/registry/entities/999999/").status_code == 404
     assert denials(inspector) == []
 
 
 def test_own_entity_detail_masks_the_phone_until_revealed(grid):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     entity = grid["east_entities"][0]
     page = client.get(f"/registry/entities/{entity.pk}/").content.decode()
@@ -121,7 +121,7 @@ def test_own_entity_detail_masks_the_phone_until_revealed(grid):
 
 
 def test_create_form_offers_only_the_own_grid(grid):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     response = client.post(
         "/registry/entities/new/",
@@ -141,7 +141,7 @@ def test_create_form_offers_only_the_own_grid(grid):
 
 
 def test_form_errors_are_chinese_and_nothing_is_written(grid):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     response = client.post(
         "/registry/entities/new/",
@@ -175,7 +175,13 @@ def test_form_errors_are_chinese_and_nothing_is_written(grid):
 def test_bureau_and_leaders_see_everything(grid, kind, role):
     unit = grid["east"] if kind == OrgUnitKind.STATION else OrgUnitFactory(kind=kind)
     client = client_for(UserFactory(org_unit=unit, roles=[role]))
-    assert listed(client) == ["东城诊所", "仁济大药房", "同仁堂药店", "西城卫生室"]
+    assert listed(client) == [
+        "东城诊所",
+        "仁济大药房",
+        "同仁堂药店",
+        "石门百姓大药房",
+        "西城卫生室",
+    ]
     west = grid["west_entities"][0]
     assert client.get(f"/registry/entities/{west.pk}/").status_code == 200
 
@@ -242,7 +248,7 @@ def test_section_chief_sets_rating_through_the_page(grid, bureau_chief):
         ("rjdyf", ["仁济大药房"]),
         ("RJ", ["仁济大药房"]),
         ("trt", ["同仁堂药店"]),
-        ("dyf", ["仁济大药房"]),
+        ("dyf", ["仁济大药房", "石门百姓大药房"]),
         ("仁", ["仁济大药房", "同仁堂药店"]),
         ("xcwss", ["西城卫生室"]),
         ("zzz", []),
@@ -288,7 +294,7 @@ def expiring(grid):
 
 
 def test_entity_page_shows_expiry_warnings(grid, expiring):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     client = client_for(inspector)
     response = client.get(f"/registry/entities/{grid['east_entities'][0].pk}/")
     warnings = {lic.number: w for lic, w in response.context["licences"]}
@@ -307,7 +313,7 @@ def test_entity_page_shows_expiry_warnings(grid, expiring):
 
 
 def test_dashboard_panel_counts_within_the_users_scope(grid, expiring, bureau_chief):
-    inspector = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    inspector = grid["world"].inspector
     for user, counts in ((inspector, (1, 1, 2)), (bureau_chief, (1, 2, 3))):
         home = client_for(user).get("/home/").content.decode()
         assert 'data-testid="licence-expiry-panel"' in home
@@ -364,19 +370,19 @@ def test_a_chains_stores_in_other_grids_are_not_shown(grid):
     west_store = EntityFactory(
         subdistrict=grid["west_sub"], name="康和西城店", chain_headquarters=hq
     )
-    east = client_for(UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR]))
+    east = client_for(grid["world"].inspector)
     page = east.get(hq.get_absolute_url()).content.decode()
     assert "康和东城店" in page
     assert "康和西城店" not in page and west_store.get_absolute_url() not in page
     assert "仅列出您辖区内的门店。" in page
-    west = client_for(UserFactory(org_unit=grid["west"], roles=[Role.INSPECTOR]))
+    west = client_for(grid["world"].other_inspector)
     page = west.get(west_store.get_absolute_url()).content.decode()
     assert "康和连锁总部" in page  # the store's own chain, by name
     assert hq.get_absolute_url() not in page  # but no way into another grid
 
 
 def test_registering_a_deleted_entitys_code_offers_to_restore_it(grid):
-    east_user = UserFactory(org_unit=grid["east"], roles=[Role.INSPECTOR])
+    east_user = grid["world"].inspector
     gone = grid["east_entities"][0]
     Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
     client = client_for(east_user)
@@ -399,7 +405,7 @@ def test_registering_a_deleted_entitys_code_offers_to_restore_it(grid):
     response = client.post(restore, {"reason": "误删"})
     assert response.status_code == 302
     assert listed(client) == ["东城诊所", "仁济大药房"]
-    west_user = UserFactory(org_unit=grid["west"], roles=[Role.INSPECTOR])
+    west_user = grid["world"].other_inspector
     Entity.objects.filter(pk=gone.pk).update(is_deleted=True)
     assert client_for(west_user).post(restore, {"reason": "试试"}).status_code == 404
     assert Entity.objects.get(pk=gone.pk).is_deleted

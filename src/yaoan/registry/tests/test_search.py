@@ -42,8 +42,15 @@ TERMS = [
 
 
 @pytest.fixture
-def entities(subdistrict):
-    return [EntityFactory(subdistrict=subdistrict, name=name) for name in NAMES]
+def entities(world):
+    """NAMES registered in the world's grid; 仁济大药房 is the world's own pharmacy (the
+    world's other_entity, 石门百姓大药房, is found among them too)."""
+    return [
+        world.pharmacy
+        if name == world.pharmacy.name
+        else EntityFactory(subdistrict=world.grid, name=name)
+        for name in NAMES
+    ]
 
 
 def found(term):
@@ -60,7 +67,12 @@ def test_search_through_the_index_finds_what_the_plain_conditions_find(entities,
 
 
 def test_search_examples(entities):
-    assert found("大药房") == ["仁济大药房", "康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert found("大药房") == [
+        "仁济大药房",
+        "康和大药房沙坪坝店",
+        "石门百姓大药房",
+        "重庆康和大药房连锁有限公司",
+    ]
     assert found("khdyf") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
     assert found("abc") == ["ABC医疗器械有限公司", "abc诊所"]
 
@@ -84,7 +96,7 @@ def test_search_index_follows_renames_and_deletes(entities):
     with connection.cursor() as cursor:  # the row itself, as any writer might
         cursor.execute("DELETE FROM registry_entity WHERE id = %s", [entity.pk])
     assert found("青松大") == []
-    assert found("大药房") == ["康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert found("大药房") == ["康和大药房沙坪坝店", "石门百姓大药房", "重庆康和大药房连锁有限公司"]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
@@ -95,7 +107,12 @@ def test_sqlite_search_reads_the_fts5_index(entities):
             "INSERT INTO registry_entity_search(registry_entity_search) VALUES ('delete-all')"
         )
     assert found("康和大药") == []  # 3+ characters: candidates come from the index only
-    assert found("药房") == ["仁济大药房", "康和大药房沙坪坝店", "重庆康和大药房连锁有限公司"]
+    assert found("药房") == [
+        "仁济大药房",
+        "康和大药房沙坪坝店",
+        "石门百姓大药房",
+        "重庆康和大药房连锁有限公司",
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO registry_entity_search(registry_entity_search) VALUES ('rebuild')"
@@ -153,7 +170,7 @@ def test_list_counts_up_to_the_limit_then_offers_the_exact_total(
     assert "第 3 页" in page and "下一页" not in page and "样式药房6" in page
     assert "?count=exact" in client.get("/registry/entities/").content.decode()
 
-    assert result_count(client, "?count=exact") == "共 7 个监管对象"
+    assert result_count(client, "?count=exact") == "共 9 个监管对象"  # with the world's two
     page = client.get("/registry/entities/?count=exact&page=9").content.decode()
     assert "第 3 / 3 页" in page  # too far: the last page, as Paginator.get_page does
     assert result_count(client, "?q=样式药房1") == "共 1 个监管对象"

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yaoan.common.testing import (
+    WORLD_ENTITIES,
     EntityFactory,
     LicenceFactory,
     SubdistrictFactory,
@@ -150,7 +151,7 @@ def test_invalid_credit_code_writes_nothing(inspector, subdistrict, uscc, messag
     with pytest.raises(ValidationError) as info:
         services.create_entity(actor=inspector, data=entity_data(subdistrict, uscc=uscc))
     assert info.value.message_dict == {"uscc": [message]}
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     assert audit_rows() == []
 
 
@@ -161,7 +162,7 @@ def test_duplicate_entity_writes_nothing(inspector, subdistrict):
             actor=inspector, data=entity_data(subdistrict, name="仁济大药房二店")
         )
     assert info.value.message_dict == {"uscc": ["该统一社会信用代码已登记"]}
-    assert Entity.objects.count() == 1
+    assert Entity.objects.count() == WORLD_ENTITIES + 1
     assert len(audit_rows()) == 1
 
 
@@ -171,14 +172,14 @@ def test_missing_required_fields_are_named(inspector, subdistrict):
             actor=inspector, data=entity_data(subdistrict, name=" ", legal_representative="")
         )
     assert set(info.value.message_dict) == {"name", "legal_representative"}
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 def test_inspector_cannot_register_in_another_grid(inspector):
     elsewhere = SubdistrictFactory()
     with pytest.raises(PermissionDenied):
         services.create_entity(actor=inspector, data=entity_data(elsewhere))
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
     [event] = audit_rows()
     assert (event.action, event.success) == ("registry.access.denied", False)
 
@@ -198,7 +199,7 @@ def test_readers_who_are_not_editors_cannot_write(subdistrict, role):
     user = UserFactory(org_unit=subdistrict.station, roles=[role])
     with pytest.raises(PermissionDenied):
         services.create_entity(actor=user, data=entity_data(subdistrict))
-    assert not Entity.objects.exists()
+    assert Entity.objects.count() == WORLD_ENTITIES  # nothing written
 
 
 # --- licences ------------------------------------------------------------------------------

@@ -28,21 +28,21 @@ def latest() -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_profiles_and_conflicts_keep_their_rows(staffing) -> None:
-    person, entity = staffing.west_inspectors[0], staffing.west_entity
+def test_profiles_and_conflicts_keep_their_rows(world) -> None:
+    person, entity = world.other_inspector, world.other_entity
     try:
         old = migrate(BEFORE)
         assert "draws_inspectorprofile" in connection.introspection.table_names()
         profile = old.get_model("draws", "InspectorProfile").objects.create(
-            user_id=person.pk, badge_number="XC900", home_subdistrict_id=staffing.subdistricts[1].pk
+            user_id=person.pk, badge_number="XC900", home_subdistrict_id=world.other_grid.pk
         )
-        profile.posted_subdistricts.set([staffing.subdistricts[0].pk])
+        profile.posted_subdistricts.set([world.grid.pk])
         old.get_model("draws", "InspectorConflict").objects.create(
             inspector_id=person.pk,
             entity_id=entity.pk,
             kind="relative",
             note="配偶在该店任职",
-            recorded_by_id=staffing.chief.pk,
+            recorded_by_id=world.chief.pk,
             recorded_at=timezone.now(),
         )
         migrate(latest())
@@ -50,8 +50,8 @@ def test_profiles_and_conflicts_keep_their_rows(staffing) -> None:
         assert "draws_inspectorprofile" not in tables and "staff_inspectorprofile" in tables
         moved = InspectorProfile.objects.get(user=person)
         assert (moved.pk, moved.badge_number) == (profile.pk, "XC900")
-        assert moved.home_subdistrict == staffing.subdistricts[1]
-        assert list(moved.posted_subdistricts.all()) == [staffing.subdistricts[0]]
+        assert moved.home_subdistrict == world.other_grid
+        assert list(moved.posted_subdistricts.all()) == [world.grid]
         conflict = InspectorConflict.objects.get(inspector=person)
         assert (conflict.entity, conflict.note) == (entity, "配偶在该店任职")
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -59,7 +59,7 @@ def test_profiles_and_conflicts_keep_their_rows(staffing) -> None:
                 inspector=person,
                 entity=entity,
                 kind="other",
-                recorded_by=staffing.chief,
+                recorded_by=world.chief,
                 recorded_at=timezone.now(),
             )
         # the east inspectors' profiles, made before the round trip, came through it too

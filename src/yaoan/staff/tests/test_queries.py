@@ -20,28 +20,28 @@ TODAY = dt.date(2026, 12, 7)
 DAY = dt.timedelta(days=1)
 
 
-def person(staffing, name, *certificates):
-    user = UserFactory(org_unit=staffing.east, roles=[Role.INSPECTOR], display_name=name)
+def person(world, name, *certificates):
+    user = UserFactory(org_unit=world.station, roles=[Role.INSPECTOR], display_name=name)
     InspectorProfileFactory(user=user)
     for fields in certificates:
         QualificationFactory(holder=user, valid_from=TODAY - 400 * DAY, **fields)
     return user
 
 
-def test_states_and_the_draw_pool_agree(staffing):
+def test_states_and_the_draw_pool_agree(world):
     expected = {
-        "有效": ("current", person(staffing, "有效", {"valid_until": TODAY + 61 * DAY})),
-        "将到期": ("expiring", person(staffing, "将到期", {"valid_until": TODAY + 60 * DAY})),
-        "今天到期": ("expiring", person(staffing, "今天到期", {"valid_until": TODAY})),
-        "昨天过期": ("expired", person(staffing, "昨天过期", {"valid_until": TODAY - DAY})),
+        "有效": ("current", person(world, "有效", {"valid_until": TODAY + 61 * DAY})),
+        "将到期": ("expiring", person(world, "将到期", {"valid_until": TODAY + 60 * DAY})),
+        "今天到期": ("expiring", person(world, "今天到期", {"valid_until": TODAY})),
+        "昨天过期": ("expired", person(world, "昨天过期", {"valid_until": TODAY - DAY})),
         "已撤销": (
             "expired",
-            person(staffing, "已撤销", {"status": QualificationStatus.REVOKED}),
+            person(world, "已撤销", {"status": QualificationStatus.REVOKED}),
         ),
         "已换证": (
             "current",
             person(
-                staffing,
+                world,
                 "已换证",
                 {"status": QualificationStatus.RENEWED, "valid_until": TODAY - 10 * DAY},
                 {"valid_until": TODAY + 900 * DAY},
@@ -49,9 +49,9 @@ def test_states_and_the_draw_pool_agree(staffing):
         ),
         "只有检查员资格": (
             "missing",
-            person(staffing, "只有检查员资格", {"kind": QualificationKind.DRUG_INSPECTOR}),
+            person(world, "只有检查员资格", {"kind": QualificationKind.DRUG_INSPECTOR}),
         ),
-        "无证书": ("missing", person(staffing, "无证书")),
+        "无证书": ("missing", person(world, "无证书")),
     }
     for name, (state, user) in expected.items():
         certificates = list(user.qualifications.filter(kind=QualificationKind.ENFORCEMENT))
@@ -60,6 +60,8 @@ def test_states_and_the_draw_pool_agree(staffing):
     for state in ("current", "expiring", "expired", "missing"):
         found = set(ours.filter(state_condition(state, TODAY)).values_list("pk", flat=True))
         assert found == {user.pk for s, user in expected.values() if s == state}, state
-    pool = {p.user.display_name for p in drawable_profiles([staffing.east.pk], TODAY)}
+    pool = {p.user.display_name for p in drawable_profiles([world.station.pk], TODAY)}
     lapsed = {"昨天过期", "已撤销"}
-    assert pool == {p.display_name for p in staffing.east_inspectors} | (set(expected) - lapsed)
+    assert pool == {p.display_name for p in [world.inspector, world.partner]} | (
+        set(expected) - lapsed
+    )

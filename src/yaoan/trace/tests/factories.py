@@ -1,43 +1,25 @@
-"""The trace tests' district in the registry: the same entities, licences and products as
-the engine tests' synthetic district (yaoan.analytics.tests.trace.district)."""
+"""The trace engine's synthetic district (yaoan.analytics.tests.trace.district) entered in
+the shared test world's registry: its entities, licences and products, with the codes the
+engine tests' trace files name. Every entity sits in ``world.grid`` (``world.station``)
+but PHARMACY_2, which sits in ``world.other_grid`` — the grid another station's staff must
+not reach into."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from yaoan.analytics.tests.trace import district as d
-from yaoan.common.testing import (
-    EntityFactory,
-    LicenceFactory,
-    OrgUnitFactory,
-    ProductFactory,
-    StationFactory,
-    SubdistrictFactory,
-)
-from yaoan.core.enums import OrgUnitKind
-from yaoan.core.models import OrgUnit
+from yaoan.common.testing import EntityFactory, LicenceFactory, ProductFactory, World
 from yaoan.registry.models import Entity
 
 
-@dataclass
-class District:
-    station: OrgUnit  # the grid of every entity but PHARMACY_2
-    other_station: OrgUnit  # the grid of PHARMACY_2
-    entities: dict[str, Entity]
-
-
-def district_in_registry() -> District:
-    # the district's bureau: the unit of the ``yaoan trace`` command's actor (core.actors)
-    bureau = OrgUnitFactory(code="trace-bureau", kind=OrgUnitKind.BUREAU)
-    station, other = StationFactory(parent=bureau), StationFactory(parent=bureau)
-    home, away = SubdistrictFactory(station=station), SubdistrictFactory(station=other)
+def trace_registry(world: World) -> dict[str, Entity]:
+    """The engine district's registry rows added to ``world``; its entities by USCC."""
     entities = {}
     for spec in d.REGISTRY["entities"]:
         entities[spec["uscc"]] = EntityFactory(
             uscc=spec["uscc"],
             name=spec["name"],
             entity_type=spec["entity_type"],
-            subdistrict=away if spec["uscc"] == d.PHARMACY_2 else home,
+            subdistrict=world.other_grid if spec["uscc"] == d.PHARMACY_2 else world.grid,
             handles_cold_chain=spec["handles_cold_chain"],
         )
     for spec in d.REGISTRY["licences"]:
@@ -55,4 +37,4 @@ def district_in_registry() -> District:
             is_vaccine=spec["is_vaccine"],
             is_cold_chain=spec["is_cold_chain"],
         )
-    return District(station, other, entities)
+    return entities

@@ -10,46 +10,50 @@ import pytest
 from django.test import Client
 
 from yaoan.analytics.tests.trace import district as d
-from yaoan.common.testing import OrgUnitFactory, UserFactory
+from yaoan.common.testing import UserFactory, World
 from yaoan.core.actors import system_actor
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.core.enums import Role
 from yaoan.core.models import AuditEvent, BackgroundJob
 from yaoan.core.services import issue_api_token
 from yaoan.trace import services
-from yaoan.trace.tests.factories import District, district_in_registry
+from yaoan.trace.tests.factories import trace_registry
 
 pytestmark = pytest.mark.django_db
 API = "/api/trace"
 
 
 @pytest.fixture
-def district(settings, tmp_path: Path) -> District:
+def district(world: World, settings, tmp_path: Path) -> World:
+    """The shared world with the engine district's registry rows and trace data loaded."""
     settings.VAR_DIR = tmp_path / "var"
-    found = district_in_registry()
+    trace_registry(world)
     path = d.write_csv(tmp_path / "a.csv", [*d.clean_rows(), *d.anomaly_rows()])
     loader = system_actor("trace-command")
     services.ingest_files(actor=loader, paths=[path], progress=lambda n: (lambda m: None))
-    return found
+    return world
 
 
 def key_for(unit, *roles: str) -> dict[str, str]:
-    user = UserFactory(org_unit=unit, roles=list(roles) or [Role.INSPECTOR])
+    return token_of(UserFactory(org_unit=unit, roles=list(roles) or [Role.INSPECTOR]))
+
+
+def token_of(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_api_token(user=user, name='测试')[1]}"}
 
 
 @pytest.fixture
-def bureau(district: District) -> dict[str, str]:
-    return key_for(OrgUnitFactory(kind=OrgUnitKind.BUREAU))
+def bureau(district: World) -> dict[str, str]:
+    return key_for(district.bureau)
 
 
 @pytest.fixture
-def station(district: District) -> dict[str, str]:
-    return key_for(district.station)
+def station(district: World) -> dict[str, str]:
+    return token_of(district.inspector)
 
 
 @pytest.fixture
-def other_station(district: District) -> dict[str, str]:
-    return key_for(district.other_station)
+def other_station(district: World) -> dict[str, str]:
+    return token_of(district.other_inspector)
 
 
 def get(client: Client, path: str, headers: dict[str, str], **params: str):
@@ -147,8 +151,8 @@ def test_anomalies_are_listed_and_scoped(
     assert get(client, "/anomalies", bureau, rule="nope").status_code == 422
 
 
-def test_upload_loads_in_the_background(client: Client, district: District, tmp_path: Path) -> None:
-    headers = key_for(OrgUnitFactory(kind=OrgUnitKind.BUREAU), Role.SECTION_CHIEF)
+def test_upload_loads_in_the_background(client: Client, district: World, tmp_path: Path) -> None:
+    headers = token_of(district.chief)
     doc = d.vaccine_doc([31], [5.0, 11.0])
     upload = {"file": ("v.jsonld", json.dumps(doc).encode(), "application/ld+json")}
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -170,10 +174,10 @@ def test_upload_loads_in_the_background(client: Client, district: District, tmp_
     assert d.code(d.VACCINE, 31) in {r["code"] for r in excursion["results"]}
 
 
-def test_a_renamed_file_fails_the_job(client: Client, district: District) -> None:
+def test_a_renamed_file_fails_the_job(client: Client, district: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    headers = key_for(OrgUnitFactory(kind=OrgUnitKind.BUREAU), Role.SECTION_CHIEF)
+    headers = token_of(district.chief)
     fake = SimpleUploadedFile("events.csv", b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(100))
     response = client.post(f"{API}/ingest", {"file": fake}, headers=headers)
     job = BackgroundJob.objects.get(pk=response.json()["id"])
@@ -190,13 +194,13 @@ def test_station_staff_may_not_upload(client: Client, station: dict[str, str]) -
     assert response.status_code == 403
 
 
-def test_member_department_sees_no_trace_data(client: Client, district: District) -> None:
-    headers = key_for(OrgUnitFactory(kind=OrgUnitKind.MEMBER_DEPARTMENT), Role.LIAISON)
+def test_member_department_sees_no_trace_data(client: Client, district: World) -> None:
+    headers = key_for(district.health, Role.LIAISON)
     assert get(client, "/anomalies", headers).status_code == 403
     assert AuditEvent.objects.filter(action="trace.access.denied", object_type="url").exists()
 
 
-def test_jobs_of_others_are_404(client: Client, district: District, bureau: dict[str, str]) -> None:
-    other = UserFactory(org_unit=OrgUnitFactory(kind=OrgUnitKind.BUREAU))
+def test_jobs_of_others_are_404(client: Client, district: World, bureau: dict[str, str]) -> None:
+    other = UserFactory(org_unit=district.bureau)
     job = services.submit_upload(actor=other, name="a.csv", content=b"x", strict=False)
     assert get(client, f"/jobs/{job.pk}", bureau).status_code == 404

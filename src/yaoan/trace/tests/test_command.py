@@ -10,18 +10,19 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yaoan.analytics.tests.trace import district as d
+from yaoan.common.testing import World
 from yaoan.core.actors import os_user, system_actor
 from yaoan.core.models import AuditEvent
 from yaoan.trace.services import registry_snapshot
-from yaoan.trace.tests.factories import district_in_registry
+from yaoan.trace.tests.factories import trace_registry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def var(settings, tmp_path: Path) -> Path:
+def var(world: World, settings, tmp_path: Path) -> Path:
     settings.VAR_DIR = tmp_path / "var"
-    district_in_registry()
+    trace_registry(world)
     return settings.VAR_DIR
 
 
@@ -31,9 +32,12 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_snapshot_carries_registry_entities_licences_and_products(var: Path) -> None:
+def test_snapshot_carries_registry_entities_licences_and_products(var: Path, world: World) -> None:
     snap = registry_snapshot()
-    assert {e["uscc"] for e in snap["entities"]} == {e["uscc"] for e in d.REGISTRY["entities"]}
+    ours = {world.pharmacy.uscc, world.other_entity.uscc}  # the world's own two, no licences
+    assert {e["uscc"] for e in snap["entities"]} == ours | {
+        e["uscc"] for e in d.REGISTRY["entities"]
+    }
     lapsed = [lic for lic in snap["licences"] if lic["uscc"] == d.LAPSED_PHARMACY]
     assert [(lic["kind"], str(lic["valid_until"])) for lic in lapsed] == [
         ("drug_retail", "2025-06-30")

@@ -12,14 +12,13 @@ from django.test import Client
 from django.utils import timezone
 
 from yaoan.analytics.tests.trace import district as d
-from yaoan.common.testing import OrgUnitFactory, UserFactory
-from yaoan.core.enums import OrgUnitKind, Role
+from yaoan.common.testing import World
 from yaoan.core.jobs import enqueue_job, start_job
 from yaoan.core.models import BackgroundJob
 from yaoan.core.services import issue_api_token
 from yaoan.trace import services
 from yaoan.trace.tasks import ingest_upload_task
-from yaoan.trace.tests.factories import district_in_registry
+from yaoan.trace.tests.factories import trace_registry
 
 pytestmark = pytest.mark.django_db
 API = "/api/trace"
@@ -38,14 +37,12 @@ class KilledWorker:
 
 
 def test_an_interrupted_upload_is_reported_and_its_retry_loads_the_file(
-    client: Client, settings, tmp_path: Path
+    client: Client, world: World, settings, tmp_path: Path
 ) -> None:
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "var" / "files"
-    district_in_registry()
-    owner = UserFactory(
-        org_unit=OrgUnitFactory(kind=OrgUnitKind.BUREAU), roles=[Role.SECTION_CHIEF]
-    )
+    trace_registry(world)
+    owner = world.chief
     headers = {"Authorization": f"Bearer {issue_api_token(user=owner, name='测试')[1]}"}
     content = json.dumps(d.vaccine_doc([31], [5.0, 11.0])).encode()
     job = services.submit_upload(actor=owner, name="v.jsonld", content=content, strict=True)

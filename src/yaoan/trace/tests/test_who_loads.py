@@ -12,32 +12,32 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from yaoan.analytics.tests.trace import district as d
-from yaoan.common.testing import OrgUnitFactory, UserFactory
+from yaoan.common.testing import World
 from yaoan.core import rules as core_rules
 from yaoan.core.actors import system_actor
-from yaoan.core.enums import OrgUnitKind, Role
 from yaoan.core.jobs import JobStatus
 from yaoan.core.models import AuditEvent, RoleAssignment
 from yaoan.registry import services as registry_services
 from yaoan.trace import rules, services
-from yaoan.trace.tests.factories import District, district_in_registry
+from yaoan.trace.tests.factories import trace_registry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district(settings, tmp_path: Path) -> District:
+def entities(world: World, settings, tmp_path: Path) -> dict:
+    """The engine district's entities in the shared world's registry, by USCC."""
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "var" / "files"
-    return district_in_registry()
+    return trace_registry(world)
 
 
 def quiet(_name: str):
     return lambda _message: None
 
 
-def test_the_service_refuses_a_person_without_the_loader_role(district, tmp_path):
-    station_inspector = UserFactory(org_unit=district.station, roles=[Role.INSPECTOR])
+def test_the_service_refuses_a_person_without_the_loader_role(world, entities, tmp_path):
+    station_inspector = world.inspector
     path = d.write_csv(tmp_path / "a.csv", d.clean_rows())
     with pytest.raises(PermissionDenied):
         services.ingest_files(actor=station_inspector, paths=[path], progress=quiet)
@@ -46,10 +46,8 @@ def test_the_service_refuses_a_person_without_the_loader_role(district, tmp_path
     assert not AuditEvent.objects.filter(action__startswith="trace.file.").exists()
 
 
-def test_a_queued_upload_fails_when_its_owner_lost_the_role(district, tmp_path):
-    owner = UserFactory(
-        org_unit=OrgUnitFactory(kind=OrgUnitKind.BUREAU), roles=[Role.SECTION_CHIEF]
-    )
+def test_a_queued_upload_fails_when_its_owner_lost_the_role(world, entities, tmp_path):
+    owner = world.chief
     content = Path(d.write_csv(tmp_path / "a.csv", d.clean_rows())).read_bytes()
     job = services.submit_upload(actor=owner, name="a.csv", content=content, strict=False)
     RoleAssignment.objects.filter(user=owner).delete()  # moved to another post meanwhile
@@ -63,20 +61,19 @@ def test_a_queued_upload_fails_when_its_owner_lost_the_role(district, tmp_path):
     assert not AuditEvent.objects.filter(action__startswith="trace.file.").exists()
 
 
-def test_the_command_actor_may_load_and_nothing_more(district):
+def test_the_command_actor_may_load_and_nothing_more(entities):
     actor = system_actor("trace-command")
     assert rules.can_ingest_trace(actor)
     assert not core_rules.can_edit_registry(actor)
     with pytest.raises(PermissionDenied):
-        registry_services.delete_entity(
-            actor=actor, entity=district.entities[d.PHARMACY], reason="试"
-        )
-    pharmacy = district.entities[d.PHARMACY]
+        registry_services.delete_entity(actor=actor, entity=entities[d.PHARMACY], reason="试")
+    pharmacy = entities[d.PHARMACY]
     pharmacy.refresh_from_db()
     assert pharmacy.is_deleted is False
 
 
 def test_the_command_is_refused_before_the_district_has_a_bureau(settings, tmp_path):
+    """No world: the command's actor works for the bureau, and there is none yet."""
     settings.VAR_DIR = tmp_path / "var"
     path = d.write_csv(tmp_path / "a.csv", d.clean_rows())
     with pytest.raises(CommandError, match="您无权导入追溯数据"):
