@@ -137,7 +137,10 @@ def reward_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 def reward_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_COMPLAINT)
     reward = visible_reward(user, pk)
-    history = AuditEvent.objects.filter(object_type=OBJECT_TYPE, object_id=str(reward.pk))
+    # the reward's own steps, not the refusals of others recorded against its id
+    history = AuditEvent.objects.filter(
+        object_type=OBJECT_TYPE, object_id=str(reward.pk), action__in=list(HISTORY_LABELS)
+    )
     waiting = reward.status == RewardStatus.PROPOSED
     return render(
         request,

@@ -204,6 +204,8 @@ def test_another_stations_reward_is_404(world: World) -> None:
     assert AuditEvent.objects.filter(
         action="complaints.access.denied", object_type="complaints.complaintreward"
     ).exists()
+    history = client_for(world.inspector).get(f"/complaints/rewards/{reward.pk}/").content.decode()
+    assert world.other_inspector.username not in history.split('data-testid="reward-history"')[1]
     # the leader reads but does not handle: no buttons, and the step itself refused
     leader = client_for(world.leader)
     assert (
