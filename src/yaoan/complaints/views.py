@@ -25,6 +25,7 @@ from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
 from yaoan.complaints.models import Complaint
 from yaoan.complaints.queries import complaints_visible_to, visible_complaint
 from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
+from yaoan.complaints.views_rewards import reward_section
 from yaoan.complaints.workflow import COMPLAINT
 from yaoan.core.access import allowed_user
 from yaoan.core.attachments import attachments_for, may_see_attachment
@@ -142,6 +143,7 @@ def complaint_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": allowed_actions(COMPLAINT, complaint, user, guards=GUARDS),
             "may_match": can_handle_complaint(user, complaint),
             "printable": printable(complaint),
+            **reward_section(user, complaint),
         },
     )
 
