@@ -88,6 +88,7 @@ class Complaint(models.Model):
     not_accepted_reason = models.CharField(
         _("不予受理理由"), max_length=24, choices=NotAcceptedReason.choices, blank=True
     )
+    not_accepted_note = models.TextField(_("不予受理说明"), blank=True)
     # transfer (首办负责制: the record stays with org_unit until transfer_to confirms)
     transfer_to = models.ForeignKey(
         "core.OrgUnit",

@@ -139,6 +139,11 @@ def accept_complaint(
     """受理: the acceptance clock is met; a complaint's mediation clock (45 WD) starts."""
     values = {"accepted_at": timezone.now(), "assignee": assignee or actor}
     complaint = _step(complaint, "accept", actor=actor, reason=note, update=_setter(values))
+    # the running clocks (a report's verification) are now the handler's: reminders, and
+    # the extension request the platform lets only the assignee or a chief make
+    reassign_deadlines(
+        complaint, org_unit=complaint.org_unit, assignee=complaint.assignee, actor=actor
+    )
     if complaint.kind == ComplaintKind.COMPLAINT:
         _open(complaint, MEDIATION, actor=actor)
     return complaint
@@ -149,7 +154,11 @@ def not_accept_complaint(
 ) -> Complaint:
     """不予受理, on one of the legal grounds, with the explanation sent to the submitter."""
     _choice("legal_reason", legal_reason, NotAcceptedReason)
-    values = {"not_accepted_reason": legal_reason, "closed_at": timezone.now()}
+    values = {
+        "not_accepted_reason": legal_reason,
+        "not_accepted_note": (reason or "").strip()[:TEXT_MAX],
+        "closed_at": timezone.now(),
+    }
     return _step(
         complaint,
         "not_accept",
@@ -164,6 +173,8 @@ def _transfer_target(unit_id: int | str | None, complaint: Complaint) -> OrgUnit
     try:
         pk = int(unit_id)  # type: ignore[arg-type]
     except (TypeError, ValueError):
+        pk = 0
+    if not 0 < pk < 2**62:  # a number no row can have (and no database overflow)
         pk = 0
     unit = OrgUnit.objects.filter(pk=pk, is_active=True, kind__in=TRANSFER_UNIT_KINDS).first()
     if unit is None:
