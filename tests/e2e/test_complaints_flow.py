@@ -137,6 +137,4 @@ def test_repeated_complaints_put_the_pharmacy_on_next_years_key_list(world: Worl
     assert "repeated_complaints" in reasons
     assert "2 次" in json.dumps(reasons["repeated_complaints"], ensure_ascii=False)
     others = PlanItem.objects.filter(plan=plan, entity=world.other_entity)
-    assert all(
-        "repeated_complaints" not in [r["code"] for r in other.reasons] for other in others
-    )
+    assert all("repeated_complaints" not in [r["code"] for r in other.reasons] for other in others)
