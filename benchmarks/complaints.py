@@ -50,6 +50,7 @@ BIN = ROOT / ".venv" / "bin"
 TARGET_P95_MS = 150.0
 TARGET_PER_S = 50.0
 SLOW_MS = 5000.0
+PLANNED: list[Any] = []  # the query cases' querysets, for --explain
 STATION_USER = "qj.inspector1"  # 江城所's inspector: the station's own records
 BUREAU_USER = "qj.inspector"  # the drug section's: the whole district
 
@@ -65,6 +66,7 @@ def measure(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     cmd = [str(BIN / "python"), __file__, "--child"]
     for name in ("rows", "requests", "warmup", "submissions", "workers", "jobs", "years"):
         cmd += [f"--{name}", str(getattr(args, name))]
+    cmd += ["--explain"] if args.explain else []
     result = dict(json.loads(run(cmd, env).splitlines()[-1]))
     result["setup_s"] = setup_s
     return result
@@ -83,6 +85,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "bench-complaints"))
     parser.add_argument("--pg-port", default="55451")
+    parser.add_argument("--explain", action="store_true", help="print the queries' plans")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -121,6 +124,8 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
                              "query yardstick: one complaint by id"]  # fmt: skip
             print("  " + read_row(name, case, yard))
         print("  " + submissions_row(r["submissions"]))
+        for line in r.get("plans", []):
+            print("   ", line)
 
 
 def read_row(name: str, case: dict[str, Any], yard: dict[str, Any]) -> str:
@@ -176,6 +181,8 @@ def child(args: argparse.Namespace) -> None:
         "reads": bench_reads(args),
         "submissions": complaint_portal.measure(args.submissions, args.workers, 400),
     }
+    if args.explain:
+        out["plans"] = plans()
     print(json.dumps(out, ensure_ascii=False))
 
 
@@ -214,6 +221,8 @@ def read_cases() -> dict[str, Callable[[], tuple[Any, str]]]:
         return get
 
     def first_page(qs: Any) -> Callable[[], tuple[Any, str]]:
+        PLANNED.extend([qs.order_by("-received_at", "-id")[:50], qs.order_by()])
+
         def read() -> tuple[Any, str]:
             rows = list(qs.order_by("-received_at", "-id")[:50])
             return rows, str(qs.count())
@@ -227,6 +236,7 @@ def read_cases() -> dict[str, Callable[[], tuple[Any, str]]]:
         state__in=(DeadlineState.OPEN, DeadlineState.OVERDUE),
         due_on__lt=today,
     )
+    PLANNED.append(late.order_by("due_on", "id")[:50])
     scoped = complaints_visible_to(station_user).select_related("org_unit", "entity")
     cases: dict[str, Callable[[], tuple[Any, str]] | str] = {
         "page yardstick: bare /healthz": page(station, "/healthz"),
@@ -284,6 +294,23 @@ def bench_reads(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
             "found": found[name],
         }
     return {name: out[name] for name in cases}
+
+
+def plans() -> list[str]:
+    """EXPLAIN of each query case's statements (first page, count, overdue records)."""
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    lines = []
+    for qs in PLANNED:
+        sql, params = qs.query.sql_with_params()
+        if not qs.query.order_by:
+            sql = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608 -- the ORM's own SQL
+        lines.append(f"-- {sql[:90]} … {sql[-150:]}")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            lines += ["     " + " ".join(str(c) for c in r) for r in cursor.fetchall()]
+    return lines
 
 
 def signed_in(user: Any) -> Any:
