@@ -92,40 +92,46 @@ def main() -> None:
         child(args)
         return
     var_dir = Path(args.var_dir).resolve()
-    results = on_backends(
-        args.backends, var_dir, args.pg_port, lambda env, _b: measure(env, args), YAOAN_DEMO="1"
-    )
-    report(results, args)
+    header(args)
+
+    def measured(env: dict[str, str], backend: str) -> dict[str, Any]:
+        result = measure(env, args)
+        report(backend, result)  # at once: a later backend's failure does not lose it
+        return result
+
+    on_backends(args.backends, var_dir, args.pg_port, measured, YAOAN_DEMO="1")
 
 
-def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
-    print()
+def header(args: argparse.Namespace) -> None:
     print(
         f"complaints at {args.rows:,} rows; {args.requests} requests per case after "
         f"{args.warmup} warm-up rounds; Django test Client in-process, signed in as "
         f"{STATION_USER} (a station) unless the case says bureau ({BUREAU_USER})"
     )
     print(f"targets: read p95 < {TARGET_P95_MS:.0f} ms; submissions >= {TARGET_PER_S:.0f}/s")
-    for backend, r in results.items():
-        g = r["generated"]
-        print(f"\n[{backend}] {r['rows']:,} complaints, {r['deadlines']:,} deadline records")
-        if g:
-            print(
-                f"  generated {g['complaints']:,} complaints + {g['deadlines']:,} deadlines "
-                f"({g['sealed_values']:,} personal values sealed) in {g['seconds']:.0f} s with "
-                f"{g['jobs']} processes = {g['complaints'] / g['seconds']:,.0f} complaints/s"
-            )
-        else:
-            print("  (rows from an earlier run: nothing generated)")
-        head = f"  {'case':40} {'p50 ms':>8} {'p95 ms':>8} {'p95/yard':>9} {'found':>8}  target"
-        print(head)
-        for name, case in r["reads"].items():
-            yard = r["reads"]["page yardstick: bare /healthz" if name.startswith("page") else
-                             "query yardstick: one complaint by id"]  # fmt: skip
-            print("  " + read_row(name, case, yard))
-        print("  " + submissions_row(r["submissions"]))
-        for line in r.get("plans", []):
-            print("   ", line)
+
+
+def report(backend: str, r: dict[str, Any]) -> None:
+    g = r["generated"]
+    print(f"\n[{backend}] {r['rows']:,} complaints, {r['deadlines']:,} deadline records")
+    if g:
+        print(
+            f"  generated {g['complaints']:,} complaints + {g['deadlines']:,} deadlines "
+            f"({g['sealed_values']:,} personal values sealed) in {g['seconds']:.0f} s with "
+            f"{g['jobs']} processes = {g['complaints'] / g['seconds']:,.0f} complaints/s"
+        )
+    else:
+        print("  (rows from an earlier run: nothing generated)")
+    head = f"  {'case':40} {'p50 ms':>8} {'p95 ms':>8} {'p95/yard':>9} {'found':>8}  target"
+    print(head)
+    for name, case in r["reads"].items():
+        yard = r["reads"]["page yardstick: bare /healthz" if name.startswith("page") else
+                         "query yardstick: one complaint by id"]  # fmt: skip
+        print("  " + read_row(name, case, yard))
+    print("  " + submissions_row(r["submissions"]))
+    for line in r.get("plans", []):
+        print("   ", line)
+    sys.stdout.flush()
 
 
 def read_row(name: str, case: dict[str, Any], yard: dict[str, Any]) -> str:
