@@ -143,6 +143,8 @@ class Complaint(models.Model):
         verbose_name_plural = _("投诉举报")
         ordering = ["-received_at", "-id"]
         indexes = [
+            # the station's list (newest first), and its list by state
+            models.Index(fields=["org_unit", "received_at"], name="complaint_unit_received"),
             models.Index(
                 fields=["org_unit", "status", "received_at"], name="complaint_unit_status"
             ),

@@ -4,6 +4,8 @@ district-wide units all."""
 
 from __future__ import annotations
 
+import hmac
+
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -13,6 +15,7 @@ from yaoan.complaints.rules import can_read_complaint
 from yaoan.core.access import visible_or_404
 from yaoan.core.enums import DeadlineState
 from yaoan.core.models import Deadline, User
+from yaoan.core.pii.crypto import keyed_digest
 from yaoan.core.rules import data_scope
 from yaoan.core.scoping import station_condition, visible_to
 
@@ -63,3 +66,19 @@ def overdue_complaints(user: User) -> QuerySet[Complaint]:
         .values("complaint_id")
     )
     return complaints_visible_to(user).filter(pk__in=late)
+
+
+def lookup_digest(code: str) -> str:
+    """The keyed digest stored for a lookup code (the code itself is never stored)."""
+    return keyed_digest("complaint_lookup", "".join(str(code).split()))
+
+
+def complaint_by_receipt(number: str, lookup_code: str) -> Complaint | None:
+    """The record whose receipt number and lookup code both match, for the public lookup
+    (portal): None for a wrong code and an unknown number alike. The digests are
+    compared in constant time."""
+    found = Complaint.objects.filter(number=(number or "").strip().upper()).first()
+    given = lookup_digest(lookup_code or "")
+    if found is None or not hmac.compare_digest(found.lookup_code_digest, given):
+        return None
+    return found

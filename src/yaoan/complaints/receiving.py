@@ -27,14 +27,16 @@ from yaoan.complaints.enums import (
     ComplaintStatus,
 )
 from yaoan.complaints.models import Complaint
+from yaoan.complaints.queries import lookup_digest
 from yaoan.complaints.rules import can_handle_complaint, can_receive_complaint
 from yaoan.complaints.workflow import ACCEPTANCE, VERIFICATION
 from yaoan.core import audit
 from yaoan.core.actors import SYSTEM_ACTORS
 from yaoan.core.attachments import store_attachment
 from yaoan.core.deadlines import open_deadline, reassign_deadlines
-from yaoan.core.enums import AttachmentPolicy, OrgUnitKind
+from yaoan.core.enums import AttachmentPolicy, NotificationKind, OrgUnitKind
 from yaoan.core.models import Attachment, OrgUnit, User
+from yaoan.core.notifications import notify, unit_chiefs
 from yaoan.core.numbering import next_serial
 from yaoan.core.pii.crypto import keyed_digest, normalise
 from yaoan.intake.enums import EntityEventKind
@@ -79,17 +81,14 @@ class SubmittedFile:
     content: bytes
 
 
-def lookup_digest(code: str) -> str:
-    """The keyed digest stored for a lookup code (the code itself is never stored)."""
-    return keyed_digest("complaint_lookup", "".join(str(code).split()))
-
-
 def _content_digest(data: ComplaintInput) -> str:
     # the same person sending the same text about the same business is one submission
+    # (the business as named, and as matched when staff matched it on entry)
     text = "".join(data.content.split())  # Chinese text: spacing carries no meaning
     subject = "".join(data.subject_name.split())
     phone = normalise("phone", data.reporter_phone)
-    return keyed_digest("complaint_content", f"{data.kind}\n{subject}\n{phone}\n{text}")
+    entity = data.entity.pk if data.entity is not None else ""
+    return keyed_digest("complaint_content", f"{data.kind}\n{entity}\n{subject}\n{phone}\n{text}")
 
 
 def _choice(field: str, value: str, choices: type[TextChoices]) -> str:
@@ -122,6 +121,8 @@ def _checked(data: ComplaintInput) -> ComplaintInput:
     _text("reporter_address", data.reporter_address, 200)
     _text("reporter_id_number", data.reporter_id_number, 30)
     _text("external_number", data.external_number, 64)
+    if data.received_at is not None and data.received_at > timezone.now():
+        raise invalid(ComplaintError.BAD_CHOICE, _("收到时间不能晚于现在"), field="received_at")
     phone = normalise("phone", data.reporter_phone or "")
     if data.reporter_phone.strip() and not PHONE_PATTERN.match(phone):
         raise invalid(ComplaintError.BAD_PHONE, field="reporter_phone")
@@ -214,6 +215,19 @@ def _report_event(complaint: Complaint, actor: User) -> None:
     )
 
 
+def _tell_unit(complaint: Complaint) -> None:
+    """The chiefs of the handling unit learn of a new record to decide on (the clock runs)."""
+    title = _("新投诉举报待受理：%(c)s") % {"c": complaint}
+    for chief in unit_chiefs(complaint.org_unit_id):
+        notify(
+            chief,
+            NotificationKind.ASSIGNED,
+            title,
+            link=complaint.get_absolute_url(),
+            subject=complaint,
+        )
+
+
 def _refuse_duplicate(digest: str) -> None:
     first = Complaint.objects.filter(content_digest=digest).values_list("number", flat=True).first()
     if first is not None:
@@ -270,6 +284,7 @@ def receive_complaint(
             "attachments": [a.pk for a in stored],
         },
     )
+    _tell_unit(complaint)
     complaint.issued_lookup_code = code  # type: ignore[attr-defined]
     return complaint
 

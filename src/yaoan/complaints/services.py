@@ -68,6 +68,7 @@ __all__ = [
     "send_to_clue",
     "transfer_complaint",
     "verify_complaint",
+    "withdraw_transfer",
 ]
 
 TEXT_MAX = 5000
@@ -235,6 +236,19 @@ def refuse_transfer(complaint: Complaint, *, actor: User, reason: str) -> Compla
     return _step(
         complaint,
         "refuse_transfer",
+        actor=actor,
+        reason=(reason or "").strip(),
+        update=_setter(values),
+    )
+
+
+def withdraw_transfer(complaint: Complaint, *, actor: User, reason: str) -> Complaint:
+    """The first unit takes its transfer back (the receiver never answered, or it was sent
+    to the wrong unit): the record was its all along."""
+    values = {"transfer_to": None}
+    return _step(
+        complaint,
+        "withdraw_transfer",
         actor=actor,
         reason=(reason or "").strip(),
         update=_setter(values),

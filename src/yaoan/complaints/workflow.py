@@ -5,7 +5,8 @@ Complaint (投诉):  received → accepted → verified → mediated → replied
 Report (举报):     received → accepted → verified → (to_clue →) replied → evaluated → closed
 Either:            received → not_accepted (legal reason)
                    received → transfer_pending → received (the receiving unit confirms:
-                   the record moves to it; or it refuses: the record stays) or → transferred
+                   the record moves to it; or it refuses, or the first unit withdraws
+                   the transfer: the record stays) or → transferred
                    (handed over outside the system, the receiver's acknowledgement cited)
                    replied → closed (no evaluation given)
 
@@ -92,6 +93,15 @@ COMPLAINT = Workflow(
             guards=("internal_target",),
             verb="transfer_refused",
             style="danger",
+        ),
+        Transition(
+            S.TRANSFER_PENDING,
+            "withdraw_transfer",
+            S.RECEIVED,
+            _("撤回转办"),
+            can_handle_complaint,
+            reason_required=True,
+            verb="transfer_withdrawn",
         ),
         Transition(
             S.TRANSFER_PENDING,

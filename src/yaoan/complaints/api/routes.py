@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, RowId
 from yaoan.common.api_fields import QueryText
+from yaoan.common.errors import invalid
 from yaoan.complaints import reward_services, services
 from yaoan.complaints.api import schemas as s
-from yaoan.complaints.enums import ComplaintKind, ComplaintStatus
+from yaoan.complaints.enums import ComplaintError, ComplaintKind, ComplaintStatus
 from yaoan.complaints.models import Complaint, ComplaintReward
 from yaoan.complaints.queries import (
     complaint_deadlines,
@@ -140,7 +142,7 @@ def _entity(entity_id: int | None) -> Entity | None:
         return None
     found = Entity.objects.filter(pk=entity_id).select_related("subdistrict__station").first()
     if found is None:
-        raise Http404
+        raise invalid(ComplaintError.BAD_CHOICE, _("监管对象不存在"), field="entity_id")
     return found
 
 
@@ -152,7 +154,7 @@ def receive(request: HttpRequest, payload: s.ComplaintIn) -> Status[dict[str, An
     if payload.org_unit_id is not None:
         unit = OrgUnit.objects.filter(pk=payload.org_unit_id, is_active=True).first()
         if unit is None:
-            raise Http404
+            raise invalid(ComplaintError.NO_UNIT, _("承办单位不存在或已停用"), field="org_unit_id")
     data = services.ComplaintInput(**values, entity=_entity(payload.entity_id), org_unit=unit)
     complaint = services.receive_complaint(actor=user, data=data)
     body = _detail(complaint, user) | {"lookup_code": complaint.issued_lookup_code}  # type: ignore[attr-defined]
@@ -182,6 +184,10 @@ STEPS: dict[str, tuple[type[Schema], Step]] = {
     "refuse_transfer": (
         s.ReasonIn,
         lambda c, u, p: services.refuse_transfer(c, actor=u, reason=p.reason),
+    ),
+    "withdraw_transfer": (
+        s.ReasonIn,
+        lambda c, u, p: services.withdraw_transfer(c, actor=u, reason=p.reason),
     ),
     "confirm_handover": (
         s.ReasonIn,

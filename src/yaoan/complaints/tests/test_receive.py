@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yaoan.complaints.enums import Channel, ComplaintError, ComplaintStatus
 from yaoan.complaints.models import Complaint
-from yaoan.complaints.services import lookup_digest
+from yaoan.complaints.queries import complaint_by_receipt
+from yaoan.complaints.services import SubmittedFile, lookup_digest, receive_complaint
 from yaoan.complaints.tests.factories import PHONE, complaint_input, receive, report
 from yaoan.core.actors import system_actor
 from yaoan.core.deadlines import deadlines_for
+from yaoan.core.models import Attachment, Deadline
 from yaoan.core.pii.fields import matches
 from yaoan.intake.models import EntityEvent
 
@@ -80,3 +82,56 @@ def test_portal_actor_registers_portal_submissions_only(world):
         receive(world.leader, content="领导登记")
     assert Complaint.objects.count() == 1
     assert complaint_input().reporter_phone == PHONE
+
+
+def test_a_refused_attachment_refuses_the_whole_submission(world):
+    files = [SubmittedFile("photo.jpg", b"MZ\x90\x00 not an image")]
+    with pytest.raises(ValidationError) as caught:
+        receive_complaint(actor=world.inspector, data=complaint_input(), files=files)
+    assert "attachment_wrong_type" in str(caught.value.error_list[0].code)
+    assert not Complaint.objects.exists() and not Attachment.objects.exists()
+    assert not Deadline.objects.exists()
+
+
+def test_a_valid_attachment_is_stored_personal_on_the_record(world):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    c = receive_complaint(
+        actor=world.inspector,
+        data=complaint_input(),
+        files=[SubmittedFile("invoice.pdf", pdf)],
+    )
+    stored = Attachment.objects.get()
+    assert (stored.subject_type, stored.subject_id, stored.personal) == (
+        "complaints.complaint",
+        c.pk,
+        True,
+    )
+
+
+def test_the_lookup_needs_the_number_and_the_code(world):
+    c = receive(world.inspector)
+    code = c.issued_lookup_code
+    assert complaint_by_receipt(c.number, code) == c
+    assert complaint_by_receipt(c.number.lower(), f" {code} ") == c
+    assert complaint_by_receipt(c.number, "0000000000" if code != "0000000000" else "1") is None
+    assert complaint_by_receipt("TJ2026999999", code) is None
+
+
+def test_the_section_chief_is_told_of_a_record_routed_to_the_section(world):
+    from yaoan.core.models import Notification
+
+    c = report(world.inspector)
+    note = Notification.objects.get(recipient=world.chief)
+    assert note.title == f"新投诉举报待受理：{c}" and note.link == c.get_absolute_url()
+    assert PHONE not in note.title
+
+
+def test_a_receipt_time_in_the_future_is_refused(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as caught:
+        receive(world.inspector, received_at=timezone.now() + dt.timedelta(days=1))
+    assert "received_at" in caught.value.error_dict
+    assert not Complaint.objects.exists()

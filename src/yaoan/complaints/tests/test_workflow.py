@@ -245,6 +245,11 @@ def test_handover_outside_the_system_is_recorded_by_the_first_unit(world):
     )
     with pytest.raises(GuardFailedError):
         services.confirm_transfer(c, actor=world.chief)
+    c = services.withdraw_transfer(c, actor=world.inspector, reason="转错单位")
+    assert (c.status, c.transfer_to) == (ComplaintStatus.RECEIVED, None)
+    c = services.transfer_complaint(
+        c, actor=world.inspector, to_unit_id=department.pk, reason="医疗服务"
+    )
     c = services.confirm_handover(c, actor=world.inspector, reason="对方已签收（回执）")
     assert c.status == ComplaintStatus.TRANSFERRED
     assert {state for _d, state in _due(c).values()} == {DeadlineState.CANCELLED}

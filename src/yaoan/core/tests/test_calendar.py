@@ -144,7 +144,8 @@ def test_deadline_rules_are_loaded_by_migration():
     rule = DeadlineRule.objects.get(code="report_verification")
     assert (rule.amount, rule.unit) == (15, "working_days")
     codes = [code for code, *_rest in DEFAULT_RULES]
-    assert DeadlineRule.objects.filter(code__in=codes).count() == len(DEFAULT_RULES) == 12
+    # every default is loaded by some migration (modules add theirs: no fixed count)
+    assert DeadlineRule.objects.filter(code__in=codes).count() == len(DEFAULT_RULES)
     rectification = DeadlineRule.objects.get(code="rectification")
     assert (rectification.amount, rectification.unit) == (15, "working_days")
     assert rectification.basis.startswith("责令改正通知书默认整改期限15个工作日")

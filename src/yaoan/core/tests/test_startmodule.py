@@ -112,24 +112,24 @@ def test_wire_edits_a_copy_of_the_project_once(tmp_path: Path) -> None:
         (package / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PACKAGE_DIR / relative, package / relative)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    generate(package, "complaints", "--wire")
+    generate(package, "recalls", "--wire")
     settings = (package / "settings/__init__.py").read_text()
-    assert '    "yaoan.complaints",\n    "yaoan.portal",\n' in settings
+    assert '    "yaoan.recalls",\n    "yaoan.portal",\n' in settings
     urls = (package / "urls.py").read_text()
-    assert 'path("complaints/", include("yaoan.complaints.urls")),\n    path("api/"' in urls
+    assert 'path("recalls/", include("yaoan.recalls.urls")),\n    path("api/"' in urls
     api = (package / "api.py").read_text()
     assert (
-        'api.add_router("/intake/", "yaoan.intake.api.routes.router")\n'
         'api.add_router("/complaints/", "yaoan.complaints.api.routes.router")\n'
+        'api.add_router("/recalls/", "yaoan.recalls.api.routes.router")\n'
     ) in api
     pyproject = (tmp_path / "pyproject.toml").read_text()
-    assert '"yaoan.trace | yaoan.inspections | yaoan.complaints",' in pyproject
-    assert pyproject.count('"yaoan.complaints"') == 2  # containers, analytics' forbidden list
+    assert '"yaoan.trace | yaoan.inspections | yaoan.complaints | yaoan.recalls",' in pyproject
+    assert pyproject.count('"yaoan.recalls"') == 2  # containers, analytics' forbidden list
     for path in (package / "settings/__init__.py", package / "urls.py", package / "api.py"):
         py_compile.compile(str(path), cfile=str(tmp_path / "compiled.pyc"), doraise=True)
     before = [p.read_text() for p in (package / "api.py", tmp_path / "pyproject.toml")]
-    shutil.rmtree(package / "complaints")
-    generate(package, "complaints", "--wire")  # wiring again changes nothing
+    shutil.rmtree(package / "recalls")
+    generate(package, "recalls", "--wire")  # wiring again changes nothing
     assert [p.read_text() for p in (package / "api.py", tmp_path / "pyproject.toml")] == before
 
 
@@ -140,6 +140,6 @@ def test_wire_refuses_contracts_it_cannot_find(tmp_path: Path) -> None:
         shutil.copy(PACKAGE_DIR / relative, package / relative)
     (tmp_path / "pyproject.toml").write_text("[tool.importlinter]\n")
     with pytest.raises(CommandError, match="import-linter contracts are not where"):
-        generate(package, "complaints", "--wire")
+        generate(package, "recalls", "--wire")
     assert (tmp_path / "pyproject.toml").read_text() == "[tool.importlinter]\n"
-    assert "complaints" not in (package / "api.py").read_text()  # nothing half-wired
+    assert "recalls" not in (package / "api.py").read_text()  # nothing half-wired

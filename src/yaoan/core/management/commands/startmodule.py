@@ -147,14 +147,17 @@ def pyproject_edits(app: str, text: str) -> str:
     module = f'"yaoan.{app}"'
     if module in text:
         return text
-    text = text.replace(BUSINESS_LAYER, f"{BUSINESS_LAYER} | yaoan.{app}", 1)
-    text = text.replace(
-        '"yaoan.trace", "yaoan.portal"]', f'"yaoan.trace", {module}, "yaoan.portal"]', 1
+    # at the end of the business layer and just before the portal in both lists, so a
+    # second module goes in after the first (complaints is wired already)
+    text = re.sub(
+        re.escape(BUSINESS_LAYER) + r'([^"]*)"',
+        lambda m: f'{m.group(0)[:-1]} | yaoan.{app}"',
+        text,
+        count=1,
     )
+    text = text.replace(', "yaoan.portal"]', f', {module}, "yaoan.portal"]', 1)
     return text.replace(
-        '"yaoan.trace", "yaoan.portal", "yaoan.common"',
-        f'"yaoan.trace", {module}, "yaoan.portal", "yaoan.common"',
-        1,
+        ', "yaoan.portal", "yaoan.common"', f', {module}, "yaoan.portal", "yaoan.common"', 1
     )
 
 
