@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 SUBJECT_TYPE = "complaints.complaint"
@@ -145,7 +146,8 @@ def build(plan: Plan, i: int, rng: random.Random) -> tuple[dict[str, Any], list[
     records'."""
     from django.utils import timezone
 
-    from yaoan.complaints.receiving import ComplaintInput, _content_digest, lookup_digest
+    from yaoan.complaints.receiving import _content_digest
+    from yaoan.complaints.services import ComplaintInput, lookup_digest
 
     at = received_at(plan, i)
     day = timezone.localtime(at).date()
@@ -169,6 +171,7 @@ def build(plan: Plan, i: int, rng: random.Random) -> tuple[dict[str, Any], list[
         content=content,
         subject_name=subject,
         subject_address=address if matched else "",
+        entity=SimpleNamespace(pk=entity_id) if matched else None,  # type: ignore[arg-type]
         anonymous=not reporter,
         **reporter,
     )
