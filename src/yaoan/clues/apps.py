@@ -10,9 +10,14 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # UI composition and document kinds only: what the module does is called, not registered
         from yaoan.clues import panels, prompts
-        from yaoan.clues.demo import load_demo
+        from yaoan.clues.demo import load_demo, schedule_history
         from yaoan.clues.rules import can_read_clues
-        from yaoan.common.demo_steps import DemoStep, register_demo_step
+        from yaoan.common.demo_steps import (
+            DemoHistory,
+            DemoStep,
+            register_demo_history,
+            register_demo_step,
+        )
         from yaoan.common.panels import NavItem, register_nav
         from yaoan.intake.enums import IntakeKind
         from yaoan.intake.receivers import Receiver, register_receiver
@@ -21,4 +26,5 @@ class CluesConfig(AppConfig):
         panels.register()
         register_receiver(Receiver(IntakeKind.CLUE, _("接收为线索"), "clues:accept_intake"))
         prompts.register_kinds()
+        register_demo_history(DemoHistory("clues", schedule_history))
         register_demo_step(DemoStep(65, "clues", load_demo))

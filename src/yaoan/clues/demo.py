@@ -1,23 +1,34 @@
 """The clues part of the demo district (synthetic): a handful of clues in every state —
-taken over from the inspections' intake items, transferred by other agencies and districts,
-a lead from above, online-sales monitoring pushes with their 工作提示单 — written through
-the normal services with the clock set to the days they happened (core.demo.clock), so
-the inbox has waiting, assigned, overdue, extended, closed, transferred and 移送立案 rows
-and the 工作提示单 list has answered, open and overdue ones.
+taken over from waiting intake items (reports the complaints demo sent "to clue",
+inspection escalations), transferred by other agencies and districts, a lead from above,
+online-sales monitoring pushes with their 工作提示单 — written through the normal services
+with the clock set to the moments they happened (core.demo.clock), so the inbox has
+waiting, assigned, overdue, extended, closed, transferred and 移送立案 rows and the
+工作提示单 list has answered, open and overdue ones.
 
-Runs after the inspections step (its escalations are the intake items taken over here).
-Idempotent: nothing changes once a clue exists."""
+Each clue is a story: a generator that yields the (day, minutes) of its next step before
+taking it. The stories run on the demo's one timeline (common.demo_steps.DemoHistory, run
+by the inspections step), so the audit log of every module reads in date order and the
+take-over finds the intake items the complaints' year made before it; loaded on its own,
+the same stories run here in date order. Idempotent: nothing changes once a clue exists."""
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yaoan.clues import prompts, services
+from yaoan.clues.enums import MANUAL_SOURCES, ClueSource
 from yaoan.clues.models import Clue
+from yaoan.common.demo_steps import Schedule
 from yaoan.core.demo import clock
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
@@ -33,6 +44,21 @@ ACCOUNTS = {
     "leader": "qj.leader",
 }
 STATION_INSPECTORS = ("qj.inspector1", "qj.inspector2", "qj.inspector3")
+TAKE_OVER = 2  # waiting intake clue items the officer takes over
+TAKE_OVER_DAYS_AGO = 10
+
+Moment = tuple[dt.date, int]  # a step's day and minutes into the working day
+Story = Iterator[Moment]
+
+
+@dataclass(frozen=True)
+class Cast:
+    people: dict[str, User]  # by role (ACCOUNTS) and by username (station inspectors)
+    entities: list[Entity]
+    today: dt.date
+
+    def __getitem__(self, role: str) -> User:
+        return self.people[role]
 
 
 def _people() -> dict[str, User] | None:
@@ -54,6 +80,15 @@ def _entities() -> list[Entity]:
     return picked
 
 
+def _cast() -> Cast | None:
+    """Who and what the stories need; None when the district lacks them or has clues."""
+    people = _people()
+    entities = _entities()
+    if people is None or len(entities) < 5 or Clue.objects.exists():
+        return None
+    return Cast(people, entities, timezone.localdate())
+
+
 def _day(today: dt.date, days_ago: int) -> dt.date:
     day = today - dt.timedelta(days=days_ago)
     while day.weekday() >= 5:  # staff act on working days
@@ -61,101 +96,148 @@ def _day(today: dt.date, days_ago: int) -> dt.date:
     return day
 
 
-def _register(p: dict[str, User], entity: Entity, day: dt.date, **kwargs: Any) -> Clue:
-    with clock.at(day, 30):
-        return services.register_clue(actor=p["officer"], entity=entity, received_on=day, **kwargs)
+def _later(day: dt.date, days: int) -> dt.date:
+    later = day + dt.timedelta(days=days)
+    while later.weekday() >= 5:
+        later += dt.timedelta(days=1)
+    return later
 
 
-def _verified(p: dict[str, User], clue: Clue, day: dt.date, violation: bool, text: str) -> Clue:
-    with clock.at(day, 60):
-        clue = services.assign_clue(clue, actor=p["chief"], assignee=p["officer"])
-    with clock.at(day + dt.timedelta(days=7), 120):
-        return services.verify_clue(
-            clue, actor=p["officer"], findings=text, violation_found=violation
-        )
+# --- the stories: each yields the moment of its next step, then takes it ------------------
 
 
-def _staff_clues(p: dict[str, User], e: list[Entity], today: dt.date) -> int:
-    day = _day(today, 45)
+def _register(c: Cast, entity: Entity, day: dt.date, **kwargs: Any) -> Clue:
+    return services.register_clue(actor=c["officer"], entity=entity, received_on=day, **kwargs)
+
+
+def _filed_for_case(c: Cast) -> Story:
+    day = _day(c.today, 45)
+    yield day, 30
     clue = _register(
-        p,
-        e[0],
+        c,
+        c.entities[0],
         day,
         source="agency",
         source_label="区卫健委移送函 卫监移〔2026〕7号",
         summary="医疗机构反映该药房向其供应的注射剂无随货同行单",
     )
-    clue = _verified(p, clue, day, True, "现场核实：购进记录缺失，涉嫌从非法渠道购进药品")
-    with clock.at(day + dt.timedelta(days=9), 90):
-        services.file_for_case(
-            clue, actor=p["chief"], note="涉嫌违反药品管理法第五十五条，建议立案"
-        )
-    day = _day(today, 40)
+    yield day, 60
+    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
+    yield _later(day, 7), 120
+    clue = services.verify_clue(
+        clue,
+        actor=c["officer"],
+        findings="现场核实：购进记录缺失，涉嫌从非法渠道购进药品",
+        violation_found=True,
+    )
+    yield _later(day, 9), 90
+    services.file_for_case(clue, actor=c["chief"], note="涉嫌违反药品管理法第五十五条，建议立案")
+
+
+def _closed_clean(c: Cast) -> Story:
+    day = _day(c.today, 40)
+    yield day, 30
     clue = _register(
-        p,
-        e[1],
+        c,
+        c.entities[1],
         day,
         source="district",
         source_label="邻区市场监管局协查函 〔2026〕15号",
         summary="外区案件上游供货方涉及本区该企业",
     )
-    clue = _verified(p, clue, day, False, "调取购销记录，供货渠道合法，票据齐全")
-    with clock.at(day + dt.timedelta(days=10), 60):
-        services.close_clue(
-            clue, actor=p["chief"], closure_reason="no_violation", note="查无违法事实"
-        )
-    day = _day(today, 30)
+    yield day, 60
+    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
+    yield _later(day, 7), 120
+    clue = services.verify_clue(
+        clue,
+        actor=c["officer"],
+        findings="调取购销记录，供货渠道合法，票据齐全",
+        violation_found=False,
+    )
+    yield _later(day, 10), 60
+    services.close_clue(clue, actor=c["chief"], closure_reason="no_violation", note="查无违法事实")
+
+
+def _transferred(c: Cast) -> Story:
+    day = _day(c.today, 30)
+    yield day, 30
     clue = _register(
-        p,
-        e[2],
+        c,
+        c.entities[2],
         day,
         source="higher",
         source_label="市局交办单 市药监交〔2026〕21号",
         summary="举报该店销售假冒进口降压药，涉案金额较大",
     )
-    with clock.at(day + dt.timedelta(days=2), 60):
-        services.transfer_clue(
-            clue,
-            actor=p["chief"],
-            kind="police",
-            to="公安青江分局",
-            reason="涉嫌生产销售假药罪，依行刑衔接规定移送",
-        )
-    day = _day(today, 32)
+    yield _later(day, 2), 60
+    services.transfer_clue(
+        clue,
+        actor=c["chief"],
+        kind="police",
+        to="公安青江分局",
+        reason="涉嫌生产销售假药罪，依行刑衔接规定移送",
+    )
+
+
+def _extended(c: Cast) -> Story:
+    day = _day(c.today, 32)
+    yield day, 30
     clue = _register(
-        p,
-        e[3],
+        c,
+        c.entities[3],
         day,
         source="agency",
         source_label="区医保局移送 医保移〔2026〕4号",
         summary="医保飞行检查发现该药房串换药品销售记录",
     )
-    with clock.at(day, 60):
-        clue = services.assign_clue(clue, actor=p["chief"], assignee=p["officer"])
-    with clock.at(day + dt.timedelta(days=14), 60):
-        services.request_verification_extension(clue, actor=p["officer"], reason="等待省所检验报告")
-    day = _day(today, 3)
+    yield day, 60
+    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
+    yield _later(day, 14), 60
+    services.request_verification_extension(clue, actor=c["officer"], reason="等待省所检验报告")
+
+
+def _awaiting_decision(c: Cast) -> Story:
+    day = _day(c.today, 12)
+    yield day, 30
+    clue = _register(
+        c,
+        c.entities[6 % len(c.entities)],
+        day,
+        source="agency",
+        source_label="区公安分局移送函 公青移〔2026〕9号",
+        summary="执法中查获该店销售的处方药无处方登记记录",
+    )
+    yield day, 60
+    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
+    yield _later(day, 5), 120
+    services.verify_clue(
+        clue, actor=c["officer"], findings="现场核实：处方药销售记录不全", violation_found=True
+    )  # the chief's decision is today's work
+
+
+def _waiting(c: Cast) -> Story:
+    day = _day(c.today, 3)
+    yield day, 30
     _register(
-        p,
-        e[4 % len(e)],
+        c,
+        c.entities[4 % len(c.entities)],
         day,
         source="other",
         source_label="12345热线转来",
         summary="市民反映该店夜间销售处方药不核对处方",
     )
-    return 5
 
 
-def _intake_clues(p: dict[str, User], today: dt.date) -> int:
+def _taken_over(c: Cast) -> Story:
+    """The officer takes over the newest intake clue items still waiting on the day
+    (reports the complaints' year sent "to clue", inspection escalations; the clock of
+    each runs from the day it arrived): the older left for the chief to assign, the newer
+    assigned to the officer. The rest stay waiting in the intake inbox."""
+    yield _day(c.today, TAKE_OVER_DAYS_AGO), 200
     waiting = IntakeItem.objects.filter(kind=IntakeKind.CLUE, status=IntakeStatus.NEW)
-    items = list(waiting.exclude(entity=None).order_by("submitted_at", "id")[:2])
-    for n, item in enumerate(items):
-        day = max(timezone.localtime(item.submitted_at).date(), _day(today, 10))
-        with clock.at(day, 200):
-            services.clue_from_intake(
-                item, actor=p["officer"], assignee=p["officer"] if n else None
-            )
-    return len(items)
+    items = waiting.exclude(entity=None).order_by("-submitted_at", "-id")[:TAKE_OVER]
+    for n, item in enumerate(reversed(list(items))):
+        services.clue_from_intake(item, actor=c["officer"], assignee=c["officer"] if n else None)
 
 
 PUSHES = (
@@ -165,56 +247,129 @@ PUSHES = (
     (21, "百草堂养生馆", "祛斑霜", "宣称特殊用途功效但未取得特殊化妆品注册证", None),
     (4, "平安药房小店", "布洛芬缓释胶囊", "未展示药品经营许可证信息", None),
 )
+FEEDBACK = {
+    "corrected": "已约谈网店经营者，商品已下架",
+    "for_case": "核实确有网售未注册医疗器械行为",
+}
 
 
-def _pushes(p: dict[str, User], e: list[Entity], today: dt.date) -> int:
-    for n, (ago, shop, product, issue, outcome) in enumerate(PUSHES):
-        day = _day(today, ago)
-        entity = e[(n * 3 + 1) % len(e)]
-        data = prompts.PushInput(
-            reference=f"QJ-JC-{day:%Y%m%d}-{n + 1:02d}",
-            monitored_on=day,
-            platform="某电商平台",
-            shop_name=shop,
-            shop_url=f"https://shop.example/{1000 + n}",
-            product=product,
-            suspected_issue=issue,
-            entity=entity,
-        )
-        with clock.at(day, 100):
-            clue = prompts.record_online_push(actor=p["monitor"], data=data)
-        answerer = next(
-            (
-                u
-                for k, u in p.items()
-                if k.startswith("qj.inspector") and u.org_unit_id == clue.org_unit_id
-            ),
-            None,
-        )
-        if outcome and answerer is not None:
-            with clock.at(day + dt.timedelta(days=6), 150):
-                prompts.answer_prompt(
-                    clue,
-                    actor=answerer,
-                    outcome=outcome,
-                    feedback="已约谈网店经营者，商品已下架"
-                    if outcome == "corrected"
-                    else "核实确有网售未注册医疗器械行为",
-                )
-    return len(PUSHES)
+def _push(c: Cast, n: int) -> Story:
+    ago, shop, product, issue, outcome = PUSHES[n]
+    day = _day(c.today, ago)
+    yield day, 100
+    data = prompts.PushInput(
+        reference=f"QJ-JC-{day:%Y%m%d}-{n + 1:02d}",
+        monitored_on=day,
+        platform="某电商平台",
+        shop_name=shop,
+        shop_url=f"https://shop.example/{1000 + n}",
+        product=product,
+        suspected_issue=issue,
+        entity=c.entities[(n * 3 + 1) % len(c.entities)],
+    )
+    clue = prompts.record_online_push(actor=c["monitor"], data=data)
+    answerer = next(
+        (
+            u
+            for k, u in c.people.items()
+            if k.startswith("qj.inspector") and u.org_unit_id == clue.org_unit_id
+        ),
+        None,
+    )
+    if outcome is None or answerer is None:
+        return  # the 工作提示单 stays open (overdue once its limit passes)
+    yield _later(day, 6), 150
+    prompts.answer_prompt(clue, actor=answerer, outcome=outcome, feedback=FEEDBACK[outcome])
+
+
+def _stories(c: Cast) -> list[Story]:
+    pushes = [_push(c, n) for n in range(len(PUSHES))]
+    return [
+        _filed_for_case(c),
+        _closed_clean(c),
+        _transferred(c),
+        _extended(c),
+        _awaiting_decision(c),
+        _waiting(c),
+        *pushes,
+        _taken_over(c),
+    ]
+
+
+# --- running the stories -----------------------------------------------------------------
+
+
+def _schedule(story: Story, add: Schedule) -> None:
+    """Put the story's next step on the timeline: running it takes the step and puts the
+    one after (a step of today or later is not added, and the story ends there)."""
+    moment = next(story, None)
+    if moment is not None:
+        day, minutes = moment
+        add(day, lambda: _schedule(story, add), minutes)
+
+
+class _Queue:
+    """The timeline's rules, for a load on its own: steps in date order, each under the
+    clock at its moment (or where the one before ended, so times never go backwards),
+    none of today or later."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.events: list[tuple[dt.datetime, int, Callable[[], None]]] = []
+        self.added = itertools.count()
+
+    def add(self, day: dt.date, run: Callable[[], None], minutes: int) -> None:
+        if day < self.today:
+            heapq.heappush(self.events, (clock.moment(day, minutes), next(self.added), run))
+
+    def run(self) -> None:
+        ended: dt.datetime | None = None
+        while self.events:
+            when, _seq, run = heapq.heappop(self.events)
+            with clock.travel(when if ended is None else max(when, ended)):
+                run()
+                ended = timezone.now()
+
+
+# set when the stories ran on the inspections' timeline in this process
+_scheduled: list[bool] = []
+
+
+def schedule_history(add: Schedule) -> None:
+    """The clues' stories, on the demo's one timeline (common.demo_steps.DemoHistory)."""
+    cast = _cast()
+    if cast is None:
+        return
+    for story in _stories(cast):
+        _schedule(story, add)
+    _scheduled.append(True)
 
 
 def load_demo() -> str:
-    people = _people()
-    entities = _entities()
-    if people is None or len(entities) < 5 or Clue.objects.exists():
+    """The summary of the stories the timeline ran; on its own (the timeline did not run
+    them), the same stories run here in date order."""
+    on_timeline = bool(_scheduled)
+    _scheduled.clear()
+    if on_timeline and Clue.objects.exists():
+        return _summary()
+    cast = _cast()
+    if cast is None:
         return ""
-    today = timezone.localdate()
+    queue = _Queue(cast.today)
     with transaction.atomic():
-        staff = _staff_clues(people, entities, today)
-        pushes = _pushes(people, entities, today)
-        taken = _intake_clues(people, today)
+        for story in _stories(cast):
+            _schedule(story, queue.add)
+        queue.run()
     sweep_deadlines()
-    return (
-        f"线索：登记 {staff} 条、接收检查移交 {taken} 条、网络监测推送 {pushes} 条（含工作提示单）"
-    )
+    return _summary()
+
+
+def _summary() -> str:
+    staff = Clue.objects.filter(source__in=MANUAL_SOURCES).count()
+    taken = Clue.objects.filter(intake_item__isnull=False).count()
+    pushes = Clue.objects.filter(source=ClueSource.ONLINE_MONITORING).count()
+    return _("线索：登记 %(s)d 条、接收移交 %(t)d 条、网络监测推送 %(p)d 条（含工作提示单）") % {
+        "s": staff,
+        "t": taken,
+        "p": pushes,
+    }
