@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import PHONE
+
 CHROMIUM = os.environ.get("YAOAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -144,14 +146,7 @@ def phone_page(
     browser: Any, page_problems: PageProblems, reference_data: None, live_server: Any
 ) -> Iterator[Any]:
     """A phone-sized page (390×844, touch, as an inspector's phone on site)."""
-    yield from _new_page(
-        browser,
-        page_problems,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
+    yield from _new_page(browser, page_problems, **PHONE)
 
 
 @pytest.fixture
