@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 
 # Past the end of any list here (fifty million rows at fifty a page); a larger number
 # would only overflow the database's OFFSET and end in a server error.
@@ -88,7 +89,14 @@ def capped_page(
     """Like ``Paginator(queryset, per_page).get_page(number)`` (a number past the end shows
     the last page), but counting at most ``limit`` + 1 matching ids unless ``exact``: the
     rows are read with LIMIT/OFFSET in the queryset's own order, one more than a page to
-    tell whether a next page exists."""
+    tell whether a next page exists.
+
+    The count doubles as the planner's hint: when more than ``limit`` match, the rows are
+    read in the queryset's order (an index on it can be walked, stopping after a page);
+    when fewer do, with that order's first key written so no index serves it
+    (unindexed_order), so the planner starts from the filters' own indexes and sorts the
+    few matches instead of walking the whole order index to meet them (SQLite keeps no
+    statistics to tell the two apart)."""
     unordered = queryset.order_by().values("pk")
     if exact:
         total, capped = unordered.count(), False
@@ -98,7 +106,8 @@ def capped_page(
         total = min(total, limit)
     if not capped:
         number = min(number, _pages(total, per_page))
-    rows = _rows(queryset, number, per_page)
+    dense = capped or total >= limit
+    rows = _rows(queryset if dense else unindexed_order(queryset), number, per_page)
     if capped and not rows and number > 1:
         # past the end of a count that stopped at the limit: count them all to find the
         # last page, as the exact count would have (rare: a hand-typed page number)
@@ -106,6 +115,19 @@ def capped_page(
         number = _pages(total, per_page)
         rows = _rows(queryset, number, per_page)
     return CappedPage(rows[:per_page], number, total, capped, per_page, len(rows) > per_page)
+
+
+def unindexed_order(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The same order with its first key (a field name) wrapped in an expression no index
+    serves: COALESCE(key, key), which is the key itself for every row."""
+    order = list(queryset.query.order_by or queryset.model._meta.ordering or ())
+    first = order[0] if order and isinstance(order[0], str) else None
+    if first is None or first.lstrip("-") in ("?", ""):
+        return queryset
+    name = first.lstrip("-")
+    key = Coalesce(F(name), F(name))
+    order[0] = key.desc() if first.startswith("-") else key.asc()
+    return queryset.order_by(*order)
 
 
 def _pages(total: int, per_page: int) -> int:
