@@ -59,7 +59,7 @@ def overdue_condition(today: Any = None) -> Q:
     return Q(pk__in=marked) | Q(pk__in=past_due)
 
 
-def _late_ids(condition: Q) -> QuerySet[Deadline]:
+def _late_ids(condition: Q) -> QuerySet[Any, Any]:
     return (
         Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
         .annotate(complaint_id=Cast("subject_id", BigIntegerField()))
