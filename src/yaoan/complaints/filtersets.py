@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,12 +49,25 @@ def with_next_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 def overdue_condition(today: Any = None) -> Q:
     """A running deadline past its date: marked by the sweep, or past due today before the
-    sweep has run."""
+    sweep has run. Read from the deadline side, the late clocks' subject ids, rather than
+    as a correlated EXISTS per complaint (on a station of 100k records: every row's clocks
+    looked up). One id list per state, each a range of the (state, due_on) index: written
+    as one OR, SQLite (no statistics) read every complaint clock by subject type instead."""
     today = today or timezone.localdate()
-    late = _deadlines_of_row().filter(
-        Q(state=DeadlineState.OVERDUE) | Q(state=DeadlineState.OPEN, due_on__lt=today)
+    marked = _late_ids(Q(state=DeadlineState.OVERDUE))
+    past_due = _late_ids(Q(state=DeadlineState.OPEN, due_on__lt=today))
+    # one subquery (a UNION), so PostgreSQL plans a semi-join from the few late ids
+    # instead of testing two hashed lists against every row of the station
+    return Q(pk__in=marked.union(past_due, all=True))
+
+
+def _late_ids(condition: Q) -> QuerySet[Any, Any]:
+    return (
+        Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
+        .order_by()
+        .annotate(complaint_id=Cast("subject_id", BigIntegerField()))
+        .values("complaint_id")
     )
-    return Q(Exists(late))
 
 
 def near_due_condition(days: int, today: Any = None) -> Q:
@@ -99,7 +112,10 @@ class ComplaintFilterSet(FilterSet):
         if not term:
             return qs
         if looks_like_phone(term):
-            return qs.filter(matches(Complaint, "reporter_phone", term))
+            # the few ids of one phone's records, read first through its blind index: as a
+            # condition beside the scope's, SQLite (no statistics) read the station's index
+            found = Complaint.objects.filter(matches(Complaint, "reporter_phone", term))
+            return qs.filter(pk__in=sorted(found.values_list("pk", flat=True)))
         return qs.filter(
             Q(number__iexact=term)
             | Q(subject_name__icontains=term)

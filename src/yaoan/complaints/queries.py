@@ -36,6 +36,30 @@ def complaints_visible_to(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.filter(offered if own is None else own | offered)
 
 
+def listed_complaints(user: User) -> QuerySet[Complaint]:
+    """The same records as complaints_visible_to(user), written for the big list: the
+    transfers offered to the user's stations are read first as a short id list, so the
+    query is "own station, or one of these ids" and a planner can walk the
+    (org_unit, received_at) index in the list's order instead of combining two indexes
+    and sorting every row of the station."""
+    if not can_read_complaint(user):
+        return Complaint.objects.none()
+    scope = data_scope(user)
+    own = station_condition(scope, "org_unit")
+    if scope.everything or scope.nothing or own is None:
+        return complaints_visible_to(user)
+    offered = (
+        Complaint.objects.filter(
+            status=ComplaintStatus.TRANSFER_PENDING, transfer_to_id__in=scope.station_ids
+        )
+        .exclude(own)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    ids = sorted(offered)
+    return Complaint.objects.filter(own | Q(pk__in=ids) if ids else own)
+
+
 def visible_complaint(user: User, pk: int) -> Complaint:
     """One record in the user's scope; another unit's answers 404 like a missing one
     (the refusal audited)."""

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
-from yaoan.common.paging import MAX_PAGE
+from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.complaints import documents, services
 from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
 from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
 from yaoan.complaints.models import Complaint
-from yaoan.complaints.queries import complaints_visible_to, visible_complaint
+from yaoan.complaints.queries import listed_complaints, visible_complaint
 from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
 from yaoan.complaints.views_rewards import reward_section
 from yaoan.complaints.workflow import COMPLAINT
@@ -49,7 +48,7 @@ HISTORY_LABELS = {
 
 def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilterSet, Any]:
     """The list's rows, scoped and filtered: shared by the page and the export."""
-    qs = with_next_due(complaints_visible_to(user)).select_related("entity", "org_unit")
+    qs = with_next_due(listed_complaints(user)).select_related("entity", "org_unit")
     filterset = ComplaintFilterSet(request.GET, queryset=qs, request=request, user=user)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return filterset, rows.order_by("-received_at", "-id")
@@ -58,11 +57,11 @@ def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilt
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
     user = allowed_user(request, READ_COMPLAINT)
     filterset, rows = filtered_complaints(request, user)
-    raw = request.GET.get("page", "1")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
-    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    exact = request.GET.get(EXACT_COUNT_PARAM) == "exact"
+    page = capped_page(rows, page_number(request.GET.get("page")), PAGE_SIZE, exact=exact)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(EXACT_COUNT_PARAM, None)
     return render(
         request,
         "complaints/complaint_list.html",
