@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,6 @@ class CluesConfig(AppConfig):
     def ready(self) -> None:
         # UI composition and document kinds only: what the module does is called, not registered
         from yaoan.clues import panels, prompts
-        from yaoan.clues.demo import load_demo, schedule_history
         from yaoan.clues.rules import can_read_clues
         from yaoan.common.demo_steps import (
             DemoHistory,
@@ -28,3 +29,16 @@ class CluesConfig(AppConfig):
         prompts.register_kinds()
         register_demo_history(DemoHistory("clues", schedule_history))
         register_demo_step(DemoStep(65, "clues", load_demo))
+
+
+# imported when the demo runs, not at start-up: the demo modules pull in faker
+def load_demo() -> str:
+    from yaoan.clues.demo import load_demo as load
+
+    return load()
+
+
+def schedule_history(add: Any) -> None:
+    from yaoan.clues.demo import schedule_history as schedule
+
+    schedule(add)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,6 @@ class ComplaintsConfig(AppConfig):
         )
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
         from yaoan.complaints import documents
-        from yaoan.complaints.demo import load_demo, schedule_history
         from yaoan.complaints.models import Complaint
         from yaoan.complaints.panels import dashboard_panel, entity_panel
         from yaoan.complaints.queries import visible_complaint
@@ -40,3 +41,16 @@ class ComplaintsConfig(AppConfig):
         register_panel(Panel(40, "entity_profile", entity_panel))
         register_demo_history(DemoHistory("complaints", schedule_history))
         register_demo_step(DemoStep(70, "complaints", load_demo))
+
+
+# imported when the demo runs, not at start-up: the demo modules pull in faker
+def load_demo() -> str:
+    from yaoan.complaints.demo import load_demo as load
+
+    return load()
+
+
+def schedule_history(add: Any) -> None:
+    from yaoan.complaints.demo import schedule_history as schedule
+
+    schedule(add)

@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "core.deadline.suspended": _("中止计时"),
     "core.deadline.resumed": _("恢复计时"),
     "core.deadline.recomputed": _("重新计算期限"),
+    "core.deadline.reassigned": _("期限转由他人或他单位承办"),
     "core.deadline.swept": _("期限巡检"),
     "core.deadline.extension_requested": _("申请延长期限"),
     "core.deadline.extension_pending": _("申请延长期限"),

@@ -123,7 +123,7 @@ def test_the_limit_starts_afresh_in_the_next_window(db):
     services.check_rate(limit, "198.51.100.7", now=now + dt.timedelta(hours=1))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_requests_never_pass_more_than_the_limit():
     """Each thread has its own database connection, as each server process does."""
     limit = services.RateLimit("submit", 5, dt.timedelta(hours=1))
