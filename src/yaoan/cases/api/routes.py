@@ -260,7 +260,7 @@ def add_evidence(
     request: HttpRequest,
     pk: int,
     payload: Form[CaseEvidenceIn],
-    file: File[UploadedFile] | None = None,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_CASES)
     case = _visible(user, pk)
