@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,7 +30,7 @@ from PIL import Image
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case
-from yaoan.clues.demo import _Queue, _day, _later
+from yaoan.clues.demo import _day, _later, _Queue
 from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
@@ -232,7 +232,7 @@ def _opened(c: Cast, n: int, day: dt.date, title: str, source: str, label: str) 
     return services.open_case(actor=c["officer"], data=data)
 
 
-def _story(c: Cast, n: int, ago: int, title: str, steps: list[tuple[int, Step]]) -> Story:
+def _story(c: Cast, n: int, ago: int, title: str, steps: Sequence[tuple[int, Step]]) -> Story:
     """Registered ``ago`` days before today, then each step on its day after that."""
     day = _day(c.today, ago)
     yield day, 40
@@ -243,7 +243,7 @@ def _story(c: Cast, n: int, ago: int, title: str, steps: list[tuple[int, Step]])
         step(Case.objects.get(pk=pk))
 
 
-def _from_clue(c: Cast, ago: int, steps: list[tuple[int, Step]]) -> Story:
+def _from_clue(c: Cast, ago: int, steps: Sequence[tuple[int, Step]]) -> Story:
     """The oldest 移送立案 clue still waiting on the day becomes a case (the clues demo
     sends two); without one the story ends."""
     day = _day(c.today, ago)
@@ -276,39 +276,93 @@ def _stories(c: Cast) -> list[Story]:
     to_notice = [(2, s.approve), (3, s.evidence), (20, s.finish), (22, s.review), (25, s.legal)]
     served = [*to_notice, (27, s.notice)]
     return [
-        _story(c, 0, 220, "从非法渠道购进药品", [
-            *served[:2], (4, s.seize), *served[2:], (30, s.suspend), (40, s.resume),
-            (52, s.decide), (54, s.deliver), (66, s.execute), (67, s.dispose),
-        ]),
-        _story(c, 1, 200, "未按规定储存需冷藏药品", [
-            *served, (41, s.no_penalty), (43, s.deliver), (45, s.close),
-        ]),
+        _story(
+            c,
+            0,
+            220,
+            "从非法渠道购进药品",
+            [
+                *served[:2],
+                (4, s.seize),
+                *served[2:],
+                (30, s.suspend),
+                (40, s.resume),
+                (52, s.decide),
+                (54, s.deliver),
+                (66, s.execute),
+                (67, s.dispose),
+            ],
+        ),
+        _story(
+            c,
+            1,
+            200,
+            "未按规定储存需冷藏药品",
+            [
+                *served,
+                (41, s.no_penalty),
+                (43, s.deliver),
+                (45, s.close),
+            ],
+        ),
         _simple(c, 150),
         _story(c, 3, 75, "销售超过有效期的药品", [*served, (41, s.decide), (43, s.deliver)]),
         _story(c, 4, 60, "药品经营企业未凭处方销售处方药", [*served, (44, s.decide)]),
-        _story(c, 5, 80, "销售未经注册的医疗器械", [
-            *served, (29, s.ask_hearing), (40, s.hearing),
-        ]),
+        _story(
+            c,
+            5,
+            80,
+            "销售未经注册的医疗器械",
+            [
+                *served,
+                (29, s.ask_hearing),
+                (40, s.hearing),
+            ],
+        ),
         _story(c, 6, 45, "化妆品经营者未履行进货查验义务", [*served, (29, s.ask_hearing)]),
-        _from_clue(c, 33, [
-            (1, s.approve), (2, s.evidence), (12, s.finish), (14, s.review), (18, s.legal),
-            (30, s.notice),
-        ]),
+        _from_clue(
+            c,
+            33,
+            [
+                (1, s.approve),
+                (2, s.evidence),
+                (12, s.finish),
+                (14, s.review),
+                (18, s.legal),
+                (30, s.notice),
+            ],
+        ),
         _story(c, 7, 40, "药品零售企业执业药师不在岗销售处方药", to_notice),
         _story(c, 8, 30, "医疗器械经营企业未建立进货查验记录", to_notice[:4]),
         _story(c, 9, 26, "销售劣药", to_notice[:3]),
         _from_clue(c, 24, [(1, s.approve), (2, s.evidence), (6, s.suspend)]),
-        _story(c, 10, 130, "涉嫌销售假药（待检验认定）", [
-            (2, s.approve), (3, s.evidence), (80, s.extend),
-        ]),
+        _story(
+            c,
+            10,
+            130,
+            "涉嫌销售假药（待检验认定）",
+            [
+                (2, s.approve),
+                (3, s.evidence),
+                (80, s.extend),
+            ],
+        ),
         _story(c, 11, 25, "网络销售处方药未审核处方", []),
         _story(c, 12, 6, "药店未按规定陈列药品", []),
         _story(c, 13, 100, "举报核查：未发现违法事实", [(8, _refuse(c))]),
         _story(c, 14, 90, "进货票据不全", [(2, s.approve), (3, s.evidence), (20, _revoke(c))]),
         _story(c, 15, 110, "个体诊所销售药品", [(2, s.approve), (30, _terminate(c))]),
-        _story(c, 16, 50, "涉嫌生产销售假药（金额巨大）", [
-            (2, s.approve), (3, s.evidence), (5, _transfer(c)),
-        ]),
+        _story(
+            c,
+            16,
+            50,
+            "涉嫌生产销售假药（金额巨大）",
+            [
+                (2, s.approve),
+                (3, s.evidence),
+                (5, _transfer(c)),
+            ],
+        ),
     ]
 
 

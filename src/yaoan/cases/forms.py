@@ -29,7 +29,6 @@ from yaoan.registry.enums import ProductClass
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 SHORT_TEXTAREA = forms.Textarea(attrs={"rows": 2})
 DATE = forms.DateInput(attrs={"type": "date"})
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 # a case registered by hand names one of these; 线索移送立案 is the clue inbox's
 HAND_SOURCES = [c for c in CaseSource.choices if c[0] != CaseSource.CLUE]
 
@@ -40,11 +39,17 @@ def _text(label: Any, *, required: bool = True, max_length: int = 8000, **kw: An
     )
 
 
+def _money(label: Any, **kw: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, max_digits=14, decimal_places=2, min_value=Decimal("0"), **kw
+    )
+
+
 def _day(label: Any, *, required: bool = False, **kw: Any) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE, **kw)
 
 
-class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         unit = obj.org_unit.short_name or obj.org_unit.name if obj.org_unit else ""
         name = obj.display_name or obj.username
@@ -140,12 +145,7 @@ class TransferForm(forms.Form):
 
 class SpotDecisionForm(forms.Form):
     summary = _text(_("当场处罚决定内容"), help_text=_("违法事实、依据、警告或罚款数额"))
-    fine = forms.DecimalField(
-        label=_("罚款（元）"),
-        required=False,
-        help_text=_("警告不填；对公民不超过200元，对单位不超过3000元"),
-        **MONEY,
-    )
+    fine = _money(_("罚款（元）"), help_text=_("警告不填；对公民不超过200元，对单位不超过3000元"))
     delivered_on = _day(_("交付日期"))
 
 
@@ -181,7 +181,7 @@ class HearingForm(forms.Form):
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理决定"), choices=DecisionOutcome.choices)
     summary = _text(_("决定内容"))
-    fine_total = forms.DecimalField(label=_("罚没款合计（元）"), required=False, **MONEY)
+    fine_total = _money(_("罚没款合计（元）"))
     execution_required = forms.BooleanField(
         label=_("有须执行的内容（罚没款、没收等）"),
         required=False,

@@ -179,7 +179,9 @@ def _stood_still(suspensions: Sequence[Any], until: dt.date) -> int:
     return days
 
 
-def main_clock(case: Case, deadlines: Sequence[Deadline], today: dt.date | None = None) -> Clock | None:
+def main_clock(
+    case: Case, deadlines: Sequence[Deadline], today: dt.date | None = None
+) -> Clock | None:
     """The decision clock once the case is filed, else the filing clock; None when the
     case has neither (a simple-procedure case, or one from a clue before 立案)."""
     today = today or timezone.localdate()

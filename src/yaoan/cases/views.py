@@ -30,9 +30,9 @@ from yaoan.cases.queries import (
     seized_items_of,
 )
 from yaoan.cases.rules import (
+    OFFICER_ROLE,
     OPEN_CASE,
     READ_CASES,
-    OFFICER_ROLE,
     can_decide_case,
     can_handle_case,
     can_open_case,
@@ -223,9 +223,7 @@ def _entity(user: User, code: str) -> Entity | None:
 
 def case_open_view(request: HttpRequest) -> HttpResponse:
     user = allowed_user(request, OPEN_CASE)
-    form = CaseOpenForm(
-        request.POST or None, units=_handling_units(user), officers=_all_officers()
-    )
+    form = CaseOpenForm(request.POST or None, units=_handling_units(user), officers=_all_officers())
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         try:
@@ -291,7 +289,12 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": allowed_actions(CASE, case, user, guards=GUARDS),
             "side_links": side_links(case, user),
             "evidence": [
-                (e, e.attachment if e.attachment and may_see_attachment(user, e.attachment) else None)
+                (
+                    e,
+                    e.attachment
+                    if e.attachment and may_see_attachment(user, e.attachment)
+                    else None,
+                )
                 for e in evidence
             ],
             "seized_items": seized,

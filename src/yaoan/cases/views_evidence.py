@@ -61,7 +61,9 @@ def _file(upload: Any, kind: str) -> evidence_services.EvidenceFile | None:
     if not upload:
         return None
     policy = evidence_services.evidence_policy(kind, upload.name or "")
-    return evidence_services.EvidenceFile(name=upload.name or "", content=read_upload(upload, policy))
+    return evidence_services.EvidenceFile(
+        name=upload.name or "", content=read_upload(upload, policy)
+    )
 
 
 def evidence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -131,7 +133,11 @@ def seized_dispose_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 
         def write() -> Any:
             return evidence_services.dispose_seized_item(
-                item, actor=user, disposal=d["disposal"], note=d["note"], disposed_on=d["disposed_on"]
+                item,
+                actor=user,
+                disposal=d["disposal"],
+                note=d["note"],
+                disposed_on=d["disposed_on"],
             )
 
         if _saved(request, form, write, _("已登记处置：%(n)s") % {"n": item.name}):

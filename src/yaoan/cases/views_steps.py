@@ -224,9 +224,7 @@ def case_step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if isinstance(outcome, HttpResponse):
         return outcome
     # a guard that would refuse is said before the form is filled in (e.g. the period)
-    guard = next(
-        (r for name in transition.guards if (r := GUARDS[name](case)) is not None), ""
-    )
+    guard = next((r for name in transition.guards if (r := GUARDS[name](case)) is not None), "")
     return _page(request, case, outcome, transition.label, guard=guard)
 
 
