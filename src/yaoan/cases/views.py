@@ -74,6 +74,12 @@ HISTORY_LABELS = {
 }
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST (even an empty one: a step with nothing to fill in),
+    None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
 def visible_case(user: User, pk: int) -> Case:
     return visible_or_404(
         cases_visible_to(user).select_related(
@@ -174,7 +180,7 @@ def open_from_clue_view(request: HttpRequest, clue_pk: int) -> HttpResponse:
         return redirect(taken)
     initial = {"lead_officer": clue.assignee_id}
     form = OpenFromClueForm(
-        request.POST or None, officers=assignable_officers(_probe(clue.org_unit)), initial=initial
+        posted(request), officers=assignable_officers(_probe(clue.org_unit)), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -223,7 +229,7 @@ def _entity(user: User, code: str) -> Entity | None:
 
 def case_open_view(request: HttpRequest) -> HttpResponse:
     user = allowed_user(request, OPEN_CASE)
-    form = CaseOpenForm(request.POST or None, units=_handling_units(user), officers=_all_officers())
+    form = CaseOpenForm(posted(request), units=_handling_units(user), officers=_all_officers())
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         try:

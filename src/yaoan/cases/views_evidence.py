@@ -18,7 +18,7 @@ from yaoan.cases import evidence_services
 from yaoan.cases.forms import DisposalForm, EvidenceForm, SeizedItemForm, WithdrawEvidenceForm
 from yaoan.cases.models import Case
 from yaoan.cases.rules import READ_CASES, can_handle_case
-from yaoan.cases.views import DENIED, visible_case
+from yaoan.cases.views import DENIED, posted, visible_case
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal
 from yaoan.core.attachments import read_upload
@@ -68,7 +68,7 @@ def _file(upload: Any, kind: str) -> evidence_services.EvidenceFile | None:
 
 def evidence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _handled_case(request, pk)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
@@ -96,7 +96,7 @@ def evidence_withdraw_view(request: HttpRequest, pk: int, evidence_pk: int) -> H
     evidence = case.evidence.filter(pk=evidence_pk).first()
     if evidence is None:
         raise Http404
-    form = WithdrawEvidenceForm(request.POST or None)
+    form = WithdrawEvidenceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
 
@@ -110,7 +110,7 @@ def evidence_withdraw_view(request: HttpRequest, pk: int, evidence_pk: int) -> H
 
 def seized_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _handled_case(request, pk)
-    form = SeizedItemForm(request.POST or None)
+    form = SeizedItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 
@@ -127,7 +127,7 @@ def seized_dispose_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
     item = case.seized_items.filter(pk=item_pk).first()
     if item is None:
         raise Http404
-    form = DisposalForm(request.POST or None)
+    form = DisposalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
 

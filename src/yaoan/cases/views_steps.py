@@ -43,7 +43,7 @@ from yaoan.cases.forms import (
 from yaoan.cases.guards import GUARDS
 from yaoan.cases.models import Case
 from yaoan.cases.rules import READ_CASES
-from yaoan.cases.views import DENIED, side_links, visible_case
+from yaoan.cases.views import DENIED, posted, side_links, visible_case
 from yaoan.cases.workflow import CASE
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, refusal
@@ -191,7 +191,7 @@ def _run(
 ) -> HttpResponse | forms.Form:
     """The form; on a valid post the service, its refusal on the form, else back to the
     case with the message."""
-    form = step.form(request.POST or None)
+    form = step.form(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             step.run(case, user, form.cleaned_data)
