@@ -241,7 +241,7 @@ class ExtensionForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    """On site from a phone: the photo input opens the camera (capture)."""
+    """On site from a phone: the file input offers the camera or the phone's files."""
 
     kind = forms.ChoiceField(label=_("证据种类"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("证据名称"), max_length=200)
@@ -249,9 +249,7 @@ class EvidenceForm(forms.Form):
         label=_("文件"),
         required=False,
         help_text=_("照片（JPEG、PNG、WebP）或 PDF、Word、Excel 文件"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/*,.pdf,.docx,.xlsx", "capture": "environment"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}),
     )
     collected_on = _day(_("取证日期"), help_text=_("不填为今天"))
     place = forms.CharField(label=_("取证地点"), required=False, max_length=200)

@@ -47,7 +47,7 @@ from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.deadlines import deadlines_for
-from yaoan.core.enums import OrgUnitKind
+from yaoan.core.enums import DeadlineState, OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, RoleAssignment, User
 from yaoan.core.rules import can_manage_deadline
 from yaoan.core.scoping import visible_to
@@ -259,8 +259,11 @@ def side_links(case: Case, user: User) -> list[tuple[str, Any]]:
     if case.is_serious and can_decide_case(user, case) and status in notice_states:
         links.append(("collective", gettext_lazy("登记集体讨论")))
     if handles and status in FILED_UNDECIDED:
-        links.append(("suspend", gettext_lazy("中止计时（检验、鉴定、公告）")))
-        links.append(("resume", gettext_lazy("恢复计时")))
+        clock = services.decision_clock(case)
+        if clock is not None and clock.state == DeadlineState.SUSPENDED:
+            links.append(("resume", gettext_lazy("恢复计时")))
+        elif clock is not None and clock.is_live:
+            links.append(("suspend", gettext_lazy("中止计时（检验、鉴定、公告）")))
     if handles and (status in FILED_UNDECIDED or status == CaseStatus.PENDING_FILING):
         links.append(("extension", gettext_lazy("申请延长办案期限")))
     return links

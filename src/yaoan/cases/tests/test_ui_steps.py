@@ -105,6 +105,7 @@ def test_the_clock_is_suspended_resumed_and_extended_from_the_case(world: World)
     assert DeadlineSuspension.objects.get().reason == "检测、检验、检疫：送区药检所检验"
     page = officer.get(f"/cases/{case.pk}/").content.decode()
     assert "中止计时中" in page and 'data-testid="clock-suspensions"' in page
+    assert 'data-testid="record-resume"' in page and 'data-testid="record-suspend"' not in page
     assert officer.post(f"/cases/{case.pk}/record/resume/", {}).status_code == 302
     page = officer.get(f"/cases/{case.pk}/").content.decode()
     assert "10 日不计入" in page and "已用 10 / 90 日" in page
