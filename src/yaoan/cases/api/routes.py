@@ -260,7 +260,7 @@ def add_evidence(
     request: HttpRequest,
     pk: int,
     payload: Form[CaseEvidenceIn],
-    file: File[UploadedFile] | None = None,
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_CASES)
     case = _visible(user, pk)
@@ -343,7 +343,7 @@ STEPS: dict[str, Callable[[Case, User, CaseStepIn], Any]] = {
         c, actor=u, end_reason=p.end_reason, reason=p.reason
     ),
     "decide_on_spot": lambda c, u, p: services.decide_on_spot(
-        c, actor=u, summary=p.summary, fine=p.fine, delivered_on=p.on
+        c, actor=u, summary=p.summary, fine=p.fine
     ),
     "finish_investigation": lambda c, u, p: services.finish_investigation(
         c, actor=u, report=p.report, proposal=p.proposal
