@@ -8,7 +8,6 @@ Dates are Chinese (2026年12月7日); the issuing authority is the district bure
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +47,6 @@ REMINDERS = {
         "依照《化妆品生产经营监督管理办法》，如实记录并保存相关凭证，做到可追溯。",
     ),
 }
-WARNING_ONLY = re.compile(r"^(?:给予|予以|处以)?警告(?:处罚|的行政处罚)?[。.]?$")
 
 
 def chinese_date(day: dt.date | None) -> str:
@@ -70,7 +68,7 @@ def issuer() -> str:
     return bureau.name if bureau else ""
 
 
-def _name(user: User | None) -> str:
+def _name(user: Any) -> str:  # a User or None (the nullable step fields)
     return (user.display_name or user.username) if user else ""
 
 
@@ -84,8 +82,9 @@ def _officer(user: User) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PenaltyTerms:
-    """The penalty as the documents state it. The case's decision text (决定内容) is what
-    the deciding officer wrote; the legal basis is stated in it."""
+    """The penalty as the documents state it: the case's 决定内容 as the deciding officer
+    wrote it (with its legal basis), whether it holds a fine, and whether it is a warning
+    alone (a penalty with nothing to execute: no 三书同达)."""
 
     text: str
     has_fine: bool
@@ -93,12 +92,12 @@ class PenaltyTerms:
 
 
 def penalty_terms(case: Case) -> PenaltyTerms:
-    text = (case.decision_summary or case.proposed_action).strip()
+    text = (case.decision_summary or case.proposed_action).strip().rstrip("。")
     is_penalty = case.outcome == DecisionOutcome.PENALTY
     return PenaltyTerms(
         text=text,
-        has_fine=is_penalty and ("罚款" in text or "没收" in text),
-        warning_only=is_penalty and bool(WARNING_ONLY.match(text)),
+        has_fine=is_penalty and bool(case.fine_total),
+        warning_only=is_penalty and not case.execution_required and not case.fine_total,
     )
 
 
@@ -177,7 +176,7 @@ def penalty_notice(case: Case) -> dict[str, Any]:
         "facts": case.investigation_report or case.facts,
         "legal_basis": "",
         "penalty_basis": "",
-        "proposed_penalty": case.proposed_action,
+        "proposed_penalty": case.proposed_action.strip().rstrip("。"),
         # 行政处罚法 第六十三条: the hearing right for the heavier penalties; told always
         # here, since the party loses nothing by being told and a missed right voids it
         "hearing_right": True,

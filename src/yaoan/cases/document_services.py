@@ -18,17 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.cases import document_context as ctx
 from yaoan.cases import documents as kinds
+from yaoan.cases import services
 from yaoan.cases.enums import CaseStatus, DecisionOutcome, DeliveryMethod, EvidenceKind
 from yaoan.cases.models import Case, DocumentDelivery, Evidence
 from yaoan.cases.rules import can_handle_case
-from yaoan.common.errors import invalid
+from yaoan.common.errors import ILLEGAL_TRANSITION, INVALID, invalid
 from yaoan.core import audit
 from yaoan.core.attachments import store_attachment
 from yaoan.core.documents import services as documents
@@ -65,7 +66,7 @@ def _may_handle(actor: User, case: Case) -> None:
 
 def _check_state(case: Case, kind: str) -> None:
     if case.status not in kinds.PRINTABLE[kind]:
-        raise invalid("illegal_transition", str(kinds.WRONG_STATE[kind]))
+        raise invalid(ILLEGAL_TRANSITION, str(kinds.WRONG_STATE[kind]))
 
 
 def _store(
@@ -99,11 +100,11 @@ def _decision_only_reason(case: Case) -> str:
 def _check_decision(case: Case, kind: str) -> None:
     _check_state(case, kind)
     if case.outcome != DecisionOutcome.PENALTY:
-        raise invalid("illegal_transition", _("不予行政处罚的案件没有行政处罚决定书"))
+        raise invalid(ILLEGAL_TRANSITION, _("不予行政处罚的案件没有行政处罚决定书"))
     if kind != kinds.PENALTY_DECISION:
         reason = _decision_only_reason(case)
         if reason:
-            raise invalid("illegal_transition", reason)
+            raise invalid(ILLEGAL_TRANSITION, reason)
 
 
 def _case_context(case: Case, kind: str) -> dict[str, object]:
@@ -121,7 +122,7 @@ def _case_context(case: Case, kind: str) -> dict[str, object]:
     if kind == kinds.CLOSING_APPROVAL:
         return ctx.closing_approval(case, decision)
     if decision is None:
-        raise invalid("illegal_transition", _("请先打印行政处罚决定书"))
+        raise invalid(ILLEGAL_TRANSITION, _("请先打印行政处罚决定书"))
     return ctx.credit_repair_notice(case, decision)
 
 
@@ -129,7 +130,7 @@ def print_case_document(*, actor: User, case: Case, kind: str) -> GeneratedDocum
     """One document about the case; refused for an unknown kind, a reader outside the
     case's scope, or a case in a state where the document does not apply."""
     if kind not in CASE_KINDS:
-        raise invalid("invalid", _("未知的文书类型"))
+        raise invalid(INVALID, _("未知的文书类型"))
     _may_see(actor, kind, case.pk)
     if kind in kinds.DECISION_SET:
         _check_decision(case, kind)
@@ -143,7 +144,7 @@ def print_record(*, actor: User, evidence: Evidence) -> GeneratedDocument:
     the person's name is written and signed on paper, never stored in the print."""
     kind = RECORD_KINDS.get(EvidenceKind(evidence.kind))
     if kind is None:
-        raise invalid("invalid", _("只有询问笔录、现场笔录类证据可以打印笔录"))
+        raise invalid(INVALID, _("只有询问笔录、现场笔录类证据可以打印笔录"))
     _may_see(actor, kind, evidence.pk)
     _check_state(evidence.case, kind)
     return _store(actor, kind, evidence, ctx.record_context(evidence, person="", person_role=""))
@@ -157,11 +158,11 @@ def print_criminal_transfer(
     _may_see(actor, kind, case.pk)
     _check_state(case, kind)
     if not police_unit.strip():
-        raise invalid("invalid", _("请填写接收移送的公安机关"), field="police_unit")
+        raise invalid(INVALID, _("请填写接收移送的公安机关"), field="police_unit")
     if not suspected_crime.strip():
-        raise invalid("invalid", _("请填写涉嫌罪名"), field="suspected_crime")
+        raise invalid(INVALID, _("请填写涉嫌罪名"), field="suspected_crime")
     if not ctx.evidence_rows(case):
-        raise invalid("invalid", _("移送涉嫌犯罪案件须附证据清单：本案尚无证据"))
+        raise invalid(INVALID, _("移送涉嫌犯罪案件须附证据清单：本案尚无证据"))
     context = ctx.transfer_context(
         case,
         police_unit=police_unit.strip(),
@@ -186,11 +187,11 @@ def prepare_delivery(
     _may_handle(actor, case)
     _check_state(case, kinds.DELIVERY_RECEIPT)
     if not docs:
-        raise invalid("invalid", _("请选择要送达的文书"), field="documents")
+        raise invalid(INVALID, _("请选择要送达的文书"), field="documents")
     label = audit.object_label(case)
     for doc in docs:
         if doc.subject_type != label or doc.subject_id != case.pk:
-            raise invalid("invalid", _("所选文书不属于本案件"), field="documents")
+            raise invalid(INVALID, _("所选文书不属于本案件"), field="documents")
     delivery = DocumentDelivery.objects.create(
         case=case,
         is_decision_set=decision_set,
@@ -236,9 +237,9 @@ def _check_delivery_input(
     delivery: DocumentDelivery, method: str, delivered_on: dt.date, receipt: bool, note: str
 ) -> None:
     if delivery.is_done:
-        raise invalid("illegal_transition", _("该送达已登记"))
+        raise invalid(ILLEGAL_TRANSITION, _("该送达已登记"))
     if method not in DeliveryMethod.values:
-        raise invalid("invalid", _("送达方式取值无效"), field="method")
+        raise invalid(INVALID, _("送达方式取值无效"), field="method")
     today = timezone.localdate()
     prepared = timezone.localtime(delivery.prepared_at).date()
     if delivered_on > today or delivered_on < prepared:
@@ -246,11 +247,9 @@ def _check_delivery_input(
             "invalid", _("送达日期须在文书制作之后、今天之前（含）"), field="delivered_on"
         )
     if method not in NO_RECEIPT_NEEDED and not receipt:
-        raise invalid(
-            "invalid", _("请上传签收的送达回证或电子送达确认"), field="receipt"
-        )
+        raise invalid(INVALID, _("请上传签收的送达回证或电子送达确认"), field="receipt")
     if method == DeliveryMethod.PUBLIC and not note.strip():
-        raise invalid("invalid", _("公告送达须在备注中写明公告的载体和日期"), field="note")
+        raise invalid(INVALID, _("公告送达须在备注中写明公告的载体和日期"), field="note")
 
 
 @transaction.atomic
@@ -304,8 +303,6 @@ def record_document_delivery(
 
 
 def _take_delivery_step(actor: User, case: Case, delivery: DocumentDelivery) -> None:
-    from yaoan.cases import services
-
     numbers = "、".join(d.number for d in delivery.documents.order_by("id") if d.number)
     services.record_delivery(
         case,

@@ -83,9 +83,7 @@ def _record_template(title: str, lead: list[tuple[str, str]], statement: str) ->
     doc.paragraph(statement, indent=True)
     doc.heading(_("记录内容："))
     doc.paragraph("{{ content }}", indent=True)
-    doc.paragraph(
-        _("以上笔录已由被记录人核对（或已向其宣读），与所述（所见）一致。"), indent=True
-    )
+    doc.paragraph(_("以上笔录已由被记录人核对（或已向其宣读），与所述（所见）一致。"), indent=True)
     doc.paragraph()
     doc.labelled(_("被记录人签名"), "")
     doc.labelled(_("执法人员签名"), "")
@@ -144,7 +142,9 @@ def investigation_report_template() -> bytes:
     doc.paragraph("{{ facts }}", indent=True)
     doc.heading(_("四、涉案物品"))
     doc.paragraph("{%p for s in seized %}")
-    doc.paragraph("{{ loop.index }}. {{ s.name }}，{{ s.quantity }}，{{ s.measure }}，{{ s.location }}")
+    doc.paragraph(
+        "{{ loop.index }}. {{ s.name }}，{{ s.quantity }}，{{ s.measure }}，{{ s.location }}"
+    )
     doc.paragraph("{%p endfor %}")
     doc.heading(_("五、处理意见"))
     doc.paragraph("{{ conclusion }}", indent=True)
@@ -165,7 +165,7 @@ def penalty_notice_template() -> bytes:
         _(
             "{% if legal_basis %}你（单位）的上述行为违反了{{ legal_basis }}的规定。{% endif %}"
             "{% if penalty_basis %}依据{{ penalty_basis }}，{% endif %}"
-            "本局拟对你（单位）作出如下处理：{{ proposed_penalty }}"
+            "本局拟对你（单位）作出如下处理：{{ proposed_penalty }}。"
         ),
         indent=True,
     )
@@ -213,7 +213,7 @@ def penalty_decision_template() -> bytes:
         _(
             "{% if legal_basis %}本局认为，你（单位）的上述行为违反了{{ legal_basis }}的规定。"
             "{% endif %}{% if penalty_basis %}依据{{ penalty_basis }}，{% endif %}"
-            "本局决定：{{ penalty }}"
+            "本局决定：{{ penalty }}。"
         ),
         indent=True,
     )
@@ -317,9 +317,7 @@ def credit_repair_notice_template() -> bytes:
         ),
         indent=True,
     )
-    doc.paragraph(
-        _("信用修复申请受理部门：{{ station }}。"), indent=True
-    )
+    doc.paragraph(_("信用修复申请受理部门：{{ station }}。"), indent=True)
     doc.signature("{{ issuer }}", "{{ issued_on }}")
     return doc.to_bytes()
 

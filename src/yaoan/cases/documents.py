@@ -163,7 +163,9 @@ EVIDENCE_FIELD = _f(
     SAMPLE_EVIDENCE,
     EVIDENCE_COLUMNS,
 )
-FACTS_FIELD = _f("facts", _lazy("违法事实"), "当事人于2026年10月购进并销售超过有效期的阿莫西林胶囊20盒。")
+FACTS_FIELD = _f(
+    "facts", _lazy("违法事实"), "当事人于2026年10月购进并销售超过有效期的阿莫西林胶囊20盒。"
+)
 BASIS_FIELDS = (
     _f("legal_basis", _lazy("违反的法律规定"), "《中华人民共和国药品管理法》第九十八条第三款"),
     _f("penalty_basis", _lazy("处罚依据"), "《中华人民共和国药品管理法》第一百一十七条第一款"),

@@ -18,7 +18,7 @@ from yaoan.core.models import GeneratedDocument, OrgUnit
 MONTH_FORMATS = ["%Y-%m"]
 
 
-class DocumentChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class DocumentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: GeneratedDocument) -> str:
         number = f"（{obj.number}）" if obj.number else ""
         return f"{obj.title}{number} v{obj.version}"
@@ -42,14 +42,19 @@ class DeliveryRecordForm(forms.Form):
     delivered_on = forms.DateField(
         label=_("送达日期"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": _("请填写送达日期"), "invalid": _("送达日期格式应为 2026-12-08")},
+        error_messages={
+            "required": _("请填写送达日期"),
+            "invalid": _("送达日期格式应为 2026-12-08"),
+        },
     )
     receiver = forms.CharField(label=_("签收人"), max_length=50, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
     receipt = forms.FileField(
         label=_("签收的送达回证或电子送达确认"),
         required=False,
-        help_text=_("PDF、图片或 Word 文件；直接送达、留置送达、邮寄送达、电子送达、委托送达必须上传"),
+        help_text=_(
+            "PDF、图片或 Word 文件；直接送达、留置送达、邮寄送达、电子送达、委托送达必须上传"
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ from yaoan.cases.enums import CaseStatus, DecisionOutcome, EndReason
 from yaoan.cases.models import Case, TypicalCase
 from yaoan.cases.queries import cases_visible_to
 from yaoan.cases.rules import can_handle_case
-from yaoan.common.errors import invalid
+from yaoan.common.errors import INVALID, REASON_REQUIRED, invalid
 from yaoan.core import audit
 from yaoan.core.models import User
 
@@ -69,15 +69,15 @@ def _check(case: Case, month: dt.date, overview: str, result: str) -> None:
         )
     day = _reported_day(case)
     if day is None or day.year != month.year or day > timezone.localdate():
-        raise invalid("invalid", _("只能报送当年作出处罚决定或移送的案件"), field="month")
+        raise invalid(INVALID, _("只能报送当年作出处罚决定或移送的案件"), field="month")
     if not overview.strip():
-        raise invalid("invalid", _("请填写案情概述"), field="overview")
+        raise invalid(INVALID, _("请填写案情概述"), field="overview")
     if not result.strip():
-        raise invalid("invalid", _("请填写查办结果"), field="result")
+        raise invalid(INVALID, _("请填写查办结果"), field="result")
     if len(overview) > TEXT_LIMIT or len(result) > TEXT_LIMIT:
-        raise invalid("invalid", _("案情概述、查办结果各不超过4000字"), field="overview")
+        raise invalid(INVALID, _("案情概述、查办结果各不超过4000字"), field="overview")
     if TypicalCase.objects.filter(case=case).exists():
-        raise invalid("invalid", _("该案件已报送过典型案例"), field="case")
+        raise invalid(INVALID, _("该案件已报送过典型案例"), field="case")
     taken = TypicalCase.objects.filter(org_unit=case.org_unit_id, month=month).count()
     if taken >= PER_UNIT_AND_MONTH:
         raise invalid(
@@ -93,17 +93,13 @@ def report_typical_case(
     *, actor: User, case: Case, month: dt.date, overview: str, result: str
 ) -> TypicalCase:
     """Report the case as one of its unit's typical cases of ``month``."""
-    if not cases_visible_to(actor).filter(pk=case.pk).exists() or not can_handle_case(
-        actor, case
-    ):
+    if not cases_visible_to(actor).filter(pk=case.pk).exists() or not can_handle_case(actor, case):
         raise PermissionDenied(_("只有本案执法人员或其负责人可以报送典型案例。"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     month = first_of_month(month)
     _check(case, month, overview, result)
     if case.outcome == DecisionOutcome.PENALTY:
-        document_services.print_case_document(
-            actor=actor, case=case, kind=kinds.PENALTY_DECISION
-        )
+        document_services.print_case_document(actor=actor, case=case, kind=kinds.PENALTY_DECISION)
     typical = TypicalCase.objects.create(
         case=case,
         org_unit=case.org_unit,
@@ -113,7 +109,9 @@ def report_typical_case(
         selected_by=actor,
         selected_at=timezone.now(),
     )
-    audit.record("cases.typicalcase.reported", actor=actor, obj=typical, after=audit.snapshot(typical))
+    audit.record(
+        "cases.typicalcase.reported", actor=actor, obj=typical, after=audit.snapshot(typical)
+    )
     return typical
 
 
@@ -123,7 +121,7 @@ def withdraw_typical_case(*, actor: User, typical: TypicalCase, reason: str) -> 
     if not can_handle_case(actor, typical.case):
         raise PermissionDenied(_("只有本案执法人员或其负责人可以撤回典型案例。"))
     if not reason.strip():
-        raise invalid("reason_required", _("请填写撤回原因"), field="reason")
+        raise invalid(REASON_REQUIRED, _("请填写撤回原因"), field="reason")
     before = audit.snapshot(typical)
     typical.delete()
     audit.record(

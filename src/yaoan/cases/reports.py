@@ -50,11 +50,13 @@ def typical_cases(user: User, month: dt.date, org_unit: OrgUnit | None = None) -
     qs = TypicalCase.objects.filter(month=month.replace(day=1), case__in=cases_visible_to(user))
     if org_unit is not None:
         qs = qs.filter(org_unit=org_unit)
-    return qs.select_related("case", "org_unit").order_by("org_unit__sort_order", "org_unit__code", "id")
+    return qs.select_related("case", "org_unit").order_by(
+        "org_unit__sort_order", "org_unit__code", "id"
+    )
 
 
 def unit_label(unit: OrgUnit) -> str:
-    """"江城所" from 江城市场监督管理所; a unit with a short name uses it."""
+    """ "江城所" from 江城市场监督管理所; a unit with a short name uses it."""
     if unit.short_name:
         return unit.short_name
     return unit.name.replace("市场监督管理所", "所").replace("市场监督管理局", "局")
@@ -115,9 +117,7 @@ def _reader_unit(actor: User) -> str:
     return actor.org_unit.name if actor.org_unit else ""
 
 
-def typical_case_report(
-    *, actor: User, month: dt.date, org_unit: OrgUnit | None = None
-) -> bytes:
+def typical_case_report(*, actor: User, month: dt.date, org_unit: OrgUnit | None = None) -> bytes:
     """The month's report of the cases the user may see (one unit's, or every unit's)."""
     chosen = list(typical_cases(actor, month, org_unit))
     doc = OfficialDocument()

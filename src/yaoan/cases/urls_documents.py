@@ -9,9 +9,7 @@ from yaoan.cases import views_documents as views
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/documents/", views.case_documents_view, name="case_documents"),
-    path(
-        "<int:pk>/documents/print/<str:kind>/", views.case_print_view, name="case_document_print"
-    ),
+    path("<int:pk>/documents/print/<str:kind>/", views.case_print_view, name="case_document_print"),
     path("<int:pk>/documents/decision-set/", views.decision_set_view, name="case_decision_set"),
     path(
         "<int:pk>/documents/transfer/", views.transfer_document_view, name="case_transfer_document"

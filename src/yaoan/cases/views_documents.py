@@ -40,6 +40,8 @@ from yaoan.core.models import OrgUnit, User
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "cases.access.denied"
+
+
 def visible_case(user: User, pk: int) -> Case:
     return visible_or_404(
         cases_visible_to(user).select_related("org_unit", "entity"),
@@ -68,7 +70,9 @@ def case_documents_view(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": _case_documents(case),
         "deliveries": case.document_deliveries.select_related("receipt_document"),
         "records": records if case.status == CaseStatus.INVESTIGATING else [],
-        "transfer_form": TransferForm() if case.status in kinds.PRINTABLE[kinds.CRIMINAL_TRANSFER] else None,
+        "transfer_form": TransferForm()
+        if case.status in kinds.PRINTABLE[kinds.CRIMINAL_TRANSFER]
+        else None,
         "typical": TypicalCase.objects.filter(case=case).first(),
         "reportable": report_services.is_reportable(case),
     }
@@ -139,7 +143,9 @@ def transfer_document_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(
         request,
         case,
-        lambda: document_services.print_criminal_transfer(actor=user, case=case, **form.cleaned_data),
+        lambda: document_services.print_criminal_transfer(
+            actor=user, case=case, **form.cleaned_data
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 """The models of the cases app: one module per part (other parts add one import line)."""
 
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
+from yaoan.cases.models.documents import DocumentDelivery, TypicalCase
 
-__all__ = ["Case", "Evidence", "SeizedItem"]
+__all__ = ["Case", "DocumentDelivery", "Evidence", "SeizedItem", "TypicalCase"]

@@ -8,9 +8,9 @@ from typing import Any
 
 from django import template
 
+from yaoan.cases.documents import offers_decision_set, printable
 from yaoan.cases.models import Case
 from yaoan.cases.rules import can_handle_case
-from yaoan.cases.documents import offers_decision_set, printable
 from yaoan.core.documents import services as documents
 
 register = template.Library()
