@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from yaoan.cases import document_services as printing
 from yaoan.cases import documents as kinds
 from yaoan.cases import report_services, reports
 from yaoan.cases.enums import EndReason
