@@ -318,3 +318,22 @@ def decision_delivered(case: Case) -> bool:
     return case.document_deliveries.filter(
         is_decision_set=True, delivered_on__isnull=False
     ).exists()
+
+
+def print_all_documents(*, actor: User, case: Case) -> list[GeneratedDocument]:
+    """Every document the case's state allows: the case's own kinds, the 笔录 of its
+    inquiry and site-record evidence, and the 三书同达 notices where they apply (stored
+    ones are returned as they are). The benchmark's "full document set of one case"."""
+    printed = []
+    for kind in kinds.CASE_BUTTONS:
+        if case.status in kinds.PRINTABLE[kind] and (
+            kind != kinds.PENALTY_DECISION or case.outcome == DecisionOutcome.PENALTY
+        ):
+            printed.append(print_case_document(actor=actor, case=case, kind=kind))
+    if kinds.offers_decision_set(case) and not _decision_only_reason(case):
+        for kind in (kinds.CREDIT_REPAIR_NOTICE, kinds.COMPLIANCE_NOTICE):
+            printed.append(print_case_document(actor=actor, case=case, kind=kind))
+    if case.status in kinds.PRINTABLE[kinds.INQUIRY_RECORD]:
+        records = case.evidence.filter(kind__in=RECORD_KINDS, withdrawn_at__isnull=True)
+        printed += [print_record(actor=actor, evidence=e) for e in records.order_by("id")]
+    return printed

@@ -300,3 +300,19 @@ def test_an_administrators_template_prints_the_case(world: World, people: story.
     case = story.investigating(world, people)
     printed = printing.print_case_document(actor=people.lead, case=case, kind=kinds.FILING_APPROVAL)
     assert text(stored(printed)).splitlines()[2] == f"{world.pharmacy.name}｜{case.number}"
+
+
+def test_the_full_set_of_a_decided_case(world: World, people: story.Crew) -> None:
+    case = story.decided(world, people)
+    printed = printing.print_all_documents(actor=people.lead, case=case)
+    assert [d.kind for d in printed] == [
+        kinds.FILING_APPROVAL,
+        kinds.INVESTIGATION_REPORT,
+        kinds.PENALTY_NOTICE,
+        kinds.PENALTY_DECISION,
+        kinds.CREDIT_REPAIR_NOTICE,
+        kinds.COMPLIANCE_NOTICE,
+    ]
+    assert len({d.number for d in printed}) == 6
+    again = printing.print_all_documents(actor=people.lead, case=case)
+    assert [d.pk for d in again] == [d.pk for d in printed]
