@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,18 +18,12 @@ from yaoan.cases.enums import EndReason
 from yaoan.cases.models import Case, TypicalCase
 from yaoan.cases.tests import docs_story as story
 from yaoan.cases.tests.docs_helpers import east_asian_fonts, lines, title_font
-from yaoan.common.testing import World, weekend_calendar_for_coming_years
+from yaoan.common.testing import World
 from yaoan.core.documents import services as documents
 from yaoan.core.documents.layout import BODY_FONT, HEADING_FONT, TITLE_FONT
 from yaoan.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def storage(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "files"
-    weekend_calendar_for_coming_years()
 
 
 @pytest.fixture

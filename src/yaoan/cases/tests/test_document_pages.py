@@ -5,8 +5,6 @@ downloads; another station's user gets 404."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,17 +18,11 @@ from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import Case, DocumentDelivery, TypicalCase
 from yaoan.cases.tests import docs_story as story
 from yaoan.cases.tests.docs_helpers import DOCX, lines
-from yaoan.common.testing import World, client_for, weekend_calendar_for_coming_years
+from yaoan.common.testing import World, client_for
 from yaoan.core.models import GeneratedDocument
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def storage(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "files"
-    weekend_calendar_for_coming_years()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +19,7 @@ from yaoan.cases.enums import CaseStatus, DeliveryMethod, Procedure
 from yaoan.cases.models import Case, DocumentDelivery
 from yaoan.cases.tests import docs_story as story
 from yaoan.cases.tests.docs_helpers import east_asian_fonts, table_pairs, text, title_font
-from yaoan.common.testing import World, weekend_calendar_for_coming_years
+from yaoan.common.testing import World
 from yaoan.core.audit import sm3_hex
 from yaoan.core.documents import services as documents
 from yaoan.core.documents.layout import BODY_FONT, HEADING_FONT, TITLE_FONT, OfficialDocument
@@ -30,12 +28,6 @@ from yaoan.core.models import AuditEvent, GeneratedDocument
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def storage(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "files"
-    weekend_calendar_for_coming_years()
 
 
 @pytest.fixture
