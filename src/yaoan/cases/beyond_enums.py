@@ -106,7 +106,10 @@ class BeyondError(ErrorCode):
     )
     BAD_UNIT = "escalation_bad_unit", _("提级办理的承办单位须为区局本级的股室或执法队")
     SAME_UNIT = "escalation_same_unit", _("案件已由该单位办理")
-    BAD_OFFICER = "escalation_bad_officer", _("承办人须为提级后承办单位的执法人员，且主办人与协办人不同")
+    BAD_OFFICER = (
+        "escalation_bad_officer",
+        _("承办人须为提级后承办单位的执法人员，且主办人与协办人不同"),
+    )
     BAD_INTERVAL = "supervision_bad_interval", _("进展报告间隔须为1至90日")
 
 

@@ -51,11 +51,7 @@ def can_approve_transfer(user: User, transfer: CriminalTransfer) -> bool:
 
 def is_bureau_decider(user: User) -> bool:
     """A chief or leader over the whole district: the bureau's own level."""
-    return (
-        user.is_authenticated
-        and user.has_role(*BUREAU_DECIDERS)
-        and data_scope(user).everything
-    )
+    return user.is_authenticated and user.has_role(*BUREAU_DECIDERS) and data_scope(user).everything
 
 
 def can_supervise_case(user: User, case: Case) -> bool:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from yaoan.cases.enums import OPEN_STATUSES
 
 from yaoan.cases.beyond_enums import (
     BeyondConflict,
@@ -30,7 +31,6 @@ from yaoan.cases.beyond_rules import (
     can_supervise_case,
 )
 from yaoan.cases.beyond_workflow import CASE_SUPERVISION, SUPERVISION_DUE, SUPERVISION_REPORT
-from yaoan.cases.enums import OPEN_STATUSES
 from yaoan.cases.models import Case, CaseEscalation, CaseSupervision, SupervisionReport
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit
@@ -64,7 +64,9 @@ def _past_day(field: str, value: dt.date | None, not_before: dt.date | None = No
         raise invalid(BeyondError.BAD_DATE, _("日期不能晚于今天"), field=field)
     if not_before and value < not_before:
         raise invalid(
-            BeyondError.BAD_DATE, _("日期不能早于 %(d)s") % {"d": not_before.isoformat()}, field=field
+            BeyondError.BAD_DATE,
+            _("日期不能早于 %(d)s") % {"d": not_before.isoformat()},
+            field=field,
         )
     return value
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from yaoan.cases.enums import OPEN_STATUSES, CaseStatus
 
 from yaoan.cases.beyond_enums import (
     OPEN_TRANSFER_STATUSES,
@@ -34,7 +35,6 @@ from yaoan.cases.beyond_enums import (
 )
 from yaoan.cases.beyond_rules import can_handle_case_beyond
 from yaoan.cases.beyond_workflow import APPROVAL, CRIMINAL_TRANSFER, RECONSIDERATION
-from yaoan.cases.enums import OPEN_STATUSES, CaseStatus
 from yaoan.cases.models import (
     Case,
     CriminalTransfer,
@@ -105,7 +105,9 @@ def _materials(items: Sequence[MaterialInput]) -> list[MaterialInput]:
         title = (item.title or "").strip()
         if not title or len(title) > 200:
             raise invalid(
-                "required", _("第 %(n)d 项材料须填写名称（200字以内）") % {"n": i}, field="materials"
+                "required",
+                _("第 %(n)d 项材料须填写名称（200字以内）") % {"n": i},
+                field="materials",
             )
         if item.pages < 0:
             raise invalid(INVALID, _("第 %(n)d 项材料的页数无效") % {"n": i}, field="materials")
@@ -334,9 +336,7 @@ def record_police_refusal(
     reason = _text("reason", reason, _("请填写公安机关不予立案的理由"))
     values = {
         "police_decided_on": day,
-        "police_reference": _text(
-            "police_reference", reference, _("请填写不予立案通知书文号"), 60
-        ),
+        "police_reference": _text("police_reference", reference, _("请填写不予立案通知书文号"), 60),
         "police_reason": reason,
     }
     return _take(transfer, "police_refuse", actor=actor, reason=reason, values=values)

@@ -21,9 +21,7 @@ urlpatterns: list[URLPattern] = [
         views_transfer.transfer_step_view,
         name="transfer_action",
     ),
-    path(
-        "<int:case_pk>/transfer/", views_transfer.transfer_propose_view, name="transfer_propose"
-    ),
+    path("<int:case_pk>/transfer/", views_transfer.transfer_propose_view, name="transfer_propose"),
     path("supervision/", views_supervision.supervision_list_view, name="supervision_list"),
     path(
         "supervision/<int:pk>/",

@@ -57,7 +57,10 @@ PAGE_SIZE = 50
 HISTORY_LABELS = {
     "cases.casesupervision.flagged": gettext_lazy("挂牌督办"),
     "cases.casesupervision.progress_reported": gettext_lazy("报送进展"),
-    **{f"{CASE_SUPERVISION.name}.{t.verb or t.action}": t.label for t in CASE_SUPERVISION.transitions},
+    **{
+        f"{CASE_SUPERVISION.name}.{t.verb or t.action}": t.label
+        for t in CASE_SUPERVISION.transitions
+    },
 }
 
 

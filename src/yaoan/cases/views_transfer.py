@@ -17,9 +17,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from yaoan.cases.queries import cases_visible_to
 
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import MaterialKind
+from yaoan.cases.beyond_exports import export_register
 from yaoan.cases.beyond_forms import (
     CloseTransferForm,
     FollowUpForm,
@@ -33,12 +35,15 @@ from yaoan.cases.beyond_forms import (
     SendTransferForm,
     TransferProposalForm,
 )
-from yaoan.cases.beyond_exports import export_register
-from yaoan.cases.beyond_queries import DENIED, TRANSFER_TYPE, transfer_register, transfers_visible_to
+from yaoan.cases.beyond_queries import (
+    DENIED,
+    TRANSFER_TYPE,
+    transfer_register,
+    transfers_visible_to,
+)
 from yaoan.cases.beyond_rules import READ_BEYOND, can_approve_transfer, can_handle_case_beyond
 from yaoan.cases.beyond_workflow import CRIMINAL_TRANSFER
 from yaoan.cases.models import Case, CriminalTransfer
-from yaoan.cases.queries import cases_visible_to
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
@@ -51,7 +56,10 @@ PAGE_SIZE = 50
 HISTORY_LABELS = {
     "cases.criminaltransfer.proposed": gettext_lazy("提出移送"),
     "cases.criminaltransfer.followed_up": gettext_lazy("跟进记录"),
-    **{f"{CRIMINAL_TRANSFER.name}.{t.verb or t.action}": t.label for t in CRIMINAL_TRANSFER.transitions},
+    **{
+        f"{CRIMINAL_TRANSFER.name}.{t.verb or t.action}": t.label
+        for t in CRIMINAL_TRANSFER.transitions
+    },
 }
 
 

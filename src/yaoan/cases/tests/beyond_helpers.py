@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import cast
 
 from django.utils import timezone
-
 from yaoan.cases.enums import CaseSource, CaseStatus, EvidenceKind, SeizureMeasure
+
 from yaoan.cases.models import Case, Evidence, SeizedItem
 from yaoan.common.testing import UserFactory, World
 from yaoan.core.deadlines import open_deadline
@@ -20,11 +20,15 @@ from yaoan.core.models import OrgUnit, User
 
 def station_officer(world: World, name: str = "江城执法员") -> User:
     """A case officer of ``world.station`` (scoped to it)."""
-    return cast(User, UserFactory(org_unit=world.station, roles=[Role.CASE_OFFICER], display_name=name))
+    return cast(
+        User, UserFactory(org_unit=world.station, roles=[Role.CASE_OFFICER], display_name=name)
+    )
 
 
 def bureau_officer(world: World, name: str = "支队执法员") -> User:
-    return cast(User, UserFactory(org_unit=world.team, roles=[Role.CASE_OFFICER], display_name=name))
+    return cast(
+        User, UserFactory(org_unit=world.team, roles=[Role.CASE_OFFICER], display_name=name)
+    )
 
 
 _serial = iter(range(1, 100000))

@@ -14,7 +14,12 @@ from openpyxl import load_workbook
 from yaoan.cases import supervision_services, transfer_services
 from yaoan.cases.beyond_enums import AdministrativePart, SupervisionLevel, TransferStatus
 from yaoan.cases.models import CriminalTransfer
-from yaoan.cases.tests.beyond_helpers import add_evidence, bureau_officer, make_case, station_officer
+from yaoan.cases.tests.beyond_helpers import (
+    add_evidence,
+    bureau_officer,
+    make_case,
+    station_officer,
+)
 from yaoan.common.testing import World, assert_list_queries_flat, client_for
 from yaoan.core.models import AuditEvent
 
@@ -56,7 +61,9 @@ def test_register_filters_by_status(world: World) -> None:
 
 
 def test_register_query_count_is_flat(world: World) -> None:
-    assert_list_queries_flat(client_for(world.chief), "/cases/transfers/", lambda i: proposed(world))
+    assert_list_queries_flat(
+        client_for(world.chief), "/cases/transfers/", lambda i: proposed(world)
+    )
 
 
 def test_register_export_lists_the_rows_and_is_audited(world: World) -> None:

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from yaoan.cases.enums import CaseStatus
 
 from yaoan.cases import supervision_services as services
 from yaoan.cases.beyond_enums import ReportKind, SupervisionLevel, SupervisionStatus
-from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import CaseEscalation, CaseSupervision
 from yaoan.cases.tests.beyond_helpers import bureau_officer, make_case, station_officer
 from yaoan.common.testing import World
@@ -77,10 +77,14 @@ def test_flag_with_due_date_before_the_flag_or_twice_is_refused(world: World) ->
 def test_progress_report_meets_the_clock_and_opens_the_next(world: World) -> None:
     sup = flag(world, make_case(world))
     today = timezone.localdate()
-    report = services.report_progress(sup, actor=world.officer, reported_on=today, content="已调取购销记录")
+    report = services.report_progress(
+        sup, actor=world.officer, reported_on=today, content="已调取购销记录"
+    )
     assert report.kind == ReportKind.PROGRESS
     states = list(
-        deadlines_for(sup).filter(rule__code="case_supervision_report").values_list("state", flat=True)
+        deadlines_for(sup)
+        .filter(rule__code="case_supervision_report")
+        .values_list("state", flat=True)
     )
     assert sorted(states) == sorted([DeadlineState.MET, DeadlineState.OPEN])
     sup.refresh_from_db()

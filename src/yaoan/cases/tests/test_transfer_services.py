@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from yaoan.cases.enums import CaseStatus
 
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import (
@@ -18,7 +19,6 @@ from yaoan.cases.beyond_enums import (
     TransferOutcome,
     TransferStatus,
 )
-from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import CriminalTransfer, TransferFollowUp
 from yaoan.cases.tests.beyond_helpers import add_evidence, add_seized, make_case
 from yaoan.common.testing import World
@@ -28,7 +28,6 @@ from yaoan.core.models import AuditEvent
 from yaoan.core.transitions import IllegalTransitionError, SameApproverError
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 12, 7)
 
 
 def propose(world: World, case, part=AdministrativePart.SUSPEND, **extra):  # type: ignore[no-untyped-def]
@@ -48,11 +47,16 @@ def propose(world: World, case, part=AdministrativePart.SUSPEND, **extra):  # ty
     )
 
 
-def sent(world: World, part=AdministrativePart.SUSPEND):  # type: ignore[no-untyped-def]
-    case = make_case(world)
+def sent(world: World, part=AdministrativePart.SUSPEND, days_ago: int = 0):  # type: ignore[no-untyped-def]
+    """A transfer proposed, approved and sent ``days_ago`` (its proposal dated back to
+    then: the record as it would stand had it happened that day)."""
+    case = make_case(world, filed_on=timezone.localdate() - dt.timedelta(days=days_ago + 10))
     transfer = propose(world, case, part)
+    back = timezone.now() - dt.timedelta(days=days_ago)
+    CriminalTransfer.objects.filter(pk=transfer.pk).update(proposed_at=back)
     transfer = services.approve_transfer(transfer, actor=world.leader)
-    return services.send_transfer(transfer, actor=world.officer, transferred_on=timezone.localdate())
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return services.send_transfer(transfer, actor=world.officer, transferred_on=day)
 
 
 def test_propose_records_evidence_items_and_materials_and_opens_the_approval_clock(
@@ -178,10 +182,15 @@ def test_acceptance_then_handover_then_close_resumes_the_case_clock(world: World
     handover = current_deadline(accepted, "criminal_transfer_handover")
     assert handover is not None and handover.state == DeadlineState.OPEN
     handed = services.record_handover(
-        accepted, actor=world.officer, handed_over_on=today, note="某某胶囊20盒及案卷材料，已办结交接手续"
+        accepted,
+        actor=world.officer,
+        handed_over_on=today,
+        note="某某胶囊20盒及案卷材料，已办结交接手续",
     )
     assert handed.status == TransferStatus.HANDED_OVER
-    services.record_follow_up(handed, actor=world.officer, happened_on=today, note="检察院已提起公诉")
+    services.record_follow_up(
+        handed, actor=world.officer, happened_on=today, note="检察院已提起公诉"
+    )
     closed = services.close_transfer(
         handed, actor=world.officer, outcome=TransferOutcome.CONVICTED, reason="法院已判决"
     )
@@ -194,7 +203,7 @@ def test_acceptance_then_handover_then_close_resumes_the_case_clock(world: World
 def test_refusal_then_late_police_reconsideration_is_refused_but_procuratorate_is_not(
     world: World,
 ) -> None:
-    transfer = sent(world)
+    transfer = sent(world, days_ago=5)
     today = timezone.localdate()
     refused = services.record_police_refusal(
         transfer,

@@ -1,11 +1,11 @@
 """The clocks of 行刑衔接 and 挂牌督办 added to the defaults: the head's decision on a
-transfer, the police's answer to a reconsideration (followed by the regulator), the
-hand-over of seized goods (行政执法机关移送涉嫌犯罪案件的规定 第五、九、十二条; the police's first review,
-第八条, is the case app's criminal_transfer_followup),
-and a supervised case's completion and progress reports (dates set by the supervising
-unit). The same rows are in core.deadlines.DEFAULT_RULES; written out here so the
-migration stays what it was when the defaults change. Rows an administrator already has
-are left alone."""
+transfer, the police's answer to a reconsideration (followed by the regulator) and the
+hand-over of seized goods (行政执法机关移送涉嫌犯罪案件的规定 第五、九、十二条; the
+police's first review, 第八条, is the case app's criminal_transfer_followup), and a
+supervised case's completion and progress reports (dates set by the supervising unit).
+The same rows are in core.deadlines.DEFAULT_RULES; written out here so the migration
+stays what it was when the defaults change. Rows an administrator already has are left
+alone."""
 
 from django.db import migrations
 
