@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -60,10 +60,12 @@ class TransferProposalForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         evidence = case.evidence.filter(withdrawn_at__isnull=True).order_by("collected_on", "id")
-        self.fields["evidence"].choices = [
+        evidence_field = cast(forms.MultipleChoiceField, self.fields["evidence"])
+        seized_field = cast(forms.MultipleChoiceField, self.fields["seized_items"])
+        evidence_field.choices = [
             (e.pk, f"{e.get_kind_display()}：{e.title}（{e.collected_on}）") for e in evidence
         ]
-        self.fields["seized_items"].choices = [
+        seized_field.choices = [
             (s.pk, f"{s.get_measure_display()}：{s.name} {s.quantity}{s.quantity_unit}")
             for s in case.seized_items.order_by("seized_on", "id")
         ]

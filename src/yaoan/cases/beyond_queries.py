@@ -5,7 +5,9 @@ the same query (no query per row)."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, Model, OuterRef, QuerySet, Subquery
+from typing import Any
+
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from yaoan.cases.beyond_enums import SupervisionStatus
@@ -22,7 +24,7 @@ DENIED = "cases.access.denied"
 ROW_RELATED = ("case", "case__org_unit", "case__entity")
 
 
-def _scoped(user: User, qs: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+def _scoped(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     if not can_read_beyond(user):
         return qs.none()
     return visible_to(user, qs, station="case__org_unit")
@@ -46,7 +48,7 @@ def _deadlines_of_row(subject_type: str) -> QuerySet[Deadline]:
     )
 
 
-def with_due(qs: QuerySet, subject_type: str) -> QuerySet:  # type: ignore[type-arg]
+def with_due(qs: QuerySet[Any], subject_type: str) -> QuerySet[Any]:
     """``due_on``: the earliest running deadline; ``overdue``: one of them is overdue."""
     live = _deadlines_of_row(subject_type).filter(state__in=LIVE).order_by("due_on")
     return qs.annotate(
@@ -69,7 +71,13 @@ def supervision_list(user: User) -> QuerySet[CaseSupervision]:
     )
 
 
-def supervised_case_ids() -> QuerySet[Model]:
+def only_overdue(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Rows of a ``with_due`` queryset with an overdue deadline (the annotation by name:
+    the type checker knows only the model's fields)."""
+    return qs.filter(**{"overdue": True})
+
+
+def supervised_case_ids() -> QuerySet[Any]:
     """Cases under a running 挂牌督办 (a case list may mark them)."""
     return CaseSupervision.objects.filter(
         status__in=(SupervisionStatus.ACTIVE, SupervisionStatus.REPORTED)

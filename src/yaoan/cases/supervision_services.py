@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from yaoan.cases.enums import OPEN_STATUSES
 
 from yaoan.cases.beyond_enums import (
     BeyondConflict,
@@ -31,6 +30,7 @@ from yaoan.cases.beyond_rules import (
     can_supervise_case,
 )
 from yaoan.cases.beyond_workflow import CASE_SUPERVISION, SUPERVISION_DUE, SUPERVISION_REPORT
+from yaoan.cases.enums import OPEN_STATUSES
 from yaoan.cases.models import Case, CaseEscalation, CaseSupervision, SupervisionReport
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core import audit

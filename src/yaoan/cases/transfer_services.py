@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from yaoan.cases.enums import OPEN_STATUSES, CaseStatus
 
 from yaoan.cases.beyond_enums import (
     OPEN_TRANSFER_STATUSES,
@@ -35,6 +34,7 @@ from yaoan.cases.beyond_enums import (
 )
 from yaoan.cases.beyond_rules import can_handle_case_beyond
 from yaoan.cases.beyond_workflow import APPROVAL, CRIMINAL_TRANSFER, RECONSIDERATION
+from yaoan.cases.enums import OPEN_STATUSES, CaseStatus
 from yaoan.cases.models import (
     Case,
     CriminalTransfer,
@@ -231,7 +231,7 @@ def _take(
 def _target(transfer: CriminalTransfer, start: dt.date, label: str) -> DeadlineTarget:
     return DeadlineTarget(
         org_unit=transfer.case.org_unit,
-        assignee=transfer.proposed_by,
+        assignee=cast(User, transfer.proposed_by),
         start=start,
         label=f"{label}：{transfer.case.number}",
         url=transfer.get_absolute_url(),

@@ -33,6 +33,7 @@ from yaoan.cases.beyond_forms import (
 from yaoan.cases.beyond_queries import (
     DENIED,
     SUPERVISION_TYPE,
+    only_overdue,
     supervision_list,
     supervisions_visible_to,
 )
@@ -86,7 +87,7 @@ def supervision_list_view(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["status"]:
             rows = rows.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["overdue"]:
-            rows = rows.filter(overdue=True)
+            rows = only_overdue(rows)
     exact = request.GET.get(EXACT_COUNT_PARAM) == "exact"
     page = capped_page(
         rows.order_by("-flagged_on", "-id"),

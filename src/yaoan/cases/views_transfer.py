@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from yaoan.cases.queries import cases_visible_to
 
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import MaterialKind
@@ -38,12 +37,14 @@ from yaoan.cases.beyond_forms import (
 from yaoan.cases.beyond_queries import (
     DENIED,
     TRANSFER_TYPE,
+    only_overdue,
     transfer_register,
     transfers_visible_to,
 )
 from yaoan.cases.beyond_rules import READ_BEYOND, can_approve_transfer, can_handle_case_beyond
 from yaoan.cases.beyond_workflow import CRIMINAL_TRANSFER
 from yaoan.cases.models import Case, CriminalTransfer
+from yaoan.cases.queries import cases_visible_to
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
@@ -98,7 +99,7 @@ def filtered_register(request: HttpRequest, user: User) -> tuple[RegisterFilterF
     if data["year"]:
         rows = rows.filter(proposed_at__year=data["year"])
     if data["overdue"]:
-        rows = rows.filter(overdue=True)
+        rows = only_overdue(rows)
     return form, rows.order_by("-proposed_at", "-id")
 
 

@@ -1,5 +1,23 @@
 """The models of the cases app: one module per part (other parts add one import line)."""
 
+from yaoan.cases.models.beyond import (
+    CaseEscalation,
+    CaseSupervision,
+    CriminalTransfer,
+    SupervisionReport,
+    TransferFollowUp,
+    TransferMaterial,
+)
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
 
-__all__ = ["Case", "Evidence", "SeizedItem"]
+__all__ = [
+    "Case",
+    "CaseEscalation",
+    "CaseSupervision",
+    "CriminalTransfer",
+    "Evidence",
+    "SeizedItem",
+    "SupervisionReport",
+    "TransferFollowUp",
+    "TransferMaterial",
+]

@@ -6,6 +6,8 @@ beyond_workflow.py, writes in transfer_services.py and supervision_services.py."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -22,10 +24,13 @@ from yaoan.cases.beyond_enums import (
     TransferStatus,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 USER = settings.AUTH_USER_MODEL
 
 
-def _user(label: str, *, null: bool = True) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user(label: _StrPromise, *, null: bool = True) -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         USER,
         on_delete=models.PROTECT,

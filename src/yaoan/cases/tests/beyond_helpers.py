@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import cast
 
 from django.utils import timezone
-from yaoan.cases.enums import CaseSource, CaseStatus, EvidenceKind, SeizureMeasure
 
+from yaoan.cases.enums import CaseSource, CaseStatus, EvidenceKind, SeizureMeasure
 from yaoan.cases.models import Case, Evidence, SeizedItem
 from yaoan.common.testing import UserFactory, World
 from yaoan.core.deadlines import open_deadline

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from yaoan.cases.enums import CaseStatus
 
 from yaoan.cases import supervision_services as services
 from yaoan.cases.beyond_enums import ReportKind, SupervisionLevel, SupervisionStatus
+from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import CaseEscalation, CaseSupervision
 from yaoan.cases.tests.beyond_helpers import bureau_officer, make_case, station_officer
 from yaoan.common.testing import World

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from yaoan.cases.enums import CaseStatus
 
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import (
@@ -19,6 +18,7 @@ from yaoan.cases.beyond_enums import (
     TransferOutcome,
     TransferStatus,
 )
+from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import CriminalTransfer, TransferFollowUp
 from yaoan.cases.tests.beyond_helpers import add_evidence, add_seized, make_case
 from yaoan.common.testing import World

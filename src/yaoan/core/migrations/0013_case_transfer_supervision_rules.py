@@ -57,6 +57,6 @@ def load_rules(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0011_complaint_deadline_rules")]
+    dependencies = [("core", "0012_case_rules_and_legal_reviewer")]
 
     operations = [migrations.RunPython(load_rules, migrations.RunPython.noop)]
