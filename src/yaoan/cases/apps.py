@@ -6,3 +6,17 @@ class CasesConfig(AppConfig):
     name = "yaoan.cases"
     label = "cases"
     verbose_name = _("案件")
+
+    def ready(self) -> None:
+        # UI composition only: what the module does is called, not registered
+        from yaoan.cases import beyond_panels
+        from yaoan.cases.beyond_rules import can_read_beyond
+        from yaoan.common.panels import NavItem, register_nav
+
+        # 行刑衔接 and 挂牌督办 (the register links the supervision list)
+        register_nav(
+            NavItem(
+                41, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
+            )
+        )
+        beyond_panels.register()

@@ -217,3 +217,17 @@ def test_escalate_page_moves_the_case(world: World) -> None:
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.org_unit, case.lead_officer) == (world.team, world.officer)
+
+
+def test_dashboard_panel_counts_transfers_awaiting_the_leader(world: World) -> None:
+    proposed(world)
+    body = client_for(world.leader).get("/home/").content.decode()
+    assert 'data-testid="beyond-panel"' in body
+    assert "待审批的移送 1" in body
+    officer_body = client_for(world.officer).get("/home/").content.decode()
+    assert "待审批的移送" not in officer_body and "进行中的移送 1" in officer_body
+
+
+def test_menu_links_the_register(world: World) -> None:
+    body = client_for(world.officer).get("/home/").content.decode()
+    assert 'href="/cases/transfers/"' in body
