@@ -37,6 +37,9 @@ OPEN_TRANSFER_STATUSES = (
     TransferStatus.HANDED_OVER,
 )
 
+# proposed or approved but not yet with the police: the case may not be decided meanwhile
+TRANSFER_AWAITING = (TransferStatus.PROPOSED, TransferStatus.APPROVED)
+
 
 class AdministrativePart(models.TextChoices):
     """What happens to the administrative case while the police decide: it continues

@@ -88,7 +88,7 @@ def _decide(source: str) -> Transition:
         _("作出处理决定"),
         can_decide_case,
         approval=True,
-        guards=("statement_period_over", "collective_discussion"),
+        guards=("statement_period_over", "collective_discussion", "no_transfer_pending"),
         meets=(DECISION,),
         opens=(DELIVERY,),
         verb="decided",

@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from yaoan.cases import guards
+from yaoan.cases import services as case_services
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import (
     AdministrativePart,
@@ -25,7 +27,7 @@ from yaoan.common.testing import World
 from yaoan.core.deadlines import current_deadline
 from yaoan.core.enums import DeadlineState
 from yaoan.core.models import AuditEvent
-from yaoan.core.transitions import IllegalTransitionError, SameApproverError
+from yaoan.core.transitions import GuardFailedError, IllegalTransitionError, SameApproverError
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +294,42 @@ def test_follow_up_before_the_transfer_is_refused(world: World) -> None:
             transfer, actor=world.officer, happened_on=timezone.localdate(), note="询问进展"
         )
     assert err.value.error_dict["transfer"][0].code == "beyond_case_not_open"
+
+
+def test_a_case_is_not_decided_while_its_transfer_waits_or_suspends_it(world: World) -> None:
+    case = make_case(world, status=CaseStatus.NOTICE_SERVED)
+    case.statement_waived = True
+    case.save(update_fields=["statement_waived"])
+    propose(world, case, AdministrativePart.CONTINUE)
+    with pytest.raises(GuardFailedError) as err:
+        case_services.decide(case, actor=world.chief, outcome="penalty", summary="罚款")
+    assert "涉嫌犯罪案件移送" in err.value.message
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOTICE_SERVED
+
+
+def test_a_case_continuing_beside_a_sent_transfer_may_be_decided(world: World) -> None:
+    transfer = sent(world, AdministrativePart.CONTINUE)
+    case = transfer.case
+    case.status, case.statement_waived = CaseStatus.NOTICE_SERVED, True
+    case.save(update_fields=["status", "statement_waived"])
+    decided = case_services.decide(
+        case, actor=world.chief, outcome="penalty", summary="吊销药品经营许可证"
+    )
+    assert decided.status == CaseStatus.DECIDED
+
+
+def test_a_case_suspended_for_a_sent_transfer_is_not_decided_nor_closed(world: World) -> None:
+    transfer = sent(world, AdministrativePart.SUSPEND)
+    case = transfer.case
+    assert guards.no_transfer_pending(case) is not None
+    assert guards.nothing_open(case) == "还有进行中的涉嫌犯罪案件移送，不能结案"
+    refused = services.record_police_refusal(
+        transfer,
+        actor=world.officer,
+        decided_on=timezone.localdate(),
+        reference="不立字3号",
+        reason="不构成犯罪",
+    )
+    services.close_transfer(refused, actor=world.officer, outcome="", reason="依法作出行政处罚")
+    assert guards.no_transfer_pending(case) is None
