@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     # 行刑衔接, 挂牌督办, 提级办理 (their workflow steps are named from the tables)
     "cases.criminaltransfer.proposed": _("提出涉嫌犯罪案件移送"),
     "cases.criminaltransfer.followed_up": _("登记移送跟进情况"),
+    "cases.criminaltransfer.document_attached": _("上传移送文书"),
     "cases.criminaltransfer.exported": _("导出涉嫌犯罪案件移送登记表"),
     "cases.casesupervision.flagged": _("登记挂牌督办"),
     "cases.casesupervision.progress_reported": _("报送督办进展"),

@@ -175,3 +175,12 @@ class EscalationForm(forms.Form):
         self.fields["to_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["lead_officer"].queryset = officers  # type: ignore[attr-defined]
         self.fields["co_officer"].queryset = officers  # type: ignore[attr-defined]
+
+
+class TransferDocumentForm(forms.Form):
+    label = forms.CharField(
+        label=_("文书名称"), max_length=100, help_text=_("如：移送书回执、立案通知书、交接清单")
+    )
+    file = forms.FileField(
+        label=_("文件"), help_text=_("PDF、Word（.docx）、Excel（.xlsx）或扫描图片（JPEG、PNG）")
+    )

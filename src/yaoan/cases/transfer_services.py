@@ -40,7 +40,6 @@ from yaoan.cases.models import (
     CriminalTransfer,
     Evidence,
     SeizedItem,
-    TransferFollowUp,
     TransferMaterial,
 )
 from yaoan.common.errors import INVALID, invalid
@@ -66,7 +65,7 @@ class MaterialInput:
     pages: int = 0
 
 
-def _text(field: str, value: str, message: str, limit: int = TEXT_MAX) -> str:
+def clean_text(field: str, value: str, message: str, limit: int = TEXT_MAX) -> str:
     text = (value or "").strip()
     if not text:
         raise invalid("required", message, field=field)
@@ -75,7 +74,7 @@ def _text(field: str, value: str, message: str, limit: int = TEXT_MAX) -> str:
     return text
 
 
-def _day(field: str, value: dt.date | None, *, not_before: dt.date | None = None) -> dt.date:
+def past_day(field: str, value: dt.date | None, *, not_before: dt.date | None = None) -> dt.date:
     if value is None:
         raise invalid("required", _("请填写日期"), field=field)
     if value > timezone.localdate():
@@ -154,15 +153,17 @@ def propose_transfer(
     cleaned_materials = _materials(materials)
     transfer = CriminalTransfer.objects.create(
         case=case,
-        suspected_offence=_text("suspected_offence", suspected_offence, _("请填写涉嫌罪名"), 100),
-        facts=_text("facts", facts, _("请填写涉嫌犯罪的事实")),
-        investigation_report=_text(
+        suspected_offence=clean_text(
+            "suspected_offence", suspected_offence, _("请填写涉嫌罪名"), 100
+        ),
+        facts=clean_text("facts", facts, _("请填写涉嫌犯罪的事实")),
+        investigation_report=clean_text(
             "investigation_report", investigation_report, str(BeyondError.NO_REPORT.label)
         ),
         test_reports=(test_reports or "").strip()[:TEXT_MAX],
         other_materials=(other_materials or "").strip()[:TEXT_MAX],
         administrative_part=administrative_part,
-        police_unit=_text("police_unit", police_unit, _("请填写接受移送的公安机关"), 100),
+        police_unit=clean_text("police_unit", police_unit, _("请填写接受移送的公安机关"), 100),
         proposed_by=actor,
         proposed_at=timezone.now(),
     )
@@ -281,7 +282,7 @@ def send_transfer(
 ) -> CriminalTransfer:
     """The case goes to the police: the 移送书 gets its number, the police's 3-day review
     is followed (第八条), and the administrative case's clock stops when so chosen."""
-    day = _day("transferred_on", transferred_on, not_before=transfer.proposed_at.date())
+    day = past_day("transferred_on", transferred_on, not_before=transfer.proposed_at.date())
     number = next_document_number(NUMBER_PREFIX, day.year)
     values: dict[str, Any] = {
         "number": number,
@@ -309,10 +310,12 @@ def record_police_acceptance(
 ) -> CriminalTransfer:
     """The police filed the case (立案通知书); the goods and materials go within 3 days
     (第十二条)."""
-    day = _day("police_decided_on", decided_on, not_before=transfer.transferred_on)
+    day = past_day("police_decided_on", decided_on, not_before=transfer.transferred_on)
     values = {
         "police_decided_on": day,
-        "police_reference": _text("police_reference", reference, _("请填写立案通知书文号"), 60),
+        "police_reference": clean_text(
+            "police_reference", reference, _("请填写立案通知书文号"), 60
+        ),
     }
     return _take(
         transfer,
@@ -332,11 +335,13 @@ def record_police_refusal(
     reason: str,
 ) -> CriminalTransfer:
     """The police refused to file it (不予立案通知书, with its reason)."""
-    day = _day("police_decided_on", decided_on, not_before=transfer.transferred_on)
-    reason = _text("reason", reason, _("请填写公安机关不予立案的理由"))
+    day = past_day("police_decided_on", decided_on, not_before=transfer.transferred_on)
+    reason = clean_text("reason", reason, _("请填写公安机关不予立案的理由"))
     values = {
         "police_decided_on": day,
-        "police_reference": _text("police_reference", reference, _("请填写不予立案通知书文号"), 60),
+        "police_reference": clean_text(
+            "police_reference", reference, _("请填写不予立案通知书文号"), 60
+        ),
         "police_reason": reason,
     }
     return _take(transfer, "police_refuse", actor=actor, reason=reason, values=values)
@@ -355,7 +360,7 @@ def request_reconsideration(
     within 3 days, followed here), or a request to the procuratorate to supervise."""
     if channel not in ReconsiderationChannel.values:
         raise invalid(INVALID, _("请选择复议或监督途径"), field="reconsideration_channel")
-    day = _day("reconsideration_on", requested_on, not_before=transfer.police_decided_on)
+    day = past_day("reconsideration_on", requested_on, not_before=transfer.police_decided_on)
     decided = transfer.police_decided_on
     late = decided is not None and (day - decided).days > RECONSIDERATION_DAYS
     if channel == ReconsiderationChannel.POLICE and late:
@@ -391,10 +396,10 @@ def record_handover(
     transfer: CriminalTransfer, *, actor: User, handed_over_on: dt.date, note: str
 ) -> CriminalTransfer:
     """The seized goods and the case's materials handed to the police (交接手续)."""
-    day = _day("handed_over_on", handed_over_on, not_before=transfer.police_decided_on)
+    day = past_day("handed_over_on", handed_over_on, not_before=transfer.police_decided_on)
     values = {
         "handed_over_on": day,
-        "handover_note": _text("handover_note", note, _("请填写移交的物品、材料和交接手续")),
+        "handover_note": clean_text("handover_note", note, _("请填写移交的物品、材料和交接手续")),
     }
     return _take(transfer, "hand_over", actor=actor, values=values)
 
@@ -413,43 +418,3 @@ def close_transfer(
     taken = _take(transfer, "close", actor=actor, reason=reason, values=values)
     _resume_case_clock(taken, actor)
     return taken
-
-
-FOLLOWED = (
-    TransferStatus.TRANSFERRED,
-    TransferStatus.ACCEPTED,
-    TransferStatus.REFUSED,
-    TransferStatus.RECONSIDERING,
-    TransferStatus.HANDED_OVER,
-)
-
-
-@transaction.atomic
-def record_follow_up(
-    transfer: CriminalTransfer, *, actor: User, happened_on: dt.date, note: str
-) -> TransferFollowUp:
-    """A note of what the police, the procuratorate or the court did (持续跟进)."""
-    transfer = CriminalTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if not can_handle_case_beyond(actor, transfer.case):
-        raise PermissionDenied(_("您无权记录该移送的跟进情况"))
-    if transfer.status not in FOLLOWED:
-        raise invalid(
-            BeyondConflict.CASE_NOT_OPEN,
-            _("移送当前状态为“%(s)s”，不能记录跟进情况") % {"s": transfer.get_status_display()},
-            field="transfer",
-        )
-    follow_up = TransferFollowUp.objects.create(
-        transfer=transfer,
-        happened_on=_day("happened_on", happened_on, not_before=transfer.transferred_on),
-        note=_text("note", note, _("请填写跟进情况")),
-        recorded_by=actor,
-        recorded_at=timezone.now(),
-    )
-    audit.record(
-        "cases.criminaltransfer.followed_up",
-        actor=actor,
-        obj=transfer,
-        after={"happened_on": follow_up.happened_on, "follow_up": follow_up.pk},
-        reason=follow_up.note[:200],
-    )
-    return follow_up

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
         name="transfer_follow_up",
     ),
     path(
+        "transfers/<int:pk>/document/",
+        views_transfer.transfer_document_view,
+        name="transfer_document",
+    ),
+    path(
         "transfers/<int:pk>/<slug:action>/",
         views_transfer.transfer_step_view,
         name="transfer_action",

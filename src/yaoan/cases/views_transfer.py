@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yaoan.cases import followup_services
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import MaterialKind
 from yaoan.cases.beyond_exports import export_register
@@ -32,6 +33,7 @@ from yaoan.cases.beyond_forms import (
     ReconsiderForm,
     RegisterFilterForm,
     SendTransferForm,
+    TransferDocumentForm,
     TransferProposalForm,
 )
 from yaoan.cases.beyond_queries import (
@@ -49,7 +51,9 @@ from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, refusal, visible_or_404
+from yaoan.core.attachments import attachments_for, read_upload
 from yaoan.core.deadlines import deadlines_for
+from yaoan.core.enums import AttachmentLimit
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.transitions import allowed_actions
 
@@ -57,6 +61,7 @@ PAGE_SIZE = 50
 HISTORY_LABELS = {
     "cases.criminaltransfer.proposed": gettext_lazy("提出移送"),
     "cases.criminaltransfer.followed_up": gettext_lazy("跟进记录"),
+    "cases.criminaltransfer.document_attached": gettext_lazy("上传文书"),
     **{
         f"{CRIMINAL_TRANSFER.name}.{t.verb or t.action}": t.label
         for t in CRIMINAL_TRANSFER.transitions
@@ -181,11 +186,13 @@ def transfer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": transfer.materials.all(),
             "follow_ups": transfer.follow_ups.select_related("recorded_by"),
             "deadlines": deadlines_for(transfer).order_by("id"),
+            "documents": attachments_for(transfer).order_by("uploaded_at", "id"),
             "actions": allowed_actions(CRIMINAL_TRANSFER, transfer, user),
             "own_proposal": transfer.proposed_by_id == user.pk
             and can_approve_transfer(user, transfer),
-            "may_follow_up": transfer.status in services.FOLLOWED
+            "may_follow_up": transfer.status in followup_services.FOLLOWED
             and can_handle_case_beyond(user, transfer.case),
+            "may_upload": can_handle_case_beyond(user, transfer.case),
             "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in history],
         },
     )
@@ -290,7 +297,7 @@ def transfer_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_follow_up(
+            followup_services.record_follow_up(
                 transfer,
                 actor=user,
                 happened_on=form.cleaned_data["happened_on"],
@@ -308,3 +315,42 @@ def transfer_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/transfer/step.html",
         {"form": form, "transfer": transfer, "title": _("记录跟进情况")},
     )
+
+
+def transfer_document_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a paper of the transfer (回执, 通知书, 交接清单); phone-usable (a photo)."""
+    user = allowed_user(request, READ_BEYOND)
+    transfer = visible_transfer(user, pk)
+    if not can_handle_case_beyond(user, transfer.case):
+        raise refusal(request, user, DENIED, _("您无权为该移送上传文书。"))
+    form = TransferDocumentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = read_upload(upload, followup_services.document_policy(upload.name))
+            followup_services.attach_transfer_document(
+                transfer,
+                actor=user,
+                content=content,
+                name=upload.name,
+                label=form.cleaned_data["label"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            status = 413 if _too_large(exc) else 200
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("您无权执行此操作。"))
+        else:
+            messages.success(request, _("已上传文书"))
+            return redirect(transfer)
+    return render(
+        request,
+        "cases/transfer/step.html",
+        {"form": form, "transfer": transfer, "title": _("上传移送文书"), "upload": True},
+        status=status,
+    )
+
+
+def _too_large(exc: ValidationError) -> bool:
+    return any(e.code == AttachmentLimit.TOO_LARGE for e in exc.error_list)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -21,6 +22,8 @@ from yaoan.cases.tests.beyond_helpers import (
     station_officer,
 )
 from yaoan.common.testing import World, assert_list_queries_flat, client_for
+from yaoan.core import audit
+from yaoan.core.attachments import attachments_for
 from yaoan.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +234,36 @@ def test_dashboard_panel_counts_transfers_awaiting_the_leader(world: World) -> N
 def test_menu_links_the_register(world: World) -> None:
     body = client_for(world.officer).get("/home/").content.decode()
     assert 'href="/cases/transfers/"' in body
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def test_transfer_document_upload_is_stored_with_its_digest_and_listed(world: World) -> None:
+    transfer = proposed(world)
+    client = client_for(world.officer)
+    response = client.post(
+        f"/cases/transfers/{transfer.pk}/document/",
+        {"label": "移送书回执", "file": SimpleUploadedFile("receipt.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    stored = attachments_for(transfer).get()
+    assert (stored.label, stored.sm3) == ("移送书回执", audit.sm3_hex(PDF))
+    page = client.get(transfer.get_absolute_url()).content.decode()
+    assert "移送书回执" in page and f"/attachments/{stored.pk}/" in page
+    assert client.get(f"/attachments/{stored.pk}/").status_code == 200
+    other = client_for(world.other_inspector)
+    assert other.get(f"/attachments/{stored.pk}/").status_code in (403, 404)
+
+
+def test_transfer_document_of_the_wrong_type_is_refused_and_nothing_is_stored(
+    world: World,
+) -> None:
+    transfer = proposed(world)
+    response = client_for(world.officer).post(
+        f"/cases/transfers/{transfer.pk}/document/",
+        {"label": "回执", "file": SimpleUploadedFile("receipt.pdf", b"MZ\x90\x00 not a pdf")},
+    )
+    assert response.status_code == 200
+    assert "文件" in response.content.decode()
+    assert attachments_for(transfer).count() == 0

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from yaoan.cases import guards
+from yaoan.cases import followup_services, guards
 from yaoan.cases import services as case_services
 from yaoan.cases import transfer_services as services
 from yaoan.cases.beyond_enums import (
@@ -190,7 +190,7 @@ def test_acceptance_then_handover_then_close_resumes_the_case_clock(world: World
         note="某某胶囊20盒及案卷材料，已办结交接手续",
     )
     assert handed.status == TransferStatus.HANDED_OVER
-    services.record_follow_up(
+    followup_services.record_follow_up(
         handed, actor=world.officer, happened_on=today, note="检察院已提起公诉"
     )
     closed = services.close_transfer(
@@ -290,7 +290,7 @@ def test_close_after_refusal_is_recorded_as_returned(world: World) -> None:
 def test_follow_up_before_the_transfer_is_refused(world: World) -> None:
     transfer = propose(world, make_case(world))
     with pytest.raises(ValidationError) as err:
-        services.record_follow_up(
+        followup_services.record_follow_up(
             transfer, actor=world.officer, happened_on=timezone.localdate(), note="询问进展"
         )
     assert err.value.error_dict["transfer"][0].code == "beyond_case_not_open"
