@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
         # 行刑衔接 and 挂牌督办 (the register links the supervision list)
         register_nav(
             NavItem(
-                41, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
+                66, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
             )
         )
         beyond_panels.register()

@@ -1,8 +1,8 @@
 """The only writers of criminal transfers (行刑衔接; 行政处罚法 第二十七条, 行政执法机关移送
 涉嫌犯罪案件的规定 国务院令第310号): the 专案组's proposal with its evidence list and
 materials, the head's approval (another person), the transfer itself (the 移送书's number),
-the police's answer, reconsideration, the hand-over of seized goods, follow-up notes and
-the end. Each step goes through core.transitions.take (table, permission, approval by
+the police's answer, reconsideration, the hand-over of seized goods and the end
+(follow-up notes and papers: followup_services). Each step goes through core.transitions.take (table, permission, approval by
 another person, deadlines, audit); views, the demo and other modules call these.
 
 The administrative case continues, or its 90-day decision clock stands still from the
