@@ -2,8 +2,9 @@
 涉嫌犯罪案件的规定 国务院令第310号): the 专案组's proposal with its evidence list and
 materials, the head's approval (another person), the transfer itself (the 移送书's number),
 the police's answer, reconsideration, the hand-over of seized goods and the end
-(follow-up notes and papers: followup_services). Each step goes through core.transitions.take (table, permission, approval by
-another person, deadlines, audit); views, the demo and other modules call these.
+(follow-up notes and papers: followup_services). Each step goes through
+core.transitions.take (table, permission, approval by another person, deadlines, audit);
+views, the demo and other modules call these.
 
 The administrative case continues, or its 90-day decision clock stands still from the
 day the case goes to the police until the transfer ends (中止; the suspension shows on the
