@@ -10,7 +10,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件")
 
     def ready(self) -> None:
-        # UI composition and data only: what the module does is called, not registered
+        # document kinds and menu entries are data; printing and reporting are calls
+        from yaoan.cases import beyond_panels, documents
+        from yaoan.cases.beyond_rules import can_read_beyond
         from yaoan.cases.panels import dashboard_panel, entity_panel
         from yaoan.cases.rules import can_read_cases
         from yaoan.common.demo_steps import (
@@ -21,6 +23,19 @@ class CasesConfig(AppConfig):
         )
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
 
+        documents.register_kinds()
+        register_nav(
+            NavItem(66, _("案件报表"), "cases:case_reports", can_read_cases, "/cases/reports")
+        )
+        # 行刑衔接 and 挂牌督办 (the register links the supervision list)
+        register_nav(
+            NavItem(
+                67, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
+            )
+        )
+        beyond_panels.register()
+
+        # the procedure's pages: the case list in the menu, its panels and its demo
         register_nav(NavItem(65, _("案件"), "cases:case_list", can_read_cases, "/cases"))
         register_panel(Panel(18, "dashboard", dashboard_panel))
         register_panel(Panel(38, "entity_profile", entity_panel))

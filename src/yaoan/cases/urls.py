@@ -1,14 +1,24 @@
-"""The staff pages of enforcement cases (/cases/)."""
+"""The staff pages of enforcement cases (/cases/): the parts' own pages first (their paths
+under a case, such as ``<id>/transfer/`` or ``<id>/documents/``, must win over the step
+pages' ``<id>/<action>/``), then the list, the clue inbox, one case, its evidence and
+seized items, and its steps."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
-from yaoan.cases import views, views_evidence, views_steps
+from yaoan.cases import urls_documents, views, views_evidence, views_steps
 
 app_name = "cases"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
+    # 行刑衔接, 挂牌督办, 提级办理 (urls_beyond.py)
+    path("", include("yaoan.cases.urls_beyond")),
+]
+# the documents, deliveries and reports (casedocs)
+urlpatterns += urls_documents.urlpatterns
+# the procedure's staff pages (caseui); the step pages' catch-all comes last
+urlpatterns += [
     path("", views.case_list_view, name="case_list"),
     path("new/", views.case_open_view, name="case_open"),
     path("clues/", views.clue_inbox_view, name="clue_inbox"),
