@@ -87,6 +87,7 @@ def _save(
         row.updated_at = timezone.now()
     row.full_clean()
     row.save()
+    row.refresh_from_db()  # the stored values (decimals to their places) for the audit
     after = audit.snapshot(row, fields)
     if created:
         audit.record(f"cases.{noun}.created", actor=actor, obj=row, after=after)
