@@ -51,7 +51,9 @@ def _check_violation(row: Violation) -> None:
     has_fine = row.fine_basis != FineBasis.NONE
     if has_fine != (PenaltyKind.FINE in row.kinds):
         raise invalid(
-            PenaltyError.KIND_NOT_FOR_TARGET, _("处罚种类含罚款时须设定罚款计算方式，反之亦然"), "fine_basis"
+            PenaltyError.KIND_NOT_FOR_TARGET,
+            _("处罚种类含罚款时须设定罚款计算方式，反之亦然"),
+            "fine_basis",
         )
     if row.fine_basis == FineBasis.PERSON_INCOME:
         raise invalid(PenaltyError.KIND_NOT_FOR_TARGET, field="fine_basis")
@@ -93,12 +95,16 @@ def _save(
         audit.record(f"cases.{noun}.created", actor=actor, obj=row, after=after)
     else:
         assert before is not None
-        audit.record_update(f"cases.{noun}.changed", actor=actor, obj=row, before=before, after=after)
+        audit.record_update(
+            f"cases.{noun}.changed", actor=actor, obj=row, before=before, after=after
+        )
     return row
 
 
 @transaction.atomic
-def save_violation(*, actor: User, data: Mapping[str, Any], violation: Violation | None = None) -> Violation:
+def save_violation(
+    *, actor: User, data: Mapping[str, Any], violation: Violation | None = None
+) -> Violation:
     _require_keeper(actor)
     fresh = Violation.objects.get(pk=violation.pk) if violation else Violation()
     values = dict(data)

@@ -28,7 +28,13 @@ SOURCE_PENALTY = "case_penalty"
 SOURCE_LISTING = "dishonesty_listing"
 SOURCE_REPAIR = "credit_repair"
 # best first; an unrated business counts as the best (a penalty gives it a class)
-ORDER = {CreditClass.UNRATED: 0, CreditClass.A: 1, CreditClass.B: 2, CreditClass.C: 3, CreditClass.D: 4}
+ORDER: dict[str, int] = {
+    CreditClass.UNRATED: 0,
+    CreditClass.A: 1,
+    CreditClass.B: 2,
+    CreditClass.C: 3,
+    CreditClass.D: 4,
+}
 # kinds that count as "受到行政处罚" for the rule (a warning or 通报批评 alone does not)
 MATERIAL_KINDS = frozenset(
     {
@@ -72,7 +78,7 @@ class CreditOutcome:
 def credit_target(penalties: Iterable[Penalty]) -> tuple[str, tuple[str, ...]]:
     """The class a decision's penalties bring the business down to, and why."""
     rows = list(penalties)
-    target = CreditClass.UNRATED
+    target: str = CreditClass.UNRATED
     names: list[str] = []
     for rule in CreditRule.objects.filter(is_active=True).exclude(
         condition=CreditCondition.SERIOUS_LISTING
@@ -83,9 +89,7 @@ def credit_target(penalties: Iterable[Penalty]) -> tuple[str, tuple[str, ...]]:
     return target, tuple(names)
 
 
-def _lower(
-    case: Case, target: str, reason: str, source: str
-) -> EntityRatingChange | None:
+def _lower(case: Case, target: str, reason: str, source: str) -> EntityRatingChange | None:
     entity = case.entity
     if entity is None or not target:
         return None

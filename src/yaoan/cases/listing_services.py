@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from yaoan.cases import credit
 from yaoan.cases.models import Case, DishonestyListing
 from yaoan.cases.penalty_enums import ListingStatus, PenaltyConflict, PenaltyError
-from yaoan.cases.penalty_services import add_months
 from yaoan.cases.penalty_rules import can_propose_listing
+from yaoan.cases.penalty_services import add_months
 from yaoan.cases.penalty_workflow import LISTING
 from yaoan.common.errors import invalid
 from yaoan.core import audit
@@ -32,7 +32,6 @@ def propose_listing(case: Case, *, actor: User, grounds: str, basis: str = "") -
     case = Case.objects.select_for_update().get(pk=case.pk)
     listing = DishonestyListing(
         case=case,
-        entity_id=case.entity_id,
         org_unit_id=case.org_unit_id,
         grounds=grounds.strip(),
         basis=(basis.strip() or DEFAULT_BASIS)[:200],
@@ -45,6 +44,7 @@ def propose_listing(case: Case, *, actor: User, grounds: str, basis: str = "") -
         raise invalid(PenaltyConflict.CASE_DECIDED, _("案件作出处罚决定后才能提出列入名单"))
     if case.entity_id is None:
         raise invalid(PenaltyError.NO_ENTITY)
+    listing.entity_id = case.entity_id
     if not listing.grounds:
         raise invalid(PenaltyError.DEPARTURE_REASON, _("须填写列入事由"), "grounds")
     live = (ListingStatus.PROPOSED, ListingStatus.LISTED)
@@ -61,7 +61,9 @@ def propose_listing(case: Case, *, actor: User, grounds: str, basis: str = "") -
     return listing
 
 
-def approve_listing(listing: DishonestyListing, *, actor: User, reason: str = "") -> DishonestyListing:
+def approve_listing(
+    listing: DishonestyListing, *, actor: User, reason: str = ""
+) -> DishonestyListing:
     with transaction.atomic():
 
         def update(row: Model) -> list[str]:

@@ -59,7 +59,9 @@ class ViolationForm(forms.Form):
     person_applies = forms.BooleanField(label=_("处罚到人"), required=False)
     person_fine_basis = forms.ChoiceField(
         label=_("个人罚款计算方式"),
-        choices=[(k.value, k.label) for k in (FineBasis.NONE, FineBasis.FIXED, FineBasis.PERSON_INCOME)],
+        choices=[
+            (k.value, k.label) for k in (FineBasis.NONE, FineBasis.FIXED, FineBasis.PERSON_INCOME)
+        ],
     )
     person_fine_minimum = _money(_("个人罚款下限（元或倍数）"))
     person_fine_maximum = _money(_("个人罚款上限（元或倍数）"))

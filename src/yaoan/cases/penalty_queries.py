@@ -61,7 +61,9 @@ class BanFlag:
     position: str  # "legal_representative" | "quality_manager"
 
 
-def ban_flags(bans: Iterable[Penalty] | None = None, *, entity: Entity | None = None) -> list[BanFlag]:
+def ban_flags(
+    bans: Iterable[Penalty] | None = None, *, entity: Entity | None = None
+) -> list[BanFlag]:
     """The flags of the given bans (every ban in force when None), or only those naming
     ``entity``. Bans are few, so their sealed names are opened in Python and matched in one
     query against the registry's plain names."""

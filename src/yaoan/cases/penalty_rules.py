@@ -27,9 +27,7 @@ def can_read_baseline(user: User) -> bool:
 
 def can_edit_baseline(user: User) -> bool:
     return (
-        user.is_authenticated
-        and user.has_role(*BASELINE_KEEPERS)
-        and data_scope(user).everything
+        user.is_authenticated and user.has_role(*BASELINE_KEEPERS) and data_scope(user).everything
     )
 
 

@@ -21,9 +21,15 @@ from yaoan.cases import discretion
 from yaoan.cases.credit import CreditOutcome, apply_credit_rule
 from yaoan.cases.enums import ENDED_STATUSES
 from yaoan.cases.models import Assessment, Case, Penalty, Violation
+from yaoan.cases.penalty_checks import (
+    Proposal,
+    check_proposal,
+    judge_proposal,
+    proposal_problem,
+    stored_suggestion,
+)
 from yaoan.cases.penalty_enums import (
     AMOUNT_KINDS,
-    Band,
     PenaltyConflict,
     PenaltyError,
     PenaltyKind,
@@ -45,20 +51,8 @@ UNIT_KINDS = frozenset(set(PenaltyKind) - {PenaltyKind.TRADE_BAN})
 PERSON_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.CONFISCATE_INCOME, PenaltyKind.TRADE_BAN})
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """The officer's proposal for the unit: the kinds and, for those that need one, the
-    amount (元), the goods, the licence and the term; ``reason`` when it departs."""
-
-    kinds: tuple[str, ...]
-    fine: Decimal | None = None
-    confiscated_income: Decimal | None = None
-    confiscated_goods: str = ""
-    suspension_months: int | None = None
-    licence: Licence | None = None
-    reason: str = ""
+# re-exported: the notice and decision steps import them from here
+__all__ = ["Proposal", "check_proposal", "proposal_problem", "stored_suggestion"]
 
 
 def _require_open(case: Case, actor: User) -> None:
@@ -103,7 +97,9 @@ def _unit_rows(case: Case, proposal: Proposal, actor: User) -> list[Penalty]:
             row.amount = _positive(proposal.confiscated_income, "confiscated_income")
         elif kind == PenaltyKind.CONFISCATE_GOODS:
             if not proposal.confiscated_goods.strip():
-                raise invalid(PenaltyError.AMOUNT_REQUIRED, _("须写明没收的物品"), "confiscated_goods")
+                raise invalid(
+                    PenaltyError.AMOUNT_REQUIRED, _("须写明没收的物品"), "confiscated_goods"
+                )
             row.goods = proposal.confiscated_goods.strip()[:300]
         elif kind == PenaltyKind.LICENCE_SUSPENSION:
             if not proposal.suspension_months:
@@ -125,18 +121,6 @@ def _party_licence(case: Case, licence: Licence | None) -> Licence | None:
     if licence is not None and licence.entity_id != case.entity_id:
         raise invalid(PenaltyError.KIND_NOT_FOR_TARGET, _("许可证件不属于当事人"), "licence")
     return licence
-
-
-def _judge(suggestion: discretion.Suggestion, proposal: Proposal) -> bool:
-    """Whether the proposal departs; a fine above the legal maximum is refused outright."""
-    fine = proposal.fine if PenaltyKind.FINE in proposal.kinds else None
-    if discretion.judge_fine(suggestion, fine) == discretion.FineVerdict.ABOVE_LEGAL:
-        raise invalid(
-            PenaltyError.ABOVE_LEGAL_MAXIMUM,
-            _("罚款超出法定上限%(max)s元") % {"max": suggestion.legal_maximum},
-            "fine",
-        )
-    return discretion.departs(suggestion, proposal.kinds, fine)
 
 
 def _proposal_picture(case: Case) -> list[str]:
@@ -171,9 +155,12 @@ def assess_case(
         if value is not None and value < ZERO:
             raise invalid(PenaltyError.AMOUNT_REQUIRED, _("金额不能为负数"), name)
     suggestion = suggestion_for(
-        violation, [c.effect for c in ticked], goods_value=goods_value, illegal_income=illegal_income
+        violation,
+        [c.effect for c in ticked],
+        goods_value=goods_value,
+        illegal_income=illegal_income,
     )
-    departs = _judge(suggestion, proposal)
+    departs = judge_proposal(suggestion, proposal)
     reason = proposal.reason.strip()
     if departs and not reason:
         raise invalid(PenaltyError.DEPARTURE_REASON, field="departure_reason")
@@ -300,39 +287,6 @@ def remove_person_penalty(penalty: Penalty, *, actor: User, reason: str) -> None
     )
 
 
-def stored_suggestion(assessment: Assessment) -> discretion.Suggestion:
-    """The suggestion as it stood when the case was assessed."""
-    return discretion.Suggestion(
-        band=assessment.band,
-        kinds=tuple(assessment.suggested_kinds),
-        legal_minimum=assessment.legal_minimum,
-        legal_maximum=assessment.legal_maximum,
-        band_minimum=assessment.band_minimum,
-        band_maximum=assessment.band_maximum,
-        fine=assessment.suggested_fine,
-        person=None,
-        notes=tuple(assessment.notes),
-    )
-
-
-def check_proposal(case: Case) -> None:
-    """What the notice and decision steps call: refused (a coded ValidationError) when the
-    case has no assessment, no proposed penalty (unless no penalty is suggested), a fine
-    above the legal maximum, or a departure without its reason."""
-    assessment = Assessment.objects.filter(case=case).first()
-    if assessment is None:
-        raise invalid(PenaltyError.NO_ASSESSMENT)
-    penalties = list(Penalty.objects.filter(case=case))
-    if not penalties and assessment.band != Band.NO_PENALTY:
-        raise invalid(PenaltyError.NO_PROPOSAL)
-    unit = [p for p in penalties if p.target == PenaltyTarget.UNIT]
-    fine = next((p.amount for p in unit if p.kind == PenaltyKind.FINE), None)
-    proposal = Proposal(kinds=tuple(p.kind for p in unit), fine=fine)
-    departs = _judge(stored_suggestion(assessment), proposal)
-    if departs and not assessment.departure_reason.strip():
-        raise invalid(PenaltyError.DEPARTURE_REASON, field="departure_reason")
-
-
 def money_total(case: Case) -> Decimal:
     """The decision's fines and confiscated income in total (罚没款合计), unit and people."""
     return sum(
@@ -364,7 +318,9 @@ def _start_terms(case: Case, decided_on: dt.date) -> list[Penalty]:
     """Bans and suspensions run from the decision; a term of n months ends the day before
     the same date n months on."""
     started = []
-    for row in Penalty.objects.filter(case=case, kind__in=(PenaltyKind.TRADE_BAN, PenaltyKind.LICENCE_SUSPENSION)):
+    for row in Penalty.objects.filter(
+        case=case, kind__in=(PenaltyKind.TRADE_BAN, PenaltyKind.LICENCE_SUSPENSION)
+    ):
         row.starts_on = decided_on
         row.ends_on = (
             None
@@ -395,7 +351,8 @@ def apply_decision_consequences(case: Case, *, actor: User) -> Consequences:
             source_app="cases",
             source_kind="case",
             source_id=case.pk,
-            source_label=_("行政处罚：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+            source_label=_("行政处罚：%(number)s %(title)s")
+            % {"number": case.number, "title": case.title},
             actor=actor,
         )
     flags = tuple(ban_flags([b for b in bans if b.kind == PenaltyKind.TRADE_BAN]))

@@ -12,14 +12,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yaoan.cases import baseline_services, listing_services, penalty_services
+from yaoan.cases import baseline_services, discretion, listing_services, penalty_services
 from yaoan.cases.models import Case, Circumstance, CreditRule, DishonestyListing, Penalty, Violation
-from yaoan.cases import discretion
 from yaoan.cases.penalty_enums import Band, PenaltyKind, PenaltyTarget
 from yaoan.cases.penalty_forms import (
     AssessmentForm,
@@ -107,7 +106,9 @@ def _edit_page(
             messages.success(request, _("已保存"))
             return redirect("cases:penalty_baseline")
     return render(
-        request, "cases/penalty/form.html", {"form": form, "title": title, "back": reverse("cases:penalty_baseline")}
+        request,
+        "cases/penalty/form.html",
+        {"form": form, "title": title, "back": reverse("cases:penalty_baseline")},
     )
 
 
@@ -144,7 +145,11 @@ def _assessment_form(case: Case, data: Any) -> AssessmentForm:
         if chosen
         else Circumstance.objects.filter(is_active=True, product_class__in=("", case.product_class))
     )
-    licences = Licence.objects.filter(entity_id=case.entity_id) if case.entity_id else Licence.objects.none()
+    licences = (
+        Licence.objects.filter(entity_id=case.entity_id)
+        if case.entity_id
+        else Licence.objects.none()
+    )
     initial = None
     if assessment is not None:
         unit = {p.kind: p for p in penalties_of(case.pk).filter(target=PenaltyTarget.UNIT)}
@@ -157,7 +162,9 @@ def _assessment_form(case: Case, data: Any) -> AssessmentForm:
             "fine": getattr(unit.get(PenaltyKind.FINE), "amount", None),
             "confiscated_income": getattr(unit.get(PenaltyKind.CONFISCATE_INCOME), "amount", None),
             "confiscated_goods": getattr(unit.get(PenaltyKind.CONFISCATE_GOODS), "goods", ""),
-            "suspension_months": getattr(unit.get(PenaltyKind.LICENCE_SUSPENSION), "term_months", None),
+            "suspension_months": getattr(
+                unit.get(PenaltyKind.LICENCE_SUSPENSION), "term_months", None
+            ),
             "departure_reason": assessment.departure_reason,
         }
     return AssessmentForm(
@@ -236,7 +243,7 @@ def assessment_view(request: HttpRequest, case_pk: int) -> HttpResponse:
             messages.success(request, _("已保存处罚裁量"))
             return redirect("cases:penalty_assessment", case_pk=case.pk)
         if "suggest" in request.POST and preview is not None:
-            form = _prefilled(form, preview)
+            form = _prefilled(form, request.POST.copy(), preview)
     assessment = getattr(case, "assessment", None)
     return render(
         request,
@@ -252,14 +259,15 @@ def assessment_view(request: HttpRequest, case_pk: int) -> HttpResponse:
             "may_assess": may_assess,
             "may_propose_listing": case.decided_at is not None
             and case.entity_id is not None
-            and can_propose_listing(user, DishonestyListing(case=case, org_unit_id=case.org_unit_id)),
+            and can_propose_listing(
+                user, DishonestyListing(case=case, org_unit_id=case.org_unit_id)
+            ),
         },
     )
 
 
-def _prefilled(form: AssessmentForm, suggestion: Any) -> AssessmentForm:
+def _prefilled(form: AssessmentForm, data: QueryDict, suggestion: Any) -> AssessmentForm:
     """The same form, its proposal filled with the suggestion where the officer left it empty."""
-    data = form.data.copy()
     if not data.getlist("kinds"):
         data.setlist("kinds", list(suggestion.kinds))
     if not data.get("fine") and suggestion.fine is not None:
@@ -299,7 +307,9 @@ def person_penalty_add_view(request: HttpRequest, case_pk: int) -> HttpResponse:
             return redirect("cases:penalty_assessment", case_pk=case.pk)
     back = reverse("cases:penalty_assessment", kwargs={"case_pk": case.pk})
     return render(
-        request, "cases/penalty/form.html", {"form": form, "title": _("处罚到人"), "case": case, "back": back}
+        request,
+        "cases/penalty/form.html",
+        {"form": form, "title": _("处罚到人"), "case": case, "back": back},
     )
 
 
@@ -312,7 +322,9 @@ def person_penalty_remove_view(request: HttpRequest, case_pk: int, pk: int) -> H
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            penalty_services.remove_person_penalty(penalty, actor=user, reason=form.cleaned_data["reason"])
+            penalty_services.remove_person_penalty(
+                penalty, actor=user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -320,7 +332,9 @@ def person_penalty_remove_view(request: HttpRequest, case_pk: int, pk: int) -> H
             return redirect("cases:penalty_assessment", case_pk=case.pk)
     back = reverse("cases:penalty_assessment", kwargs={"case_pk": case.pk})
     return render(
-        request, "cases/penalty/form.html", {"form": form, "title": _("撤回处罚到人"), "case": case, "back": back}
+        request,
+        "cases/penalty/form.html",
+        {"form": form, "title": _("撤回处罚到人"), "case": case, "back": back},
     )
 
 
@@ -333,7 +347,9 @@ def listing_list_view(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(status=form.cleaned_data["status"])
         if q := form.cleaned_data["q"].strip():
             qs = qs.filter(Q(entity__name__icontains=q) | Q(case__number__icontains=q))
-    page = capped_page(qs.order_by("-proposed_at", "-id"), page_number(request.GET.get("page")), PAGE_SIZE)
+    page = capped_page(
+        qs.order_by("-proposed_at", "-id"), page_number(request.GET.get("page")), PAGE_SIZE
+    )
     # the bans of the cases the user sees; the businesses they are found in, district-wide
     visible_cases = cases_visible_to(user).values("pk")
     bans = bans_in_force().filter(case__in=visible_cases).select_related("case")
@@ -346,7 +362,11 @@ def listing_list_view(request: HttpRequest) -> HttpResponse:
 
 def _listing(user: User, pk: int) -> DishonestyListing:
     return visible_or_404(
-        listings_visible_to(user), pk, user=user, action=DENIED, object_type="cases.dishonestylisting"
+        listings_visible_to(user),
+        pk,
+        user=user,
+        action=DENIED,
+        object_type="cases.dishonestylisting",
     )
 
 
@@ -367,7 +387,10 @@ def listing_propose_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             listing = listing_services.propose_listing(
-                case, actor=user, grounds=form.cleaned_data["grounds"], basis=form.cleaned_data["basis"]
+                case,
+                actor=user,
+                grounds=form.cleaned_data["grounds"],
+                basis=form.cleaned_data["basis"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -398,7 +421,9 @@ def listing_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
         raise Http404
     transition = LISTING.transition(listing.status, action)
     if transition is None:
-        messages.error(request, _("当前状态为“%(s)s”，不能再执行此操作") % {"s": listing.get_status_display()})
+        messages.error(
+            request, _("当前状态为“%(s)s”，不能再执行此操作") % {"s": listing.get_status_display()}
+        )
         return redirect("cases:listing_detail", pk=listing.pk)
     if not transition.permission(user, listing):
         raise refusal(request, user, DENIED, _("您无权执行“%(a)s”。") % {"a": transition.label})
@@ -415,4 +440,6 @@ def listing_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
             messages.success(request, _("已处理"))
             return redirect("cases:listing_detail", pk=listing.pk)
     back = reverse("cases:listing_detail", kwargs={"pk": listing.pk})
-    return render(request, "cases/penalty/form.html", {"form": form, "title": transition.label, "back": back})
+    return render(
+        request, "cases/penalty/form.html", {"form": form, "title": transition.label, "back": back}
+    )

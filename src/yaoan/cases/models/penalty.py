@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -27,11 +28,11 @@ from yaoan.registry.enums import CreditClass, ProductClass
 USER = settings.AUTH_USER_MODEL
 
 
-def _amount(label: str, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+def _amount(label: Any, **kwargs: Any) -> Any:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)
 
 
-def _optional_amount(label: str) -> models.DecimalField:  # type: ignore[type-arg]
+def _optional_amount(label: Any) -> Any:
     return _amount(label, null=True, blank=True)
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case, Circumstance, Violation
-from yaoan.cases.penalty_services import ID_CHECK, ID_WEIGHTS, Proposal, assess_case
 from yaoan.cases.penalty_enums import PenaltyKind
+from yaoan.cases.penalty_services import ID_CHECK, ID_WEIGHTS, Proposal, assess_case
 from yaoan.common.testing import UserFactory, World
 from yaoan.core.enums import Role
 from yaoan.core.models import User
@@ -60,7 +60,9 @@ def circumstance(code: str) -> Circumstance:
     return Circumstance.objects.get(code=code)
 
 
-def gsp_assessment(case: Case, actor: User, *, fine: str = "300000", ticked: tuple[str, ...] = (), reason: str = "") -> Any:
+def gsp_assessment(
+    case: Case, actor: User, *, fine: str = "300000", ticked: tuple[str, ...] = (), reason: str = ""
+) -> Any:
     """药品管理法 第一百二十六条 (十万元以上五十万元以下): the general band is 220,000–380,000."""
     return assess_case(
         case,

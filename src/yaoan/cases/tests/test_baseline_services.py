@@ -33,7 +33,11 @@ def code_of(caught):
 
 def test_new_violation_is_saved_and_audited(world):
     row = save_violation(actor=world.chief, data=NEW)
-    assert (row.kinds, row.fine_maximum, row.updated_by) == (["warning", "fine"], D(5000), world.chief)
+    assert (row.kinds, row.fine_maximum, row.updated_by) == (
+        ["warning", "fine"],
+        D(5000),
+        world.chief,
+    )
     assert AuditEvent.objects.get(action="cases.violation.created").after["code"] == "drug.test"
     save_violation(actor=world.chief, data={**NEW, "fine_maximum": D(8000)}, violation=row)
     change = AuditEvent.objects.get(action="cases.violation.changed")
@@ -68,17 +72,35 @@ def test_only_district_wide_keepers_edit(world):
 def test_circumstance_and_credit_rule(world):
     c = save_circumstance(
         actor=world.chief,
-        data={"code": "x", "name": "测试情节", "effect": "lighter", "basis": "测试", "product_class": ""},
+        data={
+            "code": "x",
+            "name": "测试情节",
+            "effect": "lighter",
+            "basis": "测试",
+            "product_class": "",
+        },
     )
     assert c.effect == "lighter"
     with pytest.raises(ValidationError) as caught:
         save_credit_rule(
             actor=world.chief,
-            data={"condition": "fine_at_least", "threshold": None, "credit_class": "C", "name": "x"},
+            data={
+                "condition": "fine_at_least",
+                "threshold": None,
+                "credit_class": "C",
+                "name": "x",
+            },
         )
     assert code_of(caught) == ("amount_required", "threshold")
     rule = save_credit_rule(
         actor=world.chief,
-        data={"condition": "fine_at_least", "threshold": D(50000), "credit_class": "B", "name": "五万"},
+        data={
+            "condition": "fine_at_least",
+            "threshold": D(50000),
+            "credit_class": "B",
+            "name": "五万",
+        },
     )
-    assert AuditEvent.objects.filter(action="cases.creditrule.created", object_id=str(rule.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="cases.creditrule.created", object_id=str(rule.pk)
+    ).exists()

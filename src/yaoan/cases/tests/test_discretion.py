@@ -78,8 +78,11 @@ def test_band_from_ticked_effects(effects, band):
 
 
 def test_band_notes_a_weighing():
-    band, notes = choose_band([E.FIRST_OFFENCE, E.HEAVIER])
-    assert notes == ("存在从重情节，不适用不予处罚或减轻处罚", "同时具有从轻和从重情节，按情节多寡综合裁量")
+    _band, notes = choose_band([E.FIRST_OFFENCE, E.HEAVIER])
+    assert notes == (
+        "存在从重情节，不适用不予处罚或减轻处罚",
+        "同时具有从轻和从重情节，按情节多寡综合裁量",
+    )
 
 
 def test_goods_value_below_the_floor_counts_as_the_floor():
@@ -179,5 +182,7 @@ def test_departure_by_kinds_or_amount():
     assert not departs(s, [PenaltyKind.WARNING, PenaltyKind.FINE], D(300000))
     assert departs(s, [PenaltyKind.WARNING, PenaltyKind.FINE], D(400000))
     assert departs(s, [PenaltyKind.WARNING], None)
-    assert departs(s, [PenaltyKind.WARNING, PenaltyKind.FINE, PenaltyKind.LICENCE_SUSPENSION], D(300000))
+    assert departs(
+        s, [PenaltyKind.WARNING, PenaltyKind.FINE, PenaltyKind.LICENCE_SUSPENSION], D(300000)
+    )
     assert not departs(suggest(GSP, [E.FIRST_OFFENCE]), [], None)

@@ -87,7 +87,9 @@ def test_departure_without_reason_is_refused_and_nothing_written(world):
         gsp_assessment(case, world.officer, fine="120000", ticked=("repeated",))
     assert code_of(caught) == ("departure_reason", "departure_reason")
     assert not Assessment.objects.exists() and not Penalty.objects.exists()
-    saved = gsp_assessment(case, world.officer, fine="120000", ticked=("repeated",), reason="系初犯")
+    saved = gsp_assessment(
+        case, world.officer, fine="120000", ticked=("repeated",), reason="系初犯"
+    )
     assert (saved.band, saved.departs, saved.departure_reason) == (Band.HEAVIER, True, "系初犯")
     check_proposal(case)
 
@@ -172,7 +174,11 @@ def test_unit_kinds_need_their_amounts(world):
     with pytest.raises(ValidationError) as caught:
         propose(kinds=(PenaltyKind.TRADE_BAN,), reason="x")
     assert code_of(caught) == ("kind_not_for_target", "kinds")
-    propose(kinds=(PenaltyKind.FINE, PenaltyKind.LICENCE_SUSPENSION), fine=D(1250000), suspension_months=6)
+    propose(
+        kinds=(PenaltyKind.FINE, PenaltyKind.LICENCE_SUSPENSION),
+        fine=D(1250000),
+        suspension_months=6,
+    )
     assert Penalty.objects.get(kind="licence_suspension").term_months == 6
 
 
@@ -228,7 +234,9 @@ def test_person_penalty_is_sealed_and_validated(world):
         role=PersonRole.LEGAL_REPRESENTATIVE, for_life=True,
     )  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("SELECT person_id_number, person_name FROM cases_penalty WHERE id = %s", [ban.pk])
+        cursor.execute(
+            "SELECT person_id_number, person_name FROM cases_penalty WHERE id = %s", [ban.pk]
+        )
         stored_id, stored_name = cursor.fetchone()
     assert stored_id.startswith("sm4$") and id_number() not in stored_id
     assert stored_name.startswith("sm4$")
