@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.cases.penalty_audit_actions import PENALTY_ACTION_LABELS
+
 ACTION_LABELS: dict[str, str | Promise] = {
     "cases.access.denied": _("越权访问被拒绝（案件）"),
     "cases.case.registered": _("案件登记"),
@@ -19,4 +21,5 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "cases.evidence.withdrawn": _("撤回证据"),
     "cases.seizeditem.recorded": _("登记查封扣押物品"),
     "cases.seizeditem.disposed": _("登记涉案物品处置"),
+    **PENALTY_ACTION_LABELS,
 }

@@ -15,9 +15,12 @@ from django.utils import timezone
 from yaoan.cases.models import Circumstance, DishonestyListing, Penalty, Violation
 from yaoan.cases.penalty_enums import PenaltyKind
 from yaoan.cases.penalty_rules import can_read_listings
+from yaoan.core.access import visible_or_404
 from yaoan.core.models import User
 from yaoan.core.scoping import visible_to
 from yaoan.registry.models import Entity
+
+DENIED = "cases.access.denied"
 
 
 def active_violations() -> QuerySet[Violation]:
@@ -34,6 +37,30 @@ def circumstances_for(violation: Violation) -> QuerySet[Circumstance]:
 
 def penalties_of(case_id: int) -> QuerySet[Penalty]:
     return Penalty.objects.filter(case_id=case_id).select_related("licence")
+
+
+def penalties_visible_to(user: User) -> QuerySet[Penalty]:
+    """The penalties of the cases the user sees (a station its own, district-wide all)."""
+    if not can_read_listings(user):
+        return Penalty.objects.none()
+    return visible_to(user, Penalty.objects.all(), station="case__org_unit")
+
+
+def visible_penalty(user: User, pk: int) -> Penalty:
+    """One penalty in the user's scope (the personal-data reveal finds it so)."""
+    return visible_or_404(
+        penalties_visible_to(user), pk, user=user, action=DENIED, object_type="cases.penalty"
+    )
+
+
+def entity_penalties(user: User, entity: Entity) -> QuerySet[Penalty]:
+    """The decided penalties of the business's cases, for its profile."""
+    return (
+        penalties_visible_to(user)
+        .filter(case__entity=entity, case__decided_at__isnull=False)
+        .select_related("case")
+        .order_by("-case__decided_at", "id")
+    )
 
 
 def listings_visible_to(user: User) -> QuerySet[DishonestyListing]:
