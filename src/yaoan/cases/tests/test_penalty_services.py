@@ -312,3 +312,15 @@ def test_warning_alone_leaves_the_class(world):
     world.pharmacy.refresh_from_db()
     assert (world.pharmacy.credit_class, outcome.credit.rules) == ("A", ())
     assert EntityEvent.objects.count() == 1  # a warning is still a penalty for the key list
+
+
+def test_a_decided_penalty_selects_the_business_for_next_years_key_list(world):
+    from yaoan.plans import keylist
+
+    case = make_case(world)
+    gsp_assessment(case, world.officer)
+    decide(case, timezone.now() - dt.timedelta(days=3))
+    apply_decision_consequences(case, actor=world.chief)
+    source = keylist.external_source("penalty")
+    assert source is not None
+    assert list(source(timezone.localdate().year + 1)) == [world.pharmacy.pk]
