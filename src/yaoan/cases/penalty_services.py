@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.cases import discretion
 from yaoan.cases.credit import CreditOutcome, apply_credit_rule
-from yaoan.cases.enums import ENDED_STATUSES
+from yaoan.cases.enums import ENDED_STATUSES, DecisionOutcome
 from yaoan.cases.models import Assessment, Case, Penalty, Violation
 from yaoan.cases.penalty_checks import (
     Proposal,
@@ -339,6 +339,9 @@ def apply_decision_consequences(case: Case, *, actor: User) -> Consequences:
     reported for the annual plan's key list, and banned people found as the legal
     representative or quality manager of another business are flagged (audited)."""
     case = Case.objects.select_related("entity").get(pk=case.pk)
+    if case.outcome == DecisionOutcome.NO_PENALTY:
+        # 不予行政处罚: the proposal's penalties were not imposed; nothing follows
+        return Consequences(CreditOutcome("", (), None), None, ())
     decided_on = timezone.localdate(case.decided_at) if case.decided_at else timezone.localdate()
     bans = _start_terms(case, decided_on)
     credit = apply_credit_rule(case, actor=actor)

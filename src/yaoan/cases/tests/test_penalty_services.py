@@ -324,3 +324,13 @@ def test_a_decided_penalty_selects_the_business_for_next_years_key_list(world):
     source = keylist.external_source("penalty")
     assert source is not None
     assert list(source(timezone.localdate().year + 1)) == [world.pharmacy.pk]
+
+
+def test_no_penalty_decision_has_no_consequences(world):
+    case = make_case(world)
+    gsp_assessment(case, world.officer)
+    case.outcome = "no_penalty"
+    case.save(update_fields=["outcome"])
+    done = apply_decision_consequences(decide(case), actor=world.chief)
+    assert (done.event, done.bans, done.credit.change) == (None, (), None)
+    assert not EntityEvent.objects.exists() and not EntityRatingChange.objects.exists()
