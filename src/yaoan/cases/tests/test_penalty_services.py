@@ -334,3 +334,48 @@ def test_no_penalty_decision_has_no_consequences(world):
     done = apply_decision_consequences(decide(case), actor=world.chief)
     assert (done.event, done.bans, done.credit.change) == (None, (), None)
     assert not EntityEvent.objects.exists() and not EntityRatingChange.objects.exists()
+
+
+def test_confiscations_and_the_partys_licence(world):
+    from yaoan.cases.penalty_checks import proposal_problem
+    from yaoan.common.testing import LicenceFactory
+
+    case = make_case(world)
+    assert proposal_problem(case) == "尚未完成处罚裁量"
+    own = LicenceFactory(entity=world.pharmacy)
+    foreign = LicenceFactory(entity=world.other_entity)
+
+    def propose(licence, goods="劣药阿莫西林胶囊 20 盒"):
+        return assess_case(
+            case,
+            actor=world.officer,
+            violation=violation("drug.illegal_channel.serious"),
+            circumstance_ids=[],
+            goods_value=D(4000),
+            illegal_income=D(900),
+            proposal=Proposal(
+                kinds=(
+                    PenaltyKind.CONFISCATE_GOODS,
+                    PenaltyKind.CONFISCATE_INCOME,
+                    PenaltyKind.FINE,
+                    PenaltyKind.LICENCE_REVOCATION,
+                ),
+                fine=D(1000000),  # 货值 counted as 50,000: 500,000–1,500,000, general band
+                confiscated_income=D(900),
+                confiscated_goods=goods,
+                licence=licence,
+            ),
+        )
+
+    with pytest.raises(ValidationError) as caught:
+        propose(foreign)
+    assert code_of(caught) == ("kind_not_for_target", "licence")
+    with pytest.raises(ValidationError) as caught:
+        propose(own, goods=" ")
+    assert code_of(caught) == ("amount_required", "confiscated_goods")
+    propose(own)
+    rows = {p.kind: p for p in Penalty.objects.filter(case=case)}
+    assert rows["confiscate_goods"].goods == "劣药阿莫西林胶囊 20 盒"
+    assert (rows["confiscate_income"].amount, rows["licence_revocation"].licence) == (D(900), own)
+    assert proposal_problem(case) is None
+    assert money_total(case) == D(1000900)
