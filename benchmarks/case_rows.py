@@ -88,6 +88,7 @@ def plan_for(rows: int, *, years: float, seed: int) -> tuple[Plan, int]:
     from django.utils import timezone
 
     from yaoan.cases.models import Case
+    from yaoan.core.enums import Role
     from yaoan.core.models import DeadlineRule, User
     from yaoan.registry.models import Entity
 
@@ -99,6 +100,8 @@ def plan_for(rows: int, *, years: float, seed: int) -> tuple[Plan, int]:
     assert entities, "load the demo district first (yaoan demo)"
     officers, enforcement_id, added = officers_by_unit()
     creator = User.objects.get(username="qj.case")
+    approver = User.objects.get(username="qj.chief")
+    legal = User.objects.filter(role_assignments__role=Role.LEGAL_REVIEWER).order_by("id").first()
     now = timezone.now()
     codes = rule_codes()
     found = DeadlineRule.objects.filter(code__in=codes.values())
@@ -116,6 +119,9 @@ def plan_for(rows: int, *, years: float, seed: int) -> tuple[Plan, int]:
         officers=officers,
         enforcement_id=enforcement_id,
         creator_id=creator.pk,
+        approver_id=approver.pk,
+        legal_reviewer_id=(legal or approver).pk,
+        number_prefix=number_series(),
         rules=rules,
         statuses=statuses(),
     )
@@ -236,9 +242,10 @@ def generate(rows: int, *, jobs: int, years: float, seed: int) -> Generated:
 
 
 def number_series() -> str:
-    from yaoan.cases import services
+    """The case numbers' series (core.numbering: <prefix>〔year〕n号)."""
+    from yaoan.cases.opening import NUMBER_PREFIX
 
-    return str(services.NUMBER_SERIES)
+    return str(NUMBER_PREFIX)
 
 
 def advance_numbering(plan: Plan, series: str) -> None:

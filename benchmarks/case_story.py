@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 SUBJECT_TYPE = "cases.case"
@@ -54,9 +56,11 @@ class Plan:
     officers: dict[int, list[int]]  # unit id → user ids of its case officers
     enforcement_id: int  # the 执法支队: bureau-level and serious cases
     creator_id: int
+    approver_id: int  # the chief who approves 立案, 审核, 决定, 结案
+    legal_reviewer_id: int
+    number_prefix: str  # the case numbers' series: <prefix>〔year〕n号
     rules: dict[str, tuple[int, int, str]]  # step clock → rule id, amount, unit
     statuses: dict[str, str]  # step reached → CaseStatus value
-    columns: dict[str, str] = field(default_factory=dict)  # interface name → attname
     due: dict[tuple[str, dt.date], tuple[dt.date, bool]] = field(default_factory=dict)
     serial_base: dict[int, tuple[int, int]] = field(default_factory=dict)  # year → first i, last
 
@@ -164,10 +168,10 @@ def build(plan: Plan, i: int, rng: random.Random) -> tuple[dict[str, Any], list[
         d = s.at(step)
         return None if d is None else at + dt.timedelta(days=d, hours=rng.randint(1, 8))
 
-    closed = when(s.ending) if s.ending else when("closed")
+    serial = base + i - first_i + 1
     values = dict(
         id=pk,
-        number=f"{plan.columns.get('number_prefix', 'AJ')}{year}{base + i - first_i + 1:05d}",
+        number=f"{plan.number_prefix}〔{year}〕{serial}号",
         procedure="simple" if s.simple else "ordinary",
         status=status_of(plan, s),
         title=f"{name}{rng.choice(TITLES[product_class])}",
@@ -177,16 +181,52 @@ def build(plan: Plan, i: int, rng: random.Random) -> tuple[dict[str, Any], list[
         org_unit_id=unit,
         lead_officer_id=lead,
         co_officer_id=co,
-        clue_id=None,
         source=rng.choices(SOURCES, weights=SOURCE_WEIGHTS)[0],
-        filed_at=at if s.simple else when("filed"),
-        decided_at=when("decided"),
-        closed_at=closed,
+        facts=f"{day:%Y年%m月%d日}，执法人员在{name}检查时发现涉嫌违法行为。（案{pk}）",
+        discovered_on=day - dt.timedelta(days=rng.randint(0, 10)),
         is_serious=not s.simple and rng.random() < 0.06,
         created_by_id=plan.creator_id,
         created_at=at,
+        **procedure_values(plan, s, when),
     )
     return values, deadlines_of(plan, values, s, day)
+
+
+def procedure_values(
+    plan: Plan, s: Story, when: Callable[[str], dt.datetime | None]
+) -> dict[str, Any]:
+    """What each step reached wrote on the case: who approved it, when, what was decided."""
+    filed, decided, delivered, executed = (
+        when(n) for n in ("filed", "decided", "delivered", "executed")
+    )
+    notified = when("notified")
+    approver = plan.approver_id
+    values: dict[str, Any] = dict(
+        filed_at=filed if not s.simple else when("decided"),
+        filed_by_id=approver if filed else None,
+        reviewed_by_id=approver if when("reviewed") else None,
+        legal_reviewer_id=plan.legal_reviewer_id if when("legally_reviewed") else None,
+        legal_reviewed_at=when("legally_reviewed"),
+        notice_served_on=notified.date() if notified else None,
+        notice_delivery_method="direct" if notified else "",
+        statement_due_on=(notified + dt.timedelta(days=7)).date() if notified else None,
+        decided_at=decided,
+        decided_by_id=approver if decided else None,
+        outcome="penalty" if decided else "",
+        decision_summary="警告，并处罚款。" if decided else "",
+        fine_total=Decimal(200 if s.simple else 5000) if decided else None,
+        execution_required=bool(decided),
+        delivered_on=delivered.date() if delivered else None,
+        delivery_method=("on_spot" if s.simple else "direct") if delivered else "",
+        executed_on=executed.date() if executed else None,
+        execution_method="paid" if executed else "",
+        closed_at=when(s.ending) if s.ending else when("closed"),
+        closed_by_id=approver if when("closed") else None,
+        end_reason={"not_filed": "no_violation", "revoked": "no_violation",
+                    "terminated": "party_gone", "transferred": "no_jurisdiction"}.get(s.ending, ""),
+        transferred_to="区卫生健康委" if s.ending == "transferred" else "",
+    )  # fmt: skip
+    return values
 
 
 def deadlines_of(plan: Plan, case: dict[str, Any], s: Story, day: dt.date) -> list[dict[str, Any]]:

@@ -17,8 +17,8 @@ with Django's test Client in-process (whole middleware stack), cases interleaved
 round-robin after ``--warmup`` rounds: (a) the officer's case list (/cases/), (b) the
 overdue list (/cases/?overdue=on); the section chief's district-wide list; yardstick: the
 bare view /healthz. Beside each page, the query underneath it as the ORM runs it
-(``cases_visible_to`` and ``overdue_cases``: first page and count), with the yardstick of
-reading one case by id. A page the installed code does not have yet is reported as such
+(cases.queries ``my_cases``, ``overdue_cases`` and ``case_list``: first page of 50 and the
+count), with the yardstick of reading one case by id. A page the installed code does not have yet is reported as such
 (its query is still measured). A case whose first request takes over 5 s is reported once
 and not repeated.
 
@@ -54,6 +54,7 @@ OFFICER = "qj.case"  # the 执法支队's case officer: the cases they handle
 CHIEF = "qj.chief"  # a section chief: every case of the district
 PAGE_YARD = "page yardstick: bare /healthz"
 QUERY_YARD = "query yardstick: one case by id"
+ORDER = ("-created_at", "-id")  # the list's order (Case.Meta.ordering, indexed)
 
 
 # --- parent: set up each backend, run the child, print the table ---------------------------
@@ -115,7 +116,7 @@ def report(backend: str, r: dict[str, Any]) -> None:
     g = r["generated"]
     print(
         f"\n[{backend}] {r['rows']:,} cases, {r['deadlines']:,} deadline records; "
-        f"{r['mine']:,} visible to {OFFICER}; {r['overdue']:,} overdue in the district"
+        f"{r['mine']:,} handled by {OFFICER}; {r['overdue']:,} overdue in the district"
     )
     if g:
         print(
@@ -176,7 +177,7 @@ def child(args: argparse.Namespace) -> None:
     from case_rows import generate
 
     from yaoan.cases.models import Case
-    from yaoan.cases.queries import cases_visible_to, overdue_cases
+    from yaoan.cases.queries import my_cases, overdue_cases
     from yaoan.core.demo.accounts import renew_passwords
     from yaoan.core.models import Deadline, User
 
@@ -192,7 +193,7 @@ def child(args: argparse.Namespace) -> None:
     out = {
         "rows": Case.objects.count(),
         "deadlines": Deadline.objects.filter(subject_type="cases.case").count(),
-        "mine": cases_visible_to(officer).count(),
+        "mine": my_cases(officer).count(),
         "overdue": overdue_cases(chief).count(),
         "generated": generated,
         "reads": bench_reads(args, read_cases()),
@@ -208,16 +209,17 @@ def read_cases() -> dict[str, Any]:
     measured."""
     import importlib.util
 
+    from django.db.models import Q
     from django.test import Client
 
     from yaoan.cases.models import Case
-    from yaoan.cases.queries import cases_visible_to, overdue_cases
+    from yaoan.cases.queries import case_list, my_cases, overdue_cases
     from yaoan.core.models import User
 
     officer = User.objects.get(username=OFFICER)
     chief = User.objects.get(username=CHIEF)
-    mine = cases_visible_to(officer)
-    sample = mine.order_by("-id").first()
+    mine = my_cases(officer)
+    sample = mine.order_by(*ORDER).first()
     if sample is None:
         sys.exit(f"no case visible to {OFFICER}: generate rows first")
     as_officer, as_chief = signed_in(officer), signed_in(chief)
@@ -234,7 +236,7 @@ def read_cases() -> dict[str, Any]:
         return get
 
     def first_page(qs: Any) -> Any:
-        ordered = qs.order_by("-id")[:50]
+        ordered = qs.order_by(*ORDER)[:50]
         PLANNED.extend([ordered, qs.order_by()])
 
         def read() -> tuple[Any, str]:
@@ -253,8 +255,11 @@ def read_cases() -> dict[str, Any]:
         "page chief: district's overdue list": page(as_chief, "/cases/?overdue=on")
         if pages else no_pages,
         QUERY_YARD: lambda: (Case.objects.get(pk=sample.pk), "1"),
-        "query (a) officer's cases": first_page(mine.select_related("org_unit", "entity")),
-        "query (b) officer's overdue cases": first_page(overdue_cases(officer)),
+        "query (a) officer's cases": first_page(mine),
+        "query (b) officer's overdue cases": first_page(
+            overdue_cases(officer).filter(Q(lead_officer=officer) | Q(co_officer=officer))
+        ),
+        "query chief: district's cases": first_page(case_list(chief)),
         "query chief: district's overdue cases": first_page(overdue_cases(chief)),
     }  # fmt: skip
 
