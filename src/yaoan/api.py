@@ -83,6 +83,7 @@ api.add_router("/trace/", "yaoan.trace.api.routes.router")
 api.add_router("/intake/", "yaoan.intake.api.routes.router")
 api.add_router("/clues/", "yaoan.clues.api.routes.router")
 api.add_router("/complaints/", "yaoan.complaints.api.routes.router")
+api.add_router("/cases/", "yaoan.cases.api.routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------

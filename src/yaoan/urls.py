@@ -31,6 +31,7 @@ urlpatterns = [
     path("intake/", include("yaoan.intake.urls")),
     path("clues/", include("yaoan.clues.urls")),
     path("complaints/", include("yaoan.complaints.urls")),
+    path("cases/", include("yaoan.cases.urls")),
     path("public/", include("yaoan.portal.urls")),
     path("api/", include("yaoan.api")),
 ]

@@ -10,4 +10,5 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS: dict[str, str | Promise] = {
     "clues.access.denied": _("越权访问被拒绝（线索）"),
     "clues.clue.registered": _("登记线索"),
+    "clues.clue.taken_over": _("线索已立案"),
 }

@@ -56,8 +56,9 @@ def overdue_clues(user: User) -> QuerySet[Clue]:
 
 
 def clues_awaiting_case() -> QuerySet[Clue]:
-    """移送立案 clues not yet taken over: what the case module picks up."""
-    return Clue.objects.filter(status=ClueStatus.FOR_CASE)
+    """移送立案 clues not yet taken over: what the case module picks up (a case names its
+    clue; the lookup is by name, so this app imports nothing of the cases app above it)."""
+    return Clue.objects.filter(status=ClueStatus.FOR_CASE, cases__isnull=True)
 
 
 def clues_about(entity: Entity, user: User) -> QuerySet[Clue]:

@@ -361,3 +361,17 @@ def request_verification_extension(clue: Clue, *, actor: User, reason: str) -> D
     ):
         raise invalid(ClueError.NOT_VERIFYING, field="reason")
     return request_extension(deadline, actor=actor, reason=reason)
+
+
+def record_taken_over(clue: Clue, *, actor: User, taken_by: str, url: str = "") -> None:
+    """A 移送立案 clue taken over by the case module (the case names the clue; this is
+    the clue's own record of it, audited on the clue). Called by cases.services inside its
+    transaction; the clue's verification clock was met by ``file_case``."""
+    if clue.status != ClueStatus.FOR_CASE:
+        raise invalid(INVALID, _("只有“移送立案”状态的线索可以立案"), field="clue")
+    audit.record(
+        "clues.clue.taken_over",
+        actor=actor,
+        obj=clue,
+        after={"taken_by": taken_by, "url": url},
+    )

@@ -34,6 +34,8 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("成员单位联络员")
     MONITORING = "monitoring", _("监测人员")
     LEADER = "leader", _("领导")
+    # 法制审核 of enforcement cases (行政处罚法 第五十八条): never the case's own officers
+    LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")

@@ -36,6 +36,8 @@ REGISTRY_READERS = frozenset(
         Role.COMMITTEE_OFFICE,
         Role.MONITORING,
         Role.LEADER,
+        # reads the cases (and so the businesses) put to 法制审核
+        Role.LEGAL_REVIEWER,
     }
 )
 REGISTRY_EDITORS = frozenset({Role.INSPECTOR, Role.SECTION_CHIEF})

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "yaoan.trace",
     "yaoan.clues",
     "yaoan.complaints",
+    "yaoan.cases",
     "yaoan.portal",
 ]
 

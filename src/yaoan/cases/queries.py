@@ -1,0 +1,98 @@
+"""Read-side querysets of cases, scoped to what the user may see (S9): a station sees its
+own cases, the district-wide units all. The list's due date and overdue flag come from the
+deadline records in the same query (no query per row)."""
+
+from __future__ import annotations
+
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+
+from yaoan.cases.enums import OPEN_STATUSES
+from yaoan.cases.models import Case, Evidence, SeizedItem
+from yaoan.cases.rules import OFFICER_ROLE, can_read_cases, may_handle
+from yaoan.core.deadlines import LIVE
+from yaoan.core.enums import DeadlineState
+from yaoan.core.models import Deadline, RoleAssignment, User
+from yaoan.core.scoping import visible_to
+from yaoan.registry.models import Entity
+
+SUBJECT_TYPE = "cases.case"
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if not can_read_cases(user):
+        return Case.objects.none()
+    return visible_to(user, Case.objects.all(), station="org_unit")
+
+
+def _deadlines_of_row() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), output_field=CharField())
+    )
+
+
+def with_due(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """``due_on``: the earliest running deadline; ``overdue``: one of them is overdue."""
+    live = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on")
+    return qs.annotate(
+        due_on=Subquery(live.values("due_on")[:1]),
+        overdue=Exists(_deadlines_of_row().filter(state=DeadlineState.OVERDUE)),
+    )
+
+
+def only_overdue(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Rows of a ``with_due`` queryset with an overdue deadline."""
+    return qs.filter(**{"overdue": True})
+
+
+def case_list(user: User) -> QuerySet[Case]:
+    """The list's rows with every column it shows joined or annotated."""
+    return with_due(
+        cases_visible_to(user).select_related("entity", "org_unit", "lead_officer", "co_officer")
+    )
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    """The cases the user is one of the two officers of."""
+    return case_list(user).filter(Q(lead_officer=user) | Q(co_officer=user))
+
+
+def overdue_cases(user: User) -> QuerySet[Case]:
+    """Open cases in scope with a clock past its date (filing, legal review, decision,
+    delivery …), found from the deadline side: the few late clocks, not every case."""
+    late = (
+        Deadline.objects.filter(subject_type=SUBJECT_TYPE, state=DeadlineState.OVERDUE)
+        .annotate(case_id=Cast("subject_id", BigIntegerField()))
+        .values("case_id")
+    )
+    return with_due(
+        cases_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, pk__in=late)
+        .select_related("entity", "org_unit", "lead_officer", "co_officer")
+    )
+
+
+def cases_about(entity: Entity, user: User) -> QuerySet[Case]:
+    return with_due(cases_visible_to(user).filter(entity=entity).select_related("lead_officer"))
+
+
+def evidence_of(case: Case) -> QuerySet[Evidence]:
+    return case.evidence.select_related("attachment", "collected_by").order_by("id")
+
+
+def seized_items_of(case: Case) -> QuerySet[SeizedItem]:
+    return case.seized_items.select_related("recorded_by", "disposed_by").order_by("id")
+
+
+def assignable_officers(case: Case) -> list[User]:
+    """The case officers whose scope covers the case (the officer pickers' choices)."""
+    people = (
+        User.objects.people()
+        .filter(
+            is_active=True,
+            pk__in=RoleAssignment.objects.filter(role=OFFICER_ROLE).values("user_id"),
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__name", "display_name")
+    )
+    return [u for u in people if may_handle(u, case)]
