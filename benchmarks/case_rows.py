@@ -9,8 +9,9 @@ bulk through the same column writers as the complaints' generator
   today (a few not filed, revoked, terminated or transferred; a few stalled);
 * the deadline records its history left: filing (15 working days), the 90-day decision
   from 立案 (moved by suspensions and a 30-day extension), 法制审核 (10 working days),
-  陈述申辩 (5 working days) and publication (20 working days) — met, cancelled, running or
-  overdue as the daily sweep leaves them; due dates are core.deadlines.compute_due's;
+  delivery (7 days), execution (15 days) and publication (20 working days) — met,
+  cancelled, running or overdue as the daily sweep leaves them; due dates are
+  core.deadlines.compute_due's;
 * worker processes (``jobs``) build chunks in parallel; the parent writes them:
   ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
@@ -137,7 +138,6 @@ def rule_codes() -> dict[str, str]:
         "filing": workflow.FILING,
         "decision": workflow.DECISION,
         "legal_review": workflow.LEGAL_REVIEW,
-        "statement": workflow.STATEMENT,
         "delivery": workflow.DELIVERY,
         "execution": workflow.EXECUTION,
         "publication": workflow.PUBLICATION,
@@ -175,6 +175,7 @@ def due_dates(plan: Plan, codes: dict[str, str]) -> Due:
     from yaoan.core.deadlines import compute_due
 
     first = plan.start.date() - dt.timedelta(days=1)
+    first -= dt.timedelta(days=12)  # the filing clock starts at the discovery
     days = (plan.today - first).days + 400  # later steps start up to ~a year after opening
     starts = [first + dt.timedelta(days=n) for n in range(days)]
     return {(clock, d): compute_due(codes[clock], d) for clock in plan.rules for d in starts}

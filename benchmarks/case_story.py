@@ -231,22 +231,21 @@ def procedure_values(
 
 def deadlines_of(plan: Plan, case: dict[str, Any], s: Story, day: dt.date) -> list[dict[str, Any]]:
     """The clocks its steps opened, each met, cancelled, running or overdue: filing from
-    the opening, the 90-day decision from 立案 (moved by suspensions and an extension),
-    法制审核 from the review, 陈述申辩 from the notice, delivery and publication from the
-    decision, execution from the delivery."""
+    the discovery (not for a clue's case), the 90-day decision from 立案 (moved by
+    suspensions and an extension), 法制审核 from the review, delivery and publication from
+    the decision, execution from the delivery (the 陈述申辩 period is a date on the case,
+    not a clock)."""
     if s.simple:
         return []
     ended = s.at(s.ending) if s.ending else None
     filed = s.at("filed")
-    clocks: list[tuple[str, int, int | None, Story | None]] = [("filing", 0, filed, None)]
+    clocks: list[tuple[str, int, int | None, Story | None]] = []
+    if case["source"] != "clue":  # a clue's own verification clock was this limit
+        clocks.append(("filing", (case["discovered_on"] - day).days, filed, None))
     if filed is not None:
         clocks.append(("decision", filed, s.at("decided"), s))
         if s.at("reviewed") is not None:
             clocks.append(("legal_review", s.at("reviewed") or 0, s.at("legally_reviewed"), None))
-        if s.at("notified") is not None:
-            # the period runs out: met on its last day, whatever the party did
-            period_end = (s.at("notified") or 0) + 7
-            clocks.append(("statement", s.at("notified") or 0, period_end, None))
         decided = s.at("decided")
         if decided is not None:
             clocks.append(("delivery", decided, s.at("delivered"), None))

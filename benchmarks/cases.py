@@ -18,9 +18,9 @@ round-robin after ``--warmup`` rounds: (a) the officer's case list (/cases/), (b
 overdue list (/cases/?overdue=on); the section chief's district-wide list; yardstick: the
 bare view /healthz. Beside each page, the query underneath it as the ORM runs it
 (cases.queries ``my_cases``, ``overdue_cases`` and ``case_list``: first page of 50 and the
-count), with the yardstick of reading one case by id. A page the installed code does not have yet is reported as such
-(its query is still measured). A case whose first request takes over 5 s is reported once
-and not repeated.
+count), with the yardstick of reading one case by id. A page the installed code does not
+have yet is reported as such (its query is still measured). A case whose first request
+takes over 5 s is reported once and not repeated.
 
 Documents: ``--document-sets`` times, a fresh case is taken through the procedure by its
 services (benchmarks/case_documents.py: a 移送立案 clue → 立案 → evidence → 告知 → the
