@@ -126,7 +126,7 @@ def plan_for(rows: int, *, years: float, seed: int) -> tuple[Plan, int]:
         rules=rules,
         statuses=statuses(),
     )
-    plan.due = due_dates(plan, codes)
+    plan.due = due_dates(plan)
     return plan, added
 
 
@@ -169,16 +169,30 @@ def statuses() -> dict[str, str]:
 Due = dict[tuple[str, dt.date], tuple[dt.date, bool]]
 
 
-def due_dates(plan: Plan, codes: dict[str, str]) -> Due:
-    """compute_due for every clock and start day the rows can have (a few thousand calls
-    instead of one per row; the workers only look them up)."""
-    from yaoan.core.deadlines import compute_due
+def due_dates(plan: Plan) -> Due:
+    """The due date of every clock from every start day the rows can have, counted as
+    core.deadlines.compute_due counts (calendar days as they are; working days through one
+    provisional WorkingCalendar, its flag read per date) — compute_due itself reads the
+    rule and the calendar's overrides on every call, too slow for ten years of start days."""
+    from yaoan.core.calendar import WorkingCalendar
+    from yaoan.core.enums import DeadlineUnit
 
-    first = plan.start.date() - dt.timedelta(days=1)
-    first -= dt.timedelta(days=12)  # the filing clock starts at the discovery
+    calendar = WorkingCalendar(provisional=True)
+    first = plan.start.date() - dt.timedelta(days=15)  # the filing clock starts at discovery
     days = (plan.today - first).days + 400  # later steps start up to ~a year after opening
-    starts = [first + dt.timedelta(days=n) for n in range(days)]
-    return {(clock, d): compute_due(codes[clock], d) for clock in plan.rules for d in starts}
+    out: Due = {}
+    for clock, (_rule_id, amount, unit) in plan.rules.items():
+        for n in range(days):
+            start = first + dt.timedelta(days=n)
+            if unit == DeadlineUnit.CALENDAR_DAYS:
+                out[(clock, start)] = (start + dt.timedelta(days=amount), False)
+                continue
+            calendar.provisional_used = False
+            out[(clock, start)] = (
+                calendar.add_working_days(start, amount),
+                calendar.provisional_used,
+            )
+    return out
 
 
 def serial_bases(plan: Plan, existing: dict[int, int]) -> dict[int, tuple[int, int]]:
