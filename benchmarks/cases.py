@@ -14,9 +14,10 @@ generating.
 
 Reads, as the 执法支队's case officer (qj.case, signed in through the real login pages)
 with Django's test Client in-process (whole middleware stack), cases interleaved
-round-robin after ``--warmup`` rounds: (a) the officer's case list (/cases/), (b) the
-overdue list (/cases/?overdue=on); the section chief's district-wide list; yardstick: the
-bare view /healthz. Beside each page, the query underneath it as the ORM runs it
+round-robin after ``--warmup`` rounds: (a) the officer's case list (/cases/?mine=1: the
+cases they are one of the two officers of), (b) the overdue list (/cases/?overdue=1: the
+支队 sees the district); the section chief's district-wide list and overdue list;
+yardstick: the bare view /healthz. Beside each page, the query underneath it as the ORM runs it
 (cases.queries ``my_cases``, ``overdue_cases`` and ``case_list``: first page of 50 and the
 count), with the yardstick of reading one case by id. A page the installed code does not
 have yet is reported as such (its query is still measured). A case whose first request
@@ -246,13 +247,13 @@ def read_cases() -> dict[str, Any]:
 
     return {
         PAGE_YARD: page(as_officer, "/healthz"),
-        "page (a) officer's case list": page(as_officer, "/cases/", sample.number)
+        "page (a) officer's case list": page(as_officer, "/cases/?mine=1", sample.number)
         if pages else no_pages,
-        "page (b) officer's overdue list": page(as_officer, "/cases/?overdue=on")
+        "page (b) officer's overdue list": page(as_officer, "/cases/?overdue=1")
         if pages else no_pages,
         "page chief: district's case list": page(as_chief, "/cases/", "")
         if pages else no_pages,
-        "page chief: district's overdue list": page(as_chief, "/cases/?overdue=on")
+        "page chief: district's overdue list": page(as_chief, "/cases/?overdue=1")
         if pages else no_pages,
         QUERY_YARD: lambda: (Case.objects.get(pk=sample.pk), "1"),
         "query (a) officer's cases": first_page(mine),
