@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.cases.beyond_workflow import WORKFLOWS as BEYOND_WORKFLOWS
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
 from yaoan.cases.rules import can_decide_case, can_handle_case, can_legal_review
 from yaoan.core.workflow import Transition, Workflow
@@ -87,7 +88,7 @@ def _decide(source: str) -> Transition:
         _("作出处理决定"),
         can_decide_case,
         approval=True,
-        guards=("statement_period_over", "collective_discussion"),
+        guards=("statement_period_over", "collective_discussion", "no_transfer_pending"),
         meets=(DECISION,),
         opens=(DELIVERY,),
         verb="decided",
@@ -263,4 +264,8 @@ CASE = Workflow(
     ),
 )
 
-WORKFLOWS = (CASE,)
+# 行刑衔接 and 挂牌督办 (beyond_workflow.py): collected with the case's own table
+WORKFLOWS = (
+    CASE,
+    *BEYOND_WORKFLOWS,
+)
