@@ -31,11 +31,12 @@ from typing import Any
 OFFICER = "qj.case"
 CHIEF = "qj.chief"
 ENFORCEMENT_UNIT = "qj-enforcement"
-# a 1×1 PNG: the photo evidence's file (the attachment layer checks the type by content)
+# an 8×8 PNG: the photo evidence's file (the attachment layer checks the type by content)
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc0000001449444154789c63"
+    "3c2127c7800d3061151db41200d0ca01143e63a8990000000049454e44ae426082"
 )
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the signed 回证's scan
 
 
 def measure_document_sets(sets: int) -> dict[str, Any]:
@@ -169,7 +170,7 @@ def one_case(people: dict[str, Any], n: int) -> dict[str, float]:
                      lambda: docs.issue_decision_set(actor=lead, case=case))  # fmt: skip
     docs.record_document_delivery(
         actor=lead, delivery=delivery, method="direct", delivered_on=today, receiver="店长",
-        receipt=(PNG, "receipt.png"),
+        receipt=(PDF, "receipt.pdf"),
     )  # fmt: skip
     case.refresh_from_db()
     case = services.record_execution(case, actor=lead, method="paid", note="罚没款已缴纳。")

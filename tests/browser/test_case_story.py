@@ -36,10 +36,10 @@ from yaoan.core.enums import OrgUnitKind, Role
 
 pytestmark = pytest.mark.browser
 
-# a 1×1 PNG: the shelf photo (the attachment layer checks the type by its content)
+# an 8×8 PNG: the shelf photo (the attachment layer checks the type by its content)
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc0000001449444154789c63"
+    "3c2127c7800d3061151db41200d0ca01143e63a8990000000049454e44ae426082"
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
