@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from yaoan.cases import urls_oversight
+
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += urls_oversight.urlpatterns  # publication and 案卷评查

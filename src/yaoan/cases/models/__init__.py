@@ -1,5 +1,15 @@
 """The models of the cases app: one module per part (other parts add one import line)."""
 
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
+from yaoan.cases.models.publication import PenaltyPublication
+from yaoan.cases.models.review import CaseReview, CaseReviewScore, ReviewRound
 
-__all__ = ["Case", "Evidence", "SeizedItem"]
+__all__ = [
+    "Case",
+    "CaseReview",
+    "CaseReviewScore",
+    "Evidence",
+    "PenaltyPublication",
+    "ReviewRound",
+    "SeizedItem",
+]

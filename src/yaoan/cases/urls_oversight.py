@@ -1,0 +1,35 @@
+"""Routes of penalty publication and 案卷评查, appended to the cases app's urls (one line
+there) so the procedure's routes and these are edited apart."""
+
+from django.urls import path
+
+from yaoan.cases import views_publication, views_review
+
+urlpatterns = [
+    path("publication/", views_publication.publication_list_view, name="publication_list"),
+    path(
+        "<int:case_pk>/publication/prepare/",
+        views_publication.publication_prepare_view,
+        name="publication_prepare",
+    ),
+    path(
+        "publication/<int:pk>/",
+        views_publication.publication_detail_view,
+        name="publication_detail",
+    ),
+    path(
+        "publication/<int:pk>/exempt/",
+        views_publication.publication_exempt_view,
+        name="publication_exempt",
+    ),
+    path(
+        "publication/<int:pk>/withdraw/",
+        views_publication.publication_withdraw_view,
+        name="publication_withdraw",
+    ),
+    path("reviews/", views_review.review_list_view, name="review_list"),
+    path("reviews/<int:pk>/", views_review.review_detail_view, name="review_detail"),
+    path("reviews/lookback/", views_review.lookback_start_view, name="review_lookback"),
+    path("reviews/rounds/<int:pk>/", views_review.review_round_view, name="review_round"),
+    path("<int:case_pk>/review/", views_review.review_assign_view, name="review_assign"),
+]
