@@ -63,7 +63,7 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
 def _case_in_scope(request: HttpRequest, user: Any, case_pk: int) -> Case:
     cases = visible_to(user, Case.objects.select_related("entity", "org_unit"), station="org_unit")
     return visible_or_404(
-        cases, case_pk, user=user, action="cases.case.access.denied", object_type="cases.case"
+        cases, case_pk, user=user, action="cases.access.denied", object_type="cases.case"
     )
 
 

@@ -113,7 +113,7 @@ def review_assign_view(request: HttpRequest, case_pk: int) -> HttpResponse:
         reviewable_cases(user).select_related("org_unit"),
         case_pk,
         user=user,
-        action="cases.case.access.denied",
+        action="cases.access.denied",
         object_type="cases.case",
     )
     if not can_assign_review(user, case):

@@ -131,3 +131,16 @@ def test_the_public_list_searches_and_pages_without_sign_in(world):
     assert response.status_code == 200
     assert "暂无公示的行政处罚信息" in response.content.decode()
     assert Client().get("/public/penalties/999/").status_code == 404
+
+
+def test_dashboard_counts_awaiting_and_overdue_and_the_menu_links(world):
+    late = make_case(world, decided_at=timezone.now() - dt.timedelta(days=60))
+    open_publication_clock(late, actor=world.officer)
+    make_case(world)
+    page = client_for(world.chief).get("/home/").content.decode()
+    panel = page.split('data-testid="case-oversight-panel"')[1].split("</div>")[0]
+    assert "待公示 2" in panel
+    assert "超期未公示 1" in panel
+    assert 'href="/cases/publication/"' in page and 'href="/cases/reviews/"' in page
+    inspector_page = client_for(world.inspector).get("/home/").content.decode()
+    assert 'data-testid="case-oversight-panel"' not in inspector_page
