@@ -86,8 +86,13 @@ class CaseInput:
 
 
 def _unit_for(data: CaseInput, clue: Clue | None) -> OrgUnit:
-    unit = data.org_unit or (
-        data.entity.subdistrict.station if data.entity else (clue.org_unit if clue else None)
+    """The unit named, else the station of the party's grid, else the clue's unit, else
+    the lead officer's own (a person's case found by the enforcement team)."""
+    unit = (
+        data.org_unit
+        or (data.entity.subdistrict.station if data.entity else None)
+        or (clue.org_unit if clue else None)
+        or (data.lead_officer.org_unit if data.lead_officer else None)
     )
     if unit is None:
         raise invalid(CaseError.NO_UNIT, field="org_unit")

@@ -61,7 +61,7 @@ from yaoan.cases.workflow import (
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core.deadlines import compute_due, open_deadline
 from yaoan.core.models import User
-from yaoan.core.transitions import DeadlineTarget, take
+from yaoan.core.transitions import DeadlineTarget, require_transition, take
 
 __all__ = [
     "CaseInput",
@@ -125,6 +125,11 @@ def take_step(
     return taken
 
 
+def _expect(case: Case, action: str) -> None:
+    """A step out of order is refused as such (409) before its input is checked (422)."""
+    require_transition(CASE, case.status, action)
+
+
 def approve_filing(case: Case, *, actor: User, note: str = "") -> Case:
     """立案: a chief other than the lead officer approves; the 90-day decision clock starts."""
     values = {"filed_at": timezone.now(), "filed_by": actor, "filing_note": note.strip()}
@@ -133,6 +138,7 @@ def approve_filing(case: Case, *, actor: User, note: str = "") -> Case:
 
 def refuse_filing(case: Case, *, actor: User, end_reason: str, reason: str) -> Case:
     """不予立案, with the reason (违法事实不成立, 轻微并及时改正 …)."""
+    _expect(case, "refuse_filing")
     checked_choice("end_reason", end_reason, EndReason, _("请选择不予立案的原因"))
     return take_step(
         case, "refuse_filing", actor=actor, reason=reason, values={"end_reason": end_reason}
@@ -150,6 +156,7 @@ def decide_on_spot(
     """简易程序: a warning or a small fine decided on the spot (第六十八条起), the 决定书
     handed over at once (当场交付). A fine over the limit is refused: that needs the
     ordinary procedure."""
+    _expect(case, "decide_on_spot")
     text = required_text("decision_summary", summary, _("请填写当场处罚决定内容"))
     limit = SIMPLE_FINE_PERSON if case.party_is_person else SIMPLE_FINE_UNIT
     if fine is not None and (fine < 0 or fine > limit):
@@ -180,6 +187,7 @@ def decide_on_spot(
 def finish_investigation(case: Case, *, actor: User, report: str, proposal: str) -> Case:
     """调查终结: the report (facts, evidence, the legal basis) and the proposed handling go
     to the chief's review; an empty evidence list is refused."""
+    _expect(case, "finish_investigation")
     values = {
         "investigation_report": required_text(
             "investigation_report", report, _("请填写调查终结报告")
@@ -191,6 +199,7 @@ def finish_investigation(case: Case, *, actor: User, report: str, proposal: str)
 
 def review(case: Case, *, actor: User, opinion: str) -> Case:
     """案件审核 passed; the case goes to 法制审核 (10 working days)."""
+    _expect(case, "review")
     values = {
         "review_opinion": required_text("review_opinion", opinion, _("请填写审核意见")),
         "reviewed_by": actor,
@@ -204,6 +213,7 @@ def return_for_investigation(case: Case, *, actor: User, reason: str) -> Case:
 
 def legal_review(case: Case, *, actor: User, opinion: str) -> Case:
     """法制审核 passed (by a reviewer who did not investigate the case)."""
+    _expect(case, "legal_review")
     values = {
         "legal_opinion": required_text("legal_opinion", opinion, _("请填写法制审核意见")),
         "legal_reviewer": actor,
@@ -227,6 +237,7 @@ def serve_notice(
 ) -> Case:
     """告知: the 行政处罚告知书 was delivered on ``served_on``; the party has 5 working days
     from then to state its case or ask for a hearing, and no decision is made before."""
+    _expect(case, "serve_notice")
     served = past_day("notice_served_on", served_on, _("告知书送达日期"))
     checked_choice("notice_delivery_method", method, DeliveryMethod, _("请选择送达方式"))
     statement_due, _provisional = compute_due(STATEMENT, served)
@@ -247,6 +258,7 @@ def serve_notice(
 def request_hearing(case: Case, *, actor: User, requested_on: dt.date | None = None) -> Case:
     """The party asked for a hearing (市场监督管理行政处罚听证办法) within the statement
     period; the decision clock stands still until the hearing is recorded."""
+    _expect(case, "request_hearing")
     requested = past_day("hearing_requested_on", requested_on, _("听证申请日期"))
     due = case.statement_due_on
     if due is not None and requested > due:
@@ -263,6 +275,8 @@ def request_hearing(case: Case, *, actor: User, requested_on: dt.date | None = N
 def record_hearing(
     case: Case, *, actor: User, summary: str, held_on: dt.date | None = None
 ) -> Case:
+    """The hearing was held (听证笔录 summarised); the decision clock runs again."""
+    _expect(case, "record_hearing")
     held = past_day("hearing_held_on", held_on, _("听证日期"))
     values = {
         "hearing_held_on": held,
@@ -284,6 +298,7 @@ def decide(
     while the statement period runs, and for a serious case before collective discussion.
     A penalty decided in the ordinary procedure opens the 20-working-day publication clock.
     ``execution_required``: False for a warning alone (nothing to execute)."""
+    _expect(case, "decide")
     checked_choice("outcome", outcome, DecisionOutcome, _("请选择处理决定"))
     if fine_total is not None and fine_total < 0:
         raise invalid(INVALID, _("罚没款金额不能为负数"), field="fine_total")
@@ -325,6 +340,7 @@ def record_delivery(
 ) -> Case:
     """送达 of the 决定书 (how, when, the 送达回证 or the electronic confirmation); a
     decision with something to execute starts the 15-day payment clock from delivery."""
+    _expect(case, "record_delivery")
     delivered = past_day("delivered_on", delivered_on, _("送达日期"))
     checked_choice("delivery_method", method, DeliveryMethod, _("请选择送达方式"))
     values = {"delivered_on": delivered, "delivery_method": method, "delivery_note": note[:300]}
@@ -353,6 +369,7 @@ def record_execution(
     executed_on: dt.date | None = None,
 ) -> Case:
     """执行: the fine paid, goods confiscated, or enforcement by the court."""
+    _expect(case, "record_execution")
     checked_choice("execution_method", method, ExecutionMethod, _("请选择执行方式"))
     values = {
         "executed_on": past_day("executed_on", executed_on, _("执行完毕日期")),
@@ -371,6 +388,7 @@ def close_case(case: Case, *, actor: User, note: str = "") -> Case:
 
 def revoke_filing(case: Case, *, actor: User, end_reason: str, reason: str) -> Case:
     """撤销立案: a filed case found not to meet the conditions; its clocks are cancelled."""
+    _expect(case, "revoke_filing")
     checked_choice("end_reason", end_reason, EndReason, _("请选择撤销立案的原因"))
     return take_step(
         case, "revoke_filing", actor=actor, reason=reason, values={"end_reason": end_reason}
@@ -379,6 +397,7 @@ def revoke_filing(case: Case, *, actor: User, end_reason: str, reason: str) -> C
 
 def terminate(case: Case, *, actor: User, end_reason: str, reason: str) -> Case:
     """终止: the party died or ceased to exist with no successor, and the like."""
+    _expect(case, "terminate")
     checked_choice("end_reason", end_reason, EndReason, _("请选择终止的原因"))
     return take_step(
         case, "terminate", actor=actor, reason=reason, values={"end_reason": end_reason}
@@ -388,6 +407,7 @@ def terminate(case: Case, *, actor: User, end_reason: str, reason: str) -> Case:
 def transfer_to_authority(case: Case, *, actor: User, to: str, reason: str) -> Case:
     """移交 to the authority with jurisdiction (another regulator, or the police: a suspected
     crime's own register is the 行刑衔接 part of the app)."""
+    _expect(case, "transfer_to_authority")
     receiver = required_text("transferred_to", to, _("请填写接收机关"), 200)
     return take_step(
         case,

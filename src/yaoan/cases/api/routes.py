@@ -8,24 +8,25 @@ reason; a case outside the caller's scope 404; bad input 422; a file too large 4
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yaoan.cases import evidence_services, services
 from yaoan.cases.api.schemas import (
     CaseDetailOut,
+    CaseDisposalIn,
+    CaseEvidenceOut,
+    CaseFromClueIn,
     CaseIn,
     CasePage,
-    DisposalIn,
-    EvidenceOut,
-    FromClueIn,
-    SeizedItemIn,
-    SeizedItemOut,
-    StepIn,
+    CaseSeizedItemIn,
+    CaseSeizedItemOut,
+    CaseStepIn,
 )
 from yaoan.cases.enums import OPEN_STATUSES, CaseError, CaseStatus, EvidenceKind, Procedure
 from yaoan.cases.guards import GUARDS
@@ -35,7 +36,7 @@ from yaoan.cases.rules import OPEN_CASE, READ_CASES
 from yaoan.cases.workflow import CASE
 from yaoan.clues.queries import clues_visible_to
 from yaoan.common.api.paging import PageParams, page_of
-from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS
+from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, choices_text
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import read_upload
@@ -223,7 +224,9 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
     response={201: CaseDetailOut, **WRITE_ERRORS},
     summary="由移送立案的线索立案登记",
 )
-def from_clue(request: HttpRequest, clue_id: int, payload: FromClueIn) -> Status[dict[str, Any]]:
+def from_clue(
+    request: HttpRequest, clue_id: int, payload: CaseFromClueIn
+) -> Status[dict[str, Any]]:
     user = allowed_user(request, OPEN_CASE)
     clue = visible_or_404(
         clues_visible_to(user), clue_id, user=user, action=DENIED, object_type="clues.clue"
@@ -240,24 +243,24 @@ def from_clue(request: HttpRequest, clue_id: int, payload: FromClueIn) -> Status
     return Status(201, _detail(_visible(user, case.pk), user))
 
 
-class EvidenceForm(Schema):
-    kind: EvidenceKind
-    title: str
-    description: str = ""
-    place: str = ""
-    collected_on: str = ""
+class CaseEvidenceIn(Schema):
+    kind: EvidenceKind = Field(description=choices_text("证据种类", EvidenceKind))
+    title: str = Field(min_length=1, max_length=200, description="证据名称")
+    description: str = Field("", max_length=4000, description="证明对象")
+    place: str = Field("", max_length=200, description="取证地点")
+    collected_on: str = Field("", max_length=10, description="取证日期（YYYY-MM-DD），默认今天")
 
 
 @router.post(
     "/{int:pk}/evidence",
-    response={201: EvidenceOut, **WRITE_ERRORS},
+    response={201: CaseEvidenceOut, **WRITE_ERRORS},
     summary="登记证据（可附文件）",
 )
 def add_evidence(
     request: HttpRequest,
     pk: int,
-    payload: Form[EvidenceForm],
-    file: File[UploadedFile] | None = None,
+    payload: Form[CaseEvidenceIn],
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_CASES)
     case = _visible(user, pk)
@@ -279,9 +282,7 @@ def add_evidence(
     return Status(201, _evidence(evidence))
 
 
-def _date(raw: str, field: str) -> Any:
-    import datetime as dt
-
+def _date(raw: str, field: str) -> dt.date | None:
     if not raw:
         return None
     try:
@@ -299,10 +300,12 @@ def _evidence_item(case: Case, eid: int) -> Evidence:
 
 @router.post(
     "/{int:pk}/evidence/{int:eid}/withdraw",
-    response={200: EvidenceOut, **WRITE_ERRORS},
+    response={200: CaseEvidenceOut, **WRITE_ERRORS},
     summary="撤回证据",
 )
-def withdraw_evidence(request: HttpRequest, pk: int, eid: int, payload: StepIn) -> dict[str, Any]:
+def withdraw_evidence(
+    request: HttpRequest, pk: int, eid: int, payload: CaseStepIn
+) -> dict[str, Any]:
     user = allowed_user(request, READ_CASES)
     item = _evidence_item(_visible(user, pk), eid)
     return _evidence(evidence_services.withdraw_evidence(item, actor=user, reason=payload.reason))
@@ -310,10 +313,10 @@ def withdraw_evidence(request: HttpRequest, pk: int, eid: int, payload: StepIn) 
 
 @router.post(
     "/{int:pk}/seized-items",
-    response={201: SeizedItemOut, **WRITE_ERRORS},
+    response={201: CaseSeizedItemOut, **WRITE_ERRORS},
     summary="登记查封扣押物品",
 )
-def add_seized_item(request: HttpRequest, pk: int, payload: SeizedItemIn) -> Status[SeizedItem]:
+def add_seized_item(request: HttpRequest, pk: int, payload: CaseSeizedItemIn) -> Status[SeizedItem]:
     user = allowed_user(request, READ_CASES)
     item = evidence_services.record_seized_item(_visible(user, pk), actor=user, **payload.dict())
     return Status(201, item)
@@ -321,10 +324,12 @@ def add_seized_item(request: HttpRequest, pk: int, payload: SeizedItemIn) -> Sta
 
 @router.post(
     "/{int:pk}/seized-items/{int:iid}/dispose",
-    response={200: SeizedItemOut, **WRITE_ERRORS},
+    response={200: CaseSeizedItemOut, **WRITE_ERRORS},
     summary="登记涉案物品处置",
 )
-def dispose_seized_item(request: HttpRequest, pk: int, iid: int, payload: DisposalIn) -> SeizedItem:
+def dispose_seized_item(
+    request: HttpRequest, pk: int, iid: int, payload: CaseDisposalIn
+) -> SeizedItem:
     user = allowed_user(request, READ_CASES)
     item = _visible(user, pk).seized_items.filter(pk=iid).first()
     if item is None:
@@ -332,7 +337,7 @@ def dispose_seized_item(request: HttpRequest, pk: int, iid: int, payload: Dispos
     return evidence_services.dispose_seized_item(item, actor=user, **payload.dict())
 
 
-STEPS: dict[str, Callable[[Case, User, StepIn], Any]] = {
+STEPS: dict[str, Callable[[Case, User, CaseStepIn], Any]] = {
     "approve_filing": lambda c, u, p: services.approve_filing(c, actor=u, note=p.note),
     "refuse_filing": lambda c, u, p: services.refuse_filing(
         c, actor=u, end_reason=p.end_reason, reason=p.reason
@@ -397,7 +402,7 @@ STEPS: dict[str, Callable[[Case, User, StepIn], Any]] = {
 @router.post(
     "/{int:pk}/{action}", response={200: CaseDetailOut, **WRITE_ERRORS}, summary="执行操作"
 )
-def take_step(request: HttpRequest, pk: int, action: str, payload: StepIn) -> dict[str, Any]:
+def take_step(request: HttpRequest, pk: int, action: str, payload: CaseStepIn) -> dict[str, Any]:
     user = allowed_user(request, READ_CASES)
     case = _visible(user, pk)
     if action not in STEPS:

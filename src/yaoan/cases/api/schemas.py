@@ -25,13 +25,13 @@ from yaoan.common.api.schemas import choices_text
 from yaoan.registry.enums import ProductClass
 
 
-class ActionOut(Schema):
+class CaseActionOut(Schema):
     action: str = Field(description="操作代码，如 approve_filing、serve_notice、decide")
     label: str = Field(description="按钮文字")
     reason_required: bool = Field(description="是否须填写理由")
 
 
-class EvidenceOut(Schema):
+class CaseEvidenceOut(Schema):
     id: int
     kind: str = Field(description=choices_text("证据种类", EvidenceKind))
     title: str = Field(description="证据名称")
@@ -43,7 +43,7 @@ class EvidenceOut(Schema):
     withdrawn: bool = Field(description="是否已撤回")
 
 
-class SeizedItemOut(Schema):
+class CaseSeizedItemOut(Schema):
     id: int
     measure: str = Field(description=choices_text("措施", SeizureMeasure))
     name: str = Field(description="物品名称")
@@ -57,7 +57,7 @@ class SeizedItemOut(Schema):
     disposed_on: dt.date | None = Field(description="处置日期")
 
 
-class ClockOut(Schema):
+class CaseClockOut(Schema):
     rule: str = Field(description="期限规则代码")
     label: str = Field(description="期限名称")
     state: str = Field(description="期限状态")
@@ -89,7 +89,7 @@ class CaseOut(Schema):
     closed_at: dt.datetime | None = Field(description="结案时间")
     due_on: dt.date | None = Field(description="进行中的期限（最早的一个）")
     overdue: bool = Field(description="是否逾期")
-    actions: list[ActionOut] = Field(description="当前用户此时可执行的操作")
+    actions: list[CaseActionOut] = Field(description="当前用户此时可执行的操作")
 
 
 class CaseDetailOut(CaseOut):
@@ -99,9 +99,9 @@ class CaseDetailOut(CaseOut):
     review_opinion: str = Field(description="审核意见")
     legal_opinion: str = Field(description="法制审核意见")
     decision_summary: str = Field(description="决定内容")
-    clocks: list[ClockOut] = Field(description="办案期限")
-    evidence: list[EvidenceOut] = Field(description="证据清单")
-    seized_items: list[SeizedItemOut] = Field(description="查封扣押物品")
+    clocks: list[CaseClockOut] = Field(description="办案期限")
+    evidence: list[CaseEvidenceOut] = Field(description="证据清单")
+    seized_items: list[CaseSeizedItemOut] = Field(description="查封扣押物品")
 
 
 class CasePage(PageMeta):
@@ -125,7 +125,7 @@ class CaseIn(Schema):
     is_serious: bool = Field(False, description="重大复杂案件（须集体讨论）")
 
 
-class FromClueIn(Schema):
+class CaseFromClueIn(Schema):
     co_officer_id: int = Field(description="协办执法人员编号")
     lead_officer_id: int | None = Field(None, description="主办执法人员编号（默认线索承办人）")
     title: str = Field("", max_length=200, description="案由（默认线索内容）")
@@ -133,7 +133,7 @@ class FromClueIn(Schema):
     is_serious: bool = Field(False, description="重大复杂案件")
 
 
-class StepIn(Schema):
+class CaseStepIn(Schema):
     """The fields of every step; each step reads the ones it needs."""
 
     reason: str = Field(
@@ -164,7 +164,7 @@ class StepIn(Schema):
     kind: str = Field("", max_length=16, description=choices_text("中止事由", SuspensionKind))
 
 
-class SeizedItemIn(Schema):
+class CaseSeizedItemIn(Schema):
     measure: SeizureMeasure = Field(description="查封或扣押")
     name: str = Field(min_length=1, max_length=200, description="物品名称")
     specification: str = Field("", max_length=200, description="规格、批号")
@@ -175,7 +175,7 @@ class SeizedItemIn(Schema):
     until: dt.date | None = Field(None, description="期限（不超过30日）")
 
 
-class DisposalIn(Schema):
+class CaseDisposalIn(Schema):
     disposal: DisposalKind = Field(description=choices_text("处置方式", DisposalKind))
     note: str = Field("", max_length=300, description="处置说明")
     disposed_on: dt.date | None = Field(None, description="处置日期，默认今天")
