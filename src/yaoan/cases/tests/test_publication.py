@@ -279,3 +279,26 @@ def test_the_overdue_list_is_scoped_to_the_station(world):
 def test_a_closed_case_is_still_published(world):
     case = make_case(world, status=CaseStatus.CLOSED, closed_at=timezone.now())
     assert [c.pk for c in awaiting_publication(world.chief)] == [case.pk]
+
+
+def test_the_clock_the_decision_step_opens_is_the_one_publication_meets(world):
+    from yaoan.cases import services
+    from yaoan.cases.tests.helpers import legal_reviewer, to_notice
+
+    case = to_notice(world, legal_reviewer(world))
+    case = services.serve_notice(case, actor=world.officer)
+    services.record_statement(case, actor=world.officer, waived=True)
+    case = services.decide(case, actor=world.chief, outcome="penalty", summary="罚款3000元")
+    opened = current_deadline(case, PUBLICATION_RULE)
+    assert opened is not None and opened.state == DeadlineState.OPEN
+    assert [c.pk for c in awaiting_publication(world.chief)] == [case.pk]
+    publication = prepare_publication(case, actor=world.officer)
+    assert publication.penalty_content == "罚款3000元"
+    assert current_deadline(case, PUBLICATION_RULE).pk == opened.pk
+    publish_penalty(
+        update_publication(publication, actor=world.officer, data=_summary()),
+        actor=world.officer,
+    )
+    opened.refresh_from_db()
+    assert opened.state == DeadlineState.MET
+    assert list(awaiting_publication(world.chief)) == []
