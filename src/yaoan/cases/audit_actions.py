@@ -29,6 +29,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "cases.review.assigned": _("分配案卷评查"),
     "cases.review.submitted": _("提交案卷评查结果"),
     "cases.review_round.started": _("开展年度案件回头看"),
+    "cases.review_round.exported": _("导出案卷评查结果"),
     "cases.review.access.denied": _("越权访问被拒绝（案卷评查）"),
     "cases.review.organize.denied": _("无权组织回头看被拒绝"),
     "cases.review.assign.denied": _("无权分配案卷评查被拒绝"),

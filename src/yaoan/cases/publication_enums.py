@@ -37,7 +37,7 @@ TERM_MONTHS: dict[str, int] = {
 class WithdrawalCause(models.TextChoices):
     CREDIT_REPAIR = "credit_repair", _("信用修复，提前停止公示")
     DECISION_REVOKED = "decision_revoked", _("行政处罚决定被撤销、确认违法或变更")
-    INACCURATE = "inaccurate", _("公示信息有误，撤下更正")
+    INACCURATE = "inaccurate", _("公示信息有误，撤下更正后重新公示")
 
 
 class ExemptionCause(models.TextChoices):

@@ -6,8 +6,9 @@ decision (市场监督管理行政处罚信息公示规定; the clock is the cor
 for personal data (第六条) before it can go out; a natural person's name is shown masked.
 A warning alone or a decision not to punish is recorded as exempt (第二条) and stops the
 clock. Published information stays public for its term and is withdrawn early on credit
-repair (``withdraw_on_credit_repair``, called by the credit-repair step), when the decision
-is revoked, or to correct an error. Every change is atomic and audited."""
+repair (``withdraw_on_credit_repair``, called by the credit-repair step) or when the
+decision is revoked; withdrawn to correct an error it returns to 待公示. Every change is
+atomic and audited."""
 
 from __future__ import annotations
 
@@ -308,8 +309,9 @@ def exempt_publication(
 def withdraw_publication(
     publication: PenaltyPublication, *, actor: User, cause: str, note: str
 ) -> PenaltyPublication:
-    """Take published information off the portal (信用修复, a revoked decision, an error);
-    the record and its history stay for staff."""
+    """Take published information off the portal (信用修复, a revoked decision); the record
+    and its history stay for staff. Withdrawn to correct an error (``INACCURATE``) it goes
+    back to 待公示 for the officer to correct and publish again."""
     locked = (
         PenaltyPublication.objects.select_for_update().select_related("case").get(pk=publication.pk)
     )
@@ -320,21 +322,17 @@ def withdraw_publication(
         raise invalid(PublicationError.MISSING, _("请选择撤下原因"), field="cause")
     note = _need_note(note)
     before = audit.snapshot(locked)
-    locked.status = PublicationStatus.WITHDRAWN
+    correcting = cause == WithdrawalCause.INACCURATE
+    locked.status = PublicationStatus.PENDING if correcting else PublicationStatus.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_by = actor
     locked.withdrawal_cause = cause
     locked.note = note
-    locked.save(
-        update_fields=[
-            "status",
-            "withdrawn_at",
-            "withdrawn_by",
-            "withdrawal_cause",
-            "note",
-            "updated_at",
-        ]
-    )
+    fields = ["status", "withdrawn_at", "withdrawn_by", "withdrawal_cause", "note"]
+    if correcting:
+        locked.public_until = None
+        fields.append("public_until")
+    locked.save(update_fields=[*fields, "updated_at"])
     audit.record_update(
         "cases.publication.withdrawn",
         actor=actor,

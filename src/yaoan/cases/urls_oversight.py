@@ -31,5 +31,10 @@ urlpatterns = [
     path("reviews/<int:pk>/", views_review.review_detail_view, name="review_detail"),
     path("reviews/lookback/", views_review.lookback_start_view, name="review_lookback"),
     path("reviews/rounds/<int:pk>/", views_review.review_round_view, name="review_round"),
+    path(
+        "reviews/rounds/<int:pk>/export/",
+        views_review.review_round_export_view,
+        name="review_round_export",
+    ),
     path("<int:case_pk>/review/", views_review.review_assign_view, name="review_assign"),
 ]

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yaoan.cases import review_services as services
 from yaoan.cases.models import CaseReview, ReviewRound
 from yaoan.cases.review_enums import CHECKLIST, FULL_MARKS, ReviewStatus, Veto
+from yaoan.cases.review_exports import export_round
 from yaoan.cases.review_forms import AssignReviewForm, ChecklistForm, LookbackForm
 from yaoan.cases.review_queries import (
     listed_reviews,
@@ -29,6 +30,7 @@ from yaoan.cases.review_rules import (
     can_assign_review,
     can_organize_rounds,
 )
+from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, refusal, visible_or_404
@@ -157,15 +159,26 @@ def lookback_start_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/review/lookback_form.html", {"form": form}, status=status)
 
 
-def review_round_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = allowed_user(request, USE_REVIEWS)
-    review_round: ReviewRound = visible_or_404(
+def _round(user: Any, pk: int) -> ReviewRound:
+    return visible_or_404(
         rounds_visible_to(user),
         pk,
         user=user,
         action="cases.review_round.access.denied",
         object_type="cases.reviewround",
     )
+
+
+def review_round_export_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The round's results as .xlsx, for its organizers (the whole district's files)."""
+    user = allowed_user(request, ORGANIZE_ROUNDS)
+    handle = export_round(actor=user, review_round=_round(user, pk))
+    return xlsx.xlsx_response(handle, _("案卷评查结果.xlsx"))
+
+
+def review_round_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = allowed_user(request, USE_REVIEWS)
+    review_round = _round(user, pk)
     reviews = (
         reviews_visible_to(user)
         .filter(round=review_round)
@@ -179,5 +192,6 @@ def review_round_view(request: HttpRequest, pk: int) -> HttpResponse:
             "round": review_round,
             "reviews": reviews,
             "summary": round_summary(review_round) if can_organize_rounds(user) else None,
+            "may_export": can_organize_rounds(user),
         },
     )

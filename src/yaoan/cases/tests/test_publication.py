@@ -302,3 +302,20 @@ def test_the_clock_the_decision_step_opens_is_the_one_publication_meets(world):
     opened.refresh_from_db()
     assert opened.state == DeadlineState.MET
     assert list(awaiting_publication(world.chief)) == []
+
+
+def test_withdrawn_for_an_error_it_is_corrected_and_published_again(world):
+    publication = publish_penalty(_ready(world), actor=world.officer)
+    back = withdraw_publication(
+        publication, actor=world.chief, cause=WithdrawalCause.INACCURATE, note="文号有误"
+    )
+    assert (back.status, back.public_until) == (PublicationStatus.PENDING, None)
+    assert list(public_penalties(today=timezone.localdate())) == []
+    corrected = update_publication(
+        back, actor=world.officer, data=_summary(decision_number="青市监罚〔2026〕13号")
+    )
+    again = publish_penalty(corrected, actor=world.officer)
+    assert again.status == PublicationStatus.PUBLISHED
+    assert [p.decision_number for p in public_penalties(today=timezone.localdate())] == [
+        "青市监罚〔2026〕13号"
+    ]

@@ -114,3 +114,32 @@ def test_review_list_queries_do_not_grow_with_rows(world):
         assign_review(_closed(world), actor=world.chief, reviewer=reviewer)
 
     assert_list_queries_flat(client_for(world.chief), LIST, add)
+
+
+def test_the_organizer_exports_the_rounds_results(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from yaoan.cases.review_services import ItemScore, start_lookback, submit_review
+    from yaoan.core.models import AuditEvent
+
+    last = timezone.localdate().year - 1
+    _closed(world, last, person=True)
+    reviewer = _reviewer(world)
+    review_round = start_lookback(actor=world.chief, year=last, reviewers=[reviewer])
+    scores = {i.code: ItemScore(i.points) for i in CHECKLIST}
+    scores["archive"] = ItemScore(3, "目录不全")
+    submit_review(review_round.reviews.get(), actor=reviewer, scores=scores)
+    url = reverse("cases:review_round_export", args=[review_round.pk])
+    response = client_for(world.chief).get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r and r[0] == "案件编号")
+    data = rows[rows.index(header) + 1]
+    assert data[header.index("当事人")] == "张**"
+    assert str(data[header.index("得分")]) == "98"
+    assert str(data[header.index("立卷归档（5分）")]) == "3"
+    assert AuditEvent.objects.filter(action="cases.review_round.exported").count() == 1
+    assert client_for(reviewer).get(url).status_code == 403
