@@ -24,10 +24,12 @@ from yaoan.cases.publication_queries import (
     publications_visible_to,
 )
 from yaoan.cases.publication_rules import READ_PUBLICATIONS, can_publish_for, can_withdraw_for
+from yaoan.cases.queries import cases_visible_to
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, visible_or_404
-from yaoan.core.scoping import visible_to
+from yaoan.core.audit_log import action_label
+from yaoan.core.models import AuditEvent
 
 PAGE_SIZE = 50
 OBJECT_TYPE = "cases.penaltypublication"
@@ -61,7 +63,7 @@ def publication_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _case_in_scope(request: HttpRequest, user: Any, case_pk: int) -> Case:
-    cases = visible_to(user, Case.objects.select_related("entity", "org_unit"), station="org_unit")
+    cases = cases_visible_to(user).select_related("entity", "org_unit")
     return visible_or_404(
         cases, case_pk, user=user, action="cases.access.denied", object_type="cases.case"
     )
@@ -100,7 +102,9 @@ def _detail(
 ) -> HttpResponse:
     may_publish = can_publish_for(user, publication.case.org_unit_id)
     pending = publication.status == PublicationStatus.PENDING
+    history = AuditEvent.objects.filter(object_type=OBJECT_TYPE, object_id=str(publication.pk))
     context = {
+        "history": [(e, action_label(e.action)) for e in history.order_by("seq")],
         "publication": publication,
         "case": publication.case,
         "may_edit": may_publish and pending,

@@ -84,6 +84,8 @@ def test_prepare_edit_publish_and_withdraw_end_to_end(world):
     assert response.status_code == 302
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PUBLISHED
+    history = officer.get(url).content.decode().split('data-testid="publication-history"')[1]
+    assert "拟写行政处罚公示内容" in history and "公示行政处罚信息" in history
 
     public = Client()
     listing = public.get("/public/penalties/").content.decode()
