@@ -5,7 +5,8 @@
 * Preparing, publishing and recording that the law exempts a decision from publication:
   enforcement officers and section chiefs whose scope covers the case's unit.
 * Withdrawing published information (信用修复, a revoked decision, an error): a section
-  chief whose scope covers the case's unit — it takes a public record off the portal.
+  chief or a leader (负责人) whose scope covers the case's unit — it takes a public record
+  off the portal, and the credit-repair approval that calls it is theirs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 READERS = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER})
 PUBLISHERS = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF})
-WITHDRAWERS = frozenset({Role.SECTION_CHIEF})
+WITHDRAWERS = frozenset({Role.SECTION_CHIEF, Role.LEADER})
 
 
 def can_read_publications(user: User) -> bool:

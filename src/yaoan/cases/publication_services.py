@@ -316,7 +316,7 @@ def withdraw_publication(
         PenaltyPublication.objects.select_for_update().select_related("case").get(pk=publication.pk)
     )
     if not can_withdraw_for(actor, locked.case.org_unit_id):
-        raise PermissionDenied(_("只有承办单位的股室负责人可以撤下公示信息"))
+        raise PermissionDenied(_("只有承办单位的股室负责人或局领导可以撤下公示信息"))
     _require_state(locked, PublicationStatus.PUBLISHED)
     if cause not in WithdrawalCause.values:
         raise invalid(PublicationError.MISSING, _("请选择撤下原因"), field="cause")

@@ -204,10 +204,10 @@ def test_withdraw_on_credit_repair_takes_it_off_the_portal(world):
     case = publication.case
     with pytest.raises(PermissionDenied):
         withdraw_on_credit_repair(case, actor=world.officer, note="信用修复")
-    withdrawn = withdraw_on_credit_repair(case, actor=world.chief, note="青市监信修〔2026〕3号")
+    withdrawn = withdraw_on_credit_repair(case, actor=world.leader, note="青市监信修〔2026〕3号")
     assert withdrawn.status == PublicationStatus.WITHDRAWN
     assert withdrawn.withdrawal_cause == WithdrawalCause.CREDIT_REPAIR
-    assert withdrawn.withdrawn_by == world.chief
+    assert withdrawn.withdrawn_by == world.leader
     assert list(public_penalties(today=timezone.localdate())) == []
     assert withdraw_on_credit_repair(case, actor=world.chief, note="再次") is None
     event = AuditEvent.objects.get(action="cases.publication.withdrawn")
