@@ -37,12 +37,12 @@ def dashboard_panel(request: HttpRequest, obj: Any) -> str | None:
 def register() -> None:
     register_nav(
         NavItem(
-            46,
+            68,
             _("处罚公示"),
             "cases:publication_list",
             can_read_publications,
             "/cases/publication",
         )
     )
-    register_nav(NavItem(47, _("案卷评查"), "cases:review_list", can_use_reviews, "/cases/reviews"))
+    register_nav(NavItem(69, _("案卷评查"), "cases:review_list", can_use_reviews, "/cases/reviews"))
     register_panel(Panel(47, "dashboard", dashboard_panel))
