@@ -17,7 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # the documents, deliveries and reports (casedocs)
 urlpatterns += urls_documents.urlpatterns
-# publication and 案卷评查 (casepub): ``<id>/review/`` must win over the step pages too
+# publication and 案卷评查 (casepub), under /cases/publication/ and /cases/reviews/
 urlpatterns += urls_oversight.urlpatterns
 # the procedure's staff pages (caseui); the step pages' catch-all comes last
 urlpatterns += [

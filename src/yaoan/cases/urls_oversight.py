@@ -1,5 +1,6 @@
 """Routes of penalty publication and 案卷评查, appended to the cases app's urls (one line
-there) so the procedure's routes and these are edited apart."""
+there) so the procedure's routes and these are edited apart. None is ``<case id>/<word>/``:
+that shape is the step pages' (``<id>/review/`` is 案件审核)."""
 
 from django.urls import path
 
@@ -8,7 +9,7 @@ from yaoan.cases import views_publication, views_review
 urlpatterns = [
     path("publication/", views_publication.publication_list_view, name="publication_list"),
     path(
-        "<int:case_pk>/publication/prepare/",
+        "publication/case/<int:case_pk>/prepare/",
         views_publication.publication_prepare_view,
         name="publication_prepare",
     ),
@@ -36,5 +37,9 @@ urlpatterns = [
         views_review.review_round_export_view,
         name="review_round_export",
     ),
-    path("<int:case_pk>/review/", views_review.review_assign_view, name="review_assign"),
+    path(
+        "reviews/case/<int:case_pk>/assign/",
+        views_review.review_assign_view,
+        name="review_assign",
+    ),
 ]

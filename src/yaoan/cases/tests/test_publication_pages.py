@@ -146,3 +146,17 @@ def test_dashboard_counts_awaiting_and_overdue_and_the_menu_links(world):
     assert 'href="/cases/publication/"' in page and 'href="/cases/reviews/"' in page
     inspector_page = client_for(world.inspector).get("/home/").content.decode()
     assert 'data-testid="case-oversight-panel"' not in inspector_page
+
+
+def test_the_case_page_offers_publication_and_review(world):
+    from yaoan.cases.enums import CaseStatus
+
+    case = make_case(world)
+    page = client_for(world.officer).get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-publication-prepare"' in page
+    closed = make_case(world, status=CaseStatus.CLOSED, closed_at=timezone.now())
+    chief_page = client_for(world.chief).get(closed.get_absolute_url()).content.decode()
+    assert 'data-testid="case-review-assign"' in chief_page
+    assert "尚未评查" in chief_page
+    inspector_page = client_for(world.inspector).get(case.get_absolute_url())
+    assert 'data-testid="case-publication"' not in inspector_page.content.decode()
