@@ -104,8 +104,13 @@ def public_party_name(case: Case) -> str:
     return case.entity.name if case.entity is not None else case.party_name
 
 
-def _person_name(case: Case) -> str:
-    return case.party_name.strip() if case.party_is_person else ""
+def _person_names(case: Case) -> list[str]:
+    """The natural persons a summary must not name: the party when a person, and the
+    responsible persons fined or banned (处罚到人), whose names are sealed."""
+    names = [case.party_name.strip()] if case.party_is_person else []
+    for penalty in case.penalties.exclude(person_name=""):
+        names.append(str(penalty.person_name).strip())
+    return [n for n in names if len(n) > 1]
 
 
 def _publishable(case: Case) -> bool:
@@ -187,10 +192,10 @@ def prepare_publication(case: Case, *, actor: User) -> PenaltyPublication:
 
 def _private_data_errors(case: Case, values: dict[str, str]) -> dict[str, str]:
     errors = {}
-    person = _person_name(case)
+    people = _person_names(case)
     for field in TEXT_FIELDS:
         text = values.get(field, "")
-        if any(p.search(text) for p in PRIVATE_PATTERNS) or (len(person) > 1 and person in text):
+        if any(p.search(text) for p in PRIVATE_PATTERNS) or any(n in text for n in people):
             errors[field] = str(PublicationError.PRIVATE_DATA.label)
     return errors
 

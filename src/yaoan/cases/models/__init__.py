@@ -10,18 +10,31 @@ from yaoan.cases.models.beyond import (
 )
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
 from yaoan.cases.models.documents import DocumentDelivery, TypicalCase
+from yaoan.cases.models.penalty import (
+    Assessment,
+    Circumstance,
+    CreditRule,
+    DishonestyListing,
+    Penalty,
+    Violation,
+)
 from yaoan.cases.models.publication import PenaltyPublication
 from yaoan.cases.models.review import CaseReview, CaseReviewScore, ReviewRound
 
 __all__ = [
+    "Assessment",
     "Case",
     "CaseEscalation",
     "CaseReview",
     "CaseReviewScore",
     "CaseSupervision",
+    "Circumstance",
+    "CreditRule",
     "CriminalTransfer",
+    "DishonestyListing",
     "DocumentDelivery",
     "Evidence",
+    "Penalty",
     "PenaltyPublication",
     "ReviewRound",
     "SeizedItem",
@@ -29,4 +42,5 @@ __all__ = [
     "TransferFollowUp",
     "TransferMaterial",
     "TypicalCase",
+    "Violation",
 ]

@@ -319,3 +319,37 @@ def test_withdrawn_for_an_error_it_is_corrected_and_published_again(world):
     assert [p.decision_number for p in public_penalties(today=timezone.localdate())] == [
         "青市监罚〔2026〕13号"
     ]
+
+
+def test_a_responsible_person_fined_in_the_case_is_never_named(world):
+    from decimal import Decimal
+
+    from yaoan.cases.models import Penalty
+    from yaoan.cases.penalty_enums import PenaltyKind, PenaltyTarget, PersonRole
+
+    case = make_case(world)
+    Penalty.objects.create(
+        case=case,
+        target=PenaltyTarget.PERSON,
+        kind=PenaltyKind.FINE,
+        amount=Decimal("2000"),
+        person_name="李四海",
+        person_id_number="110105199001011234",
+        person_role=PersonRole.PRINCIPAL,
+        created_by=world.officer,
+        created_at=timezone.now(),
+    )
+    publication = prepare_publication(case, actor=world.officer)
+    with pytest.raises(ValidationError) as exc:
+        update_publication(
+            publication,
+            actor=world.officer,
+            data=_summary(penalty_content="对主要负责人李四海处罚款2000元"),
+        )
+    assert exc.value.error_dict["penalty_content"][0].code == PublicationError.PRIVATE_DATA
+    done = update_publication(
+        publication,
+        actor=world.officer,
+        data=_summary(penalty_content="对单位罚款5000元，对主要负责人处罚款2000元"),
+    )
+    assert "李四海" not in done.penalty_content
