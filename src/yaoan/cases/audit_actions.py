@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.cases.penalty_audit_actions import PENALTY_ACTION_LABELS
+
 ACTION_LABELS: dict[str, str | Promise] = {
     "cases.access.denied": _("越权访问被拒绝（案件）"),
     "cases.case.registered": _("案件登记"),
@@ -26,4 +28,13 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "cases.typicalcase.withdrawn": _("撤回典型案例"),
     "cases.typicalcase.report_generated": _("生成典型案例报送"),
     "cases.case.statistics_exported": _("导出案件统计"),
+    # 行刑衔接, 挂牌督办, 提级办理 (their workflow steps are named from the tables)
+    "cases.criminaltransfer.proposed": _("提出涉嫌犯罪案件移送"),
+    "cases.criminaltransfer.followed_up": _("登记移送跟进情况"),
+    "cases.criminaltransfer.document_attached": _("上传移送文书"),
+    "cases.criminaltransfer.exported": _("导出涉嫌犯罪案件移送登记表"),
+    "cases.casesupervision.flagged": _("登记挂牌督办"),
+    "cases.casesupervision.progress_reported": _("报送督办进展"),
+    "cases.case.escalated": _("提级办理"),
+    **PENALTY_ACTION_LABELS,
 }
