@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,11 +30,11 @@ from PIL import Image
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case
-from yaoan.clues.demo import _day, _later, _Queue
 from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
 from yaoan.core.deadlines import decide_extension
+from yaoan.core.demo.timeline import Story, Timeline, schedule_story
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.sweep import sweep_deadlines
@@ -48,8 +48,6 @@ ACCOUNTS = {
     "legal": "qj.legal",
 }
 
-Moment = tuple[dt.date, int]
-Story = Iterator[Moment]
 Step = Callable[[Case], Any]
 
 
@@ -77,6 +75,20 @@ def _cast() -> Cast | None:
         return None
     people = {role: found[name] for role, name in ACCOUNTS.items()}
     return Cast(people, entities, timezone.localdate())
+
+
+def _day(today: dt.date, days_ago: int) -> dt.date:
+    day = today - dt.timedelta(days=days_ago)
+    while day.weekday() >= 5:  # staff act on working days
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _later(day: dt.date, days: int) -> dt.date:
+    later = day + dt.timedelta(days=days)
+    while later.weekday() >= 5:
+        later += dt.timedelta(days=1)
+    return later
 
 
 def _photo(shade: int) -> evidence_services.EvidenceFile:
@@ -387,6 +399,7 @@ def _simple(c: Cast, ago: int) -> Story:
     case = services.decide_on_spot(
         case, actor=c["officer"], summary="警告，并处罚款500元", fine=Decimal("500")
     )
+    case = services.record_delivery(case, actor=c["officer"], method="on_spot", note="当场交付")
     yield _later(day, 5), 60
     case = services.record_execution(case, actor=c["officer"], method="paid", note="当场缴纳")
     yield _later(day, 6), 60
@@ -420,13 +433,6 @@ def _transfer(c: Cast) -> Step:
 # --- running the stories -------------------------------------------------------------------
 
 
-def _schedule(story: Story, add: Schedule) -> None:
-    moment = next(story, None)
-    if moment is not None:
-        day, minutes = moment
-        add(day, lambda: _schedule(story, add), minutes)
-
-
 _scheduled: list[bool] = []
 
 
@@ -436,7 +442,7 @@ def schedule_history(add: Schedule) -> None:
     if cast is None:
         return
     for story in _stories(cast):
-        _schedule(story, add)
+        schedule_story(story, add)
     _scheduled.append(True)
 
 
@@ -448,11 +454,11 @@ def load_demo() -> str:
     cast = _cast()
     if cast is None:
         return ""
-    queue = _Queue(cast.today)
+    timeline = Timeline()
     with transaction.atomic():
         for story in _stories(cast):
-            _schedule(story, queue.add)
-        queue.run()
+            schedule_story(story, timeline.add)
+        timeline.run()
     sweep_deadlines()
     return _summary()
 
