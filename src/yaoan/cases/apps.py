@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # document kinds and menu entries are data; printing and reporting are calls
-        from yaoan.cases import beyond_panels, documents
+        from yaoan.cases import beyond_panels, documents, penalty_panels
         from yaoan.cases.beyond_rules import can_read_beyond
         from yaoan.cases.panels import dashboard_panel, entity_panel
         from yaoan.cases.rules import can_read_cases
@@ -34,6 +34,8 @@ class CasesConfig(AppConfig):
             )
         )
         beyond_panels.register()
+        # the discretion part's menu entries, profile panel and personal-data reveal
+        penalty_panels.register()
 
         # the procedure's pages: the case list in the menu, its panels and its demo
         register_nav(NavItem(65, _("案件"), "cases:case_list", can_read_cases, "/cases"))

@@ -10,7 +10,7 @@ past its filing limit), not filed, revoked, terminated and transferred.
 Each case is a story: a generator that yields the (day, minutes) of its next step before
 taking it, on the demo's one timeline (common.demo_steps.DemoHistory, run by the
 inspections step) so every module's audit log reads in date order; loaded on its own the
-same stories run here in date order (clues.demo's queue). Idempotent: nothing changes
+same stories run here in date order (core.demo.timeline). Idempotent: nothing changes
 once a case exists."""
 
 from __future__ import annotations
@@ -34,7 +34,13 @@ from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
 from yaoan.core.deadlines import decide_extension
-from yaoan.core.demo.timeline import Story, Timeline, schedule_story
+from yaoan.core.demo.timeline import (
+    Story,
+    run_stories,
+    schedule_story,
+    weekday_after,
+    weekday_before,
+)
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.sweep import sweep_deadlines
@@ -75,20 +81,6 @@ def _cast() -> Cast | None:
         return None
     people = {role: found[name] for role, name in ACCOUNTS.items()}
     return Cast(people, entities, timezone.localdate())
-
-
-def _day(today: dt.date, days_ago: int) -> dt.date:
-    day = today - dt.timedelta(days=days_ago)
-    while day.weekday() >= 5:  # staff act on working days
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def _later(day: dt.date, days: int) -> dt.date:
-    later = day + dt.timedelta(days=days)
-    while later.weekday() >= 5:
-        later += dt.timedelta(days=1)
-    return later
 
 
 def _photo(shade: int) -> evidence_services.EvidenceFile:
@@ -246,19 +238,19 @@ def _opened(c: Cast, n: int, day: dt.date, title: str, source: str, label: str) 
 
 def _story(c: Cast, n: int, ago: int, title: str, steps: Sequence[tuple[int, Step]]) -> Story:
     """Registered ``ago`` days before today, then each step on its day after that."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 40
     source, label = SOURCES[n % len(SOURCES)]
     pk = _opened(c, n, day, title, source, label).pk
     for i, (after, step) in enumerate(steps):
-        yield _later(day, after), 60 + 5 * i
+        yield weekday_after(day, after), 60 + 5 * i
         step(Case.objects.get(pk=pk))
 
 
 def _from_clue(c: Cast, ago: int, steps: Sequence[tuple[int, Step]]) -> Story:
     """The oldest 移送立案 clue still waiting on the day becomes a case (the clues demo
     sends two); without one the story ends."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 200
     clue = (
         Clue.objects.filter(status=ClueStatus.FOR_CASE, cases__isnull=True)
@@ -271,7 +263,7 @@ def _from_clue(c: Cast, ago: int, steps: Sequence[tuple[int, Step]]) -> Story:
         clue, actor=c["officer"], lead_officer=c["officer"], co_officer=c["partner"]
     )
     for i, (after, step) in enumerate(steps):
-        yield _later(day, after), 220 + 5 * i
+        yield weekday_after(day, after), 220 + 5 * i
         step(Case.objects.get(pk=case.pk))
 
 
@@ -380,7 +372,7 @@ def _stories(c: Cast) -> list[Story]:
 
 def _simple(c: Cast, ago: int) -> Story:
     """简易程序: a small fine decided on the spot, paid, closed."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 50
     entity = c.entities[2 % len(c.entities)]
     data = services.CaseInput(
@@ -400,9 +392,9 @@ def _simple(c: Cast, ago: int) -> Story:
         case, actor=c["officer"], summary="警告，并处罚款500元", fine=Decimal("500")
     )
     case = services.record_delivery(case, actor=c["officer"], method="on_spot", note="当场交付")
-    yield _later(day, 5), 60
+    yield weekday_after(day, 5), 60
     case = services.record_execution(case, actor=c["officer"], method="paid", note="当场缴纳")
-    yield _later(day, 6), 60
+    yield weekday_after(day, 6), 60
     services.close_case(case, actor=c["chief"], note="简易程序案件办理完毕")
 
 
@@ -454,11 +446,8 @@ def load_demo() -> str:
     cast = _cast()
     if cast is None:
         return ""
-    timeline = Timeline()
     with transaction.atomic():
-        for story in _stories(cast):
-            schedule_story(story, timeline.add)
-        timeline.run()
+        run_stories(_stories(cast))
     sweep_deadlines()
     return _summary()
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaoan.cases.beyond_workflow import WORKFLOWS as BEYOND_WORKFLOWS
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
+from yaoan.cases.penalty_workflow import LISTING
 from yaoan.cases.rules import can_decide_case, can_handle_case, can_legal_review
 from yaoan.core.workflow import Transition, Workflow
 
@@ -264,8 +265,10 @@ CASE = Workflow(
     ),
 )
 
-# 行刑衔接 and 挂牌督办 (beyond_workflow.py): collected with the case's own table
+# 行刑衔接 and 挂牌督办 (beyond_workflow.py) and the 严重失信主体名单's table (LISTING, beside
+# the discretion code): collected with the case's own table
 WORKFLOWS = (
     CASE,
     *BEYOND_WORKFLOWS,
+    LISTING,
 )
