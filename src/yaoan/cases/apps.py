@@ -44,6 +44,19 @@ class CasesConfig(AppConfig):
         register_demo_history(DemoHistory("cases", schedule_history))
         register_demo_step(DemoStep(75, "cases", load_demo))
 
+        # a natural-person party's sealed data, revealed with a reason by the case's handlers
+        from yaoan.cases.models import Case
+        from yaoan.cases.queries import visible_case
+        from yaoan.cases.rules import can_handle_case
+        from yaoan.core.pii.services import register_revealable
+
+        register_revealable(
+            Case,
+            ("person_name", "person_id_number", "person_address"),
+            get_object=visible_case,
+            may_reveal=can_handle_case,  # type: ignore[arg-type]
+        )
+
 
 # imported when the demo runs, not at start-up: the demo modules pull in faker
 def load_demo() -> str:
