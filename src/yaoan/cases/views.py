@@ -297,6 +297,8 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "seized_items": seized,
             "may_gather": handles,
+            # the discretion part's record (penalty): shown to the reviewers with its reason
+            "assessment": getattr(case, "assessment", None),
             "history": [(e, action_label(e.action)) for e in events],
             **beyond_section(user, case),
         },
