@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         # UI composition only: what the module does is called, not registered
         from yaoan.cases import beyond_panels
         from yaoan.cases.beyond_rules import can_read_beyond
+        from yaoan.common.demo_steps import DemoStep, register_demo_step
         from yaoan.common.panels import NavItem, register_nav
 
         # 行刑衔接 and 挂牌督办 (the register links the supervision list)
@@ -20,3 +21,12 @@ class CasesConfig(AppConfig):
             )
         )
         beyond_panels.register()
+        # after the cases demo (75): transfers and supervision on the cases it left open
+        register_demo_step(DemoStep(76, "cases_beyond", load_beyond_demo))
+
+
+# imported when the demo runs, not at start-up
+def load_beyond_demo() -> str:
+    from yaoan.cases.beyond_demo import load_demo
+
+    return load_demo()
