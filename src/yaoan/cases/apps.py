@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,25 +10,55 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件")
 
     def ready(self) -> None:
-        # UI composition only: what the module does is called, not registered
-        from yaoan.cases import beyond_panels
+        # document kinds and menu entries are data; printing and reporting are calls
+        from yaoan.cases import beyond_panels, documents
         from yaoan.cases.beyond_rules import can_read_beyond
-        from yaoan.common.demo_steps import DemoStep, register_demo_step
-        from yaoan.common.panels import NavItem, register_nav
+        from yaoan.cases.panels import dashboard_panel, entity_panel
+        from yaoan.cases.rules import can_read_cases
+        from yaoan.common.demo_steps import (
+            DemoHistory,
+            DemoStep,
+            register_demo_history,
+            register_demo_step,
+        )
+        from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
 
+        documents.register_kinds()
+        register_nav(
+            NavItem(66, _("案件报表"), "cases:case_reports", can_read_cases, "/cases/reports")
+        )
         # 行刑衔接 and 挂牌督办 (the register links the supervision list)
         register_nav(
             NavItem(
-                66, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
+                67, _("移送与督办"), "cases:transfer_register", can_read_beyond, "/cases/transfers"
             )
         )
         beyond_panels.register()
-        # after the cases demo (75): transfers and supervision on the cases it left open
+
+        # the procedure's pages: the case list in the menu, its panels and its demo
+        register_nav(NavItem(65, _("案件"), "cases:case_list", can_read_cases, "/cases"))
+        register_panel(Panel(18, "dashboard", dashboard_panel))
+        register_panel(Panel(38, "entity_profile", entity_panel))
+        register_demo_history(DemoHistory("cases", schedule_history))
+        register_demo_step(DemoStep(75, "cases", load_demo))
+        # after the cases demo: transfers and supervision on the cases it left open
         register_demo_step(DemoStep(76, "cases_beyond", load_beyond_demo))
 
 
-# imported when the demo runs, not at start-up
-def load_beyond_demo() -> str:
-    from yaoan.cases.beyond_demo import load_demo
+# imported when the demo runs, not at start-up: the demo modules pull in faker
+def load_demo() -> str:
+    from yaoan.cases.demo import load_demo as load
 
-    return load_demo()
+    return load()
+
+
+def load_beyond_demo() -> str:
+    from yaoan.cases.beyond_demo import load_demo as load
+
+    return load()
+
+
+def schedule_history(add: Any) -> None:
+    from yaoan.cases.demo import schedule_history as schedule
+
+    schedule(add)

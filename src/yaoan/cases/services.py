@@ -145,43 +145,24 @@ def refuse_filing(case: Case, *, actor: User, end_reason: str, reason: str) -> C
     )
 
 
-def decide_on_spot(
-    case: Case,
-    *,
-    actor: User,
-    summary: str,
-    fine: Decimal | None = None,
-    delivered_on: dt.date | None = None,
-) -> Case:
-    """简易程序: a warning or a small fine decided on the spot (第六十八条起), the 决定书
-    handed over at once (当场交付). A fine over the limit is refused: that needs the
-    ordinary procedure."""
+def decide_on_spot(case: Case, *, actor: User, summary: str, fine: Decimal | None = None) -> Case:
+    """简易程序: a warning or a small fine decided on the spot (第六十八条起); the 决定书 is
+    handed over at once (``record_delivery`` with 当场交付). A fine over the limit is
+    refused: that needs the ordinary procedure."""
     _expect(case, "decide_on_spot")
     text = required_text("decision_summary", summary, _("请填写当场处罚决定内容"))
     limit = SIMPLE_FINE_PERSON if case.party_is_person else SIMPLE_FINE_UNIT
     if fine is not None and (fine < 0 or fine > limit):
         raise invalid(CaseError.SIMPLE_LIMIT, field="fine")
-    with transaction.atomic():
-        decided = take_step(
-            case,
-            "decide_on_spot",
-            actor=actor,
-            values={
-                "outcome": DecisionOutcome.PENALTY,
-                "decision_summary": text,
-                "fine_total": fine,
-                "execution_required": bool(fine),
-                "decided_at": timezone.now(),
-                "decided_by": actor,
-            },
-        )
-        return record_delivery(
-            decided,
-            actor=actor,
-            delivered_on=delivered_on,
-            method=DeliveryMethod.ON_SPOT,
-            note=_("当场交付"),
-        )
+    values = {
+        "outcome": DecisionOutcome.PENALTY,
+        "decision_summary": text,
+        "fine_total": fine,
+        "execution_required": bool(fine),
+        "decided_at": timezone.now(),
+        "decided_by": actor,
+    }
+    return take_step(case, "decide_on_spot", actor=actor, values=values)
 
 
 def finish_investigation(case: Case, *, actor: User, report: str, proposal: str) -> Case:

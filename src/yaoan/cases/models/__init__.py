@@ -9,15 +9,18 @@ from yaoan.cases.models.beyond import (
     TransferMaterial,
 )
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
+from yaoan.cases.models.documents import DocumentDelivery, TypicalCase
 
 __all__ = [
     "Case",
     "CaseEscalation",
     "CaseSupervision",
     "CriminalTransfer",
+    "DocumentDelivery",
     "Evidence",
     "SeizedItem",
     "SupervisionReport",
     "TransferFollowUp",
     "TransferMaterial",
+    "TypicalCase",
 ]

@@ -269,3 +269,16 @@ def test_transfer_document_of_the_wrong_type_is_refused_and_nothing_is_stored(
     assert response.status_code == 200
     assert "文件" in response.content.decode()
     assert attachments_for(transfer).count() == 0
+
+
+def test_case_page_shows_its_transfers_and_the_links_the_reader_may_follow(world: World) -> None:
+    transfer = proposed(world)
+    case = transfer.case
+    leader_page = client_for(world.leader).get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-beyond"' in leader_page
+    assert transfer.get_absolute_url() in leader_page
+    assert f"/cases/supervision/new/{case.pk}/" in leader_page
+    assert f"/cases/escalations/new/{case.pk}/" in leader_page
+    station_page = client_for(world.station_chief).get(case.get_absolute_url()).content.decode()
+    assert f"/cases/transfers/new/{case.pk}/" in station_page
+    assert f"/cases/escalations/new/{case.pk}/" not in station_page

@@ -290,6 +290,8 @@ def test_simple_procedure_decides_on_the_spot_within_the_limit(world: World) -> 
     case = services.decide_on_spot(
         case, actor=world.officer, summary="警告并罚款200元", fine=Decimal("200")
     )
+    assert (case.status, case.execution_required) == (CaseStatus.DECIDED, True)
+    case = services.record_delivery(case, actor=world.officer, method="on_spot")
     assert (case.status, case.delivery_method) == (CaseStatus.DELIVERED, "on_spot")
     case = services.record_execution(case, actor=world.officer, method="paid")
     case = services.close_case(case, actor=world.chief)

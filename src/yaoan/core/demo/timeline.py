@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -68,3 +68,17 @@ class Timeline:
                 ended = timezone.now()
             done += 1
         return done
+
+
+Moment = tuple[dt.date, int]  # a step's day and minutes into the working day
+Story = Iterator[Moment]  # yields the moment of its next step, then takes it
+
+
+def schedule_story(story: Story, add: Callable[[dt.date, Callable[[], None], int], None]) -> None:
+    """Put the story's next step on a timeline (``Timeline.add`` or a DemoHistory's
+    ``add``): running it takes the step and puts the one after. A step of today or later
+    is not run, and the story ends there."""
+    moment = next(story, None)
+    if moment is not None:
+        day, minutes = moment
+        add(day, lambda: schedule_story(story, add), minutes)

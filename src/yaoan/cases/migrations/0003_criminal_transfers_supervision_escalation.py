@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ('cases', '0002_documents_and_typical_cases'),
         ('core', '0013_case_transfer_supervision_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
