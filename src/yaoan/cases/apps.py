@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # document kinds and menu entries are data; printing and reporting are calls
-        from yaoan.cases import beyond_panels, documents
+        from yaoan.cases import beyond_panels, documents, penalty_panels
         from yaoan.cases.beyond_rules import can_read_beyond
         from yaoan.cases.models import Case
         from yaoan.cases.panels import dashboard_panel, entity_panel
@@ -45,6 +45,8 @@ class CasesConfig(AppConfig):
             )
         )
         beyond_panels.register()
+        # the discretion part's menu entries, profile panel and personal-data reveal
+        penalty_panels.register()
 
         # the procedure's pages: the case list in the menu, its panels and its demo
         register_nav(NavItem(65, _("案件"), "cases:case_list", can_read_cases, "/cases"))
@@ -54,6 +56,19 @@ class CasesConfig(AppConfig):
         register_demo_step(DemoStep(75, "cases", load_demo))
         # after the cases demo: transfers and supervision on the cases it left open
         register_demo_step(DemoStep(76, "cases_beyond", load_beyond_demo))
+
+        # a natural-person party's sealed data, revealed with a reason by the case's handlers
+        from yaoan.cases.models import Case
+        from yaoan.cases.queries import visible_case
+        from yaoan.cases.rules import can_handle_case
+        from yaoan.core.pii.services import register_revealable
+
+        register_revealable(
+            Case,
+            ("person_name", "person_id_number", "person_address"),
+            get_object=visible_case,
+            may_reveal=can_handle_case,  # type: ignore[arg-type]
+        )
 
 
 # imported when the demo runs, not at start-up: the demo modules pull in faker

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.cases.penalty_audit_actions import PENALTY_ACTION_LABELS
+
 ACTION_LABELS: dict[str, str | Promise] = {
     "cases.access.denied": _("越权访问被拒绝（案件）"),
     "cases.case.registered": _("案件登记"),
@@ -34,4 +36,5 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "cases.casesupervision.flagged": _("登记挂牌督办"),
     "cases.casesupervision.progress_reported": _("报送督办进展"),
     "cases.case.escalated": _("提级办理"),
+    **PENALTY_ACTION_LABELS,
 }

@@ -10,14 +10,14 @@ past its filing limit), not filed, revoked, terminated and transferred.
 Each case is a story: a generator that yields the (day, minutes) of its next step before
 taking it, on the demo's one timeline (common.demo_steps.DemoHistory, run by the
 inspections step) so every module's audit log reads in date order; loaded on its own the
-same stories run here in date order (clues.demo's queue). Idempotent: nothing changes
+same stories run here in date order (core.demo.timeline). Idempotent: nothing changes
 once a case exists."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,11 +30,17 @@ from PIL import Image
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case
-from yaoan.clues.demo import _day, _later, _Queue
 from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
 from yaoan.core.deadlines import decide_extension
+from yaoan.core.demo.timeline import (
+    Story,
+    run_stories,
+    schedule_story,
+    weekday_after,
+    weekday_before,
+)
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.sweep import sweep_deadlines
@@ -48,8 +54,6 @@ ACCOUNTS = {
     "legal": "qj.legal",
 }
 
-Moment = tuple[dt.date, int]
-Story = Iterator[Moment]
 Step = Callable[[Case], Any]
 
 
@@ -234,19 +238,19 @@ def _opened(c: Cast, n: int, day: dt.date, title: str, source: str, label: str) 
 
 def _story(c: Cast, n: int, ago: int, title: str, steps: Sequence[tuple[int, Step]]) -> Story:
     """Registered ``ago`` days before today, then each step on its day after that."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 40
     source, label = SOURCES[n % len(SOURCES)]
     pk = _opened(c, n, day, title, source, label).pk
     for i, (after, step) in enumerate(steps):
-        yield _later(day, after), 60 + 5 * i
+        yield weekday_after(day, after), 60 + 5 * i
         step(Case.objects.get(pk=pk))
 
 
 def _from_clue(c: Cast, ago: int, steps: Sequence[tuple[int, Step]]) -> Story:
     """The oldest 移送立案 clue still waiting on the day becomes a case (the clues demo
     sends two); without one the story ends."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 200
     clue = (
         Clue.objects.filter(status=ClueStatus.FOR_CASE, cases__isnull=True)
@@ -259,7 +263,7 @@ def _from_clue(c: Cast, ago: int, steps: Sequence[tuple[int, Step]]) -> Story:
         clue, actor=c["officer"], lead_officer=c["officer"], co_officer=c["partner"]
     )
     for i, (after, step) in enumerate(steps):
-        yield _later(day, after), 220 + 5 * i
+        yield weekday_after(day, after), 220 + 5 * i
         step(Case.objects.get(pk=case.pk))
 
 
@@ -368,7 +372,7 @@ def _stories(c: Cast) -> list[Story]:
 
 def _simple(c: Cast, ago: int) -> Story:
     """简易程序: a small fine decided on the spot, paid, closed."""
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 50
     entity = c.entities[2 % len(c.entities)]
     data = services.CaseInput(
@@ -387,9 +391,9 @@ def _simple(c: Cast, ago: int) -> Story:
     case = services.decide_on_spot(
         case, actor=c["officer"], summary="警告，并处罚款500元", fine=Decimal("500")
     )
-    yield _later(day, 5), 60
+    yield weekday_after(day, 5), 60
     case = services.record_execution(case, actor=c["officer"], method="paid", note="当场缴纳")
-    yield _later(day, 6), 60
+    yield weekday_after(day, 6), 60
     services.close_case(case, actor=c["chief"], note="简易程序案件办理完毕")
 
 
@@ -420,13 +424,6 @@ def _transfer(c: Cast) -> Step:
 # --- running the stories -------------------------------------------------------------------
 
 
-def _schedule(story: Story, add: Schedule) -> None:
-    moment = next(story, None)
-    if moment is not None:
-        day, minutes = moment
-        add(day, lambda: _schedule(story, add), minutes)
-
-
 _scheduled: list[bool] = []
 
 
@@ -436,7 +433,7 @@ def schedule_history(add: Schedule) -> None:
     if cast is None:
         return
     for story in _stories(cast):
-        _schedule(story, add)
+        schedule_story(story, add)
     _scheduled.append(True)
 
 
@@ -448,11 +445,8 @@ def load_demo() -> str:
     cast = _cast()
     if cast is None:
         return ""
-    queue = _Queue(cast.today)
     with transaction.atomic():
-        for story in _stories(cast):
-            _schedule(story, queue.add)
-        queue.run()
+        run_stories(_stories(cast))
     sweep_deadlines()
     return _summary()
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from yaoan.cases import urls_documents, views, views_evidence, views_steps
+from yaoan.cases.urls_penalty import urlpatterns as penalty_urls
 
 app_name = "cases"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # the discretion baseline, assessment, penalties, dishonesty list (urls_penalty.py)
+    *penalty_urls,
     # 行刑衔接, 挂牌督办, 提级办理 (urls_beyond.py)
     path("", include("yaoan.cases.urls_beyond")),
 ]

@@ -11,9 +11,10 @@ run or the party waived it, and after collective discussion for a serious case) 
 (within 7 days, 行政处罚法 第六十一条) → 执行 → 结案 (nothing left open).
 
 简易程序 (第六十八条起): the case is registered and decided on the spot, the decision
-handed over at once (当场交付), executed and closed. Also 不予立案, 撤销立案 (a filed case found not
-to meet the conditions), 终止 and 移交其他机关. The clocks are named here; the manual
-suspensions (检验、鉴定、公告) and the 30-day extension are services (services.py)."""
+handed over at once (当场交付: the service takes both steps), executed and closed. Also
+不予立案, 撤销立案 (a filed case found not to meet the conditions), 终止 and 移交其他机关.
+The clocks are named here; the manual suspensions (检验、鉴定、公告) and the 30-day
+extension are services (services.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yaoan.cases.beyond_workflow import WORKFLOWS as BEYOND_WORKFLOWS
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
+from yaoan.cases.penalty_workflow import LISTING
 from yaoan.cases.rules import can_decide_case, can_handle_case, can_legal_review
 from yaoan.core.workflow import Transition, Workflow
 
@@ -264,8 +266,10 @@ CASE = Workflow(
     ),
 )
 
-# 行刑衔接 and 挂牌督办 (beyond_workflow.py): collected with the case's own table
+# 行刑衔接 and 挂牌督办 (beyond_workflow.py) and the 严重失信主体名单's table (LISTING, beside
+# the discretion code): collected with the case's own table
 WORKFLOWS = (
     CASE,
     *BEYOND_WORKFLOWS,
+    LISTING,
 )

@@ -28,7 +28,14 @@ from yaoan.clues import prompts, services
 from yaoan.clues.enums import MANUAL_SOURCES, ClueSource
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
-from yaoan.core.demo.timeline import Moment, Story, Timeline, schedule_story
+from yaoan.core.demo.timeline import (
+    Moment,
+    Story,
+    run_stories,
+    schedule_story,
+    weekday_after,
+    weekday_before,
+)
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.sweep import sweep_deadlines
@@ -85,20 +92,6 @@ def _cast() -> Cast | None:
     return Cast(people, entities, timezone.localdate())
 
 
-def _day(today: dt.date, days_ago: int) -> dt.date:
-    day = today - dt.timedelta(days=days_ago)
-    while day.weekday() >= 5:  # staff act on working days
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def _later(day: dt.date, days: int) -> dt.date:
-    later = day + dt.timedelta(days=days)
-    while later.weekday() >= 5:
-        later += dt.timedelta(days=1)
-    return later
-
-
 # --- the stories: each yields the moment of its next step, then takes it ------------------
 
 
@@ -115,14 +108,14 @@ def _verified(
     clue = _register(c, c.entities[n % len(c.entities)], day, **source)
     yield day, 60
     clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 7), 120
+    yield weekday_after(day, 7), 120
     return services.verify_clue(
         clue, actor=c["officer"], findings=findings, violation_found=violation
     )
 
 
 def _filed_for_case(c: Cast) -> Story:
-    day = _day(c.today, 45)
+    day = weekday_before(c.today, 45)
     clue = yield from _verified(
         c,
         0,
@@ -133,12 +126,12 @@ def _filed_for_case(c: Cast) -> Story:
         findings="现场核实：购进记录缺失，涉嫌从非法渠道购进药品",
         violation=True,
     )
-    yield _later(day, 9), 90
+    yield weekday_after(day, 9), 90
     services.file_for_case(clue, actor=c["chief"], note="涉嫌违反药品管理法第五十五条，建议立案")
 
 
 def _closed_clean(c: Cast) -> Story:
-    day = _day(c.today, 40)
+    day = weekday_before(c.today, 40)
     clue = yield from _verified(
         c,
         1,
@@ -149,12 +142,12 @@ def _closed_clean(c: Cast) -> Story:
         findings="调取购销记录，供货渠道合法，票据齐全",
         violation=False,
     )
-    yield _later(day, 10), 60
+    yield weekday_after(day, 10), 60
     services.close_clue(clue, actor=c["chief"], closure_reason="no_violation", note="查无违法事实")
 
 
 def _transferred(c: Cast) -> Story:
-    day = _day(c.today, 30)
+    day = weekday_before(c.today, 30)
     yield day, 30
     clue = _register(
         c,
@@ -164,7 +157,7 @@ def _transferred(c: Cast) -> Story:
         source_label="市局交办单 市药监交〔2026〕21号",
         summary="举报该店销售假冒进口降压药，涉案金额较大",
     )
-    yield _later(day, 2), 60
+    yield weekday_after(day, 2), 60
     services.transfer_clue(
         clue,
         actor=c["chief"],
@@ -175,7 +168,7 @@ def _transferred(c: Cast) -> Story:
 
 
 def _extended(c: Cast) -> Story:
-    day = _day(c.today, 32)
+    day = weekday_before(c.today, 32)
     yield day, 30
     clue = _register(
         c,
@@ -187,7 +180,7 @@ def _extended(c: Cast) -> Story:
     )
     yield day, 60
     clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 14), 60
+    yield weekday_after(day, 14), 60
     services.request_verification_extension(clue, actor=c["officer"], reason="等待省所检验报告")
 
 
@@ -195,7 +188,7 @@ def _awaiting_decision(c: Cast) -> Story:
     yield from _verified(  # the chief's decision is today's work
         c,
         6,
-        _day(c.today, 12),
+        weekday_before(c.today, 12),
         source="agency",
         source_label="区公安分局移送函 公青移〔2026〕9号",
         summary="执法中查获该店销售的处方药无处方登记记录",
@@ -205,7 +198,7 @@ def _awaiting_decision(c: Cast) -> Story:
 
 
 def _waiting(c: Cast) -> Story:
-    day = _day(c.today, 3)
+    day = weekday_before(c.today, 3)
     yield day, 30
     _register(
         c,
@@ -222,7 +215,7 @@ def _taken_over(c: Cast) -> Story:
     (reports the complaints' year sent "to clue", inspection escalations; the clock of
     each runs from the day it arrived): the older left for the chief to assign, the newer
     assigned to the officer. The rest stay waiting in the intake inbox."""
-    yield _day(c.today, TAKE_OVER_DAYS_AGO), 200
+    yield weekday_before(c.today, TAKE_OVER_DAYS_AGO), 200
     waiting = IntakeItem.objects.filter(kind=IntakeKind.CLUE, status=IntakeStatus.NEW)
     items = waiting.exclude(entity=None).order_by("-submitted_at", "-id")[:TAKE_OVER]
     for n, item in enumerate(reversed(list(items))):
@@ -244,7 +237,7 @@ FEEDBACK = {
 
 def _push(c: Cast, n: int) -> Story:
     ago, shop, product, issue, outcome = PUSHES[n]
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 100
     data = prompts.PushInput(
         reference=f"QJ-JC-{day:%Y%m%d}-{n + 1:02d}",
@@ -267,7 +260,7 @@ def _push(c: Cast, n: int) -> Story:
     )
     if outcome is None or answerer is None:
         return  # the 工作提示单 stays open (overdue once its limit passes)
-    yield _later(day, 6), 150
+    yield weekday_after(day, 6), 150
     prompts.answer_prompt(clue, actor=answerer, outcome=outcome, feedback=FEEDBACK[outcome])
 
 
@@ -311,11 +304,8 @@ def load_demo() -> str:
     cast = _cast()
     if cast is None:
         return ""
-    timeline = Timeline()
     with transaction.atomic():
-        for story in _stories(cast):
-            schedule_story(story, timeline.add)
-        timeline.run()
+        run_stories(_stories(cast))
     sweep_deadlines()
     return _summary()
 

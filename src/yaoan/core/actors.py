@@ -91,6 +91,9 @@ SYSTEM_ACTORS: dict[str, SystemActorSpec] = {
         # the public portal's submissions (投诉举报): registers what the public sends; it holds
         # no role, so it reads nothing and takes no step of the handling
         _spec("portal", _("公众投诉举报门户")),
+        # the cases' credit rule: lowers a penalised business's credit class through the
+        # registry's own service, which only a section chief may call
+        _spec("case-credit", _("案件信用规则"), [Role.SECTION_CHIEF], OrgUnitKind.BUREAU),
     )
 }
 

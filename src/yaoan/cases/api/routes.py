@@ -345,7 +345,7 @@ STEPS: dict[str, Callable[[Case, User, CaseStepIn], Any]] = {
         c, actor=u, end_reason=p.end_reason, reason=p.reason
     ),
     "decide_on_spot": lambda c, u, p: services.decide_on_spot(
-        c, actor=u, summary=p.summary, fine=p.fine
+        c, actor=u, summary=p.summary, fine=p.fine, delivered_on=p.on
     ),
     "finish_investigation": lambda c, u, p: services.finish_investigation(
         c, actor=u, report=p.report, proposal=p.proposal

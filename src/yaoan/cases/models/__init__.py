@@ -10,17 +10,31 @@ from yaoan.cases.models.beyond import (
 )
 from yaoan.cases.models.case import Case, Evidence, SeizedItem
 from yaoan.cases.models.documents import DocumentDelivery, TypicalCase
+from yaoan.cases.models.penalty import (
+    Assessment,
+    Circumstance,
+    CreditRule,
+    DishonestyListing,
+    Penalty,
+    Violation,
+)
 
 __all__ = [
+    "Assessment",
     "Case",
     "CaseEscalation",
     "CaseSupervision",
+    "Circumstance",
+    "CreditRule",
     "CriminalTransfer",
+    "DishonestyListing",
     "DocumentDelivery",
     "Evidence",
+    "Penalty",
     "SeizedItem",
     "SupervisionReport",
     "TransferFollowUp",
     "TransferMaterial",
     "TypicalCase",
+    "Violation",
 ]

@@ -35,13 +35,12 @@ def reported(target: Entity, kind: str, source_id: int, days_ago: int) -> None:
 
 
 def test_sources_show_not_connected_until_their_producer_is_installed() -> None:
-    # complaints (yaoan.complaints) is installed: its rule is connected
-    assert keylist.source_status("repeated_complaints").connected
-    assert keylist.external_source("repeated_complaints") is not None
-    for code, module in (
-        ("failed_sample", "监督抽检模块"),
-        ("penalty", "案件查办模块"),
-    ):
+    # complaints (yaoan.complaints) and cases (yaoan.cases, penalties decided) are
+    # installed: their rules are connected
+    for code in ("repeated_complaints", "penalty"):
+        assert keylist.source_status(code).connected
+        assert keylist.external_source(code) is not None
+    for code, module in (("failed_sample", "监督抽检模块"),):
         status = keylist.source_status(code)
         assert (status.connected, status.text) == (
             False,
