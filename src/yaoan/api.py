@@ -84,6 +84,8 @@ api.add_router("/intake/", "yaoan.intake.api.routes.router")
 api.add_router("/clues/", "yaoan.clues.api.routes.router")
 api.add_router("/complaints/", "yaoan.complaints.api.routes.router")
 api.add_router("/cases/", "yaoan.cases.api.routes.router")
+# 行刑衔接 and 挂牌督办 under the same prefix (transfers/, supervisions/)
+api.add_router("/cases/", "yaoan.cases.api.beyond_routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------

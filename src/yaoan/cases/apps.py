@@ -13,8 +13,10 @@ class CasesConfig(AppConfig):
         # document kinds and menu entries are data; printing and reporting are calls
         from yaoan.cases import beyond_panels, documents, penalty_panels
         from yaoan.cases.beyond_rules import can_read_beyond
+        from yaoan.cases.models import Case
         from yaoan.cases.panels import dashboard_panel, entity_panel
-        from yaoan.cases.rules import can_read_cases
+        from yaoan.cases.queries import visible_case
+        from yaoan.cases.rules import can_handle_case, can_read_cases
         from yaoan.common.demo_steps import (
             DemoHistory,
             DemoStep,
@@ -22,6 +24,15 @@ class CasesConfig(AppConfig):
             register_demo_step,
         )
         from yaoan.common.panels import NavItem, Panel, register_nav, register_panel
+        from yaoan.core.pii.services import register_revealable
+
+        # the party's personal data when the party is a person (the case's)
+        register_revealable(
+            Case,
+            ("person_name", "person_id_number", "person_address"),
+            get_object=visible_case,
+            may_reveal=can_handle_case,  # type: ignore[arg-type]
+        )
 
         documents.register_kinds()
         register_nav(
@@ -43,6 +54,8 @@ class CasesConfig(AppConfig):
         register_panel(Panel(38, "entity_profile", entity_panel))
         register_demo_history(DemoHistory("cases", schedule_history))
         register_demo_step(DemoStep(75, "cases", load_demo))
+        # after the cases demo: transfers and supervision on the cases it left open
+        register_demo_step(DemoStep(76, "cases_beyond", load_beyond_demo))
 
         # a natural-person party's sealed data, revealed with a reason by the case's handlers
         from yaoan.cases.models import Case
@@ -67,6 +80,12 @@ class CasesConfig(AppConfig):
 # imported when the demo runs, not at start-up: the demo modules pull in faker
 def load_demo() -> str:
     from yaoan.cases.demo import load_demo as load
+
+    return load()
+
+
+def load_beyond_demo() -> str:
+    from yaoan.cases.beyond_demo import load_demo as load
 
     return load()
 

@@ -1,7 +1,7 @@
 """The district's transfer register (移送案件报告制度) as .xlsx through the tabular layer:
 exactly the rows the register page lists, the exporter and the time in the file, and an
 audit row with the filter and the count. The party of a case that is a person is named
-masked (张*): the register has no use for more."""
+masked (张*, as the case keeps it): the register has no use for more."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaoan.cases.models import CriminalTransfer
-from yaoan.common.masking import mask_name
 from yaoan.core.models import User
 from yaoan.core.tabular.export import ExportColumn, choice_labels, export_table, queryset_rows
 
@@ -25,8 +24,8 @@ def _day(value: Any) -> str:
 
 
 def _party(t: CriminalTransfer) -> str:
-    case = t.case
-    return mask_name(case.party_name) if case.party_is_person else case.party_name
+    # a person's party_name is already the masked name (张*), the name itself sealed
+    return t.case.party_name
 
 
 def register_columns() -> list[ExportColumn[CriminalTransfer]]:

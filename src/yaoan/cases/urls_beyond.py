@@ -1,5 +1,7 @@
 """The pages of 行刑衔接, 挂牌督办 and 提级办理, included by cases/urls.py into the
-``cases`` namespace (``path("", include("yaoan.cases.urls_beyond"))``)."""
+``cases`` namespace (``path("", include("yaoan.cases.urls_beyond"))``). Every route starts
+with a word (transfers/, supervision/, escalations/), so none is caught by the case pages'
+``<int:pk>/<slug:action>/`` whatever the order of the two lists."""
 
 from __future__ import annotations
 
@@ -26,7 +28,11 @@ urlpatterns: list[URLPattern] = [
         views_transfer.transfer_step_view,
         name="transfer_action",
     ),
-    path("<int:case_pk>/transfer/", views_transfer.transfer_propose_view, name="transfer_propose"),
+    path(
+        "transfers/new/<int:case_pk>/",
+        views_transfer.transfer_propose_view,
+        name="transfer_propose",
+    ),
     path("supervision/", views_supervision.supervision_list_view, name="supervision_list"),
     path(
         "supervision/<int:pk>/",
@@ -44,9 +50,11 @@ urlpatterns: list[URLPattern] = [
         name="supervision_action",
     ),
     path(
-        "<int:case_pk>/supervise/",
+        "supervision/new/<int:case_pk>/",
         views_supervision.supervision_create_view,
         name="supervision_create",
     ),
-    path("<int:case_pk>/escalate/", views_supervision.case_escalate_view, name="case_escalate"),
+    path(
+        "escalations/new/<int:case_pk>/", views_supervision.case_escalate_view, name="case_escalate"
+    ),
 ]

@@ -300,6 +300,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             # the discretion part's record (penalty): shown to the reviewers with its reason
             "assessment": getattr(case, "assessment", None),
             "history": [(e, action_label(e.action)) for e in events],
+            # 行刑衔接, 挂牌督办, 提级办理 (views_supervision)
             **beyond_section(user, case),
         },
     )

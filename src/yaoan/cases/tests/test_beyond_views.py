@@ -88,9 +88,9 @@ def test_propose_page_without_evidence_shows_the_message_and_writes_nothing(worl
     case = make_case(world)
     add_evidence(case)
     client = client_for(world.officer)
-    assert client.get(f"/cases/{case.pk}/transfer/").status_code == 200
+    assert client.get(f"/cases/transfers/new/{case.pk}/").status_code == 200
     response = client.post(
-        f"/cases/{case.pk}/transfer/",
+        f"/cases/transfers/new/{case.pk}/",
         {
             "suspected_offence": "销售假药罪",
             "facts": "事实",
@@ -108,7 +108,7 @@ def test_propose_page_with_evidence_creates_the_transfer(world: World) -> None:
     case = make_case(world)
     evidence = add_evidence(case)
     response = client_for(world.officer).post(
-        f"/cases/{case.pk}/transfer/",
+        f"/cases/transfers/new/{case.pk}/",
         {
             "suspected_offence": "销售假药罪",
             "facts": "事实",
@@ -159,7 +159,7 @@ def test_supervision_pages_flag_report_and_list(world: World) -> None:
     chief = client_for(world.chief)
     today = timezone.localdate()
     response = chief.post(
-        f"/cases/{case.pk}/supervise/",
+        f"/cases/supervision/new/{case.pk}/",
         {
             "level": SupervisionLevel.PROVINCE,
             "supervising_unit": "省药品监督管理局",
@@ -202,14 +202,16 @@ def test_supervision_list_query_count_is_flat(world: World) -> None:
 
 def test_supervise_page_is_refused_to_a_station_chief(world: World) -> None:
     case = make_case(world)
-    assert client_for(world.station_chief).get(f"/cases/{case.pk}/supervise/").status_code == 403
+    assert (
+        client_for(world.station_chief).get(f"/cases/supervision/new/{case.pk}/").status_code == 403
+    )
 
 
 def test_escalate_page_moves_the_case(world: World) -> None:
     case = make_case(world, lead=station_officer(world), co=station_officer(world, "协办"))
     co = bureau_officer(world)
     response = client_for(world.leader).post(
-        f"/cases/{case.pk}/escalate/",
+        f"/cases/escalations/new/{case.pk}/",
         {
             "to_unit": world.team.pk,
             "lead_officer": world.officer.pk,
@@ -267,3 +269,16 @@ def test_transfer_document_of_the_wrong_type_is_refused_and_nothing_is_stored(
     assert response.status_code == 200
     assert "文件" in response.content.decode()
     assert attachments_for(transfer).count() == 0
+
+
+def test_case_page_shows_its_transfers_and_the_links_the_reader_may_follow(world: World) -> None:
+    transfer = proposed(world)
+    case = transfer.case
+    leader_page = client_for(world.leader).get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-beyond"' in leader_page
+    assert transfer.get_absolute_url() in leader_page
+    assert f"/cases/supervision/new/{case.pk}/" in leader_page
+    assert f"/cases/escalations/new/{case.pk}/" in leader_page
+    station_page = client_for(world.station_chief).get(case.get_absolute_url()).content.decode()
+    assert f"/cases/transfers/new/{case.pk}/" in station_page
+    assert f"/cases/escalations/new/{case.pk}/" not in station_page
