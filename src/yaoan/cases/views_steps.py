@@ -70,7 +70,9 @@ STEPS: dict[str, Step] = {
     ),
     "decide_on_spot": Step(
         SpotDecisionForm,
-        lambda c, u, d: services.decide_on_spot(c, actor=u, summary=d["summary"], fine=d["fine"]),
+        lambda c, u, d: services.decide_on_spot(
+            c, actor=u, summary=d["summary"], fine=d["fine"], delivered_on=d["delivered_on"]
+        ),
     ),
     "finish_investigation": Step(
         FinishForm,
