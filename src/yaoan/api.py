@@ -84,6 +84,9 @@ api.add_router("/intake/", "yaoan.intake.api.routes.router")
 api.add_router("/clues/", "yaoan.clues.api.routes.router")
 api.add_router("/complaints/", "yaoan.complaints.api.routes.router")
 api.add_router("/cases/", "yaoan.cases.api.routes.router")
+# the discretion part of cases (assessment, 处罚到人, 严重失信主体名单): a prefix of its
+# own, since the cases router's /{pk}/{action} would take /{pk}/assessment
+api.add_router("/penalties/", "yaoan.cases.api.penalty_routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------
