@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -13,6 +14,7 @@ from yaoan.common.api.paging import PageMeta
 from yaoan.common.api.schemas import choices_text
 
 Money = Decimal
+Code = Annotated[str, Field(max_length=60)]
 
 
 class PenaltySuggestionOut(Schema):
@@ -54,7 +56,7 @@ class PenaltyAssessmentOut(Schema):
 
 class PenaltyFactsIn(Schema):
     violation: str = Field(max_length=60, description="违法行为编码（裁量基准）")
-    circumstances: list[str] = Field(default=[], max_length=50, description="勾选的情节编码")
+    circumstances: list[Code] = Field(default=[], max_length=50, description="勾选的情节编码")
     goods_value: Money | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     illegal_income: Money | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
