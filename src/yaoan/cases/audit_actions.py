@@ -21,5 +21,20 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "cases.evidence.withdrawn": _("撤回证据"),
     "cases.seizeditem.recorded": _("登记查封扣押物品"),
     "cases.seizeditem.disposed": _("登记涉案物品处置"),
+    # documents, deliveries and reports (casedocs)
+    "cases.documentdelivery.prepared": _("准备文书送达（送达回证）"),
+    "cases.documentdelivery.recorded": _("登记文书送达"),
+    "cases.typicalcase.reported": _("报送典型案例"),
+    "cases.typicalcase.withdrawn": _("撤回典型案例"),
+    "cases.typicalcase.report_generated": _("生成典型案例报送"),
+    "cases.case.statistics_exported": _("导出案件统计"),
+    # 行刑衔接, 挂牌督办, 提级办理 (their workflow steps are named from the tables)
+    "cases.criminaltransfer.proposed": _("提出涉嫌犯罪案件移送"),
+    "cases.criminaltransfer.followed_up": _("登记移送跟进情况"),
+    "cases.criminaltransfer.document_attached": _("上传移送文书"),
+    "cases.criminaltransfer.exported": _("导出涉嫌犯罪案件移送登记表"),
+    "cases.casesupervision.flagged": _("登记挂牌督办"),
+    "cases.casesupervision.progress_reported": _("报送督办进展"),
+    "cases.case.escalated": _("提级办理"),
     **PENALTY_ACTION_LABELS,
 }

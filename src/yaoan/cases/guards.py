@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yaoan.cases.beyond_enums import (
+    OPEN_TRANSFER_STATUSES,
+    TRANSFER_AWAITING,
+    AdministrativePart,
+)
 from yaoan.cases.enums import Procedure
 from yaoan.cases.models import Case
 from yaoan.core.deadlines import LIVE, deadlines_for
@@ -72,12 +77,27 @@ def nothing_to_execute(obj: Model) -> str | None:
     return None
 
 
+def no_transfer_pending(obj: Model) -> str | None:
+    """行政执法机关移送涉嫌犯罪案件的规定 第十一条: no penalty in place of a transfer. While
+    a transfer waits for the head or for the case to go, or the administrative part was
+    suspended for the police's answer, the case is not decided (cases.transfer_services)."""
+    pending = _case(obj).criminal_transfers.filter(
+        Q(status__in=TRANSFER_AWAITING)
+        | Q(administrative_part=AdministrativePart.SUSPEND, status__in=OPEN_TRANSFER_STATUSES)
+    )
+    if pending.exists():
+        return _("该案件有待办结的涉嫌犯罪案件移送，行政案件中止办理，不能作出处理决定")
+    return None
+
+
 def nothing_open(obj: Model) -> str | None:
     """结案 only with no step left open: every seized item disposed of, no clock running."""
     case = _case(obj)
     held = case.seized_items.filter(disposal="").count()
     if held:
         return _("还有 %(n)d 件查封扣押物品未处置，不能结案") % {"n": held}
+    if case.criminal_transfers.filter(status__in=OPEN_TRANSFER_STATUSES).exists():
+        return _("还有进行中的涉嫌犯罪案件移送，不能结案")
     running = [str(d.rule.label) for d in deadlines_for(case).filter(state__in=LIVE)]
     if running:
         return _("还有未办结的事项：%(l)s") % {"l": "、".join(running)}
@@ -93,4 +113,5 @@ GUARDS: dict[str, Callable[[Model], str | None]] = {
     "penalty": penalty,
     "nothing_to_execute": nothing_to_execute,
     "nothing_open": nothing_open,
+    "no_transfer_pending": no_transfer_pending,
 }

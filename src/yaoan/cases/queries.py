@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from yaoan.cases.enums import OPEN_STATUSES
 from yaoan.cases.models import Case, Evidence, SeizedItem
 from yaoan.cases.rules import OFFICER_ROLE, can_read_cases, may_handle
+from yaoan.core.access import visible_or_404
 from yaoan.core.deadlines import LIVE
 from yaoan.core.enums import DeadlineState
 from yaoan.core.models import Deadline, RoleAssignment, User
@@ -23,6 +24,14 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if not can_read_cases(user):
         return Case.objects.none()
     return visible_to(user, Case.objects.all(), station="org_unit")
+
+
+def visible_case(user: User, pk: int) -> Case:
+    """One case in the user's scope; another unit's answers 404 like a missing one (the
+    refusal audited)."""
+    return visible_or_404(
+        case_list(user), pk, user=user, action="cases.access.denied", object_type="cases.case"
+    )
 
 
 def _deadlines_of_row() -> QuerySet[Deadline]:

@@ -153,28 +153,24 @@ def decide_on_spot(
     fine: Decimal | None = None,
     delivered_on: dt.date | None = None,
 ) -> Case:
-    """简易程序: a warning or a small fine decided on the spot (第六十八条起), the 决定书
-    handed over at once (当场交付). A fine over the limit is refused: that needs the
-    ordinary procedure."""
+    """简易程序: a warning or a small fine decided on the spot (第六十八条起) and the 决定书
+    handed over at once (当场交付): two steps of the table, one transaction. A fine over the
+    limit is refused: that needs the ordinary procedure."""
     _expect(case, "decide_on_spot")
     text = required_text("decision_summary", summary, _("请填写当场处罚决定内容"))
     limit = SIMPLE_FINE_PERSON if case.party_is_person else SIMPLE_FINE_UNIT
     if fine is not None and (fine < 0 or fine > limit):
         raise invalid(CaseError.SIMPLE_LIMIT, field="fine")
+    values = {
+        "outcome": DecisionOutcome.PENALTY,
+        "decision_summary": text,
+        "fine_total": fine,
+        "execution_required": bool(fine),
+        "decided_at": timezone.now(),
+        "decided_by": actor,
+    }
     with transaction.atomic():
-        decided = take_step(
-            case,
-            "decide_on_spot",
-            actor=actor,
-            values={
-                "outcome": DecisionOutcome.PENALTY,
-                "decision_summary": text,
-                "fine_total": fine,
-                "execution_required": bool(fine),
-                "decided_at": timezone.now(),
-                "decided_by": actor,
-            },
-        )
+        decided = take_step(case, "decide_on_spot", actor=actor, values=values)
         return record_delivery(
             decided,
             actor=actor,

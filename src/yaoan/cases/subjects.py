@@ -4,7 +4,7 @@ core.attachments.attachment_subjects."""
 
 from __future__ import annotations
 
-from yaoan.cases.models import Evidence
+from yaoan.cases.models import CriminalTransfer, Evidence
 from yaoan.cases.queries import cases_visible_to
 from yaoan.core.attachments import AttachmentSubject
 from yaoan.core.models import User
@@ -19,7 +19,16 @@ def evidence_visible(user: User, evidence_id: int) -> bool:
     return case_id is not None and case_visible(user, case_id)
 
 
+def transfer_visible(user: User, transfer_id: int) -> bool:
+    """The papers of a criminal transfer (回执, 立案/不予立案通知书) follow its case."""
+    case_id = (
+        CriminalTransfer.objects.filter(pk=transfer_id).values_list("case_id", flat=True).first()
+    )
+    return case_id is not None and case_visible(user, case_id)
+
+
 ATTACHMENT_SUBJECTS = (
     AttachmentSubject("cases.case", case_visible),
     AttachmentSubject("cases.evidence", evidence_visible),
+    AttachmentSubject("cases.criminaltransfer", transfer_visible),
 )

@@ -10,15 +10,16 @@ of delivery) → [听证 requested: the decision clock stands still until it is 
 run or the party waived it, and after collective discussion for a serious case) → 送达
 (within 7 days, 行政处罚法 第六十一条) → 执行 → 结案 (nothing left open).
 
-简易程序 (第六十八条起): the case is registered and decided on the spot in one step, then
-delivered (当场交付), executed and closed. Also 不予立案, 撤销立案 (a filed case found not
-to meet the conditions), 终止 and 移交其他机关. The clocks are named here; the manual
+简易程序 (第六十八条起): the case is registered and decided on the spot, the decision
+handed over at once (当场交付: the service takes both steps), executed and closed. Also
+不予立案, 撤销立案 (a filed case found not to meet the conditions), 终止 and 移交其他机关. The clocks are named here; the manual
 suspensions (检验、鉴定、公告) and the 30-day extension are services (services.py)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from yaoan.cases.beyond_workflow import WORKFLOWS as BEYOND_WORKFLOWS
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
 from yaoan.cases.penalty_workflow import LISTING
 from yaoan.cases.rules import can_decide_case, can_handle_case, can_legal_review
@@ -88,7 +89,7 @@ def _decide(source: str) -> Transition:
         _("作出处理决定"),
         can_decide_case,
         approval=True,
-        guards=("statement_period_over", "collective_discussion"),
+        guards=("statement_period_over", "collective_discussion", "no_transfer_pending"),
         meets=(DECISION,),
         opens=(DELIVERY,),
         verb="decided",
@@ -264,5 +265,10 @@ CASE = Workflow(
     ),
 )
 
-# the 严重失信主体名单's table (LISTING) lives beside the discretion code
-WORKFLOWS = (CASE, LISTING)
+# 行刑衔接 and 挂牌督办 (beyond_workflow.py) and the 严重失信主体名单's table (LISTING, beside
+# the discretion code): collected with the case's own table
+WORKFLOWS = (
+    CASE,
+    *BEYOND_WORKFLOWS,
+    LISTING,
+)

@@ -10,14 +10,13 @@ Each clue is a story: a generator that yields the (day, minutes) of its next ste
 taking it. The stories run on the demo's one timeline (common.demo_steps.DemoHistory, run
 by the inspections step), so the audit log of every module reads in date order and the
 take-over finds the intake items the complaints' year made before it; loaded on its own,
-the same stories run here in date order. Idempotent: nothing changes once a clue exists."""
+the same stories run here in date order (core.demo.timeline). Idempotent: nothing changes
+once a clue exists."""
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,14 @@ from yaoan.clues import prompts, services
 from yaoan.clues.enums import MANUAL_SOURCES, ClueSource
 from yaoan.clues.models import Clue
 from yaoan.common.demo_steps import Schedule
-from yaoan.core.demo import clock
+from yaoan.core.demo.timeline import (
+    Moment,
+    Story,
+    run_stories,
+    schedule_story,
+    weekday_after,
+    weekday_before,
+)
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.sweep import sweep_deadlines
@@ -46,9 +52,6 @@ ACCOUNTS = {
 STATION_INSPECTORS = ("qj.inspector1", "qj.inspector2", "qj.inspector3")
 TAKE_OVER = 2  # waiting intake clue items the officer takes over
 TAKE_OVER_DAYS_AGO = 10
-
-Moment = tuple[dt.date, int]  # a step's day and minutes into the working day
-Story = Iterator[Moment]
 
 
 @dataclass(frozen=True)
@@ -89,20 +92,6 @@ def _cast() -> Cast | None:
     return Cast(people, entities, timezone.localdate())
 
 
-def _day(today: dt.date, days_ago: int) -> dt.date:
-    day = today - dt.timedelta(days=days_ago)
-    while day.weekday() >= 5:  # staff act on working days
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def _later(day: dt.date, days: int) -> dt.date:
-    later = day + dt.timedelta(days=days)
-    while later.weekday() >= 5:
-        later += dt.timedelta(days=1)
-    return later
-
-
 # --- the stories: each yields the moment of its next step, then takes it ------------------
 
 
@@ -110,56 +99,55 @@ def _register(c: Cast, entity: Entity, day: dt.date, **kwargs: Any) -> Clue:
     return services.register_clue(actor=c["officer"], entity=entity, received_on=day, **kwargs)
 
 
-def _filed_for_case(c: Cast) -> Story:
-    day = _day(c.today, 45)
+def _verified(
+    c: Cast, n: int, day: dt.date, *, findings: str, violation: bool, **source: str
+) -> Generator[Moment, None, Clue]:
+    """Registered on ``day``, assigned to the officer within the hour, verified a week
+    later; the story's next steps follow (``yield from`` gives the verified clue)."""
     yield day, 30
-    clue = _register(
+    clue = _register(c, c.entities[n % len(c.entities)], day, **source)
+    yield day, 60
+    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
+    yield weekday_after(day, 7), 120
+    return services.verify_clue(
+        clue, actor=c["officer"], findings=findings, violation_found=violation
+    )
+
+
+def _filed_for_case(c: Cast) -> Story:
+    day = weekday_before(c.today, 45)
+    clue = yield from _verified(
         c,
-        c.entities[0],
+        0,
         day,
         source="agency",
         source_label="区卫健委移送函 卫监移〔2026〕7号",
         summary="医疗机构反映该药房向其供应的注射剂无随货同行单",
-    )
-    yield day, 60
-    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 7), 120
-    clue = services.verify_clue(
-        clue,
-        actor=c["officer"],
         findings="现场核实：购进记录缺失，涉嫌从非法渠道购进药品",
-        violation_found=True,
+        violation=True,
     )
-    yield _later(day, 9), 90
+    yield weekday_after(day, 9), 90
     services.file_for_case(clue, actor=c["chief"], note="涉嫌违反药品管理法第五十五条，建议立案")
 
 
 def _closed_clean(c: Cast) -> Story:
-    day = _day(c.today, 40)
-    yield day, 30
-    clue = _register(
+    day = weekday_before(c.today, 40)
+    clue = yield from _verified(
         c,
-        c.entities[1],
+        1,
         day,
         source="district",
         source_label="邻区市场监管局协查函 〔2026〕15号",
         summary="外区案件上游供货方涉及本区该企业",
-    )
-    yield day, 60
-    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 7), 120
-    clue = services.verify_clue(
-        clue,
-        actor=c["officer"],
         findings="调取购销记录，供货渠道合法，票据齐全",
-        violation_found=False,
+        violation=False,
     )
-    yield _later(day, 10), 60
+    yield weekday_after(day, 10), 60
     services.close_clue(clue, actor=c["chief"], closure_reason="no_violation", note="查无违法事实")
 
 
 def _transferred(c: Cast) -> Story:
-    day = _day(c.today, 30)
+    day = weekday_before(c.today, 30)
     yield day, 30
     clue = _register(
         c,
@@ -169,7 +157,7 @@ def _transferred(c: Cast) -> Story:
         source_label="市局交办单 市药监交〔2026〕21号",
         summary="举报该店销售假冒进口降压药，涉案金额较大",
     )
-    yield _later(day, 2), 60
+    yield weekday_after(day, 2), 60
     services.transfer_clue(
         clue,
         actor=c["chief"],
@@ -180,7 +168,7 @@ def _transferred(c: Cast) -> Story:
 
 
 def _extended(c: Cast) -> Story:
-    day = _day(c.today, 32)
+    day = weekday_before(c.today, 32)
     yield day, 30
     clue = _register(
         c,
@@ -192,31 +180,25 @@ def _extended(c: Cast) -> Story:
     )
     yield day, 60
     clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 14), 60
+    yield weekday_after(day, 14), 60
     services.request_verification_extension(clue, actor=c["officer"], reason="等待省所检验报告")
 
 
 def _awaiting_decision(c: Cast) -> Story:
-    day = _day(c.today, 12)
-    yield day, 30
-    clue = _register(
+    yield from _verified(  # the chief's decision is today's work
         c,
-        c.entities[6 % len(c.entities)],
-        day,
+        6,
+        weekday_before(c.today, 12),
         source="agency",
         source_label="区公安分局移送函 公青移〔2026〕9号",
         summary="执法中查获该店销售的处方药无处方登记记录",
+        findings="现场核实：处方药销售记录不全",
+        violation=True,
     )
-    yield day, 60
-    clue = services.assign_clue(clue, actor=c["chief"], assignee=c["officer"])
-    yield _later(day, 5), 120
-    services.verify_clue(
-        clue, actor=c["officer"], findings="现场核实：处方药销售记录不全", violation_found=True
-    )  # the chief's decision is today's work
 
 
 def _waiting(c: Cast) -> Story:
-    day = _day(c.today, 3)
+    day = weekday_before(c.today, 3)
     yield day, 30
     _register(
         c,
@@ -233,7 +215,7 @@ def _taken_over(c: Cast) -> Story:
     (reports the complaints' year sent "to clue", inspection escalations; the clock of
     each runs from the day it arrived): the older left for the chief to assign, the newer
     assigned to the officer. The rest stay waiting in the intake inbox."""
-    yield _day(c.today, TAKE_OVER_DAYS_AGO), 200
+    yield weekday_before(c.today, TAKE_OVER_DAYS_AGO), 200
     waiting = IntakeItem.objects.filter(kind=IntakeKind.CLUE, status=IntakeStatus.NEW)
     items = waiting.exclude(entity=None).order_by("-submitted_at", "-id")[:TAKE_OVER]
     for n, item in enumerate(reversed(list(items))):
@@ -255,7 +237,7 @@ FEEDBACK = {
 
 def _push(c: Cast, n: int) -> Story:
     ago, shop, product, issue, outcome = PUSHES[n]
-    day = _day(c.today, ago)
+    day = weekday_before(c.today, ago)
     yield day, 100
     data = prompts.PushInput(
         reference=f"QJ-JC-{day:%Y%m%d}-{n + 1:02d}",
@@ -278,7 +260,7 @@ def _push(c: Cast, n: int) -> Story:
     )
     if outcome is None or answerer is None:
         return  # the 工作提示单 stays open (overdue once its limit passes)
-    yield _later(day, 6), 150
+    yield weekday_after(day, 6), 150
     prompts.answer_prompt(clue, actor=answerer, outcome=outcome, feedback=FEEDBACK[outcome])
 
 
@@ -298,39 +280,6 @@ def _stories(c: Cast) -> list[Story]:
 
 # --- running the stories -----------------------------------------------------------------
 
-
-def _schedule(story: Story, add: Schedule) -> None:
-    """Put the story's next step on the timeline: running it takes the step and puts the
-    one after (a step of today or later is not added, and the story ends there)."""
-    moment = next(story, None)
-    if moment is not None:
-        day, minutes = moment
-        add(day, lambda: _schedule(story, add), minutes)
-
-
-class _Queue:
-    """The timeline's rules, for a load on its own: steps in date order, each under the
-    clock at its moment (or where the one before ended, so times never go backwards),
-    none of today or later."""
-
-    def __init__(self, today: dt.date) -> None:
-        self.today = today
-        self.events: list[tuple[dt.datetime, int, Callable[[], None]]] = []
-        self.added = itertools.count()
-
-    def add(self, day: dt.date, run: Callable[[], None], minutes: int) -> None:
-        if day < self.today:
-            heapq.heappush(self.events, (clock.moment(day, minutes), next(self.added), run))
-
-    def run(self) -> None:
-        ended: dt.datetime | None = None
-        while self.events:
-            when, _seq, run = heapq.heappop(self.events)
-            with clock.travel(when if ended is None else max(when, ended)):
-                run()
-                ended = timezone.now()
-
-
 # set when the stories ran on the inspections' timeline in this process
 _scheduled: list[bool] = []
 
@@ -341,13 +290,13 @@ def schedule_history(add: Schedule) -> None:
     if cast is None:
         return
     for story in _stories(cast):
-        _schedule(story, add)
+        schedule_story(story, add)
     _scheduled.append(True)
 
 
 def load_demo() -> str:
     """The summary of the stories the timeline ran; on its own (the timeline did not run
-    them), the same stories run here in date order."""
+    them), the same stories run here in date order (core.demo.timeline)."""
     on_timeline = bool(_scheduled)
     _scheduled.clear()
     if on_timeline and Clue.objects.exists():
@@ -355,11 +304,8 @@ def load_demo() -> str:
     cast = _cast()
     if cast is None:
         return ""
-    queue = _Queue(cast.today)
     with transaction.atomic():
-        for story in _stories(cast):
-            _schedule(story, queue.add)
-        queue.run()
+        run_stories(_stories(cast))
     sweep_deadlines()
     return _summary()
 

@@ -37,7 +37,7 @@ Schedule = Callable[[dt.date, Callable[[], None], int], None]  # (day, run, minu
 @dataclass(frozen=True)
 class DemoHistory:
     """A module's year of history, put on the one timeline the inspections step runs
-    (inspections.demo.timeline) so the audit log of every module reads in date order:
+    (core.demo.timeline) so the audit log of every module reads in date order:
     ``schedule(add)`` calls ``add(day, run, minutes)`` for each event of the past. The
     module's DemoStep then finds its records there and changes nothing."""
 

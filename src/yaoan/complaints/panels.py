@@ -10,8 +10,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from yaoan.complaints.enums import OPEN_STATUSES
-from yaoan.complaints.filtersets import near_due_condition, overdue_condition, with_next_due
-from yaoan.complaints.queries import complaints_visible_to
+from yaoan.complaints.queries import (
+    complaints_visible_to,
+    near_due_condition,
+    overdue_condition,
+    with_next_due,
+)
 from yaoan.complaints.rules import can_read_complaint
 
 NEAR_DUE_DAYS = 5

@@ -19,10 +19,10 @@ from yaoan.common.errors import INVALID, invalid
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.complaints import documents, services
-from yaoan.complaints.filtersets import ComplaintFilterSet, with_next_due
+from yaoan.complaints.filtersets import ComplaintFilterSet
 from yaoan.complaints.forms import ComplaintEntryForm, EntityMatchForm
 from yaoan.complaints.models import Complaint
-from yaoan.complaints.queries import listed_complaints, visible_complaint
+from yaoan.complaints.queries import complaints_visible_to, visible_complaint, with_next_due
 from yaoan.complaints.rules import CREATE_COMPLAINT, GUARDS, READ_COMPLAINT, can_handle_complaint
 from yaoan.complaints.views_rewards import reward_section
 from yaoan.complaints.workflow import COMPLAINT
@@ -48,7 +48,7 @@ HISTORY_LABELS = {
 
 def filtered_complaints(request: HttpRequest, user: User) -> tuple[ComplaintFilterSet, Any]:
     """The list's rows, scoped and filtered: shared by the page and the export."""
-    qs = with_next_due(listed_complaints(user)).select_related("entity", "org_unit")
+    qs = with_next_due(complaints_visible_to(user)).select_related("entity", "org_unit")
     filterset = ComplaintFilterSet(request.GET, queryset=qs, request=request, user=user)
     rows = filterset.qs if filterset.is_valid() else qs.none()
     return filterset, rows.order_by("-received_at", "-id")

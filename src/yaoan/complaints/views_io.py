@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.common import xlsx
 from yaoan.complaints.exports import export_complaints
-from yaoan.complaints.filtersets import overdue_condition
-from yaoan.complaints.queries import complaints_visible_to
+from yaoan.complaints.queries import overdue_complaints
 from yaoan.complaints.rules import READ_COMPLAINT
 from yaoan.complaints.views import filtered_complaints, suggestions
 from yaoan.core.access import allowed_user
@@ -39,8 +38,7 @@ def entity_suggestions_view(request: HttpRequest) -> HttpResponse:
 def overdue_by_station_view(request: HttpRequest) -> HttpResponse:
     user = allowed_user(request, READ_COMPLAINT)
     rows = (
-        complaints_visible_to(user)
-        .filter(overdue_condition())
+        overdue_complaints(user)
         .values("org_unit", "org_unit__name")
         .annotate(n=Count("id"))
         .order_by("-n", "org_unit__name")

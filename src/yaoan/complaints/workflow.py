@@ -28,7 +28,7 @@ from yaoan.complaints.rules import (
     can_handle_complaint,
     can_handle_reward,
 )
-from yaoan.core.workflow import Transition, Workflow
+from yaoan.core.workflow import Transition, Workflow, from_each
 
 S = ComplaintStatus
 ACCEPTANCE = "complaint_acceptance"
@@ -156,18 +156,8 @@ COMPLAINT = Workflow(
             meets=(REPLY,),
             verb="replied",
         ),
-        Transition(
-            S.MEDIATED,
-            "reply",
-            S.REPLIED,
-            _("答复"),
-            can_handle_complaint,
-            meets=(REPLY,),
-            verb="replied",
-            style="primary",
-        ),
-        Transition(
-            S.TO_CLUE,
+        *from_each(
+            (S.MEDIATED, S.TO_CLUE),
             "reply",
             S.REPLIED,
             _("答复"),

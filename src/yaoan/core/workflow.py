@@ -9,7 +9,7 @@ documentation and the generated tests.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,12 @@ class Transition:
     resumes: tuple[str, ...] = ()
     verb: str = ""
     style: str = ""
+
+
+def from_each(sources: Iterable[str], *args: Any, **kwargs: Any) -> tuple[Transition, ...]:
+    """The same step taken from several states (one Transition per source, the rest of
+    the arguments as Transition's): spread it into a table with ``*from_each(...)``."""
+    return tuple(Transition(source, *args, **kwargs) for source in sources)
 
 
 @dataclass(frozen=True)

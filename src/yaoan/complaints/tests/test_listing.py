@@ -1,5 +1,5 @@
-"""The list's fast forms give the same answers as the plain ones: listed_complaints(user)
-the records of complaints_visible_to(user) (the offered transfers included), the overdue
+"""The list's fast forms give the same answers as the plain ones: complaints_visible_to(user)
+the records of the plain scope condition (the offered transfers included), the overdue
 condition from the deadline side the records a per-row EXISTS finds, and capped_page the
 pages Django's Paginator gives, its count stopping at the limit."""
 
@@ -9,19 +9,20 @@ import datetime as dt
 
 import pytest
 from django.core.paginator import Paginator
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from yaoan.common.paging import capped_page
 from yaoan.common.testing import World, client_for
 from yaoan.complaints import services
-from yaoan.complaints.filtersets import overdue_condition
+from yaoan.complaints.enums import ComplaintStatus
 from yaoan.complaints.models import Complaint
-from yaoan.complaints.queries import complaints_visible_to, listed_complaints
+from yaoan.complaints.queries import complaints_visible_to, overdue_complaints, overdue_condition
 from yaoan.complaints.tests.ui_helpers import receive
 from yaoan.core.enums import DeadlineState
 from yaoan.core.models import Deadline
+from yaoan.core.rules import data_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,16 @@ def _ids(qs) -> list[int]:
     return list(qs.order_by("-received_at", "-id").values_list("pk", flat=True))
 
 
-def test_listed_complaints_are_the_visible_ones_in_the_same_order(world: World) -> None:
+def _plainly_visible(user) -> QuerySet[Complaint]:
+    """The scope as one plain condition, the yardstick of the fast form."""
+    scope = data_scope(user)
+    if scope.everything:
+        return Complaint.objects.all()
+    offered = Q(status=ComplaintStatus.TRANSFER_PENDING, transfer_to_id__in=scope.station_ids)
+    return Complaint.objects.filter(Q(org_unit_id__in=scope.station_ids) | offered)
+
+
+def test_visible_complaints_are_the_plainly_visible_ones_in_the_same_order(world: World) -> None:
     mine = [receive(world.inspector, world.pharmacy) for _ in range(3)]
     theirs = [receive(world.other_inspector, world.other_entity) for _ in range(2)]
     offered = services.transfer_complaint(
@@ -40,10 +50,10 @@ def test_listed_complaints_are_the_visible_ones_in_the_same_order(world: World) 
         theirs[0], actor=world.other_inspector, to_unit_id=world.station.pk, reason="不属本所"
     )
     for user in (world.inspector, world.other_inspector, world.chief):
-        assert _ids(listed_complaints(user)) == _ids(complaints_visible_to(user))
-    station = set(_ids(listed_complaints(world.inspector)))
+        assert _ids(complaints_visible_to(user)) == _ids(_plainly_visible(user))
+    station = set(_ids(complaints_visible_to(world.inspector)))
     assert station == {c.pk for c in mine} | {offered_to_me.pk}
-    assert offered.pk in set(_ids(listed_complaints(world.other_inspector)))
+    assert offered.pk in set(_ids(complaints_visible_to(world.other_inspector)))
     page = client_for(world.inspector).get("/complaints/").content.decode()
     assert offered_to_me.number in page and theirs[1].number not in page
 
@@ -72,6 +82,7 @@ def test_overdue_from_the_deadline_side_finds_the_same_records(world: World) -> 
     found = set(everything.filter(overdue_condition()).values_list("pk", flat=True))
     assert found == set(everything.filter(_overdue_by_exists()).values_list("pk", flat=True))
     assert {past_due.pk, marked.pk} <= found and fresh.pk not in found
+    assert {c.pk for c in overdue_complaints(world.inspector)} == found
     not_late = set(everything.exclude(overdue_condition()).values_list("pk", flat=True))
     assert not_late == set(everything.exclude(_overdue_by_exists()).values_list("pk", flat=True))
 

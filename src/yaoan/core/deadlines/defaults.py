@@ -74,6 +74,42 @@ DEFAULT_RULES: tuple[tuple[str, str, int, str, str], ...] = (
     ),
     ("adr_death", "死亡病例报告", 0, DeadlineUnit.IMMEDIATE, "死亡病例须立即报告"),
     ("adr_other", "其他药品不良反应报告", 30, DeadlineUnit.CALENDAR_DAYS, "30日内报告"),
+    # 行刑衔接 (cases.criminaltransfer) and 挂牌督办 (cases.casesupervision)
+    (
+        "criminal_transfer_approval",
+        "涉嫌犯罪案件移送审批",
+        3,
+        DeadlineUnit.CALENDAR_DAYS,
+        "行政执法机关移送涉嫌犯罪案件的规定第五条：正职负责人自接到报告之日起3日内作出批准移送或者不批准移送的决定",
+    ),
+    (
+        "criminal_transfer_reconsideration",
+        "公安机关复议决定（跟进）",
+        3,
+        DeadlineUnit.CALENDAR_DAYS,
+        "同规定第九条：公安机关自收到复议申请之日起3日内作出立案或者不予立案的决定",
+    ),
+    (
+        "criminal_transfer_handover",
+        "移交涉案物品和材料",
+        3,
+        DeadlineUnit.CALENDAR_DAYS,
+        "同规定第十二条：自接到立案通知书之日起3日内将涉案物品以及与案件有关的其他材料移交公安机关",
+    ),
+    (
+        "case_supervision",
+        "挂牌督办案件办结",
+        60,
+        DeadlineUnit.CALENDAR_DAYS,
+        "上级督办通知确定的办结期限（未载明的按60日）",
+    ),
+    (
+        "case_supervision_report",
+        "挂牌督办进展报告",
+        30,
+        DeadlineUnit.CALENDAR_DAYS,
+        "上级督办通知要求的进展报告间隔（未载明的按30日）",
+    ),
     (
         "rectification",
         "责令改正整改期限",

@@ -28,7 +28,7 @@ def _facts(deadline: Deadline) -> dict[str, object]:
     return audit.snapshot(deadline, ["rule_id", "state", "due_on", "provisional", "closed_on"])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's change: nothing to undo alone
 def open_deadline(
     *,
     actor: User,

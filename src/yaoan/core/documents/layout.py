@@ -12,6 +12,7 @@ Word shows Chinese text in its default font.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -143,4 +144,18 @@ class OfficialDocument:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.document.save(buffer)
-        return buffer.getvalue()
+        return _without_times(buffer.getvalue())
+
+
+def _without_times(package: bytes) -> bytes:
+    """The same .docx with every part stamped 1980-01-01: the zip otherwise records the
+    second it was written, so one default template would have a new SM3 digest (and a
+    generated document's template digest would change) every two seconds."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stamped.compress_type = info.compress_type
+            stamped.external_attr = info.external_attr
+            target.writestr(stamped, source.read(info.filename))
+    return out.getvalue()

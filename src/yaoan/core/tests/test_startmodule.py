@@ -119,11 +119,12 @@ def test_wire_edits_a_copy_of_the_project_once(tmp_path: Path) -> None:
     assert 'path("recalls/", include("yaoan.recalls.urls")),\n    path("api/"' in urls
     api = (package / "api.py").read_text()
     assert (
-        'api.add_router("/complaints/", "yaoan.complaints.api.routes.router")\n'
+        'api.add_router("/cases/", "yaoan.cases.api.routes.router")\n'
         'api.add_router("/recalls/", "yaoan.recalls.api.routes.router")\n'
     ) in api
     pyproject = (tmp_path / "pyproject.toml").read_text()
-    assert '"yaoan.trace | yaoan.inspections | yaoan.complaints | yaoan.recalls",' in pyproject
+    layer = '"yaoan.trace | yaoan.inspections | yaoan.complaints | yaoan.cases | yaoan.recalls",'
+    assert layer in pyproject
     assert pyproject.count('"yaoan.recalls"') == 2  # containers, analytics' forbidden list
     for path in (package / "settings/__init__.py", package / "urls.py", package / "api.py"):
         py_compile.compile(str(path), cfile=str(tmp_path / "compiled.pyc"), doraise=True)

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.core.calendar import CalendarYearUnknownError
+from yaoan.core.demo.timeline import Timeline
 from yaoan.core.models import User
 from yaoan.core.sweep import sweep_deadlines
 from yaoan.draws import demo as draws_demo
 from yaoan.inspections import scheduling
 from yaoan.inspections.demo.history import load_history
-from yaoan.inspections.demo.timeline import Timeline
 from yaoan.inspections.demo.visits import History
 from yaoan.inspections.enums import InspectionKind
 from yaoan.inspections.models import Inspection

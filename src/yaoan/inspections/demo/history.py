@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 
 from yaoan.common.demo_steps import DEMO_HISTORIES
 from yaoan.core.demo import clock
+from yaoan.core.demo.timeline import Timeline
 from yaoan.core.models import OrgUnit, User
 from yaoan.draws import demo as draws_demo
 from yaoan.inspections import plan_visits, scheduling
-from yaoan.inspections.demo.timeline import Timeline
 from yaoan.inspections.demo.visits import History
 from yaoan.inspections.enums import InspectionStatus
 from yaoan.inspections.models import Inspection

@@ -15,9 +15,9 @@ from pathlib import Path
 from django.utils import timezone
 
 from yaoan.core.demo.accounts import current_code
+from yaoan.core.demo.timeline import Timeline
 from yaoan.core.models import User
 from yaoan.inspections import publication, rectification, services
-from yaoan.inspections.demo.timeline import Timeline
 from yaoan.inspections.enums import InspectionStatus, ItemResult
 from yaoan.inspections.models import Inspection, RectificationOrder
 

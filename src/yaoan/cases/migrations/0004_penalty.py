@@ -23,7 +23,7 @@ def load_default_baseline(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0001_initial"),
+        ("cases", "0003_criminal_transfers_supervision_escalation"),
         ("core", "0012_case_rules_and_legal_reviewer"),
         ("registry", "0007_seal_contact_phone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

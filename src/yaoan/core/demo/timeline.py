@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -68,3 +68,43 @@ class Timeline:
                 ended = timezone.now()
             done += 1
         return done
+
+
+Moment = tuple[dt.date, int]  # a step's day and minutes into the working day
+Story = Iterator[Moment]  # yields the moment of its next step, then takes it
+
+
+def schedule_story(story: Story, add: Callable[[dt.date, Callable[[], None], int], None]) -> None:
+    """Put the story's next step on a timeline (``Timeline.add`` or a DemoHistory's
+    ``add``): running it takes the step and puts the one after. A step of today or later
+    is not run, and the story ends there."""
+    moment = next(story, None)
+    if moment is not None:
+        day, minutes = moment
+        add(day, lambda: schedule_story(story, add), minutes)
+
+
+def run_stories(stories: Iterable[Story]) -> int:
+    """A module's stories run on their own, in date order (when its history was not put
+    on the inspections' timeline, e.g. its demo step loaded alone); the steps run."""
+    timeline = Timeline()
+    for story in stories:
+        schedule_story(story, timeline.add)
+    return timeline.run()
+
+
+def weekday_before(today: dt.date, days_ago: int) -> dt.date:
+    """``days_ago`` days before ``today``, moved back to a Friday from a weekend (staff act
+    on working days; a story's dates need not follow the official calendar)."""
+    day = today - dt.timedelta(days=days_ago)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def weekday_after(day: dt.date, days: int) -> dt.date:
+    """``days`` days after ``day``, moved on to a Monday from a weekend."""
+    later = day + dt.timedelta(days=days)
+    while later.weekday() >= 5:
+        later += dt.timedelta(days=1)
+    return later
