@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_criminal_transfers_supervision_escalation'),
+        ('cases', '0004_penalty'),
     ]
 
     operations = [
