@@ -57,6 +57,12 @@ class CasesConfig(AppConfig):
             may_reveal=can_handle_case,  # type: ignore[arg-type]
         )
 
+        # publication and 案卷评查: menu, dashboard, demo (after the cases' own)
+        from yaoan.cases import oversight_panels
+
+        oversight_panels.register()
+        register_demo_step(DemoStep(85, "case_oversight", load_oversight_demo))
+
 
 # imported when the demo runs, not at start-up: the demo modules pull in faker
 def load_demo() -> str:
@@ -69,3 +75,9 @@ def schedule_history(add: Any) -> None:
     from yaoan.cases.demo import schedule_history as schedule
 
     schedule(add)
+
+
+def load_oversight_demo() -> str:
+    from yaoan.cases.oversight_demo import load_demo as load
+
+    return load()

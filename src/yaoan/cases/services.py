@@ -52,6 +52,7 @@ from yaoan.cases.opening import (
     past_day,
     required_text,
 )
+from yaoan.cases.penalty_services import apply_decision_consequences
 from yaoan.cases.workflow import (
     CASE,
     EXECUTION,
@@ -313,6 +314,8 @@ def decide(
     }
     with transaction.atomic():
         decided = take_step(case, "decide", actor=actor, values=values)
+        # bans start, the credit rule, the key-list event (penalty_services)
+        apply_decision_consequences(decided, actor=actor)
         if outcome == DecisionOutcome.PENALTY:
             open_deadline(
                 actor=actor,

@@ -254,8 +254,9 @@ def test_closing_needs_nothing_left_open(world: World) -> None:
     meet_deadlines(case, [PUBLICATION], actor=world.officer)
     case = services.close_case(case, actor=world.chief)
     assert (case.status, case.closed_by) == (CaseStatus.CLOSED, world.chief)
-    assert _verbs(case)[-4:] == [
+    assert _verbs(case)[-5:] == [
         "cases.case.decided",
+        "cases.case.consequences_applied",
         "cases.case.delivered",
         "cases.case.executed",
         "cases.case.closed",
