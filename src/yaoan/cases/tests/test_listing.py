@@ -14,8 +14,8 @@ from yaoan.cases.listing_services import (
     repair_listing,
 )
 from yaoan.cases.models import DishonestyListing, PenaltyPublication
-from yaoan.cases.publication_services import prepare_publication
 from yaoan.cases.penalty_enums import ListingStatus
+from yaoan.cases.publication_services import prepare_publication
 from yaoan.cases.tests.penalty_helpers import decide, gsp_assessment, make_case
 from yaoan.core.models import AuditEvent
 from yaoan.core.transitions import IllegalTransitionError, SameApproverError
