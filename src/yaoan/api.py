@@ -86,6 +86,9 @@ api.add_router("/complaints/", "yaoan.complaints.api.routes.router")
 api.add_router("/cases/", "yaoan.cases.api.routes.router")
 # 行刑衔接 and 挂牌督办 under the same prefix (transfers/, supervisions/)
 api.add_router("/cases/", "yaoan.cases.api.beyond_routes.router")
+# the discretion part of cases (assessment, 处罚到人, 严重失信主体名单): a prefix of its
+# own, since the cases router's /{pk}/{action} would take /{pk}/assessment
+api.add_router("/penalties/", "yaoan.cases.api.penalty_routes.router")
 
 
 # --- errors as JSON with Chinese messages --------------------------------------------------

@@ -74,6 +74,7 @@ class CasesConfig(AppConfig):
         from yaoan.cases import oversight_panels
 
         oversight_panels.register()
+        register_demo_history(DemoHistory("case_oversight", schedule_oversight_history))
         register_demo_step(DemoStep(85, "case_oversight", load_oversight_demo))
 
 
@@ -100,3 +101,9 @@ def load_oversight_demo() -> str:
     from yaoan.cases.oversight_demo import load_demo as load
 
     return load()
+
+
+def schedule_oversight_history(add: Any) -> None:
+    from yaoan.cases.oversight_demo import schedule_history as schedule
+
+    schedule(add)

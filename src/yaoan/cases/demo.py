@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from yaoan.cases import evidence_services, services
+from yaoan.cases import evidence_services, penalty_demo, penalty_services, services
 from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case
 from yaoan.clues.enums import ClueStatus
@@ -157,6 +157,14 @@ class Steps:
     def review(self, case: Case) -> Any:
         return services.review(case, actor=self.c["chief"], opinion="事实清楚，同意处理建议")
 
+    def assess(self, case: Case) -> Any:
+        return penalty_demo.assess(case, actor=case.lead_officer)
+
+    def blacklist(self, case: Case) -> Any:
+        return penalty_demo.list_business(
+            case, proposer=case.lead_officer, approver=self.c["chief"]
+        )
+
     def legal(self, case: Case) -> Any:
         return services.legal_review(
             case, actor=self.c["legal"], opinion="主体认定准确，适用依据正确，程序合法"
@@ -173,13 +181,15 @@ class Steps:
             case, actor=case.lead_officer, summary="当事人对违法事实无异议，请求从轻处罚"
         )
 
-    def decide(self, case: Case, fine: str = "30000") -> Any:
+    def decide(self, case: Case) -> Any:
+        # the fines and confiscated income the assessment proposed (penalty_demo.assess)
+        total = penalty_services.money_total(case)
         return services.decide(
             case,
             actor=self.c["chief"],
             outcome="penalty",
-            summary=f"没收违法所得，并处罚款{fine}元",
-            fine_total=Decimal(fine),
+            summary=f"依法给予行政处罚，罚没款合计{total}元",
+            fine_total=total,
         )
 
     def no_penalty(self, case: Case) -> Any:
@@ -277,7 +287,10 @@ SOURCES = (
 
 def _stories(c: Cast) -> list[Story]:
     s = Steps(c)
-    to_notice = [(2, s.approve), (3, s.evidence), (20, s.finish), (22, s.review), (25, s.legal)]
+    to_notice = [
+        (2, s.approve), (3, s.evidence), (20, s.finish), (22, s.review), (24, s.assess),
+        (25, s.legal),
+    ]  # fmt: skip
     served = [*to_notice, (27, s.notice)]
     return [
         _story(
@@ -295,6 +308,7 @@ def _stories(c: Cast) -> list[Story]:
                 (54, s.deliver),
                 (66, s.execute),
                 (67, s.dispose),
+                (70, s.blacklist),
             ],
         ),
         _story(
@@ -332,6 +346,7 @@ def _stories(c: Cast) -> list[Story]:
                 (2, s.evidence),
                 (12, s.finish),
                 (14, s.review),
+                (16, s.assess),
                 (18, s.legal),
                 (30, s.notice),
             ],
@@ -391,6 +406,7 @@ def _simple(c: Cast, ago: int) -> Story:
     case = services.decide_on_spot(
         case, actor=c["officer"], summary="警告，并处罚款500元", fine=Decimal("500")
     )
+    # decide_on_spot hands the decision over in the same call (当场交付)
     yield weekday_after(day, 5), 60
     case = services.record_execution(case, actor=c["officer"], method="paid", note="当场缴纳")
     yield weekday_after(day, 6), 60

@@ -1,7 +1,8 @@
 """The 严重失信主体名单 (市场监督管理严重违法失信名单管理办法): a case's officer proposes the
 business of a decided case, a chief or a leader other than the proposer approves (its
 credit class drops by the credit rule) or refuses, and after the shortest period of
-publicity approves its credit repair (the class before the listing comes back)."""
+publicity approves its credit repair (the class before the listing comes back, the
+penalty's information comes off the portal)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from yaoan.cases.penalty_enums import ListingStatus, PenaltyConflict, PenaltyErr
 from yaoan.cases.penalty_rules import can_propose_listing
 from yaoan.cases.penalty_services import add_months
 from yaoan.cases.penalty_workflow import LISTING
+from yaoan.cases.publication_services import withdraw_on_credit_repair
 from yaoan.common.errors import invalid
 from yaoan.core import audit
 from yaoan.core.models import User
@@ -108,4 +110,6 @@ def repair_listing(listing: DishonestyListing, *, actor: User, reason: str) -> D
         repaired = take(LISTING, listing, "repair", actor=actor, reason=reason, update=update)
         assert isinstance(repaired, DishonestyListing)
         credit.restore_after_repair(repaired, actor=actor)
+        # the penalty's information comes off the portal with the repair (信用修复)
+        withdraw_on_credit_repair(repaired.case, actor=actor, note=reason.strip())
     return repaired

@@ -1,14 +1,18 @@
-"""The publication and 案卷评查 part of the demo district (synthetic), run after the cases
-step: the officer publishes most decided ordinary-procedure penalties about a week after
-their decision (the clock set back to that day, core.demo.clock), leaving the newest and
-one in four unpublished so the staff list has pending and overdue rows; then the
-chief opens last year's 回头看 and the reviewers score two of every three files.
-Idempotent: a case with a publication record and a year with a round are left alone."""
+"""The publication and 案卷评查 part of the demo district (synthetic), on the demo's one
+timeline (core.demo.timeline, beside the cases' stories, so the audit log reads in date
+order): every Monday the officer publishes the ordinary-procedure penalties decided a
+week or more before, leaving the newest and one in four unpublished so the staff list has
+pending and overdue rows; the chief opens last year's 回头看 and the reviewers score two
+of every three files over the following days. Idempotent: a case with a publication
+record and a year with a round are left alone."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,7 +30,9 @@ from yaoan.cases.publication_services import (
 from yaoan.cases.review_enums import CHECKLIST, ReviewStatus, RoundKind
 from yaoan.cases.review_queries import lookback_cases
 from yaoan.cases.review_services import ItemScore, start_lookback, submit_review
+from yaoan.common.demo_steps import Schedule
 from yaoan.core.demo import clock
+from yaoan.core.demo.timeline import Timeline
 from yaoan.core.models import User
 
 PUBLISHER = "qj.case"
@@ -35,6 +41,7 @@ REVIEWERS = ("qj.devicechief", "qj.chief")
 FRESH_DAYS = 10  # decided this recently: still within its 20 working days, left pending
 SKIP_EVERY = 4  # one older case in four (by id) is left unpublished (the overdue list)
 SEED = 16
+HISTORY_DAYS = 400  # the Monday rounds run over the demo year and a little more
 
 
 def _people(names: tuple[str, ...]) -> list[User]:
@@ -56,34 +63,34 @@ def _summary(publication: PenaltyPublication, case: Case) -> PublicationInput:
     )
 
 
-def publish_decided(today: dt.date) -> int:
+def publish_decided(on: dt.date, today: dt.date) -> None:
+    """The Monday round of ``on``: the penalties decided at least a week before it."""
     publisher = next(iter(_people((PUBLISHER,))), None)
     if publisher is None:
-        return 0
+        return
     decided = (
         Case.objects.filter(
             procedure=Procedure.ORDINARY,
             outcome=DecisionOutcome.PENALTY,
-            decided_at__isnull=False,
+            decided_at__lt=clock.moment(on - dt.timedelta(days=7)),
             publication__isnull=True,
         )
         .select_related("entity", "org_unit")
         .order_by("decided_at", "id")
     )
     published = 0
-    for index, case in enumerate(decided):
-        day = timezone.localdate(case.decided_at)
-        if (today - day).days < FRESH_DAYS or case.pk % SKIP_EVERY == 0:
+    for case in decided:
+        fresh = (today - timezone.localdate(case.decided_at)).days < FRESH_DAYS
+        if fresh or case.pk % SKIP_EVERY == 0:
             continue
-        with clock.at(day + dt.timedelta(days=7), 90 + index):
-            publication = prepare_publication(case, actor=publisher)
-            try:
-                update_publication(publication, actor=publisher, data=_summary(publication, case))
-                publish_penalty(publication, actor=publisher)
-            except ValidationError:
-                continue  # a summary the checks refuse stays pending, as it would for staff
+        publication = prepare_publication(case, actor=publisher)
+        try:
+            update_publication(publication, actor=publisher, data=_summary(publication, case))
+            publish_penalty(publication, actor=publisher)
+        except ValidationError:
+            continue  # a summary the checks refuse stays pending, as it would for staff
         published += 1
-    return published
+    _done["published"] += published
 
 
 def _scores(rng: random.Random) -> tuple[dict[str, ItemScore], list[str]]:
@@ -95,32 +102,56 @@ def _scores(rng: random.Random) -> tuple[dict[str, ItemScore], list[str]]:
     return scores, []
 
 
-def review_last_year(today: dt.date) -> int:
-    year = today.year - 1
+def _open_lookback(today: dt.date, opened_on: dt.date, add: Schedule) -> None:
+    """The chief opens last year's round; the reviewers score theirs on the days after."""
     organizer = next(iter(_people((ORGANIZER,))), None)
     reviewers = _people(REVIEWERS)
+    year = today.year - 1
     exists = ReviewRound.objects.filter(kind=RoundKind.LOOKBACK, year=year).exists()
     if organizer is None or not reviewers or exists or not lookback_cases(year).exists():
-        return 0
-    opened_on = max(dt.date(today.year, 2, 20), today - dt.timedelta(days=30))
-    with clock.at(opened_on, 60):
-        review_round = start_lookback(actor=organizer, year=year, reviewers=reviewers)
+        return
+    review_round = start_lookback(actor=organizer, year=year, reviewers=reviewers)
     rng = random.Random(SEED)
-    scored = 0
     for index, review in enumerate(review_round.reviews.order_by("id")):
         if index % 3 == 2 or review.status != ReviewStatus.ASSIGNED:
             continue
-        scores, vetoes = _scores(rng)
-        with clock.at(opened_on + dt.timedelta(days=5 + index % 10), 120):
-            submit_review(review, actor=review.reviewer, scores=scores, vetoes=vetoes)
-        scored += 1
-    return scored
+        scores, _vetoes = _scores(rng)
+        add(opened_on + dt.timedelta(days=5 + index % 10), partial(_score, review, scores), 120)
+
+
+def _score(review: Any, scores: dict[str, ItemScore]) -> None:
+    submit_review(review, actor=review.reviewer, scores=scores, vetoes=[])
+    _done["scored"] += 1
+
+
+_done: Counter[str] = Counter()
+_scheduled: list[bool] = []
+
+
+def schedule_history(add: Schedule) -> None:
+    """The Monday publication rounds of the last year and the 回头看, on the timeline."""
+    today = timezone.localdate()
+    if PenaltyPublication.objects.exists() or ReviewRound.objects.exists():
+        return
+    day = today - dt.timedelta(days=HISTORY_DAYS)
+    day += dt.timedelta(days=-day.weekday() % 7)  # the first Monday
+    while day < today:
+        add(day, partial(publish_decided, day, today), 90)
+        day += dt.timedelta(days=7)
+    opened_on = max(dt.date(today.year, 2, 20), today - dt.timedelta(days=30))
+    add(opened_on, partial(_open_lookback, today, opened_on, add), 60)
+    _scheduled.append(True)
 
 
 def load_demo() -> str:
-    today = timezone.localdate()
-    published = publish_decided(today)
-    scored = review_last_year(today)
+    """The summary of what the timeline ran; on its own, the same history run here."""
+    if not _scheduled:
+        timeline = Timeline()
+        schedule_history(timeline.add)
+        _scheduled.clear()
+        timeline.run()
+    _scheduled.clear()
+    published, scored = _done.pop("published", 0), _done.pop("scored", 0)
     if not (published or scored):
         return ""
     return _("行政处罚公示 %(p)s 条，回头看评查 %(s)s 件") % {"p": published, "s": scored}

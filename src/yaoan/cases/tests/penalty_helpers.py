@@ -81,5 +81,6 @@ def decide(case: Case, on: dt.datetime | None = None) -> Case:
     """What the decision step leaves behind (the step itself is the case module's)."""
     case.status = CaseStatus.DECIDED
     case.decided_at = on or timezone.now()
-    case.save(update_fields=["status", "decided_at"])
+    case.outcome = case.outcome or "penalty"
+    case.save(update_fields=["status", "decided_at", "outcome"])
     return case

@@ -13,8 +13,9 @@ from yaoan.cases.listing_services import (
     refuse_listing,
     repair_listing,
 )
-from yaoan.cases.models import DishonestyListing
+from yaoan.cases.models import DishonestyListing, PenaltyPublication
 from yaoan.cases.penalty_enums import ListingStatus
+from yaoan.cases.publication_services import prepare_publication
 from yaoan.cases.tests.penalty_helpers import decide, gsp_assessment, make_case
 from yaoan.core.models import AuditEvent
 from yaoan.core.transitions import IllegalTransitionError, SameApproverError
@@ -86,7 +87,11 @@ def test_credit_repair_after_a_year_gives_back_the_class(world, decided, time_ma
     time_machine.move_to(dt.datetime(2027, 12, 9, 10, 0, tzinfo=dt.UTC))
     with pytest.raises(ValidationError):
         repair_listing(listing, actor=world.leader, reason="")
+    publication = prepare_publication(decided, actor=world.officer)
+    PenaltyPublication.objects.filter(pk=publication.pk).update(status="published")
     repaired = repair_listing(listing, actor=world.leader, reason="已整改并公开承诺")
+    publication.refresh_from_db()
+    assert (publication.status, publication.withdrawal_cause) == ("withdrawn", "credit_repair")
     assert (repaired.status, repaired.repair_reason) == (ListingStatus.REPAIRED, "已整改并公开承诺")
     world.pharmacy.refresh_from_db()
     assert world.pharmacy.credit_class == "B"
