@@ -96,7 +96,7 @@ def record_online_push(*, actor: User, data: PushInput) -> Clue:
         source=ClueSource.ONLINE_MONITORING,
         source_label=_("网络监测推送 %(r)s（%(p)s）")
         % {"r": fields["reference"], "p": fields["platform"]},
-        summary=_("%(p)s平台网店“%(s)s”销售%(g)s，疑似：%(i)s")
+        summary=_("%(p)s网店“%(s)s”销售%(g)s，疑似：%(i)s")
         % {
             "p": fields["platform"],
             "s": fields["shop_name"],
@@ -203,7 +203,7 @@ def work_prompt_template() -> bytes:
     doc.paragraph("{{ station }}：")
     doc.paragraph(
         _(
-            "{{ monitored_on }}，网络监测发现{{ platform }}平台网店“{{ shop_name }}”"
+            "{{ monitored_on }}，网络监测发现{{ platform }}网店“{{ shop_name }}”"
             "（{{ entity_name }}）销售{{ product }}，疑似存在以下违法违规情形："
         ),
         indent=True,
