@@ -29,9 +29,14 @@ from yaoan.cases import evidence_services as evidence
 from yaoan.cases import publication_services as publication
 from yaoan.cases import services
 from yaoan.cases.enums import CaseStatus
-from yaoan.cases.models import Case, Circumstance, Violation
+from yaoan.cases.models import Case, Violation
 from yaoan.cases.penalty_enums import PenaltyKind
-from yaoan.cases.penalty_services import Proposal, assess_case
+from yaoan.cases.penalty_services import (
+    Proposal,
+    apply_decision_consequences,
+    assess_case,
+    suggestion_for,
+)
 from yaoan.clues import services as clue_services
 from yaoan.clues.enums import ClueSource, ClueStatus
 from yaoan.common.testing import (
@@ -50,6 +55,7 @@ from yaoan.registry.models import EntityRatingChange
 MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in the district
 DAY = dt.timedelta(days=1)
 AUTUMN = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # next year's plan is drawn up
+FINE = Decimal("300000")
 RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -93,23 +99,25 @@ def investigated(world: World, co: object, reviewer: object) -> Case:
         file=evidence.EvidenceFile(name="site.pdf", content=RECEIPT),
     )  # fmt: skip
     case = services.finish_investigation(
-        case, actor=world.officer, report="当事人销售劣药（超过有效期）12盒，货值360元。",
-        proposal="依据《药品管理法》第一百一十七条给予行政处罚。",
+        case, actor=world.officer, report="当事人未遵守药品经营质量管理规范，过期药品12盒未下架，经责令改正逾期未改正。",
+        proposal="依据《药品管理法》第一百二十六条给予警告并处罚款。",
     )  # fmt: skip
     case = services.review(case, actor=world.chief, opinion="同意")
     case = services.legal_review(case, actor=reviewer, opinion="事实清楚，证据充分")
-    violation = Violation.objects.get(code="drug.substandard.retail")
-    circumstances = Circumstance.objects.none()
-    suggestion = assess_case(
+    # 药品管理法 第一百二十六条: the baseline's general band suggests warning and fine
+    violation = Violation.objects.get(code="drug.gsp")
+    suggested = suggestion_for(violation, [], goods_value=None, illegal_income=None)
+    assert (suggested.kinds, suggested.fine) == ((PenaltyKind.WARNING, PenaltyKind.FINE), FINE)
+    assessment = assess_case(
         case,
         actor=world.officer,
         violation=violation,
-        circumstance_ids=list(circumstances.values_list("pk", flat=True)),
-        goods_value=Decimal("360"),
-        illegal_income=Decimal("0"),
-        proposal=Proposal(kinds=(PenaltyKind.FINE,), fine=Decimal("100000")),
+        circumstance_ids=[],
+        goods_value=None,
+        illegal_income=None,
+        proposal=Proposal(kinds=suggested.kinds, fine=suggested.fine),
     )
-    assert suggestion.departs is False, suggestion.notes
+    assert assessment.departs is False
     return case
 
 
@@ -128,17 +136,20 @@ def test_a_clue_becomes_a_case_that_is_decided_published_closed_and_listed(world
         # the 陈述申辩 period (5 working days from delivery) has not run: no decision yet
         with pytest.raises(ValidationError) as refused:
             services.decide(
-                case, actor=world.chief, outcome="penalty", summary="罚款十万元",
-                fine_total=Decimal("100000"),
+                case, actor=world.chief, outcome="penalty", summary="警告，并处罚款三十万元",
+                fine_total=FINE,
             )  # fmt: skip
         assert "陈述" in " ".join(refused.value.messages)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.NOTICE_SERVED
 
     with freeze_time(MONDAY + 8 * DAY):  # Tuesday of the next week: the period has run
         case = services.decide(
-            case, actor=world.chief, outcome="penalty", summary="罚款人民币十万元。",
-            fine_total=Decimal("100000"),
+            case, actor=world.chief, outcome="penalty", summary="警告，并处罚款人民币三十万元。",
+            fine_total=FINE,
         )  # fmt: skip
+        # what the decision step calls (penalty's interface; once the step calls it itself,
+        # this second call changes nothing: one event per case, a class only ever lowered)
+        apply_decision_consequences(case, actor=world.chief)
         delivery = docs.issue_decision_set(actor=world.officer, case=case)
         kinds = sorted(d.kind for d in delivery.documents.all())
         assert kinds == [
