@@ -44,6 +44,25 @@ class CasesConfig(AppConfig):
         register_demo_history(DemoHistory("cases", schedule_history))
         register_demo_step(DemoStep(75, "cases", load_demo))
 
+        # a natural-person party's sealed data, revealed with a reason by the case's handlers
+        from yaoan.cases.models import Case
+        from yaoan.cases.queries import visible_case
+        from yaoan.cases.rules import can_handle_case
+        from yaoan.core.pii.services import register_revealable
+
+        register_revealable(
+            Case,
+            ("person_name", "person_id_number", "person_address"),
+            get_object=visible_case,
+            may_reveal=can_handle_case,  # type: ignore[arg-type]
+        )
+
+        # publication and 案卷评查: menu, dashboard, demo (after the cases' own)
+        from yaoan.cases import oversight_panels
+
+        oversight_panels.register()
+        register_demo_step(DemoStep(85, "case_oversight", load_oversight_demo))
+
 
 # imported when the demo runs, not at start-up: the demo modules pull in faker
 def load_demo() -> str:
@@ -56,3 +75,9 @@ def schedule_history(add: Any) -> None:
     from yaoan.cases.demo import schedule_history as schedule
 
     schedule(add)
+
+
+def load_oversight_demo() -> str:
+    from yaoan.cases.oversight_demo import load_demo as load
+
+    return load()

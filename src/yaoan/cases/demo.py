@@ -391,6 +391,7 @@ def _simple(c: Cast, ago: int) -> Story:
     case = services.decide_on_spot(
         case, actor=c["officer"], summary="警告，并处罚款500元", fine=Decimal("500")
     )
+    case = services.record_delivery(case, actor=c["officer"], method="on_spot", note="当场交付")
     yield weekday_after(day, 5), 60
     case = services.record_execution(case, actor=c["officer"], method="paid", note="当场缴纳")
     yield weekday_after(day, 6), 60

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from yaoan.cases.enums import DecisionOutcome
 from yaoan.cases.models import Case, DocumentDelivery, Evidence
+from yaoan.cases.penalty_enums import AMOUNT_KINDS, PenaltyKind
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import GeneratedDocument, OrgUnit, User
 from yaoan.registry.enums import ProductClass
@@ -83,10 +84,13 @@ def _officer(user: User) -> dict[str, str]:
 @dataclass(frozen=True)
 class PenaltyTerms:
     """The penalty as the documents state it: the case's 决定内容 as the deciding officer
-    wrote it (with its legal basis), whether it holds a fine, and whether it is a warning
-    alone (a penalty with nothing to execute: no 三书同达)."""
+    wrote it; the provision violated and the penalty provision from the discretion
+    assessment (empty without one: the 决定内容 then states them); whether it holds a fine;
+    whether it is a warning alone (no 三书同达)."""
 
     text: str
+    violated: str
+    basis: str
     has_fine: bool
     warning_only: bool
 
@@ -94,10 +98,23 @@ class PenaltyTerms:
 def penalty_terms(case: Case) -> PenaltyTerms:
     text = (case.decision_summary or case.proposed_action).strip().rstrip("。")
     is_penalty = case.outcome == DecisionOutcome.PENALTY
+    try:
+        violation = case.assessment.violation
+    except ObjectDoesNotExist:
+        violation = None
+    kinds = set(case.penalties.values_list("kind", flat=True))
+    if kinds:  # the penalties the decision fixed (penalty_services)
+        has_fine = bool(kinds & AMOUNT_KINDS)
+        warning_only = kinds == {PenaltyKind.WARNING}
+    else:
+        has_fine = bool(case.fine_total)
+        warning_only = not case.execution_required and not case.fine_total
     return PenaltyTerms(
         text=text,
-        has_fine=is_penalty and bool(case.fine_total),
-        warning_only=is_penalty and not case.execution_required and not case.fine_total,
+        violated=violation.violated if violation else "",
+        basis=violation.basis if violation else "",
+        has_fine=is_penalty and has_fine,
+        warning_only=is_penalty and warning_only,
     )
 
 
@@ -171,11 +188,12 @@ def investigation_report(case: Case) -> dict[str, Any]:
 
 
 def penalty_notice(case: Case) -> dict[str, Any]:
+    terms = penalty_terms(case)
     return {
         **case_context(case),
         "facts": case.investigation_report or case.facts,
-        "legal_basis": "",
-        "penalty_basis": "",
+        "legal_basis": terms.violated,
+        "penalty_basis": terms.basis,
         "proposed_penalty": case.proposed_action.strip().rstrip("。"),
         # 行政处罚法 第六十三条: the hearing right for the heavier penalties; told always
         # here, since the party loses nothing by being told and a missed right voids it
@@ -205,8 +223,8 @@ def penalty_decision(case: Case) -> dict[str, Any]:
         "statement_result": _statement_result(case),
         "facts": case.investigation_report or case.facts,
         "evidence": evidence_rows(case),
-        "legal_basis": "",
-        "penalty_basis": "",
+        "legal_basis": terms.violated,
+        "penalty_basis": terms.basis,
         "penalty": terms.text,
         "has_fine": terms.has_fine,
         "review_body": _("%(g)s人民政府") % {"g": _district(case)},

@@ -10,7 +10,7 @@ of their deliveries (atomic, audited; the files themselves through core.document
 - ``prepare_delivery`` / ``record_document_delivery``: the 送达回证 listing what is
   served, then how, when and who signed, with the signed receipt or the electronic
   confirmation stored as an attachment; the decision's delivery also takes the case's
-  送达 step.
+  送达 step, the 告知书's delivery its 告知 step.
 """
 
 from __future__ import annotations
@@ -243,9 +243,7 @@ def _check_delivery_input(
     today = timezone.localdate()
     prepared = timezone.localtime(delivery.prepared_at).date()
     if delivered_on > today or delivered_on < prepared:
-        raise invalid(
-            "invalid", _("送达日期须在文书制作之后、今天之前（含）"), field="delivered_on"
-        )
+        raise invalid(INVALID, _("送达日期须在文书制作之后、今天之前（含）"), field="delivered_on")
     if method not in NO_RECEIPT_NEEDED and not receipt:
         raise invalid(INVALID, _("请上传签收的送达回证或电子送达确认"), field="receipt")
     if method == DeliveryMethod.PUBLIC and not note.strip():
@@ -264,7 +262,8 @@ def record_document_delivery(
     receipt: tuple[bytes, str] | None = None,
 ) -> DocumentDelivery:
     """Record that the delivery was made; the 送达回证 is reprinted with how and when. For
-    the decision set of a case awaiting 送达 the case's own step is taken too."""
+    the decision set of a case awaiting 送达, and for the 告知书 of a case awaiting 告知,
+    the case's own step is taken too (the statement period runs from this date)."""
     delivery = DocumentDelivery.objects.select_for_update().get(pk=delivery.pk)
     case = delivery.case
     _may_handle(actor, case)
@@ -299,7 +298,14 @@ def record_document_delivery(
     )
     if delivery.is_decision_set and case.status == CaseStatus.DECIDED:
         _take_delivery_step(actor, case, delivery)
+    elif case.status == CaseStatus.PENDING_NOTICE and _holds(delivery, kinds.PENALTY_NOTICE):
+        # the 告知书 served: the party's 5 working days run from this delivery
+        services.serve_notice(case, actor=actor, served_on=delivered_on, method=method)
     return delivery
+
+
+def _holds(delivery: DocumentDelivery, kind: str) -> bool:
+    return delivery.documents.filter(kind=kind).exists()
 
 
 def _take_delivery_step(actor: User, case: Case, delivery: DocumentDelivery) -> None:

@@ -146,7 +146,6 @@ class TransferForm(forms.Form):
 class SpotDecisionForm(forms.Form):
     summary = _text(_("当场处罚决定内容"), help_text=_("违法事实、依据、警告或罚款数额"))
     fine = _money(_("罚款（元）"), help_text=_("警告不填；对公民不超过200元，对单位不超过3000元"))
-    delivered_on = _day(_("交付日期"))
 
 
 class FinishForm(forms.Form):

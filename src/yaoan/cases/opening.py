@@ -20,6 +20,7 @@ from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.clues.services import record_taken_over
 from yaoan.common.errors import invalid
+from yaoan.common.masking import mask_personal
 from yaoan.core import audit
 from yaoan.core.deadlines import open_deadline
 from yaoan.core.models import OrgUnit, User
@@ -79,6 +80,8 @@ class CaseInput:
     entity: Entity | None = None
     party_name: str = ""
     party_is_person: bool = False
+    person_id_number: str = ""
+    person_address: str = ""
     org_unit: OrgUnit | None = None
     discovered_on: dt.date | None = None
     is_serious: bool = False
@@ -108,11 +111,22 @@ def _check_officers(case: Case, actor: User) -> None:
         raise invalid(CaseError.BAD_OFFICER, field="co_officer")
 
 
-def _party(data: CaseInput) -> str:
+def _party(data: CaseInput) -> dict[str, str]:
+    """The party's fields: a business by its name; a person's name, ID number and address
+    sealed, the name shown masked."""
     name = (data.party_name or "").strip() or (data.entity.name if data.entity else "")
     if not name:
         raise invalid(CaseError.NO_PARTY, field="party_name")
-    return name[:200]
+    if not data.party_is_person:
+        return {"party_name": name[:200]}
+    if len(name) > 50:
+        raise invalid("max_length", _("姓名不能超过 50 个字符"), field="party_name")
+    return {
+        "party_name": mask_personal("name", name),
+        "person_name": name,
+        "person_id_number": (data.person_id_number or "").strip()[:30],
+        "person_address": (data.person_address or "").strip()[:200],
+    }
 
 
 def _product_class(data: CaseInput) -> str:
@@ -140,8 +154,8 @@ def open_case(*, actor: User, data: CaseInput, clue: Clue | None = None) -> Case
         title=required_text("title", data.title, _("请填写案由"), 200),
         product_class=_product_class(data),
         entity=data.entity,
-        party_name=_party(data),
         party_is_person=bool(data.party_is_person),
+        **_party(data),
         org_unit=_unit_for(data, clue),
         lead_officer=data.lead_officer,
         co_officer=data.co_officer,

@@ -4,12 +4,17 @@ deadline records in the same query (no query per row)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from yaoan.cases.enums import OPEN_STATUSES
 from yaoan.cases.models import Case, Evidence, SeizedItem
 from yaoan.cases.rules import OFFICER_ROLE, can_read_cases, may_handle
+from yaoan.core.access import visible_or_404
 from yaoan.core.deadlines import LIVE
 from yaoan.core.enums import DeadlineState
 from yaoan.core.models import Deadline, RoleAssignment, User
@@ -25,6 +30,14 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return visible_to(user, Case.objects.all(), station="org_unit")
 
 
+def visible_case(user: User, pk: int) -> Case:
+    """One case in the user's scope; another unit's answers 404 like a missing one (the
+    refusal audited)."""
+    return visible_or_404(
+        case_list(user), pk, user=user, action="cases.access.denied", object_type="cases.case"
+    )
+
+
 def _deadlines_of_row() -> QuerySet[Deadline]:
     return Deadline.objects.filter(
         subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), output_field=CharField())
@@ -32,11 +45,15 @@ def _deadlines_of_row() -> QuerySet[Deadline]:
 
 
 def with_due(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """``due_on``: the earliest running deadline; ``overdue``: one of them is overdue."""
+    """``due_on``: the earliest running deadline; ``overdue``: one of them is past its date
+    (marked by the sweep or not yet)."""
     live = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on")
+    late = Q(state=DeadlineState.OVERDUE) | Q(
+        state=DeadlineState.OPEN, due_on__lt=timezone.localdate()
+    )
     return qs.annotate(
         due_on=Subquery(live.values("due_on")[:1]),
-        overdue=Exists(_deadlines_of_row().filter(state=DeadlineState.OVERDUE)),
+        overdue=Exists(_deadlines_of_row().filter(late)),
     )
 
 
@@ -57,17 +74,31 @@ def my_cases(user: User) -> QuerySet[Case]:
     return case_list(user).filter(Q(lead_officer=user) | Q(co_officer=user))
 
 
-def overdue_cases(user: User) -> QuerySet[Case]:
-    """Open cases in scope with a clock past its date (filing, legal review, decision,
-    delivery …), found from the deadline side: the few late clocks, not every case."""
-    late = (
-        Deadline.objects.filter(subject_type=SUBJECT_TYPE, state=DeadlineState.OVERDUE)
+def overdue_condition(today: dt.date | None = None) -> Q:
+    """A running clock past its date: marked by the sweep, or past due today before the
+    sweep has run. Read from the deadline side (the few late clocks' case ids, one UNION so
+    PostgreSQL plans a semi-join) rather than an EXISTS per case."""
+    today = today or timezone.localdate()
+    marked = _late_ids(Q(state=DeadlineState.OVERDUE))
+    past_due = _late_ids(Q(state=DeadlineState.OPEN, due_on__lt=today))
+    return Q(pk__in=marked.union(past_due, all=True))
+
+
+def _late_ids(condition: Q) -> QuerySet[Any, Any]:
+    return (
+        Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
+        .order_by()
         .annotate(case_id=Cast("subject_id", BigIntegerField()))
         .values("case_id")
     )
+
+
+def overdue_cases(user: User) -> QuerySet[Case]:
+    """Open cases in scope with a clock past its date (filing, legal review, decision,
+    delivery, execution, publication)."""
     return with_due(
         cases_visible_to(user)
-        .filter(status__in=OPEN_STATUSES, pk__in=late)
+        .filter(overdue_condition(), status__in=OPEN_STATUSES)
         .select_related("entity", "org_unit", "lead_officer", "co_officer")
     )
 

@@ -64,9 +64,7 @@ def suggested_result(case: Case) -> str:
 
 def _check(case: Case, month: dt.date, overview: str, result: str) -> None:
     if not is_reportable(case):
-        raise invalid(
-            "invalid", _("只能报送已作出行政处罚决定或已移送司法机关的案件"), field="case"
-        )
+        raise invalid(INVALID, _("只能报送已作出行政处罚决定或已移送司法机关的案件"), field="case")
     day = _reported_day(case)
     if day is None or day.year != month.year or day > timezone.localdate():
         raise invalid(INVALID, _("只能报送当年作出处罚决定或移送的案件"), field="month")
@@ -81,7 +79,7 @@ def _check(case: Case, month: dt.date, overview: str, result: str) -> None:
     taken = TypicalCase.objects.filter(org_unit=case.org_unit_id, month=month).count()
     if taken >= PER_UNIT_AND_MONTH:
         raise invalid(
-            "invalid",
+            INVALID,
             _("每个单位每月报送1至2个典型案例：%(u)s本月已报送%(n)d个")
             % {"u": case.org_unit.name, "n": taken},
             field="case",

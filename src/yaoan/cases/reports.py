@@ -177,10 +177,15 @@ class StatisticsRow:
 
 def statistics_rows(cases: QuerySet[Case]) -> list[StatisticsRow]:
     """Counts and fines by month (of 立案, or of registration for a case never filed),
-    product class, violation (案由), station and outcome."""
+    product class, violation (the discretion baseline's, else the 案由), station and
+    outcome."""
     grouped = (
-        cases.annotate(month=TruncMonth(Coalesce("filed_at", "created_at")))
-        .values("month", "product_class", "title", "org_unit__name", "status", "outcome")
+        cases.annotate(
+            month=TruncMonth(Coalesce("filed_at", "created_at")),
+            # the baseline's violation when the case was assessed, else its 案由
+            violation=Coalesce("assessment__violation__name", "title"),
+        )
+        .values("month", "product_class", "violation", "org_unit__name", "status", "outcome")
         .annotate(n=Count("id"), fines=Sum("fine_total"))
         .order_by()
     )
@@ -189,7 +194,7 @@ def statistics_rows(cases: QuerySet[Case]) -> list[StatisticsRow]:
         key = (
             f"{g['month']:%Y-%m}",
             str(ProductClass(g["product_class"]).label),
-            g["title"],
+            g["violation"],
             g["org_unit__name"],
             outcome_label(g["status"], g["outcome"]),
         )
@@ -203,7 +208,7 @@ def statistics_columns() -> list[ExportColumn[StatisticsRow]]:
     return [
         ExportColumn(_("月份"), lambda r: r.month, identifier=True),
         ExportColumn(_("产品类别"), lambda r: r.product_class),
-        ExportColumn(_("违法类型（案由）"), lambda r: r.violation),
+        ExportColumn(_("违法类型"), lambda r: r.violation),
         ExportColumn(_("承办单位"), lambda r: r.station),
         ExportColumn(_("处理结果"), lambda r: r.outcome),
         ExportColumn(_("案件数"), lambda r: r.cases),

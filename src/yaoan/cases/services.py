@@ -52,6 +52,7 @@ from yaoan.cases.opening import (
     past_day,
     required_text,
 )
+from yaoan.cases.penalty_services import apply_decision_consequences
 from yaoan.cases.workflow import (
     CASE,
     EXECUTION,
@@ -145,10 +146,17 @@ def refuse_filing(case: Case, *, actor: User, end_reason: str, reason: str) -> C
     )
 
 
-def decide_on_spot(case: Case, *, actor: User, summary: str, fine: Decimal | None = None) -> Case:
-    """简易程序: a warning or a small fine decided on the spot (第六十八条起); the 决定书 is
-    handed over at once (``record_delivery`` with 当场交付). A fine over the limit is
-    refused: that needs the ordinary procedure."""
+def decide_on_spot(
+    case: Case,
+    *,
+    actor: User,
+    summary: str,
+    fine: Decimal | None = None,
+    delivered_on: dt.date | None = None,
+) -> Case:
+    """简易程序: a warning or a small fine decided on the spot (第六十八条起) and the 决定书
+    handed over at once (当场交付): two steps of the table, one transaction. A fine over the
+    limit is refused: that needs the ordinary procedure."""
     _expect(case, "decide_on_spot")
     text = required_text("decision_summary", summary, _("请填写当场处罚决定内容"))
     limit = SIMPLE_FINE_PERSON if case.party_is_person else SIMPLE_FINE_UNIT
@@ -162,7 +170,15 @@ def decide_on_spot(case: Case, *, actor: User, summary: str, fine: Decimal | Non
         "decided_at": timezone.now(),
         "decided_by": actor,
     }
-    return take_step(case, "decide_on_spot", actor=actor, values=values)
+    with transaction.atomic():
+        decided = take_step(case, "decide_on_spot", actor=actor, values=values)
+        return record_delivery(
+            decided,
+            actor=actor,
+            delivered_on=delivered_on,
+            method=DeliveryMethod.ON_SPOT,
+            note=_("当场交付"),
+        )
 
 
 def finish_investigation(case: Case, *, actor: User, report: str, proposal: str) -> Case:
@@ -298,6 +314,8 @@ def decide(
     }
     with transaction.atomic():
         decided = take_step(case, "decide", actor=actor, values=values)
+        # bans start, the credit rule, the key-list event (penalty_services)
+        apply_decision_consequences(decided, actor=actor)
         if outcome == DecisionOutcome.PENALTY:
             open_deadline(
                 actor=actor,

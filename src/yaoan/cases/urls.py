@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from yaoan.cases import urls_documents, views, views_evidence, views_steps
+from yaoan.cases import urls_documents, urls_oversight, views, views_evidence, views_steps
 from yaoan.cases.urls_penalty import urlpatterns as penalty_urls
 
 app_name = "cases"
@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 # the documents, deliveries and reports (casedocs)
 urlpatterns += urls_documents.urlpatterns
+# publication and 案卷评查 (casepub), under /cases/publication/ and /cases/reviews/
+urlpatterns += urls_oversight.urlpatterns
 # the procedure's staff pages (caseui); the step pages' catch-all comes last
 urlpatterns += [
     path("", views.case_list_view, name="case_list"),

@@ -38,6 +38,7 @@ from yaoan.cases.rules import (
     can_open_case,
 )
 from yaoan.cases.timeline import main_clock, stages
+from yaoan.cases.views_supervision import beyond_section
 from yaoan.cases.workflow import CASE
 from yaoan.clues.models import Clue
 from yaoan.clues.queries import clues_awaiting_case, clues_visible_to
@@ -46,6 +47,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import may_see_attachment
+from yaoan.core.audit_log import action_label
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.enums import DeadlineState, OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, RoleAssignment, User
@@ -59,19 +61,6 @@ PAGE_SIZE = 50
 DENIED = "cases.access.denied"
 OBJECT_TYPE = "cases.case"
 HANDLING_UNIT_KINDS = (OrgUnitKind.SECTION, OrgUnitKind.ENFORCEMENT_TEAM)
-HISTORY_LABELS = {
-    "cases.case.registered": gettext_lazy("立案登记"),
-    "cases.case.statement_recorded": gettext_lazy("登记陈述申辩"),
-    "cases.case.collective_discussion_recorded": gettext_lazy("登记集体讨论"),
-    "cases.case.clock_suspended": gettext_lazy("中止计时"),
-    "cases.case.clock_resumed": gettext_lazy("恢复计时"),
-    "cases.case.extension_requested": gettext_lazy("申请延长期限"),
-    "cases.evidence.recorded": gettext_lazy("登记证据"),
-    "cases.evidence.withdrawn": gettext_lazy("撤回证据"),
-    "cases.seizeditem.recorded": gettext_lazy("登记查封扣押物品"),
-    "cases.seizeditem.disposed": gettext_lazy("登记涉案物品处置"),
-    **{f"{CASE.name}.{t.verb or t.action}": t.label for t in CASE.transitions},
-}
 
 
 def posted(request: HttpRequest) -> Any:
@@ -308,6 +297,9 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "seized_items": seized,
             "may_gather": handles,
-            "history": [(e, HISTORY_LABELS.get(e.action, e.action)) for e in events],
+            # the discretion part's record (penalty): shown to the reviewers with its reason
+            "assessment": getattr(case, "assessment", None),
+            "history": [(e, action_label(e.action)) for e in events],
+            **beyond_section(user, case),
         },
     )

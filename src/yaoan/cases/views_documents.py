@@ -6,6 +6,7 @@ document and report services."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -40,6 +41,11 @@ from yaoan.core.models import OrgUnit, User
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "cases.access.denied"
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data of a submission (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def visible_case(user: User, pk: int) -> Case:
@@ -153,7 +159,7 @@ def delivery_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
     case = visible_case(user, pk)
     offered = documents.documents_about(case).exclude(kind=kinds.DELIVERY_RECEIPT)
-    form = DeliveryPrepareForm(request.POST or None, documents=offered)
+    form = DeliveryPrepareForm(_posted(request), documents=offered)
     if request.method == "POST" and form.is_valid():
         try:
             document_services.prepare_delivery(
@@ -197,7 +203,7 @@ def _record_delivery(user: User, delivery: DocumentDelivery, form: DeliveryRecor
 def delivery_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
     delivery = _visible_delivery(user, pk)
-    form = DeliveryRecordForm(request.POST or None, request.FILES or None)
+    form = DeliveryRecordForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             _record_delivery(user, delivery, form)
@@ -221,7 +227,7 @@ def typical_case_view(request: HttpRequest, pk: int) -> HttpResponse:
         "result": report_services.suggested_result(case),
         "month": report_services.first_of_month(timezone.localdate()),
     }
-    form = TypicalCaseForm(request.POST or None, initial=initial)
+    form = TypicalCaseForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report_services.report_typical_case(actor=user, case=case, **form.cleaned_data)

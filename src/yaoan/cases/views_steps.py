@@ -70,9 +70,7 @@ STEPS: dict[str, Step] = {
     ),
     "decide_on_spot": Step(
         SpotDecisionForm,
-        lambda c, u, d: services.decide_on_spot(
-            c, actor=u, summary=d["summary"], fine=d["fine"], delivered_on=d["delivered_on"]
-        ),
+        lambda c, u, d: services.decide_on_spot(c, actor=u, summary=d["summary"], fine=d["fine"]),
     ),
     "finish_investigation": Step(
         FinishForm,

@@ -11,9 +11,10 @@ run or the party waived it, and after collective discussion for a serious case) 
 (within 7 days, 行政处罚法 第六十一条) → 执行 → 结案 (nothing left open).
 
 简易程序 (第六十八条起): the case is registered and decided on the spot, the decision
-handed over at once (当场交付), executed and closed. Also 不予立案, 撤销立案 (a filed case found not
-to meet the conditions), 终止 and 移交其他机关. The clocks are named here; the manual
-suspensions (检验、鉴定、公告) and the 30-day extension are services (services.py)."""
+handed over at once (当场交付: the service takes both steps), executed and closed. Also
+不予立案, 撤销立案 (a filed case found not to meet the conditions), 终止 and 移交其他机关.
+The clocks are named here; the manual suspensions (检验、鉴定、公告) and the 30-day
+extension are services (services.py)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from yaoan.cases.api.schemas import (
 from yaoan.cases.enums import OPEN_STATUSES, CaseError, CaseStatus, EvidenceKind, Procedure
 from yaoan.cases.guards import GUARDS
 from yaoan.cases.models import Case, Evidence, SeizedItem
-from yaoan.cases.queries import case_list, evidence_of, only_overdue, seized_items_of
+from yaoan.cases.queries import case_list, evidence_of, only_overdue, seized_items_of, visible_case
 from yaoan.cases.rules import OPEN_CASE, READ_CASES
 from yaoan.cases.workflow import CASE
 from yaoan.clues.queries import clues_visible_to
@@ -52,7 +52,7 @@ DENIED = "cases.access.denied"
 
 
 def _visible(user: User, pk: int) -> Case:
-    return visible_or_404(case_list(user), pk, user=user, action=DENIED, object_type="cases.case")
+    return visible_case(user, pk)
 
 
 def _actions(case: Case, user: User) -> list[dict[str, Any]]:
@@ -209,6 +209,8 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
         entity=_entity(user, payload.entity_id),
         party_name=payload.party_name,
         party_is_person=payload.party_is_person,
+        person_id_number=payload.person_id_number,
+        person_address=payload.person_address,
         org_unit=_unit(user, payload.org_unit_id),
         lead_officer=_person(payload.lead_officer_id, "lead_officer_id") or user,
         co_officer=_person(payload.co_officer_id, "co_officer_id"),
@@ -343,7 +345,7 @@ STEPS: dict[str, Callable[[Case, User, CaseStepIn], Any]] = {
         c, actor=u, end_reason=p.end_reason, reason=p.reason
     ),
     "decide_on_spot": lambda c, u, p: services.decide_on_spot(
-        c, actor=u, summary=p.summary, fine=p.fine
+        c, actor=u, summary=p.summary, fine=p.fine, delivered_on=p.on
     ),
     "finish_investigation": lambda c, u, p: services.finish_investigation(
         c, actor=u, report=p.report, proposal=p.proposal

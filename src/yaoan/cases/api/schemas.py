@@ -117,7 +117,11 @@ class CaseIn(Schema):
     product_class: str = Field("", max_length=10, description="产品类别（默认按监管对象类型）")
     entity_id: int | None = Field(None, description="监管对象编号")
     party_name: str = Field("", max_length=200, description="当事人（未关联监管对象时必填）")
-    party_is_person: bool = Field(False, description="当事人为自然人")
+    party_is_person: bool = Field(
+        False, description="当事人为自然人（姓名加密保存，列表中脱敏显示）"
+    )
+    person_id_number: str = Field("", max_length=30, description="当事人身份证件号码（自然人）")
+    person_address: str = Field("", max_length=200, description="当事人住址（自然人）")
     org_unit_id: int | None = Field(None, description="承办单位编号（默认监管对象所在监管所）")
     lead_officer_id: int | None = Field(None, description="主办执法人员编号（默认本人）")
     co_officer_id: int = Field(description="协办执法人员编号")

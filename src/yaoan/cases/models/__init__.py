@@ -18,11 +18,15 @@ from yaoan.cases.models.penalty import (
     Penalty,
     Violation,
 )
+from yaoan.cases.models.publication import PenaltyPublication
+from yaoan.cases.models.review import CaseReview, CaseReviewScore, ReviewRound
 
 __all__ = [
     "Assessment",
     "Case",
     "CaseEscalation",
+    "CaseReview",
+    "CaseReviewScore",
     "CaseSupervision",
     "Circumstance",
     "CreditRule",
@@ -31,6 +35,8 @@ __all__ = [
     "DocumentDelivery",
     "Evidence",
     "Penalty",
+    "PenaltyPublication",
+    "ReviewRound",
     "SeizedItem",
     "SupervisionReport",
     "TransferFollowUp",

@@ -22,6 +22,7 @@ from yaoan.cases.enums import (
     Procedure,
     SeizureMeasure,
 )
+from yaoan.core.pii.fields import PersonalDataField
 from yaoan.registry.enums import ProductClass
 
 if TYPE_CHECKING:
@@ -61,8 +62,15 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("监管对象"),
     )
+    # a business's name; for a natural person only the masked name (张*), the person's
+    # own data sealed below (S10): lists, exports and publication never hold it in clear
     party_name = models.CharField(_("当事人"), max_length=200)
     party_is_person = models.BooleanField(_("当事人为自然人"), default=False)
+    person_name = PersonalDataField(_("当事人姓名"), kind="name", max_length=50, blank=True)
+    person_id_number = PersonalDataField(
+        _("当事人身份证件号码"), kind="id_number", max_length=30, blank=True
+    )
+    person_address = PersonalDataField(_("当事人住址"), kind="text", max_length=200, blank=True)
     org_unit = models.ForeignKey(
         "core.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位")
     )

@@ -131,7 +131,7 @@ def test_statistics_count_cases_and_fines_by_each_dimension(
     assert rows[1] == [
         "月份",
         "产品类别",
-        "违法类型（案由）",
+        "违法类型",
         "承办单位",
         "处理结果",
         "案件数",

@@ -126,3 +126,28 @@ def test_the_case_page_panel_shows_the_buttons(world: World, people: story.Crew)
     assert 'data-kind="cases.penalty_decision"' in html
     assert 'data-testid="decision-set"' in html
     assert f"/cases/{case.pk}/documents/" in html
+
+
+def test_an_empty_month_reads_as_such(world: World, people: story.Crew) -> None:
+    client = client_for(people.chief)
+    html = client.get("/cases/reports/").content.decode()
+    assert "本月尚无报送的典型案例。" in html
+    docx = client.get("/cases/reports/typical.docx")
+    assert "本月没有报送的典型案例。" in lines(docx.content)
+    assert client_for(world.system_admin).get("/cases/reports/").status_code == 403
+
+
+def test_choosing_documents_for_a_delivery_prints_its_receipt(
+    world: World, people: story.Crew
+) -> None:
+    case = story.notice_pending(world, people)
+    client = client_for(people.lead)
+    client.post(f"/cases/{case.pk}/documents/print/{kinds.PENALTY_NOTICE}/")
+    notice = GeneratedDocument.objects.get(kind=kinds.PENALTY_NOTICE)
+    url = f"/cases/{case.pk}/documents/deliveries/new/"
+    assert "行政处罚告知书" in client.get(url).content.decode()
+    assert "请选择要送达的文书" in client.post(url, {}).content.decode()
+    assert client.post(url, {"documents": [notice.pk]}).status_code == 302
+    delivery = DocumentDelivery.objects.get()
+    assert list(delivery.documents.all()) == [notice]
+    assert delivery.receipt_document is not None

@@ -308,3 +308,59 @@ def test_the_full_set_of_a_decided_case(world: World, people: story.Crew) -> Non
     assert len({d.number for d in printed}) == 6
     again = printing.print_all_documents(actor=people.lead, case=case)
     assert [d.pk for d in again] == [d.pk for d in printed]
+
+
+def test_delivering_the_notice_serves_it_and_starts_the_statement_period(
+    world: World, people: story.Crew
+) -> None:
+    case = story.notice_pending(world, people)
+    notice = printing.print_case_document(actor=people.lead, case=case, kind=kinds.PENALTY_NOTICE)
+    delivery = printing.prepare_delivery(actor=people.lead, case=case, docs=[notice])
+    served_on = timezone.localdate()
+    printing.record_document_delivery(
+        actor=people.lead,
+        delivery=delivery,
+        method=DeliveryMethod.ELECTRONIC,
+        delivered_on=served_on,
+        receipt=(PDF, "电子送达确认.pdf"),
+    )
+    case.refresh_from_db()
+    assert (case.status, case.notice_served_on, case.notice_delivery_method) == (
+        CaseStatus.NOTICE_SERVED,
+        served_on,
+        DeliveryMethod.ELECTRONIC,
+    )
+    assert case.statement_due_on is not None and case.statement_due_on > served_on
+
+
+def test_a_delivery_of_another_cases_document_is_refused(world: World, people: story.Crew) -> None:
+    case = story.investigating(world, people)
+    other = story.investigating(world, people)
+    doc = printing.print_case_document(actor=people.lead, case=other, kind=kinds.FILING_APPROVAL)
+    with pytest.raises(ValidationError) as refused:
+        printing.prepare_delivery(actor=people.lead, case=case, docs=[doc])
+    assert refused.value.message_dict == {"documents": ["所选文书不属于本案件"]}
+    assert not DocumentDelivery.objects.exists()
+
+
+def test_the_notice_states_the_provisions_of_the_discretion_assessment(
+    world: World, people: story.Crew
+) -> None:
+    from yaoan.cases.document_context import penalty_terms
+    from yaoan.cases.models import Violation
+    from yaoan.cases.tests.penalty_helpers import gsp_assessment
+
+    case = story.investigating(world, people)
+    gsp_assessment(case, people.lead)
+    case = services.finish_investigation(
+        case, actor=people.lead, report="未按规定储存药品。", proposal="警告，并处罚款三十万元"
+    )
+    case = services.review(case, actor=people.chief, opinion="同意")
+    case = services.legal_review(case, actor=people.reviewer, opinion="同意")
+    gsp = Violation.objects.get(code="drug.gsp")
+    notice = printing.print_case_document(actor=people.lead, case=case, kind=kinds.PENALTY_NOTICE)
+    body = text(stored(notice))
+    assert f"你（单位）的上述行为违反了{gsp.violated}的规定。依据{gsp.basis}，" in body
+    terms = penalty_terms(case)
+    assert (terms.violated, terms.basis) == (gsp.violated, gsp.basis)
+    assert not terms.has_fine and not terms.warning_only  # nothing decided yet

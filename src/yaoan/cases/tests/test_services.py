@@ -254,8 +254,9 @@ def test_closing_needs_nothing_left_open(world: World) -> None:
     meet_deadlines(case, [PUBLICATION], actor=world.officer)
     case = services.close_case(case, actor=world.chief)
     assert (case.status, case.closed_by) == (CaseStatus.CLOSED, world.chief)
-    assert _verbs(case)[-4:] == [
+    assert _verbs(case)[-5:] == [
         "cases.case.decided",
+        "cases.case.consequences_applied",
         "cases.case.delivered",
         "cases.case.executed",
         "cases.case.closed",
@@ -290,9 +291,9 @@ def test_simple_procedure_decides_on_the_spot_within_the_limit(world: World) -> 
     case = services.decide_on_spot(
         case, actor=world.officer, summary="警告并罚款200元", fine=Decimal("200")
     )
-    assert (case.status, case.execution_required) == (CaseStatus.DECIDED, True)
-    case = services.record_delivery(case, actor=world.officer, method="on_spot")
+    # decided and handed over on the spot, in one transaction
     assert (case.status, case.delivery_method) == (CaseStatus.DELIVERED, "on_spot")
+    assert _verbs(case)[-2:] == ["cases.case.decided_on_spot", "cases.case.delivered"]
     case = services.record_execution(case, actor=world.officer, method="paid")
     case = services.close_case(case, actor=world.chief)
     assert case.status == CaseStatus.CLOSED
@@ -322,3 +323,25 @@ def test_refuse_terminate_and_transfer(world: World) -> None:
         registered(world), actor=world.chief, to="邻区市场监管局", reason="不属本局管辖"
     )
     assert (moved.status, moved.transferred_to) == (CaseStatus.TRANSFERRED, "邻区市场监管局")
+
+
+def test_a_person_party_is_sealed_and_shown_masked(world: World) -> None:
+    case = registered(
+        world,
+        entity=None,
+        party_name="王小明",
+        party_is_person=True,
+        person_id_number="110101199003074514",
+        product_class="cosmetic",
+        org_unit=world.station,
+    )
+    case.refresh_from_db()
+    assert (case.party_name, case.person_name, case.person_id_number) == (
+        "王**",
+        "王小明",
+        "110101199003074514",
+    )
+    registered_event = AuditEvent.objects.get(
+        action="cases.case.registered", object_id=str(case.pk)
+    )
+    assert "王小明" not in str(registered_event.after)

@@ -152,3 +152,10 @@ def test_case_page_shows_the_stages_and_the_decision_clock(world: World) -> None
     stages = page.split('data-testid="case-stages"')[1].split("</ol>")[0]
     assert stages.count('data-state="done"') == 2  # 立案登记, 立案
     assert 'data-state="current">调查终结' in stages
+    assert f'href="/cases/{case.pk}/assessment/"' in page and "尚未进行处罚裁量" in page
+
+
+def test_clue_inbox_makes_as_many_queries_for_three_clues_as_for_one(world: World) -> None:
+    assert_list_queries_flat(
+        client_for(world.chief), "/cases/clues/", lambda i: _clue_for_case(world)
+    )

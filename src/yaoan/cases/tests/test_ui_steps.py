@@ -176,3 +176,31 @@ def test_the_statement_and_a_hearing_are_recorded_from_the_case(world: World) ->
     response = officer.post(f"/cases/{case.pk}/record_hearing/", {"summary": "当事人无异议"})
     assert response.status_code == 302
     assert _status(case) == CaseStatus.HEARD
+
+
+def test_the_simple_procedure_through_its_pages(world: World) -> None:
+    case = opened(world, procedure="simple", title="未展示许可证")
+    officer, chief = client_for(world.officer), client_for(world.chief)
+    page = officer.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="action-decide_on_spot"' in page
+    assert 'data-testid="action-approve_filing"' not in page
+    response = officer.post(
+        f"/cases/{case.pk}/decide_on_spot/", {"summary": "罚款5000元", "fine": "5000"}
+    )
+    assert response.status_code == 200 and "简易程序仅适用于" in response.content.decode()
+    response = officer.post(
+        f"/cases/{case.pk}/decide_on_spot/", {"summary": "警告，并处罚款500元", "fine": "500"}
+    )
+    assert response.status_code == 302
+    steps = [
+        (officer, "record_delivery", {"method": "on_spot", "note": "当场交付"}),
+        (officer, "record_execution", {"method": "paid"}),
+        (chief, "close_case", {"note": ""}),
+    ]
+    for client, action, data in steps:
+        response = client.post(f"/cases/{case.pk}/{action}/", data)
+        assert response.status_code == 302, (action, response.content.decode()[:2000])
+    assert _status(case) == CaseStatus.CLOSED
+    page = officer.get(f"/cases/{case.pk}/").content.decode()
+    stages = page.split('data-testid="case-stages"')[1].split("</ol>")[0]
+    assert stages.count('data-state="done"') == 5 and "当场决定" in stages
