@@ -211,8 +211,14 @@ def assess(page: Any, base: str, case: Case) -> None:
 
 
 def publish(page: Any, base: str, case: Case) -> None:
-    """The staff's publication list: prepare the case's summary, complete it, publish."""
+    """The staff's publication list: the case's summary prepared from the case, the 决定书's
+    文号 and the legal basis added, published."""
     page.goto(f"{base}/cases/publication/")
     page.get_by_test_id("publication-due").get_by_role("button").first.click()
+    decision = case.document_deliveries.get(is_decision_set=True).documents.get(
+        kind="cases.penalty_decision"
+    )
+    field(page, "行政处罚决定书文号").fill(decision.number)
+    field(page, "处罚依据").fill("《中华人民共和国药品管理法》第一百二十六条")
     page.get_by_test_id("publication-publish").click()
     expect(page.get_by_test_id("publication-status")).to_have_text("已公示")
