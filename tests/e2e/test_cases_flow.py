@@ -3,14 +3,14 @@
 a clue referred by another department is verified and sent for a case (clues); the case
 officer opens the case from it, the chief approves 立案, evidence is recorded, the
 investigation ends, the case is reviewed and passes 法制审核, the discretion baseline
-suggests warning and fine (药品管理法 第一百二十六条) and the officer proposes them (penalty), the 告知书 is served and the
-decision is refused until the 陈述申辩 period has run (S19); the chief decides, the
-decision's consequences lower the pharmacy's credit class with the case named in its rating
-history and report the penalty for the key list; the 三书同达 set is printed and served
-(casedocs); the penalty is published on the public portal with the 决定书's 文号 and its
-legal basis, and no one's name from the staff side (casepub); the fine is paid and the
-case is closed with no clock left running. In the autumn the pharmacy is on next year's plan through the key-list
-rule "近12个月受到行政处罚", which now shows as connected."""
+suggests warning and fine (药品管理法 第一百二十六条) and the officer proposes them
+(penalty), the 告知书 is served and the decision is refused until the 陈述申辩 period has
+run (S19); the chief decides, the decision's consequences lower the pharmacy's credit class
+with the case named in its rating history and report the penalty for the key list; the
+三书同达 set is printed and served (casedocs); the penalty is published on the public
+portal with the 决定书's 文号 and its legal basis, and no staff name (casepub); the fine
+is paid and the case is closed with no clock left running. In the autumn the pharmacy is
+on next year's plan through the key-list rule "近12个月受到行政处罚", now connected."""
 
 from __future__ import annotations
 
