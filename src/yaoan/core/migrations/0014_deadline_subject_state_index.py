@@ -5,20 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0013_case_transfer_supervision_rules"),
+        ('core', '0013_case_transfer_supervision_rules'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="deadline",
-            name="core_deadline_subject",
+            model_name='deadline',
+            name='core_deadline_subject',
         ),
         migrations.AddIndex(
-            model_name="deadline",
-            index=models.Index(
-                fields=["subject_type", "subject_id", "state", "due_on"],
-                name="core_deadline_subject_state",
-            ),
+            model_name='deadline',
+            index=models.Index(fields=['subject_id', 'subject_type', 'state', 'due_on'], name='core_deadline_subject_state'),
         ),
     ]

@@ -72,9 +72,10 @@ class Deadline(models.Model):
         indexes = [
             # a record's clocks by state: a list's per-row "overdue?" and "next due" look-ups
             # (without state here SQLite answered them from the state index, reading every
-            # overdue clock of the district for each row of the page)
+            # overdue clock of the district for each row of the page). The id leads, so a
+            # query by type and state alone (a module's overdue ids) keeps the state index.
             models.Index(
-                fields=["subject_type", "subject_id", "state", "due_on"],
+                fields=["subject_id", "subject_type", "state", "due_on"],
                 name="core_deadline_subject_state",
             ),
             models.Index(fields=["state", "due_on"], name="core_deadline_state_due"),
