@@ -3,19 +3,18 @@
 a clue referred by another department is verified and sent for a case (clues); the case
 officer opens the case from it, the chief approves 立案, evidence is recorded, the
 investigation ends, the case is reviewed and passes 法制审核, the discretion baseline
-suggests the fine and the officer proposes it (penalty), the 告知书 is served and the
-decision is refused until the 陈述申辩 period has run (S19); the chief decides, the
-decision's consequences lower the pharmacy's credit class with the case named in its rating
-history and report the penalty for the key list; the 三书同达 set is printed and served
-(casedocs); the penalty is published on the public portal within its clock, without the
-responsible person's private data (casepub); the fine is paid and the case is closed with
-nothing left open. In the autumn the pharmacy is on next year's plan through the key-list
-rule "近12个月受到行政处罚", which now shows as connected."""
+suggests warning and fine (药品管理法 第一百二十六条) and the officer proposes them
+(penalty), the 告知书 is served and the decision is refused until the 陈述申辩 period has
+run (S19); the chief decides, the decision's consequences lower the pharmacy's credit class
+with the case named in its rating history and report the penalty for the key list; the
+三书同达 set is printed and served (casedocs); the penalty is published on the public
+portal with the 决定书's 文号 and its legal basis, and no staff name (casepub); the fine
+is paid and the case is closed with no clock left running. In the autumn the pharmacy is
+on next year's plan through the key-list rule "近12个月受到行政处罚", now connected."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -29,9 +28,14 @@ from yaoan.cases import evidence_services as evidence
 from yaoan.cases import publication_services as publication
 from yaoan.cases import services
 from yaoan.cases.enums import CaseStatus
-from yaoan.cases.models import Case, Circumstance, Violation
+from yaoan.cases.models import Case, Violation
 from yaoan.cases.penalty_enums import PenaltyKind
-from yaoan.cases.penalty_services import Proposal, assess_case
+from yaoan.cases.penalty_services import (
+    Proposal,
+    apply_decision_consequences,
+    assess_case,
+    suggestion_for,
+)
 from yaoan.clues import services as clue_services
 from yaoan.clues.enums import ClueSource, ClueStatus
 from yaoan.common.testing import (
@@ -50,6 +54,7 @@ from yaoan.registry.models import EntityRatingChange
 MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in the district
 DAY = dt.timedelta(days=1)
 AUTUMN = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # next year's plan is drawn up
+FINE = Decimal("300000")
 RECEIPT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -93,23 +98,25 @@ def investigated(world: World, co: object, reviewer: object) -> Case:
         file=evidence.EvidenceFile(name="site.pdf", content=RECEIPT),
     )  # fmt: skip
     case = services.finish_investigation(
-        case, actor=world.officer, report="当事人销售劣药（超过有效期）12盒，货值360元。",
-        proposal="依据《药品管理法》第一百一十七条给予行政处罚。",
+        case, actor=world.officer, report="当事人过期药品12盒未下架，经责令改正逾期未改正。",
+        proposal="依据《药品管理法》第一百二十六条给予警告并处罚款。",
     )  # fmt: skip
     case = services.review(case, actor=world.chief, opinion="同意")
     case = services.legal_review(case, actor=reviewer, opinion="事实清楚，证据充分")
-    violation = Violation.objects.get(code="drug.substandard.retail")
-    circumstances = Circumstance.objects.none()
-    suggestion = assess_case(
+    # 药品管理法 第一百二十六条: the baseline's general band suggests warning and fine
+    violation = Violation.objects.get(code="drug.gsp")
+    suggested = suggestion_for(violation, [], goods_value=None, illegal_income=None)
+    assert (suggested.kinds, suggested.fine) == ((PenaltyKind.WARNING, PenaltyKind.FINE), FINE)
+    assessment = assess_case(
         case,
         actor=world.officer,
         violation=violation,
-        circumstance_ids=list(circumstances.values_list("pk", flat=True)),
-        goods_value=Decimal("360"),
-        illegal_income=Decimal("0"),
-        proposal=Proposal(kinds=(PenaltyKind.FINE,), fine=Decimal("100000")),
+        circumstance_ids=[],
+        goods_value=None,
+        illegal_income=None,
+        proposal=Proposal(kinds=suggested.kinds, fine=suggested.fine),
     )
-    assert suggestion.departs is False, suggestion.notes
+    assert assessment.departs is False
     return case
 
 
@@ -128,17 +135,20 @@ def test_a_clue_becomes_a_case_that_is_decided_published_closed_and_listed(world
         # the 陈述申辩 period (5 working days from delivery) has not run: no decision yet
         with pytest.raises(ValidationError) as refused:
             services.decide(
-                case, actor=world.chief, outcome="penalty", summary="罚款十万元",
-                fine_total=Decimal("100000"),
+                case, actor=world.chief, outcome="penalty", summary="警告，并处罚款三十万元",
+                fine_total=FINE,
             )  # fmt: skip
         assert "陈述" in " ".join(refused.value.messages)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.NOTICE_SERVED
 
     with freeze_time(MONDAY + 8 * DAY):  # Tuesday of the next week: the period has run
         case = services.decide(
-            case, actor=world.chief, outcome="penalty", summary="罚款人民币十万元。",
-            fine_total=Decimal("100000"),
+            case, actor=world.chief, outcome="penalty", summary="警告，并处罚款人民币三十万元。",
+            fine_total=FINE,
         )  # fmt: skip
+        # what the decision step calls (penalty's interface; once the step calls it itself,
+        # this second call changes nothing: one event per case, a class only ever lowered)
+        apply_decision_consequences(case, actor=world.chief)
         delivery = docs.issue_decision_set(actor=world.officer, case=case)
         kinds = sorted(d.kind for d in delivery.documents.all())
         assert kinds == [
@@ -158,12 +168,26 @@ def test_a_clue_becomes_a_case_that_is_decided_published_closed_and_listed(world
 
     with freeze_time(MONDAY + 10 * DAY):
         item = publication.prepare_publication(case, actor=world.officer)
+        decision = delivery.documents.get(kind="cases.penalty_decision")
+        item = publication.update_publication(
+            item,
+            actor=world.officer,
+            data=publication.PublicationInput(
+                decision_number=decision.number,
+                party_name=item.party_name,
+                violation_type=item.violation_type,
+                facts="经营场所货架陈列过期药品，经责令改正逾期未改正。",
+                penalty_content=item.penalty_content,
+                legal_basis="《中华人民共和国药品管理法》第一百二十六条",
+                authority=item.authority,
+            ),
+        )
         item = publication.publish_penalty(item, actor=world.officer)
         portal = Client()  # anonymous: the public
         listing = page(portal, "/public/penalties/")
-        assert case.number in listing or world.pharmacy.name in listing
+        assert world.pharmacy.name in listing and decision.number in listing
         detail = page(portal, f"/public/penalties/{item.pk}/")
-        assert "罚款" in detail and world.officer.display_name not in detail
+        assert "第一百二十六条" in detail and world.officer.display_name not in detail
 
         case = services.record_execution(case, actor=world.officer, method="paid", note="已缴纳")
         case = services.close_case(case, actor=world.chief, note="执行完毕")
@@ -181,5 +205,7 @@ def test_a_clue_becomes_a_case_that_is_decided_published_closed_and_listed(world
         assert "近12个月受到行政处罚" in rules and "未接入：案件查办模块" not in rules
         plan = plan_services.generate_plan(year=2027, actor=world.chief)
     reasons = {r["code"]: r for r in PlanItem.objects.get(plan=plan, entity=world.pharmacy).reasons}
-    assert "penalty" in reasons
-    assert case.number in json.dumps(reasons["penalty"], ensure_ascii=False)
+    assert (
+        reasons["penalty"]["text"]
+        == "近12个月受到行政处罚：近12个月行政处罚 1 次（最近一次 2026-03-10）"
+    )
