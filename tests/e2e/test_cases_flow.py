@@ -32,7 +32,6 @@ from yaoan.cases.models import Case, Violation
 from yaoan.cases.penalty_enums import PenaltyKind
 from yaoan.cases.penalty_services import (
     Proposal,
-    apply_decision_consequences,
     assess_case,
     suggestion_for,
 )
@@ -146,9 +145,6 @@ def test_a_clue_becomes_a_case_that_is_decided_published_closed_and_listed(world
             case, actor=world.chief, outcome="penalty", summary="警告，并处罚款人民币三十万元。",
             fine_total=FINE,
         )  # fmt: skip
-        # what the decision step calls (penalty's interface; once the step calls it itself,
-        # this second call changes nothing: one event per case, a class only ever lowered)
-        apply_decision_consequences(case, actor=world.chief)
         delivery = docs.issue_decision_set(actor=world.officer, case=case)
         kinds = sorted(d.kind for d in delivery.documents.all())
         assert kinds == [
