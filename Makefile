@@ -88,6 +88,8 @@ bench: setup java
 	$(BIN)/python benchmarks/signals.py
 	$(BIN)/python benchmarks/trace.py
 	$(BIN)/python benchmarks/deadlines.py
+	$(BIN)/python benchmarks/complaints.py
+	$(BIN)/python benchmarks/cases.py
 	$(BIN)/python benchmarks/load.py
 
 clean:
