@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import DecisionOutcome, EvidenceKind, Procedure, SeizureMeasure
-from yaoan.cases.models import Case
+from yaoan.cases.models import Case, Violation
 from yaoan.cases.opening import CaseInput
-from yaoan.cases.models import Violation
 from yaoan.cases.penalty_enums import PenaltyKind
 from yaoan.cases.penalty_services import Proposal, assess_case
 from yaoan.common.testing import UserFactory, World, give_profile

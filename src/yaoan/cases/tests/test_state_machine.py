@@ -71,9 +71,7 @@ STEPS: dict[str, W] = {
     ),
     "legal_review": lambda k, c: services.legal_review(k, actor=c.reviewer, opinion="同意"),
     "legal_return": lambda k, c: services.legal_return(k, actor=c.reviewer, reason="补充"),
-    "serve_notice": lambda k, c: services.serve_notice(
-        _assessed(k, c), actor=c.world.officer
-    ),
+    "serve_notice": lambda k, c: services.serve_notice(_assessed(k, c), actor=c.world.officer),
     "request_hearing": lambda k, c: services.request_hearing(k, actor=c.world.officer),
     "record_hearing": lambda k, c: services.record_hearing(
         k, actor=c.world.officer, summary="听证"
