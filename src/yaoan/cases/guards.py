@@ -18,6 +18,7 @@ from yaoan.cases.beyond_enums import (
 )
 from yaoan.cases.enums import Procedure
 from yaoan.cases.models import Case
+from yaoan.cases.penalty_checks import proposal_problem
 from yaoan.core.deadlines import LIVE, deadlines_for
 
 
@@ -65,6 +66,12 @@ def collective_discussion(obj: Model) -> str | None:
     return None
 
 
+def proposal(obj: Model) -> str | None:
+    """告知 states the proposed penalty: an assessment, a proposal within the legal range,
+    and the reason for any departure from the suggestion (penalty_checks)."""
+    return proposal_problem(_case(obj))
+
+
 def penalty(obj: Model) -> str | None:
     if not _case(obj).execution_required:
         return _("该决定没有需要执行的内容，可直接结案")
@@ -104,12 +111,17 @@ def nothing_open(obj: Model) -> str | None:
     return None
 
 
+PATH_GUARDS = frozenset({"ordinary", "simple", "penalty"})
+"""Guards that choose between two paths (procedure, execution) rather than name something
+missing: the case page does not list the path not taken as a held step."""
+
 GUARDS: dict[str, Callable[[Model], str | None]] = {
     "ordinary": ordinary,
     "simple": simple,
     "has_evidence": has_evidence,
     "statement_period_over": statement_period_over,
     "collective_discussion": collective_discussion,
+    "proposal": proposal,
     "penalty": penalty,
     "nothing_to_execute": nothing_to_execute,
     "nothing_open": nothing_open,

@@ -39,6 +39,7 @@ from yaoan.cases.enums import (
     DeliveryMethod,
     EndReason,
     ExecutionMethod,
+    Procedure,
 )
 from yaoan.cases.guards import GUARDS
 from yaoan.cases.models import Case
@@ -52,7 +53,7 @@ from yaoan.cases.opening import (
     past_day,
     required_text,
 )
-from yaoan.cases.penalty_services import apply_decision_consequences
+from yaoan.cases.penalty_services import apply_decision_consequences, money_total
 from yaoan.cases.workflow import (
     CASE,
     EXECUTION,
@@ -62,7 +63,12 @@ from yaoan.cases.workflow import (
 from yaoan.common.errors import INVALID, invalid
 from yaoan.core.deadlines import compute_due, open_deadline
 from yaoan.core.models import User
-from yaoan.core.transitions import DeadlineTarget, require_transition, take
+from yaoan.core.transitions import (
+    DeadlineTarget,
+    GuardFailedError,
+    require_transition,
+    take,
+)
 
 __all__ = [
     "CaseInput",
@@ -294,11 +300,17 @@ def decide(
     """处罚决定 (or 不予行政处罚), by a chief or leader other than the lead officer; refused
     while the statement period runs, and for a serious case before collective discussion.
     A penalty decided in the ordinary procedure opens the 20-working-day publication clock.
-    ``execution_required``: False for a warning alone (nothing to execute)."""
+    ``execution_required``: False for a warning alone (nothing to execute). A penalty in the
+    ordinary procedure needs a valid proposal (penalty_checks); ``fine_total`` defaults to
+    the proposed fines and confiscated income (``money_total``)."""
     _expect(case, "decide")
     checked_choice("outcome", outcome, DecisionOutcome, _("请选择处理决定"))
     if fine_total is not None and fine_total < 0:
         raise invalid(INVALID, _("罚没款金额不能为负数"), field="fine_total")
+    if outcome == DecisionOutcome.PENALTY and case.procedure == Procedure.ORDINARY:
+        _require_proposal(case)
+        if fine_total is None:
+            fine_total = money_total(case)
     executes = (
         outcome == DecisionOutcome.PENALTY
         if execution_required is None
@@ -327,6 +339,15 @@ def decide(
                 url=decided.get_absolute_url(),
             )
     return decided
+
+
+def _require_proposal(case: Case) -> None:
+    """A penalty decision carries the proposal the notice stated: refused like the notice's
+    guard (409 with the reason) when it is missing, departs without its reason or exceeds
+    the legal maximum, before anything is written."""
+    problem = GUARDS["proposal"](case)
+    if problem:
+        raise GuardFailedError(problem, state=case.status, action="decide")
 
 
 def record_delivery(

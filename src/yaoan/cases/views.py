@@ -20,7 +20,7 @@ from yaoan.cases import services
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
 from yaoan.cases.filtersets import CaseFilterSet
 from yaoan.cases.forms import CaseOpenForm, OpenFromClueForm
-from yaoan.cases.guards import GUARDS
+from yaoan.cases.guards import GUARDS, PATH_GUARDS
 from yaoan.cases.models import Case
 from yaoan.cases.queries import (
     assignable_officers,
@@ -268,6 +268,20 @@ def case_events(case: Case, evidence: list[Any], seized: list[Any]) -> list[Audi
     return list(AuditEvent.objects.filter(found).order_by("seq"))
 
 
+def _held_steps(case: Case, user: User) -> list[tuple[str, str, str]]:
+    """The steps this user could take but a guard refuses now, with the guard's reason
+    (action, label, reason), shown in place of their buttons so the officer sees what is
+    missing (e.g. the discretion proposal before the notice)."""
+    held = []
+    for t in CASE.actions_from(case.status):
+        if not t.permission(user, case) or PATH_GUARDS.intersection(t.guards):
+            continue
+        reason = next((r for name in t.guards if (r := GUARDS[name](case))), None)
+        if reason:
+            held.append((t.action, str(t.label), str(reason)))
+    return held
+
+
 def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
     case = visible_case(user, pk)
@@ -285,6 +299,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "clock": main_clock(case, deadlines),
             "deadlines": [(d, can_manage_deadline(user, d)) for d in deadlines],
             "actions": allowed_actions(CASE, case, user, guards=GUARDS),
+            "held_steps": _held_steps(case, user),
             "side_links": side_links(case, user),
             "evidence": [
                 (

@@ -212,6 +212,8 @@ CASE = Workflow(
             S.NOTICE_SERVED,
             _("送达行政处罚告知书"),
             can_handle_case,
+            # the notice states the proposed penalty: not before a valid discretion proposal
+            guards=("proposal",),
             verb="notice_served",
             style="primary",
         ),

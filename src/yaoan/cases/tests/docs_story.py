@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import DecisionOutcome, EvidenceKind, Procedure, SeizureMeasure
-from yaoan.cases.models import Case
+from yaoan.cases.models import Case, Violation
 from yaoan.cases.opening import CaseInput
+from yaoan.cases.penalty_enums import PenaltyKind
+from yaoan.cases.penalty_services import Proposal, assess_case
 from yaoan.common.testing import UserFactory, World, give_profile
 from yaoan.core.enums import Role
 from yaoan.core.models import User
@@ -94,7 +96,33 @@ def notice_pending(world: World, people: Crew) -> Case:
         proposal="没收违法销售的药品，罚款人民币十万元",
     )
     case = services.review(case, actor=people.chief, opinion="同意")
-    return services.legal_review(case, actor=people.reviewer, opinion="事实清楚，证据确凿")
+    case = services.legal_review(case, actor=people.reviewer, opinion="事实清楚，证据确凿")
+    return case
+
+
+def assessed(case: Case, people: Crew, *, warning_only: bool = False) -> Case:
+    """The discretion the notice states: 零售劣药 on 5,000 元 of goods, fined at the top of
+    the legal range (10–20 times), or a warning alone (both departures, with the reason)."""
+    proposal = (
+        Proposal(kinds=(PenaltyKind.WARNING,), reason="首次违法且已主动召回，给予警告")
+        if warning_only
+        else Proposal(
+            kinds=(PenaltyKind.CONFISCATE_GOODS, PenaltyKind.FINE),
+            fine=Decimal("100000"),
+            confiscated_goods="阿莫西林胶囊20盒",
+            reason="过期药品已售出，按法定上限处罚",
+        )
+    )
+    assess_case(
+        case,
+        actor=people.lead,
+        violation=Violation.objects.get(code="drug.substandard.retail"),
+        circumstance_ids=[],
+        goods_value=Decimal("5000"),
+        illegal_income=None,
+        proposal=proposal,
+    )
+    return case
 
 
 def decided(
@@ -105,7 +133,7 @@ def decided(
     fine: Decimal | None = Decimal("100000"),
     execution_required: bool | None = None,
 ) -> Case:
-    case = notice_pending(world, people)
+    case = assessed(notice_pending(world, people), people, warning_only=fine is None)
     case = services.serve_notice(
         case, actor=people.lead, served_on=timezone.localdate() - dt.timedelta(days=20)
     )

@@ -12,6 +12,7 @@ import time_machine
 from yaoan.cases import evidence_services, services
 from yaoan.cases.enums import EvidenceKind
 from yaoan.cases.models import Case
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.common.testing import UserFactory, World
 from yaoan.core.enums import Role
 from yaoan.core.models import User
@@ -56,8 +57,9 @@ def with_evidence(case: Case, actor: User) -> Case:
     return case
 
 
-def to_notice(world: World, reviewer: User, **kwargs: Any) -> Case:
-    """A case filed, investigated, reviewed and legally reviewed: the notice is next."""
+def to_notice(world: World, reviewer: User, *, assessed: bool = True, **kwargs: Any) -> Case:
+    """A case filed, investigated, reviewed and legally reviewed: the notice is next (with
+    the discretion assessment the notice needs, unless ``assessed`` is False)."""
     case = registered(world, **kwargs)
     case = services.approve_filing(case, actor=world.chief, note="同意立案")
     with_evidence(case, world.officer)
@@ -65,4 +67,7 @@ def to_notice(world: World, reviewer: User, **kwargs: Any) -> Case:
         case, actor=world.officer, report="违法事实清楚", proposal="没收违法所得并处罚款"
     )
     case = services.review(case, actor=world.chief, opinion="同意")
-    return services.legal_review(case, actor=reviewer, opinion="事实清楚，适用法律正确")
+    case = services.legal_review(case, actor=reviewer, opinion="事实清楚，适用法律正确")
+    if assessed:
+        gsp_assessment(case, world.officer)
+    return case

@@ -15,6 +15,7 @@ from PIL import Image
 
 from yaoan.cases.models import Case, Evidence
 from yaoan.cases.tests.helpers import co_officer, legal_reviewer, registered
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.common.testing import World
 from yaoan.core.models import Attachment
 from yaoan.core.services import issue_api_token
@@ -98,6 +99,7 @@ def test_decision_before_the_statement_period_has_run_is_409(world: World) -> No
     )
     assert response.status_code == 201, response.content
     assert len(response.json()["sm3"]) == 64
+    gsp_assessment(case, world.officer)  # the notice states the proposed penalty
     for user, action, data in [
         (world.officer, "finish_investigation", {"report": "事实清楚", "proposal": "罚款"}),
         (world.chief, "review", {"opinion": "同意"}),

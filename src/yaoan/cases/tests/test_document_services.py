@@ -313,7 +313,7 @@ def test_the_full_set_of_a_decided_case(world: World, people: story.Crew) -> Non
 def test_delivering_the_notice_serves_it_and_starts_the_statement_period(
     world: World, people: story.Crew
 ) -> None:
-    case = story.notice_pending(world, people)
+    case = story.assessed(story.notice_pending(world, people), people)
     notice = printing.print_case_document(actor=people.lead, case=case, kind=kinds.PENALTY_NOTICE)
     delivery = printing.prepare_delivery(actor=people.lead, case=case, docs=[notice])
     served_on = timezone.localdate()

@@ -16,6 +16,7 @@ from yaoan.cases import services
 from yaoan.cases.enums import CaseStatus, DecisionOutcome, Procedure
 from yaoan.cases.models import Case
 from yaoan.cases.tests.helpers import legal_reviewer, registered, with_evidence
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.cases.workflow import CASE
 from yaoan.common.testing import World
 from yaoan.core.deadlines import meet_deadlines
@@ -41,6 +42,12 @@ def _decide(case: Case, c: Ctx) -> Case:
     )
 
 
+def _assessed(case: Case, c: Ctx) -> Case:
+    if case.status == S.PENDING_NOTICE:  # the notice needs a valid proposal
+        gsp_assessment(case, c.world.officer)
+    return case
+
+
 def _close(case: Case, c: Ctx) -> Case:
     meet_deadlines(case, ["penalty_publication"], actor=c.world.officer)  # published
     return services.close_case(case, actor=c.world.chief)
@@ -64,7 +71,7 @@ STEPS: dict[str, W] = {
     ),
     "legal_review": lambda k, c: services.legal_review(k, actor=c.reviewer, opinion="同意"),
     "legal_return": lambda k, c: services.legal_return(k, actor=c.reviewer, reason="补充"),
-    "serve_notice": lambda k, c: services.serve_notice(k, actor=c.world.officer),
+    "serve_notice": lambda k, c: services.serve_notice(_assessed(k, c), actor=c.world.officer),
     "request_hearing": lambda k, c: services.request_hearing(k, actor=c.world.officer),
     "record_hearing": lambda k, c: services.record_hearing(
         k, actor=c.world.officer, summary="听证"

@@ -23,6 +23,7 @@ from yaoan.cases.beyond_enums import (
 from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import CriminalTransfer, TransferFollowUp
 from yaoan.cases.tests.beyond_helpers import add_evidence, add_seized, make_case
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.common.testing import World
 from yaoan.core.deadlines import current_deadline
 from yaoan.core.enums import DeadlineState
@@ -300,6 +301,7 @@ def test_a_case_is_not_decided_while_its_transfer_waits_or_suspends_it(world: Wo
     case = make_case(world, status=CaseStatus.NOTICE_SERVED)
     case.statement_waived = True
     case.save(update_fields=["statement_waived"])
+    gsp_assessment(case, world.officer)  # the proposal is in order: the transfer holds it
     propose(world, case, AdministrativePart.CONTINUE)
     with pytest.raises(GuardFailedError) as err:
         case_services.decide(case, actor=world.chief, outcome="penalty", summary="罚款")
@@ -313,6 +315,7 @@ def test_a_case_continuing_beside_a_sent_transfer_may_be_decided(world: World) -
     case = transfer.case
     case.status, case.statement_waived = CaseStatus.NOTICE_SERVED, True
     case.save(update_fields=["status", "statement_waived"])
+    gsp_assessment(case, world.officer)
     decided = case_services.decide(
         case, actor=world.chief, outcome="penalty", summary="吊销药品经营许可证"
     )

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yaoan.cases.enums import CaseStatus
 from yaoan.cases.models import Case, Evidence, SeizedItem
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.cases.tests.ui_helpers import filed, legal_reviewer, opened, png, to_notice
 from yaoan.common.testing import World, client_for
 from yaoan.core.models import DeadlineExtension, DeadlineSuspension
@@ -43,6 +44,7 @@ def test_the_ordinary_procedure_through_its_pages(world: World) -> None:
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     assert evidence.attachment is not None and len(evidence.attachment.sm3) == 64
+    gsp_assessment(case, world.officer)  # the notice states the proposed penalty
     steps = [
         (officer, "finish_investigation", {"report": "经查属实", "proposal": "罚款"}),
         (chief, "review", {"opinion": "同意"}),

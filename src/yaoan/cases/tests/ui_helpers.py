@@ -12,6 +12,7 @@ from PIL import Image
 
 from yaoan.cases import evidence_services, services
 from yaoan.cases.models import Case
+from yaoan.cases.tests.penalty_helpers import gsp_assessment
 from yaoan.common.testing import UserFactory, World
 from yaoan.core.enums import Role
 from yaoan.core.models import User
@@ -67,11 +68,15 @@ def with_evidence(case: Case, world: World) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def to_notice(world: World, **kwargs: Any) -> Case:
-    """Filed, investigated, reviewed and legally reviewed: the notice is next."""
+def to_notice(world: World, *, assessed: bool = True, **kwargs: Any) -> Case:
+    """Filed, investigated, reviewed and legally reviewed: the notice is next (assessed
+    for the notice unless ``assessed`` is False)."""
     case = with_evidence(filed(world, **kwargs), world)
     case = services.finish_investigation(
         case, actor=world.officer, report="经查属实", proposal="罚款"
     )
     case = services.review(case, actor=world.chief, opinion="同意")
-    return services.legal_review(case, actor=legal_reviewer(world), opinion="程序合法")
+    case = services.legal_review(case, actor=legal_reviewer(world), opinion="程序合法")
+    if assessed:
+        gsp_assessment(case, world.officer)
+    return case
