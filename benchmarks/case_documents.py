@@ -25,7 +25,6 @@ import importlib.util
 import statistics
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 OFFICER = "qj.case"
@@ -111,7 +110,9 @@ def one_case(people: dict[str, Any], n: int) -> dict[str, float]:
     from yaoan.cases import documents as kinds
     from yaoan.cases import evidence_services as evidence
     from yaoan.cases import services
+    from yaoan.cases.models import Violation
     from yaoan.cases.opening import CaseInput
+    from yaoan.cases.penalty_services import Proposal, assess_case, suggestion_for
     from yaoan.registry.models import Entity
 
     lead, chief, reviewer = people["lead"], people["chief"], people["reviewer"]
@@ -158,14 +159,20 @@ def one_case(people: dict[str, Any], n: int) -> dict[str, float]:
     timed("调查终结报告", lambda: print_(actor=lead, case=case, kind=kinds.INVESTIGATION_REPORT))
     case = services.review(case, actor=chief, opinion="事实清楚，同意处理建议。")
     case = services.legal_review(case, actor=reviewer, opinion="证据确实充分，适用依据正确。")
+    # the notice states the proposed penalty: the baseline's suggestion, taken as proposed
+    violation = Violation.objects.get(code="drug.gsp")
+    suggested = suggestion_for(violation, [], goods_value=None, illegal_income=None)
+    assess_case(
+        case, actor=lead, violation=violation, circumstance_ids=[], goods_value=None,
+        illegal_income=None, proposal=Proposal(kinds=suggested.kinds, fine=suggested.fine),
+    )  # fmt: skip
     notice = timed("行政处罚告知书",
                    lambda: print_(actor=lead, case=case, kind=kinds.PENALTY_NOTICE))  # fmt: skip
     timed("告知书送达回证", lambda: docs.prepare_delivery(actor=lead, case=case, docs=[notice]))
     case = services.serve_notice(case, actor=lead, served_on=today - dt.timedelta(days=14))
     case = services.decide(
-        case, actor=chief, outcome="penalty", fine_total=Decimal("50000"),
-        summary="没收过期药品12盒，并处罚款50000元。",
-    )  # fmt: skip
+        case, actor=chief, outcome="penalty", summary="警告，并处罚款（按裁量建议）。"
+    )
     delivery = timed("三书同达（决定书、两份告知书、送达回证）",
                      lambda: docs.issue_decision_set(actor=lead, case=case))  # fmt: skip
     docs.record_document_delivery(
