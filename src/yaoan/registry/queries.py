@@ -8,7 +8,9 @@ import re
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from yaoan.common.errors import INVALID, invalid
 from yaoan.core.access import visible_or_404
 from yaoan.core.models import User
 from yaoan.core.pii.fields import matches
@@ -29,6 +31,17 @@ def entities_visible_to(user: User) -> QuerySet[Entity]:
     every app, starts here. The entity list writes the same scope in its own SQL forms
     (registry.listing_sql.listed_entities), tested to list exactly these."""
     return visible_to(user, Entity.objects.filter(is_deleted=False), station=ENTITY_STATION)
+
+
+def chosen_entity(user: User, pk: int | None, *, field: str = "entity_id") -> Entity | None:
+    """The business an input names by id (None when it names none), refused on ``field``
+    when it does not exist or lies outside the user's scope — the two are not told apart."""
+    if pk is None:
+        return None
+    entity = entities_visible_to(user).filter(pk=pk).first()
+    if entity is None:
+        raise invalid(INVALID, _("没有该监管对象或不在您的管辖范围内"), field=field)
+    return entity
 
 
 def deleted_entities_visible_to(user: User) -> QuerySet[Entity]:

@@ -37,15 +37,14 @@ from yaoan.cases.workflow import CASE
 from yaoan.clues.queries import clues_visible_to
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS, choices_text
-from yaoan.common.errors import INVALID, invalid
+from yaoan.common.errors import invalid
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import read_upload
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
-from yaoan.registry.models import Entity
-from yaoan.registry.queries import entities_visible_to
+from yaoan.registry.queries import chosen_entity
 
 router = Router(tags=["案件"])
 DENIED = "cases.access.denied"
@@ -169,15 +168,6 @@ def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _detail(_visible(user, pk), user)
 
 
-def _entity(user: User, pk: int | None) -> Entity | None:
-    if pk is None:
-        return None
-    entity = entities_visible_to(user).filter(pk=pk).first()
-    if entity is None:
-        raise invalid(INVALID, "没有该监管对象或不在您的管辖范围内", field="entity_id")
-    return entity
-
-
 def _unit(user: User, pk: int | None) -> OrgUnit | None:
     if pk is None:
         return None
@@ -206,7 +196,7 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
         source=payload.source,
         source_label=payload.source_label,
         product_class=payload.product_class,
-        entity=_entity(user, payload.entity_id),
+        entity=chosen_entity(user, payload.entity_id),
         party_name=payload.party_name,
         party_is_person=payload.party_is_person,
         person_id_number=payload.person_id_number,

@@ -21,15 +21,14 @@ from yaoan.clues.rules import READ_CLUES, RECORD_PUSH, REGISTER_CLUE
 from yaoan.clues.workflow import CLUE
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS
-from yaoan.common.errors import INVALID, invalid
+from yaoan.common.errors import invalid
 from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.scoping import visible_to
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake.queries import intake_visible_to
-from yaoan.registry.models import Entity
-from yaoan.registry.queries import entities_visible_to
+from yaoan.registry.queries import chosen_entity
 
 router = Router(tags=["线索"])
 DENIED = "clues.access.denied"
@@ -123,15 +122,6 @@ def get_clue(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _out(_visible(user, pk), user)
 
 
-def _entity(user: User, pk: int | None) -> Entity | None:
-    if pk is None:
-        return None
-    entity = entities_visible_to(user).filter(pk=pk).first()
-    if entity is None:
-        raise invalid(INVALID, "没有该监管对象或不在您的管辖范围内", field="entity_id")
-    return entity
-
-
 def _unit(user: User, pk: int | None, field: str, stations_only: bool) -> OrgUnit | None:
     if pk is None:
         return None
@@ -154,7 +144,7 @@ def register_clue(request: HttpRequest, payload: ClueIn) -> Status[dict[str, Any
         source_label=payload.source_label,
         summary=payload.summary,
         received_on=payload.received_on,
-        entity=_entity(user, payload.entity_id),
+        entity=chosen_entity(user, payload.entity_id),
         subject_name=payload.subject_name,
         org_unit=_unit(user, payload.org_unit_id, "org_unit_id", stations_only=False),
     )
@@ -174,7 +164,7 @@ def record_push(request: HttpRequest, payload: PushIn) -> Status[dict[str, Any]]
         shop_url=payload.shop_url,
         product=payload.product,
         suspected_issue=payload.suspected_issue,
-        entity=_entity(user, payload.entity_id),
+        entity=chosen_entity(user, payload.entity_id),
         station=_unit(user, payload.station_id, "station_id", stations_only=True),
     )
     clue = prompts.record_online_push(actor=user, data=data)
