@@ -119,8 +119,9 @@ def audit_log_flushable(_audit_triggers_restored: None, live_server: Any) -> Ite
 
 @pytest.fixture
 def reference_data(audit_log_flushable: None) -> None:
-    """What migrations load (deadline rules, checklists, the plan's default rules) is emptied
-    by the flush after each live-server test: load it again (every loader is idempotent)."""
+    """What migrations load (deadline rules, checklists, the plan's default rules, the
+    discretion baseline) is emptied by the flush after each live-server test: load it
+    again (every loader is idempotent)."""
     from django.apps import apps as django_apps
 
     from yaoan.common.testing import weekend_calendar_for_coming_years
@@ -130,6 +131,9 @@ def reference_data(audit_log_flushable: None) -> None:
         "yaoan.inspections.migrations.0002_default_checklists_and_deadline"
     ).load(django_apps, None)
     importlib.import_module("yaoan.plans.migrations.0002_default_rules").install(django_apps, None)
+    importlib.import_module("yaoan.cases.migrations.0004_penalty").load_default_baseline(
+        django_apps, None
+    )
     weekend_calendar_for_coming_years()
 
 

@@ -14,12 +14,12 @@ from ninja import Query, Router, Status
 
 from yaoan.cases import supervision_services, transfer_services
 from yaoan.cases.api.beyond_schemas import (
+    CriminalTransferIn,
     SupervisionDetailOut,
     SupervisionIn,
     SupervisionPage,
     SupervisionStepIn,
     TransferDetailOut,
-    TransferIn,
     TransferPage,
     TransferStepIn,
 )
@@ -121,7 +121,7 @@ def get_transfer(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/transfers/", response={201: TransferDetailOut, **WRITE_ERRORS}, summary="提出移送")
-def propose_transfer(request: HttpRequest, payload: TransferIn) -> Status[dict[str, Any]]:
+def propose_transfer(request: HttpRequest, payload: CriminalTransferIn) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_BEYOND)
     data = payload.dict()
     case = _case(user, data.pop("case_id"))

@@ -54,7 +54,7 @@ class TransferPage(PageMeta):
     results: list[TransferOut]
 
 
-class TransferIn(Schema):
+class CriminalTransferIn(Schema):
     case_id: int = Field(description="案件编号（内部）")
     suspected_offence: str = Field(max_length=100, description="涉嫌罪名")
     facts: str = Field(max_length=4000, description="涉嫌犯罪的事实")

@@ -17,7 +17,7 @@ from yaoan.common.api.paging import PageMeta
 from yaoan.common.api.schemas import choices_text
 
 
-class ActionOut(Schema):
+class ClueActionOut(Schema):
     action: str = Field(
         description="操作代码，如 assign、verify、close、file_case、transfer、feedback"
     )
@@ -59,7 +59,7 @@ class ClueOut(Schema):
     transferred_to: str = Field(description="移送至")
     decision_note: str = Field(description="处理意见")
     push: PushOut | None = Field(description="网络监测推送（仅网络监测来源）")
-    actions: list[ActionOut] = Field(description="当前用户此时可执行的操作")
+    actions: list[ClueActionOut] = Field(description="当前用户此时可执行的操作")
 
 
 class CluePage(PageMeta):

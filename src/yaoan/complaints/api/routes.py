@@ -146,7 +146,7 @@ def _entity(entity_id: int | None) -> Entity | None:
     return found
 
 
-@router.post("/", response={201: s.ReceivedOut, **WRITE_ERRORS}, summary="登记投诉举报")
+@router.post("/", response={201: s.ComplaintReceivedOut, **WRITE_ERRORS}, summary="登记投诉举报")
 def receive(request: HttpRequest, payload: s.ComplaintIn) -> Status[dict[str, Any]]:
     user = allowed_user(request, RECEIVE_COMPLAINT)
     values = payload.model_dump(exclude={"entity_id", "org_unit_id"})
@@ -182,15 +182,15 @@ STEPS: dict[str, tuple[type[Schema], Step]] = {
         lambda c, u, p: services.confirm_transfer(c, actor=u, note=p.note),
     ),
     "refuse_transfer": (
-        s.ReasonIn,
+        s.ComplaintReasonIn,
         lambda c, u, p: services.refuse_transfer(c, actor=u, reason=p.reason),
     ),
     "withdraw_transfer": (
-        s.ReasonIn,
+        s.ComplaintReasonIn,
         lambda c, u, p: services.withdraw_transfer(c, actor=u, reason=p.reason),
     ),
     "confirm_handover": (
-        s.ReasonIn,
+        s.ComplaintReasonIn,
         lambda c, u, p: services.confirm_handover(c, actor=u, reason=p.reason),
     ),
     "verify": (
@@ -203,7 +203,10 @@ STEPS: dict[str, tuple[type[Schema], Step]] = {
         s.MediateIn,
         lambda c, u, p: services.mediate_complaint(c, actor=u, outcome=p.outcome, note=p.note),
     ),
-    "to_clue": (s.ClueIn, lambda c, u, p: services.send_to_clue(c, actor=u, summary=p.summary)),
+    "to_clue": (
+        s.ComplaintClueIn,
+        lambda c, u, p: services.send_to_clue(c, actor=u, summary=p.summary),
+    ),
     "reply": (
         s.ReplyIn,
         lambda c, u, p: services.reply_complaint(c, actor=u, text=p.text, channel=p.channel),
@@ -214,7 +217,10 @@ STEPS: dict[str, tuple[type[Schema], Step]] = {
             c, actor=u, evaluation=p.evaluation, comment=p.comment
         ),
     ),
-    "close": (s.ReasonIn, lambda c, u, p: services.close_complaint(c, actor=u, reason=p.reason)),
+    "close": (
+        s.ComplaintReasonIn,
+        lambda c, u, p: services.close_complaint(c, actor=u, reason=p.reason),
+    ),
 }
 
 
@@ -301,7 +307,7 @@ def _reward(user: User, pk: RowId) -> ComplaintReward:
 @router.post(
     "/rewards/{int:pk}/approve", response={200: s.RewardOut, **WRITE_ERRORS}, summary="批准奖励"
 )
-def approve_reward(request: HttpRequest, pk: int, payload: s.ReasonIn) -> dict[str, Any]:
+def approve_reward(request: HttpRequest, pk: int, payload: s.ComplaintReasonIn) -> dict[str, Any]:
     user = allowed_user(request, READ_COMPLAINT)
     done = reward_services.approve_reward(_reward(user, pk), actor=user, reason=payload.reason)
     return _reward_out(done, user)
@@ -310,7 +316,7 @@ def approve_reward(request: HttpRequest, pk: int, payload: s.ReasonIn) -> dict[s
 @router.post(
     "/rewards/{int:pk}/reject", response={200: s.RewardOut, **WRITE_ERRORS}, summary="不予奖励"
 )
-def reject_reward(request: HttpRequest, pk: int, payload: s.ReasonIn) -> dict[str, Any]:
+def reject_reward(request: HttpRequest, pk: int, payload: s.ComplaintReasonIn) -> dict[str, Any]:
     user = allowed_user(request, READ_COMPLAINT)
     done = reward_services.reject_reward(_reward(user, pk), actor=user, reason=payload.reason)
     return _reward_out(done, user)

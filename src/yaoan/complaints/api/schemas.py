@@ -25,7 +25,7 @@ from yaoan.complaints.models import Complaint, ComplaintReward
 from yaoan.registry.enums import ProductClass
 
 
-class ActionOut(Schema):
+class ComplaintActionOut(Schema):
     action: str = Field(description="操作代码，如 accept、verify、reply；POST /{id}/{action}")
     label: str = Field(description="按钮文字")
     reason_required: bool = Field(description="是否须填写理由")
@@ -52,7 +52,7 @@ class ComplaintOut(Schema):
     reporter_name: str = Field(description="投诉举报人姓名（脱敏）")
     reporter_phone: str = Field(description="联系电话（脱敏）")
     received_at: dt.datetime = Field(description="收到时间")
-    actions: list[ActionOut] = Field(description="当前用户此时可执行的操作")
+    actions: list[ComplaintActionOut] = Field(description="当前用户此时可执行的操作")
 
 
 class RewardOut(Schema):
@@ -63,7 +63,7 @@ class RewardOut(Schema):
     fine_amount: Decimal = Field(description="罚没款金额（元）")
     amount: Decimal = Field(description="奖励金额（元）")
     paid_on: dt.date | None = Field(description="发放日期")
-    actions: list[ActionOut] = Field(description="当前用户此时可执行的操作")
+    actions: list[ComplaintActionOut] = Field(description="当前用户此时可执行的操作")
 
 
 class ComplaintDetailOut(ComplaintOut):
@@ -106,7 +106,7 @@ class ComplaintIn(Schema):
     external_number: str = text_field(Complaint, "external_number", "", description="转办单号")
 
 
-class ReceivedOut(ComplaintDetailOut):
+class ComplaintReceivedOut(ComplaintDetailOut):
     lookup_code: str = Field(description="查询码（只显示这一次，请转告投诉举报人）")
 
 
@@ -114,7 +114,7 @@ class NoteIn(Schema):
     note: Reason = Field("", description="说明")
 
 
-class ReasonIn(Schema):
+class ComplaintReasonIn(Schema):
     reason: Reason = Field("", description="理由（须填写理由的操作必填）")
 
 
@@ -138,7 +138,7 @@ class MediateIn(Schema):
     note: Text = Field(description="调解情况")
 
 
-class ClueIn(Schema):
+class ComplaintClueIn(Schema):
     summary: Text = Field("", description="线索摘要（留空用核查情况）")
 
 

@@ -191,3 +191,28 @@ def test_body_over_the_upload_limit_is_a_coded_413(
         413,
         {"detail": "请求体过大。", "code": "too_large"},
     )
+
+
+def test_every_request_and_response_shape_has_its_own_name() -> None:
+    """The OpenAPI components are keyed by the schema's class name: two apps' ``ReasonIn``
+    would be documented (and tested above) as one, the later hiding the earlier."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import yaoan
+
+    for module in pkgutil.walk_packages(yaoan.__path__, "yaoan."):
+        if ".api." in module.name and ".tests" not in module.name:
+            importlib.import_module(module.name)
+    named: dict[str, set[str]] = {}
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("yaoan.") and ".tests" not in sub.__module__:
+                named.setdefault(sub.__name__, set()).add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: places for name, places in named.items() if len(places) > 1} == {}

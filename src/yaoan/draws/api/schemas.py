@@ -82,7 +82,7 @@ class AssignmentOut(Schema):
         return sorted(u.pk for u in obj.inspectors.all())
 
 
-class ActionOut(Schema):
+class DrawActionOut(Schema):
     action: str = Field(description="操作代码：execute=执行抽取；supersede=重新抽取")
     label: str = Field(description="按钮文字")
     reason_required: bool
@@ -90,7 +90,7 @@ class ActionOut(Schema):
 
 class DrawDetailOut(DrawOut):
     assignments: list[AssignmentOut] = Field(description="抽取结果，按抽中顺序")
-    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
+    actions: list[DrawActionOut] = Field(description="当前用户现在可执行的操作")
 
     @staticmethod
     def resolve_actions(obj: Any, context: Any) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ class InspectionOut(Schema):
     published_at: dt.datetime | None = Field(description="公示时间")
 
 
-class ActionOut(Schema):
+class InspectionActionOut(Schema):
     """A transition this user may take now (the same as the page's buttons)."""
 
     action: str = Field(description="操作代码，如 start、submit、cancel")
@@ -72,7 +72,7 @@ class InspectionDetailOut(InspectionOut):
     records: list[ItemRecordOut] = Field(description="已填写的检查项目")
     findings: list[FindingOut] = Field(description="发现的问题")
     rectification_id: int | None = Field(description="整改通知编号")
-    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
+    actions: list[InspectionActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class InspectionPage(PageMeta):
@@ -127,7 +127,7 @@ class RectificationOut(Schema):
     rounds: int = Field(description="整改轮次")
     response: str
     reinspection_note: str
-    actions: list[ActionOut] = Field(description="当前用户现在可执行的操作")
+    actions: list[InspectionActionOut] = Field(description="当前用户现在可执行的操作")
 
 
 class RectificationPage(PageMeta):

@@ -17,7 +17,7 @@ from yaoan.core.attachments import may_see_attachment
 from yaoan.core.models import User
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake import services
-from yaoan.intake.api.schemas import IntakeItemDetailOut, IntakeItemPage, MergeIn, ReasonIn
+from yaoan.intake.api.schemas import IntakeItemDetailOut, IntakeItemPage, IntakeReasonIn, MergeIn
 from yaoan.intake.enums import IntakeKind, IntakeStatus
 from yaoan.intake.models import IntakeItem
 from yaoan.intake.queries import intake_visible_to
@@ -130,7 +130,7 @@ def get_item(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post(
     "/{int:pk}/reject", response={200: IntakeItemDetailOut, **WRITE_ERRORS}, summary="不予接收"
 )
-def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, pk: int, payload: IntakeReasonIn) -> dict[str, Any]:
     user = allowed_user(request, READ_INTAKE)
     return _detail(services.reject_intake(_visible(user, pk), user, payload.reason), user)
 
@@ -138,7 +138,7 @@ def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
 @router.post(
     "/{int:pk}/keep", response={200: IntakeItemDetailOut, **WRITE_ERRORS}, summary="继续等待"
 )
-def keep(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def keep(request: HttpRequest, pk: int, payload: IntakeReasonIn) -> dict[str, Any]:
     user = allowed_user(request, READ_INTAKE)
     return _detail(services.keep_waiting(_visible(user, pk), user, payload.reason), user)
 

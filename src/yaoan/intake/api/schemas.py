@@ -11,7 +11,7 @@ from yaoan.common.api.schemas import RowId, choices_text
 from yaoan.intake.enums import IntakeKind, IntakeStatus, Urgency
 
 
-class ActionOut(Schema):
+class IntakeActionOut(Schema):
     action: str = Field(description="操作代码：reject/merge/keep")
     label: str = Field(description="按钮文字")
     reason_required: bool = Field(description="是否须填写理由")
@@ -41,7 +41,7 @@ class IntakeItemOut(Schema):
     org_unit_id: int | None = Field(description="所属单位（所）编号")
     summary: str = Field(description="情况摘要")
     submitted_at: dt.datetime = Field(description="移交时间（服务器时间）")
-    actions: list[ActionOut] = Field(description="当前用户此时可执行的操作")
+    actions: list[IntakeActionOut] = Field(description="当前用户此时可执行的操作")
 
 
 class IntakeItemDetailOut(IntakeItemOut):
@@ -61,9 +61,9 @@ class IntakeItemPage(PageMeta):
     results: list[IntakeItemOut]
 
 
-class ReasonIn(Schema):
+class IntakeReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=2000, description="理由")
 
 
-class MergeIn(ReasonIn):
+class MergeIn(IntakeReasonIn):
     into_id: RowId = Field(description="合并到的事项编号")

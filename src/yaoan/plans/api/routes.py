@@ -26,7 +26,7 @@ from yaoan.plans.api.schemas import (
     KeyListRulePatch,
     PlanItemPage,
     PlanOut,
-    ReasonIn,
+    PlanReasonIn,
 )
 from yaoan.plans.enums import PlanAction, PlanLock
 from yaoan.plans.filtersets import PlanItemFilterSet
@@ -218,5 +218,5 @@ def approve(request: HttpRequest, plan_id: int) -> Any:
 @router.post(
     "/annual-plans/{plan_id}/return", response={200: PlanOut, **WRITE_ERRORS}, summary="退回修改"
 )
-def return_for_changes(request: HttpRequest, plan_id: int, payload: ReasonIn) -> Any:
+def return_for_changes(request: HttpRequest, plan_id: int, payload: PlanReasonIn) -> Any:
     return _transition(request, plan_id, PlanAction.RETURN, payload.reason)

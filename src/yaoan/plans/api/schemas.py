@@ -61,7 +61,7 @@ class GenerateIn(Schema):
     )  # shorter than the column: a one-line note
 
 
-class ReasonIn(Schema):
+class PlanReasonIn(Schema):
     reason: Reason = Field("", description="原因（退回时必填）")
 
 

@@ -68,7 +68,7 @@ class BatchRowOut(Schema):
     last_event: str | None
 
 
-class ReceivedOut(Schema):
+class TraceReceivedOut(Schema):
     product: str | None
     supplier: str | None
     supplier_name: str | None
@@ -105,7 +105,7 @@ class EntityReportOut(Schema):
     entity_type: str | None
     date_from: str | None = Field(description="期间起始日")
     date_to: str | None = Field(description="期间截止日")
-    received: list[ReceivedOut]
+    received: list[TraceReceivedOut]
     shipped: list[ShippedOut]
     sold: list[SoldOut]
     balance: list[BalanceOut]
