@@ -165,7 +165,7 @@ def prepare_publication(case: Case, *, actor: User) -> PenaltyPublication:
     """The case's publication record with the summary filled from the case (the officer
     completes it); returns the existing one when there is one."""
     _require_publisher(actor, case)
-    locked = Case.objects.select_for_update().select_related("entity").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("entity").get(pk=case.pk)
     day = decided_on(locked)
     existing = PenaltyPublication.objects.filter(case=locked).first()
     if existing is not None:
