@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, QuerySet, Subquery
 
 from yaoan.cases.beyond_enums import SupervisionStatus
 from yaoan.cases.beyond_rules import can_read_beyond
 from yaoan.cases.models import CaseEscalation, CaseSupervision, CriminalTransfer
-from yaoan.core.deadlines import LIVE
+from yaoan.core.deadlines import LIVE, row_deadlines
 from yaoan.core.enums import DeadlineState
-from yaoan.core.models import Deadline, User
+from yaoan.core.models import User
 from yaoan.core.scoping import visible_to
 
 TRANSFER_TYPE = "cases.criminaltransfer"
@@ -42,18 +41,12 @@ def escalations_visible_to(user: User) -> QuerySet[CaseEscalation]:
     return _scoped(user, CaseEscalation.objects.all())
 
 
-def _deadlines_of_row(subject_type: str) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=subject_type, subject_id=Cast(OuterRef("pk"), output_field=CharField())
-    )
-
-
 def with_due(qs: QuerySet[Any], subject_type: str) -> QuerySet[Any]:
     """``due_on``: the earliest running deadline; ``overdue``: one of them is overdue."""
-    live = _deadlines_of_row(subject_type).filter(state__in=LIVE).order_by("due_on")
+    live = row_deadlines(subject_type).filter(state__in=LIVE).order_by("due_on")
     return qs.annotate(
         due_on_next=Subquery(live.values("due_on")[:1]),
-        overdue=Exists(_deadlines_of_row(subject_type).filter(state=DeadlineState.OVERDUE)),
+        overdue=Exists(row_deadlines(subject_type).filter(state=DeadlineState.OVERDUE)),
     )
 
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import BigIntegerField, Q, QuerySet
-from django.db.models.functions import Cast
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yaoan.cases.enums import OPEN_STATUSES, CaseSource, CaseStatus, Procedure
 from yaoan.cases.models import Case
+from yaoan.cases.queries import overdue_condition
 from yaoan.common.api_fields import QUERY_MAX_LENGTH
 from yaoan.common.filtersets import FilterSet, ReferenceChoiceFilter
-from yaoan.core.enums import DeadlineState, OrgUnitKind
-from yaoan.core.models import Deadline, OrgUnit
+from yaoan.core.enums import OrgUnitKind
+from yaoan.core.models import OrgUnit
 from yaoan.core.reference import STATION_OPTIONS
 from yaoan.registry.enums import ProductClass
 
@@ -25,27 +24,6 @@ SUBJECT_TYPE = "cases.case"
 OPEN = "open"
 STATES = ((OPEN, _("办理中（全部未结）")), *CaseStatus.choices)
 YES = (("1", _("是")),)
-
-
-def late_case_ids(today: Any = None) -> QuerySet[Any, Any]:
-    """Ids of cases with a clock marked overdue, or open and past its date before the
-    daily sweep ran: one UNION over the (state, due_on) index."""
-    today = today or timezone.localdate()
-
-    def ids(condition: Q) -> QuerySet[Any, Any]:
-        return (
-            Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
-            .order_by()
-            .annotate(case_id=Cast("subject_id", BigIntegerField()))
-            .values("case_id")
-        )
-
-    marked = ids(Q(state=DeadlineState.OVERDUE))
-    return marked.union(ids(Q(state=DeadlineState.OPEN, due_on__lt=today)), all=True)
-
-
-def overdue_condition(today: Any = None) -> Q:
-    return Q(pk__in=late_case_ids(today), status__in=OPEN_STATUSES)
 
 
 class CaseFilterSet(FilterSet):

@@ -11,8 +11,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from yaoan.cases.enums import OPEN_STATUSES
-from yaoan.cases.filtersets import overdue_condition
-from yaoan.cases.queries import cases_about, cases_visible_to, with_due
+from yaoan.cases.queries import cases_about, cases_visible_to, overdue_condition, with_due
 from yaoan.cases.rules import can_open_case, can_read_cases
 from yaoan.clues.queries import clues_awaiting_case, clues_visible_to
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from yaoan.cases.enums import DecisionOutcome, Procedure
 from yaoan.cases.models import Case, PenaltyPublication
 from yaoan.cases.publication_enums import PUBLICATION_RULE, PublicationStatus
+from yaoan.core.deadlines import row_deadlines
 from yaoan.core.enums import DeadlineState
-from yaoan.core.models import Deadline, User
+from yaoan.core.models import User
 from yaoan.core.scoping import visible_to
 
 # once published, exempted or withdrawn the clock has done its work
@@ -28,11 +28,7 @@ def publications_visible_to(user: User) -> QuerySet[PenaltyPublication]:
 def _with_publication_due(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Each case with its latest 公示 deadline (``due_on``, ``due_state``) and the id of its
     publication record when one was prepared (``pub_id``)."""
-    latest = Deadline.objects.filter(
-        subject_type="cases.case",
-        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
-        rule__code=PUBLICATION_RULE,
-    ).order_by("-id")
+    latest = row_deadlines("cases.case").filter(rule__code=PUBLICATION_RULE).order_by("-id")
     return qs.annotate(
         due_on=Subquery(latest.values("due_on")[:1]),
         due_state=Subquery(latest.values("state")[:1]),

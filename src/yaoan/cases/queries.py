@@ -5,19 +5,16 @@ deadline records in the same query (no query per row)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
-from django.utils import timezone
+from django.db.models import Exists, Q, QuerySet, Subquery
 
 from yaoan.cases.enums import OPEN_STATUSES
 from yaoan.cases.models import Case, Evidence, SeizedItem
 from yaoan.cases.rules import OFFICER_ROLE, can_read_cases, may_handle
 from yaoan.core.access import visible_or_404
-from yaoan.core.deadlines import LIVE
-from yaoan.core.enums import DeadlineState
-from yaoan.core.models import Deadline, RoleAssignment, User
+from yaoan.core.deadlines import LIVE, late_clock, row_deadlines
+from yaoan.core.deadlines import overdue_condition as deadline_overdue
+from yaoan.core.models import RoleAssignment, User
 from yaoan.core.scoping import visible_to
 from yaoan.registry.models import Entity
 
@@ -38,22 +35,13 @@ def visible_case(user: User, pk: int) -> Case:
     )
 
 
-def _deadlines_of_row() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), output_field=CharField())
-    )
-
-
 def with_due(qs: QuerySet[Case]) -> QuerySet[Case]:
     """``due_on``: the earliest running deadline; ``overdue``: one of them is past its date
     (marked by the sweep or not yet)."""
-    live = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on")
-    late = Q(state=DeadlineState.OVERDUE) | Q(
-        state=DeadlineState.OPEN, due_on__lt=timezone.localdate()
-    )
+    live = row_deadlines(SUBJECT_TYPE).filter(state__in=LIVE).order_by("due_on")
     return qs.annotate(
         due_on=Subquery(live.values("due_on")[:1]),
-        overdue=Exists(_deadlines_of_row().filter(late)),
+        overdue=Exists(row_deadlines(SUBJECT_TYPE).filter(late_clock())),
     )
 
 
@@ -75,22 +63,8 @@ def my_cases(user: User) -> QuerySet[Case]:
 
 
 def overdue_condition(today: dt.date | None = None) -> Q:
-    """A running clock past its date: marked by the sweep, or past due today before the
-    sweep has run. Read from the deadline side (the few late clocks' case ids, one UNION so
-    PostgreSQL plans a semi-join) rather than an EXISTS per case."""
-    today = today or timezone.localdate()
-    marked = _late_ids(Q(state=DeadlineState.OVERDUE))
-    past_due = _late_ids(Q(state=DeadlineState.OPEN, due_on__lt=today))
-    return Q(pk__in=marked.union(past_due, all=True))
-
-
-def _late_ids(condition: Q) -> QuerySet[Any, Any]:
-    return (
-        Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
-        .order_by()
-        .annotate(case_id=Cast("subject_id", BigIntegerField()))
-        .values("case_id")
-    )
+    """An open case with a clock past its date (core.deadlines.listing)."""
+    return deadline_overdue(SUBJECT_TYPE, today) & Q(status__in=OPEN_STATUSES)
 
 
 def overdue_cases(user: User) -> QuerySet[Case]:
@@ -98,7 +72,7 @@ def overdue_cases(user: User) -> QuerySet[Case]:
     delivery, execution, publication)."""
     return with_due(
         cases_visible_to(user)
-        .filter(overdue_condition(), status__in=OPEN_STATUSES)
+        .filter(overdue_condition())
         .select_related("entity", "org_unit", "lead_officer", "co_officer")
     )
 

@@ -4,15 +4,14 @@ the deadline records in the same query (no query per row)."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, QuerySet, Subquery
 
 from yaoan.clues.enums import OPEN_STATUSES, ClueStatus
 from yaoan.clues.models import Clue
 from yaoan.clues.rules import ASSIGNEE_ROLE, can_read_clues, may_be_assigned
-from yaoan.core.deadlines import LIVE
+from yaoan.core.deadlines import LIVE, row_deadlines
 from yaoan.core.enums import DeadlineState
-from yaoan.core.models import Deadline, RoleAssignment, User
+from yaoan.core.models import RoleAssignment, User
 from yaoan.core.scoping import visible_to
 from yaoan.registry.models import Entity
 
@@ -25,18 +24,12 @@ def clues_visible_to(user: User) -> QuerySet[Clue]:
     return visible_to(user, Clue.objects.all(), station="org_unit")
 
 
-def _deadlines_of_row() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), output_field=CharField())
-    )
-
-
 def with_due(qs: QuerySet[Clue]) -> QuerySet[Clue]:
     """``due_on``: the earliest running deadline; ``overdue``: one of them is overdue."""
-    live = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on")
+    live = row_deadlines(SUBJECT_TYPE).filter(state__in=LIVE).order_by("due_on")
     return qs.annotate(
         due_on=Subquery(live.values("due_on")[:1]),
-        overdue=Exists(_deadlines_of_row().filter(state=DeadlineState.OVERDUE)),
+        overdue=Exists(row_deadlines(SUBJECT_TYPE).filter(state=DeadlineState.OVERDUE)),
     )
 
 

@@ -8,16 +8,17 @@ import datetime as dt
 import hmac
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Exists, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yaoan.complaints.enums import ComplaintStatus
 from yaoan.complaints.models import Complaint, ComplaintReward
 from yaoan.complaints.rules import can_read_complaint
 from yaoan.core.access import visible_or_404
+from yaoan.core.deadlines import overdue_condition as deadline_overdue
+from yaoan.core.deadlines import row_deadlines
 from yaoan.core.enums import DeadlineState
-from yaoan.core.models import Deadline, User
+from yaoan.core.models import User
 from yaoan.core.pii.crypto import keyed_digest
 from yaoan.core.rules import data_scope
 from yaoan.core.scoping import station_condition, visible_to
@@ -66,22 +67,10 @@ def rewards_visible_to(user: User) -> QuerySet[ComplaintReward]:
     return ComplaintReward.objects.filter(complaint__in=complaints_visible_to(user))
 
 
-def complaint_deadlines(complaint: Complaint) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type="complaints.complaint", subject_id=str(complaint.pk)
-    ).select_related("rule")
-
-
-def _deadlines_of_row() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), output_field=CharField())
-    )
-
-
 def with_next_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     """Each complaint with its nearest running deadline (any step): ``next_due_on``,
     ``next_due_label`` (the rule's name), ``next_due_state`` — one subquery each, no N+1."""
-    nearest = _deadlines_of_row().filter(state__in=LIVE).order_by("due_on", "id")
+    nearest = row_deadlines(SUBJECT_TYPE).filter(state__in=LIVE).order_by("due_on", "id")
     return qs.annotate(
         next_due_on=Subquery(nearest.values("due_on")[:1]),
         next_due_label=Subquery(nearest.values("rule__label")[:1]),
@@ -90,31 +79,13 @@ def with_next_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 
 def overdue_condition(today: Any = None) -> Q:
-    """A running deadline past its date: marked by the sweep, or past due today before the
-    sweep has run. Read from the deadline side, the late clocks' subject ids, rather than
-    as a correlated EXISTS per complaint (on a station of 100k records: every row's clocks
-    looked up). One id list per state, each a range of the (state, due_on) index: written
-    as one OR, SQLite (no statistics) read every complaint clock by subject type instead."""
-    today = today or timezone.localdate()
-    marked = _late_ids(Q(state=DeadlineState.OVERDUE))
-    past_due = _late_ids(Q(state=DeadlineState.OPEN, due_on__lt=today))
-    # one subquery (a UNION), so PostgreSQL plans a semi-join from the few late ids
-    # instead of testing two hashed lists against every row of the station
-    return Q(pk__in=marked.union(past_due, all=True))
-
-
-def _late_ids(condition: Q) -> QuerySet[Any, Any]:
-    return (
-        Deadline.objects.filter(condition, subject_type=SUBJECT_TYPE)
-        .order_by()
-        .annotate(complaint_id=Cast("subject_id", BigIntegerField()))
-        .values("complaint_id")
-    )
+    """A complaint with a clock past its date (core.deadlines.listing)."""
+    return deadline_overdue(SUBJECT_TYPE, today)
 
 
 def near_due_condition(days: int, today: Any = None) -> Q:
     today = today or timezone.localdate()
-    soon = _deadlines_of_row().filter(
+    soon = row_deadlines(SUBJECT_TYPE).filter(
         state=DeadlineState.OPEN,
         due_on__gte=today,
         due_on__lte=today + dt.timedelta(days=days),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 
+from yaoan.core.deadlines import row_deadlines
 from yaoan.core.enums import DeadlineState, Role
-from yaoan.core.models import Deadline, User
+from yaoan.core.models import User
 from yaoan.core.scoping import visible_to
 from yaoan.inspections.enums import (
     PUBLISHED_KINDS,
@@ -36,11 +36,8 @@ def with_due(qs: QuerySet[Any], rule_code: str) -> QuerySet[Any]:
     """Each row with its current deadline of this rule (core.Deadline, the latest one):
     ``due_on``, ``due_state`` and ``due_provisional``, for lists and their filters."""
     model = qs.model
-    latest = Deadline.objects.filter(
-        subject_type=f"{model._meta.app_label}.{model._meta.model_name}",
-        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
-        rule__code=rule_code,
-    ).order_by("-id")
+    subject_type = f"{model._meta.app_label}.{model._meta.model_name}"
+    latest = row_deadlines(subject_type).filter(rule__code=rule_code).order_by("-id")
     return qs.annotate(
         due_on=Subquery(latest.values("due_on")[:1]),
         due_state=Subquery(latest.values("state")[:1]),

@@ -22,7 +22,6 @@ from yaoan.complaints.api import schemas as s
 from yaoan.complaints.enums import ComplaintError, ComplaintKind, ComplaintStatus
 from yaoan.complaints.models import Complaint, ComplaintReward
 from yaoan.complaints.queries import (
-    complaint_deadlines,
     complaints_visible_to,
     overdue_complaints,
     rewards_visible_to,
@@ -31,6 +30,7 @@ from yaoan.complaints.queries import (
 from yaoan.complaints.rules import GUARDS, READ_COMPLAINT, RECEIVE_COMPLAINT
 from yaoan.complaints.workflow import COMPLAINT, REWARD
 from yaoan.core.access import allowed_user, visible_or_404
+from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import OrgUnit, User
 from yaoan.core.pii.fields import matches
 from yaoan.core.pii.services import reveal
@@ -90,7 +90,7 @@ def _reward_out(reward: ComplaintReward, user: User) -> dict[str, Any]:
 def _detail(obj: Complaint, user: User) -> dict[str, Any]:
     deadlines = [
         {"rule": d.rule.code, "label": d.rule.label, "state": d.state, "due_on": d.due_on}
-        for d in complaint_deadlines(obj).order_by("id")
+        for d in deadlines_for(obj).order_by("id")
     ]
     rewards = obj.rewards.select_related("rule", "complaint").order_by("id")
     return _out(obj, user) | {

@@ -10,7 +10,8 @@ loaded.
 Import from here (``from yaoan.core.deadlines import open_deadline``); the parts:
 ``defaults`` (DEFAULT_RULES, the rules as shipped), ``dates`` (computing a due date),
 ``records`` (open, read, meet, cancel, recompute), ``clock`` (suspend, resume),
-``extensions`` (request and decide an extension).
+``extensions`` (request and decide an extension), ``listing`` (the clocks read beside a
+list of subjects: ``row_deadlines``, ``overdue_condition``, ``late_subject_ids``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from yaoan.core.deadlines.dates import (
 )
 from yaoan.core.deadlines.defaults import DEFAULT_RULES
 from yaoan.core.deadlines.extensions import decide_extension, request_extension
+from yaoan.core.deadlines.listing import (
+    late_clock,
+    late_subject_ids,
+    overdue_condition,
+    row_deadlines,
+)
 from yaoan.core.deadlines.records import (
     LIVE,
     cancel_deadlines,
@@ -47,12 +54,16 @@ __all__ = [
     "current_deadline",
     "deadlines_for",
     "decide_extension",
+    "late_clock",
+    "late_subject_ids",
     "meet_deadlines",
     "open_deadline",
+    "overdue_condition",
     "reassign_deadlines",
     "recompute_provisional",
     "request_extension",
     "resume_deadline",
+    "row_deadlines",
     "subject_key",
     "suspend_deadline",
     "sweep_deadlines",
