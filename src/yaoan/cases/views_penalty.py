@@ -53,6 +53,7 @@ from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import capped_page, page_number
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import User
+from yaoan.core.step_pages import offered_step, submitted
 from yaoan.core.transitions import allowed_actions
 from yaoan.registry.models import Licence
 
@@ -419,27 +420,28 @@ def listing_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     listing = _listing(user, pk)
     if action not in LISTING_STEPS:
         raise Http404
-    transition = LISTING.transition(listing.status, action)
-    if transition is None:
-        messages.error(
-            request, _("当前状态为“%(s)s”，不能再执行此操作") % {"s": listing.get_status_display()}
-        )
-        return redirect("cases:listing_detail", pk=listing.pk)
-    if not transition.permission(user, listing):
-        raise refusal(request, user, DENIED, _("您无权执行“%(a)s”。") % {"a": transition.label})
+    back = reverse("cases:listing_detail", kwargs={"pk": listing.pk})
+    transition = offered_step(
+        request,
+        LISTING,
+        listing,
+        action,
+        user=user,
+        denied_action=DENIED,
+        stale=_("当前状态为“%(s)s”，不能再执行此操作"),
+        denied=_("您无权执行“%(a)s”。"),
+        back=back,
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     form = ReasonForm(request.POST or None)
     form.fields["reason"].required = transition.reason_required
-    if request.method == "POST" and form.is_valid():
-        try:
-            LISTING_STEPS[action](listing, actor=user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已处理"))
-            return redirect("cases:listing_detail", pk=listing.pk)
-    back = reverse("cases:listing_detail", kwargs={"pk": listing.pk})
+
+    def run(data: dict[str, Any]) -> None:
+        LISTING_STEPS[action](listing, actor=user, reason=data["reason"])
+
+    if submitted(request, form, run, done=_("已处理")):
+        return redirect(back)
     return render(
         request, "cases/penalty/form.html", {"form": form, "title": transition.label, "back": back}
     )

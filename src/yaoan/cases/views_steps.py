@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,9 +44,9 @@ from yaoan.cases.models import Case
 from yaoan.cases.rules import READ_CASES
 from yaoan.cases.views import DENIED, posted, side_links, visible_case
 from yaoan.cases.workflow import CASE
-from yaoan.common.forms import add_service_errors
-from yaoan.core.access import allowed_user, refusal
+from yaoan.core.access import allowed_user
 from yaoan.core.models import User
+from yaoan.core.step_pages import offered_step, submitted
 
 Runner = Callable[[Case, User, dict[str, Any]], Any]
 
@@ -192,16 +191,9 @@ def _run(
     """The form; on a valid post the service, its refusal on the form, else back to the
     case with the message."""
     form = step.form(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            step.run(case, user, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已办理：%(a)s") % {"a": done})
-            return redirect(case)
+    done_message = _("已办理：%(a)s") % {"a": done}
+    if submitted(request, form, lambda data: step.run(case, user, data), done=done_message):
+        return redirect(case)
     return form
 
 
@@ -211,15 +203,18 @@ def case_step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    transition = CASE.transition(case.status, action)
-    if transition is None:  # taken meanwhile, or a stale button: say so on the case
-        messages.error(
-            request,
-            _("该案件当前状态为“%(s)s”，不能办理此步骤") % {"s": case.get_status_display()},
-        )
-        return redirect(case)
-    if not transition.permission(user, case):
-        raise refusal(request, user, DENIED, _("您无权办理“%(a)s”。") % {"a": transition.label})
+    transition = offered_step(
+        request,
+        CASE,
+        case,
+        action,
+        user=user,
+        denied_action=DENIED,
+        stale=_("该案件当前状态为“%(s)s”，不能办理此步骤"),
+        denied=_("您无权办理“%(a)s”。"),
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     outcome = _run(request, case, user, step, transition.label)
     if isinstance(outcome, HttpResponse):
         return outcome

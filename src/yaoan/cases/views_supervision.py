@@ -52,6 +52,7 @@ from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.models import AuditEvent, OrgUnit, User
+from yaoan.core.step_pages import offered_step, submitted
 from yaoan.core.transitions import allowed_actions
 
 PAGE_SIZE = 50
@@ -196,26 +197,22 @@ def supervision_step_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    transition = CASE_SUPERVISION.transition(sup.status, action)
-    if transition is None:
-        messages.error(
-            request,
-            _("该督办当前状态为“%(s)s”，不能办理此步骤") % {"s": sup.get_status_display()},
-        )
-        return redirect(sup)
-    if not transition.permission(user, sup):
-        raise refusal(request, user, DENIED, _("您无权办理该督办的此步骤。"))
+    transition = offered_step(
+        request,
+        CASE_SUPERVISION,
+        sup,
+        action,
+        user=user,
+        denied_action=DENIED,
+        stale=_("该督办当前状态为“%(s)s”，不能办理此步骤"),
+        denied=_("您无权办理该督办的此步骤。"),
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     form = step.form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            step.run(sup, user, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已办理：%(a)s") % {"a": transition.label})
-            return redirect(sup)
+    done = _("已办理：%(a)s") % {"a": transition.label}
+    if submitted(request, form, lambda data: step.run(sup, user, data), done=done):
+        return redirect(sup)
     return render(
         request,
         "cases/supervision/form.html",

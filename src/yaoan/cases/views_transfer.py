@@ -55,6 +55,7 @@ from yaoan.core.attachments import attachments_for, read_upload
 from yaoan.core.deadlines import deadlines_for
 from yaoan.core.enums import AttachmentLimit
 from yaoan.core.models import AuditEvent, User
+from yaoan.core.step_pages import offered_step, submitted
 from yaoan.core.transitions import allowed_actions
 
 PAGE_SIZE = 50
@@ -156,16 +157,13 @@ def transfer_propose_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     if not can_handle_case_beyond(user, case):
         raise refusal(request, user, DENIED, _("您无权移送该案件。"))
     form = TransferProposalForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer = _run_proposal(case, user, form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已提出移送，待负责人审批"))
-            return redirect(transfer)
+    made: list[CriminalTransfer] = []
+
+    def propose(data: dict[str, Any]) -> None:
+        made.append(_run_proposal(case, user, form))
+
+    if submitted(request, form, propose, done=_("已提出移送，待负责人审批")):
+        return redirect(made[0])
     return render(request, "cases/transfer/propose.html", {"form": form, "case": case})
 
 
@@ -262,26 +260,22 @@ def transfer_step_view(request: HttpRequest, pk: int, action: str) -> HttpRespon
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    transition = CRIMINAL_TRANSFER.transition(transfer.status, action)
-    if transition is None:  # moved on meanwhile, or a stale button
-        messages.error(
-            request,
-            _("该移送当前状态为“%(s)s”，不能办理此步骤") % {"s": transfer.get_status_display()},
-        )
-        return redirect(transfer)
-    if not transition.permission(user, transfer):
-        raise refusal(request, user, DENIED, _("您无权办理该移送的此步骤。"))
+    transition = offered_step(
+        request,
+        CRIMINAL_TRANSFER,
+        transfer,
+        action,
+        user=user,
+        denied_action=DENIED,
+        stale=_("该移送当前状态为“%(s)s”，不能办理此步骤"),
+        denied=_("您无权办理该移送的此步骤。"),
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     form = step.form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            step.run(transfer, user, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已办理：%(a)s") % {"a": transition.label})
-            return redirect(transfer)
+    done = _("已办理：%(a)s") % {"a": transition.label}
+    if submitted(request, form, lambda data: step.run(transfer, user, data), done=done):
+        return redirect(transfer)
     return render(
         request,
         "cases/transfer/step.html",
@@ -295,21 +289,14 @@ def transfer_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_handle_case_beyond(user, transfer.case):
         raise refusal(request, user, DENIED, _("您无权记录该移送的跟进情况。"))
     form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            followup_services.record_follow_up(
-                transfer,
-                actor=user,
-                happened_on=form.cleaned_data["happened_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已记录跟进情况"))
-            return redirect(transfer)
+
+    def record(data: dict[str, Any]) -> None:
+        followup_services.record_follow_up(
+            transfer, actor=user, happened_on=data["happened_on"], note=data["note"]
+        )
+
+    if submitted(request, form, record, done=_("已记录跟进情况")):
+        return redirect(transfer)
     return render(
         request,
         "cases/transfer/step.html",

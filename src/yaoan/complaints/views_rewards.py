@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,7 @@ from yaoan.complaints.workflow import REWARD
 from yaoan.core.access import allowed_user, refusal, visible_or_404
 from yaoan.core.models import AuditEvent, User
 from yaoan.core.rules import Gate
+from yaoan.core.step_pages import offered_step, submitted
 from yaoan.core.transitions import allowed_actions
 
 PAGE_SIZE = 50
@@ -196,29 +198,27 @@ def reward_step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    transition = REWARD.transition(reward.status, action)
-    if transition is None:  # decided meanwhile, or a stale button
-        messages.error(
-            request,
-            _("该奖励当前状态为“%(s)s”，不能再办理此步骤") % {"s": reward.get_status_display()},
-        )
-        return redirect("complaints:reward_detail", reward.pk)
-    if not transition.permission(user, reward):
-        raise refusal(request, user, READ_COMPLAINT.action, _("您无权办理该奖励的此步骤。"))
+    back = reverse("complaints:reward_detail", args=[reward.pk])
+    transition = offered_step(
+        request,
+        REWARD,
+        reward,
+        action,
+        user=user,
+        denied_action=READ_COMPLAINT.action,
+        stale=_("该奖励当前状态为“%(s)s”，不能再办理此步骤"),
+        denied=_("您无权办理该奖励的此步骤。"),
+        back=back,
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     if transition.approval and reward.proposed_by_id == user.pk:
         messages.error(request, _("申请人不能审批本人的奖励申请，须由另一位股室负责人审批。"))
-        return redirect("complaints:reward_detail", reward.pk)
+        return redirect(back)
     form = step.form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            step.run(reward, user, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已办理：%(a)s") % {"a": transition.label})
-            return redirect("complaints:reward_detail", reward.pk)
+    done = _("已办理：%(a)s") % {"a": transition.label}
+    if submitted(request, form, lambda data: step.run(reward, user, data), done=done):
+        return redirect(back)
     return render(
         request,
         "complaints/reward_step.html",

@@ -10,14 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yaoan.common.forms import add_service_errors
 from yaoan.complaints import services
 from yaoan.complaints.enums import Evaluation, MediationOutcome, NotAcceptedReason
 from yaoan.complaints.forms import (
@@ -34,8 +31,9 @@ from yaoan.complaints.models import Complaint
 from yaoan.complaints.queries import visible_complaint
 from yaoan.complaints.rules import READ_COMPLAINT, TRANSFER_UNIT_KINDS
 from yaoan.complaints.workflow import COMPLAINT
-from yaoan.core.access import allowed_user, refusal
+from yaoan.core.access import allowed_user
 from yaoan.core.models import OrgUnit, User
+from yaoan.core.step_pages import offered_step, submitted
 
 FormFactory = Callable[[Complaint, Any, Any], forms.Form]
 Runner = Callable[[Complaint, User, dict[str, Any]], Any]
@@ -143,28 +141,23 @@ def complaint_step_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     step = STEPS.get(action)
     if step is None:
         raise Http404
-    transition = COMPLAINT.transition(complaint.status, action)
-    if transition is None:  # taken meanwhile, or a stale button: say so on the complaint
-        messages.error(
-            request,
-            _("该投诉举报当前状态为“%(s)s”，不能再办理此步骤")
-            % {"s": complaint.get_status_display()},
-        )
-        return redirect(complaint)
-    if not transition.permission(user, complaint):
-        raise refusal(request, user, READ_COMPLAINT.action, _("您无权办理该投诉举报的此步骤。"))
+    transition = offered_step(
+        request,
+        COMPLAINT,
+        complaint,
+        action,
+        user=user,
+        denied_action=READ_COMPLAINT.action,
+        stale=_("该投诉举报当前状态为“%(s)s”，不能再办理此步骤"),
+        denied=_("您无权办理该投诉举报的此步骤。"),
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     posted = request.method == "POST"
     form = step.form(complaint, request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        try:
-            step.run(complaint, user, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已办理：%(a)s") % {"a": transition.label})
-            return redirect(complaint)
+    done = _("已办理：%(a)s") % {"a": transition.label}
+    if submitted(request, form, lambda data: step.run(complaint, user, data), done=done):
+        return redirect(complaint)
     return render(
         request,
         "complaints/complaint_step.html",

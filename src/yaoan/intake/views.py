@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yaoan.common.errors import INVALID, invalid
-from yaoan.common.forms import add_service_errors
-from yaoan.core.access import allowed_user, refusal, visible_or_404
+from yaoan.core.access import allowed_user, visible_or_404
 from yaoan.core.attachments import may_see_attachment
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import AuditEvent, OrgUnit, User
 from yaoan.core.scoping import visible_to
+from yaoan.core.step_pages import offered_step, submitted
 from yaoan.core.transitions import allowed_actions
 from yaoan.intake import services
 from yaoan.intake.enums import IntakeStatus
@@ -139,26 +137,23 @@ def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse
     item = visible_item(user, pk)
     if action not in PAGE_ACTIONS:
         raise Http404
-    transition = INTAKE.transition(item.status, action)
-    if transition is None:  # decided meanwhile: say so on the item's page
-        messages.error(
-            request, _("该事项当前状态为“%(s)s”，不能再处理") % {"s": item.get_status_display()}
-        )
-        return redirect(item)
-    if not transition.permission(user, item):
-        raise refusal(request, user, DENIED, _("您无权处理该事项。"))
+    transition = offered_step(
+        request,
+        INTAKE,
+        item,
+        action,
+        user=user,
+        denied_action=DENIED,
+        stale=_("该事项当前状态为“%(s)s”，不能再处理"),
+        denied=_("您无权处理该事项。"),
+    )
+    if isinstance(transition, HttpResponse):
+        return transition
     form_class = MergeForm if action == "merge" else ReasonForm
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _decide(item, user, action, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("您无权执行此操作。"))
-        else:
-            messages.success(request, _("已处理：%(a)s") % {"a": transition.label})
-            return redirect(item)
+    done = _("已处理：%(a)s") % {"a": transition.label}
+    if submitted(request, form, lambda data: _decide(item, user, action, data), done=done):
+        return redirect(item)
     return render(
         request,
         "intake/item_action.html",
