@@ -19,6 +19,7 @@ from yaoan.core.scoping import visible_to
 from yaoan.registry.models import Entity
 
 SUBJECT_TYPE = "cases.case"
+DENIED = "cases.access.denied"
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -27,12 +28,12 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return visible_to(user, Case.objects.all(), station="org_unit")
 
 
-def visible_case(user: User, pk: int) -> Case:
+def visible_case(user: User, pk: int, *related: str) -> Case:
     """One case in the user's scope; another unit's answers 404 like a missing one (the
-    refusal audited)."""
-    return visible_or_404(
-        case_list(user), pk, user=user, action="cases.access.denied", object_type="cases.case"
-    )
+    refusal audited). ``related``: the relations the page shows, joined in the same query;
+    without them, the list's row with its clock columns (the API's shape)."""
+    rows = cases_visible_to(user).select_related(*related) if related else case_list(user)
+    return visible_or_404(rows, pk, user=user, action=DENIED, object_type=SUBJECT_TYPE)
 
 
 def with_due(qs: QuerySet[Case]) -> QuerySet[Case]:

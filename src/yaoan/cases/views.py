@@ -16,16 +16,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yaoan.cases import services
+from yaoan.cases import queries, services
 from yaoan.cases.enums import FILED_UNDECIDED, CaseStatus
 from yaoan.cases.filtersets import CaseFilterSet
 from yaoan.cases.forms import CaseOpenForm, OpenFromClueForm
 from yaoan.cases.guards import GUARDS, PATH_GUARDS
 from yaoan.cases.models import Case
 from yaoan.cases.queries import (
+    DENIED,
     assignable_officers,
     case_list,
-    cases_visible_to,
     evidence_of,
     seized_items_of,
 )
@@ -58,8 +58,21 @@ from yaoan.registry.models import Entity
 from yaoan.registry.queries import entities_visible_to
 
 PAGE_SIZE = 50
-DENIED = "cases.access.denied"
 OBJECT_TYPE = "cases.case"
+# what the case page and its step pages show of the case, joined in one query
+PAGE_RELATED = (
+    "entity",
+    "org_unit",
+    "lead_officer",
+    "co_officer",
+    "clue",
+    "created_by",
+    "filed_by",
+    "reviewed_by",
+    "legal_reviewer",
+    "decided_by",
+    "closed_by",
+)
 HANDLING_UNIT_KINDS = (OrgUnitKind.SECTION, OrgUnitKind.ENFORCEMENT_TEAM)
 
 
@@ -70,25 +83,7 @@ def posted(request: HttpRequest) -> Any:
 
 
 def visible_case(user: User, pk: int) -> Case:
-    return visible_or_404(
-        cases_visible_to(user).select_related(
-            "entity",
-            "org_unit",
-            "lead_officer",
-            "co_officer",
-            "clue",
-            "created_by",
-            "filed_by",
-            "reviewed_by",
-            "legal_reviewer",
-            "decided_by",
-            "closed_by",
-        ),
-        pk,
-        user=user,
-        action=DENIED,
-        object_type=OBJECT_TYPE,
-    )
+    return queries.visible_case(user, pk, *PAGE_RELATED)
 
 
 # --- the list ------------------------------------------------------------------------------

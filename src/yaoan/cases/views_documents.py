@@ -29,7 +29,7 @@ from yaoan.cases.forms_documents import (
     WithdrawForm,
 )
 from yaoan.cases.models import Case, DocumentDelivery, Evidence, TypicalCase
-from yaoan.cases.queries import cases_visible_to
+from yaoan.cases.queries import DENIED, cases_visible_to, visible_case
 from yaoan.cases.rules import READ_CASES, can_handle_case
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
@@ -40,22 +40,11 @@ from yaoan.core.enums import AttachmentPolicy
 from yaoan.core.models import OrgUnit, User
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DENIED = "cases.access.denied"
 
 
 def _posted(request: HttpRequest) -> Any:
     """The POST data of a submission (even an empty one, so it is validated), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def visible_case(user: User, pk: int) -> Case:
-    return visible_or_404(
-        cases_visible_to(user).select_related("org_unit", "entity"),
-        pk,
-        user=user,
-        action=DENIED,
-        object_type="cases.case",
-    )
 
 
 def _case_documents(case: Case) -> object:
@@ -64,7 +53,7 @@ def _case_documents(case: Case) -> object:
 
 def case_documents_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     records = case.evidence.filter(
         kind__in=(EvidenceKind.INQUIRY, EvidenceKind.SITE_RECORD), withdrawn_at__isnull=True
     )
@@ -98,7 +87,7 @@ def _done(request: HttpRequest, case: Case, call: object) -> HttpResponse:
 @require_POST
 def case_print_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     return _done(
         request,
         case,
@@ -127,7 +116,7 @@ def evidence_record_print_view(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     """三书同达: the decision and its notices printed and put into one delivery."""
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     try:
         delivery = document_services.issue_decision_set(actor=user, case=case)
     except ValidationError as exc:
@@ -141,7 +130,7 @@ def decision_set_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transfer_document_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     form = TransferForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写接收移送的公安机关和涉嫌罪名"))
@@ -157,7 +146,7 @@ def transfer_document_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def delivery_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     offered = documents.documents_about(case).exclude(kind=kinds.DELIVERY_RECEIPT)
     form = DeliveryPrepareForm(_posted(request), documents=offered)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +210,7 @@ def delivery_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 def typical_case_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Report the case as one of its unit's typical cases of a month (prefilled)."""
     user = allowed_user(request, READ_CASES)
-    case = visible_case(user, pk)
+    case = visible_case(user, pk, "org_unit", "entity")
     initial = {
         "overview": report_services.suggested_overview(case),
         "result": report_services.suggested_result(case),

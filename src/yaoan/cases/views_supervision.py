@@ -46,7 +46,7 @@ from yaoan.cases.beyond_rules import (
 )
 from yaoan.cases.beyond_workflow import CASE_SUPERVISION
 from yaoan.cases.models import Case, CaseSupervision
-from yaoan.cases.views_transfer import visible_case
+from yaoan.cases.queries import visible_case
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
 from yaoan.core.access import allowed_user, refusal, visible_or_404
@@ -101,7 +101,7 @@ def supervision_list_view(request: HttpRequest) -> HttpResponse:
 
 def supervision_create_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     user = allowed_user(request, READ_BEYOND)
-    case = visible_case(user, case_pk)
+    case = visible_case(user, case_pk, "org_unit", "entity")
     if not can_supervise_case(user, case):
         raise refusal(request, user, DENIED, _("您无权登记挂牌督办。"))
     form = SupervisionForm(request.POST or None, initial={"flagged_on": timezone.localdate()})
@@ -232,7 +232,7 @@ def _escalation_choices() -> tuple[Any, Any]:
 def case_escalate_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     """提级办理: a bureau chief or leader takes a station's case up to the bureau."""
     user = allowed_user(request, READ_BEYOND)
-    case: Case = visible_case(user, case_pk)
+    case: Case = visible_case(user, case_pk, "org_unit", "entity")
     if not can_escalate_case(user, case):
         raise refusal(request, user, DENIED, _("您无权决定提级办理。"))
     units, officers = _escalation_choices()

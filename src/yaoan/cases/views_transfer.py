@@ -46,7 +46,7 @@ from yaoan.cases.beyond_queries import (
 from yaoan.cases.beyond_rules import READ_BEYOND, can_approve_transfer, can_handle_case_beyond
 from yaoan.cases.beyond_workflow import CRIMINAL_TRANSFER
 from yaoan.cases.models import Case, CriminalTransfer
-from yaoan.cases.queries import cases_visible_to
+from yaoan.cases.queries import visible_case
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.common.paging import EXACT_COUNT_PARAM, capped_page, page_number
@@ -68,16 +68,6 @@ HISTORY_LABELS = {
         for t in CRIMINAL_TRANSFER.transitions
     },
 }
-
-
-def visible_case(user: User, pk: int) -> Case:
-    return visible_or_404(
-        cases_visible_to(user).select_related("org_unit", "entity"),
-        pk,
-        user=user,
-        action=DENIED,
-        object_type="cases.case",
-    )
 
 
 def visible_transfer(user: User, pk: int) -> CriminalTransfer:
@@ -153,7 +143,7 @@ def _run_proposal(case: Case, user: User, form: TransferProposalForm) -> Crimina
 
 def transfer_propose_view(request: HttpRequest, case_pk: int) -> HttpResponse:
     user = allowed_user(request, READ_BEYOND)
-    case = visible_case(user, case_pk)
+    case = visible_case(user, case_pk, "org_unit", "entity")
     if not can_handle_case_beyond(user, case):
         raise refusal(request, user, DENIED, _("您无权移送该案件。"))
     form = TransferProposalForm(request.POST or None, case=case)
