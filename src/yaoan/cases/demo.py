@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -32,18 +31,15 @@ from yaoan.cases.enums import CaseSource, CaseStatus
 from yaoan.cases.models import Case
 from yaoan.clues.enums import ClueStatus
 from yaoan.clues.models import Clue
-from yaoan.common.demo_steps import Schedule
 from yaoan.core.deadlines import decide_extension
 from yaoan.core.demo.timeline import (
     Story,
-    run_stories,
-    schedule_story,
+    StoryHistory,
     weekday_after,
     weekday_before,
 )
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
-from yaoan.core.sweep import sweep_deadlines
 from yaoan.registry.models import Entity
 
 ACCOUNTS = {
@@ -440,31 +436,9 @@ def _transfer(c: Cast) -> Step:
 # --- running the stories -------------------------------------------------------------------
 
 
-_scheduled: list[bool] = []
-
-
-def schedule_history(add: Schedule) -> None:
-    """The cases' stories, on the demo's one timeline (common.demo_steps.DemoHistory)."""
+def _stories_now() -> list[Story] | None:
     cast = _cast()
-    if cast is None:
-        return
-    for story in _stories(cast):
-        schedule_story(story, add)
-    _scheduled.append(True)
-
-
-def load_demo() -> str:
-    on_timeline = bool(_scheduled)
-    _scheduled.clear()
-    if on_timeline and Case.objects.exists():
-        return _summary()
-    cast = _cast()
-    if cast is None:
-        return ""
-    with transaction.atomic():
-        run_stories(_stories(cast))
-    sweep_deadlines()
-    return _summary()
+    return None if cast is None else _stories(cast)
 
 
 def _summary() -> str:
@@ -474,3 +448,8 @@ def _summary() -> str:
         "c": cases.filter(status=CaseStatus.CLOSED).count(),
         "l": cases.filter(clue__isnull=False).count(),
     }
+
+
+HISTORY = StoryHistory(_stories_now, Case.objects.exists, _summary)
+schedule_history = HISTORY.schedule  # the demo's one timeline (common.demo_steps.DemoHistory)
+load_demo = HISTORY.load

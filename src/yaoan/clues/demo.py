@@ -20,25 +20,21 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yaoan.clues import prompts, services
 from yaoan.clues.enums import MANUAL_SOURCES, ClueSource
 from yaoan.clues.models import Clue
-from yaoan.common.demo_steps import Schedule
 from yaoan.core.demo.timeline import (
     Moment,
     Story,
-    run_stories,
-    schedule_story,
+    StoryHistory,
     weekday_after,
     weekday_before,
 )
 from yaoan.core.enums import OrgUnitKind
 from yaoan.core.models import OrgUnit, User
-from yaoan.core.sweep import sweep_deadlines
 from yaoan.intake.enums import IntakeKind, IntakeStatus
 from yaoan.intake.models import IntakeItem
 from yaoan.registry.models import Entity
@@ -280,34 +276,10 @@ def _stories(c: Cast) -> list[Story]:
 
 # --- running the stories -----------------------------------------------------------------
 
-# set when the stories ran on the inspections' timeline in this process
-_scheduled: list[bool] = []
 
-
-def schedule_history(add: Schedule) -> None:
-    """The clues' stories, on the demo's one timeline (common.demo_steps.DemoHistory)."""
+def _stories_now() -> list[Story] | None:
     cast = _cast()
-    if cast is None:
-        return
-    for story in _stories(cast):
-        schedule_story(story, add)
-    _scheduled.append(True)
-
-
-def load_demo() -> str:
-    """The summary of the stories the timeline ran; on its own (the timeline did not run
-    them), the same stories run here in date order (core.demo.timeline)."""
-    on_timeline = bool(_scheduled)
-    _scheduled.clear()
-    if on_timeline and Clue.objects.exists():
-        return _summary()
-    cast = _cast()
-    if cast is None:
-        return ""
-    with transaction.atomic():
-        run_stories(_stories(cast))
-    sweep_deadlines()
-    return _summary()
+    return None if cast is None else _stories(cast)
 
 
 def _summary() -> str:
@@ -319,3 +291,8 @@ def _summary() -> str:
         "t": taken,
         "p": pushes,
     }
+
+
+HISTORY = StoryHistory(_stories_now, Clue.objects.exists, _summary)
+schedule_history = HISTORY.schedule  # the demo's one timeline (common.demo_steps.DemoHistory)
+load_demo = HISTORY.load

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from yaoan.core.calendar import WorkingCalendar
 from yaoan.core.demo import clock
+from yaoan.core.sweep import sweep_deadlines
 
 FIRST_SLOT = 60  # minutes into the working day
 SLOT = 40
@@ -108,3 +110,40 @@ def weekday_after(day: dt.date, days: int) -> dt.date:
     while later.weekday() >= 5:
         later += dt.timedelta(days=1)
     return later
+
+
+class StoryHistory:
+    """A module's demo history told as stories, for its DemoHistory and its DemoStep:
+    ``schedule`` puts them on the demo's one timeline; ``load`` then only sums up, or, when
+    the timeline did not run them in this process (the step loaded on its own), runs them
+    here in date order. ``stories()`` gives None when the district lacks what they need or
+    already has them (so a second load changes nothing)."""
+
+    def __init__(
+        self,
+        stories: Callable[[], Iterable[Story] | None],
+        exists: Callable[[], bool],
+        summary: Callable[[], str],
+    ) -> None:
+        self.stories, self.exists, self.summary = stories, exists, summary
+        self.scheduled = False
+
+    def schedule(self, add: Callable[[dt.date, Callable[[], None], int], None]) -> None:
+        stories = self.stories()
+        if stories is None:
+            return
+        for story in stories:
+            schedule_story(story, add)
+        self.scheduled = True
+
+    def load(self) -> str:
+        on_timeline, self.scheduled = self.scheduled, False
+        if on_timeline and self.exists():
+            return self.summary()
+        stories = self.stories()
+        if stories is None:
+            return ""
+        with transaction.atomic():
+            run_stories(stories)
+        sweep_deadlines()
+        return self.summary()
