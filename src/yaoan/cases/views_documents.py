@@ -6,7 +6,6 @@ document and report services."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -31,6 +30,7 @@ from yaoan.cases.forms_documents import (
 from yaoan.cases.models import Case, DocumentDelivery, Evidence, TypicalCase
 from yaoan.cases.queries import DENIED, cases_visible_to, visible_case
 from yaoan.cases.rules import READ_CASES, can_handle_case
+from yaoan.cases.views import posted
 from yaoan.common import xlsx
 from yaoan.common.forms import add_service_errors
 from yaoan.core.access import allowed_user, visible_or_404
@@ -40,11 +40,6 @@ from yaoan.core.enums import AttachmentPolicy
 from yaoan.core.models import OrgUnit, User
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The POST data of a submission (even an empty one, so it is validated), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _case_documents(case: Case) -> object:
@@ -148,7 +143,7 @@ def delivery_prepare_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
     case = visible_case(user, pk, "org_unit", "entity")
     offered = documents.documents_about(case).exclude(kind=kinds.DELIVERY_RECEIPT)
-    form = DeliveryPrepareForm(_posted(request), documents=offered)
+    form = DeliveryPrepareForm(posted(request), documents=offered)
     if request.method == "POST" and form.is_valid():
         try:
             document_services.prepare_delivery(
@@ -192,7 +187,7 @@ def _record_delivery(user: User, delivery: DocumentDelivery, form: DeliveryRecor
 def delivery_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = allowed_user(request, READ_CASES)
     delivery = _visible_delivery(user, pk)
-    form = DeliveryRecordForm(_posted(request), request.FILES or None)
+    form = DeliveryRecordForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             _record_delivery(user, delivery, form)
@@ -216,7 +211,7 @@ def typical_case_view(request: HttpRequest, pk: int) -> HttpResponse:
         "result": report_services.suggested_result(case),
         "month": report_services.first_of_month(timezone.localdate()),
     }
-    form = TypicalCaseForm(_posted(request), initial=initial)
+    form = TypicalCaseForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report_services.report_typical_case(actor=user, case=case, **form.cleaned_data)

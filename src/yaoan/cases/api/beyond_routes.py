@@ -35,7 +35,7 @@ from yaoan.cases.beyond_queries import (
 )
 from yaoan.cases.beyond_rules import READ_BEYOND
 from yaoan.cases.beyond_workflow import CASE_SUPERVISION, CRIMINAL_TRANSFER
-from yaoan.cases.models import Case, CaseSupervision, CriminalTransfer
+from yaoan.cases.models import CaseSupervision, CriminalTransfer
 from yaoan.cases.queries import visible_case
 from yaoan.common.api.paging import PageParams, page_of
 from yaoan.common.api.schemas import DETAIL_ERRORS, READ_ERRORS, WRITE_ERRORS
@@ -95,10 +95,6 @@ def _transfer(user: User, pk: int) -> CriminalTransfer:
     )
 
 
-def _case(user: User, pk: int) -> Case:
-    return visible_case(user, pk)
-
-
 @router.get(
     "/transfers/", response={200: TransferPage, **READ_ERRORS}, summary="涉嫌犯罪案件移送登记"
 )
@@ -124,7 +120,7 @@ def get_transfer(request: HttpRequest, pk: int) -> dict[str, Any]:
 def propose_transfer(request: HttpRequest, payload: CriminalTransferIn) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_BEYOND)
     data = payload.dict()
-    case = _case(user, data.pop("case_id"))
+    case = visible_case(user, data.pop("case_id"))
     transfer = transfer_services.propose_transfer(case, actor=user, **data)
     return Status(201, _transfer_detail(transfer, user))
 
@@ -241,7 +237,7 @@ def get_supervision(request: HttpRequest, pk: int) -> dict[str, Any]:
 def flag_case(request: HttpRequest, payload: SupervisionIn) -> Status[dict[str, Any]]:
     user = allowed_user(request, READ_BEYOND)
     data = payload.dict()
-    case = _case(user, data.pop("case_id"))
+    case = visible_case(user, data.pop("case_id"))
     sup = supervision_services.flag_case(case, actor=user, **data)
     return Status(201, _supervision_detail(sup, user))
 
